@@ -1,0 +1,67 @@
+# Msem — the two commands that matter: `make run` and `make test`.
+# Everything they need is installed here, into .venv, from the pinned lock files.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PORT ?= 8000
+
+.PHONY: run test lint format typecheck unit migrate demo messages lock clean
+
+$(PY):
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "Msem needs Python 3.11")'
+	$(PYTHON) -m venv $(VENV)
+
+# The stamps make the install step a no-op until a lock file changes.
+$(VENV)/.base-installed: requirements/base.txt | $(PY)
+	$(PY) -m pip install --quiet --require-hashes -r requirements/base.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements/dev.txt | $(PY)
+	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.txt
+	touch $(VENV)/.base-installed $@
+
+# make run: migrate the SQLite database, create the demo school, then serve the
+# web app and the background worker on http://127.0.0.1:$(PORT) until Ctrl-C.
+run: $(VENV)/.base-installed
+	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --no-input
+	DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo
+	DEBUG=$${DEBUG:-true} PORT=$(PORT) $(PY) manage.py serve
+
+# make test: lint, types, then every test (unit, integration, browser).
+# DATABASE_URL chooses the database (SQLite when unset).
+test: lint typecheck unit
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.dev-installed
+	SECRET_KEY=typecheck-only $(BIN)/mypy msem config
+
+unit: $(VENV)/.dev-installed
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+format: $(VENV)/.dev-installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrate: $(VENV)/.base-installed
+	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --no-input
+
+# Extract the strings to translate (needs GNU gettext's xgettext), then
+# compile the catalogs with polib: the .mo files are committed, so `make run`
+# needs nothing but Python.
+messages: $(VENV)/.dev-installed
+	DEBUG=true $(PY) manage.py makemessages --locale fr --locale en --no-obsolete --add-location file --ignore "bench/*" --ignore "tests/*" --ignore "var/*"
+	$(PY) -m msem.platform.compile_messages
+
+# Re-pin the dependencies after editing requirements/*.in.
+lock: $(VENV)/.dev-installed
+	$(PY) -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-find-links --no-emit-index-url -o requirements/base.txt requirements/base.in
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-find-links --no-emit-index-url -o requirements/dev.txt requirements/dev.in
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache artifacts

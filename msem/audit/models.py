@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from msem.schools.models import SchoolScopedModel, SchoolScopedQuerySet
+
+
+class AuditRecord(SchoolScopedModel):
+    """Who changed what in a school's configuration, with the state before and after."""
+
+    class Action(models.TextChoices):
+        SETTINGS_SAVED = "settings.saved", _("Settings saved")
+
+    action = models.CharField(_("action"), max_length=64, choices=Action.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    # Kept beside the foreign key: the record must still say who it was
+    # after the account is deleted.
+    actor_email = models.CharField(max_length=254)
+    created_at = models.DateTimeField(auto_now_add=True)
+    before = models.JSONField(default=dict)
+    after = models.JSONField(default=dict)
+
+    objects = SchoolScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit record")
+        verbose_name_plural = _("audit records")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["school", "-created_at"], name="audit_school_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.action} by {self.actor_email} at {self.created_at:%Y-%m-%d %H:%M}"

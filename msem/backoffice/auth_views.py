@@ -1,0 +1,99 @@
+"""Logging in and out of the back office, and choosing its language."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import authenticate, login, logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from msem.accounts.language import SUPPORTED
+from msem.accounts.login_throttle import login_failure_record, login_failures_clear, login_wait_minutes
+from msem.accounts.services import user_language_set
+from msem.platform.client_ip import client_ip
+
+
+class LoginForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    password = forms.CharField(label=_("Password"), strip=False, max_length=4096, widget=forms.PasswordInput)
+
+
+def _safe_next(request: HttpRequest, candidate: str | None) -> str | None:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return None
+
+
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
+def login_view(request: HttpRequest) -> HttpResponse:
+    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    if request.user.is_authenticated and request.method != "POST":
+        return redirect(next_url or reverse("backoffice:home"))
+    form = LoginForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"].lower()
+        ip_address = client_ip(request)
+        wait = login_wait_minutes(email=email, ip_address=ip_address)
+        if wait:
+            form.add_error(
+                None,
+                ngettext(
+                    "Too many failed attempts. Try again in %(minutes)d minute.",
+                    "Too many failed attempts. Try again in %(minutes)d minutes.",
+                    wait,
+                )
+                % {"minutes": wait},
+            )
+            status = 429
+        else:
+            user = authenticate(request, email=email, password=form.cleaned_data["password"])
+            if user is None:
+                login_failure_record(email=email, ip_address=ip_address)
+                form.add_error(None, _("The e-mail address or the password is wrong."))
+            else:
+                login_failures_clear(email=email)
+                login(request, user)  # a new session key: no fixation
+                return redirect(next_url or reverse("backoffice:home"))
+    return render(request, "backoffice/login.html", {"form": form, "next": next_url or ""}, status=status)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)  # flushes the session
+    return redirect("backoffice:login")
+
+
+@require_POST
+def language_view(request: HttpRequest) -> HttpResponse:
+    """Switch the back office to French or English: for the user, or before login for the browser."""
+    language = request.POST.get("language", "")
+    response: HttpResponse = HttpResponseRedirect(
+        _safe_next(request, request.POST.get("next")) or reverse("backoffice:home")
+    )
+    if language not in SUPPORTED:
+        return response
+    if request.user.is_authenticated:
+        user_language_set(user=request.user, language=language)  # type: ignore[arg-type]
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
+        httponly=True,
+    )
+    return response

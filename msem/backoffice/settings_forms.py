@@ -1,0 +1,309 @@
+"""The forms of the settings page: four sections validated together.
+
+They only validate and shape the input; commercial_settings_save does the
+writing, all or nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import formset_factory
+from django.utils.translation import gettext_lazy as _
+
+from msem.catalog.models import CATALOG_CODE_MAX_LENGTH, normalize_catalog_code, validate_catalog_code
+from msem.inquiries.models import LABEL_MAX_LENGTH
+from msem.inquiries.services import CategoryLine, SubjectLine
+from msem.mailing.models import BODY_MAX_LENGTH, KINDS_WITH_SUBJECT_LINE, SUBJECT_LINE_MAX_LENGTH, MailKind
+from msem.mailing.placeholders import ALLOWED_BY_KIND, validate_placeholders
+from msem.validators import validate_no_control_characters, validate_single_line
+
+MAX_LINES = 100
+MAX_CATALOGS = 50
+LANGUAGES = ("fr", "en")
+# Field names a forged POST might use to overwrite the legal footer.
+FOOTER_FIELD_NAMES = ("footer_fr", "footer_en", "legal_footer_fr", "legal_footer_en")
+
+
+def _label_field(*, required: bool) -> forms.CharField:
+    return forms.CharField(max_length=LABEL_MAX_LENGTH, required=required, validators=[validate_single_line])
+
+
+class LinesFormSet(forms.BaseFormSet):
+    """A formset of lines that can be added, removed ("−") and reordered."""
+
+    ordering_widget = forms.HiddenInput
+    deletion_widget = forms.HiddenInput
+
+    def kept_forms(self) -> list[forms.Form]:
+        """The lines not removed with "−", in the order the user arranged them."""
+        kept = [form for form in self.forms if not (self.is_bound and self._should_delete_form(form))]  # type: ignore[attr-defined]
+        return sorted(kept, key=self._display_position)
+
+    def forms_in_display_order(self) -> list[forms.Form]:
+        return sorted(self.forms, key=self._display_position)
+
+    def _display_position(self, form: forms.Form) -> int:
+        raw = form.data.get(form.add_prefix("ORDER")) if self.is_bound else None
+        try:
+            return int(raw)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return MAX_LINES + 1
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        form.fields["ORDER"].widget = forms.HiddenInput(attrs={"data-line-order": ""})
+        form.fields["DELETE"].widget = forms.HiddenInput(attrs={"data-line-delete": ""})
+
+
+class LineForm(forms.Form):
+    @property
+    def marked_removed(self) -> bool:
+        """True when the "−" of this line was pressed (shown struck through, with Undo)."""
+        if "DELETE" not in self.fields:
+            return False
+        return bool(self.fields["DELETE"].to_python(self["DELETE"].value()))
+
+
+class SubjectLineForm(LineForm):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    label_fr = _label_field(required=False)
+    label_en = _label_field(required=False)
+    email = forms.EmailField(max_length=254, validators=[validate_single_line])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        no_label = not cleaned.get("label_fr", "").strip() and not cleaned.get("label_en", "").strip()
+        if no_label and "label_fr" not in self.errors and "label_en" not in self.errors:
+            self.add_error("label_fr", _("Give the subject a label in French or in English."))
+        return cleaned
+
+    def line(self) -> SubjectLine:
+        data = self.cleaned_data
+        return SubjectLine(id=data.get("id"), label_fr=data["label_fr"], label_en=data["label_en"], email=data["email"])
+
+
+class SubjectFormSet(LinesFormSet):
+    def clean(self) -> None:
+        super().clean()
+        if not any(self.errors) and not self.kept_forms():
+            raise ValidationError(_("At least one request subject must remain."), code="no_subject")
+
+
+class CategoryLineForm(LineForm):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    code = forms.SlugField(
+        max_length=40,
+        error_messages={"invalid": _("Use only letters without accents, digits, “-” and “_”, e.g. je-ne-sais-pas.")},
+    )
+    label_fr = _label_field(required=True)
+    label_en = _label_field(required=True)
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].lower()
+
+    def line(self) -> CategoryLine:
+        data = self.cleaned_data
+        return CategoryLine(id=data.get("id"), code=data["code"], label_fr=data["label_fr"], label_en=data["label_en"])
+
+
+class CategoryFormSet(LinesFormSet):
+    def clean(self) -> None:
+        super().clean()
+        seen: set[str] = set()
+        for form in self.kept_forms():
+            code = form.cleaned_data.get("code")
+            if not code:
+                continue
+            if code in seen:
+                form.add_error("code", _("This code is already used by another category."))
+            seen.add(code)
+
+
+def _lines_formset(form: type[forms.Form], formset: type[LinesFormSet]) -> type[LinesFormSet]:
+    return formset_factory(  # type: ignore[return-value]
+        form,
+        formset=formset,
+        extra=0,
+        can_order=True,
+        can_delete=True,
+        max_num=MAX_LINES,
+        validate_max=True,
+        absolute_max=MAX_LINES,
+    )
+
+
+SubjectLines = _lines_formset(SubjectLineForm, SubjectFormSet)
+CategoryLines = _lines_formset(CategoryLineForm, CategoryFormSet)
+
+
+def mail_field_name(kind: str, language: str, part: str) -> str:
+    return f"{kind}_{language}_{part}"
+
+
+class MailTextsForm(forms.Form):
+    """FR and EN texts of each default e-mail, with their subject lines."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for kind in MailKind.values:
+            allowed = ALLOWED_BY_KIND[kind]
+            for language in LANGUAGES:
+                if kind in KINDS_WITH_SUBJECT_LINE:
+                    self.fields[mail_field_name(kind, language, "subject")] = forms.CharField(
+                        label=_("Subject line"),
+                        max_length=SUBJECT_LINE_MAX_LENGTH,
+                        validators=[validate_single_line, _placeholder_validator(allowed)],
+                    )
+                self.fields[mail_field_name(kind, language, "body")] = forms.CharField(
+                    label=_("Text"),
+                    max_length=BODY_MAX_LENGTH,
+                    required=kind != MailKind.SIGNATURE,
+                    strip=False,
+                    widget=forms.Textarea(attrs={"rows": 10 if kind != MailKind.SIGNATURE else 3}),
+                    validators=[validate_no_control_characters, _placeholder_validator(allowed)],
+                )
+
+    @classmethod
+    def initial_from(cls, texts: Mapping[tuple[str, str], Any]) -> dict[str, str]:
+        initial = {}
+        for (kind, language), template in texts.items():
+            initial[mail_field_name(kind, language, "subject")] = template.subject
+            initial[mail_field_name(kind, language, "body")] = template.body
+        return initial
+
+    def texts(self) -> dict[tuple[str, str], tuple[str, str]]:
+        data = self.cleaned_data
+        return {
+            (kind, language): (
+                data.get(mail_field_name(kind, language, "subject"), ""),
+                data[mail_field_name(kind, language, "body")].strip("\n").replace("\r\n", "\n"),
+            )
+            for kind in MailKind.values
+            for language in LANGUAGES
+        }
+
+
+def _placeholder_validator(allowed: tuple[str, ...]) -> Any:
+    def validate(value: str) -> None:
+        validate_placeholders(value, allowed=allowed)
+
+    return validate
+
+
+class CatalogCodesField(forms.Field):
+    """The chips of "Gestion des catalogues 4807": one hidden input per code."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[str]:
+        if not value:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        return [normalize_catalog_code(str(code)) for code in value if str(code).strip()]
+
+    def validate(self, value: list[str]) -> None:
+        super().validate(value)
+        if len(value) > MAX_CATALOGS:
+            raise ValidationError(_("At most %(max)d catalogs.") % {"max": MAX_CATALOGS}, code="too_many_catalogs")
+        for code in value:
+            if len(code) > CATALOG_CODE_MAX_LENGTH:
+                raise ValidationError(_("The code %(code)s is too long.") % {"code": code[:40] + "…"})
+            try:
+                validate_catalog_code(code)
+            except ValidationError as error:
+                raise ValidationError(f"{code} : {error.messages[0]}", code="invalid_catalog_code") from error
+        duplicates = sorted({code for code in value if value.count(code) > 1})
+        if duplicates:
+            raise ValidationError(
+                _("The catalog code %(codes)s is listed twice.") % {"codes": ", ".join(duplicates)},
+                code="duplicate_catalog",
+            )
+
+
+class CatalogsForm(forms.Form):
+    catalog_codes = CatalogCodesField(required=False)
+    # The chip input itself: a code typed but not added with Enter would be
+    # silently lost by the save, so it is pointed out instead.
+    new_catalog_code = forms.CharField(required=False, max_length=200)
+
+    def clean_new_catalog_code(self) -> str:
+        if self.cleaned_data["new_catalog_code"].strip():
+            raise ValidationError(
+                _("Press Enter to add this code to the list, or empty the field."), code="code_not_added"
+            )
+        return ""
+
+
+class CatalogCodeCheckForm(forms.Form):
+    """The code typed in the chip input, checked when Enter is pressed."""
+
+    new_catalog_code = forms.CharField(max_length=CATALOG_CODE_MAX_LENGTH, strip=True)
+    catalog_codes = CatalogCodesField(required=False)
+
+    def clean_new_catalog_code(self) -> str:
+        code = normalize_catalog_code(self.cleaned_data["new_catalog_code"])
+        validate_catalog_code(code)
+        return code
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        code = cleaned.get("new_catalog_code")
+        if code and code in (cleaned.get("catalog_codes") or []):
+            self.add_error("new_catalog_code", _("The catalog %(code)s is already in the list.") % {"code": code})
+        return cleaned
+
+
+class VersionForm(forms.Form):
+    settings_version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class SettingsPageForms:
+    """The four sections and the version the page was loaded at, as one unit."""
+
+    def __init__(self, *, data: Mapping[str, Any] | None = None, initial: Mapping[str, Any] | None = None) -> None:
+        initial = initial or {}
+        self.data = data
+        self.version = VersionForm(data, initial={"settings_version": initial.get("settings_version")})
+        self.subjects = SubjectLines(data, prefix="subjects", initial=initial.get("subjects"))
+        self.mail_texts = MailTextsForm(data, initial=initial.get("mail_texts"))
+        self.categories = CategoryLines(data, prefix="categories", initial=initial.get("categories"))
+        self.catalogs = CatalogsForm(data, initial={"catalog_codes": initial.get("catalog_codes", [])})
+        self.page_errors: list[str] = []
+
+    @property
+    def parts(self) -> list[Any]:
+        return [self.version, self.subjects, self.mail_texts, self.categories, self.catalogs]
+
+    def is_valid(self) -> bool:
+        if self.data is not None and any(name in self.data for name in FOOTER_FIELD_NAMES):
+            self.page_errors.append(
+                str(_("The legal footer is set by the platform's administrators and cannot be changed here."))
+            )
+        valid = all([part.is_valid() for part in self.parts])
+        return valid and not self.page_errors
+
+    def add_page_error(self, message: str) -> None:
+        self.page_errors.append(message)
+
+    def error_count(self) -> int:
+        count = len(self.page_errors)
+        for part in self.parts:
+            if isinstance(part, forms.BaseFormSet):
+                count += len(part.non_form_errors()) + sum(len(errors) for errors in part.errors)
+            else:
+                count += len(part.errors)
+        return count
+
+    def service_arguments(self) -> dict[str, Any]:
+        return {
+            "expected_version": self.version.cleaned_data["settings_version"],
+            "subjects": [form.line() for form in self.subjects.kept_forms()],  # type: ignore[attr-defined]
+            "mail_texts": self.mail_texts.texts(),
+            "categories": [form.line() for form in self.categories.kept_forms()],  # type: ignore[attr-defined]
+            "catalog_codes": self.catalogs.cleaned_data["catalog_codes"],
+        }

@@ -1,0 +1,173 @@
+"""GESTION COMMERCIALE → Paramètres: the settings page, its previews and its history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from msem.audit.selectors import audit_records_for_school
+from msem.backoffice.access import school_view
+from msem.backoffice.settings_forms import LANGUAGES, CatalogCodeCheckForm, MailTextsForm, SettingsPageForms
+from msem.catalog.selectors import catalogs_live
+from msem.commercial_settings.changes import settings_changes
+from msem.commercial_settings.services import SettingsConflict, commercial_settings_save
+from msem.inquiries.selectors import categories_live, subjects_live
+from msem.mailing.composition import mail_compose
+from msem.mailing.models import KINDS_WITH_SUBJECT_LINE, MailKind
+from msem.mailing.placeholders import ALLOWED_BY_KIND, PLACEHOLDERS, example_values, fill_placeholders
+from msem.mailing.selectors import mail_templates_by_kind_and_language
+
+
+def _initial(request: HttpRequest) -> dict[str, Any]:
+    school = request.school  # type: ignore[attr-defined]
+    return {
+        "settings_version": school.settings_version,
+        "subjects": [
+            {"id": s.pk, "label_fr": s.label_fr, "label_en": s.label_en, "email": s.email}
+            for s in subjects_live(school=school)
+        ],
+        "mail_texts": MailTextsForm.initial_from(mail_templates_by_kind_and_language(school=school)),
+        "categories": [
+            {"id": c.pk, "code": c.code, "label_fr": c.label_fr, "label_en": c.label_en}
+            for c in categories_live(school=school)
+        ],
+        "catalog_codes": [c.code for c in catalogs_live(school=school)],
+    }
+
+
+def _mail_rows(page: SettingsPageForms) -> list[dict[str, Any]]:
+    form = page.mail_texts
+    rows = []
+    for kind, label in MailKind.choices:
+        rows.append(
+            {
+                "kind": kind,
+                "label": label,
+                "previewable": kind != MailKind.SIGNATURE,
+                "placeholders": ["{%s}" % name for name in ALLOWED_BY_KIND[kind]],
+                "languages": [
+                    {
+                        "code": language,
+                        "subject": form[f"{kind}_{language}_subject"] if kind in KINDS_WITH_SUBJECT_LINE else None,
+                        "body": form[f"{kind}_{language}_body"],
+                    }
+                    for language in LANGUAGES
+                ],
+            }
+        )
+    return rows
+
+
+def _render_page(request: HttpRequest, page: SettingsPageForms, *, status: int = 200) -> HttpResponse:
+    school = request.school  # type: ignore[attr-defined]
+    catalogs = {c.code: c for c in catalogs_live(school=school)}
+    codes = page.catalogs["catalog_codes"].value() or []
+    if isinstance(codes, str):
+        codes = [codes]
+    context = {
+        "active_menu": "settings",
+        "page": page,
+        "can_edit": request.membership.is_manager,  # type: ignore[attr-defined]
+        "mail_rows": _mail_rows(page),
+        "footers": [
+            (language, fill_placeholders(school.legal_footer(language), {"school_name": school.name}))
+            for language in LANGUAGES
+        ],
+        "placeholders": PLACEHOLDERS.values(),
+        "catalog_chips": [catalogs.get(code) or {"code": code} for code in codes],
+    }
+    return render(request, "backoffice/settings/page.html", context, status=status)
+
+
+@school_view()
+@require_http_methods(["GET", "POST"])
+def settings_view(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return _render_page(request, SettingsPageForms(initial=_initial(request)))
+    if not request.membership.is_manager:  # type: ignore[attr-defined]
+        raise PermissionDenied
+    page = SettingsPageForms(data=request.POST)
+    if page.is_valid():
+        try:
+            commercial_settings_save(
+                school=request.school,  # type: ignore[attr-defined]
+                actor=request.user,  # type: ignore[arg-type]
+                **page.service_arguments(),
+            )
+        except SettingsConflict:
+            page.add_page_error(
+                _(
+                    "Someone else saved these settings while you were editing them. Nothing was saved: "
+                    "reload the page to see their changes, then make yours again."
+                )
+            )
+            return _render_page(request, page, status=409)
+        except ValidationError as error:
+            for message in error.messages:
+                page.add_page_error(message)
+        else:
+            messages.success(request, _("The settings have been saved."))
+            return redirect("backoffice:settings", school_slug=request.school.slug)  # type: ignore[attr-defined]
+    return _render_page(request, page, status=400)
+
+
+@school_view()
+@require_POST
+def settings_preview_view(request: HttpRequest) -> HttpResponse:
+    """The composed e-mail (text + signature + footer) from the texts as currently typed."""
+    kind = request.POST.get("preview_kind", "")
+    language = request.POST.get("preview_language", "")
+    if kind not in KINDS_WITH_SUBJECT_LINE or language not in LANGUAGES:
+        return render(request, "backoffice/settings/_preview.html", {"error": _("Unknown e-mail.")}, status=400)
+    form = MailTextsForm(request.POST)
+    form.is_valid()
+    wanted = [f"{kind}_{language}_subject", f"{kind}_{language}_body", f"signature_{language}_body"]
+    errors = [f"{form[name].label} : {message}" for name in wanted for message in form.errors.get(name, [])]
+    context: dict[str, Any] = {"kind_label": MailKind(kind).label, "language": language, "errors": errors}
+    if not errors:
+        school = request.school  # type: ignore[attr-defined]
+        values = example_values() | {"school_name": school.name}
+        context["mail"] = mail_compose(
+            subject=form.cleaned_data[wanted[0]],
+            body=form.cleaned_data[wanted[1]],
+            signature=form.cleaned_data[wanted[2]],
+            footer=school.legal_footer(language),
+            values=values,
+        )
+    return render(request, "backoffice/settings/_preview.html", context)
+
+
+@school_view()
+@require_POST
+def catalog_code_check_view(request: HttpRequest) -> HttpResponse:
+    """Enter in the catalog code input: a chip for a well-formed new code, or the reason it is refused."""
+    form = CatalogCodeCheckForm(request.POST)
+    if form.is_valid():
+        code = form.cleaned_data["new_catalog_code"]
+        return render(request, "backoffice/settings/_catalog_chip.html", {"chip": {"code": code}, "is_new": True})
+    errors = form.errors.get("new_catalog_code") or form.errors.get("catalog_codes") or [_("Invalid code.")]
+    response = render(request, "backoffice/settings/_catalog_error.html", {"errors": errors}, status=200)
+    # htmx: put the error next to the input instead of adding a chip.
+    response["HX-Retarget"] = "#catalog-code-error"
+    response["HX-Reswap"] = "innerHTML"
+    return response
+
+
+@school_view(managers_only=True)
+@require_GET
+def settings_history_view(request: HttpRequest) -> HttpResponse:
+    records = Paginator(audit_records_for_school(school=request.school), 20)  # type: ignore[attr-defined]
+    page = records.get_page(request.GET.get("page"))
+    entries = [(record, settings_changes(record.before, record.after)) for record in page]
+    return render(
+        request,
+        "backoffice/settings/history.html",
+        {"active_menu": "settings", "page_obj": page, "entries": entries},
+    )

@@ -1,0 +1,105 @@
+"""The settings page's writes: a school's commercial settings, saved all or nothing.
+
+The four sections belong to different domains (inquiries, mailing, catalog);
+this module is the one place that saves them together, under the school's
+settings version, and writes the audit record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
+
+from msem.accounts.models import Membership, Role, User
+from msem.audit.models import AuditRecord
+from msem.audit.services import audit_record_create
+from msem.catalog.services import catalogs_sync
+from msem.commercial_settings.selectors import commercial_settings_snapshot
+from msem.inquiries.services import CategoryLine, SubjectLine, categories_sync, subjects_sync
+from msem.mailing.defaults import DEFAULT_LEGAL_FOOTERS, DEFAULT_TEXTS
+from msem.mailing.services import mail_templates_update
+from msem.schools.models import School
+
+
+class SettingsConflict(Exception):
+    """Someone saved the settings after this form was loaded."""
+
+
+@transaction.atomic
+def school_create(
+    *, name: str, slug: str, main_email: str, website_origins: str = "", school: School | None = None
+) -> School:
+    """Create a school with what a new school starts with.
+
+    One subject, "Demande d'informations" routed to the main address, the
+    default e-mail texts in both languages and the default legal footers.
+    `school` lets Django's admin pass the instance its form built.
+    """
+    if school is None:
+        school = School(name=name, slug=slug, main_email=main_email, website_origins=website_origins)
+    school.legal_footer_fr = school.legal_footer_fr or DEFAULT_LEGAL_FOOTERS["fr"]
+    school.legal_footer_en = school.legal_footer_en or DEFAULT_LEGAL_FOOTERS["en"]
+    school.full_clean()
+    school.save()
+    subjects_sync(
+        school=school,
+        lines=[
+            SubjectLine(
+                id=None,
+                label_fr="Demande d'informations",
+                label_en="Request for information",
+                email=school.main_email,
+            )
+        ],
+    )
+    mail_templates_update(
+        school=school,
+        texts={
+            (kind, language): texts
+            for kind, by_language in DEFAULT_TEXTS.items()
+            for language, texts in by_language.items()
+        },
+    )
+    return school
+
+
+@transaction.atomic
+def commercial_settings_save(
+    *,
+    school: School,
+    actor: User,
+    expected_version: int,
+    subjects: Sequence[SubjectLine],
+    mail_texts: Mapping[tuple[str, str], tuple[str, str]],
+    categories: Sequence[CategoryLine],
+    catalog_codes: Sequence[str],
+) -> School:
+    """Save the four sections of the settings page together.
+
+    Raises SettingsConflict when the settings changed since `expected_version`
+    was read, ValidationError for an invalid line, PermissionDenied when the
+    actor is not a manager of the school; in every case nothing is saved.
+    """
+    if not Membership.objects.for_school(school).filter(user=actor, role=Role.MANAGER).exists():
+        raise PermissionDenied
+    # Lock the school row: two saves of the same page queue here, and the
+    # second one sees the version the first one wrote.
+    locked = School.objects.select_for_update().get(pk=school.pk)
+    if locked.settings_version != expected_version:
+        raise SettingsConflict
+    before = commercial_settings_snapshot(school=school)
+    subjects_sync(school=school, lines=subjects)
+    mail_templates_update(school=school, texts=mail_texts)
+    categories_sync(school=school, lines=categories)
+    catalogs_sync(school=school, codes=catalog_codes)
+    after = commercial_settings_snapshot(school=school)
+    if after != before:
+        School.objects.filter(pk=school.pk).update(settings_version=F("settings_version") + 1)
+        audit_record_create(
+            school=school, actor=actor, action=AuditRecord.Action.SETTINGS_SAVED, before=before, after=after
+        )
+    school.refresh_from_db(fields=["settings_version"])
+    return school

@@ -1,0 +1,96 @@
+"""The {placeholders} a school may use in its e-mail texts.
+
+A whitelist, checked when the text is saved, and filled by plain substitution
+when the e-mail is composed: never a template language, so a text typed in the
+settings page can neither run code nor reach data it was not given.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from msem.mailing.models import MailKind
+
+# Anything between braces is meant as a placeholder; "{{" and "}}" write a
+# literal brace.
+_TOKEN = re.compile(r"\{\{|\}\}|\{([^{}\n]*)\}")
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    name: str
+    description: Promise
+    example: Promise | str
+
+
+PLACEHOLDERS: dict[str, Placeholder] = {
+    p.name: p
+    for p in [
+        Placeholder("client_name", _("the client's first and last name"), "Claire Martin"),
+        Placeholder("school_name", _("the name of your school"), "ESF Val Neige"),
+        Placeholder("reference", _("the reference of the request"), "DEM-2026-00042"),
+        Placeholder("quote_number", _("the number of the quote"), "DEV-2026-00017"),
+        Placeholder("quote_link", _("the link to the quote"), "https://msem.example/fr/demo/quote/…/"),
+        Placeholder("valid_until", _("the last day the quote can be accepted"), "20/12/2026"),
+        Placeholder("payment_link", _("the payment link"), "https://msem.example/fr/pay/…/"),
+        Placeholder("amount", _("the amount to pay"), "480,00 €"),
+        Placeholder("expires_on", _("the last day the payment link works"), "22/12/2026"),
+    ]
+}
+
+_COMMON = ("client_name", "school_name", "reference")
+ALLOWED_BY_KIND: dict[str, tuple[str, ...]] = {
+    MailKind.ACKNOWLEDGEMENT: _COMMON,
+    MailKind.SIGNATURE: ("school_name",),
+    MailKind.QUOTE: (*_COMMON, "quote_number", "quote_link", "valid_until", "amount"),
+    MailKind.PAYMENT_REQUEST: (*_COMMON, "quote_number", "payment_link", "amount", "expires_on"),
+}
+# The legal footer is appended to every e-mail, whatever its kind.
+ALLOWED_IN_FOOTER: tuple[str, ...] = ("school_name",)
+
+
+def placeholders_used(text: str) -> list[str]:
+    return [match.group(1) for match in _TOKEN.finditer(text) if match.group(1) is not None]
+
+
+def validate_placeholders(text: str, *, allowed: tuple[str, ...]) -> None:
+    unknown = sorted({name for name in placeholders_used(text) if name not in allowed})
+    if unknown:
+        raise ValidationError(
+            ngettext(
+                "Unknown placeholder: %(unknown)s. You can use: %(allowed)s.",
+                "Unknown placeholders: %(unknown)s. You can use: %(allowed)s.",
+                len(unknown),
+            )
+            % {
+                "unknown": ", ".join("{%s}" % name for name in unknown),
+                "allowed": ", ".join("{%s}" % name for name in allowed),
+            },
+            code="unknown_placeholder",
+        )
+
+
+def fill_placeholders(text: str, values: Mapping[str, str]) -> str:
+    """Replace each known placeholder; an unknown one is left as typed."""
+
+    def replace(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if token == "{{":
+            return "{"
+        if token == "}}":
+            return "}"
+        name = match.group(1)
+        return str(values[name]) if name in values else token
+
+    return _TOKEN.sub(replace, text)
+
+
+def example_values() -> dict[str, str]:
+    return {name: str(placeholder.example) for name, placeholder in PLACEHOLDERS.items()}

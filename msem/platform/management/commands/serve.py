@@ -1,0 +1,51 @@
+"""`make run`: the web app and the background worker, side by side, until Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve the web app on 127.0.0.1:$PORT and run the background worker, until Ctrl-C."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+        children = {
+            "web": subprocess.Popen([*manage, "runserver", f"{options['host']}:{options['port']}"]),
+            "worker": subprocess.Popen([*manage, "db_worker", "--interval", "1", "--queue-name", "*"]),
+        }
+        self.stdout.write(f"Msem is at http://{options['host']}:{options['port']}/backoffice/ — Ctrl-C to stop.")
+        try:
+            while True:
+                for name, child in children.items():
+                    if child.poll() is not None:
+                        self.stderr.write(f"The {name} process stopped (exit code {child.returncode}).")
+                        return self._stop(children, exit_code=1)
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            self._stop(children, exit_code=0)
+
+    def _stop(self, children: dict[str, subprocess.Popen], *, exit_code: int) -> None:
+        for child in children.values():
+            if child.poll() is None:
+                child.send_signal(signal.SIGINT)
+        deadline = time.monotonic() + 10
+        for child in children.values():
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.kill()
+        if exit_code:
+            sys.exit(exit_code)

@@ -1,0 +1,189 @@
+// Back-office behaviours. No inline scripts anywhere (strict CSP): every
+// page's interactive bits are declared with data- attributes and wired here.
+(function () {
+  "use strict";
+
+  // --- Lines of the settings page: "+ Ajouter", "−", ↑ ↓ ---------------------
+
+  function renumber(tbody) {
+    var position = 1;
+    tbody.querySelectorAll("[data-line]").forEach(function (row) {
+      var order = row.querySelector("[data-line-order]");
+      if (order) {
+        order.value = String(position);
+      }
+      position += 1;
+    });
+  }
+
+  function setRemoved(row, removed) {
+    var deleteInput = row.querySelector("[data-line-delete]");
+    if (deleteInput) {
+      deleteInput.value = removed ? "on" : "";
+    }
+    row.classList.toggle("is-removed", removed);
+    row.querySelectorAll("input:not([type=hidden]), textarea").forEach(function (input) {
+      input.readOnly = removed;
+    });
+    var remove = row.querySelector("[data-remove-line]");
+    var undo = row.querySelector("[data-undo-remove]");
+    if (remove && undo) {
+      remove.hidden = removed;
+      undo.hidden = !removed;
+      (removed ? undo : remove).focus();
+    }
+  }
+
+  function addLine(prefix) {
+    var tbody = document.querySelector('[data-lines="' + prefix + '"]');
+    var template = document.getElementById(prefix + "-empty-line");
+    var total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
+    if (!tbody || !template || !total) {
+      return;
+    }
+    var index = parseInt(total.value, 10);
+    var html = template.innerHTML.replace(/__prefix__/g, String(index));
+    tbody.insertAdjacentHTML("beforeend", html);
+    total.value = String(index + 1);
+    renumber(tbody);
+    var empty = document.querySelector('[data-lines-empty="' + prefix + '"]');
+    if (empty) {
+      empty.hidden = true;
+    }
+    var row = tbody.lastElementChild;
+    var first = row && row.querySelector("input:not([type=hidden])");
+    if (first) {
+      first.focus();
+    }
+    markDirty();
+  }
+
+  function moveLine(row, direction) {
+    var sibling = direction === "up" ? row.previousElementSibling : row.nextElementSibling;
+    if (!sibling) {
+      return;
+    }
+    if (direction === "up") {
+      row.parentNode.insertBefore(row, sibling);
+    } else {
+      row.parentNode.insertBefore(sibling, row);
+    }
+    renumber(row.parentNode);
+    var button = row.querySelector('[data-move="' + direction + '"]');
+    if (button) {
+      button.focus();
+    }
+    markDirty();
+  }
+
+  // --- Catalog codes as chips: Enter checks the code on the server -------------
+
+  function addCatalogCode(input) {
+    var code = input.value.trim();
+    var error = document.getElementById("catalog-code-error");
+    if (!code) {
+      return;
+    }
+    if (error) {
+      error.textContent = "";
+    }
+    window.htmx.ajax("POST", input.dataset.checkUrl, {
+      source: input,
+      target: "#catalog-chips",
+      swap: "beforeend",
+      values: { new_catalog_code: code },
+    }).then(function () {
+      if (!error || !error.textContent.trim()) {
+        input.value = "";
+        var empty = document.querySelector("[data-chips-empty]");
+        if (empty) {
+          empty.hidden = true;
+        }
+        markDirty();
+      }
+      input.focus();
+    });
+  }
+
+  // --- Leaving with unsaved changes --------------------------------------------
+
+  var dirty = false;
+
+  function markDirty() {
+    dirty = true;
+  }
+
+  document.addEventListener("input", function (event) {
+    if (event.target.closest("[data-warn-unsaved]") && !event.target.matches("[data-catalog-input]")) {
+      markDirty();
+    }
+  });
+
+  document.addEventListener("submit", function () {
+    dirty = false;
+  });
+
+  window.addEventListener("beforeunload", function (event) {
+    if (dirty && document.querySelector("[data-warn-unsaved]")) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+
+  // --- One click handler for every data- behaviour -----------------------------
+
+  document.addEventListener("click", function (event) {
+    var target = event.target.closest(
+      "[data-add-line], [data-remove-line], [data-undo-remove], [data-move], [data-remove-chip], [data-close-preview]"
+    );
+    if (!target || target.closest("fieldset:disabled")) {
+      return;
+    }
+    if (target.hasAttribute("data-add-line")) {
+      addLine(target.getAttribute("data-add-line"));
+    } else if (target.hasAttribute("data-remove-line")) {
+      setRemoved(target.closest("[data-line]"), true);
+      markDirty();
+    } else if (target.hasAttribute("data-undo-remove")) {
+      setRemoved(target.closest("[data-line]"), false);
+    } else if (target.hasAttribute("data-move")) {
+      moveLine(target.closest("[data-line]"), target.getAttribute("data-move"));
+    } else if (target.hasAttribute("data-remove-chip")) {
+      var chip = target.closest("[data-chip]");
+      var input = document.querySelector("[data-catalog-input]");
+      chip.remove();
+      markDirty();
+      if (input) {
+        input.focus();
+      }
+    } else if (target.hasAttribute("data-close-preview")) {
+      target.closest("[data-preview]").remove();
+    }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target.matches("[data-catalog-input]")) {
+      // Enter adds the code; it must not submit the whole settings page.
+      event.preventDefault();
+      addCatalogCode(event.target);
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-line].is-removed").forEach(function (row) {
+      var remove = row.querySelector("[data-remove-line]");
+      var undo = row.querySelector("[data-undo-remove]");
+      if (remove && undo) {
+        remove.hidden = true;
+        undo.hidden = false;
+      }
+      row.querySelectorAll("input:not([type=hidden]), textarea").forEach(function (input) {
+        input.readOnly = true;
+      });
+    });
+    var summary = document.querySelector("[data-focus-on-load]");
+    if (summary) {
+      summary.focus();
+    }
+  });
+})();

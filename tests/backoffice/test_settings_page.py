@@ -1,0 +1,348 @@
+"""The Paramètres page over HTTP: what a manager and a secretary see and can do."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from msem.audit.models import AuditRecord
+from msem.commercial_settings.selectors import commercial_settings_snapshot
+from msem.inquiries.models import Category, Subject
+from msem.schools.models import School
+from tests.html_forms import flatten, form_data, page_text
+
+pytestmark = pytest.mark.django_db
+
+
+def settings_url(school: School) -> str:
+    return reverse("backoffice:settings", kwargs={"school_slug": school.slug})
+
+
+def page_data(client: Client, school: School) -> dict[str, list[str]]:
+    response = client.get(settings_url(school))
+    assert response.status_code == 200
+    return form_data(response.content.decode(), form_id="settings-form")
+
+
+def add_line(data: dict[str, list[str]], prefix: str, **fields: str) -> None:
+    """What "+ Ajouter" does in the browser: one more form in the formset."""
+    index = int(data[f"{prefix}-TOTAL_FORMS"][0])
+    for name, value in fields.items():
+        data[f"{prefix}-{index}-{name}"] = [value]
+    data[f"{prefix}-{index}-ORDER"] = [str(index + 1)]
+    data[f"{prefix}-TOTAL_FORMS"] = [str(index + 1)]
+
+
+def remove_line(data: dict[str, list[str]], prefix: str, index: int) -> None:
+    """What "−" does in the browser."""
+    data[f"{prefix}-{index}-DELETE"] = ["on"]
+
+
+def post(client: Client, school: School, data: dict[str, list[str]]):
+    return client.post(settings_url(school), flatten(data))
+
+
+class TestManagerSaves:
+    def test_the_page_shows_the_four_sections_in_french(self, manager_client, school):
+        response = manager_client.get(settings_url(school))
+        page = page_text(response)
+        sections = (
+            "Contact",
+            "Contenu des mails (par défaut)",
+            "Catégorie des dossiers",
+            "Gestion des catalogues 4807",
+        )
+        for title in sections:
+            assert title in page
+        assert "Demande d'informations" in page
+        assert "Enregistrer" in page
+        assert "Pied du mail" in page
+
+    def test_the_page_speaks_english_for_a_user_who_chose_it(self, manager, manager_client, school):
+        manager.language = "en"
+        manager.save()
+        page = page_text(manager_client.get(settings_url(school)))
+        assert "Default e-mail texts" in page
+        assert ">Save<" in page
+
+    def test_saving_the_four_sections_together(self, manager_client, school):
+        data = page_data(manager_client, school)
+        add_line(data, "subjects", label_fr="Cours privés", label_en="Private lessons", email="prives@valneige.test")
+        add_line(data, "categories", code="je-ne-sais-pas", label_fr="Je ne sais pas", label_en="I don't know")
+        data["acknowledgement_fr_body"] = ["Bonjour {client_name}, merci !"]
+        data["catalog_codes"] = ["ce-alpes", "TO-NEIGE"]
+
+        response = post(manager_client, school, data)
+
+        assert response.status_code == 302
+        snapshot = commercial_settings_snapshot(school=school)
+        assert [s["label_fr"] for s in snapshot["subjects"]] == ["Demande d'informations", "Cours privés"]
+        assert snapshot["subjects"][1]["email"] == "prives@valneige.test"
+        assert [c["code"] for c in snapshot["categories"]] == ["je-ne-sais-pas"]
+        assert snapshot["mail_texts"]["acknowledgement.fr"]["body"] == "Bonjour {client_name}, merci !"
+        assert snapshot["catalogs"] == ["CE-ALPES", "TO-NEIGE"]
+        followed = manager_client.get(response["Location"])
+        assert "Les paramètres ont été enregistrés." in page_text(followed)
+
+    def test_lines_keep_the_order_the_manager_gave_them(self, manager_client, school):
+        data = page_data(manager_client, school)
+        add_line(data, "subjects", label_fr="Groupes", label_en="", email="groupes@valneige.test")
+        post(manager_client, school, data)
+        data = page_data(manager_client, school)
+        # ↑ on the second line: the browser swaps the ORDER values.
+        data["subjects-0-ORDER"], data["subjects-1-ORDER"] = ["2"], ["1"]
+
+        assert post(manager_client, school, data).status_code == 302
+
+        labels = list(Subject.objects.for_school(school).live().values_list("label_fr", flat=True))
+        assert labels == ["Groupes", "Demande d'informations"]
+
+    def test_a_removed_subject_is_kept_for_the_dossiers_that_use_it(self, manager_client, school):
+        data = page_data(manager_client, school)
+        add_line(data, "subjects", label_fr="Cours privés", label_en="", email="prives@valneige.test")
+        post(manager_client, school, data)
+        data = page_data(manager_client, school)
+        remove_line(data, "subjects", 0)
+
+        assert post(manager_client, school, data).status_code == 302
+
+        removed = Subject.objects.for_school(school).get(label_fr="Demande d'informations")
+        assert removed.removed_at is not None
+        assert list(Subject.objects.for_school(school).live().values_list("label_fr", flat=True)) == ["Cours privés"]
+        assert "Demande d'informations" not in page_text(manager_client.get(settings_url(school)))
+
+    def test_every_saved_change_writes_an_audit_record_with_before_and_after(self, manager, manager_client, school):
+        data = page_data(manager_client, school)
+        data["subjects-0-email"] = ["accueil@valneige.test"]
+
+        post(manager_client, school, data)
+
+        record = AuditRecord.objects.for_school(school).get()
+        assert record.actor == manager
+        assert record.actor_email == manager.email
+        assert record.before["subjects"][0]["email"] == "info@valneige.test"
+        assert record.after["subjects"][0]["email"] == "accueil@valneige.test"
+        history = manager_client.get(reverse("backoffice:settings_history", kwargs={"school_slug": school.slug}))
+        page = page_text(history)
+        assert "accueil@valneige.test" in page
+        assert "info@valneige.test" in page
+        assert manager.full_name in page
+
+    def test_saving_without_changes_writes_no_audit_record(self, manager_client, school):
+        data = page_data(manager_client, school)
+        assert post(manager_client, school, data).status_code == 302
+        assert not AuditRecord.objects.for_school(school).exists()
+
+
+INVALID_INPUTS = [
+    pytest.param({"subjects-0-label_fr": "", "subjects-0-label_en": ""}, "subjects-0-label_fr", id="empty-labels"),
+    pytest.param({"subjects-0-email": "pas-une-adresse"}, "subjects-0-email", id="invalid-address"),
+    pytest.param({"subjects-0-email": "a@b.test\r\nBcc: x@evil.test"}, "subjects-0-email", id="address-with-crlf"),
+    pytest.param({"subjects-0-label_fr": "Objet\r\nBcc: x@evil.test"}, "subjects-0-label_fr", id="label-with-crlf"),
+    pytest.param({"subjects-0-label_fr": "x" * 10_000}, "subjects-0-label_fr", id="10000-character-label"),
+    pytest.param(
+        {"acknowledgement_fr_body": "Bonjour {client_nom}"}, "acknowledgement_fr_body", id="unknown-placeholder"
+    ),
+    pytest.param(
+        {"quote_en_subject": "Quote {payment_link}"}, "quote_en_subject", id="placeholder-not-allowed-for-kind"
+    ),
+    pytest.param({"acknowledgement_en_body": ""}, "acknowledgement_en_body", id="empty-acknowledgement"),
+]
+
+
+class TestBadInput:
+    @pytest.mark.parametrize(("changes", "field"), INVALID_INPUTS)
+    def test_an_invalid_field_shows_its_error_next_to_it_and_saves_nothing(
+        self, manager_client, school, changes, field
+    ):
+        data = page_data(manager_client, school)
+        add_line(data, "categories", code="village", label_fr="Village", label_en="Village")
+        data["catalog_codes"] = ["CE-ALPES"]
+        before = commercial_settings_snapshot(school=school)
+        for name, value in changes.items():
+            data[name] = [value]
+
+        response = post(manager_client, school, data)
+
+        assert response.status_code == 400
+        page = page_text(response)
+        assert f'id="id_{field}_error"' in page
+        assert f'aria-describedby="id_{field}_error"' in page
+        assert "Rien n'a été enregistré." in page
+        assert commercial_settings_snapshot(school=school) == before
+        assert not AuditRecord.objects.exists()
+
+    def test_the_unknown_placeholder_is_named_in_the_error(self, manager_client, school):
+        data = page_data(manager_client, school)
+        data["acknowledgement_fr_body"] = ["Bonjour {client_nom} de {ecole}"]
+        page = page_text(post(manager_client, school, data))
+        assert "Variables inconnues : {client_nom}, {ecole}." in page
+
+    def test_duplicate_category_codes_are_refused(self, manager_client, school):
+        data = page_data(manager_client, school)
+        add_line(data, "categories", code="village", label_fr="Village", label_en="Village")
+        add_line(data, "categories", code="Village", label_fr="Village bis", label_en="Village bis")
+
+        response = post(manager_client, school, data)
+
+        assert response.status_code == 400
+        assert "Ce code est déjà utilisé par une autre catégorie." in page_text(response)
+        assert not Category.objects.exists()
+
+    def test_an_invalid_category_code_is_refused(self, manager_client, school):
+        data = page_data(manager_client, school)
+        add_line(data, "categories", code="je ne sais pas", label_fr="Je ne sais pas", label_en="I don't know")
+        response = post(manager_client, school, data)
+        assert response.status_code == 400
+        assert 'id="id_categories-0-code_error"' in page_text(response)
+        assert not Category.objects.exists()
+
+    def test_the_last_subject_cannot_be_removed(self, manager_client, school):
+        data = page_data(manager_client, school)
+        remove_line(data, "subjects", 0)
+
+        response = post(manager_client, school, data)
+
+        assert response.status_code == 400
+        assert "Il doit rester au moins un objet de demande." in page_text(response)
+        assert Subject.objects.for_school(school).live().count() == 1
+
+    @pytest.mark.parametrize("codes", [["CE ALPES"], ["-CE"], ["É"], ["X" * 40], ["CE-ALPES", "ce-alpes"]])
+    def test_malformed_or_repeated_catalog_codes_are_refused(self, manager_client, school, codes):
+        data = page_data(manager_client, school)
+        data["catalog_codes"] = codes
+        response = post(manager_client, school, data)
+        assert response.status_code == 400
+        assert commercial_settings_snapshot(school=school)["catalogs"] == []
+
+    def test_a_code_typed_but_not_added_with_enter_is_pointed_out(self, manager_client, school):
+        data = page_data(manager_client, school)
+        data["new_catalog_code"] = ["CE-ALPES"]
+        response = post(manager_client, school, data)
+        assert response.status_code == 400
+        assert "Appuyez sur Entrée pour ajouter ce code" in page_text(response)
+
+    def test_a_forged_post_cannot_change_the_legal_footer(self, manager_client, school):
+        data = page_data(manager_client, school)
+        data["legal_footer_fr"] = ["Rien à déclarer"]
+        footer_before = school.legal_footer_fr
+
+        response = post(manager_client, school, data)
+
+        assert response.status_code == 400
+        assert "Le pied du mail est fixé par les administrateurs" in page_text(response)
+        school.refresh_from_db()
+        assert school.legal_footer_fr == footer_before
+
+    def test_a_subject_id_of_another_school_is_refused(self, manager_client, school, other_school):
+        foreign = Subject.objects.for_school(other_school).get()
+        data = page_data(manager_client, school)
+        data["subjects-0-id"] = [str(foreign.pk)]
+        data["subjects-0-label_fr"] = ["Volé"]
+
+        response = post(manager_client, school, data)
+
+        assert response.status_code == 400
+        foreign.refresh_from_db()
+        assert foreign.label_fr == "Demande d'informations"
+        assert foreign.school_id == other_school.pk
+
+    def test_a_missing_management_form_is_an_error_not_a_crash(self, manager_client, school):
+        response = manager_client.post(settings_url(school), {"settings_version": "1"})
+        assert response.status_code == 400
+
+
+class TestConcurrentEdits:
+    def test_the_second_save_is_refused_and_overwrites_nothing(self, manager_client, school, manager):
+        first = page_data(manager_client, school)
+        second = page_data(manager_client, school)
+        first["subjects-0-label_fr"] = ["Renseignements"]
+        assert post(manager_client, school, first).status_code == 302
+        second["subjects-0-label_en"] = ["Information"]
+
+        response = post(manager_client, school, second)
+
+        assert response.status_code == 409
+        assert "Quelqu'un d'autre a enregistré ces paramètres" in page_text(response)
+        subject = Subject.objects.for_school(school).live().get()
+        assert (subject.label_fr, subject.label_en) == ("Renseignements", "Request for information")
+
+
+class TestSecretary:
+    def test_sees_the_page_read_only(self, secretary_client, school):
+        response = secretary_client.get(settings_url(school))
+        page = page_text(response)
+        assert response.status_code == 200
+        assert "en lecture seule" in page
+        assert '<fieldset class="settings-fieldset" disabled>' in page
+        assert 'id="save-settings"' not in page
+
+    def test_cannot_save(self, manager_client, secretary_client, school):
+        data = page_data(manager_client, school)
+        data["subjects-0-label_fr"] = ["Changé par la secrétaire"]
+        before = commercial_settings_snapshot(school=school)
+
+        response = post(secretary_client, school, data)
+
+        assert response.status_code == 403
+        assert commercial_settings_snapshot(school=school) == before
+
+    def test_cannot_read_the_history(self, secretary_client, school):
+        url = reverse("backoffice:settings_history", kwargs={"school_slug": school.slug})
+        assert secretary_client.get(url).status_code == 403
+
+
+class TestPreview:
+    def test_composes_text_signature_and_footer_with_example_values(self, manager_client, school):
+        data = page_data(manager_client, school)
+        data["acknowledgement_en_body"] = ["Hello {client_name}, your reference is {reference}."]
+        data["preview_kind"], data["preview_language"] = ["acknowledgement"], ["en"]
+
+        response = manager_client.post(
+            reverse("backoffice:settings_preview", kwargs={"school_slug": school.slug}), flatten(data)
+        )
+
+        page = page_text(response)
+        assert response.status_code == 200
+        assert "Hello Claire Martin, your reference is DEM-2026-00042." in page
+        assert "The ESF Val Neige team" in page
+        assert "ESF Val Neige — The information collected" in page
+
+    def test_reports_an_unknown_placeholder_instead_of_a_preview(self, manager_client, school):
+        data = page_data(manager_client, school)
+        data["quote_fr_body"] = ["Voici {lien}"]
+        data["preview_kind"], data["preview_language"] = ["quote"], ["fr"]
+        response = manager_client.post(
+            reverse("backoffice:settings_preview", kwargs={"school_slug": school.slug}), flatten(data)
+        )
+        assert "Variable inconnue : {lien}." in page_text(response)
+
+    def test_refuses_an_unknown_kind(self, manager_client, school):
+        response = manager_client.post(
+            reverse("backoffice:settings_preview", kwargs={"school_slug": school.slug}),
+            {"preview_kind": "footer", "preview_language": "fr"},
+        )
+        assert response.status_code == 400
+
+
+class TestCatalogCodeCheck:
+    def url(self, school: School) -> str:
+        return reverse("backoffice:settings_catalog_code", kwargs={"school_slug": school.slug})
+
+    def test_a_well_formed_code_comes_back_as_a_chip(self, manager_client, school):
+        response = manager_client.post(self.url(school), {"new_catalog_code": " ce-alpes "})
+        page = page_text(response)
+        assert 'name="catalog_codes" value="CE-ALPES"' in page
+        assert "HX-Retarget" not in response.headers
+
+    def test_a_malformed_code_is_refused_with_the_reason(self, manager_client, school):
+        response = manager_client.post(self.url(school), {"new_catalog_code": "CE ALPES"})
+        assert response.headers["HX-Retarget"] == "#catalog-code-error"
+        assert "Un code catalogue 4807 compte de 2 à 32 caractères" in page_text(response)
+
+    def test_a_code_already_listed_is_refused(self, manager_client, school):
+        response = manager_client.post(
+            self.url(school), {"new_catalog_code": "ce-alpes", "catalog_codes": ["CE-ALPES"]}
+        )
+        assert "Le catalogue CE-ALPES est déjà dans la liste." in page_text(response)

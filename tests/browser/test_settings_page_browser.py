@@ -1,0 +1,135 @@
+"""The Paramètres page in a real browser, as a manager and as a secretary use it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from msem.commercial_settings.selectors import commercial_settings_snapshot
+from tests.browser.conftest import log_in
+from tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def open_settings(page, school) -> None:
+    page.goto(f"/backoffice/{school.slug}/settings/")
+    expect(page.get_by_role("heading", name="Paramètres", exact=True)).to_be_visible()
+
+
+def test_a_manager_configures_the_four_sections_and_finds_them_after_a_reload(page, school, manager, screenshot):
+    log_in(page, manager.email, PASSWORD)
+    open_settings(page, school)
+    contact = page.locator("#contact")
+
+    # Contact: add a subject, then remove the original one with its "−".
+    contact.get_by_role("button", name="+ Ajouter").click()
+    new_line = contact.locator("tbody tr").last
+    expect(new_line.get_by_label("Libellé FR")).to_be_focused()
+    new_line.get_by_label("Libellé FR").fill("Cours privés")
+    new_line.get_by_label("Libellé EN").fill("Private lessons")
+    new_line.get_by_label("Adresse e-mail").fill("prives@valneige.test")
+    contact.locator("tbody tr").first.get_by_role("button", name="Supprimer cette ligne").click()
+    expect(contact.locator("tbody tr").first).to_have_class(re.compile("is-removed"))
+
+    # Categories: add "Je ne sais pas".
+    categories = page.locator("#categories")
+    categories.get_by_role("button", name="+ Ajouter").click()
+    line = categories.locator("tbody tr").last
+    line.get_by_label("Code").fill("je-ne-sais-pas")
+    line.get_by_label("Libellé FR").fill("Je ne sais pas")
+    line.get_by_label("Libellé EN").fill("I don't know yet")
+
+    # Catalogs: type a code and press Enter.
+    code_input = page.get_by_label("Code du catalogue 4807")
+    code_input.fill("ce-alpes")
+    code_input.press("Enter")
+    expect(page.locator("#catalog-chips")).to_contain_text("CE-ALPES")
+    expect(code_input).to_have_value("")
+
+    # A malformed code is refused next to the input, and adds no chip.
+    code_input.fill("CE ALPES")
+    code_input.press("Enter")
+    expect(page.locator("#catalog-code-error")).to_contain_text("Un code catalogue 4807")
+    expect(page.locator("#catalog-chips [data-chip]")).to_have_count(1)
+    code_input.fill("")
+
+    # The French acknowledgement, and its preview.
+    page.locator("#id_acknowledgement_fr_body").fill("Bonjour {client_name},\n\nBien reçu : {reference}.")
+    page.get_by_role("button", name="Aperçu FR").first.click()
+    preview = page.locator("#mail-preview-acknowledgement")
+    expect(preview).to_contain_text("Bonjour Claire Martin,")
+    expect(preview).to_contain_text("Bien reçu : DEM-2026-00042.")
+    expect(preview).to_contain_text("L'équipe de ESF Val Neige")
+    screenshot(page, "settings-fr-before-save")
+
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("Les paramètres ont été enregistrés.")).to_be_visible()
+
+    page.reload()
+    contact_inputs = page.locator("#contact tbody input[type=text], #contact tbody input[type=email]")
+    expect(contact_inputs).to_have_count(3)
+    expect(contact_inputs.nth(0)).to_have_value("Cours privés")
+    expect(page.locator("#categories tbody input").first).to_be_visible()
+    expect(page.locator("#categories")).not_to_contain_text("Aucune")
+    assert page.locator("#categories tbody input[name$='-code']").input_value() == "je-ne-sais-pas"
+    expect(page.locator("#catalog-chips")).to_contain_text("CE-ALPES")
+    acknowledgement = "Bonjour {client_name},\n\nBien reçu : {reference}."
+    expect(page.locator("#id_acknowledgement_fr_body")).to_have_value(acknowledgement)
+    screenshot(page, "settings-fr")
+
+    snapshot = commercial_settings_snapshot(school=school)
+    assert [s["label_fr"] for s in snapshot["subjects"]] == ["Cours privés"]
+    assert snapshot["catalogs"] == ["CE-ALPES"]
+
+
+def test_the_page_in_english(page, school, manager, screenshot):
+    log_in(page, manager.email, PASSWORD)
+    open_settings(page, school)
+    page.locator(".user-menu summary").click()
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("heading", name="Settings", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="Default e-mail texts")).to_be_visible()
+    expect(page.get_by_role("button", name="Save")).to_be_visible()
+    screenshot(page, "settings-en")
+    page.locator("#mail-footer").scroll_into_view_if_needed()
+    screenshot(page, "settings-en-viewport", full_page=False)
+
+
+def test_an_invalid_line_shows_its_error_next_to_the_field_and_nothing_is_saved(page, school, manager, screenshot):
+    log_in(page, manager.email, PASSWORD)
+    open_settings(page, school)
+    before = commercial_settings_snapshot(school=school)
+    contact = page.locator("#contact")
+    contact.get_by_role("button", name="+ Ajouter").click()
+    line = contact.locator("tbody tr").last
+    line.get_by_label("Libellé FR").fill("Groupes")
+    line.get_by_label("Adresse e-mail").fill("groupes@@valneige")
+    page.locator("#id_quote_en_body").fill("See {quote_url}")
+
+    page.get_by_role("button", name="Enregistrer").click()
+
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Rien n'a été enregistré.")
+    email = page.locator("#contact tbody tr").last.get_by_label("Adresse e-mail")
+    expect(email).to_have_attribute("aria-invalid", "true")
+    expect(page.locator(f"#{email.get_attribute('aria-describedby')}")).to_contain_text("adresse de courriel valide")
+    expect(page.locator("#id_quote_en_body_error")).to_contain_text("{quote_url}")
+    # The input is kept so that it can be corrected.
+    expect(email).to_have_value("groupes@@valneige")
+    screenshot(page, "settings-fr-errors")
+    assert commercial_settings_snapshot(school=school) == before
+
+
+def test_a_secretary_sees_the_settings_but_cannot_save(page, school, secretary, screenshot):
+    log_in(page, secretary.email, PASSWORD)
+    open_settings(page, school)
+    expect(page.get_by_text("Vous les consultez en lecture seule.")).to_be_visible()
+    expect(page.get_by_role("button", name="Enregistrer")).to_have_count(0)
+    expect(page.locator("#contact").get_by_role("button", name="+ Ajouter")).to_be_hidden()
+    expect(page.locator("#id_subjects-0-label_fr")).to_be_disabled()
+    screenshot(page, "settings-fr-secretary")

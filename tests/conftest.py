@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from msem.accounts.models import Role, User
+from msem.schools.models import School
+from tests.factories import MembershipFactory, SchoolFactory
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _collected_static_files(django_test_environment):
+    """The suite runs the production settings: static files are served from the manifest."""
+    call_command("collectstatic", "--no-input", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def school(db) -> School:
+    return SchoolFactory(name="ESF Val Neige", slug="valneige", main_email="info@valneige.test")
+
+
+@pytest.fixture
+def other_school(db) -> School:
+    return SchoolFactory(name="ESF Autre Station", slug="autre", main_email="info@autre.test")
+
+
+@pytest.fixture
+def manager(school) -> User:
+    return MembershipFactory(school=school, role=Role.MANAGER, user__email="manager@valneige.test").user
+
+
+@pytest.fixture
+def secretary(school) -> User:
+    return MembershipFactory(school=school, role=Role.SECRETARY, user__email="secretaire@valneige.test").user
+
+
+@pytest.fixture
+def manager_client(manager) -> Client:
+    client = Client()
+    client.force_login(manager)
+    return client
+
+
+@pytest.fixture
+def secretary_client(secretary) -> Client:
+    client = Client()
+    client.force_login(secretary)
+    return client
+
+
+@pytest.fixture
+def other_manager(other_school) -> User:
+    return MembershipFactory(school=other_school, role=Role.MANAGER, user__email="manager@autre.test").user

@@ -1,0 +1,60 @@
+"""The env-driven settings module, read in a fresh interpreter with a given environment."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def read_settings(tmp_path, **env: str) -> dict:
+    script = (
+        "import json, django; from django.conf import settings; "
+        "db = settings.DATABASES['default']; "
+        "print(json.dumps({'engine': db['ENGINE'], 'options': db.get('OPTIONS', {}), 'debug': settings.DEBUG, "
+        "'hsts': getattr(settings, 'SECURE_HSTS_SECONDS', 0), 'email': settings.EMAIL_BACKEND}))"
+    )
+    environment = {
+        "PATH": os.environ["PATH"],
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "MSEM_VAR_DIR": str(tmp_path),
+        **env,
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=environment, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0 or env.get("expect_failure"), result.stderr
+    return json.loads(result.stdout) if result.returncode == 0 else {"stderr": result.stderr}
+
+
+def test_sqlite_by_default_with_wal_busy_timeout_and_immediate_transactions(tmp_path):
+    values = read_settings(tmp_path, DEBUG="true")
+    assert values["engine"] == "django.db.backends.sqlite3"
+    assert values["options"]["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in values["options"]["init_command"]
+    assert values["options"]["timeout"] >= 5
+
+
+def test_postgresql_from_database_url(tmp_path):
+    values = read_settings(tmp_path, DEBUG="true", DATABASE_URL="postgres://msem@db.internal:5432/msem")
+    assert values["engine"] == "django.db.backends.postgresql"
+
+
+def test_production_needs_a_secret_key(tmp_path):
+    values = read_settings(tmp_path, expect_failure="1")
+    assert "SECRET_KEY must be set" in values["stderr"]
+
+
+def test_production_defaults_are_the_secure_ones(tmp_path):
+    values = read_settings(tmp_path, SECRET_KEY="x" * 50)
+    assert values["debug"] is False
+    assert values["hsts"] >= 31536000
+
+
+def test_without_smtp_mail_goes_to_files_and_with_it_to_smtp(tmp_path):
+    assert read_settings(tmp_path, DEBUG="true")["email"].endswith("filebased.EmailBackend")
+    assert read_settings(tmp_path, DEBUG="true", EMAIL_HOST="smtp.test")["email"].endswith("smtp.EmailBackend")
