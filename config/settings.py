@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "msem.demo",
     # UI apps
     "msem.backoffice",
+    "msem.public_site",
+    "msem.api",
 ]
 
 MIDDLEWARE = [
@@ -104,6 +106,7 @@ MIDDLEWARE = [
     "msem.accounts.language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "msem.platform.database_unavailable.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -133,6 +136,8 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Tests use a file too, so that a worker started as a real process sees their data.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE takes the write lock when a transaction starts, so two
         # writers queue on the busy timeout instead of failing halfway with
@@ -251,3 +256,26 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Outbox -------------------------------------------------------------------
+# How long a worker may hold an e-mail it is sending before another worker
+# considers it dead and sends the e-mail again.
+MSEM_OUTBOX_LEASE_SECONDS = env_int("MSEM_OUTBOX_LEASE_SECONDS", 120)
+MSEM_OUTBOX_MAX_ATTEMPTS = env_int("MSEM_OUTBOX_MAX_ATTEMPTS", 10)
+MSEM_OUTBOX_RETRY_BASE_SECONDS = env_int("MSEM_OUTBOX_RETRY_BASE_SECONDS", 30)
+MSEM_OUTBOX_RETRY_MAX_SECONDS = env_int("MSEM_OUTBOX_RETRY_MAX_SECONDS", 3600)
+# One delivery run stops after this long and hands over to a fresh run.
+MSEM_OUTBOX_RUN_SECONDS = env_int("MSEM_OUTBOX_RUN_SECONDS", 50)
+
+# --- Intake (contact form and API) -------------------------------------------------
+# An acknowledgement is an automatic e-mail to an address typed by anyone:
+# at most this many per recipient per day, whatever the school.
+MSEM_ACKNOWLEDGEMENTS_PER_RECIPIENT_PER_DAY = env_int("MSEM_ACKNOWLEDGEMENTS_PER_RECIPIENT_PER_DAY", 3)
+# Submissions accepted per client IP, per school and per client address ("hits/seconds").
+MSEM_INTAKE_LIMIT_PER_IP = os.environ.get("MSEM_INTAKE_LIMIT_PER_IP", "10/3600")
+MSEM_INTAKE_LIMIT_PER_SCHOOL = os.environ.get("MSEM_INTAKE_LIMIT_PER_SCHOOL", "600/3600")
+MSEM_INTAKE_LIMIT_PER_RECIPIENT = os.environ.get("MSEM_INTAKE_LIMIT_PER_RECIPIENT", "5/86400")
+# A human needs at least this long to fill the form; faster is a robot.
+MSEM_FORM_MIN_FILL_SECONDS = env_int("MSEM_FORM_MIN_FILL_SECONDS", 3)
+# A form left open longer than this must be sent again.
+MSEM_FORM_MAX_AGE_SECONDS = env_int("MSEM_FORM_MAX_AGE_SECONDS", 24 * 3600)

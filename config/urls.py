@@ -9,4 +9,6 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="backoffice:home", permanent=False)),
     path("backoffice/", include("msem.backoffice.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("msem.api.urls")),
+    path("", include("msem.public_site.urls")),
 ]

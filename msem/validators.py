@@ -22,11 +22,18 @@ _ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")
 
 
 def validate_single_line(value: str) -> None:
+    """For text typed by people that may reach a header: one plain line."""
     if _LINE_BREAKING.search(value) or _ENCODED_WORD.search(value):
         raise ValidationError(
             _("Line breaks, control characters and encoded words are not allowed here."),
             code="not_single_line",
         )
+
+
+def validate_header_value(value: str) -> None:
+    """For a header value we composed (it may hold encoded words): no line breaks, ever."""
+    if _LINE_BREAKING.search(value):
+        raise ValidationError("line break in an e-mail header", code="header_line_break")
 
 
 def validate_no_control_characters(value: str) -> None:

@@ -7,6 +7,7 @@ from django.test import Client
 from msem.accounts.models import Role, User
 from msem.schools.models import School
 from tests.factories import MembershipFactory, SchoolFactory
+from tests.mailing.smtp_server import SmtpServer
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -57,3 +58,14 @@ def secretary_client(secretary) -> Client:
 @pytest.fixture
 def other_manager(other_school) -> User:
     return MembershipFactory(school=other_school, role=Role.MANAGER, user__email="manager@autre.test").user
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback, and the settings that send to it."""
+    server = SmtpServer().start()
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_TIMEOUT = 5
+    yield server
+    server.stop()

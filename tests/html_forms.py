@@ -22,6 +22,7 @@ class _FormReader(HTMLParser):
         self.data: MultiValueDict = MultiValueDict()
         self._textarea: str | None = None
         self._text: list[str] = []
+        self._select: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = {name: value or "" for name, value in attrs}
@@ -42,6 +43,10 @@ class _FormReader(HTMLParser):
             self.data.appendlist(name, attributes.get("value", ""))
         elif tag == "textarea" and name:
             self._textarea, self._text = name, []
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select is not None and "selected" in attributes:
+            self.data.appendlist(self._select, attributes.get("value", ""))
 
     def handle_data(self, data: str) -> None:
         if self._textarea is not None:
@@ -55,6 +60,8 @@ class _FormReader(HTMLParser):
             # Browsers drop the one newline right after <textarea>.
             self.data.appendlist(self._textarea, text[1:] if text.startswith("\n") else text)
             self._textarea = None
+        elif tag == "select":
+            self._select = None
         elif tag == "form" and self.in_form:
             self.in_form = False
 

@@ -23,6 +23,7 @@ from msem.mailing.composition import mail_compose
 from msem.mailing.models import KINDS_WITH_SUBJECT_LINE, MailKind
 from msem.mailing.placeholders import ALLOWED_BY_KIND, PLACEHOLDERS, example_values, fill_placeholders
 from msem.mailing.selectors import mail_templates_by_kind_and_language
+from msem.mailing.services import test_email_queue
 
 
 def _initial(request: HttpRequest) -> dict[str, Any]:
@@ -118,30 +119,60 @@ def settings_view(request: HttpRequest) -> HttpResponse:
     return _render_page(request, page, status=400)
 
 
-@school_view()
-@require_POST
-def settings_preview_view(request: HttpRequest) -> HttpResponse:
-    """The composed e-mail (text + signature + footer) from the texts as currently typed."""
+def _typed_mail(request: HttpRequest) -> tuple[str, str, MailTextsForm, list[str]]:
+    """The e-mail of the kind and language asked, from the texts as currently typed, and their errors."""
     kind = request.POST.get("preview_kind", "")
     language = request.POST.get("preview_language", "")
-    if kind not in KINDS_WITH_SUBJECT_LINE or language not in LANGUAGES:
-        return render(request, "backoffice/settings/_preview.html", {"error": _("Unknown e-mail.")}, status=400)
     form = MailTextsForm(request.POST)
     form.is_valid()
     wanted = [f"{kind}_{language}_subject", f"{kind}_{language}_body", f"signature_{language}_body"]
     errors = [f"{form[name].label} : {message}" for name in wanted for message in form.errors.get(name, [])]
+    return kind, language, form, errors
+
+
+def _is_previewable(kind: str, language: str) -> bool:
+    return kind in KINDS_WITH_SUBJECT_LINE and language in LANGUAGES
+
+
+@school_view()
+@require_POST
+def settings_preview_view(request: HttpRequest) -> HttpResponse:
+    """The composed e-mail (text + signature + footer) from the texts as currently typed."""
+    kind, language, form, errors = _typed_mail(request)
+    if not _is_previewable(kind, language):
+        return render(request, "backoffice/settings/_preview.html", {"error": _("Unknown e-mail.")}, status=400)
     context: dict[str, Any] = {"kind_label": MailKind(kind).label, "language": language, "errors": errors}
     if not errors:
         school = request.school  # type: ignore[attr-defined]
-        values = example_values() | {"school_name": school.name}
         context["mail"] = mail_compose(
-            subject=form.cleaned_data[wanted[0]],
-            body=form.cleaned_data[wanted[1]],
-            signature=form.cleaned_data[wanted[2]],
+            subject=form.cleaned_data[f"{kind}_{language}_subject"],
+            body=form.cleaned_data[f"{kind}_{language}_body"],
+            signature=form.cleaned_data[f"signature_{language}_body"],
             footer=school.legal_footer(language),
-            values=values,
+            values=example_values() | {"school_name": school.name},
         )
     return render(request, "backoffice/settings/_preview.html", context)
+
+
+@school_view(managers_only=True)
+@require_POST
+def settings_test_email_view(request: HttpRequest) -> HttpResponse:
+    """ "Send me a test e-mail": the e-mail as typed goes to the person asking, through the outbox."""
+    kind, language, form, errors = _typed_mail(request)
+    if not _is_previewable(kind, language):
+        return render(request, "backoffice/settings/_preview.html", {"error": _("Unknown e-mail.")}, status=400)
+    context: dict[str, Any] = {"kind_label": MailKind(kind).label, "language": language, "errors": errors}
+    if not errors:
+        context["test_email"] = test_email_queue(
+            school=request.school,  # type: ignore[attr-defined]
+            recipient=request.user.email,  # type: ignore[union-attr]
+            kind=kind,
+            language=language,
+            subject=form.cleaned_data[f"{kind}_{language}_subject"],
+            body=form.cleaned_data[f"{kind}_{language}_body"],
+            signature=form.cleaned_data[f"signature_{language}_body"],
+        )
+    return render(request, "backoffice/settings/_test_email.html", context)
 
 
 @school_view()

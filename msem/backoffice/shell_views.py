@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from msem.accounts.selectors import memberships_of_user
-from msem.backoffice.access import LAST_SCHOOL_SESSION_KEY, school_view
+from msem.backoffice.access import LAST_SCHOOL_SESSION_KEY
 
 
 @login_required
@@ -19,8 +19,3 @@ def home_view(request: HttpRequest) -> HttpResponse:
     last = request.session.get(LAST_SCHOOL_SESSION_KEY)
     slug = next((m.school.slug for m in memberships if m.school.slug == last), memberships[0].school.slug)
     return redirect("backoffice:inquiries", school_slug=slug)
-
-
-@school_view()
-def inquiries_view(request: HttpRequest) -> HttpResponse:
-    return render(request, "backoffice/inquiries/list.html", {"active_menu": "inquiries"})

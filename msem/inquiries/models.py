@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from msem.schools.models import SchoolScopedModel, SchoolScopedQuerySet
-from msem.validators import validate_single_line
+from msem.validators import validate_no_control_characters, validate_single_line
 
 LABEL_MAX_LENGTH = 120
 
@@ -77,3 +79,127 @@ class Category(SchoolScopedModel):
 
     def label(self, language: str) -> str:
         return self.label_en if language == "en" else self.label_fr
+
+
+NAME_MAX_LENGTH = 80
+PHONE_MAX_LENGTH = 30
+MESSAGE_MAX_LENGTH = 5000
+MAX_PARTICIPANTS = 500
+
+
+class Inquiry(SchoolScopedModel):
+    """A "demande" / "dossier": one client request and everything done with it."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        IN_PROGRESS = "in_progress", _("In progress")
+        WAITING_FOR_CLIENT = "waiting_for_client", _("Waiting for the client")
+        WON = "won", _("Won")
+        LOST = "lost", _("Lost")
+
+    class Source(models.TextChoices):
+        FORM = "form", _("Contact form")
+        API = "api", _("Website (API)")
+
+    class Language(models.TextChoices):
+        FRENCH = "fr", _("French")
+        ENGLISH = "en", _("English")
+
+    reference = models.CharField(_("reference"), max_length=20)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="+", verbose_name=_("subject"))
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("category")
+    )
+    first_name = models.CharField(_("first name"), max_length=NAME_MAX_LENGTH, validators=[validate_single_line])
+    last_name = models.CharField(_("last name"), max_length=NAME_MAX_LENGTH, validators=[validate_single_line])
+    email = models.EmailField(_("e-mail address"), validators=[validate_single_line])
+    phone = models.CharField(_("phone"), max_length=PHONE_MAX_LENGTH, blank=True, validators=[validate_single_line])
+    message = models.TextField(_("message"), max_length=MESSAGE_MAX_LENGTH, validators=[validate_no_control_characters])
+    arrival_date = models.DateField(_("arrival date"), null=True, blank=True)
+    departure_date = models.DateField(_("departure date"), null=True, blank=True)
+    participants = models.PositiveSmallIntegerField(_("number of participants"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.NEW)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned to"),
+    )
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.FORM)
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Bumped by every change made from the dossier page, so that two people
+    # editing the same dossier at once cannot silently overwrite each other.
+    version = models.PositiveIntegerField(default=1)
+
+    objects = SchoolScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("request")
+        verbose_name_plural = _("requests")
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "reference"], name="inquiry_reference_unique_per_school"),
+        ]
+        indexes = [
+            models.Index(fields=["school", "-received_at", "-id"], name="inquiry_school_recent"),
+            models.Index(fields=["school", "email"], name="inquiry_school_email"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def client_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class InquiryEvent(SchoolScopedModel):
+    """One line of a dossier's timeline: what happened, who did it, when."""
+
+    class Kind(models.TextChoices):
+        RECEIVED = "received", _("Request received")
+        EMAIL = "email", _("E-mail")
+        ACKNOWLEDGEMENT_SKIPPED = "acknowledgement_skipped", _("No acknowledgement sent")
+
+    inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    email = models.ForeignKey(
+        "mailing.OutgoingEmail", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    data = models.JSONField(default=dict, blank=True)
+
+    objects = SchoolScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["school", "inquiry", "created_at"], name="event_school_inquiry_time")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.inquiry_id}"
+
+
+class IntakeKey(SchoolScopedModel):
+    """A single-use key of a submission (the form's token, or the API's Idempotency-Key).
+
+    The unique constraint is what makes a double click or a replayed POST
+    create one dossier: the second insert fails and finds the first one.
+    """
+
+    key = models.CharField(max_length=80)
+    inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SchoolScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["school", "key"], name="intakekey_unique_per_school")]
+
+    def __str__(self) -> str:
+        return self.key

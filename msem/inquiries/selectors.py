@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from msem.inquiries.models import Category, Subject
+from msem.inquiries.models import Category, Inquiry, InquiryEvent, IntakeKey, Subject
 from msem.schools.models import School
 
 
@@ -12,3 +12,35 @@ def subjects_live(*, school: School) -> QuerySet[Subject]:
 
 def categories_live(*, school: School) -> QuerySet[Category]:
     return Category.objects.for_school(school).live()
+
+
+def inquiry_for_intake_key(*, school: School, key: str) -> Inquiry | None:
+    """The dossier a submission with this single-use key already created, if any."""
+    found = IntakeKey.objects.for_school(school).filter(key=key).select_related("inquiry").first()
+    return found.inquiry if found else None
+
+
+def inquiries_recent(*, school: School) -> QuerySet[Inquiry]:
+    return (
+        Inquiry.objects.for_school(school)
+        .select_related("subject", "category", "assignee")
+        .order_by("-received_at", "-id")
+    )
+
+
+def inquiry_by_reference(*, school: School, reference: str) -> Inquiry | None:
+    return (
+        Inquiry.objects.for_school(school)
+        .select_related("subject", "category", "assignee")
+        .filter(reference=reference)
+        .first()
+    )
+
+
+def inquiry_timeline(*, inquiry: Inquiry) -> QuerySet[InquiryEvent]:
+    return (
+        InquiryEvent.objects.for_school(inquiry.school_id)
+        .filter(inquiry=inquiry)
+        .select_related("actor", "email")
+        .order_by("created_at", "id")
+    )

@@ -1,10 +1,16 @@
-"""How an e-mail to a client is put together: text, then signature, then the legal footer."""
+"""How an e-mail to a client is put together: text, then signature, then the legal footer.
+
+The same three parts give the plain-text version and the HTML version; the
+HTML one escapes everything the school or the client typed.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+from django.template.loader import render_to_string
 
 from msem.mailing.placeholders import fill_placeholders
 
@@ -16,13 +22,36 @@ _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x85]+")
 class ComposedMail:
     subject: str
     text: str
+    html: str = ""
 
 
-def mail_compose(*, subject: str, body: str, signature: str, footer: str, values: Mapping[str, str]) -> ComposedMail:
+def mail_compose(
+    *,
+    subject: str,
+    body: str,
+    signature: str,
+    footer: str,
+    values: Mapping[str, str],
+    language: str = "fr",
+    with_html: bool = False,
+) -> ComposedMail:
     filled_subject = _LINE_BREAKS.sub(" ", fill_placeholders(subject, values)).strip()
-    sections = [fill_placeholders(body, values).strip(), fill_placeholders(signature, values).strip()]
-    text = "\n\n".join(section for section in sections if section)
+    filled_body = fill_placeholders(body, values).strip()
+    filled_signature = fill_placeholders(signature, values).strip()
     filled_footer = fill_placeholders(footer, values).strip()
+    text = "\n\n".join(part for part in (filled_body, filled_signature) if part)
     if filled_footer:
         text = f"{text}\n\n{FOOTER_SEPARATOR}\n{filled_footer}"
-    return ComposedMail(subject=filled_subject, text=text + "\n")
+    html = ""
+    if with_html:
+        html = render_to_string(
+            "mail/client_message.html",
+            {
+                "language": language,
+                "subject": filled_subject,
+                "body": filled_body,
+                "signature": filled_signature,
+                "footer": filled_footer,
+            },
+        )
+    return ComposedMail(subject=filled_subject, text=text + "\n", html=html)

@@ -40,3 +40,89 @@ class MailTemplate(SchoolScopedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.language})"
+
+
+class OutgoingEmail(SchoolScopedModel):
+    """One e-mail in the outbox: written in the transaction that causes it, sent by the worker.
+
+    Nothing is sent inside a web request. The worker claims a row with a
+    conditional update and a lease; a row whose lease ran out (its worker
+    died) is claimed again, so an e-mail is sent at least once and, after a
+    crash in the middle of a send, at most twice.
+    """
+
+    class Kind(models.TextChoices):
+        NOTIFICATION = "notification", _("New request notification")
+        ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement of receipt")
+        TEST = "test", _("Test e-mail")
+        REPLY = "reply", _("Reply to the client")
+        QUOTE = "quote", _("Quote")
+        PAYMENT_REQUEST = "payment_request", _("Payment request")
+        ALERT = "alert", _("Alert to the managers")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    language = models.CharField(max_length=2)
+    from_email = models.CharField(max_length=320)
+    to_email = models.EmailField(max_length=254)
+    reply_to = models.CharField(max_length=320, blank=True)
+    subject = models.CharField(max_length=300)
+    text_body = models.TextField()
+    html_body = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    message_id = models.CharField(max_length=200, unique=True)
+
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    leased_by = models.CharField(max_length=64, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SchoolScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_due"),
+            models.Index(fields=["status", "lease_expires_at"], name="outbox_lease"),
+            models.Index(fields=["school", "-created_at"], name="outbox_school_recent"),
+            models.Index(fields=["to_email", "kind", "created_at"], name="outbox_recipient_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.to_email} ({self.status})"
+
+
+class DeliveryAttempt(SchoolScopedModel):
+    """One try at handing an outgoing e-mail to the mail server."""
+
+    class Outcome(models.TextChoices):
+        SENT = "sent", _("Sent")
+        RETRY = "retry", _("Failed, will be retried")
+        FAILED = "failed", _("Failed for good")
+
+    email = models.ForeignKey(OutgoingEmail, on_delete=models.CASCADE, related_name="delivery_attempts")
+    worker = models.CharField(max_length=64)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Empty while in progress, and forever when the worker died during the send.
+    outcome = models.CharField(max_length=8, choices=Outcome.choices, blank=True)
+    smtp_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    detail = models.TextField(blank=True)
+
+    objects = SchoolScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["started_at", "id"]
+
+    def __str__(self) -> str:
+        return f"attempt on {self.email_id} at {self.started_at:%H:%M:%S}: {self.outcome or 'interrupted'}"

@@ -1,8 +1,22 @@
 from __future__ import annotations
 
-from msem.mailing.models import MailTemplate
+from django.db.models import QuerySet
+
+from msem.mailing.models import DeliveryAttempt, MailTemplate, OutgoingEmail
 from msem.schools.models import School
 
 
 def mail_templates_by_kind_and_language(*, school: School) -> dict[tuple[str, str], MailTemplate]:
     return {(template.kind, template.language): template for template in MailTemplate.objects.for_school(school)}
+
+
+def outgoing_email_for_school(*, school: School, email_id: int) -> OutgoingEmail | None:
+    return OutgoingEmail.objects.for_school(school).filter(pk=email_id).first()
+
+
+def delivery_attempts(*, email: OutgoingEmail) -> QuerySet[DeliveryAttempt]:
+    return DeliveryAttempt.objects.for_school(email.school_id).filter(email=email).order_by("started_at", "id")
+
+
+def outgoing_emails_recent(*, school: School) -> QuerySet[OutgoingEmail]:
+    return OutgoingEmail.objects.for_school(school).order_by("-created_at", "-id")

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from msem.mailing.models import MailTemplate
-from msem.mailing.placeholders import ALLOWED_BY_KIND, validate_placeholders
+from django.db import transaction
+
+from msem.mailing.client_mail import school_mail_compose
+from msem.mailing.models import MailTemplate, OutgoingEmail
+from msem.mailing.outbox import email_enqueue
+from msem.mailing.placeholders import ALLOWED_BY_KIND, example_values, validate_placeholders
 from msem.schools.models import School
 
 
@@ -22,3 +26,30 @@ def mail_templates_update(*, school: School, texts: Mapping[tuple[str, str], tup
         template.subject, template.body = subject, body
         template.full_clean(exclude=["school"], validate_constraints=False)
         template.save()
+
+
+@transaction.atomic
+def test_email_queue(
+    *, school: School, recipient: str, kind: str, language: str, subject: str, body: str, signature: str
+) -> OutgoingEmail:
+    """ "Send me a test e-mail": the composed e-mail, through the outbox, to the person asking."""
+    validate_placeholders(subject, allowed=ALLOWED_BY_KIND[kind])
+    validate_placeholders(body, allowed=ALLOWED_BY_KIND[kind])
+    mail = school_mail_compose(
+        school=school,
+        kind=kind,
+        language=language,
+        values=example_values() | {"school_name": school.name},
+        subject=subject,
+        body=body,
+        signature=signature,
+    )
+    return email_enqueue(
+        school=school,
+        kind=OutgoingEmail.Kind.TEST,
+        language=language,
+        to_email=recipient,
+        subject=f"[TEST] {mail.subject}",
+        text_body=mail.text,
+        html_body=mail.html,
+    )

@@ -76,3 +76,21 @@ class SchoolScopedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class DocumentCounter(SchoolScopedModel):
+    """The last number given in a series (requests DEM, quotes DEV …) for a school and a year."""
+
+    series = models.CharField(max_length=8)
+    year = models.PositiveSmallIntegerField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    objects = SchoolScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["school", "series", "year"], name="documentcounter_unique_series_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series}-{self.year}: {self.last_value}"

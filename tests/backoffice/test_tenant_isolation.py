@@ -7,44 +7,63 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from msem.commercial_settings.selectors import commercial_settings_snapshot
+from msem.inquiries.models import Inquiry
+from msem.mailing.models import OutgoingEmail
 from tests.html_forms import flatten, form_data
+from tests.inquiries.helpers import receive_inquiry
 
 pytestmark = pytest.mark.django_db
 
 
-def school_url_names() -> list[str]:
-    """Every back-office URL that takes a school: a new page is covered as soon as it exists."""
-    names = []
+def school_url_patterns() -> dict[str, list[str]]:
+    """Every back-office URL that takes a school, with its arguments: new pages are covered at once."""
+    patterns = {}
     for entry in get_resolver().url_patterns:
         if isinstance(entry, URLResolver) and entry.namespace == "backoffice":
             for pattern in entry.url_patterns:
-                if isinstance(pattern, URLPattern) and "school_slug" in pattern.pattern.regex.pattern:
-                    names.append(pattern.name)
-    return names
+                arguments = list(pattern.pattern.regex.groupindex) if isinstance(pattern, URLPattern) else []
+                if "school_slug" in arguments:
+                    patterns[pattern.name] = arguments
+    return patterns
 
 
-SCHOOL_URL_NAMES = school_url_names()
+SCHOOL_URLS = school_url_patterns()
 
 
-def test_the_walk_finds_the_settings_pages():
-    assert {"settings", "settings_preview", "settings_catalog_code", "settings_history", "inquiries"} <= set(
-        SCHOOL_URL_NAMES
-    )
+@pytest.fixture
+def objects_of_school_b(other_school):
+    """One object of school B for each kind of URL argument."""
+    inquiry = receive_inquiry(other_school)
+    return {
+        "school_slug": other_school.slug,
+        "reference": inquiry.reference,
+        "email_id": OutgoingEmail.objects.for_school(other_school).first().pk,
+    }
 
 
-@pytest.mark.parametrize("name", SCHOOL_URL_NAMES)
+def test_the_walk_finds_the_pages():
+    assert {"settings", "settings_preview", "settings_history", "inquiries", "inquiry", "email"} <= set(SCHOOL_URLS)
+
+
+@pytest.mark.parametrize("name", sorted(SCHOOL_URLS))
 @pytest.mark.parametrize("method", ["get", "post", "put", "patch", "delete"])
-def test_a_manager_of_school_a_gets_404_on_every_url_of_school_b(name, method, manager, other_school):
+def test_a_manager_of_school_a_gets_404_on_every_url_of_school_b(
+    name, method, manager, other_school, objects_of_school_b
+):
+    missing = set(SCHOOL_URLS[name]) - objects_of_school_b.keys()
+    assert not missing, f"add an object of school B for {missing} to objects_of_school_b"
     client = Client()
     client.force_login(manager)
-    url = reverse(f"backoffice:{name}", kwargs={"school_slug": other_school.slug})
+    url = reverse(f"backoffice:{name}", kwargs={key: objects_of_school_b[key] for key in SCHOOL_URLS[name]})
     before = commercial_settings_snapshot(school=other_school)
+    inquiries_before = list(Inquiry.objects.for_school(other_school).values())
 
     response = getattr(client, method)(url)
 
     assert response.status_code == 404
     assert other_school.name not in response.content.decode()
     assert commercial_settings_snapshot(school=other_school) == before
+    assert list(Inquiry.objects.for_school(other_school).values()) == inquiries_before
 
 
 def test_a_valid_settings_post_built_for_school_a_changes_nothing_at_school_b(manager_client, school, other_school):
@@ -59,6 +78,19 @@ def test_a_valid_settings_post_built_for_school_a_changes_nothing_at_school_b(ma
 
     assert response.status_code == 404
     assert commercial_settings_snapshot(school=other_school) == before
+
+
+def test_a_dossier_of_school_b_under_the_address_of_school_a_is_a_404(manager_client, school, other_school):
+    foreign = receive_inquiry(other_school)
+    url = reverse("backoffice:inquiry", kwargs={"school_slug": school.slug, "reference": foreign.reference})
+    assert manager_client.get(url).status_code == 404
+
+
+def test_an_email_of_school_b_under_the_address_of_school_a_is_a_404(manager_client, school, other_school):
+    receive_inquiry(other_school)
+    foreign_email = OutgoingEmail.objects.for_school(other_school).first()
+    url = reverse("backoffice:email", kwargs={"school_slug": school.slug, "email_id": foreign_email.pk})
+    assert manager_client.get(url).status_code == 404
 
 
 def test_an_unknown_school_is_a_404_too(manager_client):

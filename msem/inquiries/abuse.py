@@ -1,0 +1,29 @@
+"""Limits on how many requests come in, per client IP, per school and per client address.
+
+Checked before a request is stored, counted once it is: an invalid or
+replayed submission costs nothing.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from msem.platform.rate_limits import Limit, private_key, rate_limit_allows, rate_limit_hit
+from msem.schools.models import School
+
+
+def _counters(school: School, ip_address: str, email: str) -> list[tuple[str, Limit]]:
+    return [
+        (private_key("intake-ip", ip_address), Limit.parse(settings.MSEM_INTAKE_LIMIT_PER_IP)),
+        (f"intake-school:{school.pk}", Limit.parse(settings.MSEM_INTAKE_LIMIT_PER_SCHOOL)),
+        (private_key("intake-recipient", email.lower()), Limit.parse(settings.MSEM_INTAKE_LIMIT_PER_RECIPIENT)),
+    ]
+
+
+def intake_allowed(*, school: School, ip_address: str, email: str) -> bool:
+    return all(rate_limit_allows(key=key, limit=limit) for key, limit in _counters(school, ip_address, email))
+
+
+def intake_count(*, school: School, ip_address: str, email: str) -> None:
+    for key, limit in _counters(school, ip_address, email):
+        rate_limit_hit(key=key, limit=limit)

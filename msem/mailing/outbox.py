@@ -1,0 +1,61 @@
+"""Putting e-mails in the outbox, and waking the worker up.
+
+`email_enqueue` must be called inside the transaction of the change that
+causes the e-mail: the row and the task that will deliver it are committed
+with that change, or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from email.utils import make_msgid
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from msem.mailing.delivery import outbox_wake_up
+from msem.mailing.models import OutgoingEmail
+from msem.schools.models import School
+from msem.validators import validate_header_value
+
+
+def _message_id_domain() -> str:
+    return settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(">").strip() or "msem.localhost"
+
+
+def email_enqueue(
+    *,
+    school: School,
+    kind: str,
+    language: str,
+    to_email: str,
+    subject: str,
+    text_body: str,
+    html_body: str = "",
+    reply_to: str = "",
+    headers: Mapping[str, str] | None = None,
+    from_email: str = "",
+) -> OutgoingEmail:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("email_enqueue belongs in the transaction of the change that causes the e-mail.")
+    for value in (to_email, subject, reply_to, from_email, *(headers or {}).values()):
+        validate_header_value(value)
+    email = OutgoingEmail.objects.create(
+        school=school,
+        kind=kind,
+        language=language,
+        from_email=from_email or settings.DEFAULT_FROM_EMAIL,
+        to_email=to_email,
+        reply_to=reply_to,
+        subject=subject,
+        text_body=text_body,
+        html_body=html_body,
+        headers=dict(headers or {}),
+        # Fixed now, so a send repeated after a crash carries the same Message-ID
+        # and the receiving side can tell it is the same message.
+        message_id=make_msgid(domain=_message_id_domain()),
+        next_attempt_at=timezone.now(),
+    )
+    outbox_wake_up()
+    return email

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django.db import models
+
+
+class RateLimitCounter(models.Model):
+    """Hits of one key (an IP, a school, a recipient …) in one fixed time window.
+
+    Kept in the database so that every web process of the deployment counts
+    together. Rows of past windows are deleted as new ones are written.
+    """
+
+    key = models.CharField(max_length=200)
+    window_start = models.DateTimeField()
+    window_end = models.DateTimeField(db_index=True)
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window_start"], name="ratelimit_unique_window")]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.hits} since {self.window_start:%Y-%m-%d %H:%M}"

@@ -1,0 +1,146 @@
+"""The school's public contact form, in French and in English, embeddable in its website."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from functools import wraps
+
+from django import forms
+from django.core import signing
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from msem.inquiries.abuse import intake_allowed, intake_count
+from msem.inquiries.intake import IntakeForm
+from msem.inquiries.reception import inquiry_receive
+from msem.inquiries.selectors import inquiry_for_intake_key
+from msem.platform.client_ip import client_ip
+from msem.platform.security_headers import allow_framing_by
+from msem.public_site.form_token import FormToken, form_token_issue, form_token_read
+from msem.schools.models import School
+
+LANGUAGES = ("fr", "en")
+THANKS_SALT = "msem.public_site.thanks"
+# The honeypot: hidden from people by the stylesheet, filled by robots.
+HONEYPOT_FIELD = "website"
+
+
+class ContactForm(IntakeForm):
+    """The intake fields as a browser shows them, plus the honeypot."""
+
+    website = forms.CharField(
+        required=False,
+        label=gettext_lazy("Leave this field empty"),
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+
+def _school_or_404(request: HttpRequest, language: str, school_slug: str) -> School:
+    if language not in LANGUAGES:
+        raise Http404
+    school = get_object_or_404(School, slug=school_slug)
+    request.school = school  # type: ignore[attr-defined]
+    return school
+
+
+def framable_by_the_school(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Every answer of the view, redirects included, may be shown inside the school's website."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        school = getattr(request, "school", None)
+        return allow_framing_by(response, school.origins) if school is not None else response
+
+    return wrapped
+
+
+def _render_form(
+    request: HttpRequest, school: School, language: str, form: ContactForm, *, status: int = 200
+) -> HttpResponse:
+    other = "en" if language == "fr" else "fr"
+    return render(
+        request,
+        "public_site/contact.html",
+        {
+            "school": school,
+            "form": form,
+            "language": language,
+            "other_language": other,
+            "form_token": form_token_issue(school_id=school.pk),
+            "today": timezone.localdate().isoformat(),
+        },
+        status=status,
+    )
+
+
+def _thanks_redirect(school: School, language: str, reference: str) -> HttpResponse:
+    signed = signing.dumps(reference, salt=THANKS_SALT, compress=True)
+    return redirect("public_site:contact_thanks", language=language, school_slug=school.slug, receipt=signed)
+
+
+def _pretend_success(school: School, language: str) -> HttpResponse:
+    """What a robot gets: a success page like any other, with a reference that exists nowhere."""
+    year = timezone.localdate().year
+    return _thanks_redirect(school, language, f"DEM-{year}-{secrets.randbelow(90000) + 10000:05d}")
+
+
+# No CSRF cookie: the form lives in an iframe of the school's site, where browsers
+# do not send our cookies. Its signed, single-use, per-school token does that job
+# (and there is no session to ride on: the form is anonymous).
+@csrf_exempt
+@framable_by_the_school
+@require_http_methods(["GET", "POST"])
+def contact_view(request: HttpRequest, language: str, school_slug: str) -> HttpResponse:
+    school = _school_or_404(request, language, school_slug)
+    if request.method == "GET":
+        return _render_form(request, school, language, ContactForm(school=school, language=language))
+
+    token: FormToken | None = form_token_read(request.POST.get("form_token", ""), school_id=school.pk)
+    if request.POST.get(HONEYPOT_FIELD):
+        return _pretend_success(school, language)
+    form = ContactForm(request.POST, school=school, language=language)
+    if not form.is_valid() or token is None:
+        if token is None:
+            form.add_error(None, _("This form has expired. Check your answers and send it again."))
+        return _render_form(request, school, language, form, status=400)
+    if token.filled_too_fast:
+        # Nobody types a whole request in a few seconds: a robot, which gets what it expects.
+        return _pretend_success(school, language)
+
+    data = form.intake_data()
+    already = inquiry_for_intake_key(school=school, key=token.nonce)
+    if already is not None:
+        return _thanks_redirect(school, language, already.reference)
+    ip_address = client_ip(request)
+    if not intake_allowed(school=school, ip_address=ip_address, email=data.email):
+        response = render(
+            request, "public_site/rate_limited.html", {"school": school, "language": language}, status=429
+        )
+        response["Retry-After"] = "3600"
+        return response
+    receipt = inquiry_receive(school=school, data=data, intake_key=token.nonce)
+    if receipt.created:
+        intake_count(school=school, ip_address=ip_address, email=data.email)
+    return _thanks_redirect(school, language, receipt.inquiry.reference)
+
+
+@framable_by_the_school
+@require_http_methods(["GET"])
+def contact_thanks_view(request: HttpRequest, language: str, school_slug: str, receipt: str) -> HttpResponse:
+    school = _school_or_404(request, language, school_slug)
+    try:
+        reference = signing.loads(receipt, salt=THANKS_SALT)
+    except signing.BadSignature as error:
+        raise Http404 from error
+    return render(
+        request,
+        "public_site/thanks.html",
+        {"school": school, "language": language, "reference": reference},
+    )

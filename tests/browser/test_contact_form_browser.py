@@ -1,0 +1,111 @@
+"""The public contact form in a real browser: FR and EN, a submission, and inside a school's website."""
+
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from playwright.sync_api import expect
+
+from msem.inquiries.models import Inquiry
+from msem.mailing.models import OutgoingEmail
+from tests.mailing.smtp_server import free_port
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _people_type_fast_in_tests(settings):
+    settings.MSEM_FORM_MIN_FILL_SECONDS = 0
+
+
+def fill_the_form(frame, *, first_name: str, email: str, message: str) -> None:
+    frame.locator("#id_subject").select_option(index=1)
+    frame.locator("#id_first_name").fill(first_name)
+    frame.locator("#id_last_name").fill("Martin")
+    frame.locator("#id_email").fill(email)
+    frame.locator("#id_participants").fill("2")
+    frame.locator("#id_message").fill(message)
+
+
+def test_a_client_sends_a_request_in_french(page, school, screenshot):
+    page.goto(f"/fr/{school.slug}/contact/")
+    expect(page.get_by_role("heading", name="Contactez-nous")).to_be_visible()
+    screenshot(page, "contact-fr")
+    fill_the_form(page, first_name="Claire", email="claire@example.org", message="Cours privés pour deux enfants ?")
+    page.get_by_role("button", name="Envoyer ma demande").click()
+
+    expect(page.get_by_role("heading", name="Merci, votre demande a bien été envoyée")).to_be_visible()
+    inquiry = Inquiry.objects.get()
+    expect(page.locator(".public-reference")).to_have_text(inquiry.reference)
+    screenshot(page, "contact-fr-thanks")
+    assert OutgoingEmail.objects.count() == 2
+
+
+def test_errors_are_shown_next_to_the_fields_and_announced(page, school, screenshot):
+    page.goto(f"/en/{school.slug}/contact/")
+    page.get_by_role("button", name="Send my request").click()
+    summary = page.locator("#form-errors")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Your request has not been sent.")
+    expect(page.locator("#id_email")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#id_email_error")).to_be_visible()
+    screenshot(page, "contact-en-errors")
+    assert not Inquiry.objects.exists()
+
+
+def test_the_form_works_with_the_keyboard_alone(page, school):
+    page.goto(f"/en/{school.slug}/contact/")
+    page.locator("#id_subject").focus()
+    page.keyboard.press("ArrowDown")
+    for value in ("John", "Smith", "john@example.com"):
+        page.keyboard.press("Tab")
+        page.keyboard.type(value)
+    page.locator("#id_message").focus()
+    page.keyboard.type("Two hours of private lesson on 28 December?")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Thank you, your request has been sent")).to_be_visible()
+    assert Inquiry.objects.get().first_name == "John"
+
+
+class _SchoolWebsite(BaseHTTPRequestHandler):
+    form_url = ""
+
+    def do_GET(self) -> None:
+        body = (
+            "<!doctype html><html><head><title>ESF Val Neige</title></head><body>"
+            "<h1>ESF Val Neige — Nous contacter</h1>"
+            f'<iframe src="{self.form_url}" title="Formulaire" width="800" height="1100"></iframe>'
+            "</body></html>"
+        ).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        return
+
+
+def test_the_form_inside_an_iframe_of_the_schools_declared_website(page, school, live_server, screenshot):
+    port = free_port()
+    # Another site than the application's (localhost vs 127.0.0.1): the form must work
+    # without our cookies, as it does inside a school's real website.
+    school.website_origins = f"http://localhost:{port}"
+    school.save()
+    _SchoolWebsite.form_url = f"{live_server.url}/fr/{school.slug}/contact/"
+    website = ThreadingHTTPServer(("127.0.0.1", port), _SchoolWebsite)
+    threading.Thread(target=website.serve_forever, daemon=True).start()
+    try:
+        page.goto(f"http://localhost:{port}/")
+        frame = page.frame_locator("iframe")
+        expect(frame.get_by_role("heading", name="Contactez-nous")).to_be_visible()
+        fill_the_form(frame, first_name="Léa", email="lea@example.org", message="Un groupe de 12 en février ?")
+        frame.get_by_role("button", name="Envoyer ma demande").click()
+        expect(frame.get_by_role("heading", name="Merci, votre demande a bien été envoyée")).to_be_visible()
+        screenshot(page, "contact-fr-in-iframe")
+    finally:
+        website.shutdown()
+    assert Inquiry.objects.get().first_name == "Léa"

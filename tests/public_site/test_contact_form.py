@@ -1,0 +1,352 @@
+"""The public contact form over HTTP: what a client and a robot get, and what is stored."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from msem.inquiries.models import Category, Inquiry, InquiryEvent, Subject
+from msem.mailing.models import OutgoingEmail
+from tests.html_forms import flatten, form_data, page_text
+
+pytestmark = pytest.mark.django_db
+
+
+def form_url(school, language="fr") -> str:
+    return f"/{language}/{school.slug}/contact/"
+
+
+@pytest.fixture
+def past_minimum_fill_time(settings):
+    """As if the client had taken the time a person takes to fill the form."""
+    settings.MSEM_FORM_MIN_FILL_SECONDS = 0
+
+
+def filled_form(client: Client, school, language="fr", **changes) -> dict:
+    data = form_data(client.get(form_url(school, language)).content.decode())
+    subject = Subject.objects.for_school(school).live().first()
+    data.update(
+        {
+            "subject": [str(subject.pk)],
+            "first_name": ["Claire"],
+            "last_name": ["Martin"],
+            "email": ["claire.martin@example.org"],
+            "phone": ["06 12 34 56 78"],
+            "arrival_date": [(timezone.localdate() + timedelta(days=20)).isoformat()],
+            "departure_date": [(timezone.localdate() + timedelta(days=27)).isoformat()],
+            "participants": ["3"],
+            "message": ["Bonjour, trois cours particuliers le matin ?"],
+        }
+    )
+    data.update({name: [value] for name, value in changes.items()})
+    return data
+
+
+def submit(client: Client, school, data, language="fr"):
+    return client.post(form_url(school, language), flatten(data))
+
+
+class TestTheForm:
+    def test_in_french_and_in_english_with_the_subjects_that_have_a_label_in_that_language(self, school):
+        Subject.objects.create(school=school, label_fr="Cours privés", label_en="", email="p@valneige.test", position=1)
+        Subject.objects.create(
+            school=school, label_fr="", label_en="Group lessons", email="g@valneige.test", position=2
+        )
+
+        french = page_text(Client().get(form_url(school, "fr")))
+        english = page_text(Client().get(form_url(school, "en")))
+
+        assert "Contactez-nous" in french
+        assert "Cours privés" in french
+        assert "Group lessons" not in french
+        assert "Contact us" in english
+        assert "Group lessons" in english
+        assert "Cours privés" not in english
+        assert "Request for information" in english
+
+    def test_the_category_is_asked_only_when_the_school_has_categories(self, school):
+        assert 'name="category"' not in Client().get(form_url(school)).content.decode()
+        Category.objects.create(school=school, code="village", label_fr="Village", label_en="Village")
+        assert 'name="category"' in Client().get(form_url(school)).content.decode()
+
+    def test_an_unknown_school_or_language_is_a_404(self, school):
+        assert Client().get("/fr/nowhere/contact/").status_code == 404
+        assert Client().get(f"/de/{school.slug}/contact/").status_code == 404
+
+    def test_it_may_be_framed_by_the_schools_declared_origins_only(self, school):
+        school.website_origins = "https://www.esf-valneige.fr\nhttps://reservation.esf-valneige.fr"
+        school.save()
+        response = Client().get(form_url(school))
+        policy = response.headers["Content-Security-Policy"]
+        assert "frame-ancestors 'self' https://www.esf-valneige.fr https://reservation.esf-valneige.fr" in policy
+        assert "X-Frame-Options" not in response.headers
+
+    def test_a_school_without_origins_cannot_be_framed(self, school):
+        response = Client().get(form_url(school))
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+class TestSubmission:
+    def test_creates_the_dossier_and_queues_two_emails(self, school, past_minimum_fill_time):
+        client = Client()
+        response = submit(client, school, filled_form(client, school))
+
+        assert response.status_code == 302
+        inquiry = Inquiry.objects.for_school(school).get()
+        year = timezone.localdate().year
+        assert inquiry.reference == f"DEM-{year}-00001"
+        assert inquiry.status == Inquiry.Status.NEW
+        assert inquiry.language == "fr"
+        assert inquiry.participants == 3
+        thanks = client.get(response["Location"])
+        assert inquiry.reference in page_text(thanks)
+        assert "Merci, votre demande a bien été envoyée" in page_text(thanks)
+        kinds = set(OutgoingEmail.objects.for_school(school).values_list("kind", "to_email"))
+        assert kinds == {("notification", school.main_email), ("acknowledgement", "claire.martin@example.org")}
+        assert OutgoingEmail.objects.filter(status=OutgoingEmail.Status.QUEUED).count() == 2
+
+    def test_in_english_the_dossier_is_in_english(self, school, past_minimum_fill_time):
+        client = Client()
+        response = submit(client, school, filled_form(client, school, "en"), "en")
+        assert "Thank you, your request has been sent" in page_text(client.get(response["Location"]))
+        assert Inquiry.objects.get().language == "en"
+        assert OutgoingEmail.objects.get(kind="acknowledgement").language == "en"
+
+    def test_references_follow_each_other_per_school(self, school, other_school, past_minimum_fill_time):
+        for target in (school, school, other_school):
+            client = Client()
+            submit(client, target, filled_form(client, target, email=f"c{Inquiry.objects.count()}@example.org"))
+        year = timezone.localdate().year
+        assert sorted(Inquiry.objects.for_school(school).values_list("reference", flat=True)) == [
+            f"DEM-{year}-00001",
+            f"DEM-{year}-00002",
+        ]
+        assert Inquiry.objects.for_school(other_school).get().reference == f"DEM-{year}-00001"
+
+    def test_the_acknowledgement_is_not_sent_to_one_of_the_schools_own_addresses(self, school, past_minimum_fill_time):
+        client = Client()
+        submit(client, school, filled_form(client, school, email=school.main_email.upper()))
+        assert not OutgoingEmail.objects.filter(kind="acknowledgement").exists()
+        event = InquiryEvent.objects.get(kind=InquiryEvent.Kind.ACKNOWLEDGEMENT_SKIPPED)
+        assert event.data == {"reason": "own_address"}
+
+    def test_at_most_a_few_acknowledgements_per_address_per_day(self, school, past_minimum_fill_time, settings):
+        settings.MSEM_ACKNOWLEDGEMENTS_PER_RECIPIENT_PER_DAY = 2
+        settings.MSEM_INTAKE_LIMIT_PER_RECIPIENT = "100/86400"
+        for _ in range(3):
+            client = Client()
+            submit(client, school, filled_form(client, school))
+        assert Inquiry.objects.count() == 3
+        assert OutgoingEmail.objects.filter(kind="acknowledgement").count() == 2
+        assert OutgoingEmail.objects.filter(kind="notification").count() == 3
+
+
+class TestBadInput:
+    @pytest.mark.parametrize(
+        ("field", "value", "message"),
+        [
+            ("first_name", "Claire\r\nBcc: x@evil.test", "Les retours à la ligne"),
+            ("last_name", "=?utf-8?q?=0D=0ABcc=3A_x@evil.test?=", "mots encodés"),
+            ("email", "claire@example.org\nBcc: x@evil.test", "adresse"),
+            ("email", "pas-une-adresse", "adresse"),
+            ("phone", "appelez-moi", "numéro de téléphone"),
+            ("message", "x" * 5001, "5000"),
+            ("first_name", "x" * 81, "80"),
+            ("message", "", "obligatoire"),
+            ("participants", "0", "supérieure ou égale à 1"),
+            ("participants", "12000", "inférieure ou égale à 500"),
+            ("arrival_date", "2001-01-01", "passé"),
+            ("arrival_date", "31/02/2027", "date valide"),
+            ("subject", "999999", "Choisissez un des objets proposés."),
+        ],
+    )
+    def test_a_bad_field_gets_a_clear_error_and_nothing_is_stored(
+        self, school, past_minimum_fill_time, field, value, message
+    ):
+        client = Client()
+        response = submit(client, school, filled_form(client, school, **{field: value}))
+
+        assert response.status_code == 400
+        page = page_text(response)
+        assert message in page
+        assert f'id="id_{field}_error"' in page
+        assert "Votre demande n'a pas été envoyée." in page
+        assert not Inquiry.objects.exists()
+        assert not OutgoingEmail.objects.exists()
+
+    def test_departure_before_arrival_is_refused(self, school, past_minimum_fill_time):
+        client = Client()
+        arrival = timezone.localdate() + timedelta(days=10)
+        data = filled_form(
+            client, school, arrival_date=arrival.isoformat(), departure_date=(arrival - timedelta(days=1)).isoformat()
+        )
+        response = submit(client, school, data)
+        assert "La date de départ est antérieure à la date d'arrivée." in page_text(response)
+        assert not Inquiry.objects.exists()
+
+    def test_a_subject_of_another_school_is_refused(self, school, other_school, past_minimum_fill_time):
+        foreign = Subject.objects.for_school(other_school).get()
+        client = Client()
+        response = submit(client, school, filled_form(client, school, subject=str(foreign.pk)))
+        assert response.status_code == 400
+        assert not Inquiry.objects.exists()
+
+    def test_a_removed_subject_or_category_is_refused(self, school, past_minimum_fill_time):
+        removed = Subject.objects.create(
+            school=school, label_fr="Ancien", label_en="Old", email="a@valneige.test", removed_at=timezone.now()
+        )
+        Category.objects.create(school=school, code="village", label_fr="Village", label_en="Village")
+        Category.objects.create(school=school, code="old", label_fr="Old", label_en="Old", removed_at=timezone.now())
+        client = Client()
+        for changes in ({"subject": str(removed.pk), "category": "village"}, {"category": "old"}):
+            response = submit(client, school, filled_form(client, school, **changes))
+            assert response.status_code == 400
+        assert not Inquiry.objects.exists()
+
+    def test_the_category_is_required_when_the_school_has_some(self, school, past_minimum_fill_time):
+        Category.objects.create(school=school, code="village", label_fr="Village", label_en="Village")
+        client = Client()
+        response = submit(client, school, filled_form(client, school))
+        assert 'id="id_category_error"' in page_text(response)
+        assert not Inquiry.objects.exists()
+
+    def test_html_and_script_are_stored_as_text_and_shown_escaped(self, school, manager_client, past_minimum_fill_time):
+        client = Client()
+        attack = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+        submit(client, school, filled_form(client, school, first_name=attack[:80], message=attack))
+        inquiry = Inquiry.objects.get()
+        assert inquiry.message == attack
+        page = manager_client.get(f"/backoffice/{school.slug}/inquiries/{inquiry.reference}/").content.decode()
+        assert "<script>alert" not in page
+        assert "&lt;script&gt;alert" in page
+        listing = manager_client.get(f"/backoffice/{school.slug}/inquiries/").content.decode()
+        assert "<script>alert" not in listing
+        notification = OutgoingEmail.objects.get(kind="notification")
+        assert "<script>alert" not in notification.html_body
+
+    def test_invalid_utf8_is_refused_cleanly(self, school):
+        response = Client().post(
+            form_url(school), data=b"first_name=\xff\xfe&message=\xc3", content_type="application/x-www-form-urlencoded"
+        )
+        assert response.status_code == 400
+        assert not Inquiry.objects.exists()
+
+    def test_an_oversized_body_is_refused(self, school, settings):
+        response = Client().post(form_url(school), {"message": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)})
+        assert response.status_code == 400
+        assert not Inquiry.objects.exists()
+
+
+class TestAbuse:
+    def test_the_honeypot_gets_a_normal_looking_success_and_nothing_is_stored_or_sent(
+        self, school, past_minimum_fill_time
+    ):
+        client = Client()
+        response = submit(client, school, filled_form(client, school, website="http://spam.example"))
+        assert response.status_code == 302
+        thanks = page_text(client.get(response["Location"]))
+        assert "Merci, votre demande a bien été envoyée" in thanks
+        assert re.search(r"DEM-\d{4}-\d{5}", thanks)
+        assert not Inquiry.objects.exists()
+        assert not OutgoingEmail.objects.exists()
+
+    def test_a_form_sent_faster_than_a_person_can_type_is_treated_as_a_robot(self, school):
+        client = Client()
+        response = submit(client, school, filled_form(client, school))
+        assert response.status_code == 302
+        assert not Inquiry.objects.exists()
+
+    def test_a_person_who_sends_an_empty_form_at_once_sees_the_errors(self, school):
+        client = Client()
+        data = form_data(client.get(form_url(school)).content.decode())
+        response = submit(client, school, data)
+        assert response.status_code == 400
+        assert "Votre demande n'a pas été envoyée." in page_text(response)
+
+    def test_a_double_click_or_a_replayed_post_creates_one_dossier(self, school, past_minimum_fill_time):
+        client = Client()
+        data = filled_form(client, school)
+        first = submit(client, school, data)
+        second = submit(client, school, data)
+        assert Inquiry.objects.count() == 1
+        assert OutgoingEmail.objects.count() == 2
+        assert first["Location"] == second["Location"]
+
+    def test_a_form_without_a_valid_token_is_refused_and_can_be_sent_again(self, school, past_minimum_fill_time):
+        client = Client()
+        data = filled_form(client, school, form_token="forged")
+        response = submit(client, school, data)
+        assert response.status_code == 400
+        assert "Ce formulaire a expiré." in page_text(response)
+        assert not Inquiry.objects.exists()
+        # The page comes back with a fresh token and the client's answers.
+        again = form_data(response.content.decode())
+        assert again["first_name"] == ["Claire"]
+        assert submit(client, school, again).status_code == 302
+        assert Inquiry.objects.count() == 1
+
+    def test_a_token_of_another_school_is_refused(self, school, other_school, past_minimum_fill_time):
+        client = Client()
+        other_token = form_data(client.get(form_url(other_school)).content.decode())["form_token"][0]
+        response = submit(client, school, filled_form(client, school, form_token=other_token))
+        assert response.status_code == 400
+        assert not Inquiry.objects.exists()
+
+    def test_too_many_requests_from_one_ip_get_a_translated_429(self, school, settings, past_minimum_fill_time):
+        settings.MSEM_INTAKE_LIMIT_PER_IP = "2/3600"
+        for number in range(2):
+            client = Client()
+            submit(client, school, filled_form(client, school, email=f"client{number}@example.org"))
+        client = Client()
+        response = submit(client, school, filled_form(client, school, email="client9@example.org"))
+        assert response.status_code == 429
+        assert "Trop de demandes" in page_text(response)
+        assert Inquiry.objects.count() == 2
+        english = Client()
+        response = submit(english, school, filled_form(english, school, "en", email="c10@example.org"), "en")
+        assert "Too many requests" in page_text(response)
+
+    def test_behind_a_trusted_proxy_the_limit_is_per_client_not_per_proxy(
+        self, school, settings, past_minimum_fill_time
+    ):
+        settings.MSEM_INTAKE_LIMIT_PER_IP = "1/3600"
+        settings.MSEM_TRUSTED_PROXY_COUNT = 1
+        for number, ip in enumerate(["203.0.113.1", "203.0.113.2"]):
+            client = Client(HTTP_X_FORWARDED_FOR=ip)
+            assert (
+                submit(client, school, filled_form(client, school, email=f"c{number}@example.org")).status_code == 302
+            )
+        client = Client(HTTP_X_FORWARDED_FOR="203.0.113.1")
+        assert submit(client, school, filled_form(client, school, email="c5@example.org")).status_code == 429
+
+    def test_a_forged_forwarded_header_does_not_escape_the_limit_without_trusted_proxies(
+        self, school, settings, past_minimum_fill_time
+    ):
+        settings.MSEM_INTAKE_LIMIT_PER_IP = "1/3600"
+        client = Client(HTTP_X_FORWARDED_FOR="198.51.100.1")
+        submit(client, school, filled_form(client, school, email="c1@example.org"))
+        client = Client(HTTP_X_FORWARDED_FOR="198.51.100.2")
+        assert submit(client, school, filled_form(client, school, email="c2@example.org")).status_code == 429
+
+    def test_too_many_requests_for_one_school(self, school, other_school, settings, past_minimum_fill_time):
+        settings.MSEM_INTAKE_LIMIT_PER_SCHOOL = "1/3600"
+        settings.MSEM_TRUSTED_PROXY_COUNT = 1
+        first = Client(HTTP_X_FORWARDED_FOR="203.0.113.1")
+        submit(first, school, filled_form(first, school, email="a@example.org"))
+        second = Client(HTTP_X_FORWARDED_FOR="203.0.113.2")
+        assert submit(second, school, filled_form(second, school, email="b@example.org")).status_code == 429
+        third = Client(HTTP_X_FORWARDED_FOR="203.0.113.3")
+        assert submit(third, other_school, filled_form(third, other_school, email="c@example.org")).status_code == 302
+
+    def test_too_many_requests_for_one_client_address(self, school, settings, past_minimum_fill_time):
+        settings.MSEM_INTAKE_LIMIT_PER_RECIPIENT = "1/86400"
+        settings.MSEM_TRUSTED_PROXY_COUNT = 1
+        first = Client(HTTP_X_FORWARDED_FOR="203.0.113.1")
+        submit(first, school, filled_form(first, school))
+        second = Client(HTTP_X_FORWARDED_FOR="203.0.113.2")
+        assert submit(second, school, filled_form(second, school)).status_code == 429
+        assert Inquiry.objects.count() == 1

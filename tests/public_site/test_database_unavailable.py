@@ -1,0 +1,101 @@
+"""With the database unreachable, the form answers 503 and never a thank-you page.
+
+The application runs in its production server (gunicorn) as a separate
+process, pointed at a PostgreSQL port where nothing listens.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.mailing.smtp_server import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def app_without_database(tmp_path):
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://nobody@127.0.0.1:{free_port()}/msem",
+        "SECRET_KEY": "test-only",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "MSEM_VAR_DIR": str(ROOT / "var" / "test"),
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            "1",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(base + "/static/css/public.css", timeout=1)
+            break
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.2)
+    yield base
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def fetch(url: str, data: bytes | None = None) -> tuple[int, str]:
+    request = urllib.request.Request(url, data=data)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+@pytest.mark.usefixtures("_collected_static_files")
+def test_the_form_and_its_submission_answer_503_in_the_clients_language(app_without_database):
+    status, page = fetch(app_without_database + "/fr/demo/contact/")
+    assert status == 503
+    assert "Service momentanément indisponible" in page
+
+    status, page = fetch(
+        app_without_database + "/en/demo/contact/", data=b"first_name=Claire&last_name=Martin&message=Hello"
+    )
+    assert status == 503
+    assert "Service temporarily unavailable" in page
+    assert "Thank you" not in page
+
+
+def test_the_api_answers_503_in_json(app_without_database):
+    request = urllib.request.Request(
+        app_without_database + "/api/v1/schools/demo/inquiries",
+        data=b'{"language": "en"}',
+        headers={"Content-Type": "application/json"},
+    )
+    try:
+        urllib.request.urlopen(request, timeout=10)
+        status, body = 200, ""
+    except urllib.error.HTTPError as error:
+        status, body = error.code, error.read().decode()
+    assert status == 503
+    assert '"error"' in body
