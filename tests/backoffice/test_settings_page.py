@@ -9,6 +9,7 @@ from django.urls import reverse
 from msem.audit.models import AuditRecord
 from msem.commercial_settings.selectors import commercial_settings_snapshot
 from msem.inquiries.models import Category, Subject
+from msem.mailing.models import OutgoingEmail
 from msem.schools.models import School
 from tests.html_forms import flatten, form_data, page_text
 
@@ -346,3 +347,40 @@ class TestCatalogCodeCheck:
             self.url(school), {"new_catalog_code": "ce-alpes", "catalog_codes": ["CE-ALPES"]}
         )
         assert "Le catalogue CE-ALPES est déjà dans la liste." in page_text(response)
+
+
+class TestTestEmail:
+    def url(self, school: School) -> str:
+        return reverse("backoffice:settings_test_email", kwargs={"school_slug": school.slug})
+
+    def test_the_email_as_typed_goes_to_the_manager_through_the_outbox(self, manager, manager_client, school):
+        data = page_data(manager_client, school)
+        data["payment_request_en_body"] = ["Please pay {amount} here: {payment_link}"]
+        data["preview_kind"], data["preview_language"] = ["payment_request"], ["en"]
+
+        response = manager_client.post(self.url(school), flatten(data))
+
+        assert response.status_code == 200
+        email = OutgoingEmail.objects.for_school(school).get()
+        assert (email.kind, email.to_email, email.language) == ("test", manager.email, "en")
+        assert email.status == OutgoingEmail.Status.QUEUED
+        assert email.subject.startswith("[TEST] Payment request — ESF Val Neige")
+        assert "Please pay 480,00 € here: https://msem.example/fr/pay/…/" in email.text_body
+        assert "See you soon on the slopes," in email.text_body
+        assert f"Un e-mail de test part vers {manager.email}" in page_text(response)
+        # Nothing of the typed text was saved: the test does not replace Enregistrer.
+        assert "Please pay" not in str(commercial_settings_snapshot(school=school))
+
+    def test_an_invalid_text_sends_nothing(self, manager_client, school):
+        data = page_data(manager_client, school)
+        data["quote_fr_body"] = ["{lien}"]
+        data["preview_kind"], data["preview_language"] = ["quote"], ["fr"]
+        response = manager_client.post(self.url(school), flatten(data))
+        assert "Variable inconnue : {lien}." in page_text(response)
+        assert not OutgoingEmail.objects.exists()
+
+    def test_a_secretary_cannot_send_one(self, manager_client, secretary_client, school):
+        data = page_data(manager_client, school)
+        data["preview_kind"], data["preview_language"] = ["quote"], ["fr"]
+        assert secretary_client.post(self.url(school), flatten(data)).status_code == 403
+        assert not OutgoingEmail.objects.exists()
