@@ -13,13 +13,26 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 
-from msem.accounts.selectors import membership_for_school_slug
+from msem.accounts.models import Membership, User
+from msem.accounts.selectors import memberships_of_user
+from msem.schools.models import School
 
 LAST_SCHOOL_SESSION_KEY = "msem_school_slug"
 
-View = Callable[..., HttpResponse]
+
+class SchoolRequest(HttpRequest):
+    """A request that went through school_view: its user is a member of request.school."""
+
+    school: School
+    membership: Membership
+    memberships: list[Membership]
+    user: User  # type: ignore[assignment]
+
+
+View = Callable[..., HttpResponseBase]
 
 
 def school_view(*, managers_only: bool = False) -> Callable[[View], View]:
@@ -28,10 +41,13 @@ def school_view(*, managers_only: bool = False) -> Callable[[View], View]:
     def decorator(view: View) -> View:
         @login_required
         @wraps(view)
-        def wrapped(request: HttpRequest, school_slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
-            membership = membership_for_school_slug(user=request.user, slug=school_slug)  # type: ignore[arg-type]
+        def wrapped(request: HttpRequest, school_slug: str, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            # One query gives both the door check and the school switcher's list.
+            memberships = list(memberships_of_user(user=request.user))  # type: ignore[arg-type]
+            membership = next((m for m in memberships if m.school.slug == school_slug), None)
             if membership is None:
                 raise Http404
+            request.memberships = memberships  # type: ignore[attr-defined]
             if managers_only and not membership.is_manager:
                 raise PermissionDenied
             request.membership = membership  # type: ignore[attr-defined]

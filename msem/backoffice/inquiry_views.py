@@ -1,33 +1,405 @@
-"""GESTION COMMERCIALE → Demandes: the list of requests and the dossier page."""
+"""GESTION COMMERCIALE → Demandes: the inbox, its saved filters, its export, and the dossier page."""
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+import csv
+import io
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlencode
 
-from msem.backoffice.access import school_view
-from msem.inquiries.selectors import inquiries_recent, inquiry_by_reference, inquiry_timeline
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
 
-PAGE_SIZE = 50
+from msem.backoffice.access import SchoolRequest, school_view
+from msem.backoffice.inbox_forms import InboxFilterForm, MergeForm, NoteForm, PanelForm, ReplyForm, SaveViewForm
+from msem.inquiries.dossier import (
+    DossierConflict,
+    inquiries_archive,
+    inquiry_merge,
+    inquiry_note_add,
+    inquiry_panel_update,
+    inquiry_reply,
+)
+from msem.inquiries.inbox import inbox_page, inbox_queryset, open_duplicates
+from msem.inquiries.models import Inquiry
+from msem.inquiries.saved_filters import (
+    inbox_default_filter,
+    inbox_default_set,
+    saved_filter_delete,
+    saved_filter_save,
+    saved_filters_visible,
+)
+from msem.inquiries.selectors import inquiry_by_reference, inquiry_timeline
+
+# In the URL, this marks criteria chosen on purpose (even none): the default filter is not applied.
+EXPLICIT = "f"
+
+
+def _inbox_url(request: SchoolRequest, query: str = "") -> str:
+    base = reverse("backoffice:inquiries", kwargs={"school_slug": request.school.slug})
+    return f"{base}?{query}" if query else base
+
+
+def _criteria_query(criteria: dict[str, list[str]]) -> str:
+    return urlencode([(EXPLICIT, "1"), *[(key, value) for key, values in criteria.items() for value in values]])
 
 
 @school_view()
 @require_GET
-def inquiries_view(request: HttpRequest) -> HttpResponse:
-    page = Paginator(inquiries_recent(school=request.school), PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[attr-defined]
-    return render(request, "backoffice/inquiries/list.html", {"active_menu": "inquiries", "page_obj": page})
+def inquiries_view(request: SchoolRequest) -> HttpResponse:
+    school, user = request.school, request.user
+    if not request.GET:
+        default = inbox_default_filter(school=school, user=user)
+        if default is not None:
+            return redirect(_inbox_url(request, _criteria_query(default.criteria)))
+    form = InboxFilterForm(request.GET or None, school=school, user=user)
+    status = 200
+    page = None
+    if not form.is_bound:
+        form = InboxFilterForm(QueryDict(""), school=school, user=user)
+    if form.is_valid():
+        page = inbox_page(school=school, criteria=form.criteria(), after=form.cleaned_data.get("after"))
+    else:
+        status = 400
+    saved_filters = list(saved_filters_visible(school=school, user=user))
+    context = {
+        "active_menu": "inquiries",
+        "form": form,
+        "page": page,
+        "query": request.GET.urlencode(),
+        "next_query": _next_query(request, page),
+        "first_query": _first_query(request),
+        "saved_filters": saved_filters,
+        "default_filter": next((view for view in saved_filters if view.is_default), None),  # type: ignore[attr-defined]
+        "save_view_form": SaveViewForm(),
+    }
+    partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
+    template = "backoffice/inquiries/_results.html" if partial else "backoffice/inquiries/list.html"
+    response = render(request, template, context, status=status)
+    response["Vary"] = "HX-Request, Cookie"
+    return response
+
+
+def _next_query(request: SchoolRequest, page: Any) -> str:
+    if page is None or page.next_cursor is None:
+        return ""
+    query = request.GET.copy()
+    query[EXPLICIT] = "1"
+    query["after"] = page.next_cursor.encode()
+    return query.urlencode()
+
+
+def _first_query(request: SchoolRequest) -> str:
+    """The same criteria from the first page; empty when already on it."""
+    if "after" not in request.GET:
+        return ""
+    query = request.GET.copy()
+    del query["after"]
+    query[EXPLICIT] = "1"
+    return query.urlencode()
+
+
+def _back_to_inbox(request: SchoolRequest) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(_inbox_url(request))
+
+
+@school_view()
+@require_POST
+def inquiries_archive_view(request: SchoolRequest) -> HttpResponse:
+    """Archive (or take out of the archive) the dossiers ticked in the list."""
+    ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()]
+    archive = request.POST.get("action", "archive") != "unarchive"
+    if not ids:
+        messages.error(request, _("Tick the requests to archive first."))
+        return _back_to_inbox(request)
+    count = inquiries_archive(school=request.school, actor=request.user, inquiry_ids=ids, archive=archive)
+    if archive:
+        message = ngettext("%(count)d request archived.", "%(count)d requests archived.", count)
+    else:
+        message = ngettext(
+            "%(count)d request taken out of the archive.", "%(count)d requests taken out of the archive.", count
+        )
+    messages.success(request, message % {"count": count})
+    return _back_to_inbox(request)
 
 
 @school_view()
 @require_GET
-def inquiry_view(request: HttpRequest, reference: str) -> HttpResponse:
-    inquiry = inquiry_by_reference(school=request.school, reference=reference)  # type: ignore[attr-defined]
+def inquiries_export_view(request: SchoolRequest) -> HttpResponse | StreamingHttpResponse:
+    """The filtered list as CSV, UTF-8 with a BOM so that spreadsheet programs show the accents."""
+    school = request.school
+    form = InboxFilterForm(request.GET, school=school, user=request.user)
+    if not form.is_valid():
+        return HttpResponse(_("Invalid filters."), status=400, content_type="text/plain; charset=utf-8")
+    rows = inbox_queryset(school=school, criteria=form.criteria()).select_related("subject", "category", "assignee")
+    filename = f"demandes-{school.slug}-{timezone.localdate():%Y-%m-%d}.csv"
+    response = StreamingHttpResponse(_csv_lines(rows.iterator(chunk_size=500)), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _spreadsheet_safe(value: object) -> str:
+    """A cell a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _csv_lines(rows: Iterator[Inquiry]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    headers = [
+        _("Reference"),
+        _("Received"),
+        _("Status"),
+        _("Subject"),
+        _("Category"),
+        _("Language"),
+        _("First name"),
+        _("Last name"),
+        _("E-mail"),
+        _("Phone"),
+        _("Arrival date"),
+        _("Departure date"),
+        _("Participants"),
+        _("Assigned to"),
+        _("Archived"),
+        _("Message"),
+    ]
+    writer.writerow(headers)
+    yield "\ufeff" + buffer.getvalue()
+    for inquiry in rows:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(
+            [
+                _spreadsheet_safe(value)
+                for value in (
+                    inquiry.reference,
+                    timezone.localtime(inquiry.received_at).strftime("%Y-%m-%d %H:%M"),
+                    inquiry.get_status_display(),
+                    inquiry.subject.label_fr or inquiry.subject.label_en,
+                    inquiry.category.label_fr if inquiry.category else "",
+                    inquiry.language,
+                    inquiry.first_name,
+                    inquiry.last_name,
+                    inquiry.email,
+                    inquiry.phone,
+                    inquiry.arrival_date or "",
+                    inquiry.departure_date or "",
+                    inquiry.participants or "",
+                    inquiry.assignee or "",
+                    _("yes") if inquiry.archived_at else _("no"),
+                    inquiry.message,
+                )
+            ]
+        )
+        yield buffer.getvalue()
+
+
+@school_view()
+@require_POST
+def inbox_default_save_view(request: SchoolRequest) -> HttpResponse:
+    """The floppy disk: the current criteria become this secretary's default."""
+    school, user = request.school, request.user
+    form = InboxFilterForm(QueryDict(request.POST.get("query", "")), school=school, user=user)
+    if not form.is_valid():
+        messages.error(request, _("These filters are not valid and were not saved."))
+        return redirect(_inbox_url(request))
+    saved_filter_save(
+        school=school,
+        owner=user,
+        name=_("My default filter"),
+        criteria=form.active_criteria(),
+        make_default=True,
+    )
+    messages.success(request, _("These filters are now your default: they apply each time you open the requests."))
+    return redirect(_inbox_url(request, request.POST.get("query", "")))
+
+
+@school_view()
+@require_POST
+def inbox_default_reset_view(request: SchoolRequest) -> HttpResponse:
+    inbox_default_set(school=request.school, user=request.user, saved_filter=None)
+    messages.success(request, _("You no longer have default filters."))
+    return redirect(_inbox_url(request, f"{EXPLICIT}=1"))
+
+
+@school_view()
+@require_POST
+def saved_view_save_view(request: SchoolRequest) -> HttpResponse:
+    school, user = request.school, request.user
+    query = request.POST.get("query", "")
+    filters = InboxFilterForm(QueryDict(query), school=school, user=user)
+    form = SaveViewForm(request.POST)
+    if not (filters.is_valid() and form.is_valid()):
+        messages.error(request, _("Give the view a name (80 characters at most)."))
+        return redirect(_inbox_url(request, query))
+    try:
+        saved_filter_save(
+            school=school,
+            owner=user,
+            name=form.cleaned_data["name"],
+            criteria=filters.active_criteria(),
+            shared=form.cleaned_data["shared"],
+            make_default=form.cleaned_data["make_default"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The view “%(name)s” is saved.") % {"name": form.cleaned_data["name"]})
+    return redirect(_inbox_url(request, query))
+
+
+@school_view()
+@require_POST
+def saved_view_action_view(request: SchoolRequest, view_id: int) -> HttpResponse:
+    """Make a view the default, or delete one's own view."""
+    school, user = request.school, request.user
+    saved = saved_filters_visible(school=school, user=user).filter(pk=view_id).first()
+    if saved is None:
+        raise Http404
+    if request.POST.get("action") == "delete":
+        try:
+            saved_filter_delete(school=school, owner=user, saved_filter_id=saved.pk)
+        except ValidationError:
+            raise Http404 from None
+        messages.success(request, _("The view “%(name)s” is deleted.") % {"name": saved.name})
+        return redirect(_inbox_url(request, f"{EXPLICIT}=1"))
+    inbox_default_set(school=school, user=user, saved_filter=saved)
+    messages.success(request, _("“%(name)s” is now your default view.") % {"name": saved.name})
+    return redirect(_inbox_url(request, _criteria_query(saved.criteria)))
+
+
+# --- The dossier page ---------------------------------------------------------------
+
+
+def _inquiry_or_404(request: SchoolRequest, reference: str) -> Inquiry:
+    inquiry = inquiry_by_reference(school=request.school, reference=reference)
     if inquiry is None:
         raise Http404
-    return render(
-        request,
-        "backoffice/inquiries/detail.html",
-        {"active_menu": "inquiries", "inquiry": inquiry, "timeline": inquiry_timeline(inquiry=inquiry)},
-    )
+    return inquiry
+
+
+def _render_dossier(request: SchoolRequest, inquiry: Inquiry, *, status: int = 200, **forms: Any) -> HttpResponse:
+    context = {
+        "active_menu": "inquiries",
+        "inquiry": inquiry,
+        "timeline": inquiry_timeline(inquiry=inquiry),
+        "duplicates": list(open_duplicates(inquiry=inquiry)[:5]) if not inquiry.merged_into_id else [],
+        "panel_form": forms.get("panel_form") or PanelForm(inquiry=inquiry),
+        "note_form": forms.get("note_form") or NoteForm(),
+        "reply_form": forms.get("reply_form") or ReplyForm(initial=ReplyForm.initial_for(inquiry)),
+        "page_errors": forms.get("page_errors", []),
+    }
+    return render(request, "backoffice/inquiries/detail.html", context, status=status)
+
+
+def _back_to_dossier(inquiry: Inquiry) -> HttpResponse:
+    return redirect("backoffice:inquiry", school_slug=inquiry.school.slug, reference=inquiry.reference)
+
+
+@school_view()
+@require_GET
+def inquiry_view(request: SchoolRequest, reference: str) -> HttpResponse:
+    return _render_dossier(request, _inquiry_or_404(request, reference))
+
+
+@school_view()
+@require_POST
+def inquiry_panel_view(request: SchoolRequest, reference: str) -> HttpResponse:
+    inquiry = _inquiry_or_404(request, reference)
+    form = PanelForm(request.POST, inquiry=inquiry)
+    if not form.is_valid():
+        return _render_dossier(request, inquiry, status=400, panel_form=form)
+    try:
+        inquiry_panel_update(
+            school=request.school,
+            actor=request.user,
+            inquiry_id=inquiry.pk,
+            expected_version=form.cleaned_data["version"],
+            change=form.change(),
+        )
+    except DossierConflict:
+        fresh = _inquiry_or_404(request, reference)
+        message = _(
+            "Someone else changed this dossier while you were looking at it. Nothing was saved: "
+            "here it is as it is now; make your change again if it is still needed."
+        )
+        return _render_dossier(request, fresh, status=409, page_errors=[message])
+    except ValidationError as error:
+        return _render_dossier(request, inquiry, status=400, panel_form=form, page_errors=error.messages)
+    messages.success(request, _("The dossier is saved."))
+    return _back_to_dossier(inquiry)
+
+
+@school_view()
+@require_POST
+def inquiry_note_view(request: SchoolRequest, reference: str) -> HttpResponse:
+    inquiry = _inquiry_or_404(request, reference)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return _render_dossier(request, inquiry, status=400, note_form=form)
+    inquiry_note_add(school=request.school, actor=request.user, inquiry_id=inquiry.pk, text=form.cleaned_data["text"])
+    messages.success(request, _("The note is added."))
+    return _back_to_dossier(inquiry)
+
+
+@school_view()
+@require_POST
+def inquiry_reply_view(request: SchoolRequest, reference: str) -> HttpResponse:
+    inquiry = _inquiry_or_404(request, reference)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        return _render_dossier(request, inquiry, status=400, reply_form=form)
+    try:
+        inquiry_reply(
+            school=request.school,
+            actor=request.user,
+            inquiry_id=inquiry.pk,
+            subject=form.cleaned_data["subject"],
+            body=form.cleaned_data["body"],
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            form.add_error("body", message)
+        return _render_dossier(request, inquiry, status=400, reply_form=form)
+    messages.success(request, _("Your answer is on its way to %(email)s.") % {"email": inquiry.email})
+    return _back_to_dossier(inquiry)
+
+
+@school_view()
+@require_POST
+def inquiry_archive_view(request: SchoolRequest, reference: str) -> HttpResponse:
+    inquiry = _inquiry_or_404(request, reference)
+    archive = request.POST.get("action", "archive") != "unarchive"
+    inquiries_archive(school=request.school, actor=request.user, inquiry_ids=[inquiry.pk], archive=archive)
+    messages.success(request, _("The dossier is archived.") if archive else _("The dossier is back in the inbox."))
+    return _back_to_dossier(inquiry)
+
+
+@school_view()
+@require_POST
+def inquiry_merge_view(request: SchoolRequest, reference: str) -> HttpResponse:
+    inquiry = _inquiry_or_404(request, reference)
+    form = MergeForm(request.POST)
+    duplicate = _inquiry_or_404(request, form.data.get("duplicate", "")) if form.is_valid() else None
+    if duplicate is None:
+        raise Http404
+    try:
+        inquiry_merge(school=request.school, actor=request.user, target_id=inquiry.pk, duplicate_id=duplicate.pk)
+    except ValidationError as error:
+        return _render_dossier(request, inquiry, status=400, page_errors=error.messages)
+    messages.success(request, _("%(duplicate)s is merged into this dossier.") % {"duplicate": duplicate.reference})
+    return _back_to_dossier(inquiry)

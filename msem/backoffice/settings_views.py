@@ -7,13 +7,13 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from msem.audit.selectors import audit_records_for_school
-from msem.backoffice.access import school_view
+from msem.backoffice.access import SchoolRequest, school_view
 from msem.backoffice.settings_forms import LANGUAGES, CatalogCodeCheckForm, MailTextsForm, SettingsPageForms
 from msem.catalog.selectors import catalogs_live
 from msem.commercial_settings.changes import settings_changes
@@ -26,8 +26,8 @@ from msem.mailing.selectors import mail_templates_by_kind_and_language
 from msem.mailing.services import test_email_queue
 
 
-def _initial(request: HttpRequest) -> dict[str, Any]:
-    school = request.school  # type: ignore[attr-defined]
+def _initial(request: SchoolRequest) -> dict[str, Any]:
+    school = request.school
     return {
         "settings_version": school.settings_version,
         "subjects": [
@@ -66,8 +66,8 @@ def _mail_rows(page: SettingsPageForms) -> list[dict[str, Any]]:
     return rows
 
 
-def _render_page(request: HttpRequest, page: SettingsPageForms, *, status: int = 200) -> HttpResponse:
-    school = request.school  # type: ignore[attr-defined]
+def _render_page(request: SchoolRequest, page: SettingsPageForms, *, status: int = 200) -> HttpResponse:
+    school = request.school
     catalogs = {c.code: c for c in catalogs_live(school=school)}
     codes = page.catalogs["catalog_codes"].value() or []
     if isinstance(codes, str):
@@ -75,7 +75,7 @@ def _render_page(request: HttpRequest, page: SettingsPageForms, *, status: int =
     context = {
         "active_menu": "settings",
         "page": page,
-        "can_edit": request.membership.is_manager,  # type: ignore[attr-defined]
+        "can_edit": request.membership.is_manager,
         "mail_rows": _mail_rows(page),
         "footers": [
             (language, fill_placeholders(school.legal_footer(language), {"school_name": school.name}))
@@ -89,17 +89,17 @@ def _render_page(request: HttpRequest, page: SettingsPageForms, *, status: int =
 
 @school_view()
 @require_http_methods(["GET", "POST"])
-def settings_view(request: HttpRequest) -> HttpResponse:
+def settings_view(request: SchoolRequest) -> HttpResponse:
     if request.method == "GET":
         return _render_page(request, SettingsPageForms(initial=_initial(request)))
-    if not request.membership.is_manager:  # type: ignore[attr-defined]
+    if not request.membership.is_manager:
         raise PermissionDenied
     page = SettingsPageForms(data=request.POST)
     if page.is_valid():
         try:
             commercial_settings_save(
-                school=request.school,  # type: ignore[attr-defined]
-                actor=request.user,  # type: ignore[arg-type]
+                school=request.school,
+                actor=request.user,
                 **page.service_arguments(),
             )
         except SettingsConflict:
@@ -115,11 +115,11 @@ def settings_view(request: HttpRequest) -> HttpResponse:
                 page.add_page_error(message)
         else:
             messages.success(request, _("The settings have been saved."))
-            return redirect("backoffice:settings", school_slug=request.school.slug)  # type: ignore[attr-defined]
+            return redirect("backoffice:settings", school_slug=request.school.slug)
     return _render_page(request, page, status=400)
 
 
-def _typed_mail(request: HttpRequest) -> tuple[str, str, MailTextsForm, list[str]]:
+def _typed_mail(request: SchoolRequest) -> tuple[str, str, MailTextsForm, list[str]]:
     """The e-mail of the kind and language asked, from the texts as currently typed, and their errors."""
     kind = request.POST.get("preview_kind", "")
     language = request.POST.get("preview_language", "")
@@ -136,14 +136,14 @@ def _is_previewable(kind: str, language: str) -> bool:
 
 @school_view()
 @require_POST
-def settings_preview_view(request: HttpRequest) -> HttpResponse:
+def settings_preview_view(request: SchoolRequest) -> HttpResponse:
     """The composed e-mail (text + signature + footer) from the texts as currently typed."""
     kind, language, form, errors = _typed_mail(request)
     if not _is_previewable(kind, language):
         return render(request, "backoffice/settings/_preview.html", {"error": _("Unknown e-mail.")}, status=400)
     context: dict[str, Any] = {"kind_label": MailKind(kind).label, "language": language, "errors": errors}
     if not errors:
-        school = request.school  # type: ignore[attr-defined]
+        school = request.school
         context["mail"] = mail_compose(
             subject=form.cleaned_data[f"{kind}_{language}_subject"],
             body=form.cleaned_data[f"{kind}_{language}_body"],
@@ -156,7 +156,7 @@ def settings_preview_view(request: HttpRequest) -> HttpResponse:
 
 @school_view(managers_only=True)
 @require_POST
-def settings_test_email_view(request: HttpRequest) -> HttpResponse:
+def settings_test_email_view(request: SchoolRequest) -> HttpResponse:
     """ "Send me a test e-mail": the e-mail as typed goes to the person asking, through the outbox."""
     kind, language, form, errors = _typed_mail(request)
     if not _is_previewable(kind, language):
@@ -164,8 +164,8 @@ def settings_test_email_view(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"kind_label": MailKind(kind).label, "language": language, "errors": errors}
     if not errors:
         context["test_email"] = test_email_queue(
-            school=request.school,  # type: ignore[attr-defined]
-            recipient=request.user.email,  # type: ignore[union-attr]
+            school=request.school,
+            recipient=request.user.email,
             kind=kind,
             language=language,
             subject=form.cleaned_data[f"{kind}_{language}_subject"],
@@ -177,7 +177,7 @@ def settings_test_email_view(request: HttpRequest) -> HttpResponse:
 
 @school_view()
 @require_POST
-def catalog_code_check_view(request: HttpRequest) -> HttpResponse:
+def catalog_code_check_view(request: SchoolRequest) -> HttpResponse:
     """Enter in the catalog code input: a chip for a well-formed new code, or the reason it is refused."""
     form = CatalogCodeCheckForm(request.POST)
     if form.is_valid():
@@ -193,8 +193,8 @@ def catalog_code_check_view(request: HttpRequest) -> HttpResponse:
 
 @school_view(managers_only=True)
 @require_GET
-def settings_history_view(request: HttpRequest) -> HttpResponse:
-    records = Paginator(audit_records_for_school(school=request.school), 20)  # type: ignore[attr-defined]
+def settings_history_view(request: SchoolRequest) -> HttpResponse:
+    records = Paginator(audit_records_for_school(school=request.school), 20)
     page = records.get_page(request.GET.get("page"))
     entries = [(record, settings_changes(record.before, record.after)) for record in page]
     return render(

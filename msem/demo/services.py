@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from msem.accounts.models import Role, User
 from msem.accounts.services import membership_grant
 from msem.catalog.services import catalogs_sync
 from msem.commercial_settings.services import school_create
-from msem.inquiries.selectors import subjects_live
+from msem.demo.inquiry_generator import SchoolChoices, generate_inquiries, inquiries_bulk_create
+from msem.inquiries.selectors import categories_live, subjects_live
 from msem.inquiries.services import CategoryLine, SubjectLine, categories_sync, subjects_sync
 from msem.schools.models import School
 
@@ -66,4 +69,17 @@ def demo_school_ensure() -> DemoSchool:
         if user is None:
             user = User.objects.create_user(email, DEMO_PASSWORD, full_name=full_name)
         membership_grant(school=school, user=user, role=role)
+    if created:
+        _demo_inquiries(school)
     return DemoSchool(school=school, created=created)
+
+
+def _demo_inquiries(school: School) -> None:
+    """Three weeks of requests, as the inbox looks in early December."""
+    staff = [user for user in User.objects.filter(email__in=[email for email, _n, _r in DEMO_LOGINS])]
+    choices = SchoolChoices(
+        subjects=list(subjects_live(school=school)), categories=list(categories_live(school=school)), staff=staff
+    )
+    end = timezone.now()
+    generated = list(generate_inquiries(school, choices, count=45, start=end - timedelta(days=21), end=end, seed=7))
+    inquiries_bulk_create(school, generated)

@@ -82,6 +82,8 @@ class Category(SchoolScopedModel):
 
 
 NAME_MAX_LENGTH = 80
+# Dossiers still in the inbox (not archived).
+ACTIVE = models.Q(archived_at__isnull=True)
 PHONE_MAX_LENGTH = 30
 MESSAGE_MAX_LENGTH = 5000
 MAX_PARTICIPANTS = 500
@@ -135,6 +137,12 @@ class Inquiry(SchoolScopedModel):
     # Bumped by every change made from the dossier page, so that two people
     # editing the same dossier at once cannot silently overwrite each other.
     version = models.PositiveIntegerField(default=1)
+    # Reference, names, address, phone and message, lower-cased and without
+    # accents: what the inbox's free-text search looks in (see search.py).
+    search_text = models.TextField(blank=True, editable=False)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("merged into")
+    )
 
     objects = SchoolScopedQuerySet.as_manager()
 
@@ -146,8 +154,24 @@ class Inquiry(SchoolScopedModel):
             models.UniqueConstraint(fields=["school", "reference"], name="inquiry_reference_unique_per_school"),
         ]
         indexes = [
+            # The inbox lists a school's dossiers newest first, archived or not,
+            # optionally filtered by one criterion: one index for each, so that
+            # the first page is read straight from an index whatever the filter.
             models.Index(fields=["school", "-received_at", "-id"], name="inquiry_school_recent"),
-            models.Index(fields=["school", "email"], name="inquiry_school_email"),
+            models.Index(fields=["school", "-received_at", "-id"], name="inquiry_inbox", condition=ACTIVE),
+            models.Index(
+                fields=["school", "status", "-received_at", "-id"], name="inquiry_inbox_status", condition=ACTIVE
+            ),
+            models.Index(
+                fields=["school", "category", "-received_at", "-id"], name="inquiry_inbox_category", condition=ACTIVE
+            ),
+            models.Index(
+                fields=["school", "subject", "-received_at", "-id"], name="inquiry_inbox_subject", condition=ACTIVE
+            ),
+            models.Index(
+                fields=["school", "assignee", "-received_at", "-id"], name="inquiry_inbox_assignee", condition=ACTIVE
+            ),
+            models.Index(fields=["school", "email", "-received_at"], name="inquiry_school_email"),
         ]
 
     def __str__(self) -> str:
@@ -158,6 +182,18 @@ class Inquiry(SchoolScopedModel):
         return f"{self.first_name} {self.last_name}".strip()
 
 
+# Which status may follow which: the dossier panel offers these, the services enforce them.
+STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
+    Inquiry.Status.NEW: frozenset(
+        {Inquiry.Status.IN_PROGRESS, Inquiry.Status.WAITING_FOR_CLIENT, Inquiry.Status.WON, Inquiry.Status.LOST}
+    ),
+    Inquiry.Status.IN_PROGRESS: frozenset({Inquiry.Status.WAITING_FOR_CLIENT, Inquiry.Status.WON, Inquiry.Status.LOST}),
+    Inquiry.Status.WAITING_FOR_CLIENT: frozenset({Inquiry.Status.IN_PROGRESS, Inquiry.Status.WON, Inquiry.Status.LOST}),
+    Inquiry.Status.WON: frozenset({Inquiry.Status.IN_PROGRESS}),
+    Inquiry.Status.LOST: frozenset({Inquiry.Status.IN_PROGRESS}),
+}
+
+
 class InquiryEvent(SchoolScopedModel):
     """One line of a dossier's timeline: what happened, who did it, when."""
 
@@ -165,6 +201,14 @@ class InquiryEvent(SchoolScopedModel):
         RECEIVED = "received", _("Request received")
         EMAIL = "email", _("E-mail")
         ACKNOWLEDGEMENT_SKIPPED = "acknowledgement_skipped", _("No acknowledgement sent")
+        STATUS_CHANGED = "status_changed", _("Status changed")
+        CATEGORY_CHANGED = "category_changed", _("Category changed")
+        SUBJECT_CHANGED = "subject_changed", _("Subject changed")
+        ASSIGNED = "assigned", _("Assigned")
+        NOTE = "note", _("Internal note")
+        ARCHIVED = "archived", _("Archived")
+        UNARCHIVED = "unarchived", _("Taken out of the archive")
+        MERGED = "merged", _("Merged")
 
     inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)
@@ -203,3 +247,40 @@ class IntakeKey(SchoolScopedModel):
 
     def __str__(self) -> str:
         return self.key
+
+
+class SavedFilter(SchoolScopedModel):
+    """A set of inbox criteria a secretary keeps under a name, for herself or shared with her colleagues."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=80, validators=[validate_single_line])
+    # The criteria as the inbox's query string carries them (lists of values per key).
+    criteria = models.JSONField(default=dict)
+    shared = models.BooleanField(_("shared with my colleagues"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SchoolScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "owner", "name"], name="savedfilter_unique_name_per_owner"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InboxPreference(SchoolScopedModel):
+    """A secretary's default filter in one school: applied each time she opens the inbox."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    default_filter = models.ForeignKey(SavedFilter, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    objects = SchoolScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["school", "user"], name="inboxpreference_unique_per_user")]
+
+    def __str__(self) -> str:
+        return f"default of {self.user_id} at {self.school_id}"

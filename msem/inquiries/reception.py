@@ -3,31 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
-from email.utils import formataddr, parseaddr
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from msem.inquiries.intake import IntakeData
 from msem.inquiries.models import Category, Inquiry, InquiryEvent, IntakeKey, Subject
+from msem.inquiries.notifications import acknowledgement_queue, notification_queue
+from msem.inquiries.search import search_text_for
 from msem.inquiries.selectors import inquiry_for_intake_key
-from msem.mailing.client_mail import school_mail_compose
-from msem.mailing.models import MailKind, OutgoingEmail
-from msem.mailing.outbox import email_enqueue
 from msem.schools.models import School
 from msem.schools.services import document_number_next
 
 REFERENCE_SERIES = "DEM"
-
-# Headers of an automatic reply (RFC 3834, and what Exchange understands), so
-# that out-of-office robots do not answer it and loops cannot start.
-AUTO_REPLY_HEADERS = {"Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All"}
 
 
 @dataclass(frozen=True)
@@ -77,7 +67,7 @@ def _receive(*, school: School, data: IntakeData, intake_key: str, source: str) 
         category=data.category,
         first_name=data.first_name,
         last_name=data.last_name,
-        email=data.email,
+        email=data.email.lower(),
         phone=data.phone,
         message=data.message,
         arrival_date=data.arrival_date,
@@ -86,6 +76,7 @@ def _receive(*, school: School, data: IntakeData, intake_key: str, source: str) 
         source=source,
         received_at=received_at,
     )
+    inquiry.search_text = search_text_for(inquiry)
     # The forms check all this already; the service does not trust its callers.
     inquiry.full_clean(exclude=["school", "subject", "category", "assignee"], validate_constraints=False)
     inquiry.save()
@@ -98,99 +89,6 @@ def _receive(*, school: School, data: IntakeData, intake_key: str, source: str) 
         created_at=received_at,
         data={"source": source},
     )
-    _queue_notification(school, inquiry)
-    _queue_acknowledgement(school, inquiry)
+    notification_queue(inquiry=inquiry, subject=inquiry.subject)
+    acknowledgement_queue(inquiry=inquiry)
     return inquiry
-
-
-def _school_sender(school: School) -> str:
-    """The school's name in front of the platform's sending address."""
-    _name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    return formataddr((school.name, address))
-
-
-def _record_email(inquiry: Inquiry, email: OutgoingEmail) -> None:
-    InquiryEvent.objects.create(
-        school_id=inquiry.school_id,
-        inquiry=inquiry,
-        kind=InquiryEvent.Kind.EMAIL,
-        email=email,
-        data={"email_kind": email.kind},
-    )
-
-
-def _queue_notification(school: School, inquiry: Inquiry) -> None:
-    """To the subject's routing address, in French: the request as received, Reply-To the client."""
-    with translation.override("fr"):
-        context = {
-            "school": school,
-            "inquiry": inquiry,
-            "subject_label": inquiry.subject.label_fr or inquiry.subject.label_en,
-            "category_label": inquiry.category.label_fr if inquiry.category else "",
-            "dossier_url": settings.MSEM_BASE_URL
-            + reverse("backoffice:inquiry", kwargs={"school_slug": school.slug, "reference": inquiry.reference}),
-        }
-        subject = render_to_string("mail/inquiry_notification/subject.txt", context).strip()
-        text = render_to_string("mail/inquiry_notification/body.txt", context)
-        html = render_to_string("mail/inquiry_notification/body.html", context)
-    email = email_enqueue(
-        school=school,
-        kind=OutgoingEmail.Kind.NOTIFICATION,
-        language="fr",
-        to_email=inquiry.subject.email,
-        reply_to=formataddr((inquiry.client_name, inquiry.email)),
-        subject=" ".join(subject.split()),
-        text_body=text,
-        html_body=html,
-        from_email=_school_sender(school),
-    )
-    _record_email(inquiry, email)
-
-
-def _school_addresses(school: School) -> set[str]:
-    addresses = {school.main_email.lower()}
-    addresses.update(email.lower() for email in Subject.objects.for_school(school).values_list("email", flat=True))
-    return addresses
-
-
-def _acknowledgement_skip_reason(school: School, inquiry: Inquiry) -> str:
-    recipient = inquiry.email.lower()
-    if recipient in _school_addresses(school):
-        return "own_address"
-    sent_today = OutgoingEmail.objects.filter(
-        to_email__iexact=recipient,
-        kind=OutgoingEmail.Kind.ACKNOWLEDGEMENT,
-        created_at__gte=timezone.now() - timedelta(days=1),
-    ).count()
-    if sent_today >= settings.MSEM_ACKNOWLEDGEMENTS_PER_RECIPIENT_PER_DAY:
-        return "daily_limit"
-    return ""
-
-
-def _queue_acknowledgement(school: School, inquiry: Inquiry) -> None:
-    """To the client, in the client's language; never echoes the client's own message."""
-    reason = _acknowledgement_skip_reason(school, inquiry)
-    if reason:
-        InquiryEvent.objects.create(
-            school=school, inquiry=inquiry, kind=InquiryEvent.Kind.ACKNOWLEDGEMENT_SKIPPED, data={"reason": reason}
-        )
-        return
-    mail = school_mail_compose(
-        school=school,
-        kind=MailKind.ACKNOWLEDGEMENT,
-        language=inquiry.language,
-        values={"client_name": inquiry.client_name, "reference": inquiry.reference},
-    )
-    email = email_enqueue(
-        school=school,
-        kind=OutgoingEmail.Kind.ACKNOWLEDGEMENT,
-        language=inquiry.language,
-        to_email=inquiry.email,
-        reply_to=school.main_email,
-        subject=mail.subject,
-        text_body=mail.text,
-        html_body=mail.html,
-        headers=AUTO_REPLY_HEADERS,
-        from_email=_school_sender(school),
-    )
-    _record_email(inquiry, email)

@@ -132,7 +132,69 @@
 
   // --- One click handler for every data- behaviour -----------------------------
 
+  // --- The inbox: the search zone (magnifier / X) and "select all" -------------------
+
+  function toggleSearch() {
+    var zone = document.getElementById("search-zone");
+    if (!zone) {
+      return;
+    }
+    var open = zone.hidden;
+    zone.hidden = !open;
+    document.querySelectorAll("[data-toggle-search]").forEach(function (button) {
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+    if (open) {
+      var text = zone.querySelector("input[type=search]");
+      if (text) {
+        text.focus();
+      }
+    } else {
+      var opener = document.querySelector(".page-actions [data-toggle-search]");
+      if (opener) {
+        opener.focus();
+      }
+    }
+  }
+
+  // Keep the inbox's address short and readable: criteria left empty are not sent.
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (event.detail.verb !== "get") {
+      return;
+    }
+    var parameters = event.detail.parameters;
+    Object.keys(parameters).forEach(function (key) {
+      if (parameters[key] === "") {
+        delete parameters[key];
+      }
+    });
+  });
+
+  // The "forward to the new subject's address" choice only matters once the subject changes.
+  function showForwardChoice(select) {
+    var choice = document.querySelector("[data-forward-choice]");
+    if (choice) {
+      choice.hidden = select.value === select.getAttribute("data-initial");
+    }
+  }
+
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("[data-subject-select]")) {
+      showForwardChoice(event.target);
+    }
+    if (event.target.matches("[data-check-all]")) {
+      var form = event.target.closest("form");
+      form.querySelectorAll('input[type=checkbox][name="ids"]').forEach(function (box) {
+        box.checked = event.target.checked;
+      });
+    }
+  });
+
   document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-toggle-search]")) {
+      toggleSearch();
+      return;
+    }
     var target = event.target.closest(
       "[data-add-line], [data-remove-line], [data-undo-remove], [data-move], [data-remove-chip], [data-close-preview]"
     );
@@ -181,6 +243,10 @@
         input.readOnly = true;
       });
     });
+    var subject = document.querySelector("[data-subject-select]");
+    if (subject) {
+      showForwardChoice(subject);
+    }
     var summary = document.querySelector("[data-focus-on-load]");
     if (summary) {
       summary.focus();

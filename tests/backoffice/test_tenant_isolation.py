@@ -7,7 +7,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from msem.commercial_settings.selectors import commercial_settings_snapshot
-from msem.inquiries.models import Inquiry
+from msem.inquiries.models import Inquiry, SavedFilter
+from msem.inquiries.saved_filters import saved_filter_save
 from msem.mailing.models import OutgoingEmail
 from tests.html_forms import flatten, form_data
 from tests.inquiries.helpers import receive_inquiry
@@ -31,13 +32,17 @@ SCHOOL_URLS = school_url_patterns()
 
 
 @pytest.fixture
-def objects_of_school_b(other_school):
+def objects_of_school_b(other_school, other_manager):
     """One object of school B for each kind of URL argument."""
     inquiry = receive_inquiry(other_school)
+    shared_view = saved_filter_save(
+        school=other_school, owner=other_manager, name="Village", criteria={"category": ["village"]}, shared=True
+    )
     return {
         "school_slug": other_school.slug,
         "reference": inquiry.reference,
         "email_id": OutgoingEmail.objects.for_school(other_school).first().pk,
+        "view_id": shared_view.pk,
     }
 
 
@@ -64,6 +69,7 @@ def test_a_manager_of_school_a_gets_404_on_every_url_of_school_b(
     assert other_school.name not in response.content.decode()
     assert commercial_settings_snapshot(school=other_school) == before
     assert list(Inquiry.objects.for_school(other_school).values()) == inquiries_before
+    assert SavedFilter.objects.for_school(other_school).count() == 1
 
 
 def test_a_valid_settings_post_built_for_school_a_changes_nothing_at_school_b(manager_client, school, other_school):

@@ -1,0 +1,232 @@
+"""The inbox's search zone and the dossier page's forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.http import QueryDict
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from msem.accounts.models import Membership, User
+from msem.inquiries.dossier import NOTE_MAX_LENGTH, REPLY_MAX_LENGTH, PanelChange
+from msem.inquiries.inbox import Archived, Cursor, InboxCriteria
+from msem.inquiries.models import STATUS_TRANSITIONS, Category, Inquiry, Subject
+from msem.inquiries.selectors import categories_live, subjects_live
+from msem.mailing.models import SUBJECT_LINE_MAX_LENGTH
+from msem.schools.models import School
+from msem.validators import validate_no_control_characters, validate_single_line
+
+# Query-string keys that are criteria (what a saved filter keeps).
+CRITERIA_KEYS = (
+    "category",
+    "subject",
+    "status",
+    "assignee",
+    "language",
+    "received_from",
+    "received_to",
+    "archived",
+    "q",
+    "sort",
+)
+
+
+def _member_choices(school: School) -> list[tuple[str, str]]:
+    members = Membership.objects.for_school(school).select_related("user").order_by("user__full_name")
+    return [(str(m.user_id), str(m.user)) for m in members]
+
+
+def _label(item: Subject | Category) -> str:
+    if translation.get_language() == "en":
+        return item.label_en or item.label_fr
+    return item.label_fr or item.label_en
+
+
+class InboxFilterForm(forms.Form):
+    category = forms.MultipleChoiceField(label=_("Category"), required=False, widget=forms.CheckboxSelectMultiple)
+    subject = forms.ChoiceField(label=_("Subject"), required=False)
+    status = forms.MultipleChoiceField(
+        label=_("Status"), required=False, choices=Inquiry.Status.choices, widget=forms.CheckboxSelectMultiple
+    )
+    assignee = forms.ChoiceField(label=_("Assigned to"), required=False)
+    language = forms.ChoiceField(
+        label=_("Language"), required=False, choices=[("", _("All")), ("fr", _("French")), ("en", _("English"))]
+    )
+    received_from = forms.DateField(
+        label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    received_to = forms.DateField(
+        label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    archived = forms.ChoiceField(
+        label=_("Archived"),
+        required=False,
+        choices=[(Archived.NO, _("Not archived")), (Archived.YES, _("Archived only")), (Archived.ALL, _("All"))],
+    )
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        validators=[validate_single_line],
+        widget=forms.SearchInput(
+            attrs={"placeholder": _("Reference, name, e-mail, phone, message…"), "autocomplete": "off"}
+        ),
+    )
+    sort = forms.ChoiceField(
+        label=_("Order"), required=False, choices=[("newest", _("Newest first")), ("oldest", _("Oldest first"))]
+    )
+    after = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, school: School, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.school, self.user = school, user
+        self.categories = list(categories_live(school=school))
+        self.fields["category"].choices = [(c.code, _label(c)) for c in self.categories]  # type: ignore[attr-defined]
+        self.fields["subject"].choices = [("", _("All"))] + [  # type: ignore[attr-defined]
+            (str(s.pk), _label(s)) for s in subjects_live(school=school)
+        ]
+        self.fields["assignee"].choices = [  # type: ignore[attr-defined]
+            ("", _("Anyone")),
+            ("me", _("Me")),
+            ("none", _("Nobody")),
+            *_member_choices(school),
+        ]
+
+    def clean_after(self) -> Cursor | None:
+        value = self.cleaned_data.get("after")
+        if not value:
+            return None
+        try:
+            return Cursor.decode(value)
+        except ValueError as error:
+            raise forms.ValidationError(_("This page link is not valid: start again from the first page.")) from error
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("received_from"), cleaned.get("received_to")
+        if start and end and end < start:
+            self.add_error("received_to", _("The end date is before the start date."))
+        return cleaned
+
+    def criteria(self) -> InboxCriteria:
+        data = self.cleaned_data
+        codes = set(data.get("category") or [])
+        assignee = data.get("assignee") or ""
+        return InboxCriteria(
+            category_ids=tuple(c.pk for c in self.categories if c.code in codes),
+            subject_id=int(data["subject"]) if data.get("subject") else None,
+            statuses=tuple(data.get("status") or ()),
+            assignee_id=self.user.pk if assignee == "me" else int(assignee) if assignee.isdigit() else None,
+            unassigned=assignee == "none",
+            language=data.get("language") or "",
+            received_from=data.get("received_from"),
+            received_to=data.get("received_to"),
+            archived=data.get("archived") or Archived.NO,
+            text=data.get("q") or "",
+            oldest_first=data.get("sort") == "oldest",
+        )
+
+    def active_criteria(self) -> dict[str, list[str]]:
+        """The criteria as given, for saving as a view (empty values left out)."""
+        data: QueryDict = self.data  # type: ignore[assignment]
+        return {key: [v for v in data.getlist(key) if v] for key in CRITERIA_KEYS if any(data.getlist(key))}
+
+    @property
+    def has_criteria(self) -> bool:
+        return bool(self.is_bound and self.active_criteria())
+
+
+class SaveViewForm(forms.Form):
+    name = forms.CharField(label=_("Name of the view"), max_length=80, validators=[validate_single_line])
+    shared = forms.BooleanField(label=_("Share with my colleagues"), required=False)
+    make_default = forms.BooleanField(label=_("Use as my default"), required=False)
+
+
+class PanelForm(forms.Form):
+    """The "Dossier" panel: category, subject, assignee and status."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(), required=False)
+    subject = forms.ModelChoiceField(label=_("Subject"), queryset=Subject.objects.none())
+    assignee = forms.ChoiceField(label=_("Assigned to"), required=False)
+    status = forms.ChoiceField(label=_("Status"))
+    forward_notification = forms.BooleanField(
+        label=_("Forward the request to the new subject's address"), required=False, initial=True
+    )
+
+    def __init__(self, *args: Any, inquiry: Inquiry, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "version": inquiry.version,
+                "category": inquiry.category_id,
+                "subject": inquiry.subject_id,
+                "assignee": str(inquiry.assignee_id or ""),
+                "status": inquiry.status,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        school = inquiry.school
+        self.inquiry = inquiry
+        category = self.fields["category"]
+        category.queryset = Category.objects.for_school(school).filter(removed_at__isnull=True)  # type: ignore[attr-defined]
+        category.label_from_instance = _label  # type: ignore[attr-defined]
+        category.empty_label = gettext("No category")  # type: ignore[attr-defined]
+        subject = self.fields["subject"]
+        subject.queryset = Subject.objects.for_school(school).filter(  # type: ignore[attr-defined]
+            pk__in=[*subjects_live(school=school).values_list("pk", flat=True), inquiry.subject_id]
+        )
+        subject.label_from_instance = _label  # type: ignore[attr-defined]
+        self.fields["assignee"].choices = [("", _("Nobody")), *_member_choices(school)]  # type: ignore[attr-defined]
+        allowed = [inquiry.status, *sorted(STATUS_TRANSITIONS[inquiry.status])]
+        labels = dict(Inquiry.Status.choices)
+        self.fields["status"].choices = [(value, labels[value]) for value in allowed]  # type: ignore[attr-defined]
+
+    def change(self) -> PanelChange:
+        data = self.cleaned_data
+        assignee_id = data.get("assignee")
+        return PanelChange(
+            category=data.get("category"),
+            subject=data["subject"],
+            assignee=User.objects.get(pk=int(assignee_id)) if assignee_id else None,
+            status=data["status"],
+            forward_notification=bool(data.get("forward_notification")),
+        )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Internal note"),
+        max_length=NOTE_MAX_LENGTH,
+        validators=[validate_no_control_characters],
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("Visible to the school's staff only")}),
+    )
+
+
+class ReplyForm(forms.Form):
+    subject = forms.CharField(
+        label=_("Subject line"), max_length=SUBJECT_LINE_MAX_LENGTH, validators=[validate_single_line]
+    )
+    body = forms.CharField(
+        label=_("Your answer"),
+        max_length=REPLY_MAX_LENGTH,
+        strip=False,
+        validators=[validate_no_control_characters],
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+
+    @staticmethod
+    def initial_for(inquiry: Inquiry) -> dict[str, str]:
+        """Written in the client's language, whatever the secretary's."""
+        with translation.override(inquiry.language):
+            return {
+                "subject": gettext("Your request %(reference)s") % {"reference": inquiry.reference},
+                "body": gettext("Hello %(name)s,") % {"name": inquiry.client_name} + "\n\n",
+            }
+
+
+class MergeForm(forms.Form):
+    duplicate = forms.CharField(max_length=20)

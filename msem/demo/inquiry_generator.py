@@ -1,0 +1,252 @@
+"""Realistic requests in bulk: for the demo school, and for benchmarks with millions of dossiers.
+
+The distributions follow a French ski school's year: requests peak from
+October to early January and before the February holidays; most come in
+French, a large share in English; old dossiers are won, lost or archived.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from msem.accounts.models import User
+from msem.inquiries.models import Category, Inquiry, InquiryEvent, Subject
+from msem.inquiries.search import search_text_for
+from msem.schools.models import DocumentCounter, School
+
+FIRST_NAMES_FR = [
+    "Claire",
+    "Julien",
+    "Camille",
+    "Thomas",
+    "Léa",
+    "Nicolas",
+    "Manon",
+    "Hugo",
+    "Chloé",
+    "Antoine",
+    "Sophie",
+    "Mathieu",
+    "Émilie",
+    "Pierre",
+    "Hélène",
+    "Lucas",
+    "Anaïs",
+    "Olivier",
+    "Margaux",
+    "Rémi",
+]
+FIRST_NAMES_EN = [
+    "Emma",
+    "James",
+    "Olivia",
+    "William",
+    "Charlotte",
+    "Oliver",
+    "Amelia",
+    "Harry",
+    "Sophie",
+    "Jack",
+    "Isla",
+    "George",
+    "Grace",
+    "Noah",
+    "Lucy",
+    "Daniel",
+    "Hannah",
+    "Thomas",
+    "Megan",
+    "Samuel",
+]
+LAST_NAMES_FR = [
+    "Martin",
+    "Bernard",
+    "Dubois",
+    "Durand",
+    "Lefebvre",
+    "Moreau",
+    "Laurent",
+    "Simon",
+    "Michel",
+    "Garcia",
+    "Roux",
+    "Fournier",
+    "Girard",
+    "Bonnet",
+    "Dupont",
+    "Lambert",
+    "Fontaine",
+    "Rousseau",
+    "Vincent",
+    "Muller",
+]
+LAST_NAMES_EN = [
+    "Smith",
+    "Jones",
+    "Taylor",
+    "Brown",
+    "Williams",
+    "Wilson",
+    "Johnson",
+    "Davies",
+    "Robinson",
+    "Wright",
+    "Thompson",
+    "Evans",
+    "Walker",
+    "White",
+    "Roberts",
+    "Green",
+    "Hall",
+    "Wood",
+    "Jackson",
+    "Clarke",
+]
+MESSAGES_FR = [
+    "Bonjour, nous cherchons des cours collectifs pour nos deux enfants (6 et 9 ans) pendant les vacances de "
+    "février. Le plus jeune n'a jamais skié, l'aîné a son Flocon. Quels créneaux le matin ?",
+    "Bonjour, je souhaiterais réserver 2 heures de cours particulier pour moi et mon mari, niveau intermédiaire, "
+    "le 28 décembre en fin de matinée si possible.",
+    "Nous sommes un groupe de 24 élèves de CM2 avec 4 accompagnateurs, classe de neige du 12 au 16 mars. "
+    "Pouvez-vous nous faire un devis pour 5 demi-journées ?",
+    "Bonjour, notre fille de 4 ans peut-elle rejoindre le Club Piou-Piou toute la semaine ? Nous ne savons pas "
+    "encore où nous logerons.",
+    "Est-il possible de passer la 3e Étoile en fin de semaine ? Mon fils a fait la 2e Étoile l'an dernier.",
+    "Bonjour, je voudrais une journée de hors-piste avec un moniteur pour 3 adultes bons skieurs, plutôt en janvier.",
+    "Mon comité d'entreprise organise un week-end pour 40 personnes, tous niveaux. Proposez-vous des tarifs groupe ?",
+    "Bonjour, quels sont vos tarifs pour des cours de snowboard débutant, 6 après-midis, pour un ado de 14 ans ?",
+]
+MESSAGES_EN = [
+    "Hello, we would like group lessons for our two children (7 and 10) during the February half-term. "
+    "Both can ski a little. Do you have morning sessions?",
+    "Hi, could we book a private instructor for a family of four, intermediate level, for three mornings "
+    "between Christmas and New Year?",
+    "We are a ski club from Edinburgh, 16 adults, coming in the second week of January. Could you quote "
+    "for 5 afternoons of coaching?",
+    "Hello, my daughter is 5 and has never skied. Is the kindergarten club suitable, and is there still space "
+    "in the Christmas holidays? We don't know our accommodation yet.",
+    "Do you offer off-piste or ski touring days with an English-speaking guide in March?",
+    "Hi, I'd like two hours of private snowboard lessons for my partner and me on 30 December.",
+]
+# Requests per month of the year (1 = January): the season's shape.
+MONTH_WEIGHTS = {1: 12, 2: 10, 3: 5, 4: 2, 5: 1, 6: 1, 7: 1, 8: 2, 9: 4, 10: 10, 11: 14, 12: 16}
+
+
+@dataclass(frozen=True)
+class SchoolChoices:
+    subjects: Sequence[Subject]
+    categories: Sequence[Category]
+    staff: Sequence[User]
+
+
+def _received_at(rng: random.Random, *, start: datetime, end: datetime) -> datetime:
+    span = (end - start).total_seconds()
+    while True:
+        moment = start + timedelta(seconds=rng.random() * span)
+        if rng.random() * max(MONTH_WEIGHTS.values()) <= MONTH_WEIGHTS[moment.month]:
+            return moment.replace(hour=rng.choice([7, 8, 9, 10, 12, 13, 14, 16, 18, 19, 20, 21, 22]))
+
+
+def _status_and_archive(rng: random.Random, received_at: datetime, now: datetime) -> tuple[str, datetime | None]:
+    age = now - received_at
+    if age < timedelta(days=2):
+        return rng.choices([Inquiry.Status.NEW, Inquiry.Status.IN_PROGRESS], [8, 2])[0], None
+    if age < timedelta(days=21):
+        status = rng.choices(
+            [
+                Inquiry.Status.NEW,
+                Inquiry.Status.IN_PROGRESS,
+                Inquiry.Status.WAITING_FOR_CLIENT,
+                Inquiry.Status.WON,
+                Inquiry.Status.LOST,
+            ],
+            [2, 3, 3, 3, 1],
+        )[0]
+        return status, None
+    status = rng.choices([Inquiry.Status.WON, Inquiry.Status.LOST, Inquiry.Status.WAITING_FOR_CLIENT], [6, 3, 1])[0]
+    archived = received_at + timedelta(days=rng.randint(10, 60)) if rng.random() < 0.85 else None
+    return status, archived if archived and archived < now else None
+
+
+def generate_inquiries(
+    school: School, choices: SchoolChoices, *, count: int, start: datetime, end: datetime, seed: int = 42
+) -> Iterator[Inquiry]:
+    """Unsaved dossiers with realistic contents, received between start and end."""
+    rng = random.Random(f"{seed}-{school.pk}")
+    now = timezone.now()
+    for _ in range(count):
+        english = rng.random() < 0.3
+        first = rng.choice(FIRST_NAMES_EN if english else FIRST_NAMES_FR)
+        last = rng.choice(LAST_NAMES_EN if english else LAST_NAMES_FR)
+        received_at = _received_at(rng, start=start, end=end)
+        status, archived_at = _status_and_archive(rng, received_at, now)
+        arrival = received_at.date() + timedelta(days=rng.randint(5, 90)) if rng.random() < 0.7 else None
+        ascii_first = first.lower().translate(str.maketrans("éèëêàâäïîôöüûç", "eeeeaaaiioouuc"))
+        inquiry = Inquiry(
+            school=school,
+            language="en" if english else "fr",
+            subject=rng.choices(choices.subjects, weights=range(len(choices.subjects) + 1, 1, -1))[0],
+            category=rng.choice(choices.categories) if choices.categories else None,
+            first_name=first,
+            last_name=last,
+            email=f"{ascii_first}.{last.lower()}{rng.randint(1, 999)}@example.{'co.uk' if english else 'fr'}",
+            phone=rng.choice(
+                ["", f"+33 6 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}"]
+            )
+            if not english
+            else rng.choice(["", "+44 7700 900123"]),
+            message=rng.choice(MESSAGES_EN if english else MESSAGES_FR),
+            arrival_date=arrival,
+            departure_date=arrival + timedelta(days=rng.choice([2, 5, 6, 7])) if arrival else None,
+            participants=rng.choice([None, 1, 2, 2, 3, 4, 4, 5, 12, 24]),
+            status=status,
+            assignee=rng.choice(choices.staff) if choices.staff and status != Inquiry.Status.NEW else None,
+            received_at=received_at,
+            archived_at=archived_at,
+        )
+        yield inquiry
+
+
+@transaction.atomic
+def inquiries_bulk_create(school: School, inquiries: list[Inquiry], *, with_events: bool = True) -> int:
+    """Number and store dossiers in bulk, oldest first, as if each had been received in turn."""
+    inquiries.sort(key=lambda inquiry: inquiry.received_at)
+    by_year: dict[int, list[Inquiry]] = {}
+    for inquiry in inquiries:
+        by_year.setdefault(timezone.localtime(inquiry.received_at).year, []).append(inquiry)
+    for year, batch in by_year.items():
+        counter, _created = DocumentCounter.objects.get_or_create(school=school, series="DEM", year=year)
+        start = counter.last_value
+        for offset, inquiry in enumerate(batch, start=1):
+            inquiry.reference = f"DEM-{year}-{start + offset:05d}"
+            inquiry.search_text = search_text_for(inquiry)
+        DocumentCounter.objects.filter(pk=counter.pk).update(last_value=F("last_value") + len(batch))
+    created = Inquiry.objects.bulk_create(inquiries, batch_size=1000)
+    if with_events:
+        InquiryEvent.objects.bulk_create(
+            [
+                InquiryEvent(
+                    school=school,
+                    inquiry=inquiry,
+                    kind=InquiryEvent.Kind.RECEIVED,
+                    created_at=inquiry.received_at,
+                    data={"source": "form"},
+                )
+                for inquiry in created
+            ],
+            batch_size=1000,
+        )
+    return len(created)
+
+
+def season_start(today: date) -> datetime:
+    """The first of September before `today`: requests for this winter start arriving then."""
+    year = today.year if today.month >= 9 else today.year - 1
+    return timezone.make_aware(datetime(year, 9, 1))

@@ -1,0 +1,230 @@
+"""What secretaries do to a dossier: reassign, change its status, note, answer, archive, merge.
+
+Every change writes a timeline event with who and when. Changes from the
+"Dossier" panel carry the version the secretary saw: if someone else changed
+the dossier meanwhile, the change is refused rather than silently applied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from msem.accounts.models import Membership, User
+from msem.inquiries.models import STATUS_TRANSITIONS, Category, Inquiry, InquiryEvent, Subject
+from msem.inquiries.notifications import notification_queue, reply_queue
+from msem.mailing.models import OutgoingEmail
+from msem.mailing.placeholders import ALLOWED_BY_KIND, validate_placeholders
+from msem.schools.models import School
+
+NOTE_MAX_LENGTH = 5000
+REPLY_MAX_LENGTH = 10_000
+
+
+class DossierConflict(Exception):
+    """The dossier changed since the secretary loaded it."""
+
+
+@dataclass(frozen=True)
+class PanelChange:
+    """The "Dossier" panel as submitted: the category, subject, assignee and status the dossier should have."""
+
+    category: Category | None
+    subject: Subject
+    assignee: User | None
+    status: str
+    forward_notification: bool = False
+
+
+def _require_member(school: School, actor: User) -> None:
+    if not Membership.objects.for_school(school).filter(user=actor).exists():
+        raise PermissionDenied
+
+
+def _event(inquiry: Inquiry, actor: User | None, kind: str, **data: Any) -> InquiryEvent:
+    return InquiryEvent.objects.create(school_id=inquiry.school_id, inquiry=inquiry, kind=kind, actor=actor, data=data)
+
+
+def _locked(school: School, inquiry_id: int) -> Inquiry:
+    return (
+        Inquiry.objects.for_school(school).select_for_update().select_related("subject", "category").get(pk=inquiry_id)
+    )
+
+
+def _labels(item: Subject | Category | None) -> dict[str, str] | None:
+    if item is None:
+        return None
+    return {"fr": item.label_fr or item.label_en, "en": item.label_en or item.label_fr}
+
+
+def status_change_allowed(current: str, new: str) -> bool:
+    return new == current or new in STATUS_TRANSITIONS.get(current, frozenset())
+
+
+@transaction.atomic
+def inquiry_panel_update(
+    *, school: School, actor: User, inquiry_id: int, expected_version: int, change: PanelChange
+) -> Inquiry:
+    """Apply the "Dossier" panel: category, subject, assignee and status, as one change."""
+    _require_member(school, actor)
+    inquiry = _locked(school, inquiry_id)
+    if inquiry.version != expected_version:
+        raise DossierConflict
+    if change.category is not None and (
+        change.category.school_id != school.pk or change.category.removed_at is not None
+    ):
+        raise ValidationError(_("Choose one of the school's categories."), code="invalid_category")
+    if change.subject.school_id != school.pk or (
+        change.subject.removed_at is not None and change.subject.pk != inquiry.subject_id
+    ):
+        raise ValidationError(_("Choose one of the school's subjects."), code="invalid_subject")
+    if change.assignee is not None and not Membership.objects.for_school(school).filter(user=change.assignee).exists():
+        raise ValidationError(_("Choose someone of the school."), code="invalid_assignee")
+    if not status_change_allowed(inquiry.status, change.status):
+        raise ValidationError(
+            _("A dossier cannot go from “%(current)s” to “%(new)s”.")
+            % {"current": inquiry.get_status_display(), "new": Inquiry.Status(change.status).label},
+            code="invalid_transition",
+        )
+
+    changed = False
+    if change.category != inquiry.category:
+        _event(
+            inquiry,
+            actor,
+            InquiryEvent.Kind.CATEGORY_CHANGED,
+            before=_labels(inquiry.category),
+            after=_labels(change.category),
+        )
+        inquiry.category = change.category
+        changed = True
+    if change.subject != inquiry.subject:
+        _event(
+            inquiry,
+            actor,
+            InquiryEvent.Kind.SUBJECT_CHANGED,
+            before=_labels(inquiry.subject),
+            after=_labels(change.subject),
+        )
+        inquiry.subject = change.subject
+        changed = True
+        if change.forward_notification:
+            notification_queue(inquiry=inquiry, subject=change.subject, actor=actor)
+    if change.assignee != inquiry.assignee:
+        _event(
+            inquiry,
+            actor,
+            InquiryEvent.Kind.ASSIGNED,
+            before=str(inquiry.assignee) if inquiry.assignee else None,
+            after=str(change.assignee) if change.assignee else None,
+        )
+        inquiry.assignee = change.assignee
+        changed = True
+    if change.status != inquiry.status:
+        _event(inquiry, actor, InquiryEvent.Kind.STATUS_CHANGED, before=inquiry.status, after=change.status)
+        inquiry.status = change.status
+        changed = True
+    if changed:
+        inquiry.version = F("version") + 1
+        inquiry.save(update_fields=["category", "subject", "assignee", "status", "version", "updated_at"])
+        inquiry.refresh_from_db(fields=["version"])
+    return inquiry
+
+
+@transaction.atomic
+def inquiry_note_add(*, school: School, actor: User, inquiry_id: int, text: str) -> InquiryEvent:
+    _require_member(school, actor)
+    text = text.strip()
+    if not text:
+        raise ValidationError(_("Write the note first."), code="empty_note")
+    if len(text) > NOTE_MAX_LENGTH:
+        raise ValidationError(_("A note has at most %(max)d characters.") % {"max": NOTE_MAX_LENGTH})
+    inquiry = Inquiry.objects.for_school(school).get(pk=inquiry_id)
+    return _event(inquiry, actor, InquiryEvent.Kind.NOTE, text=text)
+
+
+@transaction.atomic
+def inquiry_reply(*, school: School, actor: User, inquiry_id: int, subject: str, body: str) -> OutgoingEmail:
+    """Answer the client by e-mail (through the outbox); a new dossier is then waiting for the client."""
+    _require_member(school, actor)
+    if not body.strip():
+        raise ValidationError(_("Write your answer first."), code="empty_reply")
+    allowed = ALLOWED_BY_KIND["acknowledgement"]
+    validate_placeholders(subject, allowed=allowed)
+    validate_placeholders(body, allowed=allowed)
+    inquiry = _locked(school, inquiry_id)
+    email = reply_queue(inquiry=inquiry, actor=actor, subject=subject, body=body.strip())
+    if inquiry.status in (Inquiry.Status.NEW, Inquiry.Status.IN_PROGRESS):
+        _event(
+            inquiry,
+            actor,
+            InquiryEvent.Kind.STATUS_CHANGED,
+            before=inquiry.status,
+            after=Inquiry.Status.WAITING_FOR_CLIENT,
+        )
+        Inquiry.objects.filter(pk=inquiry.pk).update(
+            status=Inquiry.Status.WAITING_FOR_CLIENT, version=F("version") + 1, updated_at=timezone.now()
+        )
+    return email
+
+
+@transaction.atomic
+def inquiries_archive(*, school: School, actor: User, inquiry_ids: Iterable[int], archive: bool = True) -> int:
+    """Archive (or take out of the archive) the given dossiers of the school; returns how many changed."""
+    _require_member(school, actor)
+    candidates = Inquiry.objects.for_school(school).filter(pk__in=list(inquiry_ids), archived_at__isnull=archive)
+    now = timezone.now()
+    changed = 0
+    for inquiry in candidates.select_for_update():
+        inquiry.archived_at = now if archive else None
+        inquiry.version = F("version") + 1
+        inquiry.save(update_fields=["archived_at", "version", "updated_at"])
+        _event(inquiry, actor, InquiryEvent.Kind.ARCHIVED if archive else InquiryEvent.Kind.UNARCHIVED)
+        changed += 1
+    return changed
+
+
+@transaction.atomic
+def inquiry_merge(*, school: School, actor: User, target_id: int, duplicate_id: int) -> Inquiry:
+    """Merge a duplicate into a dossier: its timeline joins the target's, the duplicate is archived.
+
+    Nothing is lost: the duplicate's events move to the target, which also
+    keeps the duplicate's request (its message and booking hints) in a
+    "merged" event; the duplicate stays, archived, pointing at the target.
+    """
+    _require_member(school, actor)
+    if target_id == duplicate_id:
+        raise ValidationError(_("A dossier cannot be merged into itself."), code="merge_self")
+    scoped = Inquiry.objects.for_school(school).select_for_update()
+    target = scoped.get(pk=target_id)
+    duplicate = scoped.get(pk=duplicate_id)
+    if target.merged_into_id or duplicate.merged_into_id:
+        raise ValidationError(_("This dossier was already merged."), code="already_merged")
+    InquiryEvent.objects.for_school(school).filter(inquiry=duplicate).update(inquiry=target)
+    _event(
+        target,
+        actor,
+        InquiryEvent.Kind.MERGED,
+        reference=duplicate.reference,
+        received_at=duplicate.received_at.isoformat(),
+        message=duplicate.message,
+        phone=duplicate.phone,
+        arrival_date=duplicate.arrival_date.isoformat() if duplicate.arrival_date else None,
+        departure_date=duplicate.departure_date.isoformat() if duplicate.departure_date else None,
+        participants=duplicate.participants,
+    )
+    _event(duplicate, actor, InquiryEvent.Kind.MERGED, into=target.reference)
+    duplicate.merged_into = target
+    duplicate.archived_at = duplicate.archived_at or timezone.now()
+    duplicate.version = F("version") + 1
+    duplicate.save(update_fields=["merged_into", "archived_at", "version", "updated_at"])
+    Inquiry.objects.filter(pk=target.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    target.refresh_from_db()
+    return target

@@ -1,0 +1,144 @@
+"""The inbox's reads: a school's dossiers filtered, newest first, by pages of 50 (keyset)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from msem.inquiries.models import Inquiry
+from msem.inquiries.search import normalize
+from msem.schools.models import School
+
+PAGE_SIZE = 50
+# Counting every match of a large school costs a scan; the inbox says "1 000+" beyond this.
+COUNT_CAP = 1000
+
+
+class Archived:
+    NO = "no"
+    YES = "yes"
+    ALL = "all"
+
+
+@dataclass(frozen=True)
+class InboxCriteria:
+    category_ids: tuple[int, ...] = ()
+    subject_id: int | None = None
+    statuses: tuple[str, ...] = ()
+    assignee_id: int | None = None
+    unassigned: bool = False
+    language: str = ""
+    received_from: date | None = None
+    received_to: date | None = None
+    archived: str = Archived.NO
+    text: str = ""
+    oldest_first: bool = False
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page ends: the last row's reception time and id."""
+
+    received_at: datetime
+    inquiry_id: int
+
+    def encode(self) -> str:
+        raw = f"{self.received_at.isoformat()}|{self.inquiry_id}".encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, value: str) -> Cursor:
+        """Raises ValueError for anything that is not a cursor we made."""
+        try:
+            raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
+            moment, inquiry_id = raw.split("|")
+            received_at = datetime.fromisoformat(moment)
+        except (binascii.Error, UnicodeDecodeError, ValueError) as error:
+            raise ValueError("not a cursor") from error
+        if received_at.tzinfo is None:
+            raise ValueError("not a cursor")
+        return cls(received_at=received_at, inquiry_id=int(inquiry_id))
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    rows: list[Inquiry]
+    next_cursor: Cursor | None
+    total: int
+    total_is_capped: bool = field(default=False)
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def inbox_queryset(*, school: School, criteria: InboxCriteria) -> QuerySet[Inquiry]:
+    rows = Inquiry.objects.for_school(school)
+    if criteria.archived == Archived.NO:
+        rows = rows.filter(archived_at__isnull=True)
+    elif criteria.archived == Archived.YES:
+        rows = rows.filter(archived_at__isnull=False)
+    if criteria.category_ids:
+        rows = rows.filter(category_id__in=criteria.category_ids)
+    if criteria.subject_id:
+        rows = rows.filter(subject_id=criteria.subject_id)
+    if criteria.statuses:
+        rows = rows.filter(status__in=criteria.statuses)
+    if criteria.unassigned:
+        rows = rows.filter(assignee__isnull=True)
+    elif criteria.assignee_id:
+        rows = rows.filter(assignee_id=criteria.assignee_id)
+    if criteria.language:
+        rows = rows.filter(language=criteria.language)
+    if criteria.received_from:
+        rows = rows.filter(received_at__gte=_day_start(criteria.received_from))
+    if criteria.received_to:
+        rows = rows.filter(received_at__lt=_day_start(criteria.received_to + timedelta(days=1)))
+    if criteria.text and (term := normalize(criteria.text)):
+        rows = rows.filter(search_text__contains=term)
+    order = ("received_at", "id") if criteria.oldest_first else ("-received_at", "-id")
+    return rows.order_by(*order)
+
+
+def inbox_page(*, school: School, criteria: InboxCriteria, after: Cursor | None = None) -> InboxPage:
+    matching = inbox_queryset(school=school, criteria=criteria)
+    rows = matching
+    if after is not None:
+        if criteria.oldest_first:
+            rows = rows.filter(
+                Q(received_at__gt=after.received_at) | Q(received_at=after.received_at, id__gt=after.inquiry_id)
+            )
+        else:
+            rows = rows.filter(
+                Q(received_at__lt=after.received_at) | Q(received_at=after.received_at, id__lt=after.inquiry_id)
+            )
+    page = list(rows.select_related("subject", "category", "assignee")[: PAGE_SIZE + 1])
+    next_cursor = None
+    if len(page) > PAGE_SIZE:
+        page = page[:PAGE_SIZE]
+        next_cursor = Cursor(received_at=page[-1].received_at, inquiry_id=page[-1].pk)
+    total = matching.values("id")[: COUNT_CAP + 1].count()
+    return InboxPage(rows=page, next_cursor=next_cursor, total=min(total, COUNT_CAP), total_is_capped=total > COUNT_CAP)
+
+
+def open_duplicates(*, inquiry: Inquiry, window_days: int = 7) -> QuerySet[Inquiry]:
+    """Other open dossiers from the same address received within a week of this one."""
+    window = timedelta(days=window_days)
+    return (
+        Inquiry.objects.for_school(inquiry.school_id)
+        .filter(
+            email=inquiry.email,
+            archived_at__isnull=True,
+            merged_into__isnull=True,
+            received_at__gte=inquiry.received_at - window,
+            received_at__lte=inquiry.received_at + window,
+        )
+        .exclude(pk=inquiry.pk)
+        .exclude(status__in=[Inquiry.Status.WON, Inquiry.Status.LOST])
+        .order_by("-received_at")
+    )

@@ -1,0 +1,69 @@
+"""Saved inbox filters: each secretary's default, her named views, and the views colleagues share."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from msem.accounts.models import User
+from msem.inquiries.models import InboxPreference, SavedFilter
+from msem.schools.models import School
+from msem.validators import validate_single_line
+
+Criteria = dict[str, list[str]]
+
+
+def saved_filters_visible(*, school: School, user: User) -> QuerySet[SavedFilter]:
+    """Her own filters and those her colleagues share; `is_default` marks the one she chose."""
+    her_default = InboxPreference.objects.for_school(school).filter(user=user, default_filter=OuterRef("pk"))
+    return (
+        SavedFilter.objects.for_school(school)
+        .filter(Q(owner=user) | Q(shared=True))
+        .annotate(is_default=Exists(her_default))
+        .select_related("owner")
+        .order_by("name", "id")
+    )
+
+
+def inbox_default_filter(*, school: School, user: User) -> SavedFilter | None:
+    preference = InboxPreference.objects.for_school(school).filter(user=user).select_related("default_filter").first()
+    return preference.default_filter if preference else None
+
+
+@transaction.atomic
+def saved_filter_save(
+    *, school: School, owner: User, name: str, criteria: Criteria, shared: bool = False, make_default: bool = False
+) -> SavedFilter:
+    """Create or replace the owner's filter of that name."""
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("Give the view a name."), code="empty_name")
+    validate_single_line(name)
+    if len(name) > 80:
+        raise ValidationError(_("A name has at most 80 characters."), code="long_name")
+    saved, _created = SavedFilter.objects.update_or_create(
+        school=school, owner=owner, name=name, defaults={"criteria": criteria, "shared": shared}
+    )
+    if make_default:
+        inbox_default_set(school=school, user=owner, saved_filter=saved)
+    return saved
+
+
+@transaction.atomic
+def inbox_default_set(*, school: School, user: User, saved_filter: SavedFilter | None) -> None:
+    """Make a visible filter her default, or go back to no default (None)."""
+    if (
+        saved_filter is not None
+        and not saved_filters_visible(school=school, user=user).filter(pk=saved_filter.pk).exists()
+    ):
+        raise ValidationError(_("This view does not exist."), code="unknown_view")
+    InboxPreference.objects.update_or_create(school=school, user=user, defaults={"default_filter": saved_filter})
+
+
+@transaction.atomic
+def saved_filter_delete(*, school: School, owner: User, saved_filter_id: int) -> None:
+    deleted, _details = SavedFilter.objects.for_school(school).filter(owner=owner, pk=saved_filter_id).delete()
+    if not deleted:
+        raise ValidationError(_("This view does not exist."), code="unknown_view")

@@ -1,0 +1,332 @@
+"""The inbox and the dossier page over HTTP."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from msem.demo.inquiry_generator import SchoolChoices, generate_inquiries, inquiries_bulk_create, season_start
+from msem.inquiries.models import Category, Inquiry, InquiryEvent, SavedFilter
+from msem.inquiries.saved_filters import inbox_default_filter, saved_filter_save
+from msem.inquiries.selectors import categories_live, subjects_live
+from msem.mailing.models import OutgoingEmail
+from tests.html_forms import flatten, form_data, page_text
+from tests.inquiries.helpers import receive_inquiry
+
+pytestmark = pytest.mark.django_db
+
+
+def inbox_url(school, query: str = "") -> str:
+    url = reverse("backoffice:inquiries", kwargs={"school_slug": school.slug})
+    return f"{url}?{query}" if query else url
+
+
+def dossier_url(inquiry, action: str = "") -> str:
+    name = f"backoffice:inquiry_{action}" if action else "backoffice:inquiry"
+    return reverse(name, kwargs={"school_slug": inquiry.school.slug, "reference": inquiry.reference})
+
+
+@pytest.fixture
+def village(school):
+    return Category.objects.create(school=school, code="village", label_fr="Village", label_en="Village resort")
+
+
+def bulk_dossiers(school, count: int, staff) -> None:
+    choices = SchoolChoices(
+        subjects=list(subjects_live(school=school)), categories=list(categories_live(school=school)), staff=staff
+    )
+    rows = list(
+        generate_inquiries(school, choices, count=count, start=season_start(timezone.localdate()), end=timezone.now())
+    )
+    inquiries_bulk_create(school, rows)
+
+
+class TestList:
+    def test_shows_the_dossiers_with_the_category_in_the_last_column(self, secretary_client, school, village):
+        inquiry = receive_inquiry(school, category=village, first_name="Hélène", last_name="Favre")
+        page = page_text(secretary_client.get(inbox_url(school)))
+        assert inquiry.reference in page
+        assert "Hélène Favre" in page
+        row = page[page.index(inquiry.reference) :]
+        row = row[: row.index("</tr>")]
+        assert row.rstrip().rsplit("<td", 1)[1].count("Village") == 1
+
+    def test_filters_travel_in_the_url_and_htmx_gets_only_the_results(self, secretary_client, school, village):
+        in_village = receive_inquiry(school, category=village, email="v@example.org")
+        Inquiry.objects.filter(pk=receive_inquiry(school, category=village, email="o@example.org").pk).update(
+            category=None
+        )
+        response = secretary_client.get(inbox_url(school, "f=1&category=village"), HTTP_HX_REQUEST="true")
+        assert response.status_code == 200
+        page = page_text(response)
+        assert "<html" not in page
+        assert in_village.reference in page
+        assert "1 demande" in page
+        full = secretary_client.get(inbox_url(school, "f=1&category=village"))
+        assert "<html" in page_text(full)
+        assert 'value="village" checked' in full.content.decode() or "checked" in full.content.decode()
+
+    @pytest.mark.parametrize(
+        "query",
+        [
+            "category=nowhere",
+            "status=sleeping",
+            "subject=999999",
+            "assignee=abc",
+            "language=de",
+            "received_from=31/02/2026",
+            "received_from=2026-12-10&received_to=2026-12-01",
+            "archived=maybe",
+            "after=garbage",
+            "q=" + "x" * 201,
+        ],
+    )
+    def test_bad_criteria_get_a_clear_error_and_no_rows(self, secretary_client, school, query):
+        inquiry = receive_inquiry(school)
+        response = secretary_client.get(inbox_url(school, f"f=1&{query}"))
+        assert response.status_code == 400
+        page = page_text(response)
+        assert "Ces critères ne peuvent pas être utilisés" in page
+        assert inquiry.reference not in page
+
+    def test_the_number_of_queries_does_not_grow_with_the_dossiers(self, secretary, secretary_client, school, village):
+        bulk_dossiers(school, 5, [secretary])
+        secretary_client.get(inbox_url(school, "f=1"))  # the first visit writes the session: not counted
+        with CaptureQueriesContext(connection) as small:
+            assert secretary_client.get(inbox_url(school, "f=1")).status_code == 200
+        bulk_dossiers(school, 495, [secretary])
+        with CaptureQueriesContext(connection) as large:
+            assert secretary_client.get(inbox_url(school, "f=1")).status_code == 200
+        with CaptureQueriesContext(connection) as filtered:
+            query = "f=1&category=village&status=new&status=in_progress&q=cours&language=fr"
+            assert secretary_client.get(inbox_url(school, query)).status_code == 200
+        assert len(small) == len(large) == len(filtered)
+        assert len(large) <= 10, [query["sql"] for query in large.captured_queries]
+
+    def test_the_next_page_continues_where_the_first_ends(self, secretary, secretary_client, school):
+        bulk_dossiers(school, 75, [secretary])
+        first = secretary_client.get(inbox_url(school, "f=1&archived=all"))
+        next_link = first.context["next_query"]
+        second = secretary_client.get(inbox_url(school, next_link))
+        first_refs = {row.reference for row in first.context["page"].rows}
+        second_refs = {row.reference for row in second.context["page"].rows}
+        assert len(first_refs) == 50
+        assert len(second_refs) == 25
+        assert not first_refs & second_refs
+
+
+class TestDefaultFilters:
+    def test_the_floppy_saves_the_criteria_and_they_apply_at_each_visit(
+        self, secretary, secretary_client, school, village
+    ):
+        response = secretary_client.post(
+            reverse("backoffice:inbox_default_save", kwargs={"school_slug": school.slug}),
+            {"query": "f=1&category=village&status=new"},
+        )
+        assert response.status_code == 302
+        default = inbox_default_filter(school=school, user=secretary)
+        assert default.criteria == {"category": ["village"], "status": ["new"]}
+        visit = secretary_client.get(inbox_url(school))
+        assert visit.status_code == 302
+        assert "category=village" in visit["Location"]
+        assert "status=new" in visit["Location"]
+        # Criteria chosen on purpose win over the default.
+        assert secretary_client.get(inbox_url(school, "f=1")).status_code == 200
+
+    def test_reset_goes_back_to_no_default(self, secretary, secretary_client, school, village):
+        saved_filter_save(
+            school=school, owner=secretary, name="Village", criteria={"category": ["village"]}, make_default=True
+        )
+        secretary_client.post(reverse("backoffice:inbox_default_reset", kwargs={"school_slug": school.slug}))
+        assert inbox_default_filter(school=school, user=secretary) is None
+        assert secretary_client.get(inbox_url(school)).status_code == 200
+
+    def test_a_shared_view_never_overrides_a_colleagues_default(
+        self, secretary, manager, manager_client, school, village
+    ):
+        saved_filter_save(
+            school=school, owner=secretary, name="Mes nouvelles", criteria={"status": ["new"]}, make_default=True
+        )
+        saved_filter_save(
+            school=school,
+            owner=manager,
+            name="Village",
+            criteria={"category": ["village"]},
+            shared=True,
+            make_default=True,
+        )
+        assert inbox_default_filter(school=school, user=secretary).name == "Mes nouvelles"
+        secretary_client = Client()
+        secretary_client.force_login(secretary)
+        page = page_text(secretary_client.get(inbox_url(school, "f=1")))
+        assert "Village" in page  # the shared view is offered…
+        assert inbox_default_filter(school=school, user=secretary).name == "Mes nouvelles"  # …not imposed
+
+    def test_a_colleagues_shared_view_can_be_chosen_as_ones_default_but_not_deleted(
+        self, secretary, secretary_client, manager, school, village
+    ):
+        shared = saved_filter_save(
+            school=school, owner=manager, name="Village", criteria={"category": ["village"]}, shared=True
+        )
+        url = reverse("backoffice:saved_view_action", kwargs={"school_slug": school.slug, "view_id": shared.pk})
+        secretary_client.post(url, {"action": "default"})
+        assert inbox_default_filter(school=school, user=secretary) == shared
+        assert secretary_client.post(url, {"action": "delete"}).status_code == 404
+        assert SavedFilter.objects.filter(pk=shared.pk).exists()
+
+    def test_a_private_view_of_a_colleague_is_invisible(self, secretary_client, manager, school):
+        private = saved_filter_save(
+            school=school, owner=manager, name="Vue perso de Hélène", criteria={"status": ["won"]}
+        )
+        url = reverse("backoffice:saved_view_action", kwargs={"school_slug": school.slug, "view_id": private.pk})
+        assert secretary_client.post(url, {"action": "default"}).status_code == 404
+        assert "Vue perso de Hélène" not in page_text(secretary_client.get(inbox_url(school, "f=1")))
+
+    def test_a_named_view_is_saved_with_the_current_criteria(self, secretary, secretary_client, school, village):
+        secretary_client.post(
+            reverse("backoffice:saved_view_save", kwargs={"school_slug": school.slug}),
+            {"query": "f=1&category=village&language=en", "name": "Anglais au village", "shared": "on"},
+        )
+        saved = SavedFilter.objects.get(owner=secretary)
+        assert (saved.name, saved.shared) == ("Anglais au village", True)
+        assert saved.criteria == {"category": ["village"], "language": ["en"]}
+
+    def test_a_view_without_a_name_or_with_bad_criteria_is_not_saved(self, secretary_client, school):
+        url = reverse("backoffice:saved_view_save", kwargs={"school_slug": school.slug})
+        secretary_client.post(url, {"query": "f=1", "name": ""})
+        secretary_client.post(url, {"query": "f=1&status=sleeping", "name": "Bad"})
+        secretary_client.post(url, {"query": "f=1", "name": "Evil\r\nname"})
+        assert not SavedFilter.objects.exists()
+
+
+class TestExport:
+    def test_the_filtered_list_as_csv_with_a_bom_and_safe_cells(self, secretary_client, school, village):
+        receive_inquiry(school, category=village, first_name='=HYPERLINK("x")', last_name="Müller", email="a@x.fr")
+        Inquiry.objects.filter(pk=receive_inquiry(school, category=village, email="b@x.fr").pk).update(category=None)
+        response = secretary_client.get(
+            reverse("backoffice:inquiries_export", kwargs={"school_slug": school.slug}) + "?category=village"
+        )
+        content = b"".join(response.streaming_content).decode("utf-8")
+        assert response["Content-Type"].startswith("text/csv")
+        assert content.startswith("\ufeff")
+        rows = list(csv.reader(io.StringIO(content.lstrip("\ufeff")), delimiter=";"))
+        assert rows[0][0] == "Référence"
+        assert len(rows) == 2
+        assert rows[1][6] == '\'=HYPERLINK("x")'
+        assert rows[1][7] == "Müller"
+
+
+class TestBulkArchive:
+    def test_archives_the_ticked_dossiers(self, secretary_client, school):
+        ticked = [receive_inquiry(school, email=f"c{n}@x.fr") for n in range(2)]
+        kept = receive_inquiry(school, email="k@x.fr")
+        response = secretary_client.post(
+            reverse("backoffice:inquiries_archive", kwargs={"school_slug": school.slug}),
+            {"ids": [str(i.pk) for i in ticked], "action": "archive", "next": inbox_url(school, "f=1")},
+        )
+        assert response.status_code == 302
+        assert set(Inquiry.objects.filter(archived_at__isnull=False)) == set(ticked)
+        assert "2 demandes archivées." in page_text(secretary_client.get(response["Location"]))
+        kept.refresh_from_db()
+        assert kept.archived_at is None
+
+    def test_ids_of_another_school_are_ignored(self, secretary_client, school, other_school):
+        foreign = receive_inquiry(other_school)
+        secretary_client.post(
+            reverse("backoffice:inquiries_archive", kwargs={"school_slug": school.slug}), {"ids": [str(foreign.pk)]}
+        )
+        foreign.refresh_from_db()
+        assert foreign.archived_at is None
+
+
+class TestDossierPage:
+    def test_shows_the_request_the_client_and_the_timeline(self, secretary_client, school):
+        inquiry = receive_inquiry(school, message="Cours privés le 28 décembre ?", phone="06 11 22 33 44")
+        page = page_text(secretary_client.get(dossier_url(inquiry)))
+        for text in (
+            "Cours privés le 28 décembre ?",
+            "06 11 22 33 44",
+            inquiry.email,
+            "Demande reçue",
+            "Accusé de réception",
+        ):
+            assert text in page
+
+    def test_the_panel_saves_and_a_stale_panel_is_refused(self, secretary, secretary_client, school):
+        inquiry = receive_inquiry(school)
+        page = secretary_client.get(dossier_url(inquiry)).content.decode()
+        panel = form_data(page[page.index('<form method="post" action="' + dossier_url(inquiry, "panel")) :])
+        panel = panel | {"assignee": [str(secretary.pk)], "status": ["in_progress"]}
+        assert secretary_client.post(dossier_url(inquiry, "panel"), flatten(panel)).status_code == 302
+        inquiry.refresh_from_db()
+        assert (inquiry.assignee, inquiry.status) == (secretary, "in_progress")
+
+        stale = panel | {"status": ["lost"]}
+        response = secretary_client.post(dossier_url(inquiry, "panel"), flatten(stale))
+        assert response.status_code == 409
+        assert "Quelqu'un d'autre a modifié ce dossier" in page_text(response)
+        inquiry.refresh_from_db()
+        assert inquiry.status == "in_progress"
+
+    def test_a_status_outside_the_table_is_refused(self, secretary_client, school):
+        inquiry = receive_inquiry(school)
+        Inquiry.objects.filter(pk=inquiry.pk).update(status="won")
+        panel = {"version": "1", "subject": str(inquiry.subject_id), "status": "lost", "category": "", "assignee": ""}
+        response = secretary_client.post(dossier_url(inquiry, "panel"), panel)
+        assert response.status_code == 400
+        inquiry.refresh_from_db()
+        assert inquiry.status == "won"
+
+    def test_the_reply_form_is_written_in_the_clients_language(self, secretary_client, school):
+        inquiry = receive_inquiry(school, language="en", first_name="John", last_name="Smith")
+        page = page_text(secretary_client.get(dossier_url(inquiry)))
+        assert f"Your request {inquiry.reference}" in page
+        assert "Hello John Smith," in page
+
+    def test_replying_queues_the_email_and_shows_it_in_the_timeline(self, secretary_client, school):
+        inquiry = receive_inquiry(school)
+        response = secretary_client.post(
+            dossier_url(inquiry, "reply"), {"subject": "Votre demande", "body": "Bonjour, c'est possible le 28."}
+        )
+        assert response.status_code == 302
+        reply = OutgoingEmail.objects.get(kind="reply")
+        assert reply.to_email == inquiry.email
+        page = page_text(secretary_client.get(dossier_url(inquiry)))
+        assert "Réponse au client" in page
+        assert "En attente d'envoi" in page
+
+    def test_an_empty_reply_or_note_is_refused_and_nothing_sent(self, secretary_client, school):
+        inquiry = receive_inquiry(school)
+        before = OutgoingEmail.objects.count()
+        assert secretary_client.post(dossier_url(inquiry, "reply"), {"subject": "Re", "body": ""}).status_code == 400
+        assert secretary_client.post(dossier_url(inquiry, "note"), {"text": ""}).status_code == 400
+        assert OutgoingEmail.objects.count() == before
+        assert not InquiryEvent.objects.filter(kind="note").exists()
+
+    def test_archive_and_merge_from_the_page(self, secretary_client, school):
+        target = receive_inquiry(school)
+        duplicate = receive_inquiry(school)
+        assert duplicate.reference in page_text(secretary_client.get(dossier_url(target)))
+        secretary_client.post(dossier_url(target, "merge"), {"duplicate": duplicate.reference})
+        duplicate.refresh_from_db()
+        assert duplicate.merged_into == target
+        secretary_client.post(dossier_url(target, "archive"), {"action": "archive"})
+        target.refresh_from_db()
+        assert target.archived_at is not None
+
+    def test_a_secretary_of_school_a_cannot_post_to_a_dossier_of_school_b(self, secretary_client, school, other_school):
+        foreign = receive_inquiry(other_school)
+        url = reverse(
+            "backoffice:inquiry_note", kwargs={"school_slug": other_school.slug, "reference": foreign.reference}
+        )
+        assert secretary_client.post(url, {"text": "intrusion"}).status_code == 404
+        url = reverse("backoffice:inquiry_note", kwargs={"school_slug": school.slug, "reference": foreign.reference})
+        assert secretary_client.post(url, {"text": "intrusion"}).status_code == 404
+        assert not InquiryEvent.objects.filter(kind="note").exists()

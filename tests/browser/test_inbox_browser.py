@@ -1,0 +1,135 @@
+"""A secretary's day in the inbox, in a real browser."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from msem.inquiries.models import Category, Inquiry
+from msem.mailing.models import OutgoingEmail
+from tests.browser.conftest import log_in
+from tests.factories import PASSWORD
+from tests.inquiries.helpers import receive_inquiry
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def inbox(school):
+    village = Category.objects.create(school=school, code="village", label_fr="Village", label_en="Village")
+    altitude = Category.objects.create(school=school, code="altitude", label_fr="Altitude", label_en="High resort")
+    dossiers = {
+        "village": receive_inquiry(school, category=village, first_name="Hélène", last_name="Favre", email="h@x.fr"),
+        "altitude": receive_inquiry(school, category=altitude, first_name="John", last_name="Smith", email="j@x.uk"),
+        "unsure": receive_inquiry(school, category=altitude, first_name="Léa", last_name="Roux", email="l@x.fr"),
+    }
+    return dossiers, village, altitude
+
+
+def log_out(page) -> None:
+    page.locator(".user-menu summary").click()
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.wait_for_url("**/login/")
+
+
+def test_default_filters_survive_a_new_login_until_cleared(page, school, secretary, inbox, screenshot):
+    log_in(page, secretary.email, PASSWORD)
+    results = page.locator("#inbox-results")
+    expect(results).to_contain_text("3 demandes")
+
+    page.get_by_role("button", name="Rechercher").first.click()
+    expect(page.locator("#search-zone")).to_be_visible()
+    page.get_by_label("Village").check()
+    expect(results).to_contain_text("1 demande")
+    expect(results).to_contain_text("Hélène Favre")
+    expect(results).not_to_contain_text("John Smith")
+    assert "category=village" in page.url
+    screenshot(page, "inbox-fr-filtered", full_page=False)
+
+    page.get_by_role("button", name="Enregistrer ces filtres par défaut").click()
+    expect(page.get_by_text("Ces filtres sont désormais vos filtres par défaut")).to_be_visible()
+    log_out(page)
+    log_in(page, secretary.email, PASSWORD)
+    page.goto(f"/backoffice/{school.slug}/inquiries/")
+    expect(page.locator("#inbox-results")).to_contain_text("1 demande")
+    expect(page.locator("#inbox-results")).not_to_contain_text("John Smith")
+
+    page.locator(".views-menu summary").click()
+    page.get_by_role("button", name="Réinitialiser mes filtres par défaut").click()
+    expect(page.locator("#inbox-results")).to_contain_text("3 demandes")
+    page.goto(f"/backoffice/{school.slug}/inquiries/")
+    expect(page.locator("#inbox-results")).to_contain_text("3 demandes")
+
+
+def test_free_text_search_updates_the_list_and_back_works(page, school, secretary, inbox):
+    log_in(page, secretary.email, PASSWORD)
+    page.get_by_role("button", name="Rechercher").first.click()
+    page.get_by_role("searchbox", name="Rechercher").fill("helene")
+    expect(page.locator("#inbox-results")).to_contain_text("1 demande")
+    expect(page).to_have_url(re.compile(r"q=helene"))
+    page.go_back()
+    expect(page.locator("#inbox-results")).to_contain_text("3 demandes")
+
+
+def test_reassign_reply_and_archive_from_the_dossier(page, school, secretary, inbox, screenshot):
+    dossiers, village, _altitude = inbox
+    unsure = dossiers["unsure"]
+    log_in(page, secretary.email, PASSWORD)
+    page.get_by_role("link", name="Léa Roux").click()
+    expect(page.get_by_role("heading", name=f"{unsure.reference} · Léa Roux")).to_be_visible()
+
+    # The "Dossier" panel: the category, in two clicks.
+    page.get_by_label("Catégorie").select_option(label="Village")
+    page.get_by_role("button", name="Enregistrer le dossier").click()
+    expect(page.get_by_text("Le dossier est enregistré.")).to_be_visible()
+    expect(page.locator(".timeline")).to_contain_text("Catégorie modifiée : Altitude → Village")
+
+    # Reply to the client: the e-mail appears in the timeline.
+    page.get_by_label("Votre réponse").fill("Bonjour Léa Roux,\n\nNous avons de la place le 28 décembre à 9 h.")
+    page.get_by_role("button", name="Envoyer la réponse").click()
+    expect(page.get_by_text(f"Votre réponse part vers {unsure.email}.")).to_be_visible()
+    expect(page.locator(".timeline")).to_contain_text("Réponse au client")
+    screenshot(page, "dossier-fr")
+
+    # Back in the list, the new category is in the last column.
+    page.get_by_role("link", name="Demandes").first.click()
+    row = page.locator("tr", has_text=unsure.reference)
+    expect(row.locator("td").last).to_have_text("Village")
+    screenshot(page, "inbox-fr", full_page=False)
+
+    # Archive it: it leaves the list.
+    page.get_by_role("link", name="Léa Roux").click()
+    page.get_by_role("button", name="Archiver").click()
+    expect(page.get_by_text("Le dossier est archivé.")).to_be_visible()
+    page.get_by_role("link", name="Demandes").first.click()
+    expect(page.locator("#inbox-results")).not_to_contain_text(unsure.reference)
+
+    unsure.refresh_from_db()
+    assert unsure.category == village
+    assert unsure.archived_at is not None
+    assert OutgoingEmail.objects.filter(kind="reply", to_email=unsure.email).count() == 1
+
+
+def test_bulk_archive_from_the_list(page, school, secretary, inbox):
+    log_in(page, secretary.email, PASSWORD)
+    page.get_by_label("Tout sélectionner").check()
+    page.get_by_role("button", name="Archiver la sélection").click()
+    expect(page.get_by_text("3 demandes archivées.")).to_be_visible()
+    assert Inquiry.objects.filter(archived_at__isnull=True).count() == 0
+
+
+def test_the_inbox_in_english(page, school, secretary, inbox, screenshot):
+    secretary.language = "en"
+    secretary.save()
+    page.goto("/backoffice/login/")
+    page.locator("#id_email").fill(secretary.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", name="Requests")).to_be_visible()
+    expect(page.locator("#inbox-results")).to_contain_text("3 requests")
+    screenshot(page, "inbox-en", full_page=False)
+    page.get_by_role("link", name="John Smith").click()
+    expect(page.get_by_role("heading", name="Dossier", exact=True)).to_be_visible()
+    screenshot(page, "dossier-en")

@@ -1,0 +1,266 @@
+"""What secretaries do to a dossier, through the services: each change leaves its trace."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from msem.inquiries.dossier import (
+    DossierConflict,
+    PanelChange,
+    inquiries_archive,
+    inquiry_merge,
+    inquiry_note_add,
+    inquiry_panel_update,
+    inquiry_reply,
+)
+from msem.inquiries.models import Category, Inquiry, InquiryEvent, Subject
+from msem.mailing.models import OutgoingEmail
+from tests.inquiries.helpers import receive_inquiry
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def inquiry(school):
+    return receive_inquiry(school)
+
+
+@pytest.fixture
+def village(school):
+    return Category.objects.create(school=school, code="village", label_fr="Village", label_en="Village")
+
+
+@pytest.fixture
+def groups(school):
+    return Subject.objects.create(school=school, label_fr="Groupes", label_en="Groups", email="groupes@valneige.test")
+
+
+def change(inquiry: Inquiry, **values) -> PanelChange:
+    current = {
+        "category": inquiry.category,
+        "subject": inquiry.subject,
+        "assignee": inquiry.assignee,
+        "status": inquiry.status,
+    }
+    return PanelChange(**(current | values))
+
+
+def events(inquiry: Inquiry, kind: str) -> list[InquiryEvent]:
+    return list(InquiryEvent.objects.filter(inquiry=inquiry, kind=kind))
+
+
+class TestPanel:
+    def test_reassigning_writes_one_event_per_change_with_who(self, school, inquiry, manager, secretary, village):
+        updated = inquiry_panel_update(
+            school=school,
+            actor=manager,
+            inquiry_id=inquiry.pk,
+            expected_version=inquiry.version,
+            change=change(inquiry, category=village, assignee=secretary, status=Inquiry.Status.IN_PROGRESS),
+        )
+
+        assert (updated.category, updated.assignee, updated.status) == (village, secretary, "in_progress")
+        assert updated.version == inquiry.version + 1
+        [category_event] = events(inquiry, "category_changed")
+        assert category_event.actor == manager
+        assert category_event.data == {"before": None, "after": {"fr": "Village", "en": "Village"}}
+        assert events(inquiry, "assigned")[0].data["after"] == str(secretary)
+        assert events(inquiry, "status_changed")[0].data == {"before": "new", "after": "in_progress"}
+
+    def test_nothing_changed_writes_nothing(self, school, inquiry, manager):
+        inquiry_panel_update(
+            school=school,
+            actor=manager,
+            inquiry_id=inquiry.pk,
+            expected_version=inquiry.version,
+            change=change(inquiry),
+        )
+        inquiry.refresh_from_db()
+        assert inquiry.version == 1
+        assert InquiryEvent.objects.filter(inquiry=inquiry).exclude(kind__in=["received", "email"]).count() == 0
+
+    def test_the_second_of_two_simultaneous_changes_is_refused(self, school, inquiry, manager, secretary, village):
+        seen = inquiry.version
+        inquiry_panel_update(
+            school=school,
+            actor=secretary,
+            inquiry_id=inquiry.pk,
+            expected_version=seen,
+            change=change(inquiry, category=village),
+        )
+        with pytest.raises(DossierConflict):
+            inquiry_panel_update(
+                school=school,
+                actor=manager,
+                inquiry_id=inquiry.pk,
+                expected_version=seen,
+                change=change(inquiry, status=Inquiry.Status.LOST),
+            )
+        inquiry.refresh_from_db()
+        assert (inquiry.category, inquiry.status) == (village, "new")
+
+    @pytest.mark.parametrize(("start", "target"), [("won", "lost"), ("lost", "waiting_for_client"), ("won", "new")])
+    def test_only_allowed_status_transitions(self, school, inquiry, manager, start, target):
+        Inquiry.objects.filter(pk=inquiry.pk).update(status=start)
+        inquiry.refresh_from_db()
+        with pytest.raises(ValidationError):
+            inquiry_panel_update(
+                school=school,
+                actor=manager,
+                inquiry_id=inquiry.pk,
+                expected_version=inquiry.version,
+                change=change(inquiry, status=target),
+            )
+
+    def test_a_closed_dossier_can_be_reopened(self, school, inquiry, manager):
+        Inquiry.objects.filter(pk=inquiry.pk).update(status="won")
+        inquiry.refresh_from_db()
+        updated = inquiry_panel_update(
+            school=school,
+            actor=manager,
+            inquiry_id=inquiry.pk,
+            expected_version=inquiry.version,
+            change=change(inquiry, status="in_progress"),
+        )
+        assert updated.status == "in_progress"
+
+    def test_another_schools_category_subject_or_person_is_refused(
+        self, school, other_school, inquiry, manager, other_manager
+    ):
+        foreign_category = Category.objects.create(school=other_school, code="x", label_fr="X", label_en="X")
+        foreign_subject = Subject.objects.for_school(other_school).get()
+        for bad in ({"category": foreign_category}, {"subject": foreign_subject}, {"assignee": other_manager}):
+            with pytest.raises(ValidationError):
+                inquiry_panel_update(
+                    school=school,
+                    actor=manager,
+                    inquiry_id=inquiry.pk,
+                    expected_version=inquiry.version,
+                    change=change(inquiry, **bad),
+                )
+
+    def test_someone_of_another_school_cannot_touch_the_dossier(self, school, inquiry, other_manager):
+        with pytest.raises(PermissionDenied):
+            inquiry_panel_update(
+                school=school, actor=other_manager, inquiry_id=inquiry.pk, expected_version=1, change=change(inquiry)
+            )
+
+    def test_a_new_subject_can_forward_the_request_to_its_address(self, school, inquiry, manager, groups):
+        inquiry_panel_update(
+            school=school,
+            actor=manager,
+            inquiry_id=inquiry.pk,
+            expected_version=inquiry.version,
+            change=change(inquiry, subject=groups, forward_notification=True),
+        )
+        forwarded = OutgoingEmail.objects.get(kind="notification", to_email="groupes@valneige.test")
+        assert manager.full_name in forwarded.text_body
+        assert events(inquiry, "subject_changed")[0].data["after"] == {"fr": "Groupes", "en": "Groups"}
+
+    def test_without_forwarding_no_email_leaves(self, school, inquiry, manager, groups):
+        inquiry_panel_update(
+            school=school,
+            actor=manager,
+            inquiry_id=inquiry.pk,
+            expected_version=inquiry.version,
+            change=change(inquiry, subject=groups, forward_notification=False),
+        )
+        assert not OutgoingEmail.objects.filter(to_email="groupes@valneige.test").exists()
+
+
+class TestNotesAndReplies:
+    def test_a_note_is_in_the_timeline(self, school, inquiry, secretary):
+        inquiry_note_add(school=school, actor=secretary, inquiry_id=inquiry.pk, text="  Rappeler demain matin  ")
+        [note] = events(inquiry, "note")
+        assert (note.actor, note.data["text"]) == (secretary, "Rappeler demain matin")
+
+    def test_an_empty_note_is_refused(self, school, inquiry, secretary):
+        with pytest.raises(ValidationError):
+            inquiry_note_add(school=school, actor=secretary, inquiry_id=inquiry.pk, text="   ")
+
+    def test_a_reply_goes_out_in_the_clients_language_with_signature_and_footer(self, school, secretary):
+        inquiry = receive_inquiry(school, language="en")
+        OutgoingEmail.objects.all().delete()
+
+        email = inquiry_reply(
+            school=school,
+            actor=secretary,
+            inquiry_id=inquiry.pk,
+            subject="Your request {reference}",
+            body="Hello {client_name},\n\nWe have places on 28 December at 9:00.",
+        )
+
+        assert (email.kind, email.language, email.to_email) == ("reply", "en", inquiry.email)
+        assert email.subject == f"Your request {inquiry.reference}"
+        assert email.text_body.startswith("Hello Claire Martin,\n\nWe have places")
+        assert "The ESF Val Neige team" in email.text_body
+        assert "GDPR" in email.text_body
+        assert email.reply_to == inquiry.subject.email
+        [event] = events(inquiry, "email")[-1:]
+        assert (event.email, event.actor) == (email, secretary)
+        inquiry.refresh_from_db()
+        assert inquiry.status == Inquiry.Status.WAITING_FOR_CLIENT
+
+    def test_a_reply_with_an_unknown_placeholder_sends_nothing(self, school, inquiry, secretary):
+        before = OutgoingEmail.objects.count()
+        with pytest.raises(ValidationError):
+            inquiry_reply(school=school, actor=secretary, inquiry_id=inquiry.pk, subject="Re", body="{prix}")
+        assert OutgoingEmail.objects.count() == before
+
+
+class TestArchive:
+    def test_in_bulk_only_this_schools_dossiers(self, school, other_school, manager):
+        own = [receive_inquiry(school, email=f"c{n}@example.org") for n in range(3)]
+        foreign = receive_inquiry(other_school)
+
+        count = inquiries_archive(school=school, actor=manager, inquiry_ids=[i.pk for i in own] + [foreign.pk])
+
+        assert count == 3
+        assert Inquiry.objects.filter(archived_at__isnull=False).count() == 3
+        foreign.refresh_from_db()
+        assert foreign.archived_at is None
+        assert len(events(own[0], "archived")) == 1
+
+    def test_archiving_twice_changes_nothing_and_unarchiving_brings_it_back(self, school, inquiry, manager):
+        assert inquiries_archive(school=school, actor=manager, inquiry_ids=[inquiry.pk]) == 1
+        assert inquiries_archive(school=school, actor=manager, inquiry_ids=[inquiry.pk]) == 0
+        assert inquiries_archive(school=school, actor=manager, inquiry_ids=[inquiry.pk], archive=False) == 1
+        inquiry.refresh_from_db()
+        assert inquiry.archived_at is None
+
+
+class TestMerge:
+    def test_the_duplicates_timeline_joins_and_nothing_is_lost(self, school, manager):
+        target = receive_inquiry(school, message="Cours privés le 28 ?")
+        duplicate = receive_inquiry(school, message="Finalement aussi le 29, merci", participants=3)
+        inquiry_note_add(school=school, actor=manager, inquiry_id=duplicate.pk, text="Client rappelé")
+        moved = InquiryEvent.objects.filter(inquiry=duplicate).count()
+
+        merged = inquiry_merge(school=school, actor=manager, target_id=target.pk, duplicate_id=duplicate.pk)
+
+        assert merged == target
+        assert InquiryEvent.objects.filter(inquiry=target, kind="note", data__text="Client rappelé").exists()
+        [record] = events(target, "merged")
+        assert record.data["reference"] == duplicate.reference
+        assert record.data["message"] == "Finalement aussi le 29, merci"
+        assert record.data["participants"] == 3
+        assert InquiryEvent.objects.filter(inquiry=target).count() >= moved + 1
+        duplicate.refresh_from_db()
+        assert duplicate.merged_into == target
+        assert duplicate.archived_at is not None
+
+    def test_merging_into_itself_or_twice_is_refused(self, school, manager):
+        target = receive_inquiry(school)
+        duplicate = receive_inquiry(school)
+        with pytest.raises(ValidationError):
+            inquiry_merge(school=school, actor=manager, target_id=target.pk, duplicate_id=target.pk)
+        inquiry_merge(school=school, actor=manager, target_id=target.pk, duplicate_id=duplicate.pk)
+        with pytest.raises(ValidationError):
+            inquiry_merge(school=school, actor=manager, target_id=target.pk, duplicate_id=duplicate.pk)
+
+    def test_a_dossier_of_another_school_cannot_be_merged(self, school, other_school, manager):
+        target = receive_inquiry(school)
+        foreign = receive_inquiry(other_school)
+        with pytest.raises(Inquiry.DoesNotExist):
+            inquiry_merge(school=school, actor=manager, target_id=target.pk, duplicate_id=foreign.pk)

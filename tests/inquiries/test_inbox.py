@@ -1,0 +1,195 @@
+"""The inbox's reads: filters, free text, keyset pages, the capped count, duplicates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+
+from msem.inquiries import inbox
+from msem.inquiries.dossier import inquiries_archive
+from msem.inquiries.inbox import Archived, InboxCriteria, inbox_page, open_duplicates
+from msem.inquiries.models import Category, Inquiry, Subject
+from tests.inquiries.helpers import receive_inquiry
+
+pytestmark = pytest.mark.django_db
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.fixture
+def village(school):
+    return Category.objects.create(school=school, code="village", label_fr="Village", label_en="Village")
+
+
+@pytest.fixture
+def altitude(school):
+    return Category.objects.create(school=school, code="altitude", label_fr="Altitude", label_en="High resort")
+
+
+@pytest.fixture
+def private_lessons(school):
+    return Subject.objects.create(
+        school=school, label_fr="Cours privés", label_en="Private lessons", email="p@valneige.test"
+    )
+
+
+def references(page) -> list[str]:
+    return [row.reference for row in page.rows]
+
+
+def at(moment: dt.datetime, inquiry: Inquiry) -> Inquiry:
+    Inquiry.objects.filter(pk=inquiry.pk).update(received_at=moment)
+    inquiry.refresh_from_db()
+    return inquiry
+
+
+class TestFilters:
+    def test_newest_first_and_only_this_schools_dossiers(self, school, other_school):
+        first = receive_inquiry(school, email="a@example.org")
+        second = receive_inquiry(school, email="b@example.org")
+        receive_inquiry(other_school, email="c@example.org")
+        at(timezone.now() - timedelta(hours=1), first)
+
+        page = inbox_page(school=school, criteria=InboxCriteria())
+
+        assert references(page) == [second.reference, first.reference]
+        assert page.total == 2
+
+    def test_by_categories_several_at_once(self, school, village, altitude):
+        in_village = receive_inquiry(school, category=village, email="v@example.org")
+        in_altitude = receive_inquiry(school, category=altitude, email="a@example.org")
+        unclassified = receive_inquiry(school, category=village, email="n@example.org")
+        Inquiry.objects.filter(pk=unclassified.pk).update(category=None)  # received before the categories existed
+
+        assert references(inbox_page(school=school, criteria=InboxCriteria(category_ids=(village.pk,)))) == [
+            in_village.reference
+        ]
+        both = inbox_page(school=school, criteria=InboxCriteria(category_ids=(village.pk, altitude.pk)))
+        assert set(references(both)) == {in_village.reference, in_altitude.reference}
+        assert unclassified.reference not in references(both)
+
+    def test_by_subject_status_assignee_and_language(self, school, private_lessons, secretary, manager):
+        general = receive_inquiry(school, email="g@example.org")
+        private = receive_inquiry(school, subject=private_lessons, language="en", email="p@example.org")
+        Inquiry.objects.filter(pk=private.pk).update(status=Inquiry.Status.WON, assignee=secretary)
+
+        def matching(**criteria):
+            return references(inbox_page(school=school, criteria=InboxCriteria(**criteria)))
+
+        assert matching(subject_id=private_lessons.pk) == [private.reference]
+        assert matching(statuses=(Inquiry.Status.WON,)) == [private.reference]
+        assert matching(statuses=(Inquiry.Status.NEW, Inquiry.Status.WON)) == [private.reference, general.reference]
+        assert matching(assignee_id=secretary.pk) == [private.reference]
+        assert matching(assignee_id=manager.pk) == []
+        assert matching(unassigned=True) == [general.reference]
+        assert matching(language="en") == [private.reference]
+        assert matching(language="fr", statuses=(Inquiry.Status.WON,)) == []
+
+    def test_received_between_two_days_in_the_schools_time_zone(self, school):
+        # 23:30 in Paris on 14 December is 22:30 UTC: it belongs to the 14th.
+        late_evening = at(dt.datetime(2026, 12, 14, 23, 30, tzinfo=PARIS), receive_inquiry(school, email="a@x.fr"))
+        next_morning = at(dt.datetime(2026, 12, 15, 0, 10, tzinfo=PARIS), receive_inquiry(school, email="b@x.fr"))
+        day = dt.date(2026, 12, 14)
+
+        page = inbox_page(school=school, criteria=InboxCriteria(received_from=day, received_to=day))
+
+        assert references(page) == [late_evening.reference]
+        page = inbox_page(school=school, criteria=InboxCriteria(received_from=day + timedelta(days=1)))
+        assert references(page) == [next_morning.reference]
+
+    def test_archived_or_not(self, school, manager):
+        kept = receive_inquiry(school, email="k@example.org")
+        archived = receive_inquiry(school, email="a@example.org")
+        inquiries_archive(school=school, actor=manager, inquiry_ids=[archived.pk])
+
+        assert references(inbox_page(school=school, criteria=InboxCriteria())) == [kept.reference]
+        yes = inbox_page(school=school, criteria=InboxCriteria(archived=Archived.YES))
+        assert references(yes) == [archived.reference]
+        assert len(inbox_page(school=school, criteria=InboxCriteria(archived=Archived.ALL)).rows) == 2
+
+    @pytest.mark.parametrize(
+        "text", ["helene", "HÉLÈNE", "favre", "helene.favre@exemple", "0612345678", "06 12 34", "chalet des neiges"]
+    )
+    def test_free_text_in_names_address_phone_and_message_without_accents(self, school, text):
+        wanted = receive_inquiry(
+            school,
+            first_name="Hélène",
+            last_name="Favre",
+            email="helene.favre@exemple.fr",
+            phone="06 12 34 56 78",
+            message="Nous logeons au Chalet des Neiges, cours privés ?",
+        )
+        receive_inquiry(school, first_name="Paul", last_name="Durand", email="paul@x.fr", phone="", message="Bonjour")
+
+        assert references(inbox_page(school=school, criteria=InboxCriteria(text=text))) == [wanted.reference]
+
+    def test_free_text_finds_a_reference(self, school):
+        first = receive_inquiry(school, email="a@x.fr")
+        receive_inquiry(school, email="b@x.fr")
+        assert references(inbox_page(school=school, criteria=InboxCriteria(text=first.reference.lower()))) == [
+            first.reference
+        ]
+
+    def test_free_text_percent_and_underscore_are_literal(self, school):
+        receive_inquiry(school, message="Réduction de 10% possible ?", email="a@x.fr")
+        receive_inquiry(school, message="Bonjour", email="b@x.fr")
+        assert len(inbox_page(school=school, criteria=InboxCriteria(text="10%")).rows) == 1
+        assert len(inbox_page(school=school, criteria=InboxCriteria(text="_")).rows) == 0
+
+
+class TestPages:
+    def test_keyset_pages_of_fifty_cover_everything_once(self, school):
+        created = [receive_inquiry(school, email=f"c{n}@example.org").reference for n in range(120)]
+        # Several dossiers received at the very same instant: the id breaks the tie.
+        Inquiry.objects.filter(reference__in=created[:10]).update(received_at=timezone.now() - timedelta(days=1))
+
+        seen, after, pages = [], None, 0
+        while True:
+            page = inbox_page(school=school, criteria=InboxCriteria(), after=after)
+            pages += 1
+            seen += references(page)
+            if page.next_cursor is None:
+                break
+            after = page.next_cursor
+        assert pages == 3
+        assert sorted(seen) == sorted(created)
+        assert len(seen) == len(set(seen))
+
+    def test_oldest_first(self, school):
+        created = [receive_inquiry(school, email=f"c{n}@example.org").reference for n in range(60)]
+        first = inbox_page(school=school, criteria=InboxCriteria(oldest_first=True))
+        second = inbox_page(school=school, criteria=InboxCriteria(oldest_first=True), after=first.next_cursor)
+        assert references(first) + references(second) == created
+
+    def test_the_count_is_capped_on_large_schools(self, school, monkeypatch):
+        monkeypatch.setattr(inbox, "COUNT_CAP", 5)
+        for number in range(7):
+            receive_inquiry(school, email=f"c{number}@example.org")
+        page = inbox_page(school=school, criteria=InboxCriteria())
+        assert (page.total, page.total_is_capped) == (5, True)
+
+    def test_a_cursor_is_refused_unless_we_made_it(self):
+        for bad in ("", "abc", "bm90IGEgY3Vyc29y", "MjAyNi0wMS0wMXwx"):
+            with pytest.raises(ValueError):  # noqa: PT011
+                inbox.Cursor.decode(bad)
+
+
+class TestDuplicates:
+    def test_an_open_dossier_from_the_same_address_within_a_week(self, school):
+        first = receive_inquiry(school, email="claire@example.org")
+        second = receive_inquiry(school, email="Claire@Example.org")
+        other = receive_inquiry(school, email="paul@example.org")
+        old = at(timezone.now() - timedelta(days=9), receive_inquiry(school, email="claire@example.org"))
+
+        assert list(open_duplicates(inquiry=second)) == [first]
+        assert list(open_duplicates(inquiry=other)) == []
+        assert old not in open_duplicates(inquiry=first)
+
+    def test_closed_or_archived_ones_are_not_duplicates(self, school, manager):
+        first = receive_inquiry(school, email="claire@example.org")
+        second = receive_inquiry(school, email="claire@example.org")
+        Inquiry.objects.filter(pk=first.pk).update(status=Inquiry.Status.LOST)
+        assert list(open_duplicates(inquiry=second)) == []
