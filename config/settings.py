@@ -87,6 +87,9 @@ INSTALLED_APPS = [
     "msem.inquiries",
     "msem.mailing",
     "msem.catalog",
+    "msem.quotes",
+    "msem.payments",
+    "msem.sales",
     # Operations and demo data
     "msem.platform",
     "msem.demo",
@@ -280,3 +283,13 @@ MSEM_INTAKE_LIMIT_PER_RECIPIENT = os.environ.get("MSEM_INTAKE_LIMIT_PER_RECIPIEN
 MSEM_FORM_MIN_FILL_SECONDS = env_int("MSEM_FORM_MIN_FILL_SECONDS", 3)
 # A form left open longer than this must be sent again.
 MSEM_FORM_MAX_AGE_SECONDS = env_int("MSEM_FORM_MAX_AGE_SECONDS", 24 * 3600)
+
+# --- Payments -------------------------------------------------------------------
+# Stripe Checkout is offered when a secret key is set; its webhook signing secret
+# verifies what Stripe tells us. MSEM_STRIPE_API_BASE points the official client
+# elsewhere (a local server speaking Stripe's protocol, in tests).
+MSEM_STRIPE_SECRET_KEY = os.environ.get("MSEM_STRIPE_SECRET_KEY", "")
+MSEM_STRIPE_WEBHOOK_SECRET = os.environ.get("MSEM_STRIPE_WEBHOOK_SECRET", "")
+MSEM_STRIPE_API_BASE = os.environ.get("MSEM_STRIPE_API_BASE", "")
+# The sandbox "provider" lets anyone try the whole flow without real money: demo only.
+MSEM_PAYMENT_SANDBOX = env_bool("MSEM_PAYMENT_SANDBOX", MSEM_DEMO)

@@ -64,3 +64,14 @@ def validate_website_origins(value: str) -> None:
                 code="invalid_origin",
                 params={"origin": origin},
             )
+
+
+def validate_iban(value: str) -> None:
+    """The ISO 13616 check: country, check digits, and the mod-97 rule."""
+    compact = value.replace(" ", "").upper()
+    if not re.fullmatch(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}", compact):
+        raise ValidationError(_("Enter an IBAN, e.g. FR76 3000 6000 0112 3456 7890 189."), code="invalid_iban")
+    rearranged = compact[4:] + compact[:4]
+    digits = "".join(str(int(character, 36)) for character in rearranged)
+    if int(digits) % 97 != 1:
+        raise ValidationError(_("This IBAN is not valid: check its digits."), code="invalid_iban")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.http import QueryDict
 from django.utils import translation
 from django.utils.translation import gettext
@@ -177,7 +178,7 @@ class PanelForm(forms.Form):
         category.empty_label = gettext("No category")  # type: ignore[attr-defined]
         subject = self.fields["subject"]
         subject.queryset = Subject.objects.for_school(school).filter(  # type: ignore[attr-defined]
-            pk__in=[*subjects_live(school=school).values_list("pk", flat=True), inquiry.subject_id]
+            Q(removed_at__isnull=True) | Q(pk=inquiry.subject_id)
         )
         subject.label_from_instance = _label  # type: ignore[attr-defined]
         self.fields["assignee"].choices = [("", _("Nobody")), *_member_choices(school)]  # type: ignore[attr-defined]

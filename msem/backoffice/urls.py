@@ -1,6 +1,6 @@
 from django.urls import path
 
-from msem.backoffice import auth_views, email_views, inquiry_views, settings_views, shell_views
+from msem.backoffice import auth_views, email_views, inquiry_views, quote_views, settings_views, shell_views
 
 app_name = "backoffice"
 
@@ -34,6 +34,28 @@ urlpatterns = [
         name="inquiry_archive",
     ),
     path("<slug:school_slug>/inquiries/<str:reference>/merge/", inquiry_views.inquiry_merge_view, name="inquiry_merge"),
+    path("<slug:school_slug>/inquiries/<str:reference>/quotes/", quote_views.quote_create_view, name="quote_create"),
+    path(
+        "<slug:school_slug>/inquiries/<str:reference>/quotes/panel/",
+        quote_views.quotes_panel_view,
+        name="quotes_panel",
+    ),
+    path("<slug:school_slug>/quotes/<int:quote_id>/products/", quote_views.quote_products_view, name="quote_products"),
+    path("<slug:school_slug>/quotes/<int:quote_id>/lines/", quote_views.quote_line_add_view, name="quote_line_add"),
+    path("<slug:school_slug>/quotes/lines/<int:line_id>/", quote_views.quote_line_update_view, name="quote_line"),
+    path("<slug:school_slug>/quotes/<int:quote_id>/send/", quote_views.quote_send_view, name="quote_send"),
+    path("<slug:school_slug>/quotes/<int:quote_id>/status/", quote_views.quote_status_view, name="quote_status"),
+    path("<slug:school_slug>/quotes/<int:quote_id>/pdf/", quote_views.quote_pdf_view, name="quote_pdf"),
+    path(
+        "<slug:school_slug>/quotes/<int:quote_id>/payment-requests/",
+        quote_views.payment_request_view,
+        name="payment_request_create",
+    ),
+    path(
+        "<slug:school_slug>/payment-requests/<int:payment_request_id>/",
+        quote_views.payment_request_action_view,
+        name="payment_request_action",
+    ),
     path("<slug:school_slug>/emails/", email_views.emails_view, name="emails"),
     path("<slug:school_slug>/emails/<int:email_id>/", email_views.email_view, name="email"),
     path("<slug:school_slug>/emails/<int:email_id>/html/", email_views.email_html_view, name="email_html"),

@@ -97,6 +97,7 @@ class Inquiry(SchoolScopedModel):
         IN_PROGRESS = "in_progress", _("In progress")
         WAITING_FOR_CLIENT = "waiting_for_client", _("Waiting for the client")
         WON = "won", _("Won")
+        PAID = "paid", _("Paid")
         LOST = "lost", _("Lost")
 
     class Source(models.TextChoices):
@@ -191,6 +192,8 @@ STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
     Inquiry.Status.WAITING_FOR_CLIENT: frozenset({Inquiry.Status.IN_PROGRESS, Inquiry.Status.WON, Inquiry.Status.LOST}),
     Inquiry.Status.WON: frozenset({Inquiry.Status.IN_PROGRESS}),
     Inquiry.Status.LOST: frozenset({Inquiry.Status.IN_PROGRESS}),
+    # Set when a quote of the dossier is fully paid; a paid dossier stays paid.
+    Inquiry.Status.PAID: frozenset(),
 }
 
 
@@ -209,6 +212,8 @@ class InquiryEvent(SchoolScopedModel):
         ARCHIVED = "archived", _("Archived")
         UNARCHIVED = "unarchived", _("Taken out of the archive")
         MERGED = "merged", _("Merged")
+        QUOTE = "quote", _("Quote")
+        PAYMENT = "payment", _("Payment")
 
     inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)

@@ -31,7 +31,7 @@ def inquiries_recent(*, school: School) -> QuerySet[Inquiry]:
 def inquiry_by_reference(*, school: School, reference: str) -> Inquiry | None:
     return (
         Inquiry.objects.for_school(school)
-        .select_related("subject", "category", "assignee")
+        .select_related("school", "subject", "category", "assignee", "merged_into")
         .filter(reference=reference)
         .first()
     )

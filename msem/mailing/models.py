@@ -126,3 +126,17 @@ class DeliveryAttempt(SchoolScopedModel):
 
     def __str__(self) -> str:
         return f"attempt on {self.email_id} at {self.started_at:%H:%M:%S}: {self.outcome or 'interrupted'}"
+
+
+class OutgoingAttachment(SchoolScopedModel):
+    """A file sent with an outgoing e-mail (a quote's PDF), kept with it so a retry sends the same."""
+
+    email = models.ForeignKey(OutgoingEmail, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(max_length=120)
+    content_type = models.CharField(max_length=80)
+    content = models.BinaryField()
+
+    objects = SchoolScopedQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return self.filename

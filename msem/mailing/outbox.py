@@ -7,7 +7,8 @@ with that change, or not at all.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from email.utils import make_msgid
 
 from django.conf import settings
@@ -15,9 +16,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from msem.mailing.delivery import outbox_wake_up
-from msem.mailing.models import OutgoingEmail
+from msem.mailing.models import OutgoingAttachment, OutgoingEmail
 from msem.schools.models import School
 from msem.validators import validate_header_value
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    content: bytes
 
 
 def _message_id_domain() -> str:
@@ -36,6 +44,7 @@ def email_enqueue(
     reply_to: str = "",
     headers: Mapping[str, str] | None = None,
     from_email: str = "",
+    attachments: Sequence[Attachment] = (),
 ) -> OutgoingEmail:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("email_enqueue belongs in the transaction of the change that causes the e-mail.")
@@ -57,5 +66,13 @@ def email_enqueue(
         message_id=make_msgid(domain=_message_id_domain()),
         next_attempt_at=timezone.now(),
     )
+    for attachment in attachments:
+        OutgoingAttachment.objects.create(
+            school=school,
+            email=email,
+            filename=attachment.filename,
+            content_type=attachment.content_type,
+            content=attachment.content,
+        )
     outbox_wake_up()
     return email

@@ -16,7 +16,20 @@ from msem.schools.models import School
 class SchoolAdminForm(forms.ModelForm):
     class Meta:
         model = School
-        fields = ["name", "slug", "main_email", "website_origins", "legal_footer_fr", "legal_footer_en"]
+        fields = [
+            "name",
+            "slug",
+            "main_email",
+            "website_origins",
+            "legal_footer_fr",
+            "legal_footer_en",
+            "prices_include_vat",
+            "vat_rate",
+            "quote_validity_days",
+            "bank_account_holder",
+            "iban",
+            "bic",
+        ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Self
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from msem.validators import validate_single_line, validate_website_origins
+from msem.validators import validate_iban, validate_single_line, validate_website_origins
 
 
 class School(models.Model):
@@ -36,6 +37,15 @@ class School(models.Model):
         _("legal footer (English)"),
         help_text=_("Legal mentions appended to every e-mail. Set by platform administrators only."),
     )
+    # Selling: how the school's prices are stated, and where bank transfers go.
+    prices_include_vat = models.BooleanField(_("prices include VAT"), default=True)
+    vat_rate = models.DecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2, default=Decimal("20.00"))
+    quote_validity_days = models.PositiveSmallIntegerField(_("days a quote stays valid"), default=14)
+    bank_account_holder = models.CharField(
+        _("bank account holder"), max_length=120, blank=True, validators=[validate_single_line]
+    )
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True, validators=[validate_iban])
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)
     # Bumped by every save of the settings page: a save that read an older
     # version is refused instead of overwriting someone else's changes.
     settings_version = models.PositiveIntegerField(default=1, editable=False)

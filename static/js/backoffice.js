@@ -130,6 +130,38 @@
     }
   });
 
+  // --- The "Cours de ski" panel ---------------------------------------------------------
+
+  // "Add" next to a product takes the dates, participants and quantity typed above.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches("[data-add-product]")) {
+      return;
+    }
+    var search = form.closest(".quote-add").querySelector(".product-search");
+    ["start_date", "end_date", "participants", "quantity"].forEach(function (name) {
+      var source = search.querySelector('[name="' + name + '"]');
+      var copy = form.querySelector('input[type=hidden][name="' + name + '"]');
+      if (!copy) {
+        copy = document.createElement("input");
+        copy.type = "hidden";
+        copy.name = name;
+        form.appendChild(copy);
+      }
+      copy.value = source ? source.value : "";
+    });
+  });
+
+  // The panel arrives after the page: scroll to the quote the address points at.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (event.detail.elt && event.detail.elt.id === "quotes-panel" && window.location.hash) {
+      var target = document.getElementById(window.location.hash.slice(1));
+      if (target) {
+        target.scrollIntoView();
+      }
+    }
+  });
+
   // --- One click handler for every data- behaviour -----------------------------
 
   // --- The inbox: the search zone (magnifier / X) and "select all" -------------------

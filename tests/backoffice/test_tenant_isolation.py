@@ -10,8 +10,11 @@ from msem.commercial_settings.selectors import commercial_settings_snapshot
 from msem.inquiries.models import Inquiry, SavedFilter
 from msem.inquiries.saved_filters import saved_filter_save
 from msem.mailing.models import OutgoingEmail
+from msem.payments.models import PaymentRequest
+from msem.quotes.models import Quote
 from tests.html_forms import flatten, form_data
 from tests.inquiries.helpers import receive_inquiry
+from tests.quotes.helpers import payment_request, sent_quote
 
 pytestmark = pytest.mark.django_db
 
@@ -38,11 +41,17 @@ def objects_of_school_b(other_school, other_manager):
     shared_view = saved_filter_save(
         school=other_school, owner=other_manager, name="Village", criteria={"category": ["village"]}, shared=True
     )
+    quote = sent_quote(other_school, other_manager, inquiry=inquiry)
+    request = payment_request(other_school, other_manager, quote)
     return {
         "school_slug": other_school.slug,
         "reference": inquiry.reference,
         "email_id": OutgoingEmail.objects.for_school(other_school).first().pk,
         "view_id": shared_view.pk,
+        "quote_id": quote.pk,
+        "line_id": quote.lines.first().pk,
+        "payment_request_id": request.pk,
+        "quote_version": quote.version,
     }
 
 
@@ -70,6 +79,9 @@ def test_a_manager_of_school_a_gets_404_on_every_url_of_school_b(
     assert commercial_settings_snapshot(school=other_school) == before
     assert list(Inquiry.objects.for_school(other_school).values()) == inquiries_before
     assert SavedFilter.objects.for_school(other_school).count() == 1
+    quote = Quote.objects.for_school(other_school).get()
+    assert (quote.status, quote.version, quote.lines.count()) == ("sent", objects_of_school_b["quote_version"], 1)
+    assert PaymentRequest.objects.for_school(other_school).get().status == "pending"
 
 
 def test_a_valid_settings_post_built_for_school_a_changes_nothing_at_school_b(manager_client, school, other_school):

@@ -1,0 +1,311 @@
+"""The "Cours de ski" panel of the dossier page: quotes, their lines, sending, payment requests."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from msem.backoffice.access import SchoolRequest, school_view
+from msem.backoffice.quote_forms import (
+    LineAddForm,
+    LineValuesForm,
+    PaymentRequestForm,
+    SendQuoteForm,
+    TransferReceivedForm,
+)
+from msem.catalog.selectors import price_list_by_key, price_lists, priced_products
+from msem.inquiries.selectors import inquiry_by_reference
+from msem.mailing.models import MailKind
+from msem.payments.models import Payment, PaymentRequest
+from msem.payments.services import (
+    PaymentRefused,
+    payment_record,
+    payment_request_cancel,
+    payment_request_remind,
+    payment_request_send,
+)
+from msem.quotes.models import Quote, QuoteLine
+from msem.quotes.pdf import quote_pdf
+from msem.quotes.selectors import quotes_of_dossier
+from msem.quotes.services import (
+    quote_cancel,
+    quote_create,
+    quote_line_add,
+    quote_line_remove,
+    quote_line_update,
+    quote_reopen,
+    quote_send,
+)
+
+
+def _quote_or_404(request: SchoolRequest, quote_id: int) -> Quote:
+    quote = Quote.objects.for_school(request.school).select_related("inquiry").filter(pk=quote_id).first()
+    if quote is None:
+        raise Http404
+    return quote
+
+
+def _back(quote: Quote) -> HttpResponse:
+    url = reverse(
+        "backoffice:inquiry", kwargs={"school_slug": quote.inquiry.school.slug, "reference": quote.inquiry.reference}
+    )
+    return redirect(f"{url}#quote-{quote.pk}")
+
+
+def _fail(request: SchoolRequest, quote: Quote, errors: list[str]) -> HttpResponse:
+    for error in errors:
+        messages.error(request, error)
+    return _back(quote)
+
+
+def _form_errors(form: forms.Form) -> list[str]:
+    return [
+        str(error) if name == "__all__" else f"{form[name].label} : {error}"
+        for name, errors in form.errors.items()
+        for error in errors
+    ]
+
+
+@school_view()
+@require_GET
+def quotes_panel_view(request: SchoolRequest, reference: str) -> HttpResponse:
+    """htmx: the "Cours de ski" panel of a dossier, loaded after the page (its queries stay apart)."""
+    inquiry = inquiry_by_reference(school=request.school, reference=reference)
+    if inquiry is None:
+        raise Http404
+    today = timezone.localdate()
+    start = inquiry.arrival_date if inquiry.arrival_date and inquiry.arrival_date >= today else today
+    quotes = quotes_of_dossier(school=request.school, inquiry=inquiry)
+    draft = next((entry for entry in quotes if entry.quote.status == Quote.Status.DRAFT), None)
+    payable = next(
+        (entry for entry in quotes if entry.quote.status in (Quote.Status.SENT, Quote.Status.ACCEPTED)), None
+    )
+    return render(
+        request,
+        "backoffice/quotes/_panel.html",
+        {
+            "inquiry": inquiry,
+            "quotes": quotes,
+            "price_lists": price_lists(school=request.school),
+            "line_defaults": {
+                "start_date": start.isoformat(),
+                "end_date": inquiry.departure_date.isoformat() if inquiry.departure_date else "",
+                "participants": inquiry.participants or 1,
+            },
+            "send_form": SendQuoteForm(initial=SendQuoteForm.initial_for(school=request.school, quote=draft.quote))
+            if draft
+            else None,
+            "payment_form": PaymentRequestForm(
+                initial=SendQuoteForm.initial_for(
+                    school=request.school, quote=payable.quote, kind=MailKind.PAYMENT_REQUEST
+                )
+                | {"kind": "full", "valid_days": 7}
+            )
+            if payable
+            else None,
+            "transfer_form": TransferReceivedForm(initial={"received_on": today}),
+            "today": today,
+        },
+    )
+
+
+@school_view()
+@require_POST
+def quote_create_view(request: SchoolRequest, reference: str) -> HttpResponse:
+    inquiry = inquiry_by_reference(school=request.school, reference=reference)
+    if inquiry is None:
+        raise Http404
+    quote = quote_create(school=request.school, actor=request.user, inquiry_id=inquiry.pk)
+    messages.success(request, _("Quote %(number)s created: add its products.") % {"number": quote.number})
+    return _back(quote)
+
+
+@school_view()
+@require_GET
+def quote_products_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
+    """htmx: the products of the chosen price list on the chosen day, matching the search."""
+    quote = _quote_or_404(request, quote_id)
+    chosen = price_list_by_key(school=request.school, key=request.GET.get("price_list", "public"))
+    if chosen is None:
+        return HttpResponse(_("Unknown price list."), status=400)
+    try:
+        day = datetime.strptime(request.GET.get("start_date", ""), "%Y-%m-%d").date()
+    except ValueError:
+        day = timezone.localdate()
+    prices = priced_products(
+        school=request.school, catalog=chosen.catalog, on=day, search=request.GET.get("search", "")
+    )
+    return render(
+        request,
+        "backoffice/quotes/_products.html",
+        {"quote": quote, "prices": list(prices[:50]), "price_list": chosen, "day": day},
+    )
+
+
+@school_view()
+@require_POST
+def quote_line_add_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
+    quote = _quote_or_404(request, quote_id)
+    form = LineAddForm(request.POST, school=request.school)
+    if not form.is_valid():
+        return _fail(request, quote, _form_errors(form))
+    data = form.cleaned_data
+    try:
+        quote_line_add(
+            school=request.school,
+            actor=request.user,
+            quote_id=quote.pk,
+            catalog=data["price_list"].catalog,
+            product=data["product"],
+            start_date=data["start_date"],
+            end_date=data.get("end_date"),
+            participants=data["participants"],
+            quantity=data["quantity"],
+        )
+    except ValidationError as error:
+        return _fail(request, quote, error.messages)
+    messages.success(request, _("Product added."))
+    return _back(quote)
+
+
+@school_view()
+@require_POST
+def quote_line_update_view(request: SchoolRequest, line_id: int) -> HttpResponse:
+    line = QuoteLine.objects.for_school(request.school).select_related("quote__inquiry").filter(pk=line_id).first()
+    if line is None:
+        raise Http404
+    if request.POST.get("action") == "remove":
+        try:
+            quote_line_remove(school=request.school, actor=request.user, line_id=line.pk)
+        except ValidationError as error:
+            return _fail(request, line.quote, error.messages)
+        return _back(line.quote)
+    form = LineValuesForm(request.POST)
+    if not form.is_valid():
+        return _fail(request, line.quote, _form_errors(form))
+    try:
+        quote_line_update(school=request.school, actor=request.user, line_id=line.pk, **form.cleaned_data)
+    except ValidationError as error:
+        return _fail(request, line.quote, error.messages)
+    return _back(line.quote)
+
+
+@school_view()
+@require_POST
+def quote_send_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
+    quote = _quote_or_404(request, quote_id)
+    form = SendQuoteForm(request.POST)
+    if not form.is_valid():
+        return _fail(request, quote, _form_errors(form))
+    try:
+        quote_send(school=request.school, actor=request.user, quote_id=quote.pk, **form.cleaned_data)
+    except ValidationError as error:
+        return _fail(request, quote, error.messages)
+    messages.success(request, _("The quote is on its way to %(email)s.") % {"email": quote.inquiry.email})
+    return _back(quote)
+
+
+@school_view()
+@require_POST
+def quote_status_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
+    """Reopen a sent quote to change it, or cancel it."""
+    quote = _quote_or_404(request, quote_id)
+    action = request.POST.get("action")
+    service = {"reopen": quote_reopen, "cancel": quote_cancel}.get(action or "")
+    if service is None:
+        return _fail(request, quote, [_("Unknown action.")])
+    try:
+        service(school=request.school, actor=request.user, quote_id=quote.pk)
+    except ValidationError as error:
+        return _fail(request, quote, error.messages)
+    return _back(quote)
+
+
+@school_view()
+@require_GET
+def quote_pdf_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
+    quote = _quote_or_404(request, quote_id)
+    response = HttpResponse(quote_pdf(quote), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{quote.number}.pdf"'
+    return response
+
+
+@school_view()
+@require_POST
+def payment_request_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
+    quote = _quote_or_404(request, quote_id)
+    form = PaymentRequestForm(request.POST)
+    if not form.is_valid():
+        return _fail(request, quote, _form_errors(form))
+    data = form.cleaned_data
+    try:
+        payment_request = payment_request_send(
+            school=request.school,
+            actor=request.user,
+            quote_id=quote.pk,
+            kind=data["kind"],
+            percentage=data.get("percentage"),
+            amount=data.get("amount"),
+            valid_days=data["valid_days"],
+            subject=data["subject"],
+            body=data["body"],
+        )
+    except ValidationError as error:
+        return _fail(request, quote, error.messages)
+    messages.success(
+        request,
+        _("The payment request %(reference)s is on its way to %(email)s.")
+        % {"reference": payment_request.reference, "email": quote.inquiry.email},
+    )
+    return _back(quote)
+
+
+@school_view()
+@require_POST
+def payment_request_action_view(request: SchoolRequest, payment_request_id: int) -> HttpResponse:
+    """Remind the client, cancel the request, or record the bank transfer received."""
+    payment_request = (
+        PaymentRequest.objects.for_school(request.school)
+        .select_related("quote__inquiry")
+        .filter(pk=payment_request_id)
+        .first()
+    )
+    if payment_request is None:
+        raise Http404
+    quote = payment_request.quote
+    action = request.POST.get("action")
+    try:
+        if action == "remind":
+            payment_request_remind(school=request.school, actor=request.user, payment_request_id=payment_request.pk)
+            messages.success(request, _("The reminder is on its way."))
+        elif action == "cancel":
+            payment_request_cancel(school=request.school, actor=request.user, payment_request_id=payment_request.pk)
+        elif action == "transfer":
+            form = TransferReceivedForm(request.POST)
+            if not form.is_valid():
+                return _fail(request, quote, _form_errors(form))
+            payment_record(
+                payment_request_id=payment_request.pk,
+                provider=Payment.Provider.BANK_TRANSFER,
+                provider_reference=form.cleaned_data["bank_reference"],
+                amount=payment_request.amount,
+                actor=request.user,
+                received_at=timezone.make_aware(datetime.combine(form.cleaned_data["received_on"], time(12))),
+            )
+            messages.success(request, _("The transfer is recorded."))
+        else:
+            return _fail(request, quote, [_("Unknown action.")])
+    except ValidationError as error:
+        return _fail(request, quote, error.messages)
+    except PaymentRefused:
+        return _fail(request, quote, [_("This request can no longer be paid: the quote changed or it was replaced.")])
+    return _back(quote)

@@ -1,0 +1,51 @@
+"""Payment links: signed, bound to the quote's version, and refused once paid, changed or expired."""
+
+from __future__ import annotations
+
+from django.core import signing
+from django.utils import timezone
+
+from msem.payments.models import PaymentRequest
+from msem.quotes.models import Quote
+from msem.quotes.services import quote_expire_if_due
+
+LINK_SALT = "msem.payments.link"
+
+
+class PaymentLinkInvalid(Exception):
+    """Why a payment link cannot be used: reason is one of the REASONS."""
+
+    REASONS = ("unknown", "paid", "cancelled", "expired", "changed")
+
+    def __init__(self, reason: str, payment_request: PaymentRequest | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.payment_request = payment_request
+
+
+def payment_link_token(payment_request: PaymentRequest) -> str:
+    return signing.dumps({"r": payment_request.pk, "v": payment_request.quote_version}, salt=LINK_SALT)
+
+
+def payment_request_from_token(token: str) -> PaymentRequest:
+    """The request a link pays, if it can still be paid; else PaymentLinkInvalid with the reason."""
+    try:
+        value = signing.loads(token, salt=LINK_SALT)
+        request_id, version = int(value["r"]), int(value["v"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as error:
+        raise PaymentLinkInvalid("unknown") from error
+    payment_request = (
+        PaymentRequest.objects.select_related("quote", "quote__inquiry", "school").filter(pk=request_id).first()
+    )
+    if payment_request is None or payment_request.quote_version != version:
+        raise PaymentLinkInvalid("unknown")
+    quote = quote_expire_if_due(payment_request.quote)
+    if payment_request.status == PaymentRequest.Status.PAID:
+        raise PaymentLinkInvalid("paid", payment_request)
+    if payment_request.status == PaymentRequest.Status.CANCELLED:
+        raise PaymentLinkInvalid("cancelled", payment_request)
+    if timezone.now() > payment_request.expires_at or quote.status == Quote.Status.EXPIRED:
+        raise PaymentLinkInvalid("expired", payment_request)
+    if quote.version != version or quote.status not in (Quote.Status.SENT, Quote.Status.ACCEPTED):
+        raise PaymentLinkInvalid("changed", payment_request)
+    return payment_request

@@ -1,0 +1,79 @@
+"""The payment-request e-mail and its reminders, in the client's language."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from msem.accounts.models import User
+from msem.inquiries.notifications import email_event_record, school_sender
+from msem.mailing.client_mail import school_mail_compose
+from msem.mailing.models import MailKind, OutgoingEmail
+from msem.mailing.outbox import email_enqueue
+from msem.mailing.placeholders import ALLOWED_BY_KIND, validate_placeholders
+from msem.payments.links import payment_link_token
+from msem.payments.models import PaymentRequest
+from msem.quotes.formatting import format_date, format_money
+
+
+def payment_url(payment_request: PaymentRequest) -> str:
+    return settings.MSEM_BASE_URL + reverse(
+        "public_site:pay",
+        kwargs={"language": payment_request.quote.language, "token": payment_link_token(payment_request)},
+    )
+
+
+def payment_values(payment_request: PaymentRequest) -> dict[str, str]:
+    quote = payment_request.quote
+    language = quote.language
+    return {
+        "client_name": quote.inquiry.client_name,
+        "reference": quote.inquiry.reference,
+        "quote_number": quote.number,
+        "payment_link": payment_url(payment_request),
+        "amount": format_money(payment_request.amount, language),
+        "expires_on": format_date(timezone.localtime(payment_request.expires_at).date(), language),
+    }
+
+
+def payment_email_queue(
+    *,
+    payment_request: PaymentRequest,
+    actor: User,
+    subject: str | None = None,
+    body: str | None = None,
+    reminder: bool = False,
+) -> OutgoingEmail:
+    """The school's "Demande de paiement" text (or the one the secretary adjusted), with the link."""
+    allowed = ALLOWED_BY_KIND[MailKind.PAYMENT_REQUEST]
+    for text in (subject, body):
+        if text is not None:
+            validate_placeholders(text, allowed=allowed)
+    quote = payment_request.quote
+    mail = school_mail_compose(
+        school=quote.school,
+        kind=MailKind.PAYMENT_REQUEST,
+        language=quote.language,
+        values=payment_values(payment_request),
+        subject=subject,
+        body=body,
+    )
+    mail_subject = mail.subject
+    if reminder:
+        with translation.override(quote.language):
+            mail_subject = _("Reminder: %(subject)s") % {"subject": mail.subject}
+    email = email_enqueue(
+        school=quote.school,
+        kind=OutgoingEmail.Kind.PAYMENT_REQUEST,
+        language=quote.language,
+        to_email=quote.inquiry.email,
+        reply_to=quote.inquiry.subject.email,
+        subject=mail_subject,
+        text_body=mail.text,
+        html_body=mail.html,
+        from_email=school_sender(quote.school),
+    )
+    email_event_record(quote.inquiry, email, actor=actor)
+    return email

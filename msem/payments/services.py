@@ -1,0 +1,263 @@
+"""Payment requests and payments: asking for money, and recording it once when it comes.
+
+The amount of a request is computed here, on the server, from the quote; the
+client's browser never says how much to pay. A payment is applied once per
+provider reference, only to a pending request of an unchanged quote, and only
+for the amount requested; otherwise nothing changes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from msem.accounts.models import Membership, User
+from msem.inquiries.models import Inquiry, InquiryEvent
+from msem.payments.links import PaymentLinkInvalid, payment_link_token, payment_request_from_token
+from msem.payments.models import Payment, PaymentRequest
+from msem.payments.sending import payment_email_queue
+from msem.quotes.models import Quote
+from msem.quotes.pricing import deposit, to_cents
+from msem.quotes.services import quote_event, quote_expire_if_due
+from msem.sales.services import sale_record
+from msem.schools.models import School
+
+MAX_LINK_DAYS = 60
+
+
+class PaymentRefused(Exception):
+    """A payment that cannot be applied; nothing was changed."""
+
+
+def _require_member(school: School, actor: User) -> None:
+    if not Membership.objects.for_school(school).filter(user=actor).exists():
+        raise PermissionDenied
+
+
+def payment_event(payment_request: PaymentRequest, actor: User | None, action: str, **data: object) -> InquiryEvent:
+    return InquiryEvent.objects.create(
+        school_id=payment_request.school_id,
+        inquiry_id=payment_request.quote.inquiry_id,
+        kind=InquiryEvent.Kind.PAYMENT,
+        actor=actor,
+        data={"action": action, "reference": payment_request.reference, "amount": str(payment_request.amount), **data},
+    )
+
+
+def amount_paid(quote: Quote) -> Decimal:
+    paid = (
+        Payment.objects.for_school(quote.school_id).filter(payment_request__quote=quote).aggregate(total=Sum("amount"))
+    )
+    return paid["total"] or Decimal("0.00")
+
+
+@transaction.atomic
+def payment_request_create(
+    *,
+    school: School,
+    actor: User,
+    quote_id: int,
+    kind: str,
+    percentage: Decimal | None = None,
+    amount: Decimal | None = None,
+    valid_days: int = 7,
+) -> PaymentRequest:
+    """Ask for the whole amount left to pay, or a deposit (a percentage of the total, or an amount).
+
+    A request still waiting is replaced: only one link can be paid at a time.
+    """
+    _require_member(school, actor)
+    quote = Quote.objects.for_school(school).select_for_update().select_related("inquiry").get(pk=quote_id)
+    quote = quote_expire_if_due(quote)
+    if quote.status not in (Quote.Status.SENT, Quote.Status.ACCEPTED):
+        raise ValidationError(_("Payment can only be asked for a sent or accepted quote."), code="quote_not_payable")
+    if not 1 <= valid_days <= MAX_LINK_DAYS:
+        raise ValidationError(
+            _("A payment link is valid between 1 and %(max)d days.") % {"max": MAX_LINK_DAYS}, code="link_days"
+        )
+    total = quote.totals().including_vat
+    remaining = total - amount_paid(quote)
+    if remaining <= 0:
+        raise ValidationError(_("This quote is already paid."), code="already_paid")
+    if kind == PaymentRequest.Kind.DEPOSIT:
+        if percentage is not None and not Decimal("0") < percentage < Decimal("100"):
+            raise ValidationError(_("A deposit is a percentage between 0 and 100."), code="invalid_deposit")
+        try:
+            value = deposit(total=total, percentage=percentage, amount=amount)
+        except ValueError as error:
+            raise ValidationError(
+                _("Give the deposit as a percentage or an amount."), code="invalid_deposit"
+            ) from error
+        if value > remaining:
+            raise ValidationError(
+                _("A deposit is at most what is left to pay (%(remaining)s €).") % {"remaining": remaining},
+                code="invalid_deposit",
+            )
+    elif kind == PaymentRequest.Kind.FULL:
+        value, percentage = remaining, None
+        kind = PaymentRequest.Kind.BALANCE if remaining < total else PaymentRequest.Kind.FULL
+    else:
+        raise ValidationError(_("Unknown kind of payment request."), code="invalid_kind")
+
+    for waiting in quote.payment_requests.filter(status=PaymentRequest.Status.PENDING):
+        waiting.status = PaymentRequest.Status.CANCELLED
+        waiting.save(update_fields=["status"])
+        payment_event(waiting, actor, "replaced")
+    count = quote.payment_requests.count()
+    expires_at = timezone.now() + timedelta(days=valid_days)
+    payment_request = PaymentRequest.objects.create(
+        school=school,
+        quote=quote,
+        reference=f"{quote.number}-P{count + 1}",
+        kind=kind,
+        percentage=percentage,
+        amount=value,
+        quote_version=quote.version,
+        expires_at=expires_at,
+        created_by=actor,
+    )
+    payment_event(payment_request, actor, "requested", kind=kind)
+    return payment_request
+
+
+@transaction.atomic
+def payment_record(
+    *,
+    payment_request_id: int,
+    provider: str,
+    provider_reference: str,
+    amount: Decimal,
+    actor: User | None = None,
+    received_at: datetime | None = None,
+) -> Payment:
+    """Apply money received: once per provider reference, for the amount asked, on an unchanged quote.
+
+    When the quote is then fully paid, the quote and the dossier become paid
+    and the Sale is recorded for 4807.
+    """
+    existing = Payment.objects.filter(provider=provider, provider_reference=provider_reference).first()
+    if existing is not None:
+        return existing
+    payment_request = (
+        PaymentRequest.objects.select_for_update().select_related("quote", "quote__inquiry").get(pk=payment_request_id)
+    )
+    quote = Quote.objects.select_for_update().get(pk=payment_request.quote_id)
+    if payment_request.status != PaymentRequest.Status.PENDING:
+        raise PaymentRefused(f"payment request {payment_request.reference} is {payment_request.status}")
+    if quote.version != payment_request.quote_version or quote.status not in (Quote.Status.SENT, Quote.Status.ACCEPTED):
+        raise PaymentRefused(f"quote {quote.number} changed since the request ({quote.status}, v{quote.version})")
+    if to_cents(amount) != payment_request.amount:
+        raise PaymentRefused(f"{amount} received where {payment_request.amount} was asked")
+    try:
+        with transaction.atomic():
+            payment = Payment.objects.create(
+                school_id=payment_request.school_id,
+                payment_request=payment_request,
+                provider=provider,
+                provider_reference=provider_reference,
+                amount=payment_request.amount,
+                received_at=received_at or timezone.now(),
+                recorded_by=actor,
+            )
+    except IntegrityError:
+        # The same payment told twice at the same moment: the first one counts.
+        return Payment.objects.get(provider=provider, provider_reference=provider_reference)
+    payment_request.status = PaymentRequest.Status.PAID
+    payment_request.paid_at = payment.received_at
+    payment_request.save(update_fields=["status", "paid_at"])
+    payment_event(payment_request, actor, "received", provider=provider)
+    if quote.status == Quote.Status.SENT:
+        quote.status = Quote.Status.ACCEPTED
+        quote.accepted_at = timezone.now()
+        quote.save(update_fields=["status", "accepted_at"])
+        quote_event(quote, None, "accepted")
+    if amount_paid(quote) >= quote.totals().including_vat:
+        _quote_paid(quote)
+    return payment
+
+
+def _quote_paid(quote: Quote) -> None:
+    quote.status = Quote.Status.PAID
+    quote.paid_at = timezone.now()
+    quote.save(update_fields=["status", "paid_at"])
+    quote_event(quote, None, "paid")
+    inquiry = Inquiry.objects.select_for_update().get(pk=quote.inquiry_id)
+    if inquiry.status != Inquiry.Status.PAID:
+        InquiryEvent.objects.create(
+            school_id=quote.school_id,
+            inquiry=inquiry,
+            kind=InquiryEvent.Kind.STATUS_CHANGED,
+            data={"before": inquiry.status, "after": Inquiry.Status.PAID},
+        )
+        Inquiry.objects.filter(pk=inquiry.pk).update(status=Inquiry.Status.PAID, version=F("version") + 1)
+    sale_record(quote=quote)
+
+
+@transaction.atomic
+def payment_request_cancel(*, school: School, actor: User, payment_request_id: int) -> PaymentRequest:
+    _require_member(school, actor)
+    payment_request = PaymentRequest.objects.for_school(school).select_for_update().get(pk=payment_request_id)
+    if payment_request.status != PaymentRequest.Status.PENDING:
+        raise ValidationError(_("Only a request waiting for payment can be cancelled."), code="not_pending")
+    payment_request.status = PaymentRequest.Status.CANCELLED
+    payment_request.save(update_fields=["status"])
+    payment_event(payment_request, actor, "cancelled")
+    return payment_request
+
+
+@transaction.atomic
+def payment_request_send(
+    *,
+    school: School,
+    actor: User,
+    quote_id: int,
+    kind: str,
+    percentage: Decimal | None = None,
+    amount: Decimal | None = None,
+    valid_days: int = 7,
+    subject: str | None = None,
+    body: str | None = None,
+) -> PaymentRequest:
+    """Make the request and e-mail its link to the client, together or not at all."""
+    payment_request = payment_request_create(
+        school=school,
+        actor=actor,
+        quote_id=quote_id,
+        kind=kind,
+        percentage=percentage,
+        amount=amount,
+        valid_days=valid_days,
+    )
+    payment_email_queue(payment_request=payment_request, actor=actor, subject=subject, body=body)
+    return payment_request
+
+
+@transaction.atomic
+def payment_request_remind(*, school: School, actor: User, payment_request_id: int) -> PaymentRequest:
+    """Send the same link again; only while it can still be paid."""
+    _require_member(school, actor)
+    payment_request = (
+        PaymentRequest.objects.for_school(school)
+        .select_for_update()
+        .select_related("quote__inquiry")
+        .get(pk=payment_request_id)
+    )
+    try:
+        payment_request_from_token(payment_link_token(payment_request))
+    except PaymentLinkInvalid as error:
+        raise ValidationError(
+            _("This payment link can no longer be used: make a new request."), code=error.reason
+        ) from error
+    payment_email_queue(payment_request=payment_request, actor=actor, reminder=True)
+    payment_request.reminders_sent = F("reminders_sent") + 1
+    payment_request.last_reminded_at = timezone.now()
+    payment_request.save(update_fields=["reminders_sent", "last_reminded_at"])
+    payment_event(payment_request, actor, "reminded")
+    payment_request.refresh_from_db()
+    return payment_request

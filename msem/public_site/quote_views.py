@@ -1,0 +1,165 @@
+"""The client's side of a quote: its page (accept), its PDF, and the payment page."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from msem.payments.links import PaymentLinkInvalid, payment_link_token, payment_request_from_token
+from msem.payments.models import Payment, PaymentRequest
+from msem.payments.services import PaymentRefused, amount_paid, payment_record
+from msem.payments.stripe_checkout import WebhookRejected, checkout_session_start, stripe_available, webhook_apply
+from msem.quotes.models import Quote
+from msem.quotes.pdf import quote_pdf
+from msem.quotes.services import quote_accept, quote_expire_if_due
+
+logger = logging.getLogger(__name__)
+
+
+def _quote_or_404(school_slug: str, token: str) -> Quote:
+    quote = Quote.objects.select_related("school", "inquiry").filter(token=token, school__slug=school_slug).first()
+    if quote is None:
+        raise Http404
+    return quote_expire_if_due(quote)
+
+
+@require_http_methods(["GET", "POST"])
+def quote_view(request: HttpRequest, language: str, school_slug: str, token: str) -> HttpResponse:
+    quote = _quote_or_404(school_slug, token)
+    error = ""
+    if request.method == "POST":
+        try:
+            quote_accept(quote_id=quote.pk, token=token)
+        except (ValidationError, PermissionDenied):
+            error = "not_acceptable"
+        else:
+            return redirect(request.path)
+        quote.refresh_from_db()
+    lines = list(quote.lines.all())
+    pending = quote.payment_requests.filter(status=PaymentRequest.Status.PENDING).order_by("-created_at").first()
+    paid = amount_paid(quote)
+    return render(
+        request,
+        "public_site/quote.html",
+        {
+            "school": quote.school,
+            "language": language,
+            "quote": quote,
+            "lines": lines,
+            "totals": quote.totals(lines),
+            "paid": paid,
+            "pending_request": pending,
+            "pending_link": payment_link_token(pending) if pending else "",
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@require_GET
+def quote_pdf_view(request: HttpRequest, language: str, school_slug: str, token: str) -> HttpResponse:
+    quote = _quote_or_404(school_slug, token)
+    response = HttpResponse(quote_pdf(quote), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{quote.number}.pdf"'
+    return response
+
+
+def _pay_page(request: HttpRequest, language: str, token: str, *, error: str = "") -> HttpResponse:
+    try:
+        payment_request = payment_request_from_token(token)
+    except PaymentLinkInvalid as invalid:
+        if invalid.reason == "unknown":
+            raise Http404 from invalid
+        context: dict[str, Any] = {
+            "reason": invalid.reason,
+            "language": language,
+            "payment_request": invalid.payment_request,
+        }
+        if invalid.payment_request is not None:
+            context["school"] = invalid.payment_request.school
+            context["quote"] = invalid.payment_request.quote
+        status = 200 if invalid.reason == "paid" else 410
+        return render(request, "public_site/pay_unavailable.html", context, status=status)
+    quote = payment_request.quote
+    school = payment_request.school
+    return render(
+        request,
+        "public_site/pay.html",
+        {
+            "school": school,
+            "language": language,
+            "quote": quote,
+            "payment_request": payment_request,
+            "total": quote.totals().including_vat,
+            "paid": amount_paid(quote),
+            "card": stripe_available(),
+            "sandbox": settings.MSEM_PAYMENT_SANDBOX,
+            "bank_transfer": bool(school.iban),
+            "checkout_returned": request.GET.get("checkout") == "success",
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@require_GET
+def pay_view(request: HttpRequest, language: str, token: str) -> HttpResponse:
+    return _pay_page(request, language, token)
+
+
+@require_POST
+def pay_card_view(request: HttpRequest, language: str, token: str) -> HttpResponse:
+    if not stripe_available():
+        raise Http404
+    try:
+        payment_request = payment_request_from_token(token)
+    except PaymentLinkInvalid:
+        return _pay_page(request, language, token)
+    page = request.build_absolute_uri(reverse("public_site:pay", kwargs={"language": language, "token": token}))
+    url = checkout_session_start(
+        payment_request=payment_request, success_url=f"{page}?checkout=success", cancel_url=page
+    )
+    return HttpResponseRedirect(url)
+
+
+@require_POST
+def pay_sandbox_view(request: HttpRequest, language: str, token: str) -> HttpResponse:
+    """The demo's pretend payment: the same path as real money, minus the money."""
+    if not settings.MSEM_PAYMENT_SANDBOX:
+        raise Http404
+    try:
+        payment_request = payment_request_from_token(token)
+    except PaymentLinkInvalid:
+        return _pay_page(request, language, token)
+    if request.POST.get("outcome") == "fail":
+        return _pay_page(request, language, token, error="declined")
+    try:
+        payment_record(
+            payment_request_id=payment_request.pk,
+            provider=Payment.Provider.SANDBOX,
+            provider_reference=f"sandbox-{uuid.uuid4().hex}",
+            amount=payment_request.amount,
+        )
+    except PaymentRefused:
+        return _pay_page(request, language, token, error="refused")
+    return redirect("public_site:pay", language=language, token=token)
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook_view(request: HttpRequest) -> HttpResponse:
+    try:
+        outcome = webhook_apply(payload=request.body, signature=request.headers.get("Stripe-Signature", ""))
+    except WebhookRejected as rejected:
+        logger.warning("Stripe webhook rejected: %s", rejected)
+        return HttpResponse(status=400)
+    return HttpResponse(outcome, content_type="text/plain")

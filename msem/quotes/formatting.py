@@ -1,0 +1,23 @@
+"""Amounts and dates as the client reads them, in French or in English."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from msem.quotes.pricing import to_cents
+
+NARROW_NO_BREAK_SPACE = "\u202f"
+NO_BREAK_SPACE = "\u00a0"
+
+
+def format_money(amount: Decimal, language: str) -> str:
+    """1 234,50 € in French, €1,234.50 in English."""
+    units, cents = f"{to_cents(amount):,.2f}".split(".")
+    if language == "en":
+        return f"€{units}.{cents}"
+    return f"{units.replace(',', NARROW_NO_BREAK_SPACE)},{cents}{NO_BREAK_SPACE}€"
+
+
+def format_date(day: date, language: str) -> str:
+    return day.strftime("%d/%m/%Y") if language != "en" else day.strftime("%d %b %Y").lstrip("0")

@@ -1,0 +1,159 @@
+"""The quote as a PDF (ReportLab): school, client, lines, totals, validity and the legal footer.
+
+Written in the quote's language. ReportLab's standard fonts cover French
+and the euro sign, so no font file is needed.
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+from typing import Any
+from xml.sax.saxutils import escape
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from msem.catalog.models import Product
+from msem.mailing.placeholders import fill_placeholders
+from msem.quotes.formatting import format_date, format_money
+from msem.quotes.models import Quote
+
+BRAND = colors.HexColor("#0d3b66")
+LINE = colors.HexColor("#c5ced8")
+MUTED = colors.HexColor("#6b7886")
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = getSampleStyleSheet()
+    return {
+        "title": ParagraphStyle("title", parent=base["Title"], alignment=0, fontSize=18, textColor=BRAND, spaceAfter=4),
+        "normal": ParagraphStyle("normal", parent=base["Normal"], fontSize=9.5, leading=13),
+        "small": ParagraphStyle("small", parent=base["Normal"], fontSize=8, leading=10.5, textColor=MUTED),
+        "cell": ParagraphStyle("cell", parent=base["Normal"], fontSize=9, leading=11.5),
+        "right": ParagraphStyle("right", parent=base["Normal"], fontSize=9, leading=11.5, alignment=TA_RIGHT),
+        "heading": ParagraphStyle("heading", parent=base["Heading4"], textColor=BRAND, spaceBefore=6, spaceAfter=2),
+    }
+
+
+def _unit_label(pricing_unit: str) -> str:
+    return str(Product.PricingUnit(pricing_unit).label)
+
+
+def quote_pdf(quote: Quote) -> bytes:
+    language = quote.language
+    school = quote.school
+    inquiry = quote.inquiry
+    lines = list(quote.lines.all())
+    totals = quote.totals(lines)
+    styles = _styles()
+    buffer = BytesIO()
+    with translation.override(language):
+        document = SimpleDocTemplate(
+            buffer,
+            pagesize=A4,
+            leftMargin=18 * mm,
+            rightMargin=18 * mm,
+            topMargin=16 * mm,
+            bottomMargin=20 * mm,
+            title=f"{_('Quote')} {quote.number}",
+            author=school.name,
+        )
+        story: list[Any] = [
+            Paragraph(escape(school.name), styles["heading"]),
+            Paragraph(f"{escape(_('Quote'))} {escape(quote.number)}", styles["title"]),
+            Paragraph(
+                escape(
+                    _("Issued on %(day)s · valid until %(valid)s · request %(reference)s")
+                    % {
+                        "day": format_date(quote.created_at.date(), language),
+                        "valid": format_date(quote.valid_until, language),
+                        "reference": inquiry.reference,
+                    }
+                ),
+                styles["normal"],
+            ),
+            Spacer(1, 6 * mm),
+            Paragraph(escape(_("Client")), styles["heading"]),
+            Paragraph(
+                "<br/>".join(escape(part) for part in (inquiry.client_name, inquiry.email, inquiry.phone) if part),
+                styles["normal"],
+            ),
+            Spacer(1, 6 * mm),
+        ]
+        header = [_("Product"), _("Dates"), _("Participants"), _("Qty"), _("Unit price"), _("Total")]
+        rows: list[list[Any]] = [[Paragraph(f"<b>{escape(text)}</b>", styles["cell"]) for text in header]]
+        for line in lines:
+            dates = format_date(line.start_date, language)
+            if line.end_date and line.end_date != line.start_date:
+                dates += f" → {format_date(line.end_date, language)}"
+            rows.append(
+                [
+                    Paragraph(
+                        f"{escape(line.name(language))}<br/><font size=7 color='#6b7886'>"
+                        f"{escape(line.product_code)}{' · ' + escape(line.catalog_code) if line.catalog_code else ''}"
+                        "</font>",
+                        styles["cell"],
+                    ),
+                    Paragraph(escape(dates), styles["cell"]),
+                    Paragraph(str(line.participants), styles["right"]),
+                    Paragraph(str(line.quantity), styles["right"]),
+                    Paragraph(
+                        f"{escape(format_money(line.unit_price, language))}<br/><font size=7 color='#6b7886'>"
+                        f"{escape(_unit_label(line.pricing_unit))}</font>",
+                        styles["right"],
+                    ),
+                    Paragraph(escape(format_money(line.total, language)), styles["right"]),
+                ]
+            )
+        table = Table(rows, colWidths=[62 * mm, 36 * mm, 20 * mm, 12 * mm, 22 * mm, 22 * mm], repeatRows=1)
+        table.setStyle(
+            TableStyle(
+                [
+                    ("LINEBELOW", (0, 0), (-1, 0), 0.8, BRAND),
+                    ("LINEBELOW", (0, 1), (-1, -1), 0.3, LINE),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("TOPPADDING", (0, 0), (-1, -1), 4),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+                ]
+            )
+        )
+        vat_label = _("VAT %(rate)s %%") % {"rate": f"{quote.vat_rate.normalize():f}".replace(".", ",")}
+        totals_rows = [
+            [_("Total excluding VAT"), format_money(totals.excluding_vat, language)],
+            [vat_label, format_money(totals.vat, language)],
+            [_("Total including VAT"), format_money(totals.including_vat, language)],
+        ]
+        totals_table = Table(
+            [
+                [Paragraph(escape(label), styles["right"]), Paragraph(escape(value), styles["right"])]
+                for label, value in totals_rows
+            ],
+            colWidths=[140 * mm, 34 * mm],
+        )
+        totals_table.setStyle(
+            TableStyle([("LINEABOVE", (0, 2), (-1, 2), 0.8, BRAND), ("FONTNAME", (0, 2), (-1, 2), "Helvetica-Bold")])
+        )
+        footer = fill_placeholders(school.legal_footer(language), {"school_name": school.name})
+        story += [
+            table,
+            Spacer(1, 4 * mm),
+            totals_table,
+            Spacer(1, 8 * mm),
+            Paragraph(
+                escape(
+                    _("To accept this quote, use the link in our e-mail before %(valid)s.")
+                    % {"valid": format_date(quote.valid_until, language)}
+                ),
+                styles["normal"],
+            ),
+            Spacer(1, 10 * mm),
+            Paragraph(escape(footer).replace("\n", "<br/>"), styles["small"]),
+        ]
+        document.build(story)
+    return buffer.getvalue()

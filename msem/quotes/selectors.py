@@ -1,0 +1,66 @@
+"""Reads of quotes for the dossier page's "Cours de ski" panel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from msem.inquiries.models import Inquiry
+from msem.payments.links import payment_link_token
+from msem.payments.models import Payment, PaymentRequest
+from msem.quotes.models import Quote, QuoteLine
+from msem.quotes.pricing import Totals
+from msem.schools.models import School
+
+
+@dataclass
+class DossierPaymentRequest:
+    request: PaymentRequest
+    payments: list[Payment]
+    link_token: str = ""
+
+
+@dataclass
+class DossierQuote:
+    quote: Quote
+    lines: list[QuoteLine]
+    totals: Totals
+    paid: Decimal
+    payment_requests: list[DossierPaymentRequest] = field(default_factory=list)
+
+    @property
+    def left_to_pay(self) -> Decimal:
+        return self.totals.including_vat - self.paid
+
+
+def quotes_of_dossier(*, school: School, inquiry: Inquiry) -> list[DossierQuote]:
+    quotes = (
+        Quote.objects.for_school(school)
+        .filter(inquiry=inquiry)
+        .prefetch_related(
+            Prefetch("lines", queryset=QuoteLine.objects.order_by("position", "id")),
+            Prefetch(
+                "payment_requests",
+                queryset=PaymentRequest.objects.order_by("created_at").prefetch_related("payments"),
+            ),
+        )
+        .order_by("-created_at", "-id")
+    )
+    result = []
+    for quote in quotes:
+        lines = list(quote.lines.all())
+        requests = [
+            DossierPaymentRequest(
+                request=request,
+                payments=list(request.payments.all()),
+                link_token=payment_link_token(request) if request.status == PaymentRequest.Status.PENDING else "",
+            )
+            for request in quote.payment_requests.all()
+        ]
+        paid = sum((payment.amount for entry in requests for payment in entry.payments), Decimal("0.00"))
+        result.append(
+            DossierQuote(quote=quote, lines=lines, totals=quote.totals(lines), paid=paid, payment_requests=requests)
+        )
+    return result

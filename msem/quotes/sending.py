@@ -1,0 +1,78 @@
+"""The e-mail that sends a quote: the school's "Envoi de devis" text, the summary, the link, the PDF."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from msem.accounts.models import User
+from msem.inquiries.notifications import email_event_record, school_sender
+from msem.mailing.client_mail import school_mail_compose
+from msem.mailing.models import MailKind, OutgoingEmail
+from msem.mailing.outbox import Attachment, email_enqueue
+from msem.mailing.placeholders import ALLOWED_BY_KIND, validate_placeholders
+from msem.quotes.formatting import format_date, format_money
+from msem.quotes.models import Quote
+from msem.quotes.pdf import quote_pdf
+
+
+def quote_url(quote: Quote) -> str:
+    return settings.MSEM_BASE_URL + reverse(
+        "public_site:quote", kwargs={"language": quote.language, "school_slug": quote.school.slug, "token": quote.token}
+    )
+
+
+def quote_values(quote: Quote) -> dict[str, str]:
+    """The placeholders of the quote e-mail, written in the client's language."""
+    language = quote.language
+    return {
+        "client_name": quote.inquiry.client_name,
+        "reference": quote.inquiry.reference,
+        "quote_number": quote.number,
+        "quote_link": quote_url(quote),
+        "valid_until": format_date(quote.valid_until, language),
+        "amount": format_money(quote.totals().including_vat, language),
+    }
+
+
+def quote_summary(quote: Quote) -> str:
+    language = quote.language
+    with translation.override(language):
+        lines = [f"{_('Quote')} {quote.number}"]
+        for line in quote.lines.all():
+            lines.append(
+                f"• {line.name(language)} — {format_date(line.start_date, language)}"
+                f" — {line.participants} × {line.quantity} — {format_money(line.total, language)}"
+            )
+        lines.append(f"{_('Total including VAT')} : {format_money(quote.totals().including_vat, language)}")
+    return "\n".join(lines)
+
+
+def quote_email_queue(*, quote: Quote, actor: User, subject: str, body: str) -> OutgoingEmail:
+    allowed = ALLOWED_BY_KIND[MailKind.QUOTE]
+    validate_placeholders(subject, allowed=allowed)
+    validate_placeholders(body, allowed=allowed)
+    mail = school_mail_compose(
+        school=quote.school,
+        kind=MailKind.QUOTE,
+        language=quote.language,
+        values=quote_values(quote),
+        subject=subject,
+        body=f"{body.strip()}\n\n{quote_summary(quote)}",
+    )
+    email = email_enqueue(
+        school=quote.school,
+        kind=OutgoingEmail.Kind.QUOTE,
+        language=quote.language,
+        to_email=quote.inquiry.email,
+        reply_to=quote.inquiry.subject.email,
+        subject=mail.subject,
+        text_body=mail.text,
+        html_body=mail.html,
+        from_email=school_sender(quote.school),
+        attachments=[Attachment(f"{quote.number}.pdf", "application/pdf", quote_pdf(quote))],
+    )
+    email_event_record(quote.inquiry, email, actor=actor)
+    return email

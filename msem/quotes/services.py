@@ -1,0 +1,293 @@
+"""Writes of quotes: create, add and change lines, send, accept, reopen, cancel, expire.
+
+Every change of a quote's lines or validity bumps its version, so that a
+payment link made for an older version stops working. Every change of status
+writes a line in the dossier's timeline.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from msem.accounts.models import Membership, User
+from msem.catalog.models import Catalog, Product
+from msem.catalog.selectors import price_for
+from msem.inquiries.models import Inquiry, InquiryEvent
+from msem.mailing.models import OutgoingEmail
+from msem.quotes.models import MAX_LINE_PARTICIPANTS, MAX_QUANTITY, QUOTE_TRANSITIONS, Quote, QuoteLine
+from msem.quotes.sending import quote_email_queue
+from msem.schools.models import School
+from msem.schools.services import document_number_next
+
+QUOTE_SERIES = "DEV"
+LATEST_LESSON = timedelta(days=550)
+
+
+def _require_member(school: School, actor: User) -> None:
+    if not Membership.objects.for_school(school).filter(user=actor).exists():
+        raise PermissionDenied
+
+
+def quote_event(quote: Quote, actor: User | None, action: str, **data: Any) -> InquiryEvent:
+    return InquiryEvent.objects.create(
+        school_id=quote.school_id,
+        inquiry_id=quote.inquiry_id,
+        kind=InquiryEvent.Kind.QUOTE,
+        actor=actor,
+        data={"action": action, "number": quote.number, **data},
+    )
+
+
+def _locked_quote(school: School, quote_id: int) -> Quote:
+    return Quote.objects.for_school(school).select_for_update().select_related("inquiry").get(pk=quote_id)
+
+
+def _move(quote: Quote, status: str) -> None:
+    if status not in QUOTE_TRANSITIONS[quote.status]:
+        raise ValidationError(
+            _("A quote cannot go from “%(current)s” to “%(new)s”.")
+            % {"current": quote.get_status_display(), "new": Quote.Status(status).label},
+            code="invalid_quote_transition",
+        )
+    quote.status = status
+
+
+def _require_draft(quote: Quote) -> None:
+    if quote.status != Quote.Status.DRAFT:
+        raise ValidationError(_("Only a draft quote can be changed."), code="quote_not_draft")
+
+
+def _bump(quote: Quote) -> None:
+    Quote.objects.filter(pk=quote.pk).update(version=F("version") + 1)
+    quote.refresh_from_db(fields=["version"])
+
+
+@transaction.atomic
+def quote_create(*, school: School, actor: User, inquiry_id: int) -> Quote:
+    _require_member(school, actor)
+    inquiry = Inquiry.objects.for_school(school).get(pk=inquiry_id)
+    today = timezone.localdate()
+    number = document_number_next(school=school, series=QUOTE_SERIES, year=today.year)
+    quote = Quote.objects.create(
+        school=school,
+        inquiry=inquiry,
+        number=f"{QUOTE_SERIES}-{today.year}-{number:05d}",
+        language=inquiry.language,
+        valid_until=today + timedelta(days=school.quote_validity_days),
+        prices_include_vat=school.prices_include_vat,
+        vat_rate=school.vat_rate,
+        token=secrets.token_urlsafe(32),
+        created_by=actor,
+    )
+    quote_event(quote, actor, "created")
+    return quote
+
+
+def _check_line_values(*, start_date: date, end_date: date | None, participants: int, quantity: int) -> None:
+    today = timezone.localdate()
+    if start_date < today:
+        raise ValidationError(_("The date is in the past."), code="past_date")
+    if start_date > today + LATEST_LESSON:
+        raise ValidationError(_("The date is too far ahead."), code="far_date")
+    if end_date is not None and end_date < start_date:
+        raise ValidationError(_("The end is before the start."), code="end_before_start")
+    if not 1 <= participants <= MAX_LINE_PARTICIPANTS:
+        raise ValidationError(
+            _("The number of participants is between 1 and %(max)d.") % {"max": MAX_LINE_PARTICIPANTS},
+            code="participants",
+        )
+    if not 1 <= quantity <= MAX_QUANTITY:
+        raise ValidationError(_("The quantity is between 1 and %(max)d.") % {"max": MAX_QUANTITY}, code="quantity")
+
+
+def _price_or_error(school: School, catalog: Catalog | None, product: Product, on: date) -> Any:
+    if product.school_id != school.pk or (catalog is not None and catalog.school_id != school.pk):
+        raise ValidationError(_("This product is not one of the school's."), code="foreign_product")
+    price = price_for(school=school, catalog=catalog, product=product, on=on)
+    if price is None:
+        raise ValidationError(
+            _("%(product)s is not sold in this price list on %(day)s (outside its season, or not in this list).")
+            % {"product": product.name_fr, "day": on.strftime("%d/%m/%Y")},
+            code="not_sold_then",
+        )
+    return price
+
+
+@transaction.atomic
+def quote_line_add(
+    *,
+    school: School,
+    actor: User,
+    quote_id: int,
+    catalog: Catalog | None,
+    product: Product,
+    start_date: date,
+    end_date: date | None = None,
+    participants: int = 1,
+    quantity: int = 1,
+) -> QuoteLine:
+    """Add a product at the price of the chosen list on its start date; the price is frozen now."""
+    _require_member(school, actor)
+    quote = _locked_quote(school, quote_id)
+    _require_draft(quote)
+    _check_line_values(start_date=start_date, end_date=end_date, participants=participants, quantity=quantity)
+    price = _price_or_error(school, catalog, product, start_date)
+    position = (quote.lines.aggregate(last=Max("position"))["last"] or 0) + 1
+    line = QuoteLine.objects.create(
+        school=school,
+        quote=quote,
+        product=product,
+        catalog=catalog,
+        catalog_code=catalog.code if catalog else "",
+        product_code=product.code,
+        name_fr=product.name_fr,
+        name_en=product.name_en,
+        pricing_unit=product.pricing_unit,
+        unit_price=price.unit_price,
+        start_date=start_date,
+        end_date=end_date,
+        participants=participants,
+        quantity=quantity,
+        position=position,
+    )
+    _bump(quote)
+    return line
+
+
+@transaction.atomic
+def quote_line_update(
+    *,
+    school: School,
+    actor: User,
+    line_id: int,
+    start_date: date,
+    end_date: date | None,
+    participants: int,
+    quantity: int,
+) -> QuoteLine:
+    """Change dates, participants or quantity; the frozen price stays, the product must still be sold then."""
+    _require_member(school, actor)
+    line = QuoteLine.objects.for_school(school).select_related("product", "catalog").get(pk=line_id)
+    quote = _locked_quote(school, line.quote_id)
+    _require_draft(quote)
+    _check_line_values(start_date=start_date, end_date=end_date, participants=participants, quantity=quantity)
+    if line.product is not None and start_date != line.start_date:
+        _price_or_error(school, line.catalog, line.product, start_date)
+    line.start_date, line.end_date, line.participants, line.quantity = start_date, end_date, participants, quantity
+    line.save(update_fields=["start_date", "end_date", "participants", "quantity"])
+    _bump(quote)
+    return line
+
+
+@transaction.atomic
+def quote_line_remove(*, school: School, actor: User, line_id: int) -> None:
+    _require_member(school, actor)
+    line = QuoteLine.objects.for_school(school).get(pk=line_id)
+    quote = _locked_quote(school, line.quote_id)
+    _require_draft(quote)
+    line.delete()
+    _bump(quote)
+
+
+@transaction.atomic
+def quote_validity_set(*, school: School, actor: User, quote_id: int, valid_until: date) -> Quote:
+    _require_member(school, actor)
+    quote = _locked_quote(school, quote_id)
+    _require_draft(quote)
+    if valid_until < timezone.localdate():
+        raise ValidationError(_("The validity date is in the past."), code="past_validity")
+    quote.valid_until = valid_until
+    quote.save(update_fields=["valid_until"])
+    _bump(quote)
+    return quote
+
+
+@transaction.atomic
+def quote_send(*, school: School, actor: User, quote_id: int, subject: str, body: str) -> OutgoingEmail:
+    """Send the quote to the client (text, summary, link, PDF attached) and mark it sent."""
+    _require_member(school, actor)
+    quote = _locked_quote(school, quote_id)
+    if not quote.lines.exists():
+        raise ValidationError(_("Add at least one product before sending the quote."), code="empty_quote")
+    if quote.valid_until < timezone.localdate():
+        raise ValidationError(_("The validity date is in the past: change it first."), code="past_validity")
+    _move(quote, Quote.Status.SENT)
+    quote.sent_at = timezone.now()
+    quote.save(update_fields=["status", "sent_at"])
+    email = quote_email_queue(quote=quote, actor=actor, subject=subject, body=body)
+    quote_event(quote, actor, "sent", total=str(quote.totals().including_vat))
+    inquiry = quote.inquiry
+    if inquiry.status in (Inquiry.Status.NEW, Inquiry.Status.IN_PROGRESS):
+        InquiryEvent.objects.create(
+            school=school,
+            inquiry=inquiry,
+            kind=InquiryEvent.Kind.STATUS_CHANGED,
+            actor=actor,
+            data={"before": inquiry.status, "after": Inquiry.Status.WAITING_FOR_CLIENT},
+        )
+        Inquiry.objects.filter(pk=inquiry.pk).update(status=Inquiry.Status.WAITING_FOR_CLIENT, version=F("version") + 1)
+    return email
+
+
+def quote_expire_if_due(quote: Quote) -> Quote:
+    """A sent quote past its validity date is expired (checked whenever it is used)."""
+    if quote.status == Quote.Status.SENT and quote.valid_until < timezone.localdate():
+        with transaction.atomic():
+            locked = Quote.objects.select_for_update().get(pk=quote.pk)
+            if locked.status == Quote.Status.SENT:
+                locked.status = Quote.Status.EXPIRED
+                locked.save(update_fields=["status"])
+                quote_event(locked, None, "expired")
+            quote.refresh_from_db()
+    return quote
+
+
+@transaction.atomic
+def quote_accept(*, quote_id: int, token: str) -> Quote:
+    """The client accepts the quote from its page (the token is the only credential)."""
+    quote = Quote.objects.select_for_update().select_related("inquiry").get(pk=quote_id)
+    if not secrets.compare_digest(quote.token, token):
+        raise PermissionDenied
+    quote_expire_if_due(quote)
+    if quote.status == Quote.Status.ACCEPTED:
+        return quote
+    _move(quote, Quote.Status.ACCEPTED)
+    quote.accepted_at = timezone.now()
+    quote.save(update_fields=["status", "accepted_at"])
+    quote_event(quote, None, "accepted")
+    return quote
+
+
+@transaction.atomic
+def quote_reopen(*, school: School, actor: User, quote_id: int) -> Quote:
+    """Back to draft to change it; its payment links stop working (the version changes)."""
+    _require_member(school, actor)
+    quote = _locked_quote(school, quote_id)
+    if quote.payment_requests.filter(payments__isnull=False).exists():
+        raise ValidationError(
+            _("Money was already received for this quote: cancel it and make a new one instead."), code="has_payments"
+        )
+    _move(quote, Quote.Status.DRAFT)
+    quote.save(update_fields=["status"])
+    _bump(quote)
+    quote_event(quote, actor, "reopened")
+    return quote
+
+
+@transaction.atomic
+def quote_cancel(*, school: School, actor: User, quote_id: int) -> Quote:
+    _require_member(school, actor)
+    quote = _locked_quote(school, quote_id)
+    _move(quote, Quote.Status.CANCELLED)
+    quote.save(update_fields=["status"])
+    _bump(quote)
+    quote_event(quote, actor, "cancelled")
+    return quote

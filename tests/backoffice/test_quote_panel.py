@@ -1,0 +1,165 @@
+"""The "Cours de ski" panel of the dossier page over HTTP."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from msem.payments.models import Payment, PaymentRequest
+from msem.quotes.models import Quote
+from msem.sales.models import Sale
+from tests.html_forms import page_text
+from tests.inquiries.helpers import receive_inquiry
+from tests.quotes.helpers import catalog, draft_quote, lesson_day, payment_request, product_with_price, sent_quote
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name: str, school, **kwargs) -> str:
+    return reverse(f"backoffice:{name}", kwargs={"school_slug": school.slug, **kwargs})
+
+
+class TestPanel:
+    def test_the_panel_offers_the_public_list_and_the_schools_catalogs(self, secretary_client, school):
+        catalog(school)
+        inquiry = receive_inquiry(school)
+        secretary_client.post(url("quote_create", school, reference=inquiry.reference))
+        page = page_text(secretary_client.get(url("quotes_panel", school, reference=inquiry.reference)))
+        assert "Public price list" in page or "Tarif public" in page
+        assert "TO-NEIGE-2026 — Neige & Soleil Voyages" in page
+        assert Quote.objects.get().status == "draft"
+
+    def test_the_product_search_lists_the_chosen_lists_products_on_the_day(self, secretary, secretary_client, school):
+        tour_operator = catalog(school)
+        product_with_price(school, code="PUBLIC-1", name_fr="Cours collectif Ourson")
+        product_with_price(school, code="EXCL-1", name_fr="Journée hors-piste privée", catalog=tour_operator)
+        quote = draft_quote(school, secretary, lines=[])
+        search = url("quote_products", school, quote_id=quote.pk)
+        public = page_text(
+            secretary_client.get(search, {"price_list": "public", "start_date": lesson_day().isoformat()})
+        )
+        assert "Cours collectif Ourson" in public
+        assert "Journée hors-piste privée" not in public
+        exclusive = page_text(
+            secretary_client.get(search, {"price_list": str(tour_operator.pk), "search": "hors-piste"})
+        )
+        assert "Journée hors-piste privée" in exclusive
+        assert "Cours collectif Ourson" not in exclusive
+
+    def test_adding_a_line_with_the_forms_values(self, secretary, secretary_client, school):
+        product = product_with_price(school)
+        quote = draft_quote(school, secretary, lines=[])
+        response = secretary_client.post(
+            url("quote_line_add", school, quote_id=quote.pk),
+            {
+                "price_list": "public",
+                "product": product.pk,
+                "start_date": lesson_day().isoformat(),
+                "participants": 3,
+                "quantity": 1,
+            },
+        )
+        assert response.status_code == 302
+        assert response["Location"].endswith(f"#quote-{quote.pk}")
+        line = quote.lines.get()
+        assert (line.participants, str(line.total)) == (3, "567.00")
+
+    @pytest.mark.parametrize(
+        "changes",
+        [
+            {"participants": "0"},
+            {"quantity": "-2"},
+            {"start_date": (timezone.localdate() - timedelta(days=1)).isoformat()},
+            {"start_date": "31/02/2027"},
+            {"price_list": "999999"},
+            {"product": "999999"},
+        ],
+    )
+    def test_bad_lines_are_refused_with_a_message_and_nothing_stored(
+        self, secretary, secretary_client, school, changes
+    ):
+        product = product_with_price(school)
+        quote = draft_quote(school, secretary, lines=[])
+        data = {
+            "price_list": "public",
+            "product": product.pk,
+            "start_date": lesson_day().isoformat(),
+            "participants": 1,
+            "quantity": 1,
+        } | changes
+        response = secretary_client.post(url("quote_line_add", school, quote_id=quote.pk), data, follow=True)
+        assert response.status_code == 200
+        assert response.context["messages"]
+        assert not quote.lines.exists()
+
+    def test_a_product_of_another_school_cannot_be_added(self, secretary, secretary_client, school, other_school):
+        foreign = product_with_price(other_school)
+        quote = draft_quote(school, secretary, lines=[])
+        secretary_client.post(
+            url("quote_line_add", school, quote_id=quote.pk),
+            {
+                "price_list": "public",
+                "product": foreign.pk,
+                "start_date": lesson_day().isoformat(),
+                "participants": 1,
+                "quantity": 1,
+            },
+        )
+        assert not quote.lines.exists()
+
+    def test_send_then_ask_for_a_deposit_then_record_the_transfer(self, secretary, secretary_client, school):
+        quote = draft_quote(school, secretary)
+        secretary_client.post(
+            url("quote_send", school, quote_id=quote.pk),
+            {"subject": "Votre devis {quote_number}", "body": "Bonjour {client_name},\n\nVoici notre devis."},
+        )
+        quote.refresh_from_db()
+        assert quote.status == "sent"
+        secretary_client.post(
+            url("payment_request_create", school, quote_id=quote.pk),
+            {
+                "kind": "deposit",
+                "percentage": "30",
+                "valid_days": "7",
+                "subject": "Acompte",
+                "body": "Merci de régler {amount} : {payment_link}",
+            },
+        )
+        request = PaymentRequest.objects.get()
+        assert str(request.amount) == "113.40"
+        secretary_client.post(
+            url("payment_request_action", school, payment_request_id=request.pk),
+            {"action": "transfer", "received_on": timezone.localdate().isoformat(), "bank_reference": "VIR 123"},
+        )
+        payment = Payment.objects.get()
+        assert (payment.provider, payment.recorded_by) == ("bank_transfer", secretary)
+        page = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference)))
+        assert "264,60" in page  # left to pay
+
+    def test_a_transfer_in_the_future_is_refused(self, secretary, secretary_client, school):
+        request = payment_request(school, secretary, sent_quote(school, secretary))
+        secretary_client.post(
+            url("payment_request_action", school, payment_request_id=request.pk),
+            {
+                "action": "transfer",
+                "received_on": (timezone.localdate() + timedelta(days=3)).isoformat(),
+                "bank_reference": "VIR",
+            },
+        )
+        assert not Payment.objects.exists()
+        assert not Sale.objects.exists()
+
+    def test_the_dossier_page_stays_within_its_query_budget(
+        self, secretary, secretary_client, school, django_assert_max_num_queries
+    ):
+        quote = sent_quote(school, secretary)
+        payment_request(school, secretary, quote)
+        inquiry = quote.inquiry
+        secretary_client.get(url("inquiry", school, reference=inquiry.reference))
+        with django_assert_max_num_queries(10):
+            secretary_client.get(url("inquiry", school, reference=inquiry.reference))
+        with django_assert_max_num_queries(10):
+            secretary_client.get(url("quotes_panel", school, reference=inquiry.reference))

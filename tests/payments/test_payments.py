@@ -1,0 +1,283 @@
+"""Payment requests, links and payments: the money state changes only when it must."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from msem.inquiries.models import Inquiry
+from msem.mailing.models import OutgoingEmail
+from msem.payments.links import PaymentLinkInvalid, payment_link_token, payment_request_from_token
+from msem.payments.models import Payment, PaymentRequest, ProviderEvent
+from msem.payments.services import (
+    PaymentRefused,
+    payment_record,
+    payment_request_create,
+    payment_request_remind,
+    payment_request_send,
+)
+from msem.quotes.models import Quote
+from msem.quotes.services import quote_reopen
+from msem.sales.models import Sale
+from tests.payments.stripe_server import FakeStripe, completed_event, signature
+from tests.quotes.helpers import payment_request, sent_quote
+
+pytestmark = pytest.mark.django_db
+WEBHOOK_SECRET = "whsec_test_secret"
+
+
+def pay(request: PaymentRequest, reference: str = "ref-1", amount: Decimal | None = None) -> Payment:
+    return payment_record(
+        payment_request_id=request.pk,
+        provider=Payment.Provider.SANDBOX,
+        provider_reference=reference,
+        amount=request.amount if amount is None else amount,
+    )
+
+
+class TestRequests:
+    def test_the_amount_is_computed_on_the_server(self, school, manager):
+        quote = sent_quote(school, manager)  # 2 × 189.00
+        full = payment_request(school, manager, quote)
+        assert (full.kind, full.amount) == ("full", Decimal("378.00"))
+        deposit = payment_request(school, manager, quote, kind="deposit", percentage=Decimal("30"))
+        assert deposit.amount == Decimal("113.40")
+        full.refresh_from_db()
+        assert full.status == PaymentRequest.Status.CANCELLED  # one link payable at a time
+
+    @pytest.mark.parametrize(
+        "options",
+        [
+            {"kind": "deposit"},
+            {"kind": "deposit", "percentage": Decimal("0")},
+            {"kind": "deposit", "percentage": Decimal("100")},
+            {"kind": "deposit", "amount": Decimal("-5")},
+            {"kind": "deposit", "amount": Decimal("500")},
+            {"kind": "deposit", "percentage": Decimal("30"), "amount": Decimal("50")},
+            {"kind": "everything"},
+            {"kind": "full", "valid_days": 0},
+        ],
+    )
+    def test_bad_requests_are_refused(self, school, manager, options):
+        quote = sent_quote(school, manager)
+        with pytest.raises(ValidationError):
+            payment_request_create(school=school, actor=manager, quote_id=quote.pk, **options)
+        assert not PaymentRequest.objects.exists()
+
+    def test_a_draft_quote_cannot_be_paid(self, school, manager):
+        quote = sent_quote(school, manager)
+        quote_reopen(school=school, actor=manager, quote_id=quote.pk)
+        with pytest.raises(ValidationError):
+            payment_request(school, manager, quote)
+
+    def test_the_email_carries_the_link_and_the_amount_in_the_clients_language(self, school, manager):
+        quote = sent_quote(school, manager)
+        request = payment_request_send(
+            school=school, actor=manager, quote_id=quote.pk, kind="deposit", percentage=Decimal("30")
+        )
+        email = OutgoingEmail.objects.get(kind="payment_request")
+        assert "113,40\u00a0€" in email.text_body
+        assert f"/fr/pay/{payment_link_token(request)}/" in email.text_body
+
+    def test_a_reminder_sends_the_same_link_again(self, school, manager):
+        quote = sent_quote(school, manager)
+        request = payment_request_send(school=school, actor=manager, quote_id=quote.pk, kind="full")
+        payment_request_remind(school=school, actor=manager, payment_request_id=request.pk)
+        emails = list(OutgoingEmail.objects.filter(kind="payment_request").order_by("id"))
+        assert len(emails) == 2
+        assert emails[1].subject.startswith("Rappel")
+        assert payment_link_token(request) in emails[1].text_body
+        request.refresh_from_db()
+        assert request.reminders_sent == 1
+
+
+class TestLinks:
+    def test_a_valid_link_gives_its_request(self, school, manager):
+        request = payment_request(school, manager, sent_quote(school, manager))
+        assert payment_request_from_token(payment_link_token(request)) == request
+
+    def test_a_tampered_link_is_unknown(self, school, manager):
+        request = payment_request(school, manager, sent_quote(school, manager))
+        token = payment_link_token(request)
+        for bad in (token[:-2] + "xx", token.replace(":", "-", 1), "abc"):
+            with pytest.raises(PaymentLinkInvalid) as error:
+                payment_request_from_token(bad)
+            assert error.value.reason == "unknown"
+
+    def test_the_link_stops_when_the_quote_changes(self, school, manager):
+        quote = sent_quote(school, manager)
+        request = payment_request(school, manager, quote)
+        token = payment_link_token(request)
+        quote_reopen(school=school, actor=manager, quote_id=quote.pk)
+        with pytest.raises(PaymentLinkInvalid) as error:
+            payment_request_from_token(token)
+        assert error.value.reason in {"changed", "unknown"}
+
+    def test_the_link_expires(self, school, manager):
+        request = payment_request(school, manager, sent_quote(school, manager))
+        PaymentRequest.objects.filter(pk=request.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+        with pytest.raises(PaymentLinkInvalid) as error:
+            payment_request_from_token(payment_link_token(request))
+        assert error.value.reason == "expired"
+
+    def test_the_link_stops_once_paid(self, school, manager):
+        request = payment_request(school, manager, sent_quote(school, manager))
+        pay(request)
+        with pytest.raises(PaymentLinkInvalid) as error:
+            payment_request_from_token(payment_link_token(request))
+        assert error.value.reason == "paid"
+
+
+class TestPayments:
+    def test_a_deposit_then_the_balance_make_the_quote_and_the_dossier_paid_and_record_the_sale(self, school, manager):
+        quote = sent_quote(school, manager)
+        deposit = payment_request(school, manager, quote, kind="deposit", percentage=Decimal("30"))
+        pay(deposit, "dep")
+        quote.refresh_from_db()
+        assert quote.status == Quote.Status.ACCEPTED
+        assert not Sale.objects.exists()
+
+        balance = payment_request(school, manager, quote)
+        assert (balance.kind, balance.amount) == ("balance", Decimal("264.60"))
+        pay(balance, "bal")
+
+        quote.refresh_from_db()
+        assert quote.status == Quote.Status.PAID
+        assert Inquiry.objects.get(pk=quote.inquiry_id).status == Inquiry.Status.PAID
+        sale = Sale.objects.get()
+        assert sale.total == Decimal("378.00")
+        assert sale.client_email == quote.inquiry.email
+        assert sale.lines[0]["product_code"] == "COLL-FLOCON-6AM"
+        assert [p["reference"] for p in sale.payment_references] == ["dep", "bal"]
+
+    def test_the_same_payment_told_twice_counts_once(self, school, manager):
+        request = payment_request(school, manager, sent_quote(school, manager))
+        first = pay(request, "same")
+        second = pay(request, "same")
+        assert first == second
+        assert Payment.objects.count() == 1
+        assert Sale.objects.count() == 1
+
+    def test_a_wrong_amount_changes_nothing(self, school, manager):
+        request = payment_request(school, manager, sent_quote(school, manager))
+        with pytest.raises(PaymentRefused):
+            pay(request, amount=Decimal("1.00"))
+        request.refresh_from_db()
+        assert request.status == PaymentRequest.Status.PENDING
+        assert not Payment.objects.exists()
+
+    def test_a_payment_for_a_changed_quote_changes_nothing(self, school, manager):
+        quote = sent_quote(school, manager)
+        request = payment_request(school, manager, quote)
+        quote_reopen(school=school, actor=manager, quote_id=quote.pk)
+        with pytest.raises(PaymentRefused):
+            pay(request)
+        assert not Payment.objects.exists()
+        quote.refresh_from_db()
+        assert quote.status == Quote.Status.DRAFT
+
+    def test_a_payment_for_a_replaced_request_changes_nothing(self, school, manager):
+        quote = sent_quote(school, manager)
+        old = payment_request(school, manager, quote)
+        payment_request(school, manager, quote, kind="deposit", amount=Decimal("50"))
+        with pytest.raises(PaymentRefused):
+            pay(old)
+        assert not Payment.objects.exists()
+
+
+@pytest.fixture
+def fake_stripe(settings):
+    server = FakeStripe().start()
+    settings.MSEM_STRIPE_SECRET_KEY = "sk_test_msem"
+    settings.MSEM_STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    settings.MSEM_STRIPE_API_BASE = server.url
+    yield server
+    server.stop()
+
+
+def send_webhook(payload: bytes, header: str):
+    return Client().post(
+        reverse("public_site:stripe_webhook"),
+        data=payload,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=header,
+    )
+
+
+class TestStripe:
+    def start_checkout(self, school, manager):
+        request = payment_request(school, manager, sent_quote(school, manager))
+        token = payment_link_token(request)
+        response = Client().post(reverse("public_site:pay_card", kwargs={"language": "fr", "token": token}))
+        return request, response
+
+    def test_the_client_goes_to_a_checkout_session_for_exactly_the_amount(self, school, manager, fake_stripe):
+        request, response = self.start_checkout(school, manager)
+        assert response.status_code == 302
+        [session] = fake_stripe.sessions.values()
+        assert response["Location"] == session["url"]
+        assert session["amount_total"] == 37800
+        assert session["currency"] == "eur"
+        assert session["metadata"]["payment_request"] == str(request.pk)
+        assert fake_stripe.requests[0]["headers"]["Idempotency-Key"] == f"{request.reference}-v{request.quote_version}"
+
+    def test_a_second_click_gives_the_same_session(self, school, manager, fake_stripe):
+        request, _response = self.start_checkout(school, manager)
+        token = payment_link_token(request)
+        Client().post(reverse("public_site:pay_card", kwargs={"language": "fr", "token": token}))
+        assert len(fake_stripe.sessions) == 1
+
+    def test_the_signed_webhook_records_the_payment_once(self, school, manager, fake_stripe):
+        request, _response = self.start_checkout(school, manager)
+        [session] = fake_stripe.sessions.values()
+        payload = completed_event(session, event_id="evt_1")
+
+        first = send_webhook(payload, signature(payload, WEBHOOK_SECRET))
+        again = send_webhook(payload, signature(payload, WEBHOOK_SECRET))
+
+        assert first.status_code == again.status_code == 200
+        assert first.content.decode().startswith("applied pi_")
+        assert again.content == b"already applied"
+        payment = Payment.objects.get()
+        assert (payment.provider, payment.amount) == ("stripe", Decimal("378.00"))
+        assert Quote.objects.get().status == Quote.Status.PAID
+        assert ProviderEvent.objects.count() == 1
+
+    def test_a_forged_or_stale_signature_is_refused(self, school, manager, fake_stripe):
+        self.start_checkout(school, manager)
+        [session] = fake_stripe.sessions.values()
+        payload = completed_event(session)
+        for header in (
+            signature(payload, "whsec_wrong"),
+            signature(payload, WEBHOOK_SECRET, timestamp=int(time.time()) - 3600),
+            "",
+            "t=1,v1=deadbeef",
+        ):
+            assert send_webhook(payload, header).status_code == 400
+        assert not Payment.objects.exists()
+        assert not ProviderEvent.objects.exists()
+
+    def test_an_amount_that_differs_from_the_request_is_not_applied(self, school, manager, fake_stripe):
+        self.start_checkout(school, manager)
+        [session] = fake_stripe.sessions.values()
+        payload = completed_event(session, amount=100)
+        response = send_webhook(payload, signature(payload, WEBHOOK_SECRET))
+        assert response.status_code == 200
+        assert response.content.decode().startswith("refused")
+        assert not Payment.objects.exists()
+        assert PaymentRequest.objects.get().status == "pending"
+
+    def test_card_payment_is_not_offered_without_keys(self, school, manager, settings):
+        settings.MSEM_STRIPE_SECRET_KEY = ""
+        request = payment_request(school, manager, sent_quote(school, manager))
+        response = Client().post(
+            reverse("public_site:pay_card", kwargs={"language": "fr", "token": payment_link_token(request)})
+        )
+        assert response.status_code == 404

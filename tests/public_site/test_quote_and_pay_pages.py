@@ -1,0 +1,131 @@
+"""The client's quote page, its PDF, and the payment page."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from msem.payments.links import payment_link_token
+from msem.payments.models import Payment
+from msem.quotes.models import Quote
+from msem.quotes.services import quote_reopen
+from msem.sales.models import Sale
+from tests.html_forms import page_text
+from tests.quotes.helpers import payment_request, sent_quote
+
+pytestmark = pytest.mark.django_db
+
+
+def quote_url(quote: Quote, language: str = "fr", suffix: str = "") -> str:
+    name = "public_site:quote_pdf" if suffix == "pdf" else "public_site:quote"
+    return reverse(name, kwargs={"language": language, "school_slug": quote.school.slug, "token": quote.token})
+
+
+def pay_url(request, language="fr", action=""):
+    name = f"public_site:pay_{action}" if action else "public_site:pay"
+    return reverse(name, kwargs={"language": language, "token": payment_link_token(request)})
+
+
+class TestQuotePage:
+    def test_shows_the_lines_and_total_and_can_be_accepted(self, school, manager):
+        quote = sent_quote(school, manager)
+        client = Client()
+        page = page_text(client.get(quote_url(quote)))
+        assert quote.number in page
+        assert "Cours collectif Flocon — 6 matinées" in page
+        assert "378,00\u00a0€" in page
+        response = client.post(quote_url(quote))
+        assert response.status_code == 302
+        quote.refresh_from_db()
+        assert quote.status == Quote.Status.ACCEPTED
+
+    def test_in_english(self, school, manager):
+        quote = sent_quote(school, manager)
+        page = page_text(Client().get(quote_url(quote, "en")))
+        assert "Group lesson Flocon — 6 mornings" in page
+        assert "€378.00" in page
+        assert "Accept the quote" in page
+
+    def test_a_wrong_token_or_school_is_a_404(self, school, other_school, manager):
+        quote = sent_quote(school, manager)
+        wrong = reverse("public_site:quote", kwargs={"language": "fr", "school_slug": school.slug, "token": "x" * 43})
+        assert Client().get(wrong).status_code == 404
+        other = reverse(
+            "public_site:quote", kwargs={"language": "fr", "school_slug": other_school.slug, "token": quote.token}
+        )
+        assert Client().get(other).status_code == 404
+
+    def test_the_pdf_is_served(self, school, manager):
+        quote = sent_quote(school, manager)
+        response = Client().get(quote_url(quote, suffix="pdf"))
+        assert response["Content-Type"] == "application/pdf"
+        assert response.content.startswith(b"%PDF")
+
+    def test_a_quote_being_changed_cannot_be_accepted(self, school, manager):
+        quote = sent_quote(school, manager)
+        quote_reopen(school=school, actor=manager, quote_id=quote.pk)
+        response = Client().post(quote_url(quote))
+        assert response.status_code == 400
+        quote.refresh_from_db()
+        assert quote.status == Quote.Status.DRAFT
+
+
+class TestPayPage:
+    def test_shows_the_amount_and_the_means_of_payment(self, school, manager, settings):
+        settings.MSEM_PAYMENT_SANDBOX = True
+        school.iban = "FR7630006000011234567890189"
+        school.bank_account_holder = "ESF Val Neige SARL"
+        school.save()
+        request = payment_request(
+            school, manager, sent_quote(school, manager), kind="deposit", percentage=Decimal("30")
+        )
+        page = page_text(Client().get(pay_url(request)))
+        assert "113,40\u00a0€" in page
+        assert "FR7630006000011234567890189" in page
+        assert request.reference in page
+        assert "aucun argent réel" in page
+
+    def test_the_sandbox_pays_and_the_page_then_says_thank_you(self, school, manager, settings):
+        settings.MSEM_PAYMENT_SANDBOX = True
+        request = payment_request(school, manager, sent_quote(school, manager))
+        client = Client()
+        response = client.post(pay_url(request, action="sandbox"), {"outcome": "pay"})
+        assert response.status_code == 302
+        payment = Payment.objects.get()
+        assert (payment.provider, payment.amount) == ("sandbox", Decimal("378.00"))
+        assert Sale.objects.count() == 1
+        page = page_text(client.get(pay_url(request)))
+        assert "Paiement reçu, merci" in page
+
+    def test_a_declined_sandbox_card_changes_nothing(self, school, manager, settings):
+        settings.MSEM_PAYMENT_SANDBOX = True
+        request = payment_request(school, manager, sent_quote(school, manager))
+        response = Client().post(pay_url(request, action="sandbox"), {"outcome": "fail"})
+        assert response.status_code == 400
+        assert not Payment.objects.exists()
+
+    def test_without_the_demo_there_is_no_sandbox(self, school, manager, settings):
+        settings.MSEM_PAYMENT_SANDBOX = False
+        request = payment_request(school, manager, sent_quote(school, manager))
+        assert Client().post(pay_url(request, action="sandbox")).status_code == 404
+        assert "bac à sable" not in page_text(Client().get(pay_url(request)))
+
+    def test_a_link_of_a_changed_quote_says_so_and_takes_nothing(self, school, manager, settings):
+        settings.MSEM_PAYMENT_SANDBOX = True
+        quote = sent_quote(school, manager)
+        request = payment_request(school, manager, quote)
+        url, pay = pay_url(request), pay_url(request, action="sandbox")
+        quote_reopen(school=school, actor=manager, quote_id=quote.pk)
+        response = Client().get(url)
+        assert response.status_code in (404, 410)
+        assert Client().post(pay, {"outcome": "pay"}).status_code in (404, 410)
+        assert not Payment.objects.exists()
+
+    def test_a_tampered_link_is_a_404(self, school, manager):
+        request = payment_request(school, manager, sent_quote(school, manager))
+        token = payment_link_token(request)
+        url = reverse("public_site:pay", kwargs={"language": "fr", "token": token[:-3] + "abc"})
+        assert Client().get(url).status_code == 404

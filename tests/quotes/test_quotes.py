@@ -1,0 +1,235 @@
+"""Quotes through the services: frozen lines, the transition table, sending, accepting."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from pypdf import PdfReader
+
+from msem.catalog.models import CatalogPrice
+from msem.inquiries.models import Inquiry, InquiryEvent
+from msem.mailing.models import OutgoingEmail
+from msem.quotes.models import Quote
+from msem.quotes.pdf import quote_pdf
+from msem.quotes.services import (
+    quote_accept,
+    quote_cancel,
+    quote_create,
+    quote_expire_if_due,
+    quote_line_add,
+    quote_line_update,
+    quote_reopen,
+    quote_send,
+)
+from tests.inquiries.helpers import receive_inquiry
+from tests.quotes.helpers import catalog, draft_quote, lesson_day, product_with_price, sent_quote
+
+pytestmark = pytest.mark.django_db
+
+
+class TestLines:
+    def test_a_line_freezes_code_name_and_price(self, school, manager):
+        product = product_with_price(school, price="189.00")
+        quote = draft_quote(school, manager, lines=[(product, None, 2, 1)])
+        CatalogPrice.objects.update(unit_price=Decimal("250.00"))
+        product.name_fr = "Nouveau nom"
+        product.save()
+
+        line = quote.lines.get()
+        assert (line.product_code, line.name_fr, line.unit_price) == (
+            "COLL-FLOCON-6AM",
+            "Cours collectif Flocon — 6 matinées",
+            Decimal("189.00"),
+        )
+        assert quote.totals().including_vat == Decimal("378.00")
+
+    def test_the_price_is_the_chosen_catalogs(self, school, manager):
+        tour_operator = catalog(school)
+        product = product_with_price(school, price="189.00")
+        product_with_price(school, price="170.00", catalog=tour_operator)
+        exclusive = product_with_price(
+            school,
+            code="PRIV-OFFPISTE-DAY",
+            name_fr="Journée hors-piste privée",
+            price="450.00",
+            unit="per_lesson",
+            catalog=tour_operator,
+        )
+        quote = draft_quote(school, manager, lines=[(product, tour_operator, 1, 1), (exclusive, tour_operator, 3, 1)])
+        assert [(line.catalog_code, line.unit_price, line.total) for line in quote.lines.all()] == [
+            ("TO-NEIGE-2026", Decimal("170.00"), Decimal("170.00")),
+            ("TO-NEIGE-2026", Decimal("450.00"), Decimal("450.00")),
+        ]
+
+    def test_a_product_not_in_the_list_or_outside_its_season_is_refused(self, school, manager):
+        tour_operator = catalog(school)
+        exclusive = product_with_price(school, code="EXCL", price="450.00", catalog=tour_operator)
+        quote = quote_create(school=school, actor=manager, inquiry_id=receive_inquiry(school).pk)
+        with pytest.raises(ValidationError):
+            quote_line_add(
+                school=school,
+                actor=manager,
+                quote_id=quote.pk,
+                catalog=None,
+                product=exclusive,
+                start_date=lesson_day(),
+            )
+        with pytest.raises(ValidationError):
+            quote_line_add(
+                school=school,
+                actor=manager,
+                quote_id=quote.pk,
+                catalog=tour_operator,
+                product=exclusive,
+                start_date=timezone.localdate() + timedelta(days=400),
+            )
+        assert not quote.lines.exists()
+
+    @pytest.mark.parametrize(
+        ("participants", "quantity", "days_ahead"), [(0, 1, 5), (1, 0, 5), (-1, 1, 5), (1, 1, -1), (501, 1, 5)]
+    )
+    def test_bad_quantities_and_past_dates_are_refused(self, school, manager, participants, quantity, days_ahead):
+        product = product_with_price(school)
+        quote = quote_create(school=school, actor=manager, inquiry_id=receive_inquiry(school).pk)
+        with pytest.raises(ValidationError):
+            quote_line_add(
+                school=school,
+                actor=manager,
+                quote_id=quote.pk,
+                catalog=None,
+                product=product,
+                start_date=timezone.localdate() + timedelta(days=days_ahead),
+                participants=participants,
+                quantity=quantity,
+            )
+
+    def test_a_product_of_another_school_is_refused(self, school, other_school, manager):
+        foreign = product_with_price(other_school)
+        quote = quote_create(school=school, actor=manager, inquiry_id=receive_inquiry(school).pk)
+        with pytest.raises(ValidationError):
+            quote_line_add(
+                school=school, actor=manager, quote_id=quote.pk, catalog=None, product=foreign, start_date=lesson_day()
+            )
+
+    def test_each_change_bumps_the_version(self, school, manager):
+        quote = draft_quote(school, manager)
+        before = quote.version
+        quote_line_update(
+            school=school,
+            actor=manager,
+            line_id=quote.lines.get().pk,
+            start_date=lesson_day(),
+            end_date=None,
+            participants=4,
+            quantity=1,
+        )
+        quote.refresh_from_db()
+        assert quote.version == before + 1
+        assert quote.totals().including_vat == Decimal("756.00")
+
+
+class TestLifecycle:
+    def test_numbers_follow_each_other_per_school(self, school, other_school, manager, other_manager):
+        first = draft_quote(school, manager)
+        second = draft_quote(school, manager)
+        elsewhere = draft_quote(other_school, other_manager)
+        year = timezone.localdate().year
+        assert (first.number, second.number, elsewhere.number) == (
+            f"DEV-{year}-00001",
+            f"DEV-{year}-00002",
+            f"DEV-{year}-00001",
+        )
+
+    def test_sending_queues_the_email_in_the_clients_language_with_the_pdf(self, school, manager):
+        inquiry = receive_inquiry(school, language="en")
+        quote = draft_quote(school, manager, inquiry=inquiry)
+
+        email = quote_send(
+            school=school,
+            actor=manager,
+            quote_id=quote.pk,
+            subject="Your quote {quote_number}",
+            body="Hello {client_name}, here is our quote for {amount}: {quote_link}",
+        )
+
+        quote.refresh_from_db()
+        assert quote.status == Quote.Status.SENT
+        assert email.kind == OutgoingEmail.Kind.QUOTE
+        assert email.subject == f"Your quote {quote.number}"
+        assert "Hello Claire Martin, here is our quote for €378.00:" in email.text_body
+        assert f"/en/{school.slug}/quote/{quote.token}/" in email.text_body
+        assert "Total including VAT : €378.00" in email.text_body
+        assert "The ESF Val Neige team" in email.text_body
+        [attachment] = email.attachments.all()
+        assert attachment.filename == f"{quote.number}.pdf"
+        assert bytes(attachment.content).startswith(b"%PDF")
+        inquiry.refresh_from_db()
+        assert inquiry.status == Inquiry.Status.WAITING_FOR_CLIENT
+        assert InquiryEvent.objects.filter(inquiry=inquiry, kind="quote", data__action="sent").exists()
+
+    def test_an_empty_quote_or_an_unknown_placeholder_is_not_sent(self, school, manager):
+        empty = quote_create(school=school, actor=manager, inquiry_id=receive_inquiry(school).pk)
+        with pytest.raises(ValidationError):
+            quote_send(school=school, actor=manager, quote_id=empty.pk, subject="Devis", body="Voici")
+        quote = draft_quote(school, manager)
+        with pytest.raises(ValidationError):
+            quote_send(school=school, actor=manager, quote_id=quote.pk, subject="Devis", body="{payment_link}")
+        quote.refresh_from_db()
+        assert quote.status == Quote.Status.DRAFT
+        assert not OutgoingEmail.objects.filter(kind="quote").exists()
+
+    def test_the_client_accepts_with_the_token_only(self, school, manager):
+        quote = sent_quote(school, manager)
+        with pytest.raises(PermissionDenied):
+            quote_accept(quote_id=quote.pk, token="forged")
+        accepted = quote_accept(quote_id=quote.pk, token=quote.token)
+        assert accepted.status == Quote.Status.ACCEPTED
+
+    def test_a_quote_past_its_validity_expires_and_cannot_be_accepted(self, school, manager):
+        quote = sent_quote(school, manager)
+        Quote.objects.filter(pk=quote.pk).update(valid_until=timezone.localdate() - timedelta(days=1))
+        quote.refresh_from_db()
+        assert quote_expire_if_due(quote).status == Quote.Status.EXPIRED
+        with pytest.raises(ValidationError):
+            quote_accept(quote_id=quote.pk, token=quote.token)
+
+    @pytest.mark.parametrize("action", [quote_reopen, quote_cancel])
+    def test_a_sent_quote_can_be_reopened_or_cancelled(self, school, manager, action):
+        quote = sent_quote(school, manager)
+        version = quote.version
+        action(school=school, actor=manager, quote_id=quote.pk)
+        quote.refresh_from_db()
+        assert quote.version == version + 1
+
+    def test_the_transition_table_holds(self, school, manager):
+        quote = draft_quote(school, manager)
+        with pytest.raises(ValidationError):
+            quote_reopen(school=school, actor=manager, quote_id=quote.pk)  # draft → draft
+        quote_cancel(school=school, actor=manager, quote_id=quote.pk)
+        with pytest.raises(ValidationError):
+            quote_send(school=school, actor=manager, quote_id=quote.pk, subject="s", body="b")
+        with pytest.raises(ValidationError):
+            quote_line_add(
+                school=school,
+                actor=manager,
+                quote_id=quote.pk,
+                catalog=None,
+                product=product_with_price(school, code="X2"),
+                start_date=lesson_day(),
+            )
+
+
+def test_the_pdf_reads_back_with_the_total_and_the_clients_name(school, manager):
+    inquiry = receive_inquiry(school, first_name="Hélène", last_name="Favre")
+    quote = draft_quote(school, manager, inquiry=inquiry)
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(quote_pdf(quote))).pages)
+    assert "Hélène Favre" in text
+    assert quote.number in text
+    assert "378,00" in text
+    assert "Total TTC" in text or "Total including VAT" in text
+    assert "ESF Val Neige" in text
