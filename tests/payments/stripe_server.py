@@ -41,7 +41,7 @@ class FakeStripe:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
                 params = _nest(parse_qsl(body, keep_blank_values=True))
                 fake.requests.append({"path": self.path, "params": params, "headers": dict(self.headers)})

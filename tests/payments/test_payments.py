@@ -235,7 +235,7 @@ class TestStripe:
         assert len(fake_stripe.sessions) == 1
 
     def test_the_signed_webhook_records_the_payment_once(self, school, manager, fake_stripe):
-        request, _response = self.start_checkout(school, manager)
+        self.start_checkout(school, manager)
         [session] = fake_stripe.sessions.values()
         payload = completed_event(session, event_id="evt_1")
 
