@@ -11,8 +11,11 @@ register = template.Library()
 
 
 @register.filter
-def money(amount: Decimal | None, language: str = "") -> str:
-    """{{ amount|money }} in the page's language, or {{ amount|money:quote.language }}."""
-    if amount is None:
+def money(amount: Decimal | str | None, language: str = "") -> str:
+    """{{ amount|money }} in the page's language, or {{ amount|money:quote.language }}.
+
+    Amounts kept as text (in timeline events) are accepted too.
+    """
+    if amount is None or amount == "":
         return ""
-    return format_money(amount, language or translation.get_language() or "fr")
+    return format_money(Decimal(str(amount)), language or translation.get_language() or "fr")
