@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def app_without_database(tmp_path):
+def app_without_database(_collected_static_files):
     port = free_port()
     env = {
         **os.environ,
@@ -51,12 +51,15 @@ def app_without_database(tmp_path):
         stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
+    deadline = time.monotonic() + 30
+    while True:
         try:
-            urllib.request.urlopen(base + "/static/css/public.css", timeout=1)
+            urllib.request.urlopen(base + "/static/css/public.css", timeout=2)
             break
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # refused, reset or timed out while gunicorn starts
+            if time.monotonic() > deadline:
+                server.kill()
+                pytest.fail(f"gunicorn did not start: {server.stderr.read().decode() if server.stderr else ''}")
             time.sleep(0.2)
     yield base
     server.terminate()
@@ -72,7 +75,6 @@ def fetch(url: str, data: bytes | None = None) -> tuple[int, str]:
         return error.code, error.read().decode()
 
 
-@pytest.mark.usefixtures("_collected_static_files")
 def test_the_form_and_its_submission_answer_503_in_the_clients_language(app_without_database):
     status, page = fetch(app_without_database + "/fr/demo/contact/")
     assert status == 503
