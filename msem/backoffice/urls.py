@@ -1,6 +1,7 @@
 from django.urls import path
 
 from msem.backoffice import auth_views, email_views, inquiry_views, quote_views, settings_views, shell_views
+from msem.backoffice.catalog_views import catalogs_import_view, catalogs_view
 
 app_name = "backoffice"
 
@@ -59,6 +60,8 @@ urlpatterns = [
     path("<slug:school_slug>/emails/", email_views.emails_view, name="emails"),
     path("<slug:school_slug>/emails/<int:email_id>/", email_views.email_view, name="email"),
     path("<slug:school_slug>/emails/<int:email_id>/html/", email_views.email_html_view, name="email_html"),
+    path("<slug:school_slug>/catalogs/", catalogs_view, name="catalogs"),
+    path("<slug:school_slug>/catalogs/import/", catalogs_import_view, name="catalogs_import"),
     path("<slug:school_slug>/settings/", settings_views.settings_view, name="settings"),
     path("<slug:school_slug>/settings/preview/", settings_views.settings_preview_view, name="settings_preview"),
     path(
