@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "msem.quotes",
     "msem.payments",
     "msem.sales",
+    "msem.connector4807",
     # Operations and demo data
     "msem.platform",
     "msem.demo",
@@ -293,3 +294,17 @@ MSEM_STRIPE_WEBHOOK_SECRET = os.environ.get("MSEM_STRIPE_WEBHOOK_SECRET", "")
 MSEM_STRIPE_API_BASE = os.environ.get("MSEM_STRIPE_API_BASE", "")
 # The sandbox "provider" lets anyone try the whole flow without real money: demo only.
 MSEM_PAYMENT_SANDBOX = env_bool("MSEM_PAYMENT_SANDBOX", MSEM_DEMO)
+
+# --- 4807 -------------------------------------------------------------------------
+# The 4807 gateway Msem talks to; without it, the embedded mode (local catalogs,
+# a local ledger of sales). Each school may have its own token (set by the
+# platform's administrators); MSEM_4807_TOKEN is the default.
+MSEM_4807_URL = os.environ.get("MSEM_4807_URL", "").rstrip("/")
+MSEM_4807_TOKEN = os.environ.get("MSEM_4807_TOKEN", "")
+MSEM_4807_CONNECT_TIMEOUT = float(os.environ.get("MSEM_4807_CONNECT_TIMEOUT", "3"))
+MSEM_4807_READ_TIMEOUT = float(os.environ.get("MSEM_4807_READ_TIMEOUT", "10"))
+MSEM_4807_PUSH_MAX_ATTEMPTS = env_int("MSEM_4807_PUSH_MAX_ATTEMPTS", 12)
+MSEM_4807_RETRY_BASE_SECONDS = env_int("MSEM_4807_RETRY_BASE_SECONDS", 30)
+MSEM_4807_RETRY_MAX_SECONDS = env_int("MSEM_4807_RETRY_MAX_SECONDS", 3600)
+# How often the price lists are fetched again from 4807.
+MSEM_4807_SYNC_MINUTES = env_int("MSEM_4807_SYNC_MINUTES", 60)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -45,6 +46,7 @@ def _render_page(
         "show_past": show_past,
         "form": form if is_manager else None,
         "problems": problems or [],
+        "gateway_configured": bool(settings.MSEM_4807_URL),
     }
     return render(request, "backoffice/catalogs/page.html", context, status=status)
 

@@ -95,7 +95,7 @@ def quotes_panel_view(request: SchoolRequest, reference: str) -> HttpResponse:
         {
             "inquiry": inquiry,
             "quotes": quotes,
-            "price_lists": price_lists(school=request.school),
+            "price_lists": price_lists(school=request.school) if draft else [],
             "line_defaults": {
                 "start_date": start.isoformat(),
                 "end_date": inquiry.departure_date.isoformat() if inquiry.departure_date else "",
