@@ -294,6 +294,7 @@ def payment_request_action_view(request: SchoolRequest, payment_request_id: int)
             if not form.is_valid():
                 return _fail(request, quote, _form_errors(form))
             payment_record(
+                school=request.school,
                 payment_request_id=payment_request.pk,
                 provider=Payment.Provider.BANK_TRANSFER,
                 provider_reference=form.cleaned_data["bank_reference"],

@@ -39,14 +39,14 @@ def sale_payload(sale: Sale) -> dict[str, Any]:
 
 
 def _send(push: SalePush, _connection: Any) -> dict[str, Any]:
-    sale = Sale.objects.select_related("quote", "inquiry", "school").get(pk=push.sale_id)
+    sale = Sale.objects.for_school(push.school_id).select_related("quote", "inquiry", "school").get(pk=push.sale_id)
     remote_id = gateway_for(sale.school).sale_record(payload=sale_payload(sale), idempotency_key=push.idempotency_key)
     return {"remote_id": remote_id}
 
 
 def _alert_managers(push: SalePush) -> None:
     """One e-mail to each manager of the school when a sale cannot be reported for good."""
-    sale = Sale.objects.select_related("quote", "inquiry", "school").get(pk=push.sale_id)
+    sale = Sale.objects.for_school(push.school_id).select_related("quote", "inquiry", "school").get(pk=push.sale_id)
     school = sale.school
     url = settings.MSEM_BASE_URL + reverse("backoffice:sale_pushes", kwargs={"school_slug": school.slug})
     managers = Membership.objects.for_school(school).filter(role=Role.MANAGER).select_related("user")

@@ -13,7 +13,7 @@ from msem.sales.models import Sale
 @transaction.atomic
 def sale_record(*, quote: Quote) -> Sale:
     """One sale per quote, whatever calls this how many times."""
-    existing = Sale.objects.filter(quote=quote).first()
+    existing = Sale.objects.for_school(quote.school_id).filter(quote=quote).first()
     if existing is not None:
         return existing
     lines = list(quote.lines.all())
@@ -53,7 +53,9 @@ def sale_record(*, quote: Quote) -> Sale:
         total=totals.including_vat,
         payment_references=[
             {"provider": payment.provider, "reference": payment.provider_reference, "amount": str(payment.amount)}
-            for payment in Payment.objects.filter(payment_request__quote=quote).order_by("received_at")
+            for payment in Payment.objects.for_school(quote.school_id)
+            .filter(payment_request__quote=quote)
+            .order_by("received_at")
         ],
     )
     sale_push_queue(sale=sale)

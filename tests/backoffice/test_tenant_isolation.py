@@ -47,7 +47,13 @@ def objects_of_school_b(other_school, other_manager):
     request = payment_request(other_school, other_manager, quote)
     paid_quote = sent_quote(other_school, other_manager, inquiry=inquiry)
     paid = payment_request(other_school, other_manager, paid_quote)
-    payment_record(payment_request_id=paid.pk, provider="sandbox", provider_reference="b-1", amount=paid.amount)
+    payment_record(
+        school=paid.school_id,
+        payment_request_id=paid.pk,
+        provider="sandbox",
+        provider_reference="b-1",
+        amount=paid.amount,
+    )
     return {
         "school_slug": other_school.slug,
         "reference": inquiry.reference,
@@ -82,7 +88,35 @@ def test_a_manager_of_school_a_gets_404_on_every_url_of_school_b(
 
     assert response.status_code == 404
     assert other_school.name not in response.content.decode()
-    assert commercial_settings_snapshot(school=other_school) == before
+    assert_untouched(other_school, objects_of_school_b, before, inquiries_before)
+
+
+OBJECT_URLS = sorted(name for name, arguments in SCHOOL_URLS.items() if set(arguments) - {"school_slug"})
+
+
+@pytest.mark.parametrize("name", OBJECT_URLS)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_school_b_objects_under_the_address_of_school_a_are_404s(
+    name, method, *, manager, school, other_school, objects_of_school_b
+):
+    """The other way in: one's own school in the address, another school's ids after it."""
+    client = Client()
+    client.force_login(manager)
+    arguments = {key: objects_of_school_b[key] for key in SCHOOL_URLS[name]} | {"school_slug": school.slug}
+    url = reverse(f"backoffice:{name}", kwargs=arguments)
+    before = commercial_settings_snapshot(school=other_school)
+    inquiries_before = list(Inquiry.objects.for_school(other_school).values())
+
+    response = getattr(client, method)(url, {"action": "cancel", "version": objects_of_school_b["quote_version"]})
+
+    # 405: the view takes only the other method, refused before any object is looked up.
+    assert response.status_code in (404, 405)
+    assert other_school.name not in response.content.decode()
+    assert_untouched(other_school, objects_of_school_b, before, inquiries_before)
+
+
+def assert_untouched(other_school, objects_of_school_b, settings_before, inquiries_before) -> None:
+    assert commercial_settings_snapshot(school=other_school) == settings_before
     assert list(Inquiry.objects.for_school(other_school).values()) == inquiries_before
     assert SavedFilter.objects.for_school(other_school).count() == 1
     quote = Quote.objects.for_school(other_school).get(pk=objects_of_school_b["quote_id"])

@@ -47,7 +47,11 @@ def paid_sale(school, manager):
     quote = sent_quote(school, manager)
     request = payment_request(school, manager, quote)
     payment_record(
-        payment_request_id=request.pk, provider="sandbox", provider_reference=f"ref-{quote.pk}", amount=request.amount
+        school=school,
+        payment_request_id=request.pk,
+        provider="sandbox",
+        provider_reference=f"ref-{quote.pk}",
+        amount=request.amount,
     )
     return SalePush.objects.get(sale__quote=quote)
 

@@ -26,7 +26,13 @@ def test_a_worker_killed_mid_push_leaves_exactly_one_sale(school, manager, simul
     quote = sent_quote(school, manager)
     request = payment_request(school, manager, quote)
     simulator.inject("hang")  # the first push never gets its answer
-    payment_record(payment_request_id=request.pk, provider="sandbox", provider_reference="k-1", amount=request.amount)
+    payment_record(
+        school=request.school_id,
+        payment_request_id=request.pk,
+        provider="sandbox",
+        provider_reference="k-1",
+        amount=request.amount,
+    )
     environment = {"MSEM_4807_URL": simulator.url, "MSEM_4807_TOKEN": "test-token", "MSEM_4807_READ_TIMEOUT": "60"}
 
     first = start_worker(None, extra_env=environment)
