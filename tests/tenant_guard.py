@@ -91,8 +91,13 @@ def _follows_a_loaded_row() -> bool:
     return False
 
 
+# Pages about the whole deployment, for its operators: they count across schools on purpose.
+PLATFORM_PATHS = ("/health/", "/admin/")
+
+
 def _on_start(**kwargs: Any) -> None:
-    _state.in_request = True
+    path = (kwargs.get("environ") or {}).get("PATH_INFO", "")
+    _state.in_request = not path.startswith(PLATFORM_PATHS)
 
 
 def _on_finish(**kwargs: Any) -> None:

@@ -85,7 +85,8 @@ class OutgoingEmail(OutboxRow):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} to {self.to_email} ({self.status})"
+        # No address: this string lands in logs and admin pages.
+        return f"{self.kind} e-mail {self.pk} ({self.status})"
 
 
 class DeliveryAttempt(OutboxAttempt):

@@ -17,11 +17,13 @@ from msem.catalog.models import Catalog
 from msem.connector4807.pushing import push_sales
 from msem.connector4807.services import sync_price_lists, verify_catalog_codes
 from msem.mailing.delivery import deliver_outbox
+from msem.platform.heartbeat import heartbeat_enqueue, worker_heartbeat
 from msem.schools.models import School
 
 
 def _not_waiting(task_path: str) -> bool:
-    return not DBTaskResult.objects.filter(status="READY", task_path=task_path, run_after__isnull=True).exists()
+    """No run of this task is ready to go: one more would not be a duplicate."""
+    return not DBTaskResult.objects.ready().filter(task_path=task_path).exists()
 
 
 def periodic_enqueue(*, now: datetime | None = None, last_sync: datetime | None = None) -> datetime | None:
@@ -31,6 +33,9 @@ def periodic_enqueue(*, now: datetime | None = None, last_sync: datetime | None 
     for sweep in (deliver_outbox, push_sales):
         if _not_waiting(sweep.module_path):
             sweep.enqueue()
+    # One beat waiting is enough: when the workers are down, beats must not pile up.
+    if _not_waiting(worker_heartbeat.module_path):
+        heartbeat_enqueue()
     if not settings.MSEM_4807_URL:
         return last_sync
     unverified = Catalog.objects.live().filter(verification=Catalog.Verification.NOT_VERIFIED)

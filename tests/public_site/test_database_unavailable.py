@@ -6,6 +6,7 @@ process, pointed at a PostgreSQL port where nothing listens.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -101,3 +102,13 @@ def test_the_api_answers_503_in_json(app_without_database):
         status, body = error.code, error.read().decode()
     assert status == 503
     assert '"error"' in body
+
+
+def test_the_health_endpoints_say_the_database_is_down(app_without_database):
+    status, body = fetch(app_without_database + "/health/ready/")
+    assert status == 503
+    assert json.loads(body) == {"status": "failing", "database_ms": None}
+
+    status, body = fetch(app_without_database + "/health/")
+    assert status == 503
+    assert json.loads(body)["database"] == {"ok": False, "ms": None}
