@@ -10,7 +10,7 @@ import json
 import re
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -143,8 +143,15 @@ def intake_form_view(request: HttpRequest, school_slug: str) -> HttpResponse:
     if request.method == "OPTIONS":
         return with_cors(request, HttpResponse(status=204), school, methods="GET, OPTIONS")
     if request.method != "GET":
-        raise Http404
+        with translation.override(_request_language(request, None)):
+            response = _error(405, _("Use GET."))
+        response["Allow"] = "GET, OPTIONS"
+        return response
     language = request.GET.get("language", "fr")
+    if set(request.GET) - {"language"}:
+        with translation.override(_request_language(request, None)):
+            error = _error(400, _("Unknown parameter: only language is accepted."))
+        return with_cors(request, error, school, methods="GET, OPTIONS")
     if language not in LANGUAGES:
         return with_cors(request, _error(400, "language: fr | en"), school, methods="GET, OPTIONS")
     label = "label_en" if language == "en" else "label_fr"

@@ -91,7 +91,7 @@ def openapi_document() -> dict[str, Any]:
                             "description": "What the form offers in that language.",
                             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/IntakeForm"}}},
                         },
-                        "400": _error_response("Unknown language."),
+                        "400": _error_response("Unknown language, or a parameter other than language."),
                         "404": {"description": "No such school."},
                     },
                 }

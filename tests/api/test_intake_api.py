@@ -147,6 +147,17 @@ class TestBadInput:
     def test_only_post(self, school):
         assert Client().get(url(school)).status_code == 405
 
+    def test_the_form_description_refuses_unknown_parameters(self, school):
+        response = Client().get(f"/api/v1/schools/{school.slug}/form?language=en&lang=fr", HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 400
+        assert response.json()["error"] == "Unknown parameter: only language is accepted."
+
+    def test_the_form_description_only_get(self, school):
+        response = Client().post(f"/api/v1/schools/{school.slug}/form", HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 405
+        assert response["Allow"] == "GET, OPTIONS"
+        assert response.json()["error"] == "Use GET."
+
     def test_too_many_requests(self, school, settings):
         settings.MSEM_INTAKE_LIMIT_PER_IP = "1/3600"
         assert post(school, payload(school)).status_code == 201
