@@ -24,10 +24,22 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def shop(school, settings):
     settings.MSEM_PAYMENT_SANDBOX = True
     tour_operator = catalog(school)
-    product_with_price(school, code="COLL-FLOCON", name_fr="Cours collectif Flocon — 6 matinées",
-                       name_en="Group lesson Flocon — 6 mornings", price="189.00")
-    product_with_price(school, code="PRIV-OFFPISTE", name_fr="Journée hors-piste privée",
-                       name_en="Private off-piste day", price="450.00", unit="per_lesson", catalog=tour_operator)
+    product_with_price(
+        school,
+        code="COLL-FLOCON",
+        name_fr="Cours collectif Flocon — 6 matinées",
+        name_en="Group lesson Flocon — 6 mornings",
+        price="189.00",
+    )
+    product_with_price(
+        school,
+        code="PRIV-OFFPISTE",
+        name_fr="Journée hors-piste privée",
+        name_en="Private off-piste day",
+        price="450.00",
+        unit="per_lesson",
+        catalog=tour_operator,
+    )
     return tour_operator
 
 
