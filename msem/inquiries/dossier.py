@@ -55,7 +55,11 @@ def _event(inquiry: Inquiry, actor: User | None, kind: str, **data: Any) -> Inqu
 
 def _locked(school: School, inquiry_id: int) -> Inquiry:
     return (
-        Inquiry.objects.for_school(school).select_for_update().select_related("subject", "category").get(pk=inquiry_id)
+        # of=self: PostgreSQL can't lock the nullable side of the outer join to the category.
+        Inquiry.objects.for_school(school)
+        .select_for_update(of=("self",))
+        .select_related("subject", "category")
+        .get(pk=inquiry_id)
     )
 
 
