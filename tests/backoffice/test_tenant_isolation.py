@@ -52,11 +52,14 @@ def objects_of_school_b(other_school, other_manager):
         "line_id": quote.lines.first().pk,
         "payment_request_id": request.pk,
         "quote_version": quote.version,
+        "chart": "funnel",
     }
 
 
 def test_the_walk_finds_the_pages():
-    assert {"settings", "settings_preview", "settings_history", "inquiries", "inquiry", "email"} <= set(SCHOOL_URLS)
+    assert {"settings", "settings_preview", "settings_history", "inquiries", "inquiry", "email", "dashboard"} <= set(
+        SCHOOL_URLS
+    )
 
 
 @pytest.mark.parametrize("name", sorted(SCHOOL_URLS))
