@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 PORT ?= 8000
 
-.PHONY: run test lint format typecheck unit migrate demo messages lock clean
+.PHONY: run test lint format typecheck unit migrate demo messages lock clean simulator bench
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "Msem needs Python 3.11")'
@@ -29,6 +29,11 @@ run: $(VENV)/.base-installed
 	DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo
 	DEBUG=$${DEBUG:-true} PORT=$(PORT) $(PY) manage.py serve
 
+# A 4807 gateway simulator on http://127.0.0.1:4807/api/v1 (token demo-token); then
+# MSEM_4807_URL=http://127.0.0.1:4807/api/v1 MSEM_4807_TOKEN=demo-token make run
+simulator: $(VENV)/.base-installed
+	DEBUG=$${DEBUG:-true} $(PY) manage.py run_4807_simulator --port $${SIMULATOR_PORT:-4807}
+
 # make test: lint, types, then every test (unit, integration, browser).
 # DATABASE_URL chooses the database (SQLite when unset).
 test: lint typecheck unit
@@ -49,6 +54,12 @@ format: $(VENV)/.dev-installed
 
 migrate: $(VENV)/.base-installed
 	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --no-input
+
+# make bench: throughput of the public form against a bare INSERT view under gunicorn, the
+# worker's delivery rate and the submission → acknowledgement delay (bench/README.md).
+# SQLite by default; DATABASE_URL=postgres://… runs it on throwaway databases of that server.
+bench: $(VENV)/.dev-installed
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 # Extract the strings to translate (needs GNU gettext's xgettext), then
 # compile the catalogs with polib: the .mo files are committed, so `make run`

@@ -67,11 +67,13 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Old keys still accepted when checking signatures (sessions, payment and quote links) while a new key is rolled out.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "msem.platform.admin_config.MsemAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -90,6 +92,7 @@ INSTALLED_APPS = [
     "msem.quotes",
     "msem.payments",
     "msem.sales",
+    "msem.connector4807",
     # Operations and demo data
     "msem.platform",
     "msem.demo",
@@ -100,6 +103,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "msem.platform.request_context.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "msem.platform.security_headers.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -109,6 +113,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "msem.accounts.language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "msem.accounts.session_limits.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "msem.platform.database_unavailable.DatabaseUnavailableMiddleware",
 ]
@@ -167,7 +172,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 10 * 60 * 60)  # one working day
+# A session ends after an hour without activity, and ten hours after login in any case.
+MSEM_SESSION_IDLE_MINUTES = env_int("MSEM_SESSION_IDLE_MINUTES", 60)
+MSEM_SESSION_MAX_HOURS = env_int("MSEM_SESSION_MAX_HOURS", 10)
+SESSION_COOKIE_AGE = MSEM_SESSION_MAX_HOURS * 60 * 60
+LOGIN_URL_PATH = "/backoffice/login/"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
@@ -238,9 +247,11 @@ X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Load balancers probe the web processes directly, over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^health/"]
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
     LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -252,11 +263,22 @@ MSEM_BASE_URL = os.environ.get("MSEM_BASE_URL", "http://127.0.0.1:8000").rstrip(
 # The demo school and its logins exist only where this is on (`make run`).
 MSEM_DEMO = env_bool("MSEM_DEMO", DEBUG)
 
+# One JSON object per line in production (request id and school on each line,
+# see msem/platform/json_logs.py); a readable line on a developer's terminal.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {
+            "()": "msem.platform.json_logs.PlainFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+        "json": {"()": "msem.platform.json_logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
@@ -270,6 +292,13 @@ MSEM_OUTBOX_RETRY_BASE_SECONDS = env_int("MSEM_OUTBOX_RETRY_BASE_SECONDS", 30)
 MSEM_OUTBOX_RETRY_MAX_SECONDS = env_int("MSEM_OUTBOX_RETRY_MAX_SECONDS", 3600)
 # One delivery run stops after this long and hands over to a fresh run.
 MSEM_OUTBOX_RUN_SECONDS = env_int("MSEM_OUTBOX_RUN_SECONDS", 50)
+
+# --- Health (/health/) -----------------------------------------------------------
+# The scheduler queues a heartbeat every minute: older than this, the workers
+# (or the scheduler) are down.
+MSEM_HEALTH_HEARTBEAT_MAX_AGE = env_int("MSEM_HEALTH_HEARTBEAT_MAX_AGE", 180)
+# A due e-mail or sale push waiting longer than this: the workers do not keep up.
+MSEM_HEALTH_OUTBOX_MAX_DELAY_SECONDS = env_int("MSEM_HEALTH_OUTBOX_MAX_DELAY_SECONDS", 600)
 
 # --- Intake (contact form and API) -------------------------------------------------
 # An acknowledgement is an automatic e-mail to an address typed by anyone:
@@ -293,3 +322,17 @@ MSEM_STRIPE_WEBHOOK_SECRET = os.environ.get("MSEM_STRIPE_WEBHOOK_SECRET", "")
 MSEM_STRIPE_API_BASE = os.environ.get("MSEM_STRIPE_API_BASE", "")
 # The sandbox "provider" lets anyone try the whole flow without real money: demo only.
 MSEM_PAYMENT_SANDBOX = env_bool("MSEM_PAYMENT_SANDBOX", MSEM_DEMO)
+
+# --- 4807 -------------------------------------------------------------------------
+# The 4807 gateway Msem talks to; without it, the embedded mode (local catalogs,
+# a local ledger of sales). Each school may have its own token (set by the
+# platform's administrators); MSEM_4807_TOKEN is the default.
+MSEM_4807_URL = os.environ.get("MSEM_4807_URL", "").rstrip("/")
+MSEM_4807_TOKEN = os.environ.get("MSEM_4807_TOKEN", "")
+MSEM_4807_CONNECT_TIMEOUT = float(os.environ.get("MSEM_4807_CONNECT_TIMEOUT", "3"))
+MSEM_4807_READ_TIMEOUT = float(os.environ.get("MSEM_4807_READ_TIMEOUT", "10"))
+MSEM_4807_PUSH_MAX_ATTEMPTS = env_int("MSEM_4807_PUSH_MAX_ATTEMPTS", 12)
+MSEM_4807_RETRY_BASE_SECONDS = env_int("MSEM_4807_RETRY_BASE_SECONDS", 30)
+MSEM_4807_RETRY_MAX_SECONDS = env_int("MSEM_4807_RETRY_MAX_SECONDS", 3600)
+# How often the price lists are fetched again from 4807.
+MSEM_4807_SYNC_MINUTES = env_int("MSEM_4807_SYNC_MINUTES", 60)

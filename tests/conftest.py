@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 
 from msem.accounts.models import Role, User
 from msem.schools.models import School
+from tests import tenant_guard
 from tests.factories import MembershipFactory, SchoolFactory
 from tests.mailing.smtp_server import SmtpServer
 
@@ -69,3 +71,16 @@ def smtp_server(settings):
     settings.EMAIL_TIMEOUT = 5
     yield server
     server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _every_request_names_its_school(request):
+    """The tenant guard (tests/tenant_guard.py) on every request the test client makes."""
+    if "live_server" in request.fixturenames or not ({"db", "transactional_db"} & set(request.fixturenames)):
+        yield
+        return
+    tenant_guard.connect_signals()
+    found: list[str] = []
+    with connection.execute_wrapper(tenant_guard.guard(tenant_guard.school_tables(), found)):
+        yield
+    assert not found, "queries of school data without their school:\n" + "\n".join(found)

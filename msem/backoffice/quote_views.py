@@ -95,7 +95,7 @@ def quotes_panel_view(request: SchoolRequest, reference: str) -> HttpResponse:
         {
             "inquiry": inquiry,
             "quotes": quotes,
-            "price_lists": price_lists(school=request.school),
+            "price_lists": price_lists(school=request.school) if draft else [],
             "line_defaults": {
                 "start_date": start.isoformat(),
                 "end_date": inquiry.departure_date.isoformat() if inquiry.departure_date else "",
@@ -294,6 +294,7 @@ def payment_request_action_view(request: SchoolRequest, payment_request_id: int)
             if not form.is_valid():
                 return _fail(request, quote, _form_errors(form))
             payment_record(
+                school=request.school,
                 payment_request_id=payment_request.pk,
                 provider=Payment.Provider.BANK_TRANSFER,
                 provider_reference=form.cleaned_data["bank_reference"],

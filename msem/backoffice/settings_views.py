@@ -18,6 +18,7 @@ from msem.backoffice.settings_forms import LANGUAGES, CatalogCodeCheckForm, Mail
 from msem.catalog.selectors import catalogs_live
 from msem.commercial_settings.changes import settings_changes
 from msem.commercial_settings.services import SettingsConflict, commercial_settings_save
+from msem.connector4807.services import CodeCheck, catalog_code_check
 from msem.inquiries.selectors import categories_live, subjects_live
 from msem.mailing.composition import mail_compose
 from msem.mailing.models import KINDS_WITH_SUBJECT_LINE, MailKind
@@ -182,8 +183,16 @@ def catalog_code_check_view(request: SchoolRequest) -> HttpResponse:
     form = CatalogCodeCheckForm(request.POST)
     if form.is_valid():
         code = form.cleaned_data["new_catalog_code"]
-        return render(request, "backoffice/settings/_catalog_chip.html", {"chip": {"code": code}, "is_new": True})
-    errors = form.errors.get("new_catalog_code") or form.errors.get("catalog_codes") or [_("Invalid code.")]
+        check = catalog_code_check(school=request.school, code=code)
+        if check.status != CodeCheck.UNKNOWN:
+            chip = {"code": code, "account_name": check.account_name, "check": check.status}
+            return render(request, "backoffice/settings/_catalog_chip.html", {"chip": chip, "is_new": True})
+        errors = [
+            _("4807 does not know the code %(code)s: check it, or create the catalog in 4807 first.") % {"code": code}
+        ]
+    else:
+        found = form.errors.get("new_catalog_code") or form.errors.get("catalog_codes")
+        errors = [str(error) for error in found] if found else [_("Invalid code.")]
     response = render(request, "backoffice/settings/_catalog_error.html", {"errors": errors}, status=200)
     # htmx: put the error next to the input instead of adding a chip.
     response["HX-Retarget"] = "#catalog-code-error"

@@ -6,9 +6,11 @@ from msem.backoffice import (
     email_views,
     inquiry_views,
     quote_views,
+    sales_views,
     settings_views,
     shell_views,
 )
+from msem.backoffice.catalog_views import catalogs_import_view, catalogs_view
 
 app_name = "backoffice"
 
@@ -70,9 +72,15 @@ urlpatterns = [
         quote_views.payment_request_action_view,
         name="payment_request_action",
     ),
+    path("<slug:school_slug>/sales/", sales_views.sale_pushes_view, name="sale_pushes"),
+    path("<slug:school_slug>/sales/<int:push_id>/retry/", sales_views.sale_push_retry_view, name="sale_push_retry"),
+    path("<slug:school_slug>/sales/ledger.csv", sales_views.ledger_export_view, name="ledger_export"),
+    path("<slug:school_slug>/catalogs/sync/", sales_views.price_lists_sync_view, name="price_lists_sync"),
     path("<slug:school_slug>/emails/", email_views.emails_view, name="emails"),
     path("<slug:school_slug>/emails/<int:email_id>/", email_views.email_view, name="email"),
     path("<slug:school_slug>/emails/<int:email_id>/html/", email_views.email_html_view, name="email_html"),
+    path("<slug:school_slug>/catalogs/", catalogs_view, name="catalogs"),
+    path("<slug:school_slug>/catalogs/import/", catalogs_import_view, name="catalogs_import"),
     path("<slug:school_slug>/settings/", settings_views.settings_view, name="settings"),
     path("<slug:school_slug>/settings/preview/", settings_views.settings_preview_view, name="settings_preview"),
     path(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from msem.catalog.models import Catalog, CatalogPrice, Product
@@ -72,3 +73,76 @@ def price_for(*, school: School, catalog: Catalog | None, product: Product, on: 
 
 def products_of_school(*, school: School) -> QuerySet[Product]:
     return Product.objects.for_school(school).order_by("kind", "name_fr")
+
+
+@dataclass(frozen=True)
+class PriceListEntry:
+    """One line of a price list as the Catalogs page shows it, in the reader's language."""
+
+    code: str
+    name: str
+    kind: str
+    pricing_unit: str
+    duration: str
+    price: Decimal
+    valid_from: date
+    valid_until: date
+    active: bool
+    # For a 4807 catalog: not on the public price list for that season, and in no other catalog either.
+    only_in_this_catalog: bool = False
+    not_on_public_list: bool = False
+
+
+def _overlapping_prices(school: School) -> QuerySet[CatalogPrice]:
+    return CatalogPrice.objects.for_school(school).filter(
+        product=OuterRef("product"), valid_from__lte=OuterRef("valid_until"), valid_until__gte=OuterRef("valid_from")
+    )
+
+
+def price_list_entries(
+    *, school: School, catalog: Catalog | None, language: str, ending_after: date | None = None
+) -> list[PriceListEntry]:
+    """Every product of a price list (inactive ones too), one line per season; `ending_after` hides past seasons."""
+    prices = _prices_of(school, catalog)
+    if ending_after is not None:
+        prices = prices.filter(valid_until__gte=ending_after)
+    if catalog is not None:
+        prices = prices.annotate(
+            on_public_list=Exists(_overlapping_prices(school).filter(catalog__isnull=True)),
+            in_other_catalogs=Exists(
+                _overlapping_prices(school)
+                .filter(catalog__isnull=False, catalog__removed_at__isnull=True)
+                .exclude(catalog=catalog)
+            ),
+        )
+    kind_order = {kind: position for position, kind in enumerate(Product.Kind.values)}
+    # Sorted here, not in SQL: by kind as the model lists them, then by the name the reader sees.
+    ordered = sorted(
+        prices,
+        key=lambda price: (
+            kind_order.get(price.product.kind, len(kind_order)),
+            price.product.name(language).casefold(),
+            price.product.code,
+            price.valid_from,
+        ),
+    )
+    entries = []
+    for price in ordered:
+        product = price.product
+        not_on_public_list = catalog is not None and not price.on_public_list  # type: ignore[attr-defined]
+        entries.append(
+            PriceListEntry(
+                code=product.code,
+                name=product.name(language),
+                kind=product.get_kind_display(),
+                pricing_unit=product.get_pricing_unit_display(),
+                duration=product.duration(language),
+                price=price.unit_price,
+                valid_from=price.valid_from,
+                valid_until=price.valid_until,
+                active=product.active,
+                only_in_this_catalog=not_on_public_list and not price.in_other_catalogs,  # type: ignore[attr-defined]
+                not_on_public_list=not_on_public_list,
+            )
+        )
+    return entries

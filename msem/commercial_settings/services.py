@@ -18,6 +18,7 @@ from msem.audit.models import AuditRecord
 from msem.audit.services import audit_record_create
 from msem.catalog.services import catalogs_sync
 from msem.commercial_settings.selectors import commercial_settings_snapshot
+from msem.connector4807.services import verify_catalog_codes
 from msem.inquiries.services import CategoryLine, SubjectLine, categories_sync, subjects_sync
 from msem.mailing.defaults import DEFAULT_LEGAL_FOOTERS, DEFAULT_TEXTS
 from msem.mailing.services import mail_templates_update
@@ -97,6 +98,9 @@ def commercial_settings_save(
     catalogs_sync(school=school, codes=catalog_codes)
     after = commercial_settings_snapshot(school=school)
     if after != before:
+        if set(after["catalogs"]) - set(before["catalogs"]):
+            # New codes: 4807 is asked for their account names by the worker.
+            verify_catalog_codes.enqueue(school.pk)
         School.objects.filter(pk=school.pk).update(settings_version=F("settings_version") + 1)
         audit_record_create(
             school=school, actor=actor, action=AuditRecord.Action.SETTINGS_SAVED, before=before, after=after

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 
 from msem.accounts.models import Role, User
 from msem.accounts.services import membership_grant
-from msem.catalog.services import catalogs_sync
+from msem.catalog.importing import catalog_file_read
+from msem.catalog.selectors import catalogs_live
+from msem.catalog.services import catalog_account_name_set, catalog_import, catalogs_sync
 from msem.commercial_settings.services import school_create
 from msem.demo.inquiry_generator import SchoolChoices, generate_inquiries, inquiries_bulk_create
 from msem.inquiries.selectors import categories_live, subjects_live
@@ -22,6 +25,13 @@ DEMO_PASSWORD = "demo"
 DEMO_LOGINS = (
     ("manager@demo.test", "Hélène Favre", Role.MANAGER),
     ("secretaire@demo.test", "Julie Perrin", Role.SECRETARY),
+)
+PRICE_LISTS_DIR = Path(__file__).resolve().parent / "price_lists"
+# File, 4807 catalog code (None: the public price list), 4807 account name.
+DEMO_PRICE_LISTS = (
+    ("tarif-public.csv", None, ""),
+    ("ce-alpes.csv", "CE-ALPES", "Comité d'entreprise Alpes Industrie"),
+    ("to-neige-2026.json", "TO-NEIGE-2026", "Neige & Soleil Voyages"),
 )
 
 
@@ -63,7 +73,8 @@ def demo_school_ensure() -> DemoSchool:
                 CategoryLine(None, "je-ne-sais-pas", "Je ne sais pas", "I don't know yet"),
             ],
         )
-        catalogs_sync(school=school, codes=["CE-ALPES", "TO-NEIGE-2026"])
+        catalogs_sync(school=school, codes=[code for _file, code, _name in DEMO_PRICE_LISTS if code])
+        _demo_price_lists(school)
     for email, full_name, role in DEMO_LOGINS:
         user = User.objects.filter(email=email).first()
         if user is None:
@@ -83,3 +94,25 @@ def _demo_inquiries(school: School) -> None:
     end = timezone.now()
     generated = list(generate_inquiries(school, choices, count=45, start=end - timedelta(days=21), end=end, seed=7))
     inquiries_bulk_create(school, generated)
+
+
+def demo_season(today: date) -> tuple[date, date]:
+    """1 December to mid-April of the winter being sold: once a season is over, the next one."""
+    start_year = today.year if today > date(today.year, 4, 15) else today.year - 1
+    return date(start_year, 12, 1), date(start_year + 1, 4, 15)
+
+
+def _demo_price_lists(school: School) -> None:
+    """The public price list and two 4807 catalogs, imported from the files a school would upload."""
+    valid_from, valid_until = demo_season(timezone.localdate())
+    season = {"valid_from": valid_from.isoformat(), "valid_until": valid_until.isoformat()}
+    catalogs = {catalog.code: catalog for catalog in catalogs_live(school=school)}
+    for file_name, code, account_name in DEMO_PRICE_LISTS:
+        if code:
+            catalog_account_name_set(school=school, code=code, account_name=account_name)
+        # The files are written for one winter; the demo always shows the one being sold.
+        rows = [
+            replace(row, values={**row.values, **season})
+            for row in catalog_file_read(content=(PRICE_LISTS_DIR / file_name).read_bytes())
+        ]
+        catalog_import(school=school, catalog=catalogs[code] if code else None, rows=rows)

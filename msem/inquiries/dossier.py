@@ -139,7 +139,7 @@ def inquiry_panel_update(
     if changed:
         inquiry.version = F("version") + 1
         inquiry.save(update_fields=["category", "subject", "assignee", "status", "version", "updated_at"])
-        inquiry.refresh_from_db(fields=["version"])
+        inquiry.version = Inquiry.objects.for_school(school).values_list("version", flat=True).get(pk=inquiry.pk)
     return inquiry
 
 
@@ -174,7 +174,7 @@ def inquiry_reply(*, school: School, actor: User, inquiry_id: int, subject: str,
             before=inquiry.status,
             after=Inquiry.Status.WAITING_FOR_CLIENT,
         )
-        Inquiry.objects.filter(pk=inquiry.pk).update(
+        Inquiry.objects.for_school(school).filter(pk=inquiry.pk).update(
             status=Inquiry.Status.WAITING_FOR_CLIENT, version=F("version") + 1, updated_at=timezone.now()
         )
     return email
@@ -232,6 +232,5 @@ def inquiry_merge(*, school: School, actor: User, target_id: int, duplicate_id: 
     duplicate.archived_at = duplicate.archived_at or timezone.now()
     duplicate.version = F("version") + 1
     duplicate.save(update_fields=["merged_into", "archived_at", "version", "updated_at"])
-    Inquiry.objects.filter(pk=target.pk).update(version=F("version") + 1, updated_at=timezone.now())
-    target.refresh_from_db()
-    return target
+    Inquiry.objects.for_school(school).filter(pk=target.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    return Inquiry.objects.for_school(school).get(pk=target.pk)

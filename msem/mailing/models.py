@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from msem.outbox.rows import AttemptOutcome, OutboxAttempt, OutboxRow, OutboxStatus
 from msem.schools.models import SchoolScopedModel, SchoolScopedQuerySet
 
 SUBJECT_LINE_MAX_LENGTH = 200
@@ -42,13 +43,11 @@ class MailTemplate(SchoolScopedModel):
         return f"{self.get_kind_display()} ({self.language})"
 
 
-class OutgoingEmail(SchoolScopedModel):
+class OutgoingEmail(OutboxRow):
     """One e-mail in the outbox: written in the transaction that causes it, sent by the worker.
 
-    Nothing is sent inside a web request. The worker claims a row with a
-    conditional update and a lease; a row whose lease ran out (its worker
-    died) is claimed again, so an e-mail is sent at least once and, after a
-    crash in the middle of a send, at most twice.
+    Nothing is sent inside a web request. See msem/outbox/worker.py for how a
+    worker claims it, retries it, and takes it over from a worker that died.
     """
 
     class Kind(models.TextChoices):
@@ -60,11 +59,7 @@ class OutgoingEmail(SchoolScopedModel):
         PAYMENT_REQUEST = "payment_request", _("Payment request")
         ALERT = "alert", _("Alert to the managers")
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Waiting to be sent")
-        SENDING = "sending", _("Being sent")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
+    Status = OutboxStatus
 
     kind = models.CharField(max_length=24, choices=Kind.choices)
     language = models.CharField(max_length=2)
@@ -76,15 +71,6 @@ class OutgoingEmail(SchoolScopedModel):
     html_body = models.TextField(blank=True)
     headers = models.JSONField(default=dict, blank=True)
     message_id = models.CharField(max_length=200, unique=True)
-
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField()
-    lease_expires_at = models.DateTimeField(null=True, blank=True)
-    leased_by = models.CharField(max_length=64, blank=True)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
 
     objects = SchoolScopedQuerySet.as_manager()
 
@@ -99,30 +85,21 @@ class OutgoingEmail(SchoolScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} to {self.to_email} ({self.status})"
+        # No address: this string lands in logs and admin pages.
+        return f"{self.kind} e-mail {self.pk} ({self.status})"
 
 
-class DeliveryAttempt(SchoolScopedModel):
+class DeliveryAttempt(OutboxAttempt):
     """One try at handing an outgoing e-mail to the mail server."""
 
-    class Outcome(models.TextChoices):
-        SENT = "sent", _("Sent")
-        RETRY = "retry", _("Failed, will be retried")
-        FAILED = "failed", _("Failed for good")
+    Outcome = AttemptOutcome
 
     email = models.ForeignKey(OutgoingEmail, on_delete=models.CASCADE, related_name="delivery_attempts")
-    worker = models.CharField(max_length=64)
-    started_at = models.DateTimeField()
-    finished_at = models.DateTimeField(null=True, blank=True)
-    # Empty while in progress, and forever when the worker died during the send.
-    outcome = models.CharField(max_length=8, choices=Outcome.choices, blank=True)
-    smtp_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    detail = models.TextField(blank=True)
 
     objects = SchoolScopedQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["started_at", "id"]
+    class Meta(OutboxAttempt.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"attempt on {self.email_id} at {self.started_at:%H:%M:%S}: {self.outcome or 'interrupted'}"

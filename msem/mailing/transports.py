@@ -16,13 +16,7 @@ from typing import Protocol, Self
 
 from django.conf import settings
 
-
-class DeliveryError(Exception):
-    def __init__(self, detail: str, *, permanent: bool, smtp_code: int | None = None) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.permanent = permanent
-        self.smtp_code = smtp_code
+from msem.outbox.errors import DeliveryError
 
 
 class Transport(Protocol):
@@ -86,11 +80,11 @@ class SmtpTransport:
         except smtplib.SMTPRecipientsRefused as error:
             self._reset()
             code, answer = next(iter(error.recipients.values()))
-            raise DeliveryError(f"{code} {_decode(answer)}", permanent=code >= 500, smtp_code=code) from error
+            raise DeliveryError(f"{code} {_decode(answer)}", permanent=code >= 500, code=code) from error
         except smtplib.SMTPResponseException as error:
             self._reset()
             code = error.smtp_code
-            raise DeliveryError(f"{code} {_decode(error.smtp_error)}", permanent=code >= 500, smtp_code=code) from error
+            raise DeliveryError(f"{code} {_decode(error.smtp_error)}", permanent=code >= 500, code=code) from error
         except (smtplib.SMTPException, OSError) as error:
             # Refused or dropped connections, timeouts, TLS trouble: try again later.
             self.close()

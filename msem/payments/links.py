@@ -24,18 +24,23 @@ class PaymentLinkInvalid(Exception):
 
 
 def payment_link_token(payment_request: PaymentRequest) -> str:
-    return signing.dumps({"r": payment_request.pk, "v": payment_request.quote_version}, salt=LINK_SALT)
+    return signing.dumps(
+        {"s": payment_request.school_id, "r": payment_request.pk, "v": payment_request.quote_version}, salt=LINK_SALT
+    )
 
 
 def payment_request_from_token(token: str) -> PaymentRequest:
     """The request a link pays, if it can still be paid; else PaymentLinkInvalid with the reason."""
     try:
         value = signing.loads(token, salt=LINK_SALT)
-        request_id, version = int(value["r"]), int(value["v"])
+        school_id, request_id, version = int(value["s"]), int(value["r"]), int(value["v"])
     except (signing.BadSignature, KeyError, TypeError, ValueError) as error:
         raise PaymentLinkInvalid("unknown") from error
     payment_request = (
-        PaymentRequest.objects.select_related("quote", "quote__inquiry", "school").filter(pk=request_id).first()
+        PaymentRequest.objects.for_school(school_id)
+        .select_related("quote", "quote__inquiry", "quote__inquiry__subject", "school")
+        .filter(pk=request_id)
+        .first()
     )
     if payment_request is None or payment_request.quote_version != version:
         raise PaymentLinkInvalid("unknown")

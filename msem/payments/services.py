@@ -129,6 +129,7 @@ def payment_request_create(
 @transaction.atomic
 def payment_record(
     *,
+    school: School | int,
     payment_request_id: int,
     provider: str,
     provider_reference: str,
@@ -144,10 +145,8 @@ def payment_record(
     existing = Payment.objects.filter(provider=provider, provider_reference=provider_reference).first()
     if existing is not None:
         return existing
-    payment_request = (
-        PaymentRequest.objects.select_for_update().select_related("quote", "quote__inquiry").get(pk=payment_request_id)
-    )
-    quote = Quote.objects.select_for_update().get(pk=payment_request.quote_id)
+    payment_request = PaymentRequest.objects.for_school(school).select_for_update().get(pk=payment_request_id)
+    quote = Quote.objects.for_school(school).select_for_update().get(pk=payment_request.quote_id)
     if payment_request.status != PaymentRequest.Status.PENDING:
         raise PaymentRefused(f"payment request {payment_request.reference} is {payment_request.status}")
     if quote.version != payment_request.quote_version or quote.status not in (Quote.Status.SENT, Quote.Status.ACCEPTED):
@@ -187,7 +186,7 @@ def _quote_paid(quote: Quote) -> None:
     quote.paid_at = timezone.now()
     quote.save(update_fields=["status", "paid_at"])
     quote_event(quote, None, "paid")
-    inquiry = Inquiry.objects.select_for_update().get(pk=quote.inquiry_id)
+    inquiry = Inquiry.objects.for_school(quote.school_id).select_for_update().get(pk=quote.inquiry_id)
     if inquiry.status != Inquiry.Status.PAID:
         InquiryEvent.objects.create(
             school_id=quote.school_id,
@@ -195,7 +194,9 @@ def _quote_paid(quote: Quote) -> None:
             kind=InquiryEvent.Kind.STATUS_CHANGED,
             data={"before": inquiry.status, "after": Inquiry.Status.PAID},
         )
-        Inquiry.objects.filter(pk=inquiry.pk).update(status=Inquiry.Status.PAID, version=F("version") + 1)
+        Inquiry.objects.for_school(quote.school_id).filter(pk=inquiry.pk).update(
+            status=Inquiry.Status.PAID, version=F("version") + 1
+        )
     sale_record(quote=quote)
 
 
@@ -259,5 +260,4 @@ def payment_request_remind(*, school: School, actor: User, payment_request_id: i
     payment_request.last_reminded_at = timezone.now()
     payment_request.save(update_fields=["reminders_sent", "last_reminded_at"])
     payment_event(payment_request, actor, "reminded")
-    payment_request.refresh_from_db()
-    return payment_request
+    return PaymentRequest.objects.for_school(school).get(pk=payment_request.pk)

@@ -62,6 +62,7 @@ def checkout_session_start(*, payment_request: PaymentRequest, success_url: str,
             "customer_email": quote.inquiry.email,
             "locale": quote.language,
             "metadata": {
+                "school": str(payment_request.school_id),
                 "payment_request": str(payment_request.pk),
                 "quote_version": str(payment_request.quote_version),
             },
@@ -104,6 +105,7 @@ def _apply(event: stripe.Event) -> str:
         return "session not paid yet"
     metadata = session.get("metadata") or {}
     try:
+        school_id = int(metadata["school"])
         request_id = int(metadata["payment_request"])
     except (KeyError, TypeError, ValueError):
         return "no payment request in the metadata"
@@ -113,7 +115,11 @@ def _apply(event: stripe.Event) -> str:
     reference = str(session.get("payment_intent") or session.get("id"))
     try:
         payment_record(
-            payment_request_id=request_id, provider=Payment.Provider.STRIPE, provider_reference=reference, amount=amount
+            school=school_id,
+            payment_request_id=request_id,
+            provider=Payment.Provider.STRIPE,
+            provider_reference=reference,
+            amount=amount,
         )
     except (PaymentRefused, PaymentRequest.DoesNotExist) as error:
         # The money was taken but cannot be applied: the school must look at it (refund or new quote).

@@ -20,3 +20,19 @@ class RateLimitCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.hits} since {self.window_start:%Y-%m-%d %H:%M}"
+
+
+class WorkerHeartbeat(models.Model):
+    """The last time a worker ran the heartbeat task: proof that queued work gets done.
+
+    The scheduler queues the task every minute; whichever worker runs it
+    writes its row. How late the task ran after being queued is the queue's
+    lag, the number an operator wants when e-mails seem slow.
+    """
+
+    worker = models.CharField(max_length=120, unique=True)
+    beat_at = models.DateTimeField(db_index=True)
+    lag_ms = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.worker} at {self.beat_at:%Y-%m-%d %H:%M:%S}"

@@ -38,12 +38,12 @@ def quote_view(request: HttpRequest, language: str, school_slug: str, token: str
     error = ""
     if request.method == "POST":
         try:
-            quote_accept(quote_id=quote.pk, token=token)
+            quote_accept(school=quote.school, quote_id=quote.pk, token=token)
         except (ValidationError, PermissionDenied):
             error = "not_acceptable"
         else:
             return redirect(request.path)
-        quote.refresh_from_db()
+        quote = _quote_or_404(school_slug, token)
     lines = list(quote.lines.all())
     pending = quote.payment_requests.filter(status=PaymentRequest.Status.PENDING).order_by("-created_at").first()
     paid = amount_paid(quote)
@@ -144,6 +144,7 @@ def pay_sandbox_view(request: HttpRequest, language: str, token: str) -> HttpRes
         return _pay_page(request, language, token, error="declined")
     try:
         payment_record(
+            school=payment_request.school_id,
             payment_request_id=payment_request.pk,
             provider=Payment.Provider.SANDBOX,
             provider_reference=f"sandbox-{uuid.uuid4().hex}",

@@ -12,6 +12,7 @@ from msem.payments.links import payment_link_token
 from msem.payments.models import Payment, PaymentRequest
 from msem.quotes.models import Quote, QuoteLine
 from msem.quotes.pricing import Totals
+from msem.sales.models import Sale
 from msem.schools.models import School
 
 
@@ -31,6 +32,10 @@ class DossierQuote:
     payment_requests: list[DossierPaymentRequest] = field(default_factory=list)
 
     @property
+    def sale(self) -> Sale | None:
+        return getattr(self.quote, "sale", None)
+
+    @property
     def left_to_pay(self) -> Decimal:
         return self.totals.including_vat - self.paid
 
@@ -39,7 +44,9 @@ def quotes_of_dossier(*, school: School, inquiry: Inquiry) -> list[DossierQuote]
     quotes = (
         Quote.objects.for_school(school)
         .filter(inquiry=inquiry)
+        .select_related("sale", "sale__push")
         .prefetch_related(
+            "sale__push__attempts_made",
             Prefetch("lines", queryset=QuoteLine.objects.order_by("position", "id")),
             Prefetch(
                 "payment_requests",

@@ -47,7 +47,12 @@ def quote_event(quote: Quote, actor: User | None, action: str, **data: Any) -> I
 
 
 def _locked_quote(school: School, quote_id: int) -> Quote:
-    return Quote.objects.for_school(school).select_for_update().select_related("inquiry").get(pk=quote_id)
+    return (
+        Quote.objects.for_school(school)
+        .select_for_update(of=("self",))
+        .select_related("inquiry", "inquiry__subject")
+        .get(pk=quote_id)
+    )
 
 
 def _move(quote: Quote, status: str) -> None:
@@ -66,8 +71,9 @@ def _require_draft(quote: Quote) -> None:
 
 
 def _bump(quote: Quote) -> None:
-    Quote.objects.filter(pk=quote.pk).update(version=F("version") + 1)
-    quote.refresh_from_db(fields=["version"])
+    scoped = Quote.objects.for_school(quote.school_id).filter(pk=quote.pk)
+    scoped.update(version=F("version") + 1)
+    quote.version = scoped.values_list("version", flat=True).get()
 
 
 @transaction.atomic
@@ -233,7 +239,9 @@ def quote_send(*, school: School, actor: User, quote_id: int, subject: str, body
             actor=actor,
             data={"before": inquiry.status, "after": Inquiry.Status.WAITING_FOR_CLIENT},
         )
-        Inquiry.objects.filter(pk=inquiry.pk).update(status=Inquiry.Status.WAITING_FOR_CLIENT, version=F("version") + 1)
+        Inquiry.objects.for_school(school).filter(pk=inquiry.pk).update(
+            status=Inquiry.Status.WAITING_FOR_CLIENT, version=F("version") + 1
+        )
     return email
 
 
@@ -241,19 +249,19 @@ def quote_expire_if_due(quote: Quote) -> Quote:
     """A sent quote past its validity date is expired (checked whenever it is used)."""
     if quote.status == Quote.Status.SENT and quote.valid_until < timezone.localdate():
         with transaction.atomic():
-            locked = Quote.objects.select_for_update().get(pk=quote.pk)
+            locked = Quote.objects.for_school(quote.school_id).select_for_update().get(pk=quote.pk)
             if locked.status == Quote.Status.SENT:
                 locked.status = Quote.Status.EXPIRED
                 locked.save(update_fields=["status"])
                 quote_event(locked, None, "expired")
-            quote.refresh_from_db()
+            quote.status = locked.status
     return quote
 
 
 @transaction.atomic
-def quote_accept(*, quote_id: int, token: str) -> Quote:
+def quote_accept(*, school: School, quote_id: int, token: str) -> Quote:
     """The client accepts the quote from its page (the token is the only credential)."""
-    quote = Quote.objects.select_for_update().select_related("inquiry").get(pk=quote_id)
+    quote = _locked_quote(school, quote_id)
     if not secrets.compare_digest(quote.token, token):
         raise PermissionDenied
     quote_expire_if_due(quote)

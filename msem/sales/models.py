@@ -10,12 +10,10 @@ from msem.schools.models import SchoolScopedModel, SchoolScopedQuerySet
 
 
 class Sale(SchoolScopedModel):
-    """A fully paid quote, as it must be reported to 4807: frozen, whatever changes later."""
+    """A fully paid quote, as it must be reported to 4807: frozen, whatever changes later.
 
-    class ReportStatus(models.TextChoices):
-        PENDING = "pending", _("Waiting to be reported to 4807")
-        REPORTED = "reported", _("Reported to 4807")
-        FAILED = "failed", _("Report to 4807 failed")
+    Its report to 4807 is its `push` (msem.connector4807.SalePush).
+    """
 
     quote = models.OneToOneField(Quote, on_delete=models.PROTECT, related_name="sale")
     inquiry = models.ForeignKey(Inquiry, on_delete=models.PROTECT, related_name="+")
@@ -32,7 +30,6 @@ class Sale(SchoolScopedModel):
     currency = models.CharField(max_length=3, default="EUR")
     payment_references = models.JSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True)
-    report_status = models.CharField(max_length=10, choices=ReportStatus.choices, default=ReportStatus.PENDING)
 
     objects = SchoolScopedQuerySet.as_manager()
 

@@ -1,9 +1,10 @@
-"""Recording a sale when a quote is fully paid: what 4807 will be told, frozen."""
+"""Recording a sale when a quote is fully paid: what 4807 will be told, frozen, and its push queued."""
 
 from __future__ import annotations
 
 from django.db import transaction
 
+from msem.connector4807.pushing import sale_push_queue
 from msem.payments.models import Payment
 from msem.quotes.models import Quote
 from msem.sales.models import Sale
@@ -12,7 +13,7 @@ from msem.sales.models import Sale
 @transaction.atomic
 def sale_record(*, quote: Quote) -> Sale:
     """One sale per quote, whatever calls this how many times."""
-    existing = Sale.objects.filter(quote=quote).first()
+    existing = Sale.objects.for_school(quote.school_id).filter(quote=quote).first()
     if existing is not None:
         return existing
     lines = list(quote.lines.all())
@@ -20,7 +21,7 @@ def sale_record(*, quote: Quote) -> Sale:
     inquiry = quote.inquiry
     catalogs = {line.catalog_id for line in lines if line.catalog_id}
     catalog_id = next(iter(catalogs)) if len(catalogs) == 1 else None
-    return Sale.objects.create(
+    sale = Sale.objects.create(
         school_id=quote.school_id,
         quote=quote,
         inquiry=inquiry,
@@ -52,6 +53,10 @@ def sale_record(*, quote: Quote) -> Sale:
         total=totals.including_vat,
         payment_references=[
             {"provider": payment.provider, "reference": payment.provider_reference, "amount": str(payment.amount)}
-            for payment in Payment.objects.filter(payment_request__quote=quote).order_by("received_at")
+            for payment in Payment.objects.for_school(quote.school_id)
+            .filter(payment_request__quote=quote)
+            .order_by("received_at")
         ],
     )
+    sale_push_queue(sale=sale)
+    return sale

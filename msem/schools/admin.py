@@ -29,6 +29,7 @@ class SchoolAdminForm(forms.ModelForm):
             "bank_account_holder",
             "iban",
             "bic",
+            "connector_token",
         ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

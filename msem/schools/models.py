@@ -46,6 +46,8 @@ class School(models.Model):
     )
     iban = models.CharField(_("IBAN"), max_length=34, blank=True, validators=[validate_iban])
     bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    # The school's bearer token at the 4807 gateway (empty: MSEM_4807_TOKEN).
+    connector_token = models.CharField(_("4807 gateway token"), max_length=200, blank=True)
     # Bumped by every save of the settings page: a save that read an older
     # version is refused instead of overwriting someone else's changes.
     settings_version = models.PositiveIntegerField(default=1, editable=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -186,3 +188,33 @@ class TestSchools:
         response = client.get("/backoffice/")
         assert response.status_code == 403
         assert "Vous n'êtes rattaché(e) à aucune école" in page_text(response)
+
+
+class TestSessionLimits:
+    def age_session(self, client: Client, **seconds_ago: int) -> None:
+        session = client.session
+        now = int(time.time())
+        for key, ago in seconds_ago.items():
+            session[f"msem_{key}"] = now - ago
+        session.save()
+
+    def test_an_idle_session_ends(self, manager, school):
+        client = Client()
+        log_in(client, manager.email)
+        self.age_session(client, seen_at=61 * 60)
+        response = client.get(f"/backoffice/{school.slug}/settings/")
+        assert response.status_code == 302
+        assert response["Location"].startswith(LOGIN)
+        assert "Votre session a expiré" in page_text(client.get(response["Location"]))
+
+    def test_a_session_ends_hours_after_login_even_if_active(self, manager, school):
+        client = Client()
+        log_in(client, manager.email)
+        self.age_session(client, login_at=11 * 3600, seen_at=10)
+        assert client.get(f"/backoffice/{school.slug}/settings/")["Location"].startswith(LOGIN)
+
+    def test_an_active_session_goes_on(self, manager, school):
+        client = Client()
+        log_in(client, manager.email)
+        self.age_session(client, login_at=3 * 3600, seen_at=30 * 60)
+        assert client.get(f"/backoffice/{school.slug}/settings/").status_code == 200

@@ -7,10 +7,12 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from msem.commercial_settings.selectors import commercial_settings_snapshot
+from msem.connector4807.models import SalePush
 from msem.inquiries.models import Inquiry, SavedFilter
 from msem.inquiries.saved_filters import saved_filter_save
 from msem.mailing.models import OutgoingEmail
 from msem.payments.models import PaymentRequest
+from msem.payments.services import payment_record
 from msem.quotes.models import Quote
 from tests.html_forms import flatten, form_data
 from tests.inquiries.helpers import receive_inquiry
@@ -43,6 +45,15 @@ def objects_of_school_b(other_school, other_manager):
     )
     quote = sent_quote(other_school, other_manager, inquiry=inquiry)
     request = payment_request(other_school, other_manager, quote)
+    paid_quote = sent_quote(other_school, other_manager, inquiry=inquiry)
+    paid = payment_request(other_school, other_manager, paid_quote)
+    payment_record(
+        school=paid.school_id,
+        payment_request_id=paid.pk,
+        provider="sandbox",
+        provider_reference="b-1",
+        amount=paid.amount,
+    )
     return {
         "school_slug": other_school.slug,
         "reference": inquiry.reference,
@@ -52,6 +63,7 @@ def objects_of_school_b(other_school, other_manager):
         "line_id": quote.lines.first().pk,
         "payment_request_id": request.pk,
         "quote_version": quote.version,
+        "push_id": SalePush.objects.for_school(other_school).get().pk,
         "chart": "funnel",
     }
 
@@ -79,12 +91,46 @@ def test_a_manager_of_school_a_gets_404_on_every_url_of_school_b(
 
     assert response.status_code == 404
     assert other_school.name not in response.content.decode()
-    assert commercial_settings_snapshot(school=other_school) == before
+    assert_untouched(other_school, objects_of_school_b, before, inquiries_before)
+
+
+# Arguments that name no object of a school (a chart of the dashboard is the same for every school).
+NOT_OBJECTS = {"school_slug", "chart"}
+OBJECT_URLS = sorted(name for name, arguments in SCHOOL_URLS.items() if set(arguments) - NOT_OBJECTS)
+
+
+@pytest.mark.parametrize("name", OBJECT_URLS)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_school_b_objects_under_the_address_of_school_a_are_404s(
+    name, method, *, manager, school, other_school, objects_of_school_b
+):
+    """The other way in: one's own school in the address, another school's ids after it."""
+    client = Client()
+    client.force_login(manager)
+    arguments = {key: objects_of_school_b[key] for key in SCHOOL_URLS[name]} | {"school_slug": school.slug}
+    url = reverse(f"backoffice:{name}", kwargs=arguments)
+    before = commercial_settings_snapshot(school=other_school)
+    inquiries_before = list(Inquiry.objects.for_school(other_school).values())
+
+    response = getattr(client, method)(url, {"action": "cancel", "version": objects_of_school_b["quote_version"]})
+
+    # 405: the view takes only the other method, refused before any object is looked up.
+    assert response.status_code in (404, 405)
+    assert other_school.name not in response.content.decode()
+    assert_untouched(other_school, objects_of_school_b, before, inquiries_before)
+
+
+def assert_untouched(other_school, objects_of_school_b, settings_before, inquiries_before) -> None:
+    assert commercial_settings_snapshot(school=other_school) == settings_before
     assert list(Inquiry.objects.for_school(other_school).values()) == inquiries_before
     assert SavedFilter.objects.for_school(other_school).count() == 1
-    quote = Quote.objects.for_school(other_school).get()
+    quote = Quote.objects.for_school(other_school).get(pk=objects_of_school_b["quote_id"])
     assert (quote.status, quote.version, quote.lines.count()) == ("sent", objects_of_school_b["quote_version"], 1)
-    assert PaymentRequest.objects.for_school(other_school).get().status == "pending"
+    assert PaymentRequest.objects.for_school(other_school).get(pk=objects_of_school_b["payment_request_id"]).status == (
+        "pending"
+    )
+    push = SalePush.objects.for_school(other_school).get()
+    assert (push.status, push.attempts) == ("queued", 0)
 
 
 def test_a_valid_settings_post_built_for_school_a_changes_nothing_at_school_b(manager_client, school, other_school):

@@ -61,6 +61,7 @@ def paid(quote: Quote, actor, at: datetime) -> Sale:
     """The quote paid in full: its Sale is recorded at `at`."""
     request = payment_request(quote.school, actor, quote)
     payment_record(
+        school=quote.school_id,
         payment_request_id=request.pk,
         provider=Payment.Provider.BANK_TRANSFER,
         provider_reference=f"transfer-{quote.pk}",

@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from msem.inquiries.models import Inquiry
-from msem.mailing.delivery import outbox_deliver, retry_delay
+from msem.mailing.delivery import EMAILS, outbox_deliver
 from msem.mailing.models import DeliveryAttempt, OutgoingEmail
 from msem.mailing.transports import DirectoryTransport
+from msem.outbox.worker import retry_delay
 from tests.inquiries.helpers import receive_inquiry
 
 pytestmark = pytest.mark.django_db
@@ -120,7 +121,7 @@ class TestFailures:
         for email in OutgoingEmail.objects.all():
             assert email.status == OutgoingEmail.Status.QUEUED
             assert email.last_error.startswith("451")
-            assert email.delivery_attempts.get().smtp_code == 451
+            assert email.delivery_attempts.get().code == 451
 
     def test_a_5xx_answer_fails_for_good_with_the_servers_words(self, school, smtp_server):
         smtp_server.handler.data_answer = "554 5.7.1 Message rejected as spam"
@@ -168,7 +169,7 @@ class TestFailures:
 def test_the_backoff_grows_exponentially_with_jitter(settings):
     settings.MSEM_OUTBOX_RETRY_BASE_SECONDS = 30
     settings.MSEM_OUTBOX_RETRY_MAX_SECONDS = 3600
-    delays = [retry_delay(attempt).total_seconds() for attempt in (1, 2, 3, 10)]
+    delays = [retry_delay(EMAILS, attempt).total_seconds() for attempt in (1, 2, 3, 10)]
     assert 24 <= delays[0] <= 36
     assert 48 <= delays[1] <= 72
     assert 96 <= delays[2] <= 144

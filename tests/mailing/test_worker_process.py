@@ -34,15 +34,16 @@ def database_url() -> str:
     )
 
 
-def start_worker(smtp: SmtpServer) -> subprocess.Popen:
+def start_worker(smtp: SmtpServer | None, *, extra_env: dict[str, str] | None = None) -> subprocess.Popen:
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
         "SECRET_KEY": "test-only",
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(smtp.port),
         "MSEM_OUTBOX_LEASE_SECONDS": "2",
         "MSEM_OUTBOX_RETRY_BASE_SECONDS": "1",
+        "MSEM_4807_RETRY_BASE_SECONDS": "1",
+        **({"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp.port)} if smtp else {}),
+        **(extra_env or {}),
     }
     return subprocess.Popen(
         [sys.executable, "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay", "--queue-name", "*"],

@@ -35,6 +35,7 @@ WEBHOOK_SECRET = "whsec_test_secret"
 
 def pay(request: PaymentRequest, reference: str = "ref-1", amount: Decimal | None = None) -> Payment:
     return payment_record(
+        school=request.school_id,
         payment_request_id=request.pk,
         provider=Payment.Provider.SANDBOX,
         provider_reference=reference,
@@ -226,6 +227,7 @@ class TestStripe:
         assert session["amount_total"] == 37800
         assert session["currency"] == "eur"
         assert session["metadata"]["payment_request"] == str(request.pk)
+        assert session["metadata"]["school"] == str(school.pk)
         assert fake_stripe.requests[0]["headers"]["Idempotency-Key"] == f"{request.reference}-v{request.quote_version}"
 
     def test_a_second_click_gives_the_same_session(self, school, manager, fake_stripe):

@@ -58,3 +58,22 @@ def test_production_defaults_are_the_secure_ones(tmp_path):
 def test_without_smtp_mail_goes_to_files_and_with_it_to_smtp(tmp_path):
     assert read_settings(tmp_path, DEBUG="true")["email"].endswith("filebased.EmailBackend")
     assert read_settings(tmp_path, DEBUG="true", EMAIL_HOST="smtp.test")["email"].endswith("smtp.EmailBackend")
+
+
+def test_check_deploy_passes_with_production_settings(tmp_path):
+    environment = {
+        "PATH": os.environ["PATH"],
+        "SECRET_KEY": "production-like-Secret-Key-0123456789-abcdefghijklmnop-QRSTUV",
+        "ALLOWED_HOSTS": "msem.example.com",
+        "DATABASE_URL": "postgres://msem@db.internal:5432/msem",
+        "MSEM_VAR_DIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

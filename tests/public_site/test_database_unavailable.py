@@ -6,6 +6,7 @@ process, pointed at a PostgreSQL port where nothing listens.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -22,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def app_without_database(tmp_path):
+def app_without_database(_collected_static_files):
     port = free_port()
     env = {
         **os.environ,
@@ -51,12 +52,15 @@ def app_without_database(tmp_path):
         stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
+    deadline = time.monotonic() + 30
+    while True:
         try:
-            urllib.request.urlopen(base + "/static/css/public.css", timeout=1)
+            urllib.request.urlopen(base + "/static/css/public.css", timeout=2)
             break
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # refused, reset or timed out while gunicorn starts
+            if time.monotonic() > deadline:
+                server.kill()
+                pytest.fail(f"gunicorn did not start: {server.stderr.read().decode() if server.stderr else ''}")
             time.sleep(0.2)
     yield base
     server.terminate()
@@ -72,7 +76,6 @@ def fetch(url: str, data: bytes | None = None) -> tuple[int, str]:
         return error.code, error.read().decode()
 
 
-@pytest.mark.usefixtures("_collected_static_files")
 def test_the_form_and_its_submission_answer_503_in_the_clients_language(app_without_database):
     status, page = fetch(app_without_database + "/fr/demo/contact/")
     assert status == 503
@@ -99,3 +102,13 @@ def test_the_api_answers_503_in_json(app_without_database):
         status, body = error.code, error.read().decode()
     assert status == 503
     assert '"error"' in body
+
+
+def test_the_health_endpoints_say_the_database_is_down(app_without_database):
+    status, body = fetch(app_without_database + "/health/ready/")
+    assert status == 503
+    assert json.loads(body) == {"status": "failing", "database_ms": None}
+
+    status, body = fetch(app_without_database + "/health/")
+    assert status == 503
+    assert json.loads(body)["database"] == {"ok": False, "ms": None}

@@ -186,8 +186,8 @@ class TestLifecycle:
     def test_the_client_accepts_with_the_token_only(self, school, manager):
         quote = sent_quote(school, manager)
         with pytest.raises(PermissionDenied):
-            quote_accept(quote_id=quote.pk, token="forged")
-        accepted = quote_accept(quote_id=quote.pk, token=quote.token)
+            quote_accept(school=school, quote_id=quote.pk, token="forged")
+        accepted = quote_accept(school=school, quote_id=quote.pk, token=quote.token)
         assert accepted.status == Quote.Status.ACCEPTED
 
     def test_a_quote_past_its_validity_expires_and_cannot_be_accepted(self, school, manager):
@@ -196,7 +196,7 @@ class TestLifecycle:
         quote.refresh_from_db()
         assert quote_expire_if_due(quote).status == Quote.Status.EXPIRED
         with pytest.raises(ValidationError):
-            quote_accept(quote_id=quote.pk, token=quote.token)
+            quote_accept(school=school, quote_id=quote.pk, token=quote.token)
 
     @pytest.mark.parametrize("action", [quote_reopen, quote_cancel])
     def test_a_sent_quote_can_be_reopened_or_cancelled(self, school, manager, action):

@@ -25,6 +25,7 @@ class Command(BaseCommand):
         children = {
             "web": subprocess.Popen([*manage, "runserver", f"{options['host']}:{options['port']}"]),
             "worker": subprocess.Popen([*manage, "db_worker", "--interval", "1", "--queue-name", "*"]),
+            "clock": subprocess.Popen([*manage, "schedule"]),
         }
         self.stdout.write(f"Msem is at http://{options['host']}:{options['port']}/backoffice/ — Ctrl-C to stop.")
         try:

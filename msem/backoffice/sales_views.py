@@ -1,0 +1,119 @@
+"""GESTION COMMERCIALE → Ventes 4807: every sale and its report to 4807; retry; the local ledger."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from msem.backoffice.access import SchoolRequest, school_view
+from msem.connector4807.models import LedgerEntry, SalePush
+from msem.connector4807.selectors import sale_pushes_for_page
+from msem.connector4807.services import sale_push_retry, sync_price_lists
+
+
+@school_view()
+@require_GET
+def sale_pushes_view(request: SchoolRequest) -> HttpResponse:
+    pushes = sale_pushes_for_page(school=request.school)
+    return render(
+        request,
+        "backoffice/sales/pushes.html",
+        {"active_menu": "sales", "pushes": pushes, "embedded": not settings.MSEM_4807_URL},
+    )
+
+
+@school_view()
+@require_POST
+def sale_push_retry_view(request: SchoolRequest, push_id: int) -> HttpResponse:
+    if not SalePush.objects.for_school(request.school).filter(pk=push_id).exists():
+        raise Http404
+    if sale_push_retry(school=request.school, push_id=push_id):
+        messages.success(request, _("The sale goes back to 4807 in a few seconds."))
+    else:
+        messages.error(request, _("This sale is not waiting for a retry."))
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("backoffice:sale_pushes", school_slug=request.school.slug)
+
+
+@school_view()
+@require_GET
+def ledger_export_view(request: SchoolRequest) -> StreamingHttpResponse:
+    """Embedded mode: the sales to enter into 4807 by hand, as CSV (UTF-8 with a BOM)."""
+    entries = LedgerEntry.objects.for_school(request.school).order_by("recorded_at", "id")
+    response = StreamingHttpResponse(_ledger_lines(entries.iterator()), content_type="text/csv; charset=utf-8")
+    filename = f"ventes-4807-{request.school.slug}-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _ledger_lines(entries: Iterator[LedgerEntry]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(
+        [
+            _("Ledger number"),
+            _("Recorded"),
+            _("Quote"),
+            _("Request"),
+            _("Catalog"),
+            _("Client"),
+            _("E-mail"),
+            _("Product"),
+            _("Start"),
+            _("Participants"),
+            _("Quantity"),
+            _("Unit price"),
+            _("Line total"),
+            _("Sale total"),
+        ]
+    )
+    yield "\ufeff" + buffer.getvalue()
+    for entry in entries:
+        sale = entry.payload
+        for line in sale["lines"]:
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerow(
+                [
+                    entry.number,
+                    timezone.localtime(entry.recorded_at).strftime("%Y-%m-%d %H:%M"),
+                    sale["reference"],
+                    sale["dossier"],
+                    line.get("catalog_code") or _("public"),
+                    sale["client"]["name"],
+                    sale["client"]["email"],
+                    f"{line['product_code']} — {line['name_fr']}",
+                    line["start_date"],
+                    line["participants"],
+                    line["quantity"],
+                    line["unit_price"],
+                    line["total"],
+                    sale["total"],
+                ]
+            )
+            yield buffer.getvalue()
+
+
+@school_view(managers_only=True)
+@require_POST
+def price_lists_sync_view(request: SchoolRequest) -> HttpResponse:
+    """ "Synchroniser avec 4807" on the catalog page: the worker fetches the price lists."""
+    if not settings.MSEM_4807_URL:
+        messages.error(request, _("No 4807 gateway is configured: price lists come from imported files."))
+    else:
+        sync_price_lists.enqueue(request.school.pk)
+        messages.success(request, _("The price lists are being fetched from 4807; reload the page in a minute."))
+    return redirect(reverse("backoffice:catalogs", kwargs={"school_slug": request.school.slug}))

@@ -1,0 +1,106 @@
+"""Reporting sales to 4807 through the outbox: the push channel."""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django_tasks import task
+
+from msem.accounts.models import Membership, Role
+from msem.connector4807.gateway import gateway_for
+from msem.connector4807.models import SalePush, SalePushAttempt
+from msem.mailing.models import OutgoingEmail
+from msem.mailing.outbox import email_enqueue
+from msem.outbox.worker import Channel, RunReport, outbox_run, wake_up
+from msem.sales.models import Sale
+
+
+def sale_payload(sale: Sale) -> dict[str, Any]:
+    """What 4807 is told of a sale (docs/4807-connector.md, "Create a sale")."""
+    return {
+        "reference": sale.quote.number,
+        "dossier": sale.inquiry.reference,
+        "catalog_code": sale.catalog_code or None,
+        "client": {"name": sale.client_name, "email": sale.client_email, "phone": sale.client_phone},
+        "lines": sale.lines,
+        "total_excluding_vat": f"{sale.total_excluding_vat:.2f}",
+        "vat": f"{sale.vat:.2f}",
+        "total": f"{sale.total:.2f}",
+        "currency": sale.currency,
+        "payments": sale.payment_references,
+        "sold_at": sale.created_at.isoformat(),
+    }
+
+
+def _send(push: SalePush, _connection: Any) -> dict[str, Any]:
+    sale = Sale.objects.for_school(push.school_id).select_related("quote", "inquiry", "school").get(pk=push.sale_id)
+    remote_id = gateway_for(sale.school).sale_record(payload=sale_payload(sale), idempotency_key=push.idempotency_key)
+    return {"remote_id": remote_id}
+
+
+def _alert_managers(push: SalePush) -> None:
+    """One e-mail to each manager of the school when a sale cannot be reported for good."""
+    sale = Sale.objects.for_school(push.school_id).select_related("quote", "inquiry", "school").get(pk=push.sale_id)
+    school = sale.school
+    url = settings.MSEM_BASE_URL + reverse("backoffice:sale_pushes", kwargs={"school_slug": school.slug})
+    managers = Membership.objects.for_school(school).filter(role=Role.MANAGER).select_related("user")
+    for membership in managers:
+        with translation.override(membership.user.language):
+            context = {"sale": sale, "push": push, "school": school, "url": url}
+            subject = render_to_string("mail/sale_push_failed/subject.txt", context).strip()
+            text = render_to_string("mail/sale_push_failed/body.txt", context)
+        email_enqueue(
+            school=school,
+            kind=OutgoingEmail.Kind.ALERT,
+            language=membership.user.language,
+            to_email=membership.user.email,
+            subject=" ".join(subject.split()),
+            text_body=text,
+        )
+
+
+@task()
+def push_sales() -> dict[str, int]:
+    report = sales_push_due()
+    return {"sent": report.sent, "retried": report.retried, "failed": report.failed}
+
+
+SALE_PUSHES: Channel[SalePush] = Channel(
+    name="sale-push",
+    row_model=SalePush,
+    attempt_model=SalePushAttempt,
+    attempt_row_field="push",
+    task=push_sales,
+    connect=nullcontext,
+    send=_send,
+    lease_seconds=lambda: settings.MSEM_OUTBOX_LEASE_SECONDS,
+    max_attempts=lambda: settings.MSEM_4807_PUSH_MAX_ATTEMPTS,
+    retry_base_seconds=lambda: settings.MSEM_4807_RETRY_BASE_SECONDS,
+    retry_max_seconds=lambda: settings.MSEM_4807_RETRY_MAX_SECONDS,
+    on_failed=_alert_managers,
+)
+
+
+def sales_push_due(*, time_budget: float | None = None) -> RunReport:
+    budget = settings.MSEM_OUTBOX_RUN_SECONDS if time_budget is None else time_budget
+    return outbox_run(SALE_PUSHES, time_budget=budget)
+
+
+def sale_push_queue(*, sale: Sale) -> SalePush:
+    """In the transaction that records the sale: its push, with a key that never changes."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("sale_push_queue belongs in the transaction that records the sale.")
+    push = SalePush.objects.create(
+        school_id=sale.school_id,
+        sale=sale,
+        idempotency_key=f"msem-{sale.school_id}-sale-{sale.pk}",
+        next_attempt_at=timezone.now(),
+    )
+    wake_up(push_sales)
+    return push

@@ -1,0 +1,62 @@
+"""The settings chip, the Sales to 4807 page, the retry and the ledger over HTTP."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from msem.connector4807.models import SalePush
+from msem.connector4807.pushing import sales_push_due
+from tests.connector4807.test_connector import paid_sale, simulator  # noqa: F401 (fixture)
+from tests.html_forms import page_text
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name: str, school, **kwargs) -> str:
+    return reverse(f"backoffice:{name}", kwargs={"school_slug": school.slug, **kwargs})
+
+
+def test_enter_on_a_known_code_shows_the_account_name(manager_client, school, simulator):  # noqa: F811
+    response = manager_client.post(url("settings_catalog_code", school), {"new_catalog_code": "to-neige-2026"})
+    page = page_text(response)
+    assert "Neige & Soleil Voyages" in page
+    assert 'value="TO-NEIGE-2026"' in page
+
+
+def test_enter_on_an_unknown_code_refuses_it_with_the_reason(manager_client, school, simulator):  # noqa: F811
+    response = manager_client.post(url("settings_catalog_code", school), {"new_catalog_code": "XX-NOPE"})
+    assert response["HX-Retarget"] == "#catalog-code-error"
+    assert "XX-NOPE" in page_text(response)
+    assert "4807" in page_text(response)
+
+
+def test_a_failed_push_is_listed_and_retry_puts_it_back(manager, manager_client, school, simulator):  # noqa: F811
+    push = paid_sale(school, manager)
+    simulator.inject("validation")
+    sales_push_due(time_budget=10)
+    page = page_text(manager_client.get(url("sale_pushes", school)))
+    assert push.sale.quote.number in page
+    assert "HTTP 422" in page
+    response = manager_client.post(url("sale_push_retry", school, push_id=push.pk))
+    assert response.status_code == 302
+    push.refresh_from_db()
+    assert push.status == SalePush.Status.QUEUED
+    sales_push_due(time_budget=10)
+    assert len(simulator.sales) == 1
+
+
+def test_the_ledger_exports_the_sales_of_the_embedded_mode(manager, manager_client, school, settings):
+    settings.MSEM_4807_URL = ""
+    push = paid_sale(school, manager)
+    sales_push_due(time_budget=10)
+    response = manager_client.get(url("ledger_export", school))
+    content = b"".join(response.streaming_content).decode()
+    assert content.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(content.lstrip("\ufeff")), delimiter=";"))
+    assert len(rows) == 2
+    assert rows[1][2] == push.sale.quote.number
+    assert rows[1][-1] == "378.00"

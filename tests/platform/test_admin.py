@@ -1,0 +1,88 @@
+"""The platform administrators' admin: the deployment's health and the outboxes, never the schools' content."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from msem.accounts.models import User
+from msem.mailing.models import OutgoingEmail
+from msem.platform.heartbeat import heartbeat_record
+from tests.inquiries.helpers import receive_inquiry
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def administrator() -> User:
+    return User.objects.create_superuser(email="ops@msem.test", password="x", language="en")
+
+
+@pytest.fixture
+def admin_client(administrator) -> Client:
+    client = Client()
+    client.force_login(administrator)
+    return client
+
+
+def failed_emails(school, count: int = 1) -> list[OutgoingEmail]:
+    for _ in range(count):
+        receive_inquiry(school)
+    emails = list(OutgoingEmail.objects.for_school(school).filter(kind="notification"))
+    OutgoingEmail.objects.for_school(school).filter(pk__in=[e.pk for e in emails]).update(
+        status="failed", attempts=10, last_error="550 mailbox unavailable"
+    )
+    return emails
+
+
+def test_the_first_page_shows_the_workers_and_the_outbox_counts(admin_client, school, other_school):
+    heartbeat_record(queued_at=timezone.now())
+    failed_emails(school, count=2)
+    failed_emails(other_school)
+
+    page = admin_client.get("/admin/").content.decode()
+
+    assert "Health of the deployment" in page
+    assert "last heartbeat" in page
+    assert "/admin/mailing/outgoingemail/?status__exact=failed" in page
+    # Each school's failures, the school with the most first.
+    assert page.index(school.name) < page.index(other_school.name)
+
+
+def test_the_page_says_when_no_worker_ever_beat_in_the_administrators_language(admin_client, administrator):
+    assert "no heartbeat yet" in admin_client.get("/admin/").content.decode()
+
+    administrator.language = "fr"
+    administrator.save()
+    page = admin_client.get("/admin/").content.decode()
+    assert "Santé de la plateforme" in page
+    assert "aucun battement de cœur pour l’instant" in page
+
+
+def test_the_email_list_shows_states_and_errors_but_not_recipients_or_content(admin_client, school):
+    [email] = failed_emails(school)
+
+    page = admin_client.get("/admin/mailing/outgoingemail/?status__exact=failed").content.decode()
+
+    assert "550 mailbox unavailable" in page
+    assert email.to_email not in page
+    assert email.subject not in page
+
+
+def test_failed_emails_can_be_put_back_in_the_queue(admin_client, school):
+    [email] = failed_emails(school)
+
+    admin_client.post(
+        "/admin/mailing/outgoingemail/",
+        {"action": "put_back_in_queue", "_selected_action": [email.pk]},
+    )
+
+    email.refresh_from_db()
+    assert (email.status, email.attempts, email.last_error) == ("queued", 0, "")
+
+
+def test_staff_of_a_school_cannot_open_the_admin(manager_client):
+    response = manager_client.get("/admin/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]

@@ -1,0 +1,167 @@
+"""What an operator sees: request ids, log lines naming the school, the health endpoints."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from msem.connector4807.pushing import push_sales
+from msem.mailing.delivery import deliver_outbox
+from msem.mailing.models import OutgoingEmail
+from msem.platform.heartbeat import heartbeat_record, worker_heartbeat
+from msem.platform.json_logs import JsonFormatter
+from msem.platform.models import WorkerHeartbeat
+from msem.platform.scheduling import periodic_enqueue
+from tests.inquiries.helpers import receive_inquiry
+from tests.quotes.helpers import sent_quote
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def json_log_lines():
+    """The access log as the production formatter writes it."""
+    lines: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(self.format(record))
+
+    handler = Keep()
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("msem.request")
+    logger.addHandler(handler)
+    yield lines
+    logger.removeHandler(handler)
+
+
+class TestRequestIds:
+    def test_each_response_carries_a_new_request_id(self, school):
+        first = Client().get(f"/fr/{school.slug}/contact/")
+        second = Client().get(f"/fr/{school.slug}/contact/")
+        assert len(first["X-Request-ID"]) == 32
+        assert first["X-Request-ID"] != second["X-Request-ID"]
+
+    def test_the_proxys_request_id_is_kept_when_sane(self, school):
+        response = Client().get(f"/fr/{school.slug}/contact/", HTTP_X_REQUEST_ID="lb-7f3a9c21-0001")
+        assert response["X-Request-ID"] == "lb-7f3a9c21-0001"
+
+    def test_a_forged_request_id_is_replaced(self, school):
+        response = Client().get(f"/fr/{school.slug}/contact/", HTTP_X_REQUEST_ID='x"}\n{"level": "ERROR"')
+        assert response["X-Request-ID"] != 'x"}\n{"level": "ERROR"'
+        assert len(response["X-Request-ID"]) == 32
+
+
+class TestLogLines:
+    def test_one_json_line_per_request_with_its_id_and_school(self, school, json_log_lines):
+        response = Client().get(f"/en/{school.slug}/contact/")
+
+        [line] = [json.loads(text) for text in json_log_lines]
+        assert line["request_id"] == response["X-Request-ID"]
+        assert line["school"] == school.slug
+        assert line["status"] == 200
+        assert line["http_method"] == "GET"
+        assert line["level"] == "INFO"
+        assert line["duration_ms"] >= 0
+
+    def test_secret_tokens_in_addresses_never_reach_the_log(self, school, manager, json_log_lines):
+        quote = sent_quote(school, manager)
+        Client().get(f"/fr/{school.slug}/quote/{quote.token}/")
+
+        assert json_log_lines
+        assert all(quote.token not in text for text in json_log_lines)
+        assert "quote/(?P<token>" in json.loads(json_log_lines[-1])["route"]
+
+    def test_a_signed_in_users_id_is_logged_not_their_address(self, manager_client, school, manager, json_log_lines):
+        manager_client.get(f"/backoffice/{school.slug}/inquiries/")
+
+        line = json.loads(json_log_lines[-1])
+        assert line["user_id"] == manager.pk
+        assert manager.email not in json_log_lines[-1]
+
+    def test_a_log_line_inside_a_request_carries_the_request_id(self, school, caplog):
+        formatter = JsonFormatter()
+        with caplog.at_level(logging.WARNING):
+            response = Client().post(f"/api/v1/schools/{school.slug}/inquiries", "{", content_type="application/json")
+        assert response.status_code == 400
+        for record in caplog.records:
+            assert json.loads(formatter.format(record)).get("request_id") in (None, response["X-Request-ID"])
+
+
+class TestHealth:
+    def test_all_well(self, client):
+        heartbeat_record(queued_at=timezone.now() - timedelta(milliseconds=250))
+
+        response = client.get("/health/")
+
+        assert response.status_code == 200
+        body = response.json()
+        assert body["status"] == "ok"
+        assert body["database"]["ok"] is True
+        assert body["workers"]["ok"] is True
+        assert body["workers"]["queue_lag_ms"] >= 250
+        assert set(body["outboxes"]) == {"emails", "sale_pushes"}
+        assert response["Cache-Control"].startswith("max-age=0")
+
+    def test_silent_workers_fail_the_check_but_not_readiness(self, client):
+        WorkerHeartbeat.objects.create(worker="gone:1", beat_at=timezone.now() - timedelta(minutes=10))
+
+        response = client.get("/health/")
+
+        assert response.status_code == 503
+        assert response.json()["workers"]["ok"] is False
+        assert client.get("/health/ready/").status_code == 200
+
+    def test_no_heartbeat_ever_is_a_failure(self, client):
+        assert client.get("/health/").json()["workers"] == {
+            "ok": False,
+            "last_beat_at": None,
+            "beat_age_seconds": None,
+            "queue_lag_ms": None,
+        }
+
+    def test_e_mails_waiting_too_long_fail_the_check_with_the_backlog(self, client, school):
+        heartbeat_record(queued_at=timezone.now())
+        receive_inquiry(school)  # a notification and an acknowledgement, queued
+        OutgoingEmail.objects.for_school(school).update(next_attempt_at=timezone.now() - timedelta(minutes=15))
+        OutgoingEmail.objects.for_school(school).filter(kind="notification").update(status="failed")
+
+        response = client.get("/health/")
+
+        assert response.status_code == 503
+        emails = response.json()["outboxes"]["emails"]
+        assert (emails["ok"], emails["pending"], emails["failed"]) == (False, 1, 1)
+        assert emails["oldest_due_seconds"] >= 15 * 60
+
+    def test_only_get(self, client):
+        assert client.post("/health/").status_code == 405
+
+
+class TestHeartbeat:
+    def test_the_scheduler_queues_one_beat_and_no_pile_when_workers_are_down(self):
+        periodic_enqueue()
+        periodic_enqueue()
+        waiting = DBTaskResult.objects.filter(status="READY").values_list("task_path", flat=True)
+        assert sorted(waiting) == sorted(
+            [worker_heartbeat.module_path, deliver_outbox.module_path, push_sales.module_path]
+        )
+
+    def test_a_worker_running_the_beat_records_itself_and_the_lag(self):
+        queued_at = timezone.now() - timedelta(seconds=2)
+        worker_heartbeat.call(queued_at.isoformat())
+
+        beat = WorkerHeartbeat.objects.get()
+        assert beat.lag_ms >= 2000
+        assert ":" in beat.worker
+
+    def test_workers_gone_for_a_day_are_forgotten(self):
+        WorkerHeartbeat.objects.create(worker="old:1", beat_at=timezone.now() - timedelta(days=2))
+        heartbeat_record(queued_at=timezone.now())
+        assert list(WorkerHeartbeat.objects.values_list("worker", flat=True)) != ["old:1"]
+        assert WorkerHeartbeat.objects.count() == 1
