@@ -35,18 +35,18 @@ def emit(value: dict[str, Any]) -> None:
 
 def _setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
-    import django  # noqa: PLC0415
+    import django
 
     django.setup()
 
 
 def cmd_setup(_args: argparse.Namespace) -> dict[str, Any]:
-    from django.core.management import call_command  # noqa: PLC0415
-    from django.db import connection  # noqa: PLC0415
+    from django.core.management import call_command
+    from django.db import connection
 
-    from bench.urls import BARE_TABLE  # noqa: PLC0415
-    from msem.commercial_settings.services import school_create  # noqa: PLC0415
-    from msem.inquiries.selectors import subjects_live  # noqa: PLC0415
+    from bench.urls import BARE_TABLE
+    from msem.commercial_settings.services import school_create
+    from msem.inquiries.selectors import subjects_live
 
     started = time.perf_counter()
     call_command("migrate", "--no-input", verbosity=0)
@@ -68,12 +68,12 @@ def cmd_setup(_args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _intake(school: Any, email: str, number: int) -> Any:
-    from datetime import timedelta  # noqa: PLC0415
+    from datetime import timedelta
 
-    from django.utils import timezone  # noqa: PLC0415
+    from django.utils import timezone
 
-    from msem.inquiries.intake import IntakeData  # noqa: PLC0415
-    from msem.inquiries.selectors import subjects_live  # noqa: PLC0415
+    from msem.inquiries.intake import IntakeData
+    from msem.inquiries.selectors import subjects_live
 
     arrival = timezone.localdate() + timedelta(days=30)
     return IntakeData(
@@ -93,9 +93,9 @@ def _intake(school: Any, email: str, number: int) -> Any:
 
 def cmd_seed(args: argparse.Namespace) -> dict[str, Any]:
     """Dossiers received through the real service, each queueing its notification and acknowledgement."""
-    from msem.inquiries.reception import inquiry_receive  # noqa: PLC0415
-    from msem.mailing.models import OutgoingEmail  # noqa: PLC0415
-    from msem.schools.models import School  # noqa: PLC0415
+    from msem.inquiries.reception import inquiry_receive
+    from msem.mailing.models import OutgoingEmail
+    from msem.schools.models import School
 
     school = School.objects.get(slug=SCHOOL_SLUG)
     started = time.perf_counter()
@@ -111,7 +111,7 @@ def cmd_seed(args: argparse.Namespace) -> dict[str, Any]:
 
 def _backend_pid() -> int | None:
     """The pid of this process's PostgreSQL backend (same machine), None on SQLite."""
-    from django.db import connection  # noqa: PLC0415
+    from django.db import connection
 
     if connection.vendor != "postgresql":
         return None
@@ -122,10 +122,10 @@ def _backend_pid() -> int | None:
 
 def cmd_deliver(args: argparse.Namespace) -> dict[str, Any]:
     """One delivery run of the real worker code, through SMTP (EMAIL_HOST/EMAIL_PORT)."""
-    from django.conf import settings  # noqa: PLC0415
+    from django.conf import settings
 
-    from msem.mailing.delivery import outbox_deliver  # noqa: PLC0415
-    from msem.mailing.models import OutgoingEmail  # noqa: PLC0415
+    from msem.mailing.delivery import outbox_deliver
+    from msem.mailing.models import OutgoingEmail
 
     assert settings.EMAIL_HOST, "EMAIL_HOST must point to the bench's SMTP server"
     queued = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.QUEUED).count()
@@ -149,11 +149,11 @@ def cmd_deliver(args: argparse.Namespace) -> dict[str, Any]:
 
 def cmd_requeue(_args: argparse.Namespace) -> dict[str, Any]:
     """Put every e-mail back in the queue, as new, and wake the worker: the same e-mails sent again."""
-    from django.db import transaction  # noqa: PLC0415
-    from django.utils import timezone  # noqa: PLC0415
+    from django.db import transaction
+    from django.utils import timezone
 
-    from msem.mailing.delivery import outbox_wake_up  # noqa: PLC0415
-    from msem.mailing.models import OutgoingEmail  # noqa: PLC0415
+    from msem.mailing.delivery import outbox_wake_up
+    from msem.mailing.models import OutgoingEmail
 
     with transaction.atomic():
         count = OutgoingEmail.objects.update(
@@ -169,9 +169,9 @@ def cmd_requeue(_args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _location_reference(location: str) -> str | None:
-    from django.core import signing  # noqa: PLC0415
+    from django.core import signing
 
-    from msem.public_site.views import THANKS_SALT  # noqa: PLC0415
+    from msem.public_site.views import THANKS_SALT
 
     parts = [part for part in location.split("/") if part]
     if len(parts) < 2 or parts[-2] != "thanks":
@@ -184,12 +184,12 @@ def _location_reference(location: str) -> str | None:
 
 def cmd_account(args: argparse.Namespace) -> dict[str, Any]:
     """Every successful submission is exactly one dossier and its two outbox rows; nothing else exists."""
-    from django.db import connection  # noqa: PLC0415
-    from django_tasks_db.models import DBTaskResult  # noqa: PLC0415
+    from django.db import connection
+    from django_tasks_db.models import DBTaskResult
 
-    from bench.urls import BARE_TABLE  # noqa: PLC0415
-    from msem.inquiries.models import Inquiry, InquiryEvent, IntakeKey  # noqa: PLC0415
-    from msem.mailing.models import OutgoingEmail  # noqa: PLC0415
+    from bench.urls import BARE_TABLE
+    from msem.inquiries.models import Inquiry, InquiryEvent, IntakeKey
+    from msem.mailing.models import OutgoingEmail
 
     expected = json.loads(Path(args.expected).read_text())
     submissions: list[dict[str, str]] = expected["submissions"]
@@ -257,12 +257,12 @@ def cmd_queries(_args: argparse.Namespace) -> dict[str, Any]:
     start to its commit: at most 1000 / transaction_ms dossiers per second
     per school, however many workers serve the form.
     """
-    from django.db import connection  # noqa: PLC0415
-    from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
-    from msem.inquiries import reception  # noqa: PLC0415
-    from msem.mailing.delivery import outbox_deliver  # noqa: PLC0415
-    from msem.schools.models import School  # noqa: PLC0415
+    from msem.inquiries import reception
+    from msem.mailing.delivery import outbox_deliver
+    from msem.schools.models import School
 
     school = School.objects.get(slug=SCHOOL_SLUG)
     reception.inquiry_receive(school=school, data=_intake(school, "queries-warm@clients.example.org", 0))

@@ -158,7 +158,7 @@ class Bench:
         )
 
     def token_pool(self, target: load.Target) -> load.TokenPool:
-        from msem.public_site.form_token import form_token_issue  # noqa: PLC0415
+        from msem.public_site.form_token import form_token_issue
 
         return load.TokenPool(lambda: form_token_issue(school_id=target.school_id))
 
@@ -348,7 +348,7 @@ class Bench:
     def run(self) -> None:
         env = self.env("sqlite://:memory:")
         os.environ.update(env)
-        import django  # noqa: PLC0415
+        import django
 
         django.setup()  # only to sign form tokens with the app's SECRET_KEY, in this process
         started = time.monotonic()

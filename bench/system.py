@@ -187,12 +187,12 @@ class PostgresDatabases:
         self.created: list[str] = []
 
     def _admin(self):
-        import psycopg  # noqa: PLC0415
+        import psycopg
 
         return psycopg.connect(self.url, autocommit=True)
 
     def create(self, name: str) -> str:
-        from psycopg import sql  # noqa: PLC0415
+        from psycopg import sql
 
         database = f"msem_bench_{os.getpid()}_{name}"
         with self._admin() as connection:
@@ -223,7 +223,7 @@ class PostgresDatabases:
 
     def commit_probe(self, url: str, count: int = 200) -> float:
         """Median milliseconds of a one-row INSERT committed alone (on PostgreSQL, a WAL flush)."""
-        import psycopg  # noqa: PLC0415
+        import psycopg
 
         timings = []
         with psycopg.connect(url, autocommit=True) as connection:
@@ -236,7 +236,7 @@ class PostgresDatabases:
         return 1000 * sorted(timings)[count // 2]
 
     def drop_all(self) -> None:
-        from psycopg import sql  # noqa: PLC0415
+        from psycopg import sql
 
         with self._admin() as connection:
             for database in self.created:

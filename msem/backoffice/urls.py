@@ -2,6 +2,7 @@ from django.urls import path
 
 from msem.backoffice import (
     auth_views,
+    dashboard_views,
     email_views,
     inquiry_views,
     quote_views,
@@ -18,6 +19,12 @@ urlpatterns = [
     path("login/", auth_views.login_view, name="login"),
     path("logout/", auth_views.logout_view, name="logout"),
     path("language/", auth_views.language_view, name="language"),
+    path("<slug:school_slug>/dashboard/", dashboard_views.dashboard_view, name="dashboard"),
+    path(
+        "<slug:school_slug>/dashboard/<slug:chart>.csv",
+        dashboard_views.dashboard_export_view,
+        name="dashboard_export",
+    ),
     path("<slug:school_slug>/inquiries/", inquiry_views.inquiries_view, name="inquiries"),
     path("<slug:school_slug>/inquiries/export.csv", inquiry_views.inquiries_export_view, name="inquiries_export"),
     path("<slug:school_slug>/inquiries/archive/", inquiry_views.inquiries_archive_view, name="inquiries_archive"),

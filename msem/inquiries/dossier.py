@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from msem.accounts.models import Membership, User
+from msem.inquiries.answers import first_answers_refresh
 from msem.inquiries.models import STATUS_TRANSITIONS, Category, Inquiry, InquiryEvent, Subject
 from msem.inquiries.notifications import notification_queue, reply_queue
 from msem.mailing.models import OutgoingEmail
@@ -212,6 +213,8 @@ def inquiry_merge(*, school: School, actor: User, target_id: int, duplicate_id: 
     if target.merged_into_id or duplicate.merged_into_id:
         raise ValidationError(_("This dossier was already merged."), code="already_merged")
     InquiryEvent.objects.for_school(school).filter(inquiry=duplicate).update(inquiry=target)
+    # The duplicate's answers are the target's now: its first answer may be one of them.
+    first_answers_refresh(school=school, inquiry_ids=[target.pk, duplicate.pk])
     _event(
         target,
         actor,

@@ -144,6 +144,19 @@ class Inquiry(SchoolScopedModel):
     merged_into = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("merged into")
     )
+    # The first reply or quote a member of staff e-mailed to the client, and who
+    # sent it (see answers.py): kept here, so that response times over a season
+    # are read from one index rather than searched for in every timeline.
+    first_answer_at = models.DateTimeField(_("first answered"), null=True, blank=True, editable=False)
+    first_answer_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("first answered by"),
+    )
 
     objects = SchoolScopedQuerySet.as_manager()
 
@@ -173,6 +186,23 @@ class Inquiry(SchoolScopedModel):
                 fields=["school", "assignee", "-received_at", "-id"], name="inquiry_inbox_assignee", condition=ACTIVE
             ),
             models.Index(fields=["school", "email", "-received_at"], name="inquiry_school_email"),
+            # The dashboard counts a period's requests from this index alone (SQLite
+            # and PostgreSQL read no table row): every column it groups or measures by.
+            models.Index(
+                fields=[
+                    "school",
+                    "received_at",
+                    "subject",
+                    "category",
+                    "language",
+                    "status",
+                    "first_answer_at",
+                    "first_answer_by",
+                    "id",
+                ],
+                name="inquiry_dashboard",
+                condition=models.Q(merged_into__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from msem.accounts.models import User
+from msem.inquiries.answers import first_answer_record
 from msem.inquiries.models import Inquiry, InquiryEvent, Subject
 from msem.mailing.client_mail import school_mail_compose
 from msem.mailing.models import MailKind, OutgoingEmail
@@ -35,7 +36,7 @@ def dossier_url(inquiry: Inquiry) -> str:
 
 
 def email_event_record(inquiry: Inquiry, email: OutgoingEmail, *, actor: User | None = None) -> InquiryEvent:
-    return InquiryEvent.objects.create(
+    event = InquiryEvent.objects.create(
         school_id=inquiry.school_id,
         inquiry=inquiry,
         kind=InquiryEvent.Kind.EMAIL,
@@ -43,6 +44,8 @@ def email_event_record(inquiry: Inquiry, email: OutgoingEmail, *, actor: User | 
         actor=actor,
         data={"email_kind": email.kind},
     )
+    first_answer_record(event=event)
+    return event
 
 
 def notification_queue(*, inquiry: Inquiry, subject: Subject, actor: User | None = None) -> OutgoingEmail:

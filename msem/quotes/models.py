@@ -53,7 +53,13 @@ class Quote(SchoolScopedModel):
         verbose_name_plural = _("quotes")
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["school", "number"], name="quote_number_unique_per_school")]
-        indexes = [models.Index(fields=["school", "inquiry"], name="quote_school_inquiry")]
+        indexes = [
+            models.Index(fields=["school", "inquiry"], name="quote_school_inquiry"),
+            # Which dossiers were sent a quote (the dashboard's funnel), from the index alone.
+            models.Index(
+                fields=["school", "inquiry"], name="quote_sent_inquiry", condition=models.Q(sent_at__isnull=False)
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.number

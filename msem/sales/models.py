@@ -37,6 +37,8 @@ class Sale(SchoolScopedModel):
         verbose_name = _("sale")
         verbose_name_plural = _("sales")
         ordering = ["-created_at"]
+        # The sales of a period (the dashboard's revenue).
+        indexes = [models.Index(fields=["school", "created_at", "quote"], name="sale_school_time")]
 
     def __str__(self) -> str:
         return f"sale of {self.quote_id}: {self.total} {self.currency}"

@@ -214,6 +214,13 @@
     if (event.target.matches("[data-subject-select]")) {
       showForwardChoice(event.target);
     }
+    // Typing a date on the dashboard means choosing those dates as the period.
+    if (event.target.matches("[data-period-date]")) {
+      var custom = event.target.form.querySelector('input[name="period"][value="custom"]');
+      if (custom) {
+        custom.checked = true;
+      }
+    }
     if (event.target.matches("[data-check-all]")) {
       var form = event.target.closest("form");
       form.querySelectorAll('input[type=checkbox][name="ids"]').forEach(function (box) {

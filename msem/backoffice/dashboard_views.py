@@ -1,0 +1,108 @@
+"""GESTION COMMERCIALE → Dashboard: the season at a glance, and each chart's figures as CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from msem.backoffice.access import SchoolRequest, school_view
+from msem.backoffice.dashboard_charts import (
+    CHART_SLUGS,
+    WAITING_SLUG,
+    dashboard_charts,
+    key_figures,
+    period_label,
+    waiting_table,
+)
+from msem.backoffice.dashboard_forms import DashboardForm
+from msem.backoffice.inquiry_views import _spreadsheet_safe
+from msem.dashboard.periods import Period, PeriodKind
+from msem.dashboard.selectors import OPEN_STATUSES, WAITING_EXPORT_LIMIT, dashboard_for_period, waiting_dossiers
+
+
+def _language() -> str:
+    return "en" if translation.get_language() == "en" else "fr"
+
+
+def _query(period: Period, hours: int) -> str:
+    """The address's criteria: the period as chosen (this season stays "this season"), and the threshold."""
+    values: list[tuple[str, str]] = [("period", period.kind)]
+    if period.kind == PeriodKind.CUSTOM:
+        values += [("start", period.first_day.isoformat()), ("end", period.last_day.isoformat())]
+    return urlencode([*values, ("hours", str(hours))])
+
+
+@school_view()
+@require_GET
+def dashboard_view(request: SchoolRequest) -> HttpResponse:
+    form = DashboardForm(request.GET or {"period": PeriodKind.SEASON})
+    context: dict[str, object] = {"active_menu": "dashboard", "form": form}
+    if not form.is_valid():
+        return render(request, "backoffice/dashboard/page.html", context, status=400)
+    period, hours = form.chosen_period(), form.waiting_hours()
+    language = _language()
+    dashboard = dashboard_for_period(school=request.school, period=period)
+    waiting = waiting_dossiers(school=request.school, hours=hours)
+    context.update(
+        {
+            # Shown with the period's dates filled in, so that changing one is a step away.
+            "form": DashboardForm(
+                initial={"period": period.kind, "start": period.first_day, "end": period.last_day, "hours": hours}
+            ),
+            "period": period,
+            "period_label": period_label(period, language),
+            "hours": hours,
+            "query": _query(period, hours),
+            "dashboard": dashboard,
+            "charts": dashboard_charts(dashboard, language),
+            "waiting": waiting,
+            "key_figures": key_figures(dashboard, waiting, language),
+            "waiting_table": waiting_table(waiting, request.school, language),
+            "waiting_slug": WAITING_SLUG,
+            "open_requests_query": urlencode(
+                [("f", "1"), *(("status", status) for status in OPEN_STATUSES), ("sort", "oldest")]
+            ),
+        }
+    )
+    return render(request, "backoffice/dashboard/page.html", context)
+
+
+@school_view()
+@require_GET
+def dashboard_export_view(request: SchoolRequest, chart: str) -> HttpResponse:
+    """One chart's table as CSV: UTF-8 with a BOM and ";" between fields, like the requests export."""
+    if chart not in (*CHART_SLUGS, WAITING_SLUG):
+        raise Http404
+    form = DashboardForm(request.GET or {"period": PeriodKind.SEASON})
+    if not form.is_valid():
+        errors = [str(message) for messages in form.errors.values() for message in messages]
+        return HttpResponse(
+            "\n".join([_("This period cannot be used:"), *errors]),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    period, hours = form.chosen_period(), form.waiting_hours()
+    language = _language()
+    if chart == WAITING_SLUG:
+        waiting = waiting_dossiers(school=request.school, hours=hours, limit=WAITING_EXPORT_LIMIT)
+        table = waiting_table(waiting, request.school, language)
+        filename = f"{chart}-{hours}h-{request.school.slug}.csv"
+    else:
+        charts = dashboard_charts(dashboard_for_period(school=request.school, period=period), language)
+        table = charts.by_slug()[chart].table
+        filename = f"{chart}-{request.school.slug}-{period.first_day:%Y-%m-%d}-{period.last_day:%Y-%m-%d}.csv"
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=";")
+    for row in table.csv_rows():
+        writer.writerow([_spreadsheet_safe(value) for value in row])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,331 @@
+"""What secretaries did with generated dossiers, in bulk: answers, quotes, sales.
+
+For benchmarks (and demos) of the pages that read a season's activity,
+chiefly the dashboard. Rows are bulk-created as the services would have left
+them, at the times they would have happened: each dossier gets its
+acknowledgement; most get a secretary's reply hours later (nights and
+weekends make a long tail); about one in five gets a quote, and half of those
+are paid and become a Sale.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+
+from msem.accounts.models import User
+from msem.catalog.models import Catalog, Product
+from msem.inquiries.answers import first_answers_refresh
+from msem.inquiries.models import Inquiry, InquiryEvent
+from msem.mailing.models import OutgoingEmail
+from msem.quotes.models import Quote, QuoteLine
+from msem.quotes.pricing import line_total, totals
+from msem.sales.models import Sale
+from msem.schools.models import DocumentCounter, School
+
+# (code, kind, French name, English name, pricing unit, unit price)
+PRODUCTS = [
+    ("COLL-ENF-6AM", Product.Kind.COLLECTIVE, "Cours collectif enfant — 6 matinées", "Kids' group lesson — 6 mornings",
+     Product.PricingUnit.PER_PERSON, "189.00"),
+    ("COLL-ADU-6PM", Product.Kind.COLLECTIVE, "Cours collectif adulte — 6 après-midis",
+     "Adults' group lesson — 6 afternoons", Product.PricingUnit.PER_PERSON, "215.00"),
+    ("PART-1H", Product.Kind.PRIVATE, "Cours particulier — 1 h", "Private lesson — 1 h", Product.PricingUnit.PER_HOUR,
+     "62.00"),
+    ("PART-JOUR", Product.Kind.PRIVATE, "Journée privée", "Private day", Product.PricingUnit.PER_LESSON, "420.00"),
+    ("GROUPE-5DJ", Product.Kind.GROUP, "Groupe — 5 demi-journées", "Group — 5 half-days",
+     Product.PricingUnit.PER_PERSON, "98.00"),
+    ("HORS-PISTE", Product.Kind.OTHER, "Journée hors-piste", "Off-piste day", Product.PricingUnit.PER_LESSON, "480.00"),
+]  # fmt: skip
+PRICES = {code: Decimal(price) for code, _kind, _fr, _en, _unit, price in PRODUCTS}
+CATALOG_DISCOUNTS = {"CE-ALPES": Decimal("0.90"), "TO-NEIGE": Decimal("0.85")}
+BATCH = 5000
+
+
+@dataclass(frozen=True)
+class HistoryCounts:
+    answered: int = 0
+    quoted: int = 0
+    paid: int = 0
+
+
+def _products(school: School) -> list[Product]:
+    products = []
+    for code, kind, name_fr, name_en, unit, _price in PRODUCTS:
+        product, _created = Product.objects.get_or_create(
+            school=school,
+            code=code,
+            defaults={"kind": kind, "name_fr": name_fr, "name_en": name_en, "pricing_unit": unit},
+        )
+        products.append(product)
+    return products
+
+
+def _catalogs(school: School) -> list[Catalog]:
+    catalogs = []
+    for code in CATALOG_DISCOUNTS:
+        catalog = Catalog.objects.for_school(school).live().filter(code=code).first()
+        catalogs.append(catalog or Catalog.objects.create(school=school, code=code, account_name=f"Partenaire {code}"))
+    return catalogs
+
+
+def _answer_delay(rng: random.Random) -> timedelta:
+    """Median three hours, a long tail of nights and weekends, a few within minutes."""
+    return timedelta(seconds=min(rng.lognormvariate(math.log(3 * 3600), 1.3), 20 * 86400))
+
+
+def _email(school: School, kind: str, inquiry: Inquiry, moment: datetime, status: str) -> OutgoingEmail:
+    return OutgoingEmail(
+        school=school,
+        kind=kind,
+        language=inquiry.language,
+        from_email=f"{school.name} <no-reply@msem.localhost>",
+        to_email=inquiry.email,
+        subject=f"{inquiry.reference}",
+        text_body="…",
+        message_id=f"<{secrets.token_hex(12)}@bench.msem.localhost>",
+        status=status,
+        attempts=1,
+        next_attempt_at=moment,
+        sent_at=moment if status == OutgoingEmail.Status.SENT else None,
+    )
+
+
+@dataclass
+class _Generation:
+    """What every dossier of a run draws from."""
+
+    school: School
+    staff: Sequence[User]
+    rng: random.Random
+    products: list[Product]
+    catalogs: list[Catalog]
+    now: datetime
+    answered: float
+    quoted: float
+    paid: float
+    acknowledgements: bool
+
+
+@transaction.atomic
+def commercial_history_bulk_create(
+    school: School,
+    *,
+    staff: Sequence[User],
+    answered: float = 0.8,
+    quoted: float = 0.2,
+    paid: float = 0.5,
+    acknowledgements: bool = True,
+    seed: int = 42,
+) -> HistoryCounts:
+    """Answers, quotes and sales for the school's dossiers that have none yet.
+
+    `answered` and `quoted` are shares of the dossiers; `paid` is the share of
+    the quoted ones that end paid.
+    """
+    if not staff:
+        raise ValueError("the school needs staff to answer")
+    run = _Generation(
+        school=school,
+        staff=staff,
+        rng=random.Random(f"history-{seed}-{school.pk}"),
+        products=_products(school),
+        catalogs=_catalogs(school),
+        now=timezone.now(),
+        answered=answered,
+        quoted=quoted,
+        paid=paid,
+        acknowledgements=acknowledgements,
+    )
+    counts = HistoryCounts()
+    pending = Inquiry.objects.for_school(school).exclude(pk__in=Quote.objects.for_school(school).values("inquiry_id"))
+    pending = pending.exclude(
+        pk__in=InquiryEvent.objects.for_school(school).filter(kind=InquiryEvent.Kind.EMAIL).values("inquiry_id")
+    )
+    ids = list(pending.order_by("received_at", "id").values_list("id", flat=True))
+    for start in range(0, len(ids), BATCH):
+        batch = list(Inquiry.objects.filter(pk__in=ids[start : start + BATCH]).order_by("received_at", "id"))
+        counts = _batch(run, batch, counts)
+    # Sales and quotes are stamped with the time they were created: set them to when they happened.
+    Sale.objects.for_school(school).update(
+        created_at=Subquery(Quote.objects.filter(pk=OuterRef("quote_id")).values("paid_at")[:1])
+    )
+    Quote.objects.for_school(school).filter(sent_at__isnull=False).update(
+        created_at=Subquery(Quote.objects.filter(pk=OuterRef("pk")).values("sent_at")[:1])
+    )
+    # Bulk-created timelines skip what recording each e-mail keeps on the dossier.
+    first_answers_refresh(school=school)
+    return counts
+
+
+def _batch(run: _Generation, inquiries: list[Inquiry], counts: HistoryCounts) -> HistoryCounts:
+    school, rng = run.school, run.rng
+    emails: list[tuple[Inquiry, OutgoingEmail, User | None, datetime]] = []
+    quotes: list[tuple[Quote, list[QuoteLine]]] = []
+    paid_inquiries: list[int] = []
+    n_answered = n_quoted = n_paid = 0
+    for inquiry in inquiries:
+        if run.acknowledgements:
+            moment = inquiry.received_at + timedelta(seconds=2)
+            emails.append((inquiry, _email(school, "acknowledgement", inquiry, moment, "sent"), None, moment))
+        if rng.random() >= run.answered:
+            continue
+        secretary = rng.choice(run.staff)
+        answer_at = inquiry.received_at + _answer_delay(rng)
+        if answer_at >= run.now:
+            continue
+        n_answered += 1
+        if rng.random() * run.answered < run.quoted:
+            n_quoted += 1
+            is_paid = rng.random() < run.paid and answer_at + timedelta(days=2) < run.now
+            quotes.append(_quote(run, inquiry, secretary, answer_at, is_paid=is_paid))
+            emails.append((inquiry, _email(school, "quote", inquiry, answer_at, "sent"), secretary, answer_at))
+            if is_paid:
+                n_paid += 1
+                paid_inquiries.append(inquiry.pk)
+        else:
+            emails.append((inquiry, _email(school, "reply", inquiry, answer_at, "sent"), secretary, answer_at))
+    created = OutgoingEmail.objects.bulk_create([email for _i, email, _a, _m in emails], batch_size=1000)
+    InquiryEvent.objects.bulk_create(
+        [
+            InquiryEvent(
+                school=school,
+                inquiry=inquiry,
+                kind=InquiryEvent.Kind.EMAIL,
+                actor=actor,
+                created_at=moment,
+                email=email,
+                data={"email_kind": email.kind},
+            )
+            for (inquiry, _e, actor, moment), email in zip(emails, created, strict=True)
+        ],
+        batch_size=1000,
+    )
+    _store_quotes(school, quotes)
+    if paid_inquiries:
+        Inquiry.objects.filter(pk__in=paid_inquiries).update(status=Inquiry.Status.PAID)
+    return HistoryCounts(counts.answered + n_answered, counts.quoted + n_quoted, counts.paid + n_paid)
+
+
+def _quote(
+    run: _Generation, inquiry: Inquiry, secretary: User, sent_at: datetime, *, is_paid: bool
+) -> tuple[Quote, list[QuoteLine]]:
+    rng = run.rng
+    catalog = rng.choice(run.catalogs) if rng.random() < 0.25 else None
+    discount = CATALOG_DISCOUNTS[catalog.code] if catalog else Decimal(1)
+    day = timezone.localdate(sent_at) + timedelta(days=rng.randint(5, 60))
+    lines = []
+    for position, product in enumerate(rng.sample(run.products, rng.choice([1, 1, 2, 3]))):
+        lines.append(
+            QuoteLine(
+                school=run.school,
+                product=product,
+                catalog=catalog,
+                catalog_code=catalog.code if catalog else "",
+                product_code=product.code,
+                name_fr=product.name_fr,
+                name_en=product.name_en,
+                pricing_unit=product.pricing_unit,
+                unit_price=(PRICES[product.code] * discount).quantize(Decimal("0.01")),
+                start_date=day,
+                participants=inquiry.participants or rng.choice([1, 2, 3, 4]),
+                quantity=rng.choice([1, 1, 2]) if product.pricing_unit == Product.PricingUnit.PER_HOUR else 1,
+                position=position,
+            )
+        )
+    paid_at = min(sent_at + timedelta(hours=rng.randint(4, 24 * 10)), run.now) if is_paid else None
+    quote = Quote(
+        school=run.school,
+        inquiry=inquiry,
+        status=Quote.Status.PAID if is_paid else Quote.Status.SENT,
+        language=inquiry.language,
+        valid_until=timezone.localdate(sent_at) + timedelta(days=run.school.quote_validity_days),
+        prices_include_vat=run.school.prices_include_vat,
+        vat_rate=run.school.vat_rate,
+        token=secrets.token_urlsafe(32),
+        created_by=secretary,
+        sent_at=sent_at,
+        accepted_at=paid_at,
+        paid_at=paid_at,
+    )
+    return quote, lines
+
+
+def _store_quotes(school: School, quotes: list[tuple[Quote, list[QuoteLine]]]) -> None:
+    if not quotes:
+        return
+    year = timezone.localdate().year
+    counter, _created = DocumentCounter.objects.get_or_create(school=school, series="DEV", year=year)
+    for offset, (quote, _lines) in enumerate(quotes, start=counter.last_value + 1):
+        quote.number = f"DEV-{year}-{offset:06d}"
+    DocumentCounter.objects.filter(pk=counter.pk).update(last_value=counter.last_value + len(quotes))
+    stored = Quote.objects.bulk_create([quote for quote, _lines in quotes], batch_size=1000)
+    all_lines = []
+    for quote, (_q, lines) in zip(stored, quotes, strict=True):
+        for line in lines:
+            line.quote = quote
+        all_lines.extend(lines)
+    QuoteLine.objects.bulk_create(all_lines, batch_size=1000)
+    sales = []
+    for quote, (_q, lines) in zip(stored, quotes, strict=True):
+        if quote.paid_at is None:
+            continue
+        inquiry = quote.inquiry
+        sum_ = totals(
+            line_totals=[_line_total(line) for line in lines],
+            vat_rate=quote.vat_rate,
+            prices_include_vat=quote.prices_include_vat,
+        )
+        sales.append(
+            Sale(
+                school=school,
+                quote=quote,
+                inquiry=inquiry,
+                catalog=lines[0].catalog,
+                catalog_code=lines[0].catalog_code,
+                client_name=inquiry.client_name,
+                client_email=inquiry.email,
+                lines=[_sold_line(line) for line in lines],
+                total_excluding_vat=sum_.excluding_vat,
+                vat=sum_.vat,
+                total=sum_.including_vat,
+                payment_references=[
+                    {"provider": "sandbox", "reference": quote.token[:12], "amount": str(sum_.including_vat)}
+                ],
+            )
+        )
+    Sale.objects.bulk_create(sales, batch_size=1000)
+
+
+def _line_total(line: QuoteLine) -> Decimal:
+    return line_total(
+        unit_price=line.unit_price,
+        quantity=line.quantity,
+        participants=line.participants,
+        per_person=line.pricing_unit == Product.PricingUnit.PER_PERSON,
+    )
+
+
+def _sold_line(line: QuoteLine) -> dict[str, Any]:
+    return {
+        "product_code": line.product_code,
+        "name_fr": line.name_fr,
+        "name_en": line.name_en,
+        "catalog_code": line.catalog_code,
+        "pricing_unit": line.pricing_unit,
+        "unit_price": str(line.unit_price),
+        "start_date": line.start_date.isoformat(),
+        "end_date": None,
+        "participants": line.participants,
+        "quantity": line.quantity,
+        "total": str(_line_total(line)),
+    }

@@ -1,0 +1,134 @@
+"""The dashboard in a real browser, in French and in English."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from msem.accounts.models import Role
+from msem.dashboard.periods import period_this_season, today_in_paris
+from msem.demo.commercial_history import commercial_history_bulk_create
+from msem.demo.inquiry_generator import SchoolChoices, generate_inquiries, inquiries_bulk_create
+from msem.inquiries.models import Category
+from msem.inquiries.selectors import categories_live, subjects_live
+from msem.inquiries.services import SubjectLine, subjects_sync
+from tests.browser.conftest import log_in
+from tests.factories import PASSWORD, MembershipFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def season(school, secretary, manager):
+    """A season under way: a few hundred requests, answered, quoted and paid as a school would."""
+    first = subjects_live(school=school).get()
+    subjects_sync(
+        school=school,
+        lines=[
+            SubjectLine(first.pk, "Demande d'informations", "Request for information", school.main_email),
+            SubjectLine(None, "Cours collectifs", "Group lessons", "collectifs@valneige.test"),
+            SubjectLine(None, "Cours particuliers", "Private lessons", "prives@valneige.test"),
+            SubjectLine(None, "Groupes et scolaires", "Groups and schools", "groupes@valneige.test"),
+        ],
+    )
+    for position, (code, french, english) in enumerate(
+        [
+            ("village", "Station village", "Village resort"),
+            ("altitude", "Station altitude", "High resort"),
+            ("je-ne-sais-pas", "Je ne sais pas", "I don't know yet"),
+        ]
+    ):
+        Category.objects.create(school=school, code=code, label_fr=french, label_en=english, position=position)
+    colleague = MembershipFactory(school=school, role=Role.SECRETARY, user__full_name="Julie Perrin").user
+    staff = [secretary, manager, colleague]
+    choices = SchoolChoices(
+        subjects=list(subjects_live(school=school)), categories=list(categories_live(school=school)), staff=staff
+    )
+    this_season = period_this_season(today_in_paris(timezone.now()))
+    rows = generate_inquiries(school, choices, count=400, start=this_season.start, end=timezone.now())
+    inquiries_bulk_create(school, list(rows), with_events=False)
+    commercial_history_bulk_create(school, staff=staff)
+    return this_season
+
+
+def test_the_dashboard_in_french(page, school, secretary, season, screenshot):
+    log_in(page, secretary.email, PASSWORD)
+    page.locator(".sidebar a").first.click()
+    expect(page).to_have_url(re.compile(rf"/backoffice/{school.slug}/dashboard/$"))
+    expect(page.locator(".sidebar a").first).to_have_attribute("aria-current", "page")
+
+    # Six key figures, five sections, seven charts, each an image with its title.
+    expect(page.locator(".key-figure")).to_have_count(6)
+    expect(page.locator("h2.dashboard-section")).to_have_count(5)
+    charts = page.locator("svg.chart-svg[role=img]")
+    expect(charts).to_have_count(7)
+    requests = page.locator("[data-chart=requests-by-subject] svg.chart-svg")
+    expect(requests.locator("rect.chart-bar").first).to_be_visible()
+    expect(page.locator("[data-chart=funnel] table")).to_be_visible()
+    # French numbers: a comma before the decimals, a space before the % sign.
+    expect(page.locator(".key-figure").nth(1)).to_contain_text(re.compile(r"\d+,\d\u202f%"))
+    expect(page.locator(".key-figure").nth(3)).to_contain_text("€")
+    screenshot(page, "dashboard-fr")
+
+    # The table of a chart unfolds under it.
+    folded = page.locator("[data-chart=requests-by-subject] details")
+    expect(folded.locator("table")).to_be_hidden()
+    folded.locator("summary").click()
+    expect(folded.locator("table")).to_be_visible()
+    expect(folded.locator("tbody tr")).to_have_count(len(season.buckets()))
+
+    # Typing a date chooses "dates"; a period ending before it starts is refused in words.
+    page.locator("#id_start").fill("2026-01-31")
+    expect(page.locator("input[name=period][value=custom]")).to_be_checked()
+    page.locator("#id_end").fill("2026-01-01")
+    page.locator("#dashboard-period button[type=submit]").click()
+    expect(page.locator(".period-form .alert-error")).to_be_visible()
+    expect(page.locator("svg.chart-svg")).to_have_count(0)
+    screenshot(page, "dashboard-fr-bad-period", full_page=False)
+
+    # This week: a bar per day.
+    page.locator("label", has=page.locator("input[name=period][value=week]")).click()
+    page.locator("#dashboard-period button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"period=week"))
+    expect(page.locator("[data-chart=requests-by-subject] .chart-description")).to_contain_text("2026")
+
+
+def test_the_dashboard_in_english(page, school, secretary, season, screenshot):
+    secretary.language = "en"
+    secretary.save()
+    log_in(page, secretary.email, PASSWORD)
+    page.get_by_role("link", name="Dashboard").click()
+    expect(page.get_by_role("heading", name="Dashboard", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="Requests received, by subject")).to_be_visible()
+    expect(page.locator(".key-figure").first).to_contain_text("Requests")
+    expect(page.locator(".key-figure").nth(1)).to_contain_text(re.compile(r"\d+\.\d% of the requests"))
+    expect(page.locator("[data-chart=answer-times-by-secretary]")).to_contain_text("Julie Perrin")
+    screenshot(page, "dashboard-en")
+
+    # The waiting list leads to the dossiers.
+    waiting = page.locator("#waiting ~ section table a").first
+    reference = waiting.inner_text()
+    waiting.click()
+    expect(page.get_by_role("heading", name=re.compile(reference))).to_be_visible()
+
+    # Each chart's figures download as a CSV file.
+    page.go_back()
+    with page.expect_download() as download:
+        page.locator("[data-chart=funnel] a[download]").click()
+    assert download.value.suggested_filename.startswith(f"funnel-{school.slug}-")
+
+
+def test_the_threshold_of_the_waiting_list(page, school, secretary, season):
+    log_in(page, secretary.email, PASSWORD)
+    page.goto(f"/backoffice/{school.slug}/dashboard/")
+    count = page.locator(".key-figure").last.locator(".key-figure-value")
+    before = int(count.inner_text().replace("\u00a0", ""))
+    page.locator("#id_waiting_hours").fill("336")
+    page.locator(".threshold-form button").click()
+    expect(page).to_have_url(re.compile(r"hours=336"))
+    expect(page.locator("#waiting-heading")).to_contain_text("336")
+    after = int(count.inner_text().replace("\u00a0", ""))
+    assert 0 < after < before  # the season's old requests still open, not the recent ones

@@ -1,0 +1,311 @@
+"""The dashboard page and its CSV files over HTTP."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from msem.dashboard.periods import period_this_season, today_in_paris
+from msem.demo.commercial_history import commercial_history_bulk_create
+from msem.demo.inquiry_generator import SchoolChoices, generate_inquiries, inquiries_bulk_create
+from msem.inquiries.selectors import categories_live, subjects_live
+from tests.dashboard.helpers import answer, dashboard_url, dossier, export_url, paid, quote_sent
+
+pytestmark = pytest.mark.django_db
+
+JANUARY = "period=custom&start=2026-01-05&end=2026-01-18"
+IN_JANUARY = datetime(2026, 1, 8, 9, 0, tzinfo=UTC)
+CHARTS = [
+    "requests-by-subject",
+    "requests-by-category",
+    "answer-times-by-subject",
+    "answer-times-by-secretary",
+    "funnel",
+    "revenue-by-catalog",
+    "revenue-by-kind",
+]
+
+
+def read_csv(response) -> list[list[str]]:
+    content = response.content.decode("utf-8")
+    assert content.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(content[1:]), delimiter=";"))
+
+
+@pytest.fixture
+def january(school, manager):
+    """Three requests of January: one answered in 2 h and paid 378,00 €, one answered by a quote, one waiting."""
+    first = dossier(school, IN_JANUARY, language="fr")
+    second = dossier(school, IN_JANUARY + timedelta(days=1), language="en")
+    dossier(school, IN_JANUARY + timedelta(days=2), language="fr")
+    answer(first, manager, timedelta(hours=2))
+    paid(quote_sent(first, manager), manager, at=IN_JANUARY + timedelta(days=3))
+    quote_sent(second, manager, after=timedelta(hours=4))
+    return first, second
+
+
+class SvgChecker(HTMLParser):
+    """Collects what a screen reader and the Content-Security-Policy care about."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.svgs: list[dict[str, str]] = []
+        self.rect_titles = 0
+        self.rects = 0
+        self.in_rect = False
+        self.style_attributes = 0
+        self.inline_scripts = 0
+        self.styles = 0
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if "style" in attributes:
+            self.style_attributes += 1
+        if tag == "style":
+            self.styles += 1
+        if tag == "script" and "src" not in attributes:
+            self.inline_scripts += 1
+        if tag == "svg" and attributes.get("class") == "chart-svg":
+            self.svgs.append(attributes)
+        if tag == "rect" and attributes.get("class") == "chart-bar":
+            self.rects += 1
+            self.in_rect = True
+        if tag == "title" and self.in_rect:
+            self.rect_titles += 1
+
+    def handle_endtag(self, tag):
+        if tag == "rect":
+            self.in_rect = False
+
+
+class TestPage:
+    def test_the_menu_leads_to_the_dashboard_first(self, secretary_client, school):
+        page = secretary_client.get(f"/backoffice/{school.slug}/inquiries/").content.decode()
+        menu = page[page.index('class="sidebar"') :]
+        links = re.findall(r'href="([^"]+)"', menu)
+        assert links[0] == dashboard_url(school)
+        response = secretary_client.get(dashboard_url(school))
+        assert response.status_code == 200
+        assert 'aria-current="page"><span class="nav-icon icon-chart"' in response.content.decode()
+
+    def test_figures_charts_and_tables_in_english(self, english_client, school, january):
+        page = english_client.get(dashboard_url(school, JANUARY)).content.decode()
+
+        assert "<h1>Dashboard</h1>" in page
+        assert "3 requests received from 5 Jan 2026 to 18 Jan 2026, per day, by subject." in page
+        # Key figures: 3 requests, 2 quoted (66.7%), 1 paid, €378, first answer median 3 h.
+        assert re.search(r'key-figure-value">3<', page)
+        assert "66.7% of the requests" in page
+        assert "€378" in page
+        assert 'key-figure-value">3 h 00 min<' in page
+        # The data tables: a day per row, the money and rates in English.
+        assert '<th scope="row">8 Jan 2026</th>' in page
+        assert "€378.00" in page
+        assert "33.3%" in page
+
+    def test_french_numbers(self, manager_client, school, january):
+        page = manager_client.get(dashboard_url(school, JANUARY)).content.decode()
+        assert "378,00\u00a0€" in page
+        assert "66,7\u202f%" in page
+        assert '<th scope="row">08/01/2026</th>' in page
+
+    def test_every_chart_is_an_accessible_svg_within_the_csp(self, manager_client, school, january):
+        response = manager_client.get(dashboard_url(school, JANUARY))
+        checker = SvgChecker()
+        checker.feed(response.content.decode())
+
+        assert len(checker.svgs) == len(CHARTS)
+        for svg in checker.svgs:
+            assert svg["role"] == "img"
+            title_id, desc_id = svg["aria-labelledby"].split()
+            assert f'<title id="{title_id}">' in response.content.decode()
+            assert f'<desc id="{desc_id}">' in response.content.decode()
+        assert checker.rects > 0
+        assert checker.rect_titles == checker.rects  # each bar tells its value on hover
+        assert (checker.style_attributes, checker.styles, checker.inline_scripts) == (0, 0, 0)
+        assert "'unsafe-inline'" not in response["Content-Security-Policy"]
+        for chart in CHARTS:
+            query = f"{JANUARY}&hours=48".replace("&", "&amp;")
+            assert f'href="{export_url(school, chart)}?{query}"' in response.content.decode()
+
+    def test_an_empty_period_says_so(self, english_client, school):
+        page = english_client.get(dashboard_url(school, JANUARY)).content.decode()
+        assert "No requests in this period." in page
+        assert "No request of this period has been answered yet." in page
+        assert "No sales in this period." in page
+        assert 'class="chart-svg"' not in page
+
+    def test_the_default_period_is_this_season(self, english_client, school):
+        season = period_this_season(today_in_paris(timezone.now()))
+        page = english_client.get(dashboard_url(school)).content.decode()
+        assert 'value="season" checked' in page.replace(' id="id_period_1"', "")
+        assert f'value="{season.first_day.isoformat()}"' in page
+        assert f'value="{season.last_day.isoformat()}"' in page
+
+    @pytest.mark.parametrize(
+        ("query", "message"),
+        [
+            ("period=custom&start=2026-02-01&end=2026-01-01", "The last day is before the first day."),
+            ("period=custom&start=2026-01-01", "Give the last day of the period."),
+            ("period=custom&start=someday&end=2026-01-01", "Enter a valid date."),
+            (
+                "period=custom&start=2024-01-01&end=2026-01-01",
+                "Choose a period of 366 days at most (this one has 732).",
+            ),
+            ("period=custom&start=1900-01-01&end=1900-01-02", "Give a date between 2000 and 2100."),
+            ("period=fortnight", "Select a valid choice."),
+            ("hours=0", "Ensure this value is greater than or equal to 1."),
+            ("hours=many", "Enter a whole number."),
+        ],
+    )
+    def test_a_bad_period_gets_a_clear_error(self, english_client, school, query, message):
+        response = english_client.get(dashboard_url(school, query))
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert "This period cannot be used:" in page
+        assert message in page
+        assert 'class="chart-svg"' not in page
+
+    def test_dates_alone_mean_those_dates(self, english_client, school, january):
+        page = english_client.get(dashboard_url(school, "start=2026-01-05&end=2026-01-18")).content.decode()
+        assert "3 requests received from 5 Jan 2026 to 18 Jan 2026" in page
+
+    def test_the_waiting_list_links_to_the_dossiers(self, english_client, school):
+        old = dossier(school, timezone.now() - timedelta(hours=60), first_name="Hélène", last_name="Favre")
+        dossier(school, timezone.now() - timedelta(hours=10))
+        page = english_client.get(dashboard_url(school)).content.decode()
+        assert f'<a href="/backoffice/{school.slug}/inquiries/{old.reference}/">{old.reference}</a>' in page
+        assert "Hélène Favre" in page
+        assert re.search(r'Waiting for more than 48 h</a></p>\s*<p class="key-figure-value">1<', page)
+
+        page = english_client.get(dashboard_url(school, "hours=72")).content.decode()
+        assert old.reference not in page
+        assert "No open request has been waiting for more than 72 h." in page
+
+
+class TestCsv:
+    def test_requests_per_day_and_subject(self, english_client, school, january):
+        response = english_client.get(export_url(school, "requests-by-subject", JANUARY))
+
+        assert response.status_code == 200
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        assert response["Content-Disposition"] == (
+            f'attachment; filename="requests-by-subject-{school.slug}-2026-01-05-2026-01-18.csv"'
+        )
+        rows = read_csv(response)
+        assert rows[0] == ["Day", "Request for information", "Total"]
+        assert rows[1] == ["2026-01-05", "0", "0"]
+        assert rows[4] == ["2026-01-08", "1", "1"]
+        assert rows[-1] == ["Total", "3", "3"]
+        assert len(rows) == 1 + 14 + 1
+
+    def test_the_funnel_in_french_numbers(self, manager_client, school, january):
+        rows = read_csv(manager_client.get(export_url(school, "funnel", JANUARY)))
+        assert rows[1][2:] == ["3", "2", "66,7", "1", "33,3", "50,0"]
+        assert [row[1] for row in rows if row[0] == rows[-1][0]] == ["Français", "Anglais"]
+
+    def test_answer_times_in_hours_and_revenue_in_euros(self, english_client, school, january, manager):
+        rows = read_csv(english_client.get(export_url(school, "answer-times-by-secretary", JANUARY)))
+        assert rows == [
+            ["Secretary", "Answered", "Median (hours)", "90th percentile (hours)"],
+            [str(manager), "2", "3.00", "3.80"],
+        ]
+        rows = read_csv(english_client.get(export_url(school, "revenue-by-kind", JANUARY)))
+        assert rows == [
+            ["Kind of product", "Sales", "Revenue incl. VAT (EUR)"],
+            ["Group lesson", "1", "378.00"],
+            ["Total", "1", "378.00"],
+        ]
+
+    def test_the_waiting_list(self, english_client, school):
+        old = dossier(school, timezone.now() - timedelta(hours=60), first_name="=HYPERLINK(1)")
+        rows = read_csv(english_client.get(export_url(school, "waiting", "hours=48")))
+        assert rows[0][0] == "Reference"
+        assert rows[1][0] == old.reference
+        assert rows[1][1].startswith("'=HYPERLINK")  # no formula for the spreadsheet
+        assert rows[1][-1] == "60.0"
+
+    @pytest.mark.parametrize("chart", CHARTS)
+    def test_every_chart_downloads(self, manager_client, school, january, chart):
+        response = manager_client.get(export_url(school, chart, JANUARY))
+        assert response.status_code == 200
+        assert len(read_csv(response)) >= 2
+
+    def test_a_bad_period_is_refused_with_the_reason(self, english_client, school):
+        response = english_client.get(export_url(school, "funnel", "period=custom&start=2026-02-01&end=2026-01-01"))
+        assert response.status_code == 400
+        assert "The last day is before the first day." in response.content.decode()
+
+    def test_an_unknown_chart_is_a_404(self, manager_client, school):
+        assert manager_client.get(export_url(school, "salaries")).status_code == 404
+
+
+class TestTenancy:
+    def test_another_schools_dashboard_and_files_are_404(self, manager_client, other_school, other_manager):
+        dossier(other_school, IN_JANUARY)
+        assert manager_client.get(dashboard_url(other_school)).status_code == 404
+        for chart in [*CHARTS, "waiting"]:
+            response = manager_client.get(export_url(other_school, chart, JANUARY))
+            assert response.status_code == 404
+            assert other_school.name not in response.content.decode()
+
+    def test_a_school_sees_only_its_own_figures(self, english_client, school, other_school, other_manager):
+        dossier(school, IN_JANUARY)
+        answer(dossier(other_school, IN_JANUARY), other_manager, timedelta(hours=1))
+        rows = read_csv(english_client.get(export_url(school, "funnel", JANUARY)))
+        assert rows[1][2] == "1"
+        rows = read_csv(english_client.get(export_url(school, "answer-times-by-secretary", JANUARY)))
+        assert rows == [["Secretary", "Answered", "Median (hours)", "90th percentile (hours)"]]
+
+    def test_anonymous_visitors_are_sent_to_log_in(self, school):
+        response = Client().get(dashboard_url(school))
+        assert response.status_code == 302
+        assert response["Location"].startswith("/backoffice/login/")
+
+
+def test_the_number_of_queries_does_not_grow_with_the_dossiers(manager_client, school, manager):
+    def season_of_dossiers(count: int) -> None:
+        choices = SchoolChoices(
+            subjects=list(subjects_live(school=school)), categories=list(categories_live(school=school)), staff=[]
+        )
+        season = period_this_season(today_in_paris(timezone.now()))
+        rows = generate_inquiries(school, choices, count=count, start=season.start, end=timezone.now(), seed=count)
+        inquiries_bulk_create(school, list(rows), with_events=False)
+        commercial_history_bulk_create(school, staff=[manager], seed=count)
+
+    def queries() -> int:
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            assert manager_client.get(dashboard_url(school)).status_code == 200
+        return len(captured)
+
+    manager_client.get(dashboard_url(school))  # the first visit also notes the school in the session
+    season_of_dossiers(60)
+    few = queries()
+    season_of_dossiers(1200)
+    many = queries()
+    assert many == few, (few, many)
+    # The session, the user and her schools; ten for the figures, three for the waiting
+    # list; on PostgreSQL, the transaction that turns its JIT off.
+    assert few <= 19
+
+
+def test_the_figures_are_cached_for_a_minute(manager_client, school):
+    dossier(school, IN_JANUARY)
+    first = manager_client.get(dashboard_url(school, JANUARY)).content.decode()
+    dossier(school, IN_JANUARY)
+    with CaptureQueriesContext(connection) as captured:
+        again = manager_client.get(dashboard_url(school, JANUARY)).content.decode()
+    assert re.search(r'key-figure-value">1<', first)
+    assert re.search(r'key-figure-value">1<', again)  # not yet the second one
+    assert len(captured) <= 5  # the session, the user, the memberships: no figure recomputed
