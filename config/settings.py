@@ -313,6 +313,13 @@ MSEM_FORM_MIN_FILL_SECONDS = env_int("MSEM_FORM_MIN_FILL_SECONDS", 3)
 # A form left open longer than this must be sent again.
 MSEM_FORM_MAX_AGE_SECONDS = env_int("MSEM_FORM_MAX_AGE_SECONDS", 24 * 3600)
 
+# Requests that look like a robot's wait in the quarantine this many days, then go.
+MSEM_QUARANTINE_DAYS = env_int("MSEM_QUARANTINE_DAYS", 14)
+# At most this many a day per school: beyond, a flood, dropped.
+MSEM_QUARANTINE_PER_SCHOOL_PER_DAY = env_int("MSEM_QUARANTINE_PER_SCHOOL_PER_DAY", 200)
+# A message with more links than this is held in the quarantine.
+MSEM_QUARANTINE_MAX_LINKS = env_int("MSEM_QUARANTINE_MAX_LINKS", 3)
+
 # --- Payments -------------------------------------------------------------------
 # Stripe Checkout is offered when a secret key is set; its webhook signing secret
 # verifies what Stripe tells us. MSEM_STRIPE_API_BASE points the official client

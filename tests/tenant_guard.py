@@ -119,5 +119,8 @@ def guard(tables: set[str], found: list[str]) -> Callable[..., Any]:
 
 
 def connect_signals() -> None:
+    # A response never closed (a streamed CSV left unread) leaves no request_finished:
+    # each test starts outside any request.
+    _state.in_request = False
     request_started.connect(_on_start, dispatch_uid="tenant_guard_start")
     request_finished.connect(_on_finish, dispatch_uid="tenant_guard_finish")

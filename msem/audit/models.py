@@ -12,6 +12,8 @@ class AuditRecord(SchoolScopedModel):
 
     class Action(models.TextChoices):
         SETTINGS_SAVED = "settings.saved", _("Settings saved")
+        PERSONAL_DATA_EXPORTED = "personal_data.exported", _("A client's personal data exported")
+        PERSONAL_DATA_ERASED = "personal_data.erased", _("A client's personal data erased")
 
     action = models.CharField(_("action"), max_length=64, choices=Action.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")

@@ -38,7 +38,7 @@ from msem.inquiries.saved_filters import (
     saved_filter_save,
     saved_filters_visible,
 )
-from msem.inquiries.selectors import inquiry_by_reference, inquiry_timeline
+from msem.inquiries.selectors import inquiry_by_reference, inquiry_timeline, quarantined_count
 
 # In the URL, this marks criteria chosen on purpose (even none): the default filter is not applied.
 EXPLICIT = "f"
@@ -83,6 +83,8 @@ def inquiries_view(request: SchoolRequest) -> HttpResponse:
         "save_view_form": SaveViewForm(),
     }
     partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
+    if not partial:
+        context["quarantined_count"] = quarantined_count(school=school)
     template = "backoffice/inquiries/_results.html" if partial else "backoffice/inquiries/list.html"
     response = render(request, template, context, status=status)
     response["Vary"] = "HX-Request, Cookie"

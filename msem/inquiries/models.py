@@ -157,6 +157,9 @@ class Inquiry(SchoolScopedModel):
         related_name="+",
         verbose_name=_("first answered by"),
     )
+    # Set when a manager erased the client's personal data (msem/personal_data/):
+    # the dossier stays, for the school's figures and its accounts, nameless.
+    personal_data_erased_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = SchoolScopedQuerySet.as_manager()
 
@@ -244,6 +247,7 @@ class InquiryEvent(SchoolScopedModel):
         MERGED = "merged", _("Merged")
         QUOTE = "quote", _("Quote")
         PAYMENT = "payment", _("Payment")
+        QUARANTINE_RELEASED = "quarantine_released", _("Let in from the quarantine")
 
     inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)
@@ -262,6 +266,42 @@ class InquiryEvent(SchoolScopedModel):
 
     def __str__(self) -> str:
         return f"{self.kind} on {self.inquiry_id}"
+
+
+class QuarantinedRequest(SchoolScopedModel):
+    """A request from the public form that looks like a robot's: kept aside, not a dossier.
+
+    The client was thanked as usual. A secretary may let it in (it becomes a
+    dossier, with its e-mails) or delete it; left alone, it is deleted after
+    MSEM_QUARANTINE_DAYS. Only requests that passed validation are kept.
+    """
+
+    class Reason(models.TextChoices):
+        HIDDEN_FIELD = "hidden_field", _("A field hidden from people was filled in")
+        TOO_FAST = "too_fast", _("Sent faster than a person types")
+        LINKS = "links", _("Many links in the message")
+
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
+    language = models.CharField(max_length=2, choices=Inquiry.Language.choices)
+    email = models.EmailField(_("e-mail address"))
+    # The validated fields, as the form cleaned them (see intake.IntakeData).
+    data = models.JSONField()
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+
+    objects = SchoolScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("quarantined request")
+        verbose_name_plural = _("quarantined requests")
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["school", "-received_at"], name="quarantine_school_recent"),
+            models.Index(fields=["received_at"], name="quarantine_age"),
+            models.Index(fields=["school", "email"], name="quarantine_school_email"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reason} at {self.received_at:%Y-%m-%d %H:%M}"
 
 
 class IntakeKey(SchoolScopedModel):

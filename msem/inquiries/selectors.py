@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from msem.inquiries.models import Category, Inquiry, InquiryEvent, IntakeKey, Subject
+from msem.inquiries.models import Category, Inquiry, InquiryEvent, IntakeKey, QuarantinedRequest, Subject
 from msem.schools.models import School
 
 
@@ -44,3 +44,15 @@ def inquiry_timeline(*, inquiry: Inquiry) -> QuerySet[InquiryEvent]:
         .select_related("actor", "email")
         .order_by("created_at", "id")
     )
+
+
+# The page shows this many; a school flooded by robots gets the newest, and the purge does the rest.
+QUARANTINE_PAGE_SIZE = 200
+
+
+def quarantined_requests(*, school: School) -> list[QuarantinedRequest]:
+    return list(QuarantinedRequest.objects.for_school(school).order_by("-received_at", "-id")[:QUARANTINE_PAGE_SIZE])
+
+
+def quarantined_count(*, school: School) -> int:
+    return QuarantinedRequest.objects.for_school(school).count()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,6 +17,15 @@ from msem.platform import request_context
 
 # The attributes every LogRecord has: anything else came from `extra=`.
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+# Django's own lines ("Not Found: /fr/…/quote/<token>/") name the path, and the
+# paths of quotes and payment links carry their secret token.
+_SECRET_PATH = re.compile(r"/(quote|pay)/[^/\s'\"]+")
+# Django passes the request object along; its repr is the path again.
+_DROPPED = {"request"}
+
+
+def redacted(text: str) -> str:
+    return _SECRET_PATH.sub(r"/\1/…", text)
 
 
 class JsonFormatter(logging.Formatter):
@@ -24,14 +34,14 @@ class JsonFormatter(logging.Formatter):
             "time": datetime.fromtimestamp(record.created, tz=UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": redacted(record.getMessage()),
         }
         if current := request_context.request_id.get():
             line["request_id"] = current
         if slug := request_context.school.get():
             line["school"] = slug
         for key, value in vars(record).items():
-            if key not in _STANDARD and not key.startswith("_"):
+            if key not in _STANDARD and key not in _DROPPED and not key.startswith("_"):
                 line[key] = value
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
@@ -42,7 +52,7 @@ class PlainFormatter(logging.Formatter):
     """For a developer's terminal: the same context, on one readable line."""
 
     def format(self, record: logging.LogRecord) -> str:
-        text = super().format(record)
+        text = redacted(super().format(record))
         context = " ".join(
             f"{name}={value}"
             for name, value in (

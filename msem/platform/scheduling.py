@@ -2,20 +2,26 @@
 
 `manage.py schedule` calls `periodic_enqueue` every minute. Running two
 schedulers is harmless: the wake-ups are no-ops when there is nothing to do,
-and a sync enqueued twice fetches the same data and writes nothing new.
+a sync enqueued twice fetches the same data and writes nothing new, and the
+hourly chores (purging the quarantine, pruning finished task rows) are
+idempotent deletes.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
+from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
 from msem.catalog.models import Catalog
 from msem.connector4807.pushing import push_sales
 from msem.connector4807.services import sync_price_lists, verify_catalog_codes
+from msem.inquiries.quarantine import purge_quarantine
 from msem.mailing.delivery import deliver_outbox
 from msem.platform.heartbeat import heartbeat_enqueue, worker_heartbeat
 from msem.schools.models import School
@@ -26,9 +32,18 @@ def _not_waiting(task_path: str) -> bool:
     return not DBTaskResult.objects.ready().filter(task_path=task_path).exists()
 
 
-def periodic_enqueue(*, now: datetime | None = None, last_sync: datetime | None = None) -> datetime | None:
-    """Sweep the outboxes; sync the price lists when due. Returns when the last sync was enqueued."""
+@dataclass
+class Clock:
+    """What the scheduler remembers between ticks: when the slower chores last ran."""
+
+    last_sync: datetime | None = None
+    last_hourly: datetime | None = None
+
+
+def periodic_enqueue(*, now: datetime | None = None, clock: Clock | None = None) -> Clock:
+    """Sweep the outboxes and beat; hourly chores and the 4807 sync when due."""
     now = now or timezone.now()
+    clock = clock or Clock()
     # A sweep finds rows whose wake-up was lost (a task table pruned by hand, say).
     for sweep in (deliver_outbox, push_sales):
         if _not_waiting(sweep.module_path):
@@ -36,13 +51,31 @@ def periodic_enqueue(*, now: datetime | None = None, last_sync: datetime | None 
     # One beat waiting is enough: when the workers are down, beats must not pile up.
     if _not_waiting(worker_heartbeat.module_path):
         heartbeat_enqueue()
-    if not settings.MSEM_4807_URL:
-        return last_sync
+    if clock.last_hourly is None or now - clock.last_hourly >= timedelta(hours=1):
+        purge_quarantine.enqueue()
+        prune_task_results.enqueue()
+        clock.last_hourly = now
+    if settings.MSEM_4807_URL:
+        _enqueue_4807_work(now, clock)
+    return clock
+
+
+def _enqueue_4807_work(now: datetime, clock: Clock) -> None:
     unverified = Catalog.objects.live().filter(verification=Catalog.Verification.NOT_VERIFIED)
     for school_id in unverified.values_list("school_id", flat=True).distinct():
         verify_catalog_codes.enqueue(school_id)
-    if last_sync is None or now - last_sync >= timedelta(minutes=settings.MSEM_4807_SYNC_MINUTES):
+    if clock.last_sync is None or now - clock.last_sync >= timedelta(minutes=settings.MSEM_4807_SYNC_MINUTES):
         for school_id in School.objects.values_list("pk", flat=True):
             sync_price_lists.enqueue(school_id)
-        return now
-    return last_sync
+        clock.last_sync = now
+
+
+@task()
+def prune_task_results() -> int:
+    """Finished tasks' rows: a day of successes and two weeks of failures are enough to look into."""
+    now = timezone.now()
+    deleted, _ = DBTaskResult.objects.filter(
+        Q(status="SUCCESSFUL", finished_at__lt=now - timedelta(days=1))
+        | Q(status="FAILED", finished_at__lt=now - timedelta(days=14))
+    ).delete()
+    return deleted

@@ -17,7 +17,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from msem.inquiries.abuse import intake_allowed, intake_count
-from msem.inquiries.intake import IntakeForm
+from msem.inquiries.intake import IntakeData, IntakeForm
+from msem.inquiries.models import QuarantinedRequest
+from msem.inquiries.quarantine import quarantine_put, spam_reason
 from msem.inquiries.reception import inquiry_receive
 from msem.inquiries.selectors import inquiry_for_intake_key
 from msem.platform.client_ip import client_ip
@@ -91,6 +93,24 @@ def _pretend_success(school: School, language: str) -> HttpResponse:
     return _thanks_redirect(school, language, f"DEM-{year}-{secrets.randbelow(90000) + 10000:05d}")
 
 
+def _quarantine(request: HttpRequest, school: School, language: str, data: IntakeData, reason: str) -> HttpResponse:
+    """Held aside for a secretary to look at; the sender is thanked like anyone (msem/inquiries/quarantine.py)."""
+    ip_address = client_ip(request)
+    allowed = intake_allowed(school=school, ip_address=ip_address, email=data.email)
+    if allowed and quarantine_put(school=school, data=data, reason=reason):
+        intake_count(school=school, ip_address=ip_address, email=data.email)
+    return _pretend_success(school, language)
+
+
+def _robot_likeness(hidden_field_filled: bool, token: FormToken, data: IntakeData) -> str | None:
+    if hidden_field_filled:
+        return QuarantinedRequest.Reason.HIDDEN_FIELD
+    if token.filled_too_fast:
+        # Nobody types a whole request in a few seconds; but a browser that fills forms can.
+        return QuarantinedRequest.Reason.TOO_FAST
+    return spam_reason(data)
+
+
 # No CSRF cookie: the form lives in an iframe of the school's site, where browsers
 # do not send our cookies. Its signed, single-use, per-school token does that job
 # (and there is no session to ride on: the form is anonymous).
@@ -103,18 +123,18 @@ def contact_view(request: HttpRequest, language: str, school_slug: str) -> HttpR
         return _render_form(request, school, language, ContactForm(school=school, language=language))
 
     token: FormToken | None = form_token_read(request.POST.get("form_token", ""), school_id=school.pk)
-    if request.POST.get(HONEYPOT_FIELD):
-        return _pretend_success(school, language)
     form = ContactForm(request.POST, school=school, language=language)
+    hidden_field_filled = bool(request.POST.get(HONEYPOT_FIELD))
+    if hidden_field_filled and (token is None or not form.is_valid()):
+        return _pretend_success(school, language)  # a robot's, and nothing a person could want back
     if not form.is_valid() or token is None:
         if token is None:
             form.add_error(None, _("This form has expired. Check your answers and send it again."))
         return _render_form(request, school, language, form, status=400)
-    if token.filled_too_fast:
-        # Nobody types a whole request in a few seconds: a robot, which gets what it expects.
-        return _pretend_success(school, language)
 
     data = form.intake_data()
+    if reason := _robot_likeness(hidden_field_filled, token, data):
+        return _quarantine(request, school, language, data, reason)
     already = inquiry_for_intake_key(school=school, key=token.nonce)
     if already is not None:
         return _thanks_redirect(school, language, already.reference)

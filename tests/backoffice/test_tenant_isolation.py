@@ -8,14 +8,15 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from msem.commercial_settings.selectors import commercial_settings_snapshot
 from msem.connector4807.models import SalePush
-from msem.inquiries.models import Inquiry, SavedFilter
+from msem.inquiries.models import Inquiry, QuarantinedRequest, SavedFilter
+from msem.inquiries.quarantine import quarantine_put
 from msem.inquiries.saved_filters import saved_filter_save
 from msem.mailing.models import OutgoingEmail
 from msem.payments.models import PaymentRequest
 from msem.payments.services import payment_record
 from msem.quotes.models import Quote
 from tests.html_forms import flatten, form_data
-from tests.inquiries.helpers import receive_inquiry
+from tests.inquiries.helpers import intake_data, receive_inquiry
 from tests.quotes.helpers import payment_request, sent_quote
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +65,7 @@ def objects_of_school_b(other_school, other_manager):
         "payment_request_id": request.pk,
         "quote_version": quote.version,
         "push_id": SalePush.objects.for_school(other_school).get().pk,
+        "quarantined_id": quarantine_put(school=other_school, data=intake_data(other_school), reason="links").pk,
         "chart": "funnel",
     }
 
@@ -131,6 +133,7 @@ def assert_untouched(other_school, objects_of_school_b, settings_before, inquiri
     )
     push = SalePush.objects.for_school(other_school).get()
     assert (push.status, push.attempts) == ("queued", 0)
+    assert QuarantinedRequest.objects.for_school(other_school).filter(pk=objects_of_school_b["quarantined_id"]).exists()
 
 
 def test_a_valid_settings_post_built_for_school_a_changes_nothing_at_school_b(manager_client, school, other_school):

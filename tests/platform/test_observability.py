@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import Counter
 from datetime import timedelta
 
 import pytest
@@ -12,12 +13,13 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from msem.connector4807.pushing import push_sales
+from msem.inquiries.quarantine import purge_quarantine
 from msem.mailing.delivery import deliver_outbox
 from msem.mailing.models import OutgoingEmail
 from msem.platform.heartbeat import heartbeat_record, worker_heartbeat
 from msem.platform.json_logs import JsonFormatter
 from msem.platform.models import WorkerHeartbeat
-from msem.platform.scheduling import periodic_enqueue
+from msem.platform.scheduling import periodic_enqueue, prune_task_results
 from tests.inquiries.helpers import receive_inquiry
 from tests.quotes.helpers import sent_quote
 
@@ -77,6 +79,25 @@ class TestLogLines:
         assert json_log_lines
         assert all(quote.token not in text for text in json_log_lines)
         assert "quote/(?P<token>" in json.loads(json_log_lines[-1])["route"]
+
+    def test_djangos_own_lines_about_a_wrong_link_do_not_repeat_its_token(self, school):
+        lines: list[str] = []
+
+        class Keep(logging.Handler):
+            def emit(self, record: logging.LogRecord) -> None:
+                lines.append(self.format(record))
+
+        handler = Keep()
+        handler.setFormatter(JsonFormatter())
+        logging.getLogger("django.request").addHandler(handler)
+        try:
+            token = "a-guessed-token-0123456789abcdef"
+            assert Client().get(f"/fr/{school.slug}/quote/{token}/").status_code == 404
+            assert Client().get(f"/fr/pay/{token}/").status_code in (200, 404)
+        finally:
+            logging.getLogger("django.request").removeHandler(handler)
+        assert lines
+        assert all(token not in line for line in lines)
 
     def test_a_signed_in_users_id_is_logged_not_their_address(self, manager_client, school, manager, json_log_lines):
         manager_client.get(f"/backoffice/{school.slug}/inquiries/")
@@ -145,12 +166,16 @@ class TestHealth:
 
 class TestHeartbeat:
     def test_the_scheduler_queues_one_beat_and_no_pile_when_workers_are_down(self):
-        periodic_enqueue()
-        periodic_enqueue()
-        waiting = DBTaskResult.objects.filter(status="READY").values_list("task_path", flat=True)
-        assert sorted(waiting) == sorted(
-            [worker_heartbeat.module_path, deliver_outbox.module_path, push_sales.module_path]
-        )
+        clock = periodic_enqueue()
+        periodic_enqueue(clock=clock)  # a minute later, say: the workers took nothing meanwhile
+        waiting = Counter(DBTaskResult.objects.filter(status="READY").values_list("task_path", flat=True))
+        assert waiting == {
+            worker_heartbeat.module_path: 1,
+            deliver_outbox.module_path: 1,
+            push_sales.module_path: 1,
+            purge_quarantine.module_path: 1,  # hourly
+            prune_task_results.module_path: 1,  # hourly
+        }
 
     def test_a_worker_running_the_beat_records_itself_and_the_lag(self):
         queued_at = timezone.now() - timedelta(seconds=2)

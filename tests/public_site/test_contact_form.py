@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from msem.inquiries.models import Category, Inquiry, InquiryEvent, Subject
+from msem.inquiries.models import Category, Inquiry, InquiryEvent, QuarantinedRequest, Subject
 from msem.mailing.models import OutgoingEmail
 from tests.html_forms import flatten, form_data, page_text
 
@@ -242,7 +242,7 @@ class TestBadInput:
 
 
 class TestAbuse:
-    def test_the_honeypot_gets_a_normal_looking_success_and_nothing_is_stored_or_sent(
+    def test_the_honeypot_gets_a_normal_looking_success_no_dossier_no_email_and_waits_in_the_quarantine(
         self, school, past_minimum_fill_time
     ):
         client = Client()
@@ -253,12 +253,28 @@ class TestAbuse:
         assert re.search(r"DEM-\d{4}-\d{5}", thanks)
         assert not Inquiry.objects.exists()
         assert not OutgoingEmail.objects.exists()
+        assert list(QuarantinedRequest.objects.for_school(school).values_list("reason", flat=True)) == ["hidden_field"]
 
-    def test_a_form_sent_faster_than_a_person_can_type_is_treated_as_a_robot(self, school):
+    def test_a_robot_that_fills_everything_with_junk_leaves_nothing_at_all(self, school, past_minimum_fill_time):
+        client = Client()
+        data = filled_form(client, school, website="http://spam.example", email="not an address")
+        assert submit(client, school, data).status_code == 302
+        assert not QuarantinedRequest.objects.exists()
+
+    def test_a_form_sent_faster_than_a_person_can_type_waits_in_the_quarantine(self, school):
         client = Client()
         response = submit(client, school, filled_form(client, school))
         assert response.status_code == 302
         assert not Inquiry.objects.exists()
+        assert QuarantinedRequest.objects.for_school(school).get().reason == "too_fast"
+
+    def test_a_message_full_of_links_waits_in_the_quarantine(self, school, past_minimum_fill_time):
+        client = Client()
+        links = " ".join(f"https://cheap-{n}.example/buy" for n in range(4))
+        response = submit(client, school, filled_form(client, school, message=f"Great offer {links}"))
+        assert response.status_code == 302
+        assert not Inquiry.objects.exists()
+        assert QuarantinedRequest.objects.for_school(school).get().reason == "links"
 
     def test_a_person_who_sends_an_empty_form_at_once_sees_the_errors(self, school):
         client = Client()

@@ -11,16 +11,16 @@ from msem.platform.scheduling import periodic_enqueue
 
 
 class Command(BaseCommand):
-    help = "Enqueue periodic work (outbox sweeps, 4807 price list sync) every minute, until stopped."
+    help = "Enqueue periodic work (outbox sweeps, heartbeat, hourly chores, 4807 sync) every minute, until stopped."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--interval", type=float, default=60)
         parser.add_argument("--once", action="store_true", help="enqueue once and stop (for cron)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        last_sync = None
+        clock = None
         while True:
-            last_sync = periodic_enqueue(last_sync=last_sync)
+            clock = periodic_enqueue(clock=clock)
             if options["once"]:
                 return
             time.sleep(options["interval"])
