@@ -24,7 +24,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from msem.accounts.models import User
-from msem.catalog.models import Catalog, Product
+from msem.catalog.models import Catalog, CatalogPrice, Product
 from msem.inquiries.answers import first_answers_refresh
 from msem.inquiries.models import Inquiry, InquiryEvent
 from msem.mailing.models import OutgoingEmail
@@ -58,7 +58,26 @@ class HistoryCounts:
     paid: int = 0
 
 
-def _products(school: School) -> list[Product]:
+# A price list: the catalog (None for the public list), and its products with their unit prices.
+PriceList = tuple[Catalog | None, list[tuple[Product, Decimal]]]
+
+
+def _price_lists(school: School) -> list[PriceList]:
+    """The school's own price lists when it has them (the demo); made-up ones otherwise (benchmarks)."""
+    own: dict[int | None, list[tuple[Product, Decimal]]] = {}
+    prices = CatalogPrice.objects.for_school(school).filter(product__active=True).select_related("product", "catalog")
+    catalogs = {catalog.pk: catalog for catalog in Catalog.objects.for_school(school).live()}
+    for price in prices.order_by("product__code", "-valid_from"):
+        if price.catalog_id is None or price.catalog_id in catalogs:
+            listed = own.setdefault(price.catalog_id, [])
+            if all(product.pk != price.product_id for product, _ in listed):
+                listed.append((price.product, price.unit_price))
+    if None in own:
+        return [(None, own[None])] + [(catalogs[key], listed) for key, listed in own.items() if key is not None]
+    return _made_up_price_lists(school)
+
+
+def _made_up_price_lists(school: School) -> list[PriceList]:
     products = []
     for code, kind, name_fr, name_en, unit, _price in PRODUCTS:
         product, _created = Product.objects.get_or_create(
@@ -67,15 +86,14 @@ def _products(school: School) -> list[Product]:
             defaults={"kind": kind, "name_fr": name_fr, "name_en": name_en, "pricing_unit": unit},
         )
         products.append(product)
-    return products
-
-
-def _catalogs(school: School) -> list[Catalog]:
-    catalogs = []
-    for code in CATALOG_DISCOUNTS:
+    lists: list[PriceList] = [(None, [(product, PRICES[product.code]) for product in products])]
+    for code, discount in CATALOG_DISCOUNTS.items():
         catalog = Catalog.objects.for_school(school).live().filter(code=code).first()
-        catalogs.append(catalog or Catalog.objects.create(school=school, code=code, account_name=f"Partenaire {code}"))
-    return catalogs
+        catalog = catalog or Catalog.objects.create(school=school, code=code, account_name=f"Partenaire {code}")
+        lists.append(
+            (catalog, [(product, (PRICES[product.code] * discount).quantize(Decimal("0.01"))) for product in products])
+        )
+    return lists
 
 
 def _answer_delay(rng: random.Random) -> timedelta:
@@ -107,8 +125,7 @@ class _Generation:
     school: School
     staff: Sequence[User]
     rng: random.Random
-    products: list[Product]
-    catalogs: list[Catalog]
+    price_lists: list[PriceList]
     now: datetime
     answered: float
     quoted: float
@@ -126,11 +143,13 @@ def commercial_history_bulk_create(
     paid: float = 0.5,
     acknowledgements: bool = True,
     seed: int = 42,
+    received_before: datetime | None = None,
 ) -> HistoryCounts:
     """Answers, quotes and sales for the school's dossiers that have none yet.
 
     `answered` and `quoted` are shares of the dossiers; `paid` is the share of
-    the quoted ones that end paid.
+    the quoted ones that end paid. Dossiers received after `received_before`
+    are left as they came in: the work still to do.
     """
     if not staff:
         raise ValueError("the school needs staff to answer")
@@ -138,8 +157,7 @@ def commercial_history_bulk_create(
         school=school,
         staff=staff,
         rng=random.Random(f"history-{seed}-{school.pk}"),
-        products=_products(school),
-        catalogs=_catalogs(school),
+        price_lists=_price_lists(school),
         now=timezone.now(),
         answered=answered,
         quoted=quoted,
@@ -151,6 +169,8 @@ def commercial_history_bulk_create(
     pending = pending.exclude(
         pk__in=InquiryEvent.objects.for_school(school).filter(kind=InquiryEvent.Kind.EMAIL).values("inquiry_id")
     )
+    if received_before is not None:
+        pending = pending.filter(received_at__lt=received_before)
     ids = list(pending.order_by("received_at", "id").values_list("id", flat=True))
     for start in range(0, len(ids), BATCH):
         batch = list(Inquiry.objects.filter(pk__in=ids[start : start + BATCH]).order_by("received_at", "id"))
@@ -220,11 +240,12 @@ def _quote(
     run: _Generation, inquiry: Inquiry, secretary: User, sent_at: datetime, *, is_paid: bool
 ) -> tuple[Quote, list[QuoteLine]]:
     rng = run.rng
-    catalog = rng.choice(run.catalogs) if rng.random() < 0.25 else None
-    discount = CATALOG_DISCOUNTS[catalog.code] if catalog else Decimal(1)
+    public, *catalogs = run.price_lists
+    catalog, listed = rng.choice(catalogs) if catalogs and rng.random() < 0.25 else public
     day = timezone.localdate(sent_at) + timedelta(days=rng.randint(5, 60))
     lines = []
-    for position, product in enumerate(rng.sample(run.products, rng.choice([1, 1, 2, 3]))):
+    chosen = rng.sample(listed, min(len(listed), rng.choice([1, 1, 2, 3])))
+    for position, (product, unit_price) in enumerate(chosen):
         lines.append(
             QuoteLine(
                 school=run.school,
@@ -235,7 +256,7 @@ def _quote(
                 name_fr=product.name_fr,
                 name_en=product.name_en,
                 pricing_unit=product.pricing_unit,
-                unit_price=(PRICES[product.code] * discount).quantize(Decimal("0.01")),
+                unit_price=unit_price,
                 start_date=day,
                 participants=inquiry.participants or rng.choice([1, 2, 3, 4]),
                 quantity=rng.choice([1, 1, 2]) if product.pricing_unit == Product.PricingUnit.PER_HOUR else 1,

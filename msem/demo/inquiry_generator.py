@@ -151,7 +151,9 @@ def _received_at(rng: random.Random, *, start: datetime, end: datetime) -> datet
     while True:
         moment = start + timedelta(seconds=rng.random() * span)
         if rng.random() * max(MONTH_WEIGHTS.values()) <= MONTH_WEIGHTS[moment.month]:
-            return moment.replace(hour=rng.choice([7, 8, 9, 10, 12, 13, 14, 16, 18, 19, 20, 21, 22]))
+            moment = moment.replace(hour=rng.choice([7, 8, 9, 10, 12, 13, 14, 16, 18, 19, 20, 21, 22]))
+            if start <= moment <= end:  # the office hours of the last day may lie ahead of `end`
+                return moment
 
 
 def _status_and_archive(rng: random.Random, received_at: datetime, now: datetime) -> tuple[str, datetime | None]:

@@ -15,12 +15,15 @@ from msem.catalog.importing import catalog_file_read
 from msem.catalog.selectors import catalogs_live
 from msem.catalog.services import catalog_account_name_set, catalog_import, catalogs_sync
 from msem.commercial_settings.services import school_create
+from msem.demo.commercial_history import commercial_history_bulk_create
 from msem.demo.inquiry_generator import SchoolChoices, generate_inquiries, inquiries_bulk_create
 from msem.inquiries.selectors import categories_live, subjects_live
 from msem.inquiries.services import CategoryLine, SubjectLine, categories_sync, subjects_sync
 from msem.schools.models import School
 
 DEMO_SLUG = "demo"
+# Requests since 1 September: a busy school of the Alps gets several a day before the winter.
+DEMO_REQUESTS = 420
 DEMO_PASSWORD = "demo"
 DEMO_LOGINS = (
     ("manager@demo.test", "Hélène Favre", Role.MANAGER),
@@ -86,14 +89,21 @@ def demo_school_ensure() -> DemoSchool:
 
 
 def _demo_inquiries(school: School) -> None:
-    """Three weeks of requests, as the inbox looks in early December."""
+    """The season so far: requests since September, the older ones answered, quoted and some paid.
+
+    The inbox shows the last days' requests still to process; the dashboard
+    has a season to tell.
+    """
     staff = [user for user in User.objects.filter(email__in=[email for email, _n, _r in DEMO_LOGINS])]
     choices = SchoolChoices(
         subjects=list(subjects_live(school=school)), categories=list(categories_live(school=school)), staff=staff
     )
     end = timezone.now()
-    generated = list(generate_inquiries(school, choices, count=45, start=end - timedelta(days=21), end=end, seed=7))
+    season_year = end.year if end.month >= 9 else end.year - 1
+    start = end.replace(year=season_year, month=9, day=1, hour=8, minute=0)
+    generated = list(generate_inquiries(school, choices, count=DEMO_REQUESTS, start=start, end=end, seed=7))
     inquiries_bulk_create(school, generated)
+    commercial_history_bulk_create(school, staff=staff, received_before=end - timedelta(days=3), seed=7)
 
 
 def demo_season(today: date) -> tuple[date, date]:

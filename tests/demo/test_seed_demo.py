@@ -1,12 +1,18 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import timezone
 
 from msem.accounts.models import Membership, Role, User
 from msem.catalog.models import Catalog
-from msem.inquiries.models import Category, Subject
+from msem.demo.services import DEMO_REQUESTS
+from msem.inquiries.models import Category, Inquiry, Subject
+from msem.quotes.models import Quote
+from msem.sales.models import Sale
 from msem.schools.models import School
 
 pytestmark = pytest.mark.django_db
@@ -49,3 +55,21 @@ def test_production_never_creates_it(settings):
     with pytest.raises(CommandError):
         call_command("seed_demo")
     assert not School.objects.exists()
+
+
+def test_the_demo_has_a_season_to_tell_and_work_still_to_do(settings):
+    settings.MSEM_DEMO = True
+    call_command("seed_demo")
+    school = School.objects.get(slug="demo")
+    now = timezone.now()
+    inquiries = Inquiry.objects.for_school(school)
+
+    assert inquiries.count() == DEMO_REQUESTS
+    assert not inquiries.filter(received_at__gt=now).exists()
+    assert inquiries.filter(first_answer_at__isnull=False).count() > DEMO_REQUESTS / 2
+    assert Sale.objects.for_school(school).count() >= 10
+    # The last days' requests wait for the secretaries, untouched.
+    recent = inquiries.filter(received_at__gte=now - timedelta(days=3))
+    assert recent.exists()
+    assert not Quote.objects.for_school(school).filter(inquiry__in=recent).exists()
+    assert not recent.filter(first_answer_at__isnull=False).exists()
