@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 PORT ?= 8000
 
-.PHONY: run test lint format typecheck unit migrate demo messages lock clean simulator bench
+.PHONY: run test test-faults lint format typecheck unit migrate demo messages lock clean simulator bench
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "Msem needs Python 3.11")'
@@ -47,6 +47,11 @@ typecheck: $(VENV)/.dev-installed
 
 unit: $(VENV)/.dev-installed
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# make test-faults: the database, SMTP, 4807 and the workers taken away during a stream of
+# submissions and payments; then every dossier, e-mail and sale must exist exactly once (tests/faults).
+test-faults: $(VENV)/.dev-installed
+	$(BIN)/pytest -m faults tests/faults $(PYTEST_ARGS)
 
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff check --fix .

@@ -74,6 +74,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 
 INSTALLED_APPS = [
     "msem.platform.admin_config.MsemAdminConfig",
+    # Before django_tasks_db: its `db_worker` command, which outlives a database outage, replaces the stock one.
+    "msem.platform",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -93,8 +95,7 @@ INSTALLED_APPS = [
     "msem.payments",
     "msem.sales",
     "msem.connector4807",
-    # Operations and demo data
-    "msem.platform",
+    # Demo data
     "msem.demo",
     # UI apps
     "msem.backoffice",
@@ -142,6 +143,8 @@ TEMPLATES = [
 # SQLite by default (embedded mode); PostgreSQL in production via DATABASE_URL.
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'msem.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 60))}
+# How long an SQLite writer waits for the write lock before giving up ("database is locked").
+SQLITE_BUSY_SECONDS = env_int("MSEM_SQLITE_BUSY_SECONDS", 20)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -152,9 +155,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # writers queue on the busy timeout instead of failing halfway with
         # "database is locked" when one of them upgrades a read lock.
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": SQLITE_BUSY_SECONDS,
         "init_command": (
-            "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;PRAGMA busy_timeout=20000;"
+            "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
+            f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000};"
         ),
     }
 else:

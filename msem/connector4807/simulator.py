@@ -214,8 +214,15 @@ def _handler(state: SimulatorState) -> type[BaseHTTPRequestHandler]:
 
 
 class Simulator:
-    def __init__(self, *, port: int = 0, establishments: dict[str, Establishment] | None = None) -> None:
-        self.state = SimulatorState(establishments=establishments or {"demo-token": demo_establishment()})
+    def __init__(
+        self,
+        *,
+        port: int = 0,
+        establishments: dict[str, Establishment] | None = None,
+        state: SimulatorState | None = None,
+    ) -> None:
+        # Given the state of a stopped simulator, a new one on its port is the same 4807 back up.
+        self.state = state or SimulatorState(establishments=establishments or {"demo-token": demo_establishment()})
         self.server = ThreadingHTTPServer(("127.0.0.1", port), _handler(self.state))
         self.server.daemon_threads = True
 

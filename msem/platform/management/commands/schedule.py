@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from msem.platform.outage import DATABASE_UNAVAILABLE, Backoff
 from msem.platform.scheduling import periodic_enqueue
 
 
@@ -19,8 +20,16 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         clock = None
+        backoff = Backoff()
         while True:
-            clock = periodic_enqueue(clock=clock)
+            try:
+                clock = periodic_enqueue(clock=clock)
+            except DATABASE_UNAVAILABLE as error:
+                if options["once"]:
+                    raise  # cron runs it again, and should hear that this tick failed
+                # The clock must outlive an outage: its sweeps restart the runs the outage broke.
+                backoff.wait("scheduler", error)
+                continue
             if options["once"]:
                 return
             time.sleep(options["interval"])
