@@ -59,6 +59,8 @@ class Deployment:
     # --- After the stream -------------------------------------------------------------
 
     def drained(self) -> bool:
+        gave_up = self.processes.ended_on_their_own()
+        assert not gave_up, f"processes stopped by themselves: {gave_up} (see var/test/faults/)"
         emails = OutgoingEmail.objects.for_school(self.school)
         pushes = SalePush.objects.for_school(self.school)
         received = {item.message["Message-ID"] for item in self.smtp.received}
@@ -71,7 +73,12 @@ class Deployment:
     def backlog(self) -> str:
         emails = Counter(OutgoingEmail.objects.for_school(self.school).values_list("status", flat=True))
         pushes = Counter(SalePush.objects.for_school(self.school).values_list("status", flat=True))
-        return f"not drained after {DRAIN_SECONDS} s: e-mails {dict(emails)}, pushes {dict(pushes)}"
+        received = {item.message["Message-ID"] for item in self.smtp.received}
+        missing = OutgoingEmail.objects.for_school(self.school).exclude(message_id__in=received)
+        return (
+            f"not drained after {DRAIN_SECONDS} s: e-mails {dict(emails)}, pushes {dict(pushes)},"
+            f" sent but not received: {list(missing.values_list('kind', 'to_email', 'status', 'message_id'))[:5]}"
+        )
 
     def check_each_exactly_once(self, tally: Tally) -> Counter[str]:
         """Every dossier, e-mail and sale once; returns how often each e-mail was delivered."""
@@ -80,7 +87,6 @@ class Deployment:
         assert tally.accepted, "no submission went through"
         assert tally.paid, "no payment went through"
         wait_until(self.drained, timeout=DRAIN_SECONDS, message=self.backlog)
-        assert self.processes.ended_on_their_own() == [], "a process gave up during the outage"
 
         self._check_dossiers(tally)
         deliveries = self._check_emails()

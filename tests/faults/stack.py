@@ -54,6 +54,7 @@ class Database:
         self.is_sqlite = self.settings["ENGINE"].endswith("sqlite3")
         self.proxy = None if self.is_sqlite else TcpProxy(int(self.settings["PORT"] or 5432)).start()
         self._lock: sqlite3.Connection | None = None
+        self.down = False
 
     @property
     def url(self) -> str:
@@ -64,6 +65,7 @@ class Database:
         return f"postgres://{database['USER']}{password}@127.0.0.1:{self.proxy.port}/{database['NAME']}"
 
     def go_down(self) -> None:
+        self.down = True
         if self.proxy is not None:
             self.proxy.cut()
             return
@@ -71,6 +73,9 @@ class Database:
         self._lock.execute("BEGIN EXCLUSIVE")
 
     def come_back(self) -> None:
+        if not self.down:
+            return
+        self.down = False
         if self.proxy is not None:
             self.proxy.restore()
         elif self._lock is not None:
@@ -81,7 +86,7 @@ class Database:
     def close(self) -> None:
         self.come_back()
         if self.proxy is not None:
-            self.proxy.stop()
+            self.proxy.cut()
 
 
 class Processes:
