@@ -33,6 +33,7 @@ from django_tasks_db.models import DBTaskResult
 
 from msem.outbox.errors import DeliveryError
 from msem.outbox.rows import AttemptOutcome, OutboxAttempt, OutboxRow, OutboxStatus
+from msem.platform.outage import DATABASE_UNAVAILABLE, connections_drop
 
 logger = logging.getLogger(__name__)
 
@@ -180,6 +181,28 @@ def _finish(
     return outcome
 
 
+def _finish_despite_outage(
+    channel: Channel[Row], row: Row, attempt: OutboxAttempt, error: DeliveryError | None, result: dict[str, Any]
+) -> str:
+    """Record the outcome; while the database is unreachable, keep trying until the lease ends.
+
+    The work is done by now (the SMTP server took the e-mail, 4807 recorded the
+    sale): not writing it down means doing it again once the lease is over, so
+    an outage shorter than the lease must not cost a second e-mail.
+    """
+    pause = 0.2
+    while True:
+        try:
+            return _finish(channel, row, attempt, error, result)
+        except DATABASE_UNAVAILABLE as failure:
+            if row.lease_expires_at is None or timezone.now() + timedelta(seconds=pause) >= row.lease_expires_at:
+                raise  # past the lease, another worker may own the row: its outcome is not ours to write
+            logger.warning("%s %s done, not recorded yet: %s", channel.name, row.pk, failure)
+            connections_drop()
+            time.sleep(pause)
+            pause = min(pause * 2, 5)
+
+
 def outbox_run(
     channel: Channel[Row], *, worker: str | None = None, connection: Any = None, time_budget: float = 50
 ) -> RunReport:
@@ -205,7 +228,7 @@ def outbox_run(
             except DeliveryError as failure:
                 error = failure
                 logger.warning("%s %s not done: %s", channel.name, row.pk, failure.detail)
-            report.count(_finish(channel, row, attempt, error, result))
+            report.count(_finish_despite_outage(channel, row, attempt, error, result))
     with transaction.atomic():
         wake_up(channel.task)  # out of time with work left: carry on in a fresh run
     return report

@@ -149,13 +149,13 @@ def prepared_payments(school: School, count: int) -> list[PaymentRequest]:
 
 
 @pytest.fixture
-def deployment(transactional_db):
+def deployment(request, transactional_db):
     school = SchoolFactory(name="ESF Val Neige", slug="valneige", main_email="info@valneige.test")
     requests = prepared_payments(school, PAYMENTS)
     smtp = SmtpServer().start()
     simulator = Simulator(establishments={"test-token": demo_establishment()}).start()
     database = Database()
-    processes = Processes(database, smtp, simulator.url)
+    processes = Processes(request.node.name, database, smtp, simulator.url)
     deployment = Deployment(school, requests, smtp, simulator, database, processes)
     try:
         processes.start_web()
@@ -163,8 +163,7 @@ def deployment(transactional_db):
         processes.start_scheduler()
         yield deployment
     finally:
-        database.come_back()
-        processes.stop_all()
+        processes.stop_all()  # first: a process left running would hold the test database
         smtp.stop()
         deployment.simulator.stop()
         database.close()

@@ -33,6 +33,7 @@ LOGS = ROOT / "var" / "test" / "faults"
 WEBHOOK_SECRET = "whsec_faults"
 # A short busy timeout on SQLite, so that a lock held a few seconds is an outage.
 SQLITE_BUSY_SECONDS = 2
+LEASE_SECONDS = 8
 GUNICORN_OPTIONS = ("-w", "2", "--timeout", "60", "--log-level", "warning")
 WORKER_OPTIONS = ("--interval", "0.2", "--no-startup-delay", "--queue-name", "*")
 
@@ -92,8 +93,9 @@ class Database:
 class Processes:
     """The processes a test started, and only those; each logs to var/test/faults/<name>.log."""
 
-    def __init__(self, database: Database, smtp: SmtpServer, four_eight_o_seven_url: str) -> None:
-        LOGS.mkdir(parents=True, exist_ok=True)
+    def __init__(self, name: str, database: Database, smtp: SmtpServer, four_eight_o_seven_url: str) -> None:
+        self.logs = LOGS / name
+        self.logs.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.env = {
@@ -114,7 +116,8 @@ class Processes:
             "MSEM_INTAKE_LIMIT_PER_IP": "100000/3600",
             "MSEM_INTAKE_LIMIT_PER_SCHOOL": "100000/3600",
             # Outages of seconds, not hours: short leases and retries, and enough of them.
-            "MSEM_OUTBOX_LEASE_SECONDS": "3",
+            # The lease outlasts the outages (a worker waits the database out while it holds a row).
+            "MSEM_OUTBOX_LEASE_SECONDS": str(LEASE_SECONDS),
             "MSEM_OUTBOX_RETRY_BASE_SECONDS": "1",
             "MSEM_OUTBOX_RETRY_MAX_SECONDS": "2",
             "MSEM_OUTBOX_MAX_ATTEMPTS": "40",
@@ -131,7 +134,7 @@ class Processes:
 
     def _start(self, name: str, command: list[str]) -> subprocess.Popen:
         self._serial += 1
-        with (LOGS / f"{self._serial:02d}-{name}.log").open("wb") as log:
+        with (self.logs / f"{self._serial:02d}-{name}.log").open("wb") as log:
             child = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         self.started.append(child)
         return child

@@ -38,7 +38,11 @@ def test_the_database_goes_away_for_a_while(deployment):
     stream = deployment.stream().start()
     stream.wait_for(accepted=4)
 
+    # At the worst moment for the workers: the SMTP server has a message and has not answered yet.
+    deployment.smtp.handler.hold = threading.Event()
+    wait_until(deployment.smtp.handler.holding.is_set, timeout=30, message="no worker was sending")
     deployment.database.go_down()
+    deployment.smtp.handler.hold.set()
     time.sleep(OUTAGE_SECONDS)
     deployment.database.come_back()
     stream.wait_for(accepted=len(stream.tally.accepted) + 4)
