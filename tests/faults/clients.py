@@ -44,6 +44,7 @@ class Tally:
     problems: list[str] = field(default_factory=list)
     accepted: list[str] = field(default_factory=list)  # e-mail addresses of the submissions thanked
     paid: list[int] = field(default_factory=list)  # payment requests whose event was taken
+    unavailable_page: str = ""  # the last 503 page the form answered
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def saw(self, label: str) -> None:
@@ -117,6 +118,8 @@ class Stream:
                 continue
             self.tally.saw(f"{what} {answer.status}")
             if answer.status == 503:
+                if what == "form":
+                    self.tally.unavailable_page = answer.body
                 time.sleep(PAUSE_AFTER_FAILURE)  # the page says "a few minutes"; a test has seconds
                 continue
             return answer.status in (200, 302)
