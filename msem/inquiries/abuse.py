@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from msem.platform.rate_limits import Limit, private_key, rate_limit_allows, rate_limit_hit
+from msem.platform.rate_limits import Limit, private_key, rate_limits_allow, rate_limits_hit
 from msem.schools.models import School
 
 
@@ -21,9 +21,8 @@ def _counters(school: School, ip_address: str, email: str) -> list[tuple[str, Li
 
 
 def intake_allowed(*, school: School, ip_address: str, email: str) -> bool:
-    return all(rate_limit_allows(key=key, limit=limit) for key, limit in _counters(school, ip_address, email))
+    return rate_limits_allow(_counters(school, ip_address, email))
 
 
 def intake_count(*, school: School, ip_address: str, email: str) -> None:
-    for key, limit in _counters(school, ip_address, email):
-        rate_limit_hit(key=key, limit=limit)
+    rate_limits_hit(_counters(school, ip_address, email))
