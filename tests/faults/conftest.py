@@ -25,7 +25,7 @@ from tests.mailing.smtp_server import SmtpServer
 from tests.quotes.helpers import payment_request, sent_quote
 
 PAYMENTS = 6
-DRAIN_SECONDS = 90
+DRAIN_SECONDS = 120
 
 
 @dataclass

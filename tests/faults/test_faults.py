@@ -66,7 +66,7 @@ def four_eight_o_seven_outage(deployment, start_stream) -> None:
     with deployment.four_eight_o_seven_down():
         start_stream()
         time.sleep(OUTAGE_SECONDS)
-        wait_until(failed_pushes.exists, timeout=60, message="no push was tried while 4807 was down")
+        wait_until(failed_pushes.exists, timeout=90, message="no push was tried while 4807 was down")
 
 
 def workers_killed(deployment) -> None:
