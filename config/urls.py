@@ -13,3 +13,6 @@ urlpatterns = [
     path("api/v1/", include("msem.api.urls")),
     path("", include("msem.public_site.urls")),
 ]
+
+# A database outage met by a middleware, before any view, is a 503 too.
+handler500 = "msem.platform.database_unavailable.server_error"

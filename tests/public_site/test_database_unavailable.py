@@ -67,8 +67,8 @@ def app_without_database(_collected_static_files):
     server.wait(timeout=10)
 
 
-def fetch(url: str, data: bytes | None = None) -> tuple[int, str]:
-    request = urllib.request.Request(url, data=data)
+def fetch(url: str, data: bytes | None = None, headers: dict[str, str] | None = None) -> tuple[int, str]:
+    request = urllib.request.Request(url, data=data, headers=headers or {})
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, response.read().decode()
@@ -87,6 +87,15 @@ def test_the_form_and_its_submission_answer_503_in_the_clients_language(app_with
     assert status == 503
     assert "Service temporarily unavailable" in page
     assert "Thank you" not in page
+
+
+def test_with_a_session_cookie_too_the_pages_answer_503_not_500(app_without_database):
+    """The session and its user are read by middlewares, before any view: a secretary's browser sends the cookie."""
+    cookie = {"Cookie": "sessionid=abcdefghijklmnopqrstuvwxyz012345"}
+    for path in ("/fr/demo/contact/", "/backoffice/", "/backoffice/login/"):
+        status, page = fetch(app_without_database + path, headers=cookie)
+        assert status == 503, path
+        assert "Service momentanément indisponible" in page, path
 
 
 def test_the_api_answers_503_in_json(app_without_database):
