@@ -61,7 +61,14 @@ class Stream:
     """Submissions (two threads) and payments (one thread) until stopped, retrying through outages."""
 
     def __init__(
-        self, base_url: str, school: School, *, subject_id: int, category: str, payments: list[PaymentRequest]
+        self,
+        base_url: str,
+        school: School,
+        *,
+        subject_id: int,
+        category: str,
+        payments: list[PaymentRequest],
+        secretary_cookie: str,
     ) -> None:
         parts = urlsplit(base_url)
         self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
@@ -69,12 +76,14 @@ class Stream:
         self.subject_id = subject_id
         self.category = category
         self.payments = list(payments)
+        self.secretary_cookie = secretary_cookie
         self.tally = Tally()
         self._stop = threading.Event()
         self._threads = [
             threading.Thread(target=self._submissions, daemon=True),
             threading.Thread(target=self._submissions, daemon=True),
             threading.Thread(target=self._pay_all, daemon=True),
+            threading.Thread(target=self._read_the_inbox, daemon=True),
         ]
 
     def start(self) -> Stream:
@@ -97,10 +106,11 @@ class Stream:
 
     # --- Requests -------------------------------------------------------------------
 
-    def _send(self, path: str, body: bytes, headers: dict[str, str]) -> Answer | None:
+    def _send(self, path: str, body: bytes | None, headers: dict[str, str]) -> Answer | None:
         client = http.client.HTTPConnection(self.host, self.port, timeout=40)
         try:
-            client.request("POST", path, body=body, headers={"Host": self.host, **headers})
+            method = "GET" if body is None else "POST"
+            client.request(method, path, body=body, headers={"Host": self.host, **headers})
             response = client.getresponse()
             return Answer(response.status, response.getheader("Location") or "", response.read().decode())
         except (OSError, http.client.HTTPException) as error:
@@ -168,6 +178,18 @@ class Stream:
         elif answers:
             last = answers[-1]
             self.tally.problem(f"form for {email}: {last.status} {last.location} {last.body[:500]}")
+
+    # --- A secretary at work -----------------------------------------------------------
+
+    def _read_the_inbox(self) -> None:
+        """The inbox, reloaded now and then: the page, or the 503 page during an outage; never a 500."""
+        while not self._stop.is_set():
+            answer = self._send(f"/backoffice/{self.school.slug}/inquiries/", None, {"Cookie": self.secretary_cookie})
+            if answer is not None:
+                self.tally.saw(f"inbox {answer.status}")
+                if answer.status not in (200, 503):
+                    self.tally.problem(f"inbox: {answer.status} {answer.location} {answer.body[:500]}")
+            time.sleep(0.5)
 
     # --- Stripe's webhook -------------------------------------------------------------
 

@@ -7,8 +7,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
+from django.test import Client
 
-from msem.accounts.models import Role
+from msem.accounts.models import Role, User
 from msem.connector4807.models import SalePush
 from msem.connector4807.simulator import Simulator, demo_establishment
 from msem.inquiries.models import Inquiry, InquiryEvent
@@ -31,6 +33,7 @@ DRAIN_SECONDS = 120
 @dataclass
 class Deployment:
     school: School
+    manager: User
     payment_requests: list[PaymentRequest]
     smtp: SmtpServer
     simulator: Simulator
@@ -44,7 +47,13 @@ class Deployment:
             subject_id=subjects_live(school=self.school).first().pk,
             category=getattr(categories_live(school=self.school).first(), "code", ""),
             payments=self.payment_requests,
+            secretary_cookie=self.session_cookie(),
         )
+
+    def session_cookie(self) -> str:
+        browser = Client()
+        browser.force_login(self.manager)
+        return f"{settings.SESSION_COOKIE_NAME}={browser.cookies[settings.SESSION_COOKIE_NAME].value}"
 
     @contextmanager
     def four_eight_o_seven_down(self):
@@ -138,9 +147,8 @@ class Deployment:
             assert remote[key] == remote_id
 
 
-def prepared_payments(school: School, count: int) -> list[PaymentRequest]:
+def prepared_payments(school: School, manager: User, count: int) -> list[PaymentRequest]:
     """Quotes sent and payment links made, waiting for the clients to pay."""
-    manager = MembershipFactory(school=school, role=Role.MANAGER, user__email="manager@faults.test").user
     requests = []
     for number in range(count):
         inquiry = receive_inquiry(school, email=f"payer-{number}@payers.example.org")
@@ -151,12 +159,13 @@ def prepared_payments(school: School, count: int) -> list[PaymentRequest]:
 @pytest.fixture
 def deployment(request, transactional_db):
     school = SchoolFactory(name="ESF Val Neige", slug="valneige", main_email="info@valneige.test")
-    requests = prepared_payments(school, PAYMENTS)
+    manager = MembershipFactory(school=school, role=Role.MANAGER, user__email="manager@faults.test").user
+    requests = prepared_payments(school, manager, PAYMENTS)
     smtp = SmtpServer().start()
     simulator = Simulator(establishments={"test-token": demo_establishment()}).start()
     database = Database()
     processes = Processes(request.node.name, database, smtp, simulator.url)
-    deployment = Deployment(school, requests, smtp, simulator, database, processes)
+    deployment = Deployment(school, manager, requests, smtp, simulator, database, processes)
     try:
         processes.start_web()
         processes.start_workers(2)

@@ -96,6 +96,7 @@ def test_the_database_goes_away_for_a_while(deployment):
     assert tally.statuses["form 503"] + tally.statuses["webhook 503"] > 0, "the outage went unnoticed"
     # The client saw the page that says so, in French, not an error page.
     assert "Service momentanément indisponible" in tally.unavailable_page
+    assert tally.statuses["inbox 200"] > 0  # the secretary's inbox: the page, or the 503 page
     # Nobody was killed: the worker that lost the database after sending waited to write it down.
     assert max(deliveries.values()) == 1
 
