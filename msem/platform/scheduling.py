@@ -72,10 +72,16 @@ def _enqueue_4807_work(now: datetime, clock: Clock) -> None:
 
 @task()
 def prune_task_results() -> int:
-    """Finished tasks' rows: a day of successes and two weeks of failures are enough to look into."""
+    """Finished tasks' rows: a day of successes and two weeks of failures are enough to look into.
+
+    A run still "running" after a day never will finish: its worker was killed, or
+    lost the database, before it could write the outcome (its outbox rows were
+    taken over when their lease ended).
+    """
     now = timezone.now()
     deleted, _ = DBTaskResult.objects.filter(
         Q(status="SUCCESSFUL", finished_at__lt=now - timedelta(days=1))
         | Q(status="FAILED", finished_at__lt=now - timedelta(days=14))
+        | Q(status="RUNNING", started_at__lt=now - timedelta(days=1))
     ).delete()
     return deleted

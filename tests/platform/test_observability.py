@@ -190,3 +190,15 @@ class TestHeartbeat:
         heartbeat_record(queued_at=timezone.now())
         assert list(WorkerHeartbeat.objects.values_list("worker", flat=True)) != ["old:1"]
         assert WorkerHeartbeat.objects.count() == 1
+
+    def test_runs_left_running_by_a_dead_worker_are_forgotten_after_a_day(self):
+        """A worker killed, or cut from the database, mid-run never writes the outcome of its run."""
+        abandoned, current = deliver_outbox.enqueue(), push_sales.enqueue()
+        DBTaskResult.objects.filter(pk=abandoned.id).update(
+            status="RUNNING", started_at=timezone.now() - timedelta(days=2)
+        )
+        DBTaskResult.objects.filter(pk=current.id).update(status="RUNNING", started_at=timezone.now())
+
+        prune_task_results.call()
+
+        assert list(DBTaskResult.objects.values_list("task_path", flat=True)) == [push_sales.module_path]
