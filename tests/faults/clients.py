@@ -58,7 +58,7 @@ class Tally:
 
 
 class Stream:
-    """Submissions (two threads) and payments (one thread) until stopped, retrying through outages."""
+    """Submissions (two threads), payments and a secretary's inbox (one thread each) until stopped, through outages."""
 
     def __init__(
         self,
