@@ -114,6 +114,8 @@ MIDDLEWARE = [
     "msem.accounts.language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "msem.accounts.session_limits.SessionLimitsMiddleware",
+    "msem.platform.no_store.NoStoreMiddleware",
+    "msem.platform.security_events.AuthorizationFailuresMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "msem.platform.database_unavailable.DatabaseUnavailableMiddleware",
 ]
@@ -180,6 +182,8 @@ LOGIN_URL_PATH = "/backoffice/login/"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# A refused CSRF token is a security event: logged, then Django's own 403 page.
+CSRF_FAILURE_VIEW = "msem.platform.security_events.csrf_failure"
 
 # Failed logins: at most this many per address (and ten times as many per IP)
 # within the window, then the login form refuses to check passwords.

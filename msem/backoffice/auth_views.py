@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
@@ -20,6 +22,7 @@ from msem.accounts.language import SUPPORTED
 from msem.accounts.login_throttle import login_failure_record, login_failures_clear, login_wait_minutes
 from msem.accounts.services import user_language_set
 from msem.platform.client_ip import client_ip
+from msem.platform.security_events import email_digest, request_fields, security_event
 
 
 class LoginForm(forms.Form):
@@ -49,6 +52,14 @@ def login_view(request: HttpRequest) -> HttpResponse:
         ip_address = client_ip(request)
         wait = login_wait_minutes(email=email, ip_address=ip_address)
         if wait:
+            # The password is not even checked: no login.failed, but the refusal is on record.
+            security_event(
+                "login.throttled",
+                level=logging.WARNING,
+                email_hash=email_digest(email),
+                wait_minutes=wait,
+                **request_fields(request),
+            )
             form.add_error(
                 None,
                 ngettext(
