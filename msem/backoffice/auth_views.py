@@ -1,4 +1,4 @@
-"""Logging in and out of the back office, and choosing its language."""
+"""Logging in and out of the back office, changing one's password, and choosing the language."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ import logging
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import authenticate, login, logout
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from msem.accounts.language import SUPPORTED
 from msem.accounts.login_throttle import login_failure_record, login_failures_clear, login_wait_minutes
@@ -28,6 +31,14 @@ from msem.platform.security_events import email_digest, request_fields, security
 class LoginForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"), max_length=254)
     password = forms.CharField(label=_("Password"), strip=False, max_length=4096, widget=forms.PasswordInput)
+
+
+def _too_many(wait: int) -> str:
+    return ngettext(
+        "Too many failed attempts. Try again in %(minutes)d minute.",
+        "Too many failed attempts. Try again in %(minutes)d minutes.",
+        wait,
+    ) % {"minutes": wait}
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str | None:
@@ -60,15 +71,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 wait_minutes=wait,
                 **request_fields(request),
             )
-            form.add_error(
-                None,
-                ngettext(
-                    "Too many failed attempts. Try again in %(minutes)d minute.",
-                    "Too many failed attempts. Try again in %(minutes)d minutes.",
-                    wait,
-                )
-                % {"minutes": wait},
-            )
+            form.add_error(None, _too_many(wait))
             status = 429
         else:
             user = authenticate(request, email=email, password=form.cleaned_data["password"])
@@ -108,3 +111,39 @@ def language_view(request: HttpRequest) -> HttpResponse:
         httponly=True,
     )
     return response
+
+
+@sensitive_post_parameters()
+@csrf_protect
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change_view(request: HttpRequest) -> HttpResponse:
+    """A user changes her own password: the current one first, then a new one that the policy accepts.
+
+    Wrong current passwords count as failed logins, so a borrowed session
+    cannot be used to guess the password faster than the login form allows.
+    Every other session of the user ends (their session hash no longer matches).
+    """
+    user = request.user
+    form = PasswordChangeForm(user=user, data=request.POST or None)  # type: ignore[arg-type]
+    refusal = ""
+    status = 200
+    if request.method == "POST":
+        ip_address = client_ip(request)
+        wait = login_wait_minutes(email=user.email, ip_address=ip_address)  # type: ignore[union-attr]
+        if wait:
+            security_event("password_change.throttled", level=logging.WARNING, **request_fields(request))
+            # The form is not even checked; a fresh one, with the reason above it.
+            form = PasswordChangeForm(user=user)  # type: ignore[arg-type]
+            refusal = _too_many(wait)
+            status = 429
+        elif form.is_valid():
+            form.save()
+            update_session_auth_hash(request, form.user)
+            messages.success(request, _("Your password has been changed. Your other sessions have ended."))
+            return redirect("backoffice:home")
+        else:
+            if "old_password" in form.errors:
+                login_failure_record(email=user.email, ip_address=ip_address)  # type: ignore[union-attr]
+            status = 400
+    return render(request, "backoffice/password_change.html", {"form": form, "refusal": refusal}, status=status)
