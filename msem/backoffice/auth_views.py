@@ -88,7 +88,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)  # flushes the session
-    return redirect("backoffice:login")
+    response = redirect("backoffice:login")
+    # The browser forgets the pages it kept and whatever scripts stored (ASVS 14.3.1); cookies stay,
+    # the language one with them (the session cookie is already worthless).
+    response["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @require_POST

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
+from django.conf import global_settings, settings
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
+import config.settings as production
 from msem.accounts.password_validation import ContextWordsValidator
 from tests.factories import PASSWORD
 from tests.html_forms import page_text
@@ -115,3 +117,10 @@ class TestPolicy:
         validator.validate("mon moniteur de ski s'appelle Jean-Pierre")
         with pytest.raises(ValidationError, match="mots que tout le monde essaie"):
             validator.validate("Courchevel-Ski!")
+
+
+def test_passwords_are_stored_with_pbkdf2_sha256_and_enough_iterations():
+    # The suite swaps in a fast hasher (tests/conftest.py); production keeps Django's default list.
+    assert not hasattr(production, "PASSWORD_HASHERS")
+    assert global_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.PBKDF2PasswordHasher"
+    assert PBKDF2PasswordHasher.iterations >= 600_000  # OWASP's figure for PBKDF2-HMAC-SHA256

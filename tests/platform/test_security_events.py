@@ -62,6 +62,7 @@ class TestAuthentication:
         assert line["ip_address"] == "127.0.0.1"
         assert line["level"] == "INFO"
         assert "request_id" in line
+        assert line["time"].endswith("+00:00")  # UTC, whatever the server's zone
         assert manager.email not in "".join(security_log)
         assert PASSWORD not in "".join(security_log)
 

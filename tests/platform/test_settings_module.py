@@ -16,7 +16,10 @@ def read_settings(tmp_path, **env: str) -> dict:
         "import json, django; from django.conf import settings; "
         "db = settings.DATABASES['default']; "
         "print(json.dumps({'engine': db['ENGINE'], 'options': db.get('OPTIONS', {}), 'debug': settings.DEBUG, "
-        "'hsts': getattr(settings, 'SECURE_HSTS_SECONDS', 0), 'email': settings.EMAIL_BACKEND}))"
+        "'hsts': getattr(settings, 'SECURE_HSTS_SECONDS', 0), 'email': settings.EMAIL_BACKEND, "
+        "'subdomains': getattr(settings, 'SECURE_HSTS_INCLUDE_SUBDOMAINS', False), "
+        "'cookies': {kind: [getattr(settings, f'{kind}_COOKIE_{attribute}', None) "
+        "for attribute in ('NAME', 'SECURE', 'HTTPONLY', 'SAMESITE')] for kind in ('SESSION', 'CSRF', 'LANGUAGE')}}))"
     )
     environment = {
         "PATH": os.environ["PATH"],
@@ -53,6 +56,17 @@ def test_production_defaults_are_the_secure_ones(tmp_path):
     values = read_settings(tmp_path, SECRET_KEY="x" * 50)
     assert values["debug"] is False
     assert values["hsts"] >= 31536000
+
+
+def test_in_production_cookies_are_secure_for_this_host_only_and_hidden_from_scripts(tmp_path):
+    cookies = read_settings(tmp_path, SECRET_KEY="x" * 50)["cookies"]
+    assert cookies["SESSION"] == ["__Host-sessionid", True, True, "Lax"]
+    assert cookies["CSRF"] == ["__Host-csrftoken", True, True, "Lax"]
+    assert cookies["LANGUAGE"] == ["__Host-msem_language", True, True, "Lax"]
+
+
+def test_hsts_covers_the_subdomains(tmp_path):
+    assert read_settings(tmp_path, SECRET_KEY="x" * 50)["subdomains"] is True
 
 
 def test_without_smtp_mail_goes_to_files_and_with_it_to_smtp(tmp_path):
