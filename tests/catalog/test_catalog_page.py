@@ -180,3 +180,14 @@ def test_a_post_built_for_school_a_with_a_catalog_of_school_b_is_refused(manager
 
     assert response.status_code == 400
     assert not CatalogPrice.objects.exists()
+
+
+def test_a_file_over_two_megabytes_is_refused_before_it_is_read(manager_client, school):
+    content = csv_file(*[product_line(f"CC-{row:06d}") for row in range(40_000)])
+    assert len(content) > 2 * 1024 * 1024
+
+    response = manager_client.post(import_url(school), {"price_list": "public", "file": upload(content)})
+
+    assert response.status_code == 400
+    assert "The file is larger than 2 MB: split it." in response.content.decode()
+    assert not Product.objects.exists()
