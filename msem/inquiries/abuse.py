@@ -6,24 +6,44 @@ replayed submission costs nothing.
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 
 from msem.platform.rate_limits import Limit, private_key, rate_limit_allows, rate_limit_hit
+from msem.platform.security_events import email_digest, security_event
 from msem.schools.models import School
 
 
-def _counters(school: School, ip_address: str, email: str) -> list[tuple[str, Limit]]:
+def _counters(school: School, ip_address: str, email: str) -> list[tuple[str, str, Limit]]:
     return [
-        (private_key("intake-ip", ip_address), Limit.parse(settings.MSEM_INTAKE_LIMIT_PER_IP)),
-        (f"intake-school:{school.pk}", Limit.parse(settings.MSEM_INTAKE_LIMIT_PER_SCHOOL)),
-        (private_key("intake-recipient", email.lower()), Limit.parse(settings.MSEM_INTAKE_LIMIT_PER_RECIPIENT)),
+        ("ip", private_key("intake-ip", ip_address), Limit.parse(settings.MSEM_INTAKE_LIMIT_PER_IP)),
+        ("school", f"intake-school:{school.pk}", Limit.parse(settings.MSEM_INTAKE_LIMIT_PER_SCHOOL)),
+        (
+            "recipient",
+            private_key("intake-recipient", email.lower()),
+            Limit.parse(settings.MSEM_INTAKE_LIMIT_PER_RECIPIENT),
+        ),
     ]
 
 
 def intake_allowed(*, school: School, ip_address: str, email: str) -> bool:
-    return all(rate_limit_allows(key=key, limit=limit) for key, limit in _counters(school, ip_address, email))
+    exceeded = [
+        name for name, key, limit in _counters(school, ip_address, email) if not rate_limit_allows(key=key, limit=limit)
+    ]
+    if exceeded:
+        # A flood is an operator's business: which limit, from where (the client's address stays hashed).
+        security_event(
+            "intake.rate_limited",
+            level=logging.WARNING,
+            limits=exceeded,
+            ip_address=ip_address,
+            school_id=school.pk,
+            email_hash=email_digest(email),
+        )
+    return not exceeded
 
 
 def intake_count(*, school: School, ip_address: str, email: str) -> None:
-    for key, limit in _counters(school, ip_address, email):
+    for _name, key, limit in _counters(school, ip_address, email):
         rate_limit_hit(key=key, limit=limit)

@@ -20,6 +20,7 @@ from msem.platform.json_logs import JsonFormatter, PlainFormatter
 from msem.platform.security_events import email_digest, security_event
 from tests.backoffice.test_settings_page import page_data, post
 from tests.factories import PASSWORD, UserFactory
+from tests.public_site.test_contact_form import filled_form, past_minimum_fill_time, submit  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -180,6 +181,35 @@ class TestChanges:
         assert [line["user_id"] for line in security_log.events("personal_data.exported")] == [manager.pk]
         assert [line["user_id"] for line in security_log.events("personal_data.erased")] == [manager.pk]
         assert client_address not in "".join(security_log)
+
+
+class TestAntiAutomation:
+    def test_a_flood_from_one_address_is_on_record_with_the_limit_and_the_address(
+        self,
+        school,
+        settings,
+        past_minimum_fill_time,
+        security_log,  # noqa: F811 (fixture)
+    ):
+        settings.MSEM_INTAKE_LIMIT_PER_IP = "1/3600"
+        for number in range(2):
+            client = Client()
+            submit(client, school, filled_form(client, school, email=f"client{number}@example.org"))
+
+        [line] = security_log.events("intake.rate_limited")
+        assert line["limits"] == ["ip"]
+        assert line["ip_address"] == "127.0.0.1"
+        assert line["school_id"] == school.pk
+        assert line["email_hash"] == email_digest("client1@example.org")
+        assert "client1@example.org" not in "".join(security_log)
+
+    def test_a_request_held_as_a_robots_is_on_record_with_the_reason(self, school, security_log):
+        client = Client()
+        submit(client, school, filled_form(client, school))  # at once: faster than a person types
+
+        [line] = security_log.events("intake.quarantined")
+        assert line["reason"] == "too_fast"
+        assert line["ip_address"] == "127.0.0.1"
 
 
 class TestLogInjection:
