@@ -124,3 +124,15 @@ def test_passwords_are_stored_with_pbkdf2_sha256_and_enough_iterations():
     assert not hasattr(production, "PASSWORD_HASHERS")
     assert global_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.PBKDF2PasswordHasher"
     assert PBKDF2PasswordHasher.iterations >= 600_000  # OWASP's figure for PBKDF2-HMAC-SHA256
+
+
+def test_password_fields_are_masked_and_leave_password_managers_alone(manager_client):
+    login = Client().get("/backoffice/login/").content.decode()
+    change_page = manager_client.get(PAGE).content.decode()
+
+    assert 'type="password" name="password"' in login
+    assert 'type="password" name="old_password" autocomplete="current-password"' in change_page
+    assert change_page.count('autocomplete="new-password"') == 2
+    for page in (login, change_page):
+        assert "onpaste" not in page
+        assert 'autocomplete="off"' not in page

@@ -48,3 +48,10 @@ def test_trace_and_connect_are_refused_everywhere(school, method):
         response = Client().generic(method, path)
         assert response.status_code == 405, path
         assert "TRACE" not in response["Allow"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/.git/config", "/.git/HEAD", "/manage.py", "/config/settings.py", "/static/", "/static/css/", "/.env"]
+)
+def test_source_files_and_directory_listings_are_not_served(db, path):
+    assert Client().get(path).status_code == 404
