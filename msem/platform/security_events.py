@@ -34,7 +34,7 @@ _UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
 
 def email_digest(email: str) -> str:
     """The same address always gives the same 16 hex digits; the digits do not give the address back."""
-    return salted_hmac("msem.security.email", email.strip().lower()).hexdigest()[:16]
+    return salted_hmac("msem.security.email", email.strip().lower(), algorithm="sha256").hexdigest()[:16]
 
 
 def _clean(value: Any) -> Any:
