@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from msem.accounts.models import User
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -40,3 +44,32 @@ def test_logging_out_tells_the_browser_to_forget_what_it_kept(manager_client):
     response = manager_client.post(reverse("backoffice:logout"))
 
     assert response["Clear-Site-Data"] == '"cache", "storage"'
+
+
+def test_an_administrator_logs_one_user_out_everywhere(manager, secretary, school):
+    office, home, colleague = logged_in(manager.email), logged_in(manager.email), logged_in(secretary.email)
+    administrator = User.objects.create_superuser(email="ops@msem.test", password="x", full_name="Ops", language="en")
+    admin_client = Client()
+    admin_client.force_login(administrator)
+
+    response = admin_client.post(
+        "/admin/accounts/user/", {"action": "end_sessions", "_selected_action": [manager.pk]}, follow=True
+    )
+
+    assert "2 sessions ended." in response.content.decode()
+    url = reverse("backoffice:inquiries", kwargs={"school_slug": school.slug})
+    for client in (office, home):
+        assert client.get(url)["Location"].startswith("/backoffice/login/")
+    assert colleague.get(url).status_code == 200
+    assert admin_client.get("/admin/").status_code == 200
+
+
+def test_everyone_can_be_logged_out_at_once(manager, secretary, school):
+    clients = [logged_in(manager.email), logged_in(secretary.email)]
+    output = StringIO()
+
+    call_command("end_sessions", "--all", stdout=output)
+
+    assert "2 sessions" in output.getvalue()
+    url = reverse("backoffice:inquiries", kwargs={"school_slug": school.slug})
+    assert all(client.get(url)["Location"].startswith("/backoffice/login/") for client in clients)

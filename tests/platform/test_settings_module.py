@@ -74,20 +74,51 @@ def test_without_smtp_mail_goes_to_files_and_with_it_to_smtp(tmp_path):
     assert read_settings(tmp_path, DEBUG="true", EMAIL_HOST="smtp.test")["email"].endswith("smtp.EmailBackend")
 
 
-def test_check_deploy_passes_with_production_settings(tmp_path):
+def check_deploy(tmp_path, **env: str) -> subprocess.CompletedProcess:
     environment = {
         "PATH": os.environ["PATH"],
         "SECRET_KEY": "production-like-Secret-Key-0123456789-abcdefghijklmnop-QRSTUV",
         "ALLOWED_HOSTS": "msem.example.com",
-        "DATABASE_URL": "postgres://msem@db.internal:5432/msem",
+        "DATABASE_URL": "postgres://msem@db.internal:5432/msem?sslmode=verify-full",
+        "EMAIL_HOST": "smtp.example.com",
+        "EMAIL_USE_TLS": "true",
+        "MSEM_4807_URL": "https://gateway.4807.example/api/v1",
         "MSEM_VAR_DIR": str(tmp_path),
+        **env,
     }
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env=environment,
         capture_output=True,
         text=True,
         check=False,
+    )
+
+
+def test_check_deploy_passes_with_production_settings(tmp_path):
+    result = check_deploy(tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_refuses_backends_reached_in_clear(tmp_path):
+    result = check_deploy(
+        tmp_path,
+        DATABASE_URL="postgres://msem@db.internal:5432/msem",
+        EMAIL_USE_TLS="false",
+        MSEM_4807_URL="http://gateway.4807.example/api/v1",
+    )
+    assert result.returncode != 0
+    for check_id in ("msem.W001", "msem.W002", "msem.W003"):
+        assert check_id in result.stderr + result.stdout
+
+
+def test_backends_on_this_machine_need_no_tls(tmp_path):
+    result = check_deploy(
+        tmp_path,
+        DATABASE_URL="postgres://msem@127.0.0.1:5432/msem",
+        EMAIL_HOST="localhost",
+        EMAIL_USE_TLS="false",
+        MSEM_4807_URL="http://127.0.0.1:4807/api/v1",
     )
     assert result.returncode == 0, result.stdout + result.stderr
