@@ -105,6 +105,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "msem.platform.request_context.RequestContextMiddleware",
     "msem.platform.http_methods.RefuseTraceMiddleware",
+    "msem.api.https_only.HttpsOnlyApiMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "msem.platform.security_headers.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -256,8 +257,9 @@ X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    # Load balancers probe the web processes directly, over plain HTTP.
-    SECURE_REDIRECT_EXEMPT = [r"^health/"]
+    # Load balancers probe the web processes directly, over plain HTTP. The API is not
+    # redirected either: it refuses plain HTTP (msem/api/https_only.py).
+    SECURE_REDIRECT_EXEMPT = [r"^health/", r"^api/"]
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
