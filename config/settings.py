@@ -104,10 +104,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "msem.platform.request_context.RequestContextMiddleware",
-    "msem.platform.http_methods.RefuseTraceMiddleware",
-    "msem.api.https_only.HttpsOnlyApiMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "msem.platform.security_headers.ContentSecurityPolicyMiddleware",
+    # After the two above, so that their refusals carry the security headers too.
+    "msem.platform.http_methods.RefuseTraceMiddleware",
+    "msem.api.https_only.HttpsOnlyApiMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

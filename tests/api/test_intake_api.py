@@ -181,6 +181,7 @@ class TestHttpsOnly:
         assert response.status_code == 403
         assert response.json()["error"] == "This API is served over HTTPS only: call it with an https:// address."
         assert "Location" not in response
+        assert response["X-Content-Type-Options"] == "nosniff"
         assert not Inquiry.objects.exists()
         french = Client().get(f"/api/v1/schools/{school.slug}/form")
         assert french.json()["error"].startswith("Cette API n'est servie qu'en HTTPS")
