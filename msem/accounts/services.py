@@ -32,12 +32,12 @@ def user_sessions_end(*, user_ids: Iterable[int] | None = None) -> int:
     Sessions are not indexed by user: each live one is decoded to find its owner, which is
     fine for the few hundred sessions of a deployment and only runs when an administrator asks.
     """
-    live = Session.objects.filter(expire_date__gt=timezone.now())
     if user_ids is None:
         ended, _kinds = Session.objects.all().delete()
         security_event("sessions.ended", level=logging.WARNING, scope="all", count=ended)
         return ended
     wanted = {str(user_id) for user_id in user_ids}
+    live = Session.objects.filter(expire_date__gt=timezone.now())
     keys = [session.session_key for session in live.iterator() if session.get_decoded().get(SESSION_KEY) in wanted]
     ended, _kinds = Session.objects.filter(session_key__in=keys).delete()
     security_event("sessions.ended", level=logging.WARNING, target_user_ids=sorted(map(int, wanted)), count=ended)
