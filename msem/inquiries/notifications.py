@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import formataddr, parseaddr
 
@@ -14,6 +15,7 @@ from msem.accounts.models import User
 from msem.inquiries.answers import first_answer_record
 from msem.inquiries.models import Inquiry, InquiryEvent, Subject
 from msem.mailing.client_mail import school_mail_compose
+from msem.mailing.composition import ComposedMail
 from msem.mailing.models import MailKind, OutgoingEmail
 from msem.mailing.outbox import email_enqueue
 from msem.schools.models import School
@@ -48,8 +50,21 @@ def email_event_record(inquiry: Inquiry, email: OutgoingEmail, *, actor: User | 
     return event
 
 
-def notification_queue(*, inquiry: Inquiry, subject: Subject, actor: User | None = None) -> OutgoingEmail:
-    """The request as received, in French, to a subject's routing address, Reply-To the client."""
+@dataclass(frozen=True)
+class NotificationMail:
+    """The notification of a request to a subject's address, ready to be queued."""
+
+    to_email: str
+    reply_to: str
+    mail: ComposedMail
+    actor: User | None = None
+
+
+def notification_compose(*, inquiry: Inquiry, subject: Subject, actor: User | None = None) -> NotificationMail:
+    """The request as received, in French, to a subject's routing address, Reply-To the client.
+
+    Needs no saved row: reception composes it before its transaction begins.
+    """
     school = inquiry.school
     with translation.override("fr"):
         context = {
@@ -63,18 +78,31 @@ def notification_queue(*, inquiry: Inquiry, subject: Subject, actor: User | None
         mail_subject = render_to_string("mail/inquiry_notification/subject.txt", context).strip()
         text = render_to_string("mail/inquiry_notification/body.txt", context)
         html = render_to_string("mail/inquiry_notification/body.html", context)
-    email = email_enqueue(
-        school=school,
-        kind=OutgoingEmail.Kind.NOTIFICATION,
-        language="fr",
+    return NotificationMail(
         to_email=subject.email,
         reply_to=formataddr((inquiry.client_name, inquiry.email)),
-        subject=" ".join(mail_subject.split()),
-        text_body=text,
-        html_body=html,
-        from_email=school_sender(school),
+        mail=ComposedMail(subject=" ".join(mail_subject.split()), text=text, html=html),
+        actor=actor,
     )
-    email_event_record(inquiry, email, actor=actor)
+
+
+def notification_queue(
+    *, inquiry: Inquiry, subject: Subject, actor: User | None = None, composed: NotificationMail | None = None
+) -> OutgoingEmail:
+    """Queue the notification (composed now, unless the caller did it before its transaction)."""
+    notification = composed or notification_compose(inquiry=inquiry, subject=subject, actor=actor)
+    email = email_enqueue(
+        school=inquiry.school,
+        kind=OutgoingEmail.Kind.NOTIFICATION,
+        language="fr",
+        to_email=notification.to_email,
+        reply_to=notification.reply_to,
+        subject=notification.mail.subject,
+        text_body=notification.mail.text,
+        html_body=notification.mail.html,
+        from_email=school_sender(inquiry.school),
+    )
+    email_event_record(inquiry, email, actor=notification.actor)
     return email
 
 
@@ -98,33 +126,50 @@ def _acknowledgement_skip_reason(inquiry: Inquiry) -> str:
     return ""
 
 
-def acknowledgement_queue(*, inquiry: Inquiry) -> OutgoingEmail | None:
-    """To the client, in the client's language; never echoes the client's own message."""
+@dataclass(frozen=True)
+class Acknowledgement:
+    """The acknowledgement of a request, or why there is none."""
+
+    mail: ComposedMail | None
+    skip_reason: str = ""
+
+
+def acknowledgement_compose(*, inquiry: Inquiry) -> Acknowledgement:
+    """In the client's language; never echoes the client's own message. Needs no saved row."""
     reason = _acknowledgement_skip_reason(inquiry)
     if reason:
+        return Acknowledgement(mail=None, skip_reason=reason)
+    return Acknowledgement(
+        mail=school_mail_compose(
+            school=inquiry.school,
+            kind=MailKind.ACKNOWLEDGEMENT,
+            language=inquiry.language,
+            values={"client_name": inquiry.client_name, "reference": inquiry.reference},
+        )
+    )
+
+
+def acknowledgement_queue(*, inquiry: Inquiry, composed: Acknowledgement | None = None) -> OutgoingEmail | None:
+    """Queue the acknowledgement to the client, or record in the timeline why there is none."""
+    acknowledgement = composed or acknowledgement_compose(inquiry=inquiry)
+    if acknowledgement.mail is None:
         InquiryEvent.objects.create(
             school_id=inquiry.school_id,
             inquiry=inquiry,
             kind=InquiryEvent.Kind.ACKNOWLEDGEMENT_SKIPPED,
-            data={"reason": reason},
+            data={"reason": acknowledgement.skip_reason},
         )
         return None
     school = inquiry.school
-    mail = school_mail_compose(
-        school=school,
-        kind=MailKind.ACKNOWLEDGEMENT,
-        language=inquiry.language,
-        values={"client_name": inquiry.client_name, "reference": inquiry.reference},
-    )
     email = email_enqueue(
         school=school,
         kind=OutgoingEmail.Kind.ACKNOWLEDGEMENT,
         language=inquiry.language,
         to_email=inquiry.email,
         reply_to=school.main_email,
-        subject=mail.subject,
-        text_body=mail.text,
-        html_body=mail.html,
+        subject=acknowledgement.mail.subject,
+        text_body=acknowledgement.mail.text,
+        html_body=acknowledgement.mail.html,
         headers=AUTO_REPLY_HEADERS,
         from_email=school_sender(school),
     )

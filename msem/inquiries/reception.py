@@ -10,8 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from msem.inquiries.intake import IntakeData
-from msem.inquiries.models import Category, Inquiry, InquiryEvent, IntakeKey, Subject
-from msem.inquiries.notifications import acknowledgement_queue, notification_queue
+from msem.inquiries.models import Category, Inquiry, InquiryEvent, IntakeKey
+from msem.inquiries.notifications import (
+    acknowledgement_compose,
+    acknowledgement_queue,
+    notification_compose,
+    notification_queue,
+)
 from msem.inquiries.search import search_text_for
 from msem.inquiries.selectors import inquiry_for_intake_key
 from msem.schools.models import School
@@ -29,32 +34,48 @@ class Receipt:
 def inquiry_receive(
     *, school: School, data: IntakeData, intake_key: str = "", source: str = Inquiry.Source.FORM
 ) -> Receipt:
-    """Create the dossier and queue its e-mails; the same intake_key twice gives the first dossier back."""
-    if intake_key and (existing := inquiry_for_intake_key(school=school, key=intake_key)):
-        return Receipt(existing, created=False)
+    """Create the dossier and queue its e-mails; the same intake_key twice gives the first dossier back.
+
+    Callers look the key up before they count the request against the rate
+    limits; here the key's unique constraint decides, so a submission costs
+    one lookup, and a replay the rollback of its own transaction.
+    """
     try:
         return Receipt(_receive(school=school, data=data, intake_key=intake_key, source=source), created=True)
     except IntegrityError:
-        # A concurrent submission with the same key won the race (double click).
+        # The same key came before, or a concurrent submission with it won the race (double click).
         if intake_key and (existing := inquiry_for_intake_key(school=school, key=intake_key)):
             return Receipt(existing, created=False)
         raise
 
 
 def _check_choices(school: School, data: IntakeData) -> None:
-    subject_ok = Subject.objects.for_school(school).live().filter(pk=data.subject.pk).exists()
-    if not subject_ok or not data.subject.label(data.language):
+    """The forms offer only the school's live choices; the service does not trust its callers.
+
+    The subject and the category are the rows the form has just read: checking
+    them needs no query, only whether the school asks for a category does.
+    """
+    subject = data.subject
+    if subject.school_id != school.pk or subject.removed_at is not None or not subject.label(data.language):
         raise ValidationError(_("Choose one of the subjects offered."), code="invalid_subject")
-    live_categories = Category.objects.for_school(school).live()
-    if data.category is None:
-        if live_categories.exists():
+    category = data.category
+    if category is None:
+        if Category.objects.for_school(school).live().exists():
             raise ValidationError(_("Choose one of the categories offered."), code="category_required")
-    elif not live_categories.filter(pk=data.category.pk).exists():
+    elif category.school_id != school.pk or category.removed_at is not None:
         raise ValidationError(_("Choose one of the categories offered."), code="invalid_category")
 
 
-@transaction.atomic
 def _receive(*, school: School, data: IntakeData, intake_key: str, source: str) -> Inquiry:
+    """Everything that reads or renders happens first; the transaction only writes.
+
+    On SQLite the transaction holds the database's write lock from its BEGIN,
+    on PostgreSQL the school's counter row: every other submission waits for
+    it, so it must not wait for templates. The reference's number is taken in
+    its own short transaction for the same reason: a reception that fails
+    after it leaves a gap in the references, which nothing relies on (quotes,
+    which are accounting documents, keep numbers without gaps).
+    """
     _check_choices(school, data)
     received_at = timezone.now()
     year = timezone.localdate(received_at).year
@@ -79,16 +100,19 @@ def _receive(*, school: School, data: IntakeData, intake_key: str, source: str) 
     inquiry.search_text = search_text_for(inquiry)
     # The forms check all this already; the service does not trust its callers.
     inquiry.full_clean(exclude=["school", "subject", "category", "assignee"], validate_constraints=False)
-    inquiry.save()
-    if intake_key:
-        IntakeKey.objects.create(school=school, key=intake_key, inquiry=inquiry)
-    InquiryEvent.objects.create(
-        school=school,
-        inquiry=inquiry,
-        kind=InquiryEvent.Kind.RECEIVED,
-        created_at=received_at,
-        data={"source": source},
-    )
-    notification_queue(inquiry=inquiry, subject=inquiry.subject)
-    acknowledgement_queue(inquiry=inquiry)
+    notification = notification_compose(inquiry=inquiry, subject=data.subject)
+    acknowledgement = acknowledgement_compose(inquiry=inquiry)
+    with transaction.atomic():
+        inquiry.save()
+        if intake_key:
+            IntakeKey.objects.create(school=school, key=intake_key, inquiry=inquiry)
+        InquiryEvent.objects.create(
+            school=school,
+            inquiry=inquiry,
+            kind=InquiryEvent.Kind.RECEIVED,
+            created_at=received_at,
+            data={"source": source},
+        )
+        notification_queue(inquiry=inquiry, subject=data.subject, composed=notification)
+        acknowledgement_queue(inquiry=inquiry, composed=acknowledgement)
     return inquiry

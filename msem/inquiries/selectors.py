@@ -16,8 +16,9 @@ def categories_live(*, school: School) -> QuerySet[Category]:
 
 def inquiry_for_intake_key(*, school: School, key: str) -> Inquiry | None:
     """The dossier a submission with this single-use key already created, if any."""
-    found = IntakeKey.objects.for_school(school).filter(key=key).select_related("inquiry").first()
-    return found.inquiry if found else None
+    # Asked at every submission, and almost always in vain: the key alone, then the dossier if found.
+    inquiry_id = IntakeKey.objects.for_school(school).filter(key=key).values_list("inquiry_id", flat=True).first()
+    return None if inquiry_id is None else Inquiry.objects.for_school(school).get(pk=inquiry_id)
 
 
 def inquiries_recent(*, school: School) -> QuerySet[Inquiry]:

@@ -24,7 +24,7 @@ def school_mail_compose(
 
     `{school_name}` is always available; the caller gives the other values.
     """
-    templates = mail_templates_by_kind_and_language(school=school)
+    templates = mail_templates_by_kind_and_language(school=school, kinds=(kind, MailKind.SIGNATURE), language=language)
     template = templates.get((kind, language))
     signature_template = templates.get((MailKind.SIGNATURE, language))
     return mail_compose(

@@ -74,5 +74,23 @@ def email_enqueue(
             content_type=attachment.content_type,
             content=attachment.content,
         )
-    outbox_wake_up()
+    _wake_up_once_per_transaction()
     return email
+
+
+def _woken_up() -> None:
+    """A marker among the transaction's on-commit callbacks (it does nothing when run)."""
+
+
+def _wake_up_once_per_transaction() -> None:
+    """One delivery run per transaction, however many e-mails it queues (a dossier queues two).
+
+    The marker shares the fate of the task row enqueued beside it: Django drops
+    an on-commit callback with the transaction, or the savepoint, that
+    registered it, and a rolled-back savepoint takes the task row with it too.
+    """
+    connection = transaction.get_connection()
+    if any(callback is _woken_up for _savepoints, callback, _robust in connection.run_on_commit):
+        return
+    outbox_wake_up()
+    transaction.on_commit(_woken_up)

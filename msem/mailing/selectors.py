@@ -1,13 +1,23 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db.models import QuerySet
 
 from msem.mailing.models import DeliveryAttempt, MailTemplate, OutgoingEmail
 from msem.schools.models import School
 
 
-def mail_templates_by_kind_and_language(*, school: School) -> dict[tuple[str, str], MailTemplate]:
-    return {(template.kind, template.language): template for template in MailTemplate.objects.for_school(school)}
+def mail_templates_by_kind_and_language(
+    *, school: School, kinds: Sequence[str] = (), language: str = ""
+) -> dict[tuple[str, str], MailTemplate]:
+    """The school's texts, all of them or only those of some kinds in one language."""
+    templates = MailTemplate.objects.for_school(school)
+    if kinds:
+        templates = templates.filter(kind__in=kinds)
+    if language:
+        templates = templates.filter(language=language)
+    return {(template.kind, template.language): template for template in templates}
 
 
 def outgoing_email_for_school(*, school: School, email_id: int) -> OutgoingEmail | None:

@@ -11,6 +11,7 @@ from django import forms
 from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,6 +27,7 @@ from msem.inquiries.selectors import inquiry_for_intake_key
 from msem.platform.client_ip import client_ip
 from msem.platform.security_events import security_event
 from msem.platform.security_headers import allow_framing_by
+from msem.public_site.form_page import form_page
 from msem.public_site.form_token import FormToken, form_token_issue, form_token_read
 from msem.schools.models import School
 
@@ -65,23 +67,31 @@ def framable_by_the_school(view: Callable[..., HttpResponse]) -> Callable[..., H
     return wrapped
 
 
+def _form_html(request: HttpRequest, school: School, language: str, form: ContactForm, token: str) -> str:
+    other = "en" if language == "fr" else "fr"
+    context = {
+        "school": school,
+        "form": form,
+        "language": language,
+        "other_language": other,
+        "form_token": token,
+        "today": timezone.localdate().isoformat(),
+    }
+    return render_to_string("public_site/contact.html", context, request=request)
+
+
 def _render_form(
     request: HttpRequest, school: School, language: str, form: ContactForm, *, status: int = 200
 ) -> HttpResponse:
-    other = "en" if language == "fr" else "fr"
-    return render(
-        request,
-        "public_site/contact.html",
-        {
-            "school": school,
-            "form": form,
-            "language": language,
-            "other_language": other,
-            "form_token": form_token_issue(school_id=school.pk),
-            "today": timezone.localdate().isoformat(),
-        },
-        status=status,
-    )
+    token = form_token_issue(school_id=school.pk)
+    return HttpResponse(_form_html(request, school, language, form, token), status=status)
+
+
+def _render_blank_form(request: HttpRequest, school: School, language: str) -> HttpResponse:
+    def draw(token_slot: str) -> str:
+        return _form_html(request, school, language, ContactForm(school=school, language=language), token_slot)
+
+    return HttpResponse(form_page(school, language, draw=draw, token=form_token_issue(school_id=school.pk)))
 
 
 def _thanks_redirect(school: School, language: str, reference: str) -> HttpResponse:
@@ -126,7 +136,7 @@ def _robot_likeness(hidden_field_filled: bool, token: FormToken, data: IntakeDat
 def contact_view(request: HttpRequest, language: str, school_slug: str) -> HttpResponse:
     school = _school_or_404(request, language, school_slug)
     if request.method == "GET":
-        return _render_form(request, school, language, ContactForm(school=school, language=language))
+        return _render_blank_form(request, school, language)
 
     token: FormToken | None = form_token_read(request.POST.get("form_token", ""), school_id=school.pk)
     form = ContactForm(request.POST, school=school, language=language)

@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 
 from msem.schools.models import DocumentCounter, School
+
+
+def _counter_increment(*, school: School, series: str, year: int) -> int | None:
+    """The counter's new value, or None when the series has no counter yet for that year.
+
+    One statement (UPDATE … RETURNING, in SQLite since 3.35 and in PostgreSQL):
+    it runs in every request that creates a dossier, inside its transaction.
+    """
+    quote = connection.ops.quote_name
+    table = quote(DocumentCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {quote('last_value')} = {quote('last_value')} + 1 "  # noqa: S608 (names, not input)
+            f"WHERE {table}.{quote('school_id')} = %s AND {table}.{quote('series')} = %s "
+            f"AND {table}.{quote('year')} = %s RETURNING {quote('last_value')}",
+            [school.pk, series, year],
+        )
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
 
 
 def document_number_next(*, school: School, series: str, year: int) -> int:
@@ -15,14 +33,16 @@ def document_number_next(*, school: School, series: str, year: int) -> int:
     two concurrent callers get consecutive numbers; a rolled-back caller
     gives its number back.
     """
-    counters = DocumentCounter.objects.for_school(school).filter(series=series, year=year)
     with transaction.atomic():
-        if not counters.update(last_value=F("last_value") + 1):
-            try:
-                with transaction.atomic():
-                    DocumentCounter.objects.create(school=school, series=series, year=year, last_value=1)
-                    return 1
-            except IntegrityError:
-                # Created by a concurrent caller in the meantime.
-                counters.update(last_value=F("last_value") + 1)
-        return counters.values_list("last_value", flat=True).get()
+        number = _counter_increment(school=school, series=series, year=year)
+        if number is not None:
+            return number
+        try:
+            with transaction.atomic():
+                DocumentCounter.objects.create(school=school, series=series, year=year, last_value=1)
+                return 1
+        except IntegrityError:
+            # Created by a concurrent caller in the meantime.
+            number = _counter_increment(school=school, series=series, year=year)
+            assert number is not None, "the counter a concurrent caller created is there"
+            return number

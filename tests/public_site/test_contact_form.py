@@ -8,9 +8,12 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from msem.inquiries.models import Category, Inquiry, InquiryEvent, QuarantinedRequest, Subject
+from msem.mailing.delivery import deliver_outbox
 from msem.mailing.models import OutgoingEmail
+from msem.schools.models import School
 from tests.html_forms import flatten, form_data, page_text
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +76,19 @@ class TestTheForm:
         Category.objects.create(school=school, code="village", label_fr="Village", label_en="Village")
         assert 'name="category"' in Client().get(form_url(school)).content.decode()
 
+    def test_each_visitor_gets_a_token_of_their_own_and_a_change_of_the_settings_shows_at_once(self, school):
+        first, second = (form_data(Client().get(form_url(school)).content.decode()) for _ in range(2))
+        assert first["form_token"] != second["form_token"]
+
+        subject = Subject.objects.for_school(school).live().get()
+        subject.label_fr = "Renseignements"
+        subject.save()
+        School.objects.filter(pk=school.pk).update(name="École du Val")
+        page = page_text(Client().get(form_url(school)))
+        assert "Renseignements" in page
+        assert "Demande d'informations" not in page
+        assert "École du Val" in page
+
     def test_an_unknown_school_or_language_is_a_404(self, school):
         assert Client().get("/fr/nowhere/contact/").status_code == 404
         assert Client().get(f"/de/{school.slug}/contact/").status_code == 404
@@ -108,6 +124,11 @@ class TestSubmission:
         kinds = set(OutgoingEmail.objects.for_school(school).values_list("kind", "to_email"))
         assert kinds == {("notification", school.main_email), ("acknowledgement", "claire.martin@example.org")}
         assert OutgoingEmail.objects.filter(status=OutgoingEmail.Status.QUEUED).count() == 2
+
+    def test_one_delivery_run_is_queued_for_the_two_emails(self, school, past_minimum_fill_time):
+        client = Client()
+        submit(client, school, filled_form(client, school))
+        assert DBTaskResult.objects.filter(status="READY", task_path=deliver_outbox.module_path).count() == 1
 
     def test_in_english_the_dossier_is_in_english(self, school, past_minimum_fill_time):
         client = Client()
