@@ -67,6 +67,9 @@ class HttpGateway:
         self.session = requests.Session()
         self.session.headers.update({"Authorization": f"Bearer {token}", "Accept": "application/json"})
 
+    def close(self) -> None:
+        self.session.close()
+
     def _get(self, path: str) -> requests.Response:
         try:
             response = self.session.get(f"{self.base_url}{path}", timeout=self.timeout)
