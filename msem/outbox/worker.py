@@ -35,8 +35,10 @@ from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 from django.conf import settings
+from django.db import connection as database
 from django.db import models, transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Expression, F, Q, Value, When
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django_tasks.base import Task
 from django_tasks_db.models import DBTaskResult
@@ -175,9 +177,23 @@ class _Done:
     error: DeliveryError | None
     result: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def detail(self) -> str:
+        return self.error.detail if self.error else ""
 
-def _case(items: Iterable[tuple[int, Any]], output_field: models.Field) -> Case:
-    return Case(*[When(pk=pk, then=Value(value)) for pk, value in items], output_field=output_field)
+    @property
+    def retry_after(self) -> timedelta:
+        return (self.error.retry_after if self.error else None) or timedelta(0)
+
+
+def _case(model: type[models.Model], name: str, items: Iterable[tuple[int, Any]]) -> Expression:
+    """A value per row in one UPDATE of the field `name` (what bulk_update does, with our own WHERE)."""
+    output_field = model._meta.get_field(name)
+    assert isinstance(output_field, models.Field)
+    case = Case(*[When(pk=pk, then=Value(value, output_field=output_field)) for pk, value in items])
+    if database.features.requires_casted_case_in_updates:
+        return Cast(case, output_field=output_field)
+    return case
 
 
 def _outcome(channel: Channel[Row], done: _Done) -> str:
@@ -207,25 +223,21 @@ def _record(channel: Channel[Row], worker: str, batch: list[_Done], untried: lis
                 "status": OutboxStatus.SENT,
                 "lease_expires_at": None,
                 "last_error": "",
-                "sent_at": _case(((d.row.pk, d.finished_at) for d in sent), model._meta.get_field("sent_at")),
+                "sent_at": _case(model, "sent_at", ((d.row.pk, d.finished_at) for d in sent)),
             }
             for name in sorted({name for done in sent for name in done.result}):
-                changes[name] = _case(
-                    ((d.row.pk, d.result.get(name, "")) for d in sent), model._meta.get_field(name)
-                )
+                changes[name] = _case(model, name, ((d.row.pk, d.result.get(name, "")) for d in sent))
             mine.filter(pk__in=[d.row.pk for d in sent]).update(**changes)
         if retried:
             next_attempts = {
-                d.row.pk: d.finished_at
-                + max(retry_delay(channel, d.row.attempts), d.error.retry_after or timedelta(0))  # type: ignore[union-attr]
-                for d in retried
+                d.row.pk: d.finished_at + max(retry_delay(channel, d.row.attempts), d.retry_after) for d in retried
             }
             if mine.filter(pk__in=list(next_attempts)).update(
                 status=OutboxStatus.QUEUED,
                 lease_expires_at=None,
                 leased_by="",
-                next_attempt_at=_case(next_attempts.items(), model._meta.get_field("next_attempt_at")),
-                last_error=_case(((d.row.pk, d.error.detail) for d in retried), model._meta.get_field("last_error")),  # type: ignore[union-attr]
+                next_attempt_at=_case(model, "next_attempt_at", next_attempts.items()),
+                last_error=_case(model, "last_error", ((d.row.pk, d.detail) for d in retried)),
             ):
                 for moment in sorted({_round_up(at) for at in next_attempts.values()}):
                     wake_up(channel.task, at=moment)
@@ -243,23 +255,12 @@ def _record(channel: Channel[Row], worker: str, batch: list[_Done], untried: lis
                 status=OutboxStatus.QUEUED, lease_expires_at=None, leased_by="", attempts=F("attempts") - 1
             )
         if batch:
-            attempt_fields = channel.attempt_model._meta
+            attempt_model = channel.attempt_model
             channel.attempt_model._default_manager.filter(pk__in=[done.attempt_pk for done in batch]).update(
-                finished_at=_case(
-                    ((d.attempt_pk, d.finished_at) for d in batch), attempt_fields.get_field("finished_at")
-                ),
-                outcome=_case(
-                    ((d.attempt_pk, outcome) for d, outcome in zip(batch, outcomes, strict=True)),
-                    attempt_fields.get_field("outcome"),
-                ),
-                code=_case(
-                    ((d.attempt_pk, d.error.code if d.error else None) for d in batch),
-                    attempt_fields.get_field("code"),
-                ),
-                detail=_case(
-                    ((d.attempt_pk, d.error.detail if d.error else "") for d in batch),
-                    attempt_fields.get_field("detail"),
-                ),
+                finished_at=_case(attempt_model, "finished_at", ((d.attempt_pk, d.finished_at) for d in batch)),
+                outcome=_case(attempt_model, "outcome", zip([d.attempt_pk for d in batch], outcomes, strict=True)),
+                code=_case(attempt_model, "code", ((d.attempt_pk, d.error.code if d.error else None) for d in batch)),
+                detail=_case(attempt_model, "detail", ((d.attempt_pk, d.detail) for d in batch)),
             )
     return outcomes
 
@@ -279,7 +280,8 @@ def outbox_run(
             if not rows:
                 return report
             lease = timedelta(seconds=channel.lease_seconds())
-            guarded_until = max(guarded_until, rows[0].lease_expires_at + timedelta(seconds=WAKE_UP_GRANULARITY))
+            if rows[0].lease_expires_at is not None:
+                guarded_until = max(guarded_until, rows[0].lease_expires_at + timedelta(seconds=WAKE_UP_GRANULARITY))
             # Half the lease for the batch: the last row's work still ends well inside it.
             stop_at = min(deadline, time.monotonic() + lease.total_seconds() / 2)
             batch: list[_Done] = []
