@@ -154,7 +154,8 @@ def _check(simulator: Any, sales: int) -> dict[str, Any]:
     if len(set(keys)) != len(keys):
         problems.append("a key recorded twice in the simulator")
     if set(keys) != set(pushes):
-        problems.append(f"keys differ: {len(set(pushes) - set(keys))} pushes missing in 4807, {len(set(keys) - set(pushes))} unknown")
+        missing, unknown = len(set(pushes) - set(keys)), len(set(keys) - set(pushes))
+        problems.append(f"keys differ: {missing} pushes missing in 4807, {unknown} unknown to Msem")
     mismatched = sum(1 for key, remote in pushes.items() if remote_ids.get(key) != remote)
     if mismatched:
         problems.append(f"{mismatched} pushes without the remote id 4807 gave their sale")
@@ -300,7 +301,10 @@ def report(results: dict[str, Any]) -> None:
         f"  in the simulator: {results['simulator_sales']} sales, {results['distinct_keys']} distinct keys;"
         f" in Msem: {results['msem_pushed']}/{results['msem_sales']} Sales marked pushed"
     )
-    say("  CHECK: exactly one sale in 4807 per Sale, every Sale pushed: " + ("OK" if not results["problems"] else f"FAILED {results['problems']}"))
+    say(
+        "  CHECK: exactly one sale in 4807 per Sale, every Sale pushed: "
+        + ("OK" if not results["problems"] else f"FAILED {results['problems']}")
+    )
 
 
 def main() -> None:
