@@ -39,6 +39,7 @@ from django.db import connection as database
 from django.db import models, transaction
 from django.db.models import Case, Expression, F, Q, Value, When
 from django.db.models.functions import Cast
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django_tasks.base import Task
 from django_tasks_db.models import DBTaskResult
@@ -190,7 +191,13 @@ def _case(model: type[models.Model], name: str, items: Iterable[tuple[int, Any]]
     """A value per row in one UPDATE of the field `name` (what bulk_update does, with our own WHERE)."""
     output_field = model._meta.get_field(name)
     assert isinstance(output_field, models.Field)
-    case = Case(*[When(pk=pk, then=Value(value, output_field=output_field)) for pk, value in items])
+    # The key's column and an Exact lookup built directly: When(pk=…) would resolve a Q per row, which
+    # costs more than the rest of a row's recording.
+    key = model._meta.pk.get_col(model._meta.db_table)  # type: ignore[union-attr]
+    case = Case(
+        *[When(Exact(key, pk), then=Value(value, output_field=output_field)) for pk, value in items],
+        output_field=output_field,
+    )
     if database.features.requires_casted_case_in_updates:
         return Cast(case, output_field=output_field)
     return case
@@ -254,13 +261,26 @@ def _record(channel: Channel[Row], worker: str, batch: list[_Done], untried: lis
             mine.filter(pk__in=[row.pk for row in untried]).update(
                 status=OutboxStatus.QUEUED, lease_expires_at=None, leased_by="", attempts=F("attempts") - 1
             )
-        if batch:
-            attempt_model = channel.attempt_model
-            channel.attempt_model._default_manager.filter(pk__in=[done.attempt_pk for done in batch]).update(
-                finished_at=_case(attempt_model, "finished_at", ((d.attempt_pk, d.finished_at) for d in batch)),
-                outcome=_case(attempt_model, "outcome", zip([d.attempt_pk for d in batch], outcomes, strict=True)),
-                code=_case(attempt_model, "code", ((d.attempt_pk, d.error.code if d.error else None) for d in batch)),
-                detail=_case(attempt_model, "detail", ((d.attempt_pk, d.detail) for d in batch)),
+        attempts = channel.attempt_model._default_manager
+        attempt_model = channel.attempt_model
+        done_sent = [(done, AttemptOutcome.SENT) for done in sent]
+        if done_sent:
+            # Only the end time differs from one sent attempt to the next.
+            attempts.filter(pk__in=[done.attempt_pk for done, _o in done_sent]).update(
+                finished_at=_case(attempt_model, "finished_at", ((d.attempt_pk, d.finished_at) for d, _o in done_sent)),
+                outcome=AttemptOutcome.SENT,
+                code=None,
+                detail="",
+            )
+        others = [(done, outcome) for done, outcome in zip(batch, outcomes, strict=True) if done.error is not None]
+        if others:
+            attempts.filter(pk__in=[done.attempt_pk for done, _o in others]).update(
+                finished_at=_case(attempt_model, "finished_at", ((d.attempt_pk, d.finished_at) for d, _o in others)),
+                outcome=_case(attempt_model, "outcome", ((d.attempt_pk, outcome) for d, outcome in others)),
+                code=_case(
+                    attempt_model, "code", ((d.attempt_pk, d.error.code if d.error else None) for d, _o in others)
+                ),
+                detail=_case(attempt_model, "detail", ((d.attempt_pk, d.detail) for d, _o in others)),
             )
     return outcomes
 
