@@ -179,6 +179,15 @@ def _check(simulator: Any, sales: int) -> dict[str, Any]:
     }
 
 
+def _simulator() -> Any:
+    from msem.connector4807.simulator import Simulator, demo_establishment
+
+    simulator = Simulator(establishments={TOKEN: demo_establishment()})
+    # Cut and timed-out connections are the point here: no traceback for each.
+    simulator.server.handle_error = lambda request, client_address: None  # type: ignore[method-assign]
+    return simulator.start()
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     databases = databases_from_env(ROOT / "var" / "bench" / "sales-push")
     var_dir = fresh_directory(ROOT / "var" / "bench" / "sales-push")
@@ -194,7 +203,6 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     from django.db import connection
 
     from msem.connector4807.pushing import push_sales
-    from msem.connector4807.simulator import Simulator, demo_establishment
 
     results: dict[str, Any] = {
         "database": databases.describe(),
@@ -206,10 +214,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "load_average_before": os.getloadavg(),
     }
     say(f"4807 sales push bench — {results['database']}, {os.cpu_count()} CPUs, var dir {var_dir}")
-    simulator = Simulator(establishments={TOKEN: demo_establishment()})
-    # Cut and timed-out connections are the point here: no traceback for each.
-    simulator.server.handle_error = lambda request, client_address: None  # type: ignore[method-assign]
-    simulator.start()
+    simulator = _simulator()
     try:
         seeded = _seed(args.sales)
         say(f"  seeded {args.sales} sales, each with its queued push, in {seeded['seconds']} s")
