@@ -285,6 +285,20 @@ def _record(channel: Channel[Row], worker: str, batch: list[_Done], untried: lis
     return outcomes
 
 
+def _work(channel: Channel[Row], worker: str, row: Row, opened: Any) -> _Done:
+    """One row's try: its attempt written first (a worker killed now leaves it on record), then the work."""
+    attempt = channel.attempt_model._default_manager.create(
+        school_id=row.school_id, worker=worker, started_at=timezone.now(), **{channel.attempt_row_field: row}
+    )
+    error, result = None, {}
+    try:
+        result = channel.send(row, opened)
+    except DeliveryError as failure:
+        error = failure
+        logger.warning("%s %s not done: %s", channel.name, row.pk, failure.detail)
+    return _Done(row, attempt.pk, timezone.now(), error, result)
+
+
 def outbox_run(
     channel: Channel[Row], *, worker: str | None = None, connection: Any = None, time_budget: float = 50
 ) -> RunReport:
@@ -305,26 +319,18 @@ def outbox_run(
             # Half the lease for the batch: the last row's work still ends well inside it.
             stop_at = min(deadline, time.monotonic() + lease.total_seconds() / 2)
             batch: list[_Done] = []
-            untried: list[Row] = []
-            for row in rows:
-                if batch and time.monotonic() >= stop_at:
-                    untried.append(row)
-                    continue
-                attempt = channel.attempt_model._default_manager.create(
-                    school_id=row.school_id,
-                    worker=worker,
-                    started_at=timezone.now(),
-                    **{channel.attempt_row_field: row},
-                )
-                error, result = None, {}
-                try:
-                    result = channel.send(row, opened)
-                except DeliveryError as failure:
-                    error = failure
-                    logger.warning("%s %s not done: %s", channel.name, row.pk, failure.detail)
-                batch.append(_Done(row, attempt.pk, timezone.now(), error, result))
-            for outcome in _record(channel, worker, batch, untried):
-                report.count(outcome)
+            tried = 0
+            try:
+                for row in rows:
+                    if batch and time.monotonic() >= stop_at:
+                        break
+                    tried += 1
+                    batch.append(_work(channel, worker, row, opened))
+            finally:
+                # Also when the work raised something unexpected (a bug): what was done is recorded,
+                # the rows not tried are given back; the row that raised waits for its lease to end.
+                for outcome in _record(channel, worker, batch, rows[tried:]):
+                    report.count(outcome)
     with transaction.atomic():
         wake_up(channel.task)  # out of time with work left: carry on in a fresh run
     return report

@@ -282,6 +282,27 @@ class TestBatches:
         assert (push.status, push.leased_by, push.remote_id) == ("sending", "another-worker", "")
         assert [a.outcome for a in push.attempts_made.all()] == ["sent"]
 
+    def test_a_bug_in_one_push_keeps_what_the_batch_did(self, school, manager, simulator, monkeypatch):
+        first, second, third = (paid_sale(school, manager) for _ in range(3))
+        record = HttpGateway.sale_record
+
+        def second_call_breaks(gateway, **kwargs):
+            if kwargs["idempotency_key"] == second.idempotency_key:
+                raise RuntimeError("a bug")
+            return record(gateway, **kwargs)
+
+        monkeypatch.setattr(HttpGateway, "sale_record", second_call_breaks)
+        with pytest.raises(RuntimeError):
+            sales_push_due(time_budget=10)
+
+        first.refresh_from_db()
+        second.refresh_from_db()
+        third.refresh_from_db()
+        assert (first.status, first.remote_id) == ("sent", simulator.sales[0]["id"])  # not to be pushed again
+        assert second.status == "sending"  # its lease ends, the reaper puts it back
+        assert [a.outcome for a in second.attempts_made.all()] == [""]
+        assert (third.status, third.attempts, third.attempts_made.count()) == ("queued", 0, 0)  # given back
+
 
 def test_without_a_gateway_sales_go_to_the_local_ledger_once(school, manager, settings):
     settings.MSEM_4807_URL = ""
