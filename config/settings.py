@@ -311,6 +311,8 @@ MSEM_OUTBOX_RETRY_BASE_SECONDS = env_int("MSEM_OUTBOX_RETRY_BASE_SECONDS", 30)
 MSEM_OUTBOX_RETRY_MAX_SECONDS = env_int("MSEM_OUTBOX_RETRY_MAX_SECONDS", 3600)
 # One delivery run stops after this long and hands over to a fresh run.
 MSEM_OUTBOX_RUN_SECONDS = env_int("MSEM_OUTBOX_RUN_SECONDS", 50)
+# Rows a worker claims at once (one lease, outcomes written together).
+MSEM_OUTBOX_BATCH_SIZE = env_int("MSEM_OUTBOX_BATCH_SIZE", 25)
 
 # --- Health (/health/) -----------------------------------------------------------
 # The scheduler queues a heartbeat every minute: older than this, the workers

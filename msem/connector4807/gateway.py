@@ -66,6 +66,15 @@ class HttpGateway:
         self.timeout = (connect_timeout, read_timeout)
         self.session = requests.Session()
         self.session.headers.update({"Authorization": f"Bearer {token}", "Accept": "application/json"})
+        # The environment (HTTPS_PROXY, NO_PROXY, REQUESTS_CA_BUNDLE) read once for the session, not at
+        # every call as requests does by default (it also looks for a ~/.netrc each time).
+        environment = self.session.merge_environment_settings(self.base_url, {}, None, None, None)
+        self.session.proxies.update(environment["proxies"])
+        self.session.verify = environment["verify"]
+        self.session.trust_env = False
+
+    def close(self) -> None:
+        self.session.close()
 
     def _get(self, path: str) -> requests.Response:
         try:
