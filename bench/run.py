@@ -46,6 +46,7 @@ GOAL_EMAILS_PER_SECOND = 100
 GOAL_DELAY_P95 = 2.0
 GENEROUS_LIMIT = "1000000/3600"
 KINDS = ("bare", "post", "get_post")
+PHASES = ("load", "delivery", "delay")
 LABELS = {"bare": "bare view (1 INSERT)", "post": "form, POST alone", "get_post": "form, GET + POST"}
 
 
@@ -369,16 +370,16 @@ class Bench:
         )
         self.sink = SmtpSink().start()
         try:
-            self.phase_load()
-            self.phase_delivery()
-            self.phase_delay()
+            for phase in self.args.phases:
+                getattr(self, f"phase_{phase}")()
         finally:
             self.children.stop_all()
             self.sink.stop()
             self.databases.drop_all()
         self.results["total_seconds"] = round(time.monotonic() - started, 1)
         report(self.results, self.args)
-        path = ROOT / "var" / "bench" / f"results-{self.databases.kind}.json"
+        suffix = "" if self.args.phases == list(PHASES) else "-" + "-".join(self.args.phases)
+        path = ROOT / "var" / "bench" / f"results-{self.databases.kind}{suffix}.json"
         path.write_text(json.dumps(self.results, indent=2, default=str))
         say(f"\nFull results: {path.relative_to(ROOT)}")
 
@@ -480,23 +481,7 @@ def _verdict(met: bool) -> str:
     return "MET" if met else "NOT MET"
 
 
-def report(results: dict[str, Any], args: argparse.Namespace) -> None:
-    machine = results["machine"]
-    say("\n" + "=" * 100)
-    say(
-        f"Msem bench, {machine['date']}, code {machine['code']}: {machine['database']},"
-        f" {machine['cpus']} CPUs, Python {machine['python']}"
-    )
-    say(
-        f"gunicorn {args.workers} sync workers, DEBUG off, 127.0.0.1;"
-        " load driver: threads, one http.client connection each"
-    )
-    say(
-        f"{args.rounds} interleaved rounds of {args.duration:g} s per scenario and concurrency;"
-        f" one-row commit {machine.get('commit_ms', '?')} ms;"
-        f" load average before {machine['load_average_before'][0]:.1f}\n"
-    )
-    load_results = results["load"]
+def _report_load(load_results: dict[str, Any]) -> None:
     header = (
         f"{'scenario':<22} {'conc':>4} {'ok':>6} {'err':>4} {'subm/s':>7} {'HTTP/s':>7}"
         f" {'p50 ms':>7} {'p95 ms':>7} {'vs bare':>8} {'range':>11}  {'CPU ms per ok: app':>18} {'db':>5} {'client':>6}"
@@ -534,47 +519,74 @@ def report(results: dict[str, Any], args: argparse.Namespace) -> None:
     for example in accounting["examples"]:
         say(f"    {example}")
 
-    delivery = results["delivery"]
-    direct, through_worker = delivery["outbox_deliver"], delivery["db_worker"]
-    runs = ", ".join(f"{run['rate']:.0f}" for run in direct["runs"])
+
+def report(results: dict[str, Any], args: argparse.Namespace) -> None:
+    machine = results["machine"]
+    say("\n" + "=" * 100)
     say(
-        f"\nDelivery to a local SMTP server, one worker, {direct['runs'][0]['sent']} e-mails per run:"
-        f" outbox_deliver {runs} e-mails/s (median {direct['rate']:.1f}/s,"
-        f" {direct['cpu_ms_per_email']:.1f} ms CPU per e-mail in the worker);"
-        f" manage.py db_worker {through_worker['sent']} e-mails at {through_worker['rate']:.1f}/s"
+        f"Msem bench, {machine['date']}, code {machine['code']}: {machine['database']},"
+        f" {machine['cpus']} CPUs, Python {machine['python']}"
     )
-    delay = results["delay"]
     say(
-        f"Submission → acknowledgement at the SMTP server ({delay['rate']}/s for {delay['seconds']} s,"
-        f" {delay['acknowledged']}/{delay['submitted']} acknowledged, {delay['missing']} missing):"
-        f" p50 {delay['p50'] * 1000:.0f} ms, p95 {delay['p95'] * 1000:.0f} ms, max {delay['max'] * 1000:.0f} ms;"
-        f" POST p50 {delay['post_p50'] * 1000:.0f} ms, p95 {delay['post_p95'] * 1000:.0f} ms"
+        f"gunicorn {args.workers} sync workers, DEBUG off, 127.0.0.1;"
+        " load driver: threads, one http.client connection each"
     )
-    problems = delay["accounting"]["problems"]
     say(
-        "  every submission of the delay phase: one dossier, both e-mails sent"
-        if not problems
-        else f"  PROBLEMS: {problems}"
+        f"{args.rounds} interleaved rounds of {args.duration:g} s per scenario and concurrency;"
+        f" one-row commit {machine.get('commit_ms', '?')} ms;"
+        f" load average before {machine['load_average_before'][0]:.1f}\n"
     )
+    load_results = results.get("load")
+    if load_results:
+        _report_load(load_results)
+    delivery = results.get("delivery")
+    if delivery:
+        direct, through_worker = delivery["outbox_deliver"], delivery["db_worker"]
+        runs = ", ".join(f"{run['rate']:.0f}" for run in direct["runs"])
+        say(
+            f"\nDelivery to a local SMTP server, one worker, {direct['runs'][0]['sent']} e-mails per run:"
+            f" outbox_deliver {runs} e-mails/s (median {direct['rate']:.1f}/s,"
+            f" {direct['cpu_ms_per_email']:.1f} ms CPU per e-mail in the worker);"
+            f" manage.py db_worker {through_worker['sent']} e-mails at {through_worker['rate']:.1f}/s"
+        )
+    delay = results.get("delay")
+    problems: list[Any] = []
+    if delay:
+        say(
+            f"Submission → acknowledgement at the SMTP server ({delay['rate']}/s for {delay['seconds']} s,"
+            f" {delay['acknowledged']}/{delay['submitted']} acknowledged, {delay['missing']} missing):"
+            f" p50 {delay['p50'] * 1000:.0f} ms, p95 {delay['p95'] * 1000:.0f} ms, max {delay['max'] * 1000:.0f} ms;"
+            f" POST p50 {delay['post_p50'] * 1000:.0f} ms, p95 {delay['post_p95'] * 1000:.0f} ms"
+        )
+        problems = delay["accounting"]["problems"]
+        say(
+            "  every submission of the delay phase: one dossier, both e-mails sent"
+            if not problems
+            else f"  PROBLEMS: {problems}"
+        )
 
     say("\nGoals")
-    for row in load_results["summary"]:
-        if row["kind"] != "bare":
-            say(
-                f"  {LABELS[row['kind']]} at c={row['concurrency']}: {row['ratio']:.0%} of the bare view's throughput"
-                f" (goal ≥ {GOAL_RATIO:.0%}): {_verdict(row['ratio'] >= GOAL_RATIO)}"
-            )
-    all_accounted = not accounting["problems"] and not problems and not delay["missing"]
-    say(f"  every submission accounted for: {_verdict(all_accounted)}")
-    say(
-        f"  delivery rate {direct['rate']:.1f} e-mails/s per worker, median of {len(direct['runs'])} runs"
-        f" (goal ≥ {GOAL_EMAILS_PER_SECOND}):"
-        f" {_verdict(direct['rate'] >= GOAL_EMAILS_PER_SECOND)}"
-    )
-    say(
-        f"  acknowledgement delay p95 {delay['p95']:.2f} s (goal < {GOAL_DELAY_P95:g} s):"
-        f" {_verdict(delay['p95'] < GOAL_DELAY_P95 and not delay['missing'])}"
-    )
+    if load_results:
+        for row in load_results["summary"]:
+            if row["kind"] != "bare":
+                say(
+                    f"  {LABELS[row['kind']]} at c={row['concurrency']}: {row['ratio']:.0%} of the bare view's"
+                    f" throughput (goal ≥ {GOAL_RATIO:.0%}): {_verdict(row['ratio'] >= GOAL_RATIO)}"
+                )
+    if load_results and delay:
+        all_accounted = not load_results["accounting"]["problems"] and not problems and not delay["missing"]
+        say(f"  every submission accounted for: {_verdict(all_accounted)}")
+    if delivery:
+        say(
+            f"  delivery rate {direct['rate']:.1f} e-mails/s per worker, median of {len(direct['runs'])} runs"
+            f" (goal ≥ {GOAL_EMAILS_PER_SECOND}):"
+            f" {_verdict(direct['rate'] >= GOAL_EMAILS_PER_SECOND)}"
+        )
+    if delay:
+        say(
+            f"  acknowledgement delay p95 {delay['p95']:.2f} s (goal < {GOAL_DELAY_P95:g} s):"
+            f" {_verdict(delay['p95'] < GOAL_DELAY_P95 and not delay['missing'])}"
+        )
     say(f"\nTotal {results['total_seconds']} s")
 
 
@@ -591,7 +603,15 @@ def main() -> None:
     parser.add_argument("--delivery-runs", type=int, default=3, help="outbox_deliver runs over the same e-mails (3)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2, as the issue asks)")
     parser.add_argument("--quick", action="store_true", help="a smoke run: 1 round of 1 s, 200 e-mails, 5 s of delay")
+    parser.add_argument(
+        "--phases",
+        type=lambda text: [item for item in text.split(",") if item],
+        default=list(PHASES),
+        help="the phases to run, of load,delivery,delay (all three); e.g. --phases delivery",
+    )
     args = parser.parse_args()
+    if unknown := set(args.phases) - set(PHASES):
+        parser.error(f"unknown phases: {', '.join(sorted(unknown))}")
     if args.quick:
         args.duration, args.rounds, args.emails, args.delay_seconds = 1, 1, 200, 5
     Bench(args).run()

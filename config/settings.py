@@ -107,6 +107,9 @@ MIDDLEWARE = [
     "msem.platform.request_context.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "msem.platform.security_headers.ContentSecurityPolicyMiddleware",
+    # After the two above, so that their refusals carry the security headers too.
+    "msem.platform.http_methods.RefuseTraceMiddleware",
+    "msem.api.https_only.HttpsOnlyApiMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -115,6 +118,8 @@ MIDDLEWARE = [
     "msem.accounts.language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "msem.accounts.session_limits.SessionLimitsMiddleware",
+    "msem.platform.no_store.NoStoreMiddleware",
+    "msem.platform.security_events.AuthorizationFailuresMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "msem.platform.database_unavailable.DatabaseUnavailableMiddleware",
 ]
@@ -170,11 +175,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "backoffice:login"
 LOGIN_REDIRECT_URL = "backoffice:home"
+# ASVS 6.2: at least 10 characters (ASVS asks 8), no composition rules, not one of
+# Django's 20,000 common passwords, not mostly the user's name or our trade's words.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "msem.accounts.password_validation.ContextWordsValidator", "OPTIONS": {"min_length": 10}},
 ]
 # A session ends after an hour without activity, and ten hours after login in any case.
 MSEM_SESSION_IDLE_MINUTES = env_int("MSEM_SESSION_IDLE_MINUTES", 60)
@@ -184,6 +192,8 @@ LOGIN_URL_PATH = "/backoffice/login/"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# A refused CSRF token is a security event: logged, then Django's own 403 page.
+CSRF_FAILURE_VIEW = "msem.platform.security_events.csrf_failure"
 
 # Failed logins: at most this many per address (and ten times as many per IP)
 # within the window, then the login form refuses to check passwords.
@@ -202,6 +212,7 @@ USE_I18N = True
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "msem_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 
 # --- Static files ---------------------------------------------------------
 STATIC_URL = "/static/"
@@ -251,14 +262,22 @@ X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    # Load balancers probe the web processes directly, over plain HTTP.
-    SECURE_REDIRECT_EXEMPT = [r"^health/"]
+    # Load balancers probe the web processes directly, over plain HTTP. The API is not
+    # redirected either: it refuses plain HTTP (msem/api/https_only.py).
+    SECURE_REDIRECT_EXEMPT = [r"^health/", r"^api/"]
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
     LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # The __Host- prefix (ASVS 3.3.3): the browser keeps such a cookie only if it came over HTTPS,
+    # for this host alone (no Domain) and the whole site; a sibling subdomain cannot plant or overwrite it.
+    if SESSION_COOKIE_SECURE:
+        SESSION_COOKIE_NAME = "__Host-sessionid"
+        LANGUAGE_COOKIE_NAME = "__Host-msem_language"
+    if CSRF_COOKIE_SECURE:
+        CSRF_COOKIE_NAME = "__Host-csrftoken"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # --- Product settings -------------------------------------------------------
@@ -296,6 +315,8 @@ MSEM_OUTBOX_RETRY_BASE_SECONDS = env_int("MSEM_OUTBOX_RETRY_BASE_SECONDS", 30)
 MSEM_OUTBOX_RETRY_MAX_SECONDS = env_int("MSEM_OUTBOX_RETRY_MAX_SECONDS", 3600)
 # One delivery run stops after this long and hands over to a fresh run.
 MSEM_OUTBOX_RUN_SECONDS = env_int("MSEM_OUTBOX_RUN_SECONDS", 50)
+# Rows a worker claims at once (one lease, outcomes written together).
+MSEM_OUTBOX_BATCH_SIZE = env_int("MSEM_OUTBOX_BATCH_SIZE", 25)
 
 # --- Health (/health/) -----------------------------------------------------------
 # The scheduler queues a heartbeat every minute: older than this, the workers

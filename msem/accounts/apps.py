@@ -9,4 +9,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # The login stamp must be connected before the first login, not on the first request.
-        from msem.accounts import session_limits  # noqa: F401, PLC0415
+        from msem.accounts import security_log, session_limits  # noqa: F401, PLC0415

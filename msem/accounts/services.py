@@ -1,6 +1,14 @@
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
+
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
 from msem.accounts.models import Membership, Role, User
+from msem.platform.security_events import security_event
 from msem.schools.models import School
 
 
@@ -16,3 +24,21 @@ def user_language_set(*, user: User, language: str) -> User:
 def membership_grant(*, school: School, user: User, role: str = Role.SECRETARY) -> Membership:
     membership, _created = Membership.objects.update_or_create(school=school, user=user, defaults={"role": role})
     return membership
+
+
+def user_sessions_end(*, user_ids: Iterable[int] | None = None) -> int:
+    """End the sessions of these users, or of everyone when `user_ids` is None; how many ended.
+
+    Sessions are not indexed by user: each live one is decoded to find its owner, which is
+    fine for the few hundred sessions of a deployment and only runs when an administrator asks.
+    """
+    if user_ids is None:
+        ended, _kinds = Session.objects.all().delete()
+        security_event("sessions.ended", level=logging.WARNING, scope="all", count=ended)
+        return ended
+    wanted = {str(user_id) for user_id in user_ids}
+    live = Session.objects.filter(expire_date__gt=timezone.now())
+    keys = [session.session_key for session in live.iterator() if session.get_decoded().get(SESSION_KEY) in wanted]
+    ended, _kinds = Session.objects.filter(session_key__in=keys).delete()
+    security_event("sessions.ended", level=logging.WARNING, target_user_ids=sorted(map(int, wanted)), count=ended)
+    return ended

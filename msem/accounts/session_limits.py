@@ -20,6 +20,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from msem.platform.security_events import security_event
+
 LOGIN_AT = "msem_login_at"
 SEEN_AT = "msem_seen_at"
 WRITE_EVERY_SECONDS = 60
@@ -51,6 +53,7 @@ class SessionLimitsMiddleware:
         if user is not None and user.is_authenticated:
             now = time.time()
             if session_expired(request.session, now):
+                security_event("session.expired", user_id=user.pk)
                 logout(request)
                 messages.info(request, _("Your session has expired: please log in again."))
                 if request.path.startswith("/backoffice/"):

@@ -68,7 +68,8 @@ def openapi_document() -> dict[str, Any]:
             "description": (
                 "Public intake of requests for schools' websites that post their own contact form, "
                 "and staff endpoints. Errors are JSON, in the request's language (`language` field, "
-                "else Accept-Language; French by default)."
+                "else Accept-Language; French by default). HTTPS only: a call over plain HTTP is "
+                "refused with 403, never redirected."
             ),
         },
         "servers": [{"url": settings.MSEM_BASE_URL + "/api/v1"}],
@@ -92,6 +93,7 @@ def openapi_document() -> dict[str, Any]:
                             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/IntakeForm"}}},
                         },
                         "400": _error_response("Unknown language, or a parameter other than language."),
+                        "403": _error_response("Called over plain HTTP."),
                         "404": {"description": "No such school."},
                     },
                 }
@@ -129,7 +131,9 @@ def openapi_document() -> dict[str, Any]:
                             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Received"}}},
                         },
                         "400": _error_response("Invalid request; nothing stored, nothing sent."),
-                        "403": _error_response("The calling website is not one of the school's origins."),
+                        "403": _error_response(
+                            "The calling website is not one of the school's origins, or the call came over plain HTTP."
+                        ),
                         "404": {"description": "No such school."},
                         "413": _error_response("Body larger than 64 KiB."),
                         "415": _error_response("Not JSON."),

@@ -18,6 +18,7 @@ from django.http.response import HttpResponseBase
 
 from msem.accounts.models import Membership, User
 from msem.accounts.selectors import memberships_of_user
+from msem.platform.security_events import request_fields, security_event
 from msem.schools.models import School
 
 LAST_SCHOOL_SESSION_KEY = "msem_school_slug"
@@ -46,6 +47,13 @@ def school_view(*, managers_only: bool = False) -> Callable[[View], View]:
             memberships = list(memberships_of_user(user=request.user))  # type: ignore[arg-type]
             membership = next((m for m in memberships if m.school.slug == school_slug), None)
             if membership is None:
+                # Info, not warning: a user with two schools' bookmarks does this too.
+                security_event(
+                    "authorization.denied",
+                    reason="not a member of the school",
+                    school_slug=school_slug,
+                    **request_fields(request),
+                )
                 raise Http404
             request.memberships = memberships  # type: ignore[attr-defined]
             if managers_only and not membership.is_manager:

@@ -1,10 +1,15 @@
-"""Logging in and out of the back office, and choosing its language."""
+"""Logging in and out of the back office, changing one's password, and choosing the language."""
 
 from __future__ import annotations
 
+import logging
+
 from django import forms
 from django.conf import settings
-from django.contrib.auth import authenticate, login, logout
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,17 +19,26 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from msem.accounts.language import SUPPORTED
 from msem.accounts.login_throttle import login_failure_record, login_failures_clear, login_wait_minutes
 from msem.accounts.services import user_language_set
 from msem.platform.client_ip import client_ip
+from msem.platform.security_events import email_digest, request_fields, security_event
 
 
 class LoginForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"), max_length=254)
     password = forms.CharField(label=_("Password"), strip=False, max_length=4096, widget=forms.PasswordInput)
+
+
+def _too_many(wait: int) -> str:
+    return ngettext(
+        "Too many failed attempts. Try again in %(minutes)d minute.",
+        "Too many failed attempts. Try again in %(minutes)d minutes.",
+        wait,
+    ) % {"minutes": wait}
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str | None:
@@ -49,15 +63,15 @@ def login_view(request: HttpRequest) -> HttpResponse:
         ip_address = client_ip(request)
         wait = login_wait_minutes(email=email, ip_address=ip_address)
         if wait:
-            form.add_error(
-                None,
-                ngettext(
-                    "Too many failed attempts. Try again in %(minutes)d minute.",
-                    "Too many failed attempts. Try again in %(minutes)d minutes.",
-                    wait,
-                )
-                % {"minutes": wait},
+            # The password is not even checked: no login.failed, but the refusal is on record.
+            security_event(
+                "login.throttled",
+                level=logging.WARNING,
+                email_hash=email_digest(email),
+                wait_minutes=wait,
+                **request_fields(request),
             )
+            form.add_error(None, _too_many(wait))
             status = 429
         else:
             user = authenticate(request, email=email, password=form.cleaned_data["password"])
@@ -74,7 +88,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)  # flushes the session
-    return redirect("backoffice:login")
+    response = redirect("backoffice:login")
+    # The browser forgets the pages it kept and whatever scripts stored (ASVS 14.3.1); cookies stay,
+    # the language one with them (the session cookie is already worthless).
+    response["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @require_POST
@@ -97,3 +115,39 @@ def language_view(request: HttpRequest) -> HttpResponse:
         httponly=True,
     )
     return response
+
+
+@sensitive_post_parameters()
+@csrf_protect
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change_view(request: HttpRequest) -> HttpResponse:
+    """A user changes her own password: the current one first, then a new one that the policy accepts.
+
+    Wrong current passwords count as failed logins, so a borrowed session
+    cannot be used to guess the password faster than the login form allows.
+    Every other session of the user ends (their session hash no longer matches).
+    """
+    user = request.user
+    form = PasswordChangeForm(user=user, data=request.POST or None)  # type: ignore[arg-type]
+    refusal = ""
+    status = 200
+    if request.method == "POST":
+        ip_address = client_ip(request)
+        wait = login_wait_minutes(email=user.email, ip_address=ip_address)  # type: ignore[union-attr]
+        if wait:
+            security_event("password_change.throttled", level=logging.WARNING, **request_fields(request))
+            # The form is not even checked; a fresh one, with the reason above it.
+            form = PasswordChangeForm(user=user)  # type: ignore[arg-type]
+            refusal = _too_many(wait)
+            status = 429
+        elif form.is_valid():
+            form.save()
+            update_session_auth_hash(request, form.user)
+            messages.success(request, _("Your password has been changed. Your other sessions have ended."))
+            return redirect("backoffice:home")
+        else:
+            if "old_password" in form.errors:
+                login_failure_record(email=user.email, ip_address=ip_address)  # type: ignore[union-attr]
+            status = 400
+    return render(request, "backoffice/password_change.html", {"form": form, "refusal": refusal}, status=status)

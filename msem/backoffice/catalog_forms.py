@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import Any
 
 from django import forms
@@ -12,6 +13,7 @@ from msem.catalog.selectors import PriceList
 
 # A school's whole offer fits in a few hundred kilobytes; the import reads the file in memory.
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+_EXTENSIONS = {".csv": "csv", ".txt": "csv", ".json": "json"}
 
 
 class CatalogImportForm(forms.Form):
@@ -36,5 +38,19 @@ class CatalogImportForm(forms.Form):
         if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
                 _("The file is larger than %(size)s MB: split it."), params={"size": MAX_UPLOAD_BYTES // 1024 // 1024}
+            )
+        # The name must say CSV or JSON, and the content must be what the name says (ASVS 5.2.2):
+        # a spreadsheet saved as .xlsx, or a JSON file renamed .csv, is a mistake to point out.
+        extension = PurePath(upload.name or "").suffix.lower()
+        kind = _EXTENSIONS.get(extension)
+        if kind is None:
+            raise forms.ValidationError(_("Send a .csv or a .json file (a spreadsheet can be saved as CSV)."))
+        head = upload.read(64)
+        upload.seek(0)
+        looks_like_json = head.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] in (b"[", b"{")
+        if looks_like_json != (kind == "json"):
+            raise forms.ValidationError(
+                _("The file is named .%(extension)s but its content is not %(format)s."),
+                params={"extension": extension[1:], "format": kind.upper()},
             )
         return upload

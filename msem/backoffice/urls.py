@@ -20,6 +20,7 @@ urlpatterns = [
     path("", shell_views.home_view, name="home"),
     path("login/", auth_views.login_view, name="login"),
     path("logout/", auth_views.logout_view, name="logout"),
+    path("password/", auth_views.password_change_view, name="password_change"),
     path("language/", auth_views.language_view, name="language"),
     path("<slug:school_slug>/dashboard/", dashboard_views.dashboard_view, name="dashboard"),
     path(

@@ -66,13 +66,24 @@ class HttpGateway:
         self.timeout = (connect_timeout, read_timeout)
         self.session = requests.Session()
         self.session.headers.update({"Authorization": f"Bearer {token}", "Accept": "application/json"})
+        # The environment (HTTPS_PROXY, NO_PROXY, REQUESTS_CA_BUNDLE) read once for the session, not at
+        # every call as requests does by default (it also looks for a ~/.netrc each time).
+        environment = self.session.merge_environment_settings(self.base_url, {}, None, None, None)
+        self.session.proxies.update(environment["proxies"])
+        self.session.verify = environment["verify"]
+        self.session.trust_env = False
+
+    def close(self) -> None:
+        self.session.close()
 
     def _get(self, path: str) -> requests.Response:
         try:
-            response = self.session.get(f"{self.base_url}{path}", timeout=self.timeout)
+            # No redirect is followed (ASVS 15.3.2): 4807 never sends one, and a request carrying
+            # the school's token must not be walked to an address nobody configured.
+            response = self.session.get(f"{self.base_url}{path}", timeout=self.timeout, allow_redirects=False)
         except requests.RequestException as error:
             raise GatewayUnreachable(f"{type(error).__name__}: {error}") from error
-        if response.status_code >= 500 or response.status_code in (401, 403, 429):
+        if response.status_code >= 500 or response.status_code in (401, 403, 429) or response.is_redirect:
             raise GatewayUnreachable(f"HTTP {response.status_code}: {response.text[:200]}")
         return response
 
@@ -104,6 +115,7 @@ class HttpGateway:
                 json=payload,
                 headers={"Idempotency-Key": idempotency_key},
                 timeout=self.timeout,
+                allow_redirects=False,
             )
         except requests.RequestException as error:
             # Refused, dropped or timed out: 4807 may or may not have recorded

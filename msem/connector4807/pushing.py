@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from contextlib import nullcontext
-from typing import Any
+from types import TracebackType
+from typing import Any, Self
 
 from django.conf import settings
 from django.db import transaction
@@ -13,12 +13,13 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from msem.accounts.models import Membership, Role
-from msem.connector4807.gateway import gateway_for
+from msem.connector4807.gateway import Gateway, gateway_for
 from msem.connector4807.models import SalePush, SalePushAttempt
 from msem.mailing.models import OutgoingEmail
 from msem.mailing.outbox import email_enqueue
 from msem.outbox.worker import Channel, RunReport, outbox_run, wake_up
 from msem.sales.models import Sale
+from msem.schools.models import School
 
 
 def sale_payload(sale: Sale) -> dict[str, Any]:
@@ -38,9 +39,33 @@ def sale_payload(sale: Sale) -> dict[str, Any]:
     }
 
 
-def _send(push: SalePush, _connection: Any) -> dict[str, Any]:
-    sale = Sale.objects.for_school(push.school_id).select_related("quote", "inquiry", "school").get(pk=push.sale_id)
-    remote_id = gateway_for(sale.school).sale_record(payload=sale_payload(sale), idempotency_key=push.idempotency_key)
+class Gateways:
+    """The gateways of one worker run, one per school: each keeps its HTTP connection alive between pushes."""
+
+    def __init__(self) -> None:
+        self._by_school: dict[int, Gateway] = {}
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: type[BaseException] | BaseException | TracebackType | None) -> None:
+        for gateway in self._by_school.values():
+            close = getattr(gateway, "close", None)
+            if close is not None:
+                close()
+        self._by_school.clear()
+
+    def for_school(self, school: School) -> Gateway:
+        gateway = self._by_school.get(school.pk)
+        if gateway is None:
+            gateway = self._by_school[school.pk] = gateway_for(school)
+        return gateway
+
+
+def _send(push: SalePush, gateways: Gateways) -> dict[str, Any]:
+    sale = push.sale  # read with the claim (SALE_PUSHES.select_related): the push's own sale, same school
+    gateway = gateways.for_school(sale.school)
+    remote_id = gateway.sale_record(payload=sale_payload(sale), idempotency_key=push.idempotency_key)
     return {"remote_id": remote_id}
 
 
@@ -77,13 +102,14 @@ SALE_PUSHES: Channel[SalePush] = Channel(
     attempt_model=SalePushAttempt,
     attempt_row_field="push",
     task=push_sales,
-    connect=nullcontext,
+    connect=Gateways,
     send=_send,
     lease_seconds=lambda: settings.MSEM_OUTBOX_LEASE_SECONDS,
     max_attempts=lambda: settings.MSEM_4807_PUSH_MAX_ATTEMPTS,
     retry_base_seconds=lambda: settings.MSEM_4807_RETRY_BASE_SECONDS,
     retry_max_seconds=lambda: settings.MSEM_4807_RETRY_MAX_SECONDS,
     on_failed=_alert_managers,
+    select_related=("sale__quote", "sale__inquiry", "sale__school"),
 )
 
 

@@ -81,6 +81,9 @@ class SimulatorState:
 def _handler(state: SimulatorState) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # The headers and the body leave in two writes: without TCP_NODELAY the body waits for the
+        # client's delayed ACK (~40 ms per call on a kept-alive connection), as no real server does.
+        disable_nagle_algorithm = True
 
         def log_message(self, *args: object) -> None:
             return

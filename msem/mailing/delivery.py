@@ -54,6 +54,7 @@ EMAILS: Channel[OutgoingEmail] = Channel(
     max_attempts=lambda: settings.MSEM_OUTBOX_MAX_ATTEMPTS,
     retry_base_seconds=lambda: settings.MSEM_OUTBOX_RETRY_BASE_SECONDS,
     retry_max_seconds=lambda: settings.MSEM_OUTBOX_RETRY_MAX_SECONDS,
+    prefetch_related=("attachments",),
 )
 
 

@@ -1,16 +1,25 @@
-"""The worker's side of every outbox: claim a row, do its work, record the attempt.
+"""The worker's side of every outbox: claim rows, do their work, record the attempts.
 
-A run claims one row at a time with a conditional update (and SELECT … FOR
-UPDATE SKIP LOCKED on PostgreSQL, so that many workers share the work),
-holding a lease on it while it works. A row whose lease has run out belongs
-to a worker that died: the next run claims it again, so the work is done at
-least once and, after a crash in the middle of it, at most twice — which the
-other side absorbs (an e-mail keeps its Message-ID, a sale its idempotency key).
+A run first frees the rows whose lease has run out (their worker died: the
+reaper, once per run), then claims due rows in batches: one SELECT … FOR
+UPDATE SKIP LOCKED … LIMIT n (on SQLite, the write lock that BEGIN IMMEDIATE
+takes serialises the claims) and one UPDATE that sets the lease. Many workers
+share the work; a row is held by one of them at a time.
 
-Every run that claims something first schedules a later run for when its
-lease ends, in the claim's transaction: if this worker is killed, that run
-takes the abandoned rows over. Retries are scheduled the same way, with
-exponential backoff and jitter, or later if the other side said when.
+Each row's attempt is written, on its own, just before its work starts: a
+worker killed during the work leaves that attempt without an outcome, on
+record. The outcomes of a batch (rows sent, retried or failed, and their
+attempts) are then written together, in one transaction. A row whose lease
+runs out belongs to a worker that died: the next run puts it back in the
+queue, so the work is done at least once and, after a crash, at most twice —
+which the other side absorbs (an e-mail keeps its Message-ID, a sale its
+idempotency key). A batch stops taking rows half-way through its lease, and
+gives back those it did not try.
+
+Every run that claims something schedules a later run for when its lease
+ends, in the claim's transaction: if this worker is killed, that run takes the
+abandoned rows over. Retries are scheduled the same way, with exponential
+backoff and jitter, or later if the other side said when.
 """
 
 from __future__ import annotations
@@ -19,14 +28,18 @@ import logging
 import random
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
 
+from django.conf import settings
+from django.db import connection as database
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Case, Expression, F, Q, Value, When
+from django.db.models.functions import Cast
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django_tasks.base import Task
 from django_tasks_db.models import DBTaskResult
@@ -44,6 +57,10 @@ WAKE_UP_GRANULARITY = 5
 Row = TypeVar("Row", bound=OutboxRow)
 
 
+def _batch_size() -> int:
+    return max(1, int(getattr(settings, "MSEM_OUTBOX_BATCH_SIZE", 25)))
+
+
 @dataclass(frozen=True)
 class Channel(Generic[Row]):
     """One kind of outbox: its tables, how to do a row's work, and its limits."""
@@ -53,7 +70,7 @@ class Channel(Generic[Row]):
     attempt_model: type[OutboxAttempt]
     attempt_row_field: str  # the attempt's foreign key to its row
     task: Task  # the task that runs outbox_run for this channel
-    # Opens what the work needs for a whole run (an SMTP connection, an HTTP session).
+    # Opens what the work needs for a whole run (an SMTP connection, HTTP sessions).
     connect: Callable[[], AbstractContextManager[Any]]
     # Does the work; returns what to remember of success; raises DeliveryError.
     send: Callable[[Row, Any], dict[str, Any]]
@@ -63,6 +80,10 @@ class Channel(Generic[Row]):
     retry_max_seconds: Callable[[], int]
     # Called in the transaction that marks a row failed for good (an alert, say).
     on_failed: Callable[[Row], None] | None = None
+    # Read with the claimed rows, for `send`: relations it follows (one query per batch, not per row).
+    select_related: tuple[str, ...] = ()
+    prefetch_related: tuple[str, ...] = ()
+    batch_size: Callable[[], int] = _batch_size
 
 
 @dataclass
@@ -104,103 +125,201 @@ def retry_delay(channel: Channel, attempts: int) -> timedelta:
     return timedelta(seconds=delay * random.uniform(0.8, 1.2))  # noqa: S311 (jitter, not security)
 
 
-def _claim_next(channel: Channel[Row], worker: str) -> tuple[Row, OutboxAttempt] | None:
-    """The next due row, now leased to `worker`; None when nothing is due."""
-    model = channel.row_model
-    lease = timedelta(seconds=channel.lease_seconds())
-    for _race in range(10):
-        now = timezone.now()
-        lost_a_race = False
-        # Abandoned rows first: they have waited longest.
-        for due in (
-            Q(status=OutboxStatus.SENDING, lease_expires_at__lt=now),
-            Q(status=OutboxStatus.QUEUED, next_attempt_at__lte=now),
-        ):
-            with transaction.atomic():
-                candidate = (
-                    model._default_manager.select_for_update(skip_locked=True)
-                    .filter(due)
-                    .order_by("next_attempt_at", "id")
-                    .values_list("pk", flat=True)
-                    .first()
-                )
-                if candidate is None:
-                    continue
-                claimed = model._default_manager.filter(due, pk=candidate).update(
-                    status=OutboxStatus.SENDING,
-                    leased_by=worker,
-                    lease_expires_at=now + lease,
-                    attempts=F("attempts") + 1,
-                )
-                if not claimed:
-                    lost_a_race = True  # another worker took it between our read and our update
-                    continue
-                row = model._default_manager.get(pk=candidate)
-                attempt = channel.attempt_model._default_manager.create(
-                    school_id=row.school_id, worker=worker, started_at=now, **{channel.attempt_row_field: row}
-                )
-                return row, attempt
-        if not lost_a_race:
-            return None
-    return None
+def _reap(channel: Channel[Row]) -> int:
+    """The reaper: rows whose lease has run out (their worker died) go back to the queue, due now.
 
-
-def _finish(
-    channel: Channel[Row], row: Row, attempt: OutboxAttempt, error: DeliveryError | None, result: dict[str, Any]
-) -> str:
-    """Record the outcome, unless the lease was lost meanwhile (then the new owner decides)."""
+    Their interrupted attempt stays on record, without an outcome; the claim
+    that takes them again counts a new attempt.
+    """
     now = timezone.now()
-    mine = channel.row_model._default_manager.filter(pk=row.pk, status=OutboxStatus.SENDING, leased_by=attempt.worker)
+    return channel.row_model._default_manager.filter(status=OutboxStatus.SENDING, lease_expires_at__lt=now).update(
+        status=OutboxStatus.QUEUED, leased_by="", lease_expires_at=None, next_attempt_at=now
+    )
+
+
+def _claim_batch(channel: Channel[Row], worker: str, limit: int, guarded_until: datetime) -> list[Row]:
+    """Up to `limit` due rows, now leased to `worker` (oldest first); [] when nothing is due."""
+    manager = channel.row_model._default_manager
+    now = timezone.now()
+    lease_until = now + timedelta(seconds=channel.lease_seconds())
+    due = Q(status=OutboxStatus.QUEUED, next_attempt_at__lte=now)
     with transaction.atomic():
-        if error is None:
-            outcome = AttemptOutcome.SENT
-            mine.update(status=OutboxStatus.SENT, sent_at=now, lease_expires_at=None, last_error="", **result)
-        elif error.permanent or row.attempts >= channel.max_attempts():
-            outcome = AttemptOutcome.FAILED
-            if mine.update(status=OutboxStatus.FAILED, lease_expires_at=None, last_error=error.detail):
-                row.refresh_from_db()
-                if channel.on_failed is not None:
-                    channel.on_failed(row)
-        else:
-            outcome = AttemptOutcome.RETRY
-            next_attempt = now + max(retry_delay(channel, row.attempts), error.retry_after or timedelta(0))
-            if mine.update(
+        candidates = list(
+            manager.select_for_update(skip_locked=True)
+            .filter(due)
+            .order_by("next_attempt_at", "id")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if not candidates:
+            return []
+        # The condition again: on PostgreSQL the rows are locked, on SQLite the
+        # database is; it only matters if a claim ever runs without either.
+        manager.filter(due, pk__in=candidates).update(
+            status=OutboxStatus.SENDING, leased_by=worker, lease_expires_at=lease_until, attempts=F("attempts") + 1
+        )
+        rows = manager.filter(pk__in=candidates, status=OutboxStatus.SENDING, leased_by=worker).order_by(
+            "next_attempt_at", "id"
+        )
+        if channel.select_related:
+            rows = rows.select_related(*channel.select_related)
+        if channel.prefetch_related:
+            rows = rows.prefetch_related(*channel.prefetch_related)
+        claimed = list(rows)
+        if claimed and lease_until > guarded_until:
+            # If this process dies, a run at the end of the lease takes the rows over.
+            wake_up(channel.task, at=lease_until + timedelta(seconds=WAKE_UP_GRANULARITY))
+    return claimed
+
+
+@dataclass
+class _Done:
+    row: Any
+    attempt_pk: int
+    finished_at: datetime
+    error: DeliveryError | None
+    result: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def detail(self) -> str:
+        return self.error.detail if self.error else ""
+
+    @property
+    def retry_after(self) -> timedelta:
+        return (self.error.retry_after if self.error else None) or timedelta(0)
+
+
+def _case(model: type[models.Model], name: str, items: Iterable[tuple[int, Any]]) -> Expression:
+    """A value per row in one UPDATE of the field `name` (what bulk_update does, with our own WHERE)."""
+    output_field = model._meta.get_field(name)
+    assert isinstance(output_field, models.Field)
+    # The key's column and an Exact lookup built directly: When(pk=…) would resolve a Q per row, which
+    # costs more than the rest of a row's recording.
+    key = model._meta.pk.get_col(model._meta.db_table)  # type: ignore[union-attr]
+    case = Case(
+        *[When(Exact(key, pk), then=Value(value, output_field=output_field)) for pk, value in items],
+        output_field=output_field,
+    )
+    if database.features.requires_casted_case_in_updates:
+        return Cast(case, output_field=output_field)
+    return case
+
+
+def _outcome(channel: Channel[Row], done: _Done) -> str:
+    if done.error is None:
+        return AttemptOutcome.SENT
+    if done.error.permanent or done.row.attempts >= channel.max_attempts():
+        return AttemptOutcome.FAILED
+    return AttemptOutcome.RETRY
+
+
+def _record(channel: Channel[Row], worker: str, batch: list[_Done], untried: list[Any]) -> list[str]:
+    """Write what became of a batch, in one transaction: rows, attempts, rows given back untried.
+
+    A row is only updated while it is still leased to this worker: if the
+    lease was lost meanwhile, the new owner decides. The attempts record what
+    happened whatever the row's fate.
+    """
+    model = channel.row_model
+    mine = model._default_manager.filter(status=OutboxStatus.SENDING, leased_by=worker)
+    outcomes = [_outcome(channel, done) for done in batch]
+    sent = [done for done, outcome in zip(batch, outcomes, strict=True) if outcome == AttemptOutcome.SENT]
+    retried = [done for done, outcome in zip(batch, outcomes, strict=True) if outcome == AttemptOutcome.RETRY]
+    failed = [done for done, outcome in zip(batch, outcomes, strict=True) if outcome == AttemptOutcome.FAILED]
+    with transaction.atomic():
+        if sent:
+            changes: dict[str, Any] = {
+                "status": OutboxStatus.SENT,
+                "lease_expires_at": None,
+                "last_error": "",
+                "sent_at": _case(model, "sent_at", ((d.row.pk, d.finished_at) for d in sent)),
+            }
+            for name in sorted({name for done in sent for name in done.result}):
+                changes[name] = _case(model, name, ((d.row.pk, d.result.get(name, "")) for d in sent))
+            mine.filter(pk__in=[d.row.pk for d in sent]).update(**changes)
+        if retried:
+            next_attempts = {
+                d.row.pk: d.finished_at + max(retry_delay(channel, d.row.attempts), d.retry_after) for d in retried
+            }
+            if mine.filter(pk__in=list(next_attempts)).update(
                 status=OutboxStatus.QUEUED,
-                next_attempt_at=next_attempt,
                 lease_expires_at=None,
                 leased_by="",
-                last_error=error.detail,
+                next_attempt_at=_case(model, "next_attempt_at", next_attempts.items()),
+                last_error=_case(model, "last_error", ((d.row.pk, d.detail) for d in retried)),
             ):
-                wake_up(channel.task, at=next_attempt)
-        type(attempt)._default_manager.filter(pk=attempt.pk).update(
-            finished_at=now,
-            outcome=outcome,
-            code=error.code if error else None,
-            detail=error.detail if error else "",
-        )
-    return outcome
+                for moment in sorted({_round_up(at) for at in next_attempts.values()}):
+                    wake_up(channel.task, at=moment)
+        for done in failed:
+            assert done.error is not None
+            if mine.filter(pk=done.row.pk).update(
+                status=OutboxStatus.FAILED, lease_expires_at=None, last_error=done.error.detail
+            ):
+                done.row.refresh_from_db()
+                if channel.on_failed is not None:
+                    channel.on_failed(done.row)
+        if untried:
+            # Given back as they were: this claim does not count as an attempt.
+            mine.filter(pk__in=[row.pk for row in untried]).update(
+                status=OutboxStatus.QUEUED, lease_expires_at=None, leased_by="", attempts=F("attempts") - 1
+            )
+        attempts = channel.attempt_model._default_manager
+        attempt_model = channel.attempt_model
+        done_sent = [(done, AttemptOutcome.SENT) for done in sent]
+        if done_sent:
+            # Only the end time differs from one sent attempt to the next.
+            attempts.filter(pk__in=[done.attempt_pk for done, _o in done_sent]).update(
+                finished_at=_case(attempt_model, "finished_at", ((d.attempt_pk, d.finished_at) for d, _o in done_sent)),
+                outcome=AttemptOutcome.SENT,
+                code=None,
+                detail="",
+            )
+        others = [(done, outcome) for done, outcome in zip(batch, outcomes, strict=True) if done.error is not None]
+        if others:
+            attempts.filter(pk__in=[done.attempt_pk for done, _o in others]).update(
+                finished_at=_case(attempt_model, "finished_at", ((d.attempt_pk, d.finished_at) for d, _o in others)),
+                outcome=_case(attempt_model, "outcome", ((d.attempt_pk, outcome) for d, outcome in others)),
+                code=_case(
+                    attempt_model, "code", ((d.attempt_pk, d.error.code if d.error else None) for d, _o in others)
+                ),
+                detail=_case(attempt_model, "detail", ((d.attempt_pk, d.detail) for d, _o in others)),
+            )
+    return outcomes
 
 
-def _finish_despite_outage(
-    channel: Channel[Row], row: Row, attempt: OutboxAttempt, error: DeliveryError | None, result: dict[str, Any]
-) -> str:
-    """Record the outcome; while the database is unreachable, keep trying until the lease ends.
+def _record_despite_outage(
+    channel: Channel[Row], worker: str, batch: list[_Done], untried: list[Any], lease_end: datetime | None
+) -> list[str]:
+    """_record; while the database is unreachable, keep trying until the lease ends.
 
-    The work is done by now (the SMTP server took the e-mail, 4807 recorded the
-    sale): not writing it down means doing it again once the lease is over, so
+    The work is done by now (the SMTP server took the e-mails, 4807 recorded the
+    sales): not writing it down means doing it again once the lease is over, so
     an outage shorter than the lease must not cost a second e-mail.
     """
     pause = 0.2
     while True:
         try:
-            return _finish(channel, row, attempt, error, result)
+            return _record(channel, worker, batch, untried)
         except DATABASE_UNAVAILABLE as failure:
-            if row.lease_expires_at is None or timezone.now() + timedelta(seconds=pause) >= row.lease_expires_at:
-                raise  # past the lease, another worker may own the row: its outcome is not ours to write
-            logger.warning("%s %s done, not recorded yet: %s", channel.name, row.pk, failure)
+            if lease_end is None or timezone.now() + timedelta(seconds=pause) >= lease_end:
+                raise  # past the lease, other workers may own the rows: their outcome is not ours to write
+            logger.warning("%s: %d done, not recorded yet: %s", channel.name, len(batch), failure)
             connections_drop()
             time.sleep(pause)
             pause = min(pause * 2, 5)
+
+
+def _work(channel: Channel[Row], worker: str, row: Row, opened: Any) -> _Done:
+    """One row's try: its attempt written first (a worker killed now leaves it on record), then the work."""
+    attempt = channel.attempt_model._default_manager.create(
+        school_id=row.school_id, worker=worker, started_at=timezone.now(), **{channel.attempt_row_field: row}
+    )
+    error, result = None, {}
+    try:
+        result = channel.send(row, opened)
+    except DeliveryError as failure:
+        error = failure
+        logger.warning("%s %s not done: %s", channel.name, row.pk, failure.detail)
+    return _Done(row, attempt.pk, timezone.now(), error, result)
 
 
 def outbox_run(
@@ -211,24 +330,31 @@ def outbox_run(
     deadline = time.monotonic() + time_budget
     report = RunReport()
     guarded_until = timezone.now()
+    _reap(channel)
     with connection or channel.connect() as opened:
         while time.monotonic() < deadline:
-            claim = _claim_next(channel, worker)
-            if claim is None:
+            rows = _claim_batch(channel, worker, channel.batch_size(), guarded_until)
+            if not rows:
                 return report
-            row, attempt = claim
-            if row.lease_expires_at and row.lease_expires_at > guarded_until:
-                # If this process dies now, a run at the end of the lease takes over.
-                guarded_until = row.lease_expires_at + timedelta(seconds=WAKE_UP_GRANULARITY)
-                with transaction.atomic():
-                    wake_up(channel.task, at=guarded_until)
-            error, result = None, {}
+            lease = timedelta(seconds=channel.lease_seconds())
+            if rows[0].lease_expires_at is not None:
+                guarded_until = max(guarded_until, rows[0].lease_expires_at + timedelta(seconds=WAKE_UP_GRANULARITY))
+            # Half the lease for the batch: the last row's work still ends well inside it.
+            stop_at = min(deadline, time.monotonic() + lease.total_seconds() / 2)
+            batch: list[_Done] = []
+            tried = 0
             try:
-                result = channel.send(row, opened)
-            except DeliveryError as failure:
-                error = failure
-                logger.warning("%s %s not done: %s", channel.name, row.pk, failure.detail)
-            report.count(_finish_despite_outage(channel, row, attempt, error, result))
+                for row in rows:
+                    if batch and time.monotonic() >= stop_at:
+                        break
+                    tried += 1
+                    batch.append(_work(channel, worker, row, opened))
+            finally:
+                # Also when the work raised something unexpected (a bug): what was done is recorded,
+                # the rows not tried are given back; the row that raised waits for its lease to end.
+                lease_end = rows[0].lease_expires_at
+                for outcome in _record_despite_outage(channel, worker, batch, rows[tried:], lease_end):
+                    report.count(outcome)
     with transaction.atomic():
         wake_up(channel.task)  # out of time with work left: carry on in a fresh run
     return report

@@ -6,3 +6,7 @@ class PlatformConfig(AppConfig):
     name = "msem.platform"
     verbose_name = _("Platform")
     label = "platform"
+
+    def ready(self) -> None:
+        # The deployment checks of `manage.py check --deploy`.
+        from msem.platform import checks  # noqa: F401, PLC0415

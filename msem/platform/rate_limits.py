@@ -39,8 +39,8 @@ def _window_start(now: datetime, seconds: int) -> datetime:
     return datetime.fromtimestamp(epoch - epoch % seconds, tz=now.tzinfo)
 
 
-def rate_limits_allow(counters: Sequence[tuple[str, Limit]]) -> bool:
-    """True while every counter has been hit fewer than its limit's hits in its current window (one query)."""
+def rate_limits_exceeded(counters: Sequence[tuple[str, Limit]]) -> list[str]:
+    """The keys whose counter has reached its limit's hits in its current window (one query)."""
     now = timezone.now()
     windows = {key: _window_start(now, limit.seconds) for key, limit in counters}
     hits = {
@@ -49,7 +49,12 @@ def rate_limits_allow(counters: Sequence[tuple[str, Limit]]) -> bool:
             "key", "window_start", "hits"
         )
     }
-    return all(hits.get((key, windows[key]), 0) < limit.hits for key, limit in counters)
+    return [key for key, limit in counters if hits.get((key, windows[key]), 0) >= limit.hits]
+
+
+def rate_limits_allow(counters: Sequence[tuple[str, Limit]]) -> bool:
+    """True while every counter has been hit fewer than its limit's hits in its current window (one query)."""
+    return not rate_limits_exceeded(counters)
 
 
 def rate_limits_hit(counters: Sequence[tuple[str, Limit]]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Callable
 from functools import wraps
@@ -24,6 +25,7 @@ from msem.inquiries.quarantine import quarantine_put, spam_reason
 from msem.inquiries.reception import inquiry_receive
 from msem.inquiries.selectors import inquiry_for_intake_key
 from msem.platform.client_ip import client_ip
+from msem.platform.security_events import security_event
 from msem.platform.security_headers import allow_framing_by
 from msem.public_site.form_page import form_page
 from msem.public_site.form_token import FormToken, form_token_issue, form_token_read
@@ -106,6 +108,10 @@ def _pretend_success(school: School, language: str) -> HttpResponse:
 def _quarantine(request: HttpRequest, school: School, language: str, data: IntakeData, reason: str) -> HttpResponse:
     """Held aside for a secretary to look at; the sender is thanked like anyone (msem/inquiries/quarantine.py)."""
     ip_address = client_ip(request)
+    # Anti-automation at work: on record with the reason, so an operator sees a campaign coming.
+    security_event(
+        "intake.quarantined", level=logging.WARNING, reason=reason, ip_address=ip_address, school_id=school.pk
+    )
     allowed = intake_allowed(school=school, ip_address=ip_address, email=data.email)
     if allowed and quarantine_put(school=school, data=data, reason=reason):
         intake_count(school=school, ip_address=ip_address, email=data.email)

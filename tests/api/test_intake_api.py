@@ -167,6 +167,37 @@ class TestBadInput:
         assert Inquiry.objects.count() == 1
 
 
+class TestHttpsOnly:
+    """In production the API refuses plain HTTP instead of redirecting it (ASVS 4.1.2)."""
+
+    @pytest.fixture(autouse=True)
+    def _https_required(self, settings):
+        settings.SECURE_SSL_REDIRECT = True
+        settings.SECURE_REDIRECT_EXEMPT = [r"^health/", r"^api/"]
+
+    def test_a_call_over_plain_http_is_refused_in_its_language_and_stores_nothing(self, school):
+        response = post(school, payload(school), HTTP_ACCEPT_LANGUAGE="en")
+
+        assert response.status_code == 403
+        assert response.json()["error"] == "This API is served over HTTPS only: call it with an https:// address."
+        assert "Location" not in response
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert not Inquiry.objects.exists()
+        french = Client().get(f"/api/v1/schools/{school.slug}/form")
+        assert french.json()["error"].startswith("Cette API n'est servie qu'en HTTPS")
+
+    def test_the_same_call_over_https_goes_through(self, school):
+        response = Client().post(
+            url(school), data=json.dumps(payload(school)), content_type="application/json", secure=True
+        )
+        assert response.status_code == 201
+
+    def test_pages_for_people_are_still_redirected_to_https(self, school):
+        response = Client().get(f"/fr/{school.slug}/contact/")
+        assert response.status_code == 301
+        assert response["Location"].startswith("https://")
+
+
 class TestCors:
     def test_a_declared_origin_may_call_from_a_browser(self, declared_school):
         preflight = Client().options(

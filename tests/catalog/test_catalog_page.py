@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from decimal import Decimal
 
 import pytest
@@ -180,3 +181,41 @@ def test_a_post_built_for_school_a_with_a_catalog_of_school_b_is_refused(manager
 
     assert response.status_code == 400
     assert not CatalogPrice.objects.exists()
+
+
+def test_a_file_over_two_megabytes_is_refused_before_it_is_read(manager_client, school):
+    content = csv_file(*[product_line(f"CC-{row:06d}") for row in range(40_000)])
+    assert len(content) > 2 * 1024 * 1024
+
+    response = manager_client.post(import_url(school), {"price_list": "public", "file": upload(content)})
+
+    assert response.status_code == 400
+    assert "The file is larger than 2 MB: split it." in response.content.decode()
+    assert not Product.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "error"),
+    [
+        ("prices.xlsx", b"PK\x03\x04", "Send a .csv or a .json file"),
+        ("prices", b"code;kind", "Send a .csv or a .json file"),
+        ("prices.csv", b'[{"code": "CC-OURSON"}]', "The file is named .csv but its content is not CSV."),
+        ("prices.json", b"\xef\xbb\xbfcode;kind;name_fr", "The file is named .json but its content is not JSON."),
+    ],
+)
+def test_the_name_must_say_csv_or_json_and_the_content_must_match(manager_client, school, name, content, error):
+    response = manager_client.post(import_url(school), {"price_list": "public", "file": upload(content, name)})
+
+    assert response.status_code == 400
+    assert error in html.unescape(response.content.decode())
+    assert not Product.objects.exists()
+
+
+def test_a_json_file_named_json_is_imported(manager_client, school):
+    content = b'[{"code": "CC-OURSON", "kind": "collective", "name_fr": "Ourson", "name_en": "Ourson", '
+    content += b'"pricing_unit": "per_person", "price": 189, "valid_from": "2026-12-01", "valid_until": "2027-04-15"}]'
+
+    response = manager_client.post(import_url(school), {"price_list": "public", "file": upload(content, "prices.json")})
+
+    assert response.status_code == 302
+    assert Product.objects.for_school(school).get().code == "CC-OURSON"

@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from msem.catalog.models import Catalog, CatalogPrice, Product
+from msem.connector4807.gateway import HttpGateway
 from msem.connector4807.models import LedgerEntry, SalePush
 from msem.connector4807.pushing import sales_push_due
 from msem.connector4807.services import (
@@ -227,6 +228,80 @@ class TestSales:
         push.refresh_from_db()
         assert push.status == "failed"
         assert simulator.sales == []
+
+
+class TestBatches:
+    """A worker claims several pushes at once: each still gets its own outcome and attempt."""
+
+    def test_in_one_batch_each_sale_gets_its_own_outcome(self, school, manager, simulator):
+        pushes = [paid_sale(school, manager) for _ in range(3)]
+        simulator.inject("error500", "validation")  # the first call, the second; the third goes through
+
+        report = sales_push_due(time_budget=10)
+
+        assert (report.sent, report.retried, report.failed) == (1, 1, 1)
+        first, second, third = (SalePush.objects.get(pk=push.pk) for push in pushes)
+        assert (first.status, first.last_error[:8]) == ("queued", "HTTP 500")
+        assert (second.status, second.last_error[:8]) == ("failed", "HTTP 422")
+        assert (third.status, third.remote_id) == ("sent", simulator.sales[0]["id"])
+        assert [(a.outcome, a.code) for a in first.attempts_made.all()] == [("retry", 500)]
+        assert [(a.outcome, a.code) for a in second.attempts_made.all()] == [("failed", 422)]
+        assert [(a.outcome, a.code, a.detail) for a in third.attempts_made.all()] == [("sent", None, "")]
+        assert all(a.finished_at >= a.started_at for a in third.attempts_made.all())
+
+    def test_a_batch_past_half_its_lease_gives_back_the_pushes_it_did_not_try(
+        self, school, manager, simulator, settings
+    ):
+        settings.MSEM_OUTBOX_LEASE_SECONDS = 2
+        settings.MSEM_4807_READ_TIMEOUT = 5
+        pushes = [paid_sale(school, manager) for _ in range(3)]
+        simulator.inject("slow")  # the first push takes a second: half the lease
+
+        assert sales_push_due(time_budget=10).sent == 3
+
+        for push in SalePush.objects.filter(pk__in=[push.pk for push in pushes]):
+            # Given back untried, then claimed again: one attempt each, counted once.
+            assert push.attempts == 1
+            assert push.attempts_made.count() == 1
+        assert len(simulator.sales) == 3
+
+    def test_a_push_whose_lease_was_lost_is_left_to_its_new_owner(self, school, manager, simulator, monkeypatch):
+        push = paid_sale(school, manager)
+        record = HttpGateway.sale_record
+
+        def taken_over_meanwhile(gateway, **kwargs):
+            # While the call is under way, another worker took the push over (this one's lease ran out).
+            SalePush.objects.filter(pk=push.pk).update(leased_by="another-worker")
+            return record(gateway, **kwargs)
+
+        monkeypatch.setattr(HttpGateway, "sale_record", taken_over_meanwhile)
+        sales_push_due(time_budget=10)
+
+        push.refresh_from_db()
+        # The other worker owns it now: this one's outcome is on its attempt, not on the row.
+        assert (push.status, push.leased_by, push.remote_id) == ("sending", "another-worker", "")
+        assert [a.outcome for a in push.attempts_made.all()] == ["sent"]
+
+    def test_a_bug_in_one_push_keeps_what_the_batch_did(self, school, manager, simulator, monkeypatch):
+        first, second, third = (paid_sale(school, manager) for _ in range(3))
+        record = HttpGateway.sale_record
+
+        def second_call_breaks(gateway, **kwargs):
+            if kwargs["idempotency_key"] == second.idempotency_key:
+                raise RuntimeError("a bug")
+            return record(gateway, **kwargs)
+
+        monkeypatch.setattr(HttpGateway, "sale_record", second_call_breaks)
+        with pytest.raises(RuntimeError):
+            sales_push_due(time_budget=10)
+
+        first.refresh_from_db()
+        second.refresh_from_db()
+        third.refresh_from_db()
+        assert (first.status, first.remote_id) == ("sent", simulator.sales[0]["id"])  # not to be pushed again
+        assert second.status == "sending"  # its lease ends, the reaper puts it back
+        assert [a.outcome for a in second.attempts_made.all()] == [""]
+        assert (third.status, third.attempts, third.attempts_made.count()) == ("queued", 0, 0)  # given back
 
 
 def test_without_a_gateway_sales_go_to_the_local_ledger_once(school, manager, settings):

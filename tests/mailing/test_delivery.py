@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 import pytest
@@ -111,6 +112,20 @@ class TestFailures:
         assert len(smtp_server.received) == 2
         attempts = list(waiting.delivery_attempts.values_list("outcome", flat=True))
         assert attempts == [DeliveryAttempt.Outcome.RETRY, DeliveryAttempt.Outcome.SENT]
+
+    def test_with_tls_required_a_server_without_it_gets_nothing_in_clear_and_the_failure_is_logged(
+        self, school, smtp_server, settings, caplog
+    ):
+        settings.EMAIL_USE_TLS = True  # the loopback server offers no STARTTLS
+        receive_inquiry(school)
+
+        with caplog.at_level(logging.WARNING, logger="msem.outbox.worker"):
+            deliver()
+
+        assert smtp_server.received == []
+        assert set(OutgoingEmail.objects.values_list("status", flat=True)) == {OutgoingEmail.Status.QUEUED}
+        assert all("STARTTLS" in email.last_error for email in OutgoingEmail.objects.all())
+        assert any("STARTTLS" in record.getMessage() for record in caplog.records)
 
     def test_a_4xx_answer_is_retried_later(self, school, smtp_server):
         smtp_server.handler.data_answer = "451 4.3.0 Mailbox temporarily unavailable"

@@ -9,6 +9,7 @@ from django.utils import timezone
 from msem.accounts.models import User
 from msem.mailing.models import OutgoingEmail
 from msem.platform.heartbeat import heartbeat_record
+from tests.factories import PASSWORD
 from tests.inquiries.helpers import receive_inquiry
 
 pytestmark = pytest.mark.django_db
@@ -86,3 +87,50 @@ def test_staff_of_a_school_cannot_open_the_admin(manager_client):
     response = manager_client.get("/admin/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+class TestAdminLogin:
+    """One password form, the back office's, throttled: the admin's own form would be a second, unthrottled one."""
+
+    @pytest.fixture
+    def administrator_with_password(self, db) -> User:
+        return User.objects.create_superuser(email="root@msem.test", password=PASSWORD, full_name="Ops")
+
+    def test_the_admin_sends_to_the_back_office_login_and_back(self, administrator_with_password):
+        client = Client()
+        to_login = client.get("/admin/login/?next=/admin/mailing/outgoingemail/")
+        assert to_login["Location"] == "/backoffice/login/?next=%2Fadmin%2Fmailing%2Foutgoingemail%2F"
+
+        logged_in = client.post(
+            "/backoffice/login/",
+            {"email": "root@msem.test", "password": PASSWORD, "next": "/admin/mailing/outgoingemail/"},
+        )
+
+        assert logged_in["Location"] == "/admin/mailing/outgoingemail/"
+        assert client.get("/admin/mailing/outgoingemail/").status_code == 200
+
+    def test_a_password_posted_to_the_admin_login_is_not_even_checked(self, administrator_with_password):
+        client = Client()
+        response = client.post("/admin/login/", {"username": "root@msem.test", "password": PASSWORD})
+
+        assert response.status_code == 302
+        assert response["Location"].startswith("/backoffice/login/")
+        assert "_auth_user_id" not in client.session
+
+    def test_the_login_throttle_holds_for_administrators(self, administrator_with_password, settings):
+        client = Client()
+        attempt = {"email": "root@msem.test", "next": "/admin/"}
+        for _ in range(settings.MSEM_LOGIN_FAILURES_PER_ADDRESS):
+            client.post("/backoffice/login/", {**attempt, "password": "guess"})
+
+        response = client.post("/backoffice/login/", {**attempt, "password": PASSWORD})
+
+        assert response.status_code == 429
+        assert client.get("/admin/")["Location"].startswith("/admin/login/")
+
+    def test_a_next_outside_the_site_is_dropped(self, db):
+        response = Client().get("/admin/login/?next=https://evil.test/")
+        assert response["Location"] == "/backoffice/login/?next=%2Fadmin%2F"
+
+    def test_staff_of_a_school_already_logged_in_is_refused_not_sent_round_in_circles(self, manager_client):
+        assert manager_client.get("/admin/login/?next=/admin/").status_code == 403

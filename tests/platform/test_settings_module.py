@@ -16,7 +16,10 @@ def read_settings(tmp_path, **env: str) -> dict:
         "import json, django; from django.conf import settings; "
         "db = settings.DATABASES['default']; "
         "print(json.dumps({'engine': db['ENGINE'], 'options': db.get('OPTIONS', {}), 'debug': settings.DEBUG, "
-        "'hsts': getattr(settings, 'SECURE_HSTS_SECONDS', 0), 'email': settings.EMAIL_BACKEND}))"
+        "'hsts': getattr(settings, 'SECURE_HSTS_SECONDS', 0), 'email': settings.EMAIL_BACKEND, "
+        "'subdomains': getattr(settings, 'SECURE_HSTS_INCLUDE_SUBDOMAINS', False), "
+        "'cookies': {kind: [getattr(settings, f'{kind}_COOKIE_{attribute}', None) "
+        "for attribute in ('NAME', 'SECURE', 'HTTPONLY', 'SAMESITE')] for kind in ('SESSION', 'CSRF', 'LANGUAGE')}}))"
     )
     environment = {
         "PATH": os.environ["PATH"],
@@ -55,25 +58,67 @@ def test_production_defaults_are_the_secure_ones(tmp_path):
     assert values["hsts"] >= 31536000
 
 
+def test_in_production_cookies_are_secure_for_this_host_only_and_hidden_from_scripts(tmp_path):
+    cookies = read_settings(tmp_path, SECRET_KEY="x" * 50)["cookies"]
+    assert cookies["SESSION"] == ["__Host-sessionid", True, True, "Lax"]
+    assert cookies["CSRF"] == ["__Host-csrftoken", True, True, "Lax"]
+    assert cookies["LANGUAGE"] == ["__Host-msem_language", True, True, "Lax"]
+
+
+def test_hsts_covers_the_subdomains(tmp_path):
+    assert read_settings(tmp_path, SECRET_KEY="x" * 50)["subdomains"] is True
+
+
 def test_without_smtp_mail_goes_to_files_and_with_it_to_smtp(tmp_path):
     assert read_settings(tmp_path, DEBUG="true")["email"].endswith("filebased.EmailBackend")
     assert read_settings(tmp_path, DEBUG="true", EMAIL_HOST="smtp.test")["email"].endswith("smtp.EmailBackend")
 
 
-def test_check_deploy_passes_with_production_settings(tmp_path):
+def check_deploy(tmp_path, **env: str) -> subprocess.CompletedProcess:
     environment = {
         "PATH": os.environ["PATH"],
         "SECRET_KEY": "production-like-Secret-Key-0123456789-abcdefghijklmnop-QRSTUV",
         "ALLOWED_HOSTS": "msem.example.com",
-        "DATABASE_URL": "postgres://msem@db.internal:5432/msem",
+        "DATABASE_URL": "postgres://msem@db.internal:5432/msem?sslmode=verify-full",
+        "EMAIL_HOST": "smtp.example.com",
+        "EMAIL_USE_TLS": "true",
+        "MSEM_4807_URL": "https://gateway.4807.example/api/v1",
         "MSEM_VAR_DIR": str(tmp_path),
+        **env,
     }
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env=environment,
         capture_output=True,
         text=True,
         check=False,
+    )
+
+
+def test_check_deploy_passes_with_production_settings(tmp_path):
+    result = check_deploy(tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_refuses_backends_reached_in_clear(tmp_path):
+    result = check_deploy(
+        tmp_path,
+        DATABASE_URL="postgres://msem@db.internal:5432/msem",
+        EMAIL_USE_TLS="false",
+        MSEM_4807_URL="http://gateway.4807.example/api/v1",
+    )
+    assert result.returncode != 0
+    for check_id in ("msem.W001", "msem.W002", "msem.W003"):
+        assert check_id in result.stderr + result.stdout
+
+
+def test_backends_on_this_machine_need_no_tls(tmp_path):
+    result = check_deploy(
+        tmp_path,
+        DATABASE_URL="postgres://msem@127.0.0.1:5432/msem",
+        EMAIL_HOST="localhost",
+        EMAIL_USE_TLS="false",
+        MSEM_4807_URL="http://127.0.0.1:4807/api/v1",
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -1,0 +1,58 @@
+"""`manage.py check --deploy` refuses a production that would talk to its backends in clear (ASVS 12.3.1).
+
+The web page is HTTPS end to end; the e-mails to clients, the database's rows and the
+4807 token must not cross the network in clear either. A backend on this machine
+(loopback, Unix socket) needs no TLS.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Tags, register
+from django.core.checks import Warning as CheckWarning
+
+_LOCAL = {"", "localhost", "127.0.0.1", "::1"}
+_VERIFYING_SSLMODES = {"require", "verify-ca", "verify-full"}
+
+
+def _local(host: str | None) -> bool:
+    return not host or host in _LOCAL or host.startswith("/")
+
+
+@register(Tags.security, deploy=True)
+def backends_over_tls(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    found: list[CheckMessage] = []
+    if settings.EMAIL_HOST and not _local(settings.EMAIL_HOST) and not settings.EMAIL_USE_TLS:
+        found.append(
+            CheckWarning(
+                "E-mail goes to EMAIL_HOST without TLS.",
+                hint="Set EMAIL_USE_TLS=true (STARTTLS); the server's certificate is then verified.",
+                id="msem.W001",
+            )
+        )
+    database = settings.DATABASES["default"]
+    if (
+        database["ENGINE"] == "django.db.backends.postgresql"
+        and not _local(database.get("HOST"))
+        and database.get("OPTIONS", {}).get("sslmode") not in _VERIFYING_SSLMODES
+    ):
+        found.append(
+            CheckWarning(
+                "The database is reached over the network without TLS.",
+                hint="Add ?sslmode=verify-full (or require) to DATABASE_URL.",
+                id="msem.W002",
+            )
+        )
+    gateway = urlsplit(settings.MSEM_4807_URL)
+    if settings.MSEM_4807_URL and gateway.scheme != "https" and not _local(gateway.hostname):
+        found.append(
+            CheckWarning(
+                "The 4807 gateway is reached over plain HTTP: its token would cross the network in clear.",
+                hint="Use an https:// address in MSEM_4807_URL.",
+                id="msem.W003",
+            )
+        )
+    return found
