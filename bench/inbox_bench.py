@@ -106,9 +106,7 @@ def _seed(dossiers: int, other_schools: int) -> tuple:
     sql = connection.vendor == "postgresql"
     # The other schools first: the measured school's rows are the newest in the table.
     if other_schools:
-        call_command(
-            "seed_inquiries", schools=other_schools, per_school=dossiers, no_events=True, sql=sql, verbosity=0
-        )
+        call_command("seed_inquiries", schools=other_schools, per_school=dossiers, no_events=True, sql=sql, verbosity=0)
     call_command("seed_inquiries", large_school=dossiers, no_events=True, sql=sql, verbosity=0)
     commercial_history_bulk_create(school, staff=staff)
     with connection.cursor() as cursor:
@@ -224,9 +222,9 @@ def _measure(school, secretary, requests: int) -> dict:
         rows[name] = response.content.count(b'name="ids"')
     timings: dict[str, list[float]] = {name: [] for name in pages}
     for round_ in range(requests + 3):
-        for name, url in pages.items():
+        for name, pattern in pages.items():
             client = anonymous if name == LOGIN else staff
-            url = url.format(references[round_ % len(references)])
+            url = pattern.format(references[round_ % len(references)])
             start = time.perf_counter()
             response = client.get(url)
             elapsed = time.perf_counter() - start

@@ -117,7 +117,8 @@ def inbox_page(*, school: School, criteria: InboxCriteria, after: Cursor | None 
             rows = rows.filter(
                 Q(received_at__lt=after.received_at) | Q(received_at=after.received_at, id__lt=after.inquiry_id)
             )
-    page = list(rows.select_related("subject", "category", "assignee")[: PAGE_SIZE + 1])
+    # The list shows neither the message nor the search text: the two largest columns stay in the database.
+    page = list(rows.select_related("subject", "category", "assignee").defer("message", "search_text")[: PAGE_SIZE + 1])
     next_cursor = None
     if len(page) > PAGE_SIZE:
         page = page[:PAGE_SIZE]
