@@ -95,7 +95,8 @@ def _seed(dossiers: int, other_schools: int) -> tuple:
     school = bench_school("bench-large", "ESF Bench Large")
     secretary = User.objects.filter(email="secretaire1@bench.test").first()
     if secretary is not None and Inquiry.objects.for_school(school).exists():
-        return school, secretary, False  # --reuse: seeded already
+        _analyze()  # --reuse: seeded already; the migrations may have brought new indexes
+        return school, secretary, False
     staff = []
     for number, name in enumerate(["Julie Perrin", "Marc Blanc", "Sophie Arnaud", "Léa Morel"], start=1):
         user = User.objects.create_user(f"secretaire{number}@bench.test", "bench-password", full_name=name)
@@ -109,9 +110,15 @@ def _seed(dossiers: int, other_schools: int) -> tuple:
         call_command("seed_inquiries", schools=other_schools, per_school=dossiers, no_events=True, sql=sql, verbosity=0)
     call_command("seed_inquiries", large_school=dossiers, no_events=True, sql=sql, verbosity=0)
     commercial_history_bulk_create(school, staff=staff)
+    _analyze()
+    return school, staff[0], True
+
+
+def _analyze() -> None:
+    from django.db import connection
+
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
-    return school, staff[0], True
 
 
 def _targets(school, secretary) -> dict[str, str]:
