@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import connection
 from django.db.models import F, Func, Q, QuerySet, TextField
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from msem.inquiries.models import Inquiry
@@ -87,22 +88,34 @@ _WORDS = re.compile(r"[a-z0-9]+")
 def _text_filter(rows: QuerySet[Inquiry], term: str) -> QuerySet[Inquiry]:
     """The dossiers whose search text contains `term`, asked in the way the database answers fastest.
 
-    A whole reference is the dossier's own: its unique index finds it. On
-    PostgreSQL, the trigram index answers "contains" by intersecting the
-    dossiers that have each three-letter piece of the term: a long term made
-    of common pieces (an e-mail address: "exa", "amp", "ple", ".fr" are in
-    most rows) reads long lists. When the term holds a word with digits (an
-    address's "simon744", a part of a phone number), that rare word alone goes
-    through the index, and the whole term is checked on the few rows it finds.
+    A whole reference is the dossier's own: its unique index finds it.
+    Otherwise the school's dossiers are read newest first and their text
+    checked, which finds the 50 newest matches of a common term quickly, but
+    reads the whole school for a rare one. Both databases have a trigram
+    index of the text (PostgreSQL: pg_trgm; SQLite: FTS5, migration 0009): it
+    finds a rare word in any number of dossiers, but a long term made of
+    common pieces (an e-mail address: "exa", "amp", "ple", ".fr" are in most
+    rows) reads long lists. A word of the term with digits ("simon744" in an
+    address, a part of a phone number) is rare: that word alone goes through
+    the trigram index, and the whole term is checked on the few rows it finds.
+    PostgreSQL's planner otherwise chooses between the index and the scan.
     """
     if _REFERENCE.fullmatch(term):
         return rows.filter(reference=term.upper())
-    rare = max((word for word in _WORDS.findall(term) if sum(c.isdigit() for c in word) >= 3), key=len, default="")
-    if connection.vendor == "postgresql" and rare and rare != term:
+    rare = max((word for word in _WORDS.findall(term) if _is_rare(word)), key=len, default="")
+    if rare and connection.vendor == "sqlite":
+        in_index = RawSQL("SELECT rowid FROM inquiry_search_fts WHERE search_text LIKE %s", [f"%{rare}%"])
+        return rows.filter(id__in=in_index, search_text__contains=term)
+    if rare and rare != term and connection.vendor == "postgresql":
         # The concatenation keeps the whole term out of the index condition: it only filters.
         whole = Func(F("search_text"), template="(%(expressions)s || '')", output_field=TextField())
         return rows.filter(search_text__contains=rare).alias(whole=whole).filter(whole__contains=term)
     return rows.filter(search_text__contains=term)
+
+
+def _is_rare(word: str) -> bool:
+    """Five characters or more, three digits or more: not a year, not a common word."""
+    return len(word) >= 5 and sum(character.isdigit() for character in word) >= 3
 
 
 def inbox_queryset(*, school: School, criteria: InboxCriteria) -> QuerySet[Inquiry]:

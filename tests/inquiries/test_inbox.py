@@ -141,6 +141,19 @@ class TestFilters:
         receive_inquiry(school, email="claire.simon745@example.fr", phone="", message="Bonjour")
         assert references(inbox_page(school=school, criteria=InboxCriteria(text=text))) == [wanted.reference]
 
+    def test_the_trigram_index_follows_changes_of_the_text(self, school):
+        # SQLite's FTS5 index is kept by triggers: an update of the text and a delete must reach it.
+        changed = receive_inquiry(school, email="old.name12345@example.fr", phone="")
+        deleted = receive_inquiry(school, email="gone.name12345@example.fr", phone="")
+        Inquiry.objects.filter(pk=changed.pk).update(search_text="new.name67890@example.fr")
+        Inquiry.objects.filter(pk=deleted.pk).delete()
+
+        def found(text: str) -> list[str]:
+            return references(inbox_page(school=school, criteria=InboxCriteria(text=text)))
+
+        assert found("name12345") == []
+        assert found("new.name67890@example") == [changed.reference]
+
     def test_a_whole_reference_is_found_by_its_index_and_only_that_dossier(self, school):
         first = receive_inquiry(school, email="a@x.fr")
         receive_inquiry(school, email="b@x.fr", message=f"Suite à {first.reference}")
