@@ -16,6 +16,7 @@ next numbers.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -159,10 +160,10 @@ def inquiries_generate_sql(
     subjects = [subject.pk for subject in choices.subjects]
     # The first subjects are asked for more often, as in inquiry_generator: weights n+1 … 2.
     weighted_subjects = [pk for index, pk in enumerate(subjects) for _ in range(len(subjects) + 1 - index)]
-    categories = [category.pk for category in choices.categories] or [None]
-    staff = [user.pk for user in choices.staff] or [None]
+    categories: list[int | None] = [category.pk for category in choices.categories] or [None]
+    staff: list[int | None] = [user.pk for user in choices.staff] or [None]
     average_weight = sum(MONTH_WEIGHTS.values()) / 12
-    parameters = {
+    parameters: dict[str, Any] = {
         "school": school.pk,
         "count": count,
         # Enough candidates for `count` to be kept (16 is the largest month weight), with a margin.

@@ -7,6 +7,7 @@ import binascii
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import TypeVar
 
 from django.db import connection
 from django.db.models import F, Func, Q, QuerySet, TextField
@@ -80,12 +81,13 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+_Rows = TypeVar("_Rows", bound=QuerySet[Inquiry])
 # A whole reference, as the dossier page and the e-mails show it ("DEM-2025-01234").
 _REFERENCE = re.compile(r"[a-z]{2,8}-\d{4}-\d{4,}")
 _WORDS = re.compile(r"[a-z0-9]+")
 
 
-def _text_filter(rows: QuerySet[Inquiry], term: str) -> QuerySet[Inquiry]:
+def _text_filter(rows: _Rows, term: str) -> _Rows:
     """The dossiers whose search text contains `term`, asked in the way the database answers fastest.
 
     A whole reference is the dossier's own: its unique index finds it.
