@@ -265,6 +265,7 @@ def _compute(school: School, period: Period) -> Dashboard:
     funnel_by_subject = _funnel(cells, lambda cell: str(cell.subject_id), subjects)
     answers, answers_by_subject, answers_by_secretary = _answer_times(received, funnel, funnel_by_subject)
     sales, revenue = _sales_total(school, period)
+    revenue_by_catalog, revenue_by_kind = _revenue(school, period)
     return Dashboard(
         period=period,
         requests_by_subject=by_subject,
@@ -278,8 +279,8 @@ def _compute(school: School, period: Period) -> Dashboard:
         funnel_by_language=_funnel(cells, lambda cell: cell.language, LANGUAGES),
         sales=sales,
         revenue=revenue,
-        revenue_by_catalog=_revenue_by_catalog(school, period),
-        revenue_by_kind=_revenue_by_kind(school, period),
+        revenue_by_catalog=revenue_by_catalog,
+        revenue_by_kind=revenue_by_kind,
     )
 
 
@@ -419,11 +420,11 @@ def _answer_times(
 def _waits_from_database(answered: QuerySet[Any]) -> tuple[Waits, dict[int, Waits], dict[int | None, Waits]]:
     """PostgreSQL's percentile_cont(), overall, per subject and per secretary in one pass: a few rows back."""
     sql, params = _sql(answered)
-    # The ORM's SQL, its values as parameters, within a statement of constant text.
+    # The ORM's SQL (its columns named as in values_list(), its values as parameters) in a statement of constant text.
     query = (
         "SELECT GROUPING(subject_id, first_answer_by_id), subject_id, first_answer_by_id, COUNT(*), "  # noqa: S608
         "percentile_cont(0.5) WITHIN GROUP (ORDER BY wait), percentile_cont(0.9) WITHIN GROUP (ORDER BY wait) "
-        f"FROM ({sql}) AS answered (subject_id, first_answer_by_id, wait) "
+        f"FROM ({sql}) AS answered "
         "GROUP BY GROUPING SETS ((), (subject_id), (first_answer_by_id))"
     )
     rows = _fetch(answered.db, query, params)
@@ -540,43 +541,48 @@ def _sold_lines(school: School, period: Period) -> Any:
     )
 
 
-def _revenue_by_catalog(school: School, period: Period) -> list[RevenueRow]:
-    rows = {
-        row["catalog_code"]: row
-        for row in _sold_lines(school, period)
-        .values("catalog_code")
-        .annotate(sales=Count("quote_id", distinct=True), amount=Sum("line_amount"))
-    }
+def _revenue(school: School, period: Period) -> tuple[list[RevenueRow], list[RevenueRow]]:
+    """Revenue per price list and per kind of product: the sold lines joined once, then counted both ways.
+
+    A sale counts once in each price list (or kind) it has a line of.
+    """
+    # A line whose product was deleted since counts as "other".
+    kind = Case(When(product__isnull=True, then=Value(Product.Kind.OTHER)), default=F("product__kind"))
+    sql, params = _sql(
+        _sold_lines(school, period)
+        .annotate(line_kind=kind)
+        .values_list("quote_id", "catalog_code", "line_amount", "line_kind")
+    )
+    # The ORM's SQL (its columns named as in values_list(), its values as parameters) in a statement of constant text.
+    query = (
+        f"WITH sold AS ({sql}) "  # noqa: S608
+        "SELECT 'catalog', catalog_code, COUNT(DISTINCT quote_id), SUM(line_amount) FROM sold GROUP BY catalog_code "
+        "UNION ALL "
+        "SELECT 'kind', line_kind, COUNT(DISTINCT quote_id), SUM(line_amount) FROM sold GROUP BY line_kind"
+    )
+    by_catalog: dict[str, tuple[int, Decimal]] = {}
+    by_kind: dict[str, tuple[int, Decimal]] = {}
+    for breakdown, key, sales, amount in _fetch(QuoteLine.objects.db, query, params):
+        (by_catalog if breakdown == "catalog" else by_kind)[key] = (sales, _money(amount))
+    return _revenue_by_catalog(school, by_catalog), [
+        RevenueRow(item, *by_kind[item.key]) for item in KINDS if item.key in by_kind
+    ]
+
+
+def _revenue_by_catalog(school: School, rows: dict[str, tuple[int, Decimal]]) -> list[RevenueRow]:
     catalogs: dict[str, Catalog] = {}
     for catalog in Catalog.objects.for_school(school).filter(code__in=rows).order_by("-removed_at"):
         catalogs[catalog.code] = catalog  # a live catalog wins over a removed one of the same code
     result = []
     if "" in rows:
-        result.append(RevenueRow(PUBLIC_PRICE_LIST, rows[""]["sales"], _money(rows[""]["amount"])))
+        result.append(RevenueRow(PUBLIC_PRICE_LIST, *rows[""]))
     for code in sorted(code for code in rows if code):
         known = catalogs.get(code)
         label = f"{code} — {known.account_name}" if known and known.account_name else code
-        result.append(RevenueRow(Item(code, label, label), rows[code]["sales"], _money(rows[code]["amount"])))
+        result.append(RevenueRow(Item(code, label, label), *rows[code]))
     return result
 
 
-def _revenue_by_kind(school: School, period: Period) -> list[RevenueRow]:
-    # A line whose product was deleted since counts as "other".
-    kind = Case(When(product__isnull=True, then=Value(Product.Kind.OTHER)), default=F("product__kind"))
-    rows = {
-        row["line_kind"]: row
-        for row in _sold_lines(school, period)
-        .annotate(line_kind=kind)
-        .values("line_kind")
-        .annotate(sales=Count("quote_id", distinct=True), amount=Sum("line_amount"))
-    }
-    return [
-        RevenueRow(item, rows[item.key]["sales"], _money(rows[item.key]["amount"]))
-        for item in KINDS
-        if item.key in rows
-    ]
-
-
 def _money(value: Any) -> Decimal:
-    # SQLite sums decimals as floats: back to cents.
-    return to_cents(Decimal(str(value or 0)))
+    # SQLite sums decimals as floats: to the field's four places, as the ORM reads them, then to cents.
+    return to_cents(Decimal(str(value or 0)).quantize(Decimal("0.0001")))
