@@ -3,10 +3,10 @@
 Counts and sums are aggregated by the database (GROUP BY), from indexes that
 hold every column they need (`inquiry_dashboard`, `quote_sent_inquiry`,
 `sale_school_time`): Python only folds a few hundred aggregated rows. The
-percentiles of response times are taken in Python from one narrow query of
-whole seconds, sorted by the database, one row per answered request of the
-period (a period is a year at most). A whole dashboard is about ten queries,
-cached for a minute per school and period.
+percentiles of response times are taken by PostgreSQL (percentile_cont); SQLite
+has no such function, and sends the waits in whole seconds, sorted, one narrow
+row per answered request of the period (a period is a year at most). A whole
+dashboard is about ten queries, cached for a minute per school and period.
 
 Definitions, as the page states them:
 
