@@ -584,5 +584,7 @@ def _revenue_by_catalog(school: School, rows: dict[str, tuple[int, Decimal]]) ->
 
 
 def _money(value: Any) -> Decimal:
-    # SQLite sums decimals as floats: to the field's four places, as the ORM reads them, then to cents.
-    return to_cents(Decimal(str(value or 0)).quantize(Decimal("0.0001")))
+    if isinstance(value, float):
+        # SQLite sums decimals as floats: to the line amount's four places first, as the ORM reads them.
+        value = Decimal(str(value)).quantize(Decimal("0.0001"))
+    return to_cents(Decimal(value or 0))
