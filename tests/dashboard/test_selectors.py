@@ -188,6 +188,9 @@ class TestFunnel:
 
 class TestTimeToFirstAnswer:
     def test_median_and_90th_percentile_per_subject_and_per_secretary(self, school, manager, colleague, subjects):
+        # Secretaries are listed by name: Faker's draw (an "Élodie" or a "Zacharie") could come after Zoé.
+        manager.full_name = "Agnès Martin"
+        manager.save(update_fields=["full_name"])
         first, second = subjects
         a1, a2, a3, a4 = (dossier(school, IN_JANUARY + n * HOUR, subject=first) for n in range(4))
         b1 = dossier(school, IN_JANUARY, subject=second)
