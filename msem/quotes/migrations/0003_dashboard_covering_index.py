@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inquiries', '0007_dashboard_covering_index'),
+        ('inquiries', '0011_dashboard_covering_index'),
         ('quotes', '0002_quote_sent_inquiry'),
         ('schools', '0004_school_connector_token'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inquiries', '0006_personal_data_and_quarantine'),
+        ('inquiries', '0010_inbox_no_single_column_indexes'),
         ('schools', '0004_school_connector_token'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
