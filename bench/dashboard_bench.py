@@ -19,7 +19,8 @@ postgres://postgres@127.0.0.1:5432/postgres — and dropped at the end), it:
    the season at its fullest), each with the cache emptied before the request;
    and the dashboard as the cache serves it. It prints p50/p95 of each, their
    ratio to the login page (the machine is shared and noisy: ratios hold better
-   than times), and the number of queries of each page.
+   than times), the median CPU time of the process per request (all of the work
+   on SQLite, less the server's on PostgreSQL) and the number of queries of each page.
 
 Options: --dossiers 20000 --requests 20 --backends sqlite for a quick run.
 Results and the command that produced them are in docs/performance.md ("Dashboard").
@@ -136,16 +137,20 @@ def _measure(school, manager, requests: int) -> dict:
             assert clients[who].get(url).status_code == 200, name
         queries[name] = len(captured)
     timings: dict[str, list[float]] = {name: [] for name in targets}
+    # This process's CPU time: what the page costs whatever the other jobs of the machine do
+    # (all of it on SQLite; on PostgreSQL, the server's share is not in it).
+    cpu: dict[str, list[float]] = {name: [] for name in targets}
     for round_ in range(requests + 3):
         for name, (who, url, uncached) in targets.items():
             if uncached:
                 cache.clear()
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             response = clients[who].get(url)
-            elapsed = time.perf_counter() - start
+            elapsed, elapsed_cpu = time.perf_counter() - start, time.process_time() - start_cpu
             assert response.status_code == 200, (name, response.status_code)
             if round_ >= 3:  # the first rounds warm the caches of the database and of Python
                 timings[name].append(elapsed * 1000)
+                cpu[name].append(elapsed_cpu * 1000)
     dossiers = Inquiry.objects.for_school(school)
     return {
         "vendor": connection.vendor,
@@ -156,8 +161,10 @@ def _measure(school, manager, requests: int) -> dict:
         ).count(),
         "queries": queries,
         "results": {
-            name: {"p50": _percentile(values, 50), "p95": _percentile(values, 95)} for name, values in timings.items()
+            name: {"p50": _percentile(values, 50), "p95": _percentile(values, 95), "cpu": _percentile(cpu[name], 50)}
+            for name, values in timings.items()
         },
+        "load": os.getloadavg()[0],
         "measure_seconds": time.monotonic() - began,
     }
 
@@ -229,13 +236,14 @@ def main() -> None:
         print(
             f"\n{report['vendor']}: {report['dossiers']} dossiers, {report['season_dossiers']} this season, "
             f"{report['last_season_dossiers']} last season ({report['answered']} answered, "
-            f"{report['quotes']} quotes, {report['sales']} sales), seeded in {report['seed_seconds']} s"
+            f"{report['quotes']} quotes, {report['sales']} sales), seeded in {report['seed_seconds']} s, "
+            f"load average {report['load']:.1f} at the end"
         )
-        print(f"  {'page':<28}{'p50 ms':>9}{'p95 ms':>9}{'p50 / login':>13}{'queries':>9}")
+        print(f"  {'page':<28}{'p50 ms':>9}{'p95 ms':>9}{'p50 / login':>13}{'CPU p50':>9}{'queries':>9}")
         for name, figures in report["results"].items():
             print(
                 f"  {name:<28}{figures['p50']:>9.1f}{figures['p95']:>9.1f}"
-                f"{figures['p50'] / login:>12.1f}×{report['queries'][name]:>9}"
+                f"{figures['p50'] / login:>12.1f}×{figures['cpu']:>9.1f}{report['queries'][name]:>9}"
             )
 
 

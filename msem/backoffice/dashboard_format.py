@@ -6,6 +6,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import formats
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from msem.quotes.formatting import NARROW_NO_BREAK_SPACE, NO_BREAK_SPACE, format_date, format_money
@@ -19,10 +20,11 @@ def _number(value: float | Decimal, places: int, *, grouping: bool) -> str:
     Written out here rather than by formats.number_format(), whose generic
     work, repeated for the hundreds of figures of a page, showed in its time.
     """
-    decimal_mark = formats.get_format("DECIMAL_SEPARATOR")
+    language = get_language()  # once, not for each format
+    decimal_mark = formats.get_format("DECIMAL_SEPARATOR", language)
     if not grouping:
         return f"{value:.{places}f}".replace(".", decimal_mark)
-    thousands = formats.get_format("THOUSAND_SEPARATOR")
+    thousands = formats.get_format("THOUSAND_SEPARATOR", language)
     return f"{value:,.{places}f}".replace(",", "\0").replace(".", decimal_mark).replace("\0", thousands)
 
 

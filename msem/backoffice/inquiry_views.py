@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from msem.backoffice.access import SchoolRequest, school_view
 from msem.backoffice.inbox_forms import InboxFilterForm, MergeForm, NoteForm, PanelForm, ReplyForm, SaveViewForm
+from msem.backoffice.inbox_rows import inbox_rows_html
 from msem.inquiries.dossier import (
     DossierConflict,
     inquiries_archive,
@@ -75,6 +76,7 @@ def inquiries_view(request: SchoolRequest) -> HttpResponse:
         "active_menu": "inquiries",
         "form": form,
         "page": page,
+        "rows_html": inbox_rows_html(page.rows, school_slug=school.slug) if page else "",
         "query": request.GET.urlencode(),
         "next_query": _next_query(request, page),
         "first_query": _first_query(request),

@@ -3,10 +3,10 @@
 Counts and sums are aggregated by the database (GROUP BY), from indexes that
 hold every column they need (`inquiry_dashboard`, `quote_sent_inquiry`,
 `sale_school_time`): Python only folds a few hundred aggregated rows. The
-percentiles of response times are taken in Python from one narrow query of
-whole seconds, sorted by the database, one row per answered request of the
-period (a period is a year at most). A whole dashboard is about ten queries,
-cached for a minute per school and period.
+percentiles of response times are taken by PostgreSQL (percentile_cont); SQLite
+has no such function, and sends the waits in whole seconds, sorted, one narrow
+row per answered request of the period (a period is a year at most). A whole
+dashboard is about ten queries, cached for a minute per school and period.
 
 Definitions, as the page states them:
 
@@ -29,12 +29,10 @@ Definitions, as the page states them:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
-from itertools import groupby
-from operator import itemgetter
 from typing import Any, NamedTuple, cast
 
 from django.core.cache import cache
@@ -267,6 +265,7 @@ def _compute(school: School, period: Period) -> Dashboard:
     funnel_by_subject = _funnel(cells, lambda cell: str(cell.subject_id), subjects)
     answers, answers_by_subject, answers_by_secretary = _answer_times(received, funnel, funnel_by_subject)
     sales, revenue = _sales_total(school, period)
+    revenue_by_catalog, revenue_by_kind = _revenue(school, period)
     return Dashboard(
         period=period,
         requests_by_subject=by_subject,
@@ -280,8 +279,8 @@ def _compute(school: School, period: Period) -> Dashboard:
         funnel_by_language=_funnel(cells, lambda cell: cell.language, LANGUAGES),
         sales=sales,
         revenue=revenue,
-        revenue_by_catalog=_revenue_by_catalog(school, period),
-        revenue_by_kind=_revenue_by_kind(school, period),
+        revenue_by_catalog=revenue_by_catalog,
+        revenue_by_kind=revenue_by_kind,
     )
 
 
@@ -371,50 +370,112 @@ def _funnel(cells: list[Cell], key_of: Callable[[Cell], str], items: list[Item])
 # --- Time to the first answer -------------------------------------------------------------
 
 
+class Waits(NamedTuple):
+    """How many requests of a group were answered, and the median and 90th percentile of their waits."""
+
+    answered: int
+    median: float | None
+    p90: float | None
+
+
+NO_WAITS = Waits(0, None, None)
+
+
 def _answer_times(
     received: QuerySet[Inquiry], funnel: FunnelRow, funnel_by_subject: list[FunnelRow]
 ) -> tuple[AnswerTimes, list[AnswerTimes], list[AnswerTimes]]:
     """Median and 90th percentile of the time to the first answer, overall, per subject and per secretary.
 
-    One narrow query gives the whole seconds each answered request waited,
-    sorted, with its subject and the secretary who answered; the
-    percentiles are interpolated between the two nearest ranks, as
+    The percentiles are interpolated between the two nearest ranks, as
     PostgreSQL's percentile_cont() does: the median of 1, 2, 3 and 10 hours
     is 2.5 hours.
     """
-    rows = _rows(
+    answered = (
         received.filter(first_answer_at__isnull=False)
         .annotate(wait=SecondsBetween("received_at", "first_answer_at"))
         .values_list("subject_id", "first_answer_by_id", "wait")
-        .order_by("subject_id", "wait")
+        .order_by()
     )
-    # Sorted by subject, then by wait: each subject's waits come in order. The
-    # rest is sorted here, by C code (sorted, itemgetter): no Python per row.
-    overall = sorted(map(itemgetter(2), rows))
-    by_subject = {str(key): [row[2] for row in group] for key, group in groupby(rows, key=itemgetter(0))}
-    by_actor = sorted(rows, key=itemgetter(1, 2))
-    by_secretary = {str(key): [row[2] for row in group] for key, group in groupby(by_actor, key=itemgetter(1))}
+    if connections[answered.db].vendor == "postgresql":
+        overall, by_subject, by_secretary = _waits_from_database(answered)
+    else:
+        overall, by_subject, by_secretary = _waits_in_python(answered)
 
-    def times(item: Item, waits: list[int], requests: int | None) -> AnswerTimes:
-        return AnswerTimes(
-            item=item,
-            answered=len(waits),
-            median=_percentile(waits, 50),
-            p90=_percentile(waits, 90),
-            requests=requests,
-        )
+    def times(item: Item, waits: Waits, requests: int | None) -> AnswerTimes:
+        return AnswerTimes(item=item, answered=waits.answered, median=waits.median, p90=waits.p90, requests=requests)
 
-    secretary_ids = [int(key) for key in by_secretary if key != "None"]  # None: a deleted account
+    secretary_ids = [key for key in by_secretary if key is not None]  # None: a deleted account
     secretaries = sorted(
         (Item(str(user.pk), str(user), str(user)) for user in User.objects.filter(pk__in=secretary_ids)),
         key=lambda item: item.label_fr.casefold(),
     )
     return (
         times(ALL, overall, funnel.requests),
-        [times(row.item, by_subject.get(row.item.key, []), row.requests) for row in funnel_by_subject],
+        [times(row.item, by_subject.get(int(row.item.key), NO_WAITS), row.requests) for row in funnel_by_subject],
         # A secretary whose account was since deleted is in the overall figures only.
-        [times(item, by_secretary[item.key], None) for item in secretaries],
+        [times(item, by_secretary[int(item.key)], None) for item in secretaries],
     )
+
+
+def _waits_from_database(answered: QuerySet[Any]) -> tuple[Waits, dict[int, Waits], dict[int | None, Waits]]:
+    """PostgreSQL's percentile_cont(), overall, per subject and per secretary in one pass: a few rows back."""
+    sql, params = _sql(answered)
+    # The ORM's SQL (its columns named as in values_list(), its values as parameters) in a statement of constant text.
+    query = (
+        "SELECT GROUPING(subject_id, first_answer_by_id), subject_id, first_answer_by_id, COUNT(*), "  # noqa: S608
+        "percentile_cont(0.5) WITHIN GROUP (ORDER BY wait), percentile_cont(0.9) WITHIN GROUP (ORDER BY wait) "
+        f"FROM ({sql}) AS answered "
+        "GROUP BY GROUPING SETS ((), (subject_id), (first_answer_by_id))"
+    )
+    rows = _fetch(answered.db, query, params)
+    overall, by_subject, by_secretary = NO_WAITS, {}, {}
+    for grouping, subject_id, secretary_id, count, median, p90 in rows:
+        waits = Waits(count, median, p90)
+        # GROUPING() has a bit set for each column the row is not grouped by.
+        if grouping == 3:
+            overall = waits
+        elif grouping == 1:
+            by_subject[subject_id] = waits
+        else:
+            by_secretary[secretary_id] = waits
+    return overall, by_subject, by_secretary
+
+
+def _waits_in_python(answered: QuerySet[Any]) -> tuple[Waits, dict[int, Waits], dict[int | None, Waits]]:
+    """SQLite has no percentile function: the waits come sorted, one narrow row per answered request.
+
+    One pass deals them out per subject and per secretary, each list sorted
+    as it fills; sorting each group's list again cost several times more.
+    """
+    rows = _rows(answered.order_by("wait"))
+    waits: list[int] = []
+    per_subject: dict[int, list[int]] = defaultdict(list)
+    per_secretary: dict[int | None, list[int]] = defaultdict(list)
+    for subject_id, secretary_id, wait in rows:
+        waits.append(wait)
+        per_subject[subject_id].append(wait)
+        per_secretary[secretary_id].append(wait)
+    return (
+        _waits(waits),
+        {key: _waits(values) for key, values in per_subject.items()},
+        {key: _waits(values) for key, values in per_secretary.items()},
+    )
+
+
+def _waits(ordered: list[int]) -> Waits:
+    return Waits(len(ordered), _percentile(ordered, 50), _percentile(ordered, 90))
+
+
+def _sql(queryset: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
+    """The SQL of a queryset built (and scoped to its school) with the ORM, to be wrapped in a larger statement."""
+    sql, params = queryset.query.get_compiler(connection=connections[queryset.db]).as_sql()
+    return sql, tuple(params)
+
+
+def _fetch(alias: str, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _rows(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
@@ -423,11 +484,7 @@ def _rows(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
     Tens of thousands of narrow rows: the ORM's per-row work would cost more
     than the query. The queryset is still built (and scoped) with the ORM.
     """
-    connection = connections[queryset.db]
-    sql, params = queryset.query.get_compiler(connection=connection).as_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    return _fetch(queryset.db, *_sql(queryset))
 
 
 def _percentile(ordered: list[int], percent: int) -> float | None:
@@ -484,43 +541,50 @@ def _sold_lines(school: School, period: Period) -> Any:
     )
 
 
-def _revenue_by_catalog(school: School, period: Period) -> list[RevenueRow]:
-    rows = {
-        row["catalog_code"]: row
-        for row in _sold_lines(school, period)
-        .values("catalog_code")
-        .annotate(sales=Count("quote_id", distinct=True), amount=Sum("line_amount"))
-    }
+def _revenue(school: School, period: Period) -> tuple[list[RevenueRow], list[RevenueRow]]:
+    """Revenue per price list and per kind of product: the sold lines joined once, then counted both ways.
+
+    A sale counts once in each price list (or kind) it has a line of.
+    """
+    # A line whose product was deleted since counts as "other".
+    kind = Case(When(product__isnull=True, then=Value(Product.Kind.OTHER)), default=F("product__kind"))
+    sql, params = _sql(
+        _sold_lines(school, period)
+        .annotate(line_kind=kind)
+        .values_list("quote_id", "catalog_code", "line_amount", "line_kind")
+    )
+    # The ORM's SQL (its columns named as in values_list(), its values as parameters) in a statement of constant text.
+    query = (
+        f"WITH sold AS ({sql}) "  # noqa: S608
+        "SELECT 'catalog', catalog_code, COUNT(DISTINCT quote_id), SUM(line_amount) FROM sold GROUP BY catalog_code "
+        "UNION ALL "
+        "SELECT 'kind', line_kind, COUNT(DISTINCT quote_id), SUM(line_amount) FROM sold GROUP BY line_kind"
+    )
+    by_catalog: dict[str, tuple[int, Decimal]] = {}
+    by_kind: dict[str, tuple[int, Decimal]] = {}
+    for breakdown, key, sales, amount in _fetch(QuoteLine.objects.db, query, params):
+        (by_catalog if breakdown == "catalog" else by_kind)[key] = (sales, _money(amount))
+    return _revenue_by_catalog(school, by_catalog), [
+        RevenueRow(item, *by_kind[item.key]) for item in KINDS if item.key in by_kind
+    ]
+
+
+def _revenue_by_catalog(school: School, rows: dict[str, tuple[int, Decimal]]) -> list[RevenueRow]:
     catalogs: dict[str, Catalog] = {}
     for catalog in Catalog.objects.for_school(school).filter(code__in=rows).order_by("-removed_at"):
         catalogs[catalog.code] = catalog  # a live catalog wins over a removed one of the same code
     result = []
     if "" in rows:
-        result.append(RevenueRow(PUBLIC_PRICE_LIST, rows[""]["sales"], _money(rows[""]["amount"])))
+        result.append(RevenueRow(PUBLIC_PRICE_LIST, *rows[""]))
     for code in sorted(code for code in rows if code):
         known = catalogs.get(code)
         label = f"{code} — {known.account_name}" if known and known.account_name else code
-        result.append(RevenueRow(Item(code, label, label), rows[code]["sales"], _money(rows[code]["amount"])))
+        result.append(RevenueRow(Item(code, label, label), *rows[code]))
     return result
 
 
-def _revenue_by_kind(school: School, period: Period) -> list[RevenueRow]:
-    # A line whose product was deleted since counts as "other".
-    kind = Case(When(product__isnull=True, then=Value(Product.Kind.OTHER)), default=F("product__kind"))
-    rows = {
-        row["line_kind"]: row
-        for row in _sold_lines(school, period)
-        .annotate(line_kind=kind)
-        .values("line_kind")
-        .annotate(sales=Count("quote_id", distinct=True), amount=Sum("line_amount"))
-    }
-    return [
-        RevenueRow(item, rows[item.key]["sales"], _money(rows[item.key]["amount"]))
-        for item in KINDS
-        if item.key in rows
-    ]
-
-
 def _money(value: Any) -> Decimal:
-    # SQLite sums decimals as floats: back to cents.
-    return to_cents(Decimal(str(value or 0)))
+    if isinstance(value, float):
+        # SQLite sums decimals as floats: to the line amount's four places first, as the ORM reads them.
+        value = Decimal(str(value)).quantize(Decimal("0.0001"))
+    return to_cents(Decimal(value or 0))

@@ -105,10 +105,15 @@ class TestList:
         with CaptureQueriesContext(connection) as large:
             assert secretary_client.get(inbox_url(school, "f=1")).status_code == 200
         with CaptureQueriesContext(connection) as filtered:
+            query = "f=1&category=village&status=new&status=in_progress&language=fr&archived=all"
+            assert secretary_client.get(inbox_url(school, query)).status_code == 200
+        with CaptureQueriesContext(connection) as searched:
             query = "f=1&category=village&status=new&status=in_progress&q=cours&language=fr"
             assert secretary_client.get(inbox_url(school, query)).status_code == 200
         assert len(small) == len(large) == len(filtered)
         assert len(large) <= 10, [query["sql"] for query in large.captured_queries]
+        # A search does not count its matches beyond the page: one query less.
+        assert len(searched) == len(large) - 1
 
     def test_the_next_page_continues_where_the_first_ends(self, secretary, secretary_client, school):
         bulk_dossiers(school, 75, [secretary])

@@ -188,6 +188,9 @@ class TestFunnel:
 
 class TestTimeToFirstAnswer:
     def test_median_and_90th_percentile_per_subject_and_per_secretary(self, school, manager, colleague, subjects):
+        # Secretaries are listed by name: Faker's draw (an "Élodie" or a "Zacharie") could come after Zoé.
+        manager.full_name = "Agnès Martin"
+        manager.save(update_fields=["full_name"])
         first, second = subjects
         a1, a2, a3, a4 = (dossier(school, IN_JANUARY + n * HOUR, subject=first) for n in range(4))
         b1 = dossier(school, IN_JANUARY, subject=second)
@@ -220,6 +223,25 @@ class TestTimeToFirstAnswer:
         assert [hours(t) for t in board.answers_by_secretary] == [
             pytest.approx((str(manager), 3, 1.0, 1.8)),
             pytest.approx(("Zoé Colleague", 2, 6.5, 9.3)),
+        ]
+
+    def test_ties_a_fractional_rank_and_a_deleted_account(self, school, manager, colleague):
+        # Ten waits, in minutes, some equal; the colleague answered the longest one.
+        minutes = [10, 10, 10, 20, 30, 30, 40, 60, 90, 600]
+        for n, wait in enumerate(minutes):
+            inquiry = dossier(school, IN_JANUARY + n * HOUR)
+            answer(inquiry, colleague if wait == 600 else manager, timedelta(minutes=wait))
+        colleague.delete()
+
+        board = dashboard_compute(school=school, period=JANUARY)
+
+        # Median at rank 4.5 (from 0): between 30 and 30. 90th at rank 8.1: 90 + 0.1 × (600 − 90).
+        assert (board.answers.answered, board.answers.median / 60, board.answers.p90 / 60) == pytest.approx(
+            (10, 30, 141)
+        )
+        # The deleted account's answer counts overall only; the manager's nine: median 30, 90th 60 + 0.2 × 30.
+        assert [(t.item.label("en"), t.answered, t.median / 60, t.p90 / 60) for t in board.answers_by_secretary] == [
+            pytest.approx((str(manager), 9, 30, 66))
         ]
 
     def test_only_staff_replies_and_quotes_count(self, school, manager):

@@ -133,6 +133,45 @@ class TestFilters:
             first.reference
         ]
 
+    @pytest.mark.parametrize("text", ["claire.simon744@example.fr", "simon744@example", "744@exa"])
+    def test_free_text_with_a_rare_word_checks_the_whole_term(self, school, text):
+        # On PostgreSQL the word with digits goes through the trigram index, the whole term filters.
+        wanted = receive_inquiry(school, email="claire.simon744@example.fr", phone="")
+        receive_inquiry(school, email="paul.simon744@other.org", phone="", message="Bonjour")
+        receive_inquiry(school, email="claire.simon745@example.fr", phone="", message="Bonjour")
+        assert references(inbox_page(school=school, criteria=InboxCriteria(text=text))) == [wanted.reference]
+
+    def test_the_trigram_index_follows_changes_of_the_text(self, school):
+        # SQLite's FTS5 index is kept by triggers: an update of the text and a delete must reach it.
+        changed = receive_inquiry(school, email="old.name12345@example.fr", phone="")
+        deleted = receive_inquiry(school, email="gone.name12345@example.fr", phone="")
+        Inquiry.objects.filter(pk=changed.pk).update(search_text="new.name67890@example.fr")
+        Inquiry.objects.filter(pk=deleted.pk).delete()
+
+        def found(text: str) -> list[str]:
+            return references(inbox_page(school=school, criteria=InboxCriteria(text=text)))
+
+        assert found("name12345") == []
+        assert found("new.name67890@example") == [changed.reference]
+
+    def test_a_whole_reference_is_found_by_its_index_and_only_that_dossier(self, school):
+        first = receive_inquiry(school, email="a@x.fr")
+        receive_inquiry(school, email="b@x.fr", message=f"Suite à {first.reference}")
+        assert references(inbox_page(school=school, criteria=InboxCriteria(text=f" {first.reference} "))) == [
+            first.reference
+        ]
+        assert references(inbox_page(school=school, criteria=InboxCriteria(text="DEM-1999-00001"))) == []
+
+    def test_a_search_counts_up_to_a_page(self, school, monkeypatch):
+        monkeypatch.setattr(inbox, "PAGE_SIZE", 3)
+        for number in range(5):
+            receive_inquiry(school, email=f"c{number}@example.org", message="Cours de snowboard ?")
+        found = inbox_page(school=school, criteria=InboxCriteria(text="snowboard"))
+        assert (len(found.rows), found.total, found.total_is_capped) == (3, 3, True)
+        rest = inbox_page(school=school, criteria=InboxCriteria(text="snowboard"), after=found.next_cursor)
+        assert (len(rest.rows), rest.next_cursor) == (2, None)
+        assert (inbox_page(school=school, criteria=InboxCriteria(text="c4@")).total, found.total_is_capped) == (1, True)
+
     def test_free_text_percent_and_underscore_are_literal(self, school):
         receive_inquiry(school, message="Réduction de 10% possible ?", email="a@x.fr")
         receive_inquiry(school, message="Bonjour", email="b@x.fr")

@@ -3,6 +3,7 @@
 manage.py seed_inquiries --schools 200 --per-school 5000
 manage.py seed_inquiries --schools 9 --per-school 100000 --large-school 100000
 manage.py seed_inquiries --school demo --per-school 60 --years 0
+manage.py seed_inquiries --schools 50 --per-school 100000 --sql   # PostgreSQL: generated in the database
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from django.utils import timezone
 
 from msem.accounts.models import Membership
 from msem.commercial_settings.services import school_create
 from msem.demo.inquiry_generator import SchoolChoices, generate_inquiries, inquiries_bulk_create
+from msem.demo.inquiry_sql import inquiries_generate_sql
 from msem.inquiries.selectors import categories_live, subjects_live
 from msem.inquiries.services import CategoryLine, SubjectLine, categories_sync, subjects_sync
 from msem.schools.models import School
@@ -62,6 +65,12 @@ class Command(BaseCommand):
         parser.add_argument("--years", type=float, default=3, help="spread over this many years back (0: 3 weeks)")
         parser.add_argument("--no-events", action="store_true", help="skip the timeline's first event (faster)")
         parser.add_argument("--seed", type=int, default=42)
+        parser.add_argument(
+            "--sql",
+            action="store_true",
+            help="PostgreSQL: generate the dossiers in the database (generate_series), without events; much faster",
+        )
+        parser.add_argument("--first-school", type=int, default=1, help="number of the first bench school to fill")
 
     def handle(self, *args: Any, **options: Any) -> None:
         targets: list[tuple[School, int]] = []
@@ -70,7 +79,10 @@ class Command(BaseCommand):
             if school is None:
                 raise CommandError(f"No school with the slug {options['school']!r}.")
             targets.append((school, options["per_school"]))
-        for number in range(1, options["schools"] + 1):
+        if options["sql"] and connection.vendor != "postgresql":
+            raise CommandError("--sql needs PostgreSQL.")
+        first = options["first_school"]
+        for number in range(first, first + options["schools"]):
             targets.append((bench_school(f"bench-{number:04d}", f"ESF Bench {number:04d}"), options["per_school"]))
         if options["large_school"]:
             targets.append((bench_school("bench-large", "ESF Bench Large"), options["large_school"]))
@@ -88,6 +100,9 @@ class Command(BaseCommand):
                 staff=staff,
             )
             remaining = count
+            if options["sql"]:
+                total += inquiries_generate_sql(school, choices, count=count, start=start, end=end, now=end)
+                remaining = 0
             while remaining:
                 batch = min(remaining, 20_000)
                 generated = list(

@@ -1,0 +1,75 @@
+"""The inbox's table rows, composed in Python.
+
+Fifty rows of nine cells through the template engine cost more than every
+query of the page together (about 1 500 nodes, two `{% url %}` per row):
+the rows are the page's hot loop, so they are built here with one
+str.format per row, with the labels translated once. The HTML is the same
+as the template's; every value is escaped (html.escape, as Django's escape
+does) except the fixed fragments of this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from html import escape
+from urllib.parse import quote
+
+from django.contrib.humanize.templatetags.humanize import naturaltime
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.dateformat import format as date_format
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext
+
+from msem.inquiries.models import Inquiry
+
+_ROW = (
+    "<tr{row_class}>"
+    '<td class="col-check"><input type="checkbox" name="ids" value="{pk}" aria-label="{select}"></td>'
+    '<td><a href="{url}">{reference}</a></td>'
+    '<td><time datetime="{iso}" title="{long}">{natural}</time></td>'
+    '<td><a class="client-link" href="{url}">{client}</a></td>'
+    "<td>{subject}</td>"
+    '<td><span class="status status-{status}">{status_label}</span>{archived}</td>'
+    "<td>{assignee}</td>"
+    '<td><span class="lang-badge">{language}</span></td>'
+    '<td class="col-category">{category}</td>'
+    "</tr>\n"
+)
+_PLACEHOLDER = "REFERENCE"
+
+
+def inbox_rows_html(rows: Iterable[Inquiry], *, school_slug: str) -> SafeString:
+    english = get_language() == "en"
+    dossier_url = reverse("backoffice:inquiry", kwargs={"school_slug": school_slug, "reference": _PLACEHOLDER})
+    statuses = {value: str(label) for value, label in Inquiry.Status.choices}
+    archived = f' <span class="badge">{escape(gettext("archived"))}</span>'
+    no_category = '<span class="muted">—</span>'
+    select = gettext("Select %(reference)s")
+    long_format = formats.get_format("DATETIME_FORMAT")
+    html = []
+    for inquiry in rows:
+        local = timezone.localtime(inquiry.received_at)
+        subject, category = inquiry.subject, inquiry.category
+        subject_label = (subject.label_en or subject.label_fr) if english else (subject.label_fr or subject.label_en)
+        html.append(
+            _ROW.format(
+                row_class=' class="is-archived"' if inquiry.archived_at else "",
+                pk=int(inquiry.pk),
+                select=escape(select % {"reference": inquiry.reference}),
+                url=escape(dossier_url.replace(_PLACEHOLDER, quote(inquiry.reference, safe=""))),
+                reference=escape(inquiry.reference),
+                iso=local.isoformat(),
+                long=escape(date_format(local, long_format)),
+                natural=escape(naturaltime(inquiry.received_at)),
+                client=escape(inquiry.client_name),
+                subject=escape(subject_label),
+                status=escape(inquiry.status),
+                status_label=escape(statuses.get(inquiry.status, inquiry.status)),
+                archived=archived if inquiry.archived_at else "",
+                assignee="—" if inquiry.assignee is None else escape(str(inquiry.assignee)),
+                language=escape(inquiry.language.upper()),
+                category=escape(category.label_en if english else category.label_fr) if category else no_category,
+            )
+        )
+    return mark_safe("".join(html))  # noqa: S308 - every value above is escaped
