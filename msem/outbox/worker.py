@@ -47,6 +47,8 @@ from django_tasks_db.models import DBTaskResult
 from msem.outbox.errors import DeliveryError
 from msem.outbox.rows import AttemptOutcome, OutboxAttempt, OutboxRow, OutboxStatus
 from msem.platform.outage import DATABASE_UNAVAILABLE, connections_drop
+from msem.platform.request_context import school_bound
+from msem.schools.models import School
 
 logger = logging.getLogger(__name__)
 
@@ -322,6 +324,11 @@ def _work(channel: Channel[Row], worker: str, row: Row, opened: Any) -> _Done:
     return _Done(row, attempt.pk, timezone.now(), error, result)
 
 
+def _school_slugs(rows: list[Row]) -> dict[int, str]:
+    school_ids = {row.school_id for row in rows}
+    return dict(School.objects.filter(pk__in=school_ids).values_list("pk", "slug"))
+
+
 def outbox_run(
     channel: Channel[Row], *, worker: str | None = None, connection: Any = None, time_budget: float = 50
 ) -> RunReport:
@@ -343,12 +350,15 @@ def outbox_run(
             stop_at = min(deadline, time.monotonic() + lease.total_seconds() / 2)
             batch: list[_Done] = []
             tried = 0
+            slugs = _school_slugs(rows)
             try:
                 for row in rows:
                     if batch and time.monotonic() >= stop_at:
                         break
                     tried += 1
-                    batch.append(_work(channel, worker, row, opened))
+                    # Its log lines name the school, as a request's do.
+                    with school_bound(slugs.get(row.school_id, "")):
+                        batch.append(_work(channel, worker, row, opened))
             finally:
                 # Also when the work raised something unexpected (a bug): what was done is recorded,
                 # the rows not tried are given back; the row that raised waits for its lease to end.

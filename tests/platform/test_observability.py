@@ -106,6 +106,28 @@ class TestLogLines:
         assert line["user_id"] == manager.pk
         assert manager.email not in json_log_lines[-1]
 
+    def test_a_workers_log_line_about_an_email_names_its_school(self, school, settings, caplog):
+        receive_inquiry(school)
+        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 1  # nobody listens
+        lines: list[str] = []
+
+        class Keep(logging.Handler):
+            def emit(self, record: logging.LogRecord) -> None:
+                lines.append(self.format(record))
+
+        handler = Keep()
+        handler.setFormatter(JsonFormatter())
+        logger = logging.getLogger("msem.outbox.worker")
+        logger.addHandler(handler)
+        try:
+            deliver_outbox.call()
+        finally:
+            logger.removeHandler(handler)
+
+        failures = [json.loads(line) for line in lines if "not done" in line]
+        assert len(failures) == 2
+        assert {failure["school"] for failure in failures} == {school.slug}
+
     def test_a_log_line_inside_a_request_carries_the_request_id(self, school, caplog):
         formatter = JsonFormatter()
         with caplog.at_level(logging.WARNING):
