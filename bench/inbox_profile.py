@@ -28,7 +28,7 @@ def _configure(var_dir: str) -> None:
     os.environ.update(
         DJANGO_SETTINGS_MODULE="config.settings",
         DEBUG="false",
-        SECRET_KEY="bench-only-not-a-secret",  # noqa: S105 (a throwaway database)
+        SECRET_KEY="bench-only-not-a-secret",  # noqa: S106 (a throwaway database)
         ALLOWED_HOSTS="testserver",
         SECURE_SSL_REDIRECT="false",
         SESSION_COOKIE_SECURE="false",
@@ -54,6 +54,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=200, help="requests of each page")
     parser.add_argument("--profile", choices=["inbox", "filtered", "dossier"], help="profile this page")
     parser.add_argument("--lines", type=int, default=40, help="functions printed by --profile")
+    parser.add_argument("--dump", default="", help="also write the profile to this file (pstats)")
     parser.add_argument("--language", default="fr", choices=["fr", "en"])
     args = parser.parse_args()
     _configure(args.var_dir)
@@ -64,13 +65,11 @@ def main() -> None:
     django.setup()
     from django.conf import settings
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
     from msem.accounts.models import User
     from msem.inquiries.models import Inquiry
     from msem.schools.models import School
 
-    setup_test_environment()
     school = School.objects.get(slug="bench-large")
     secretary = User.objects.get(email="secretaire1@bench.test")
     reference = (
@@ -100,6 +99,8 @@ def main() -> None:
         for _ in range(args.count):
             who.get(url)
         profiler.disable()
+        if args.dump:
+            profiler.dump_stats(args.dump)
         stats = pstats.Stats(profiler).strip_dirs()
         stats.sort_stats("cumulative").print_stats(args.lines)
         stats.sort_stats("tottime").print_stats(args.lines)
