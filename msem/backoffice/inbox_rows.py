@@ -21,6 +21,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
+from msem.inquiries.inbox import InboxRow
 from msem.inquiries.models import Inquiry
 
 _ROW = (
@@ -39,7 +40,7 @@ _ROW = (
 _PLACEHOLDER = "REFERENCE"
 
 
-def inbox_rows_html(rows: Iterable[Inquiry], *, school_slug: str) -> SafeString:
+def inbox_rows_html(rows: Iterable[InboxRow], *, school_slug: str) -> SafeString:
     english = get_language() == "en"
     dossier_url = reverse("backoffice:inquiry", kwargs={"school_slug": school_slug, "reference": _PLACEHOLDER})
     statuses = {value: str(label) for value, label in Inquiry.Status.choices}
@@ -50,8 +51,13 @@ def inbox_rows_html(rows: Iterable[Inquiry], *, school_slug: str) -> SafeString:
     html = []
     for inquiry in rows:
         local = timezone.localtime(inquiry.received_at)
-        subject, category = inquiry.subject, inquiry.category
-        subject_label = (subject.label_en or subject.label_fr) if english else (subject.label_fr or subject.label_en)
+        subject_label = (
+            (inquiry.subject_label_en or inquiry.subject_label_fr)
+            if english
+            else (inquiry.subject_label_fr or inquiry.subject_label_en)
+        )
+        category = inquiry.category_label_en if english else inquiry.category_label_fr
+        assignee = inquiry.assignee_name
         html.append(
             _ROW.format(
                 row_class=' class="is-archived"' if inquiry.archived_at else "",
@@ -67,9 +73,9 @@ def inbox_rows_html(rows: Iterable[Inquiry], *, school_slug: str) -> SafeString:
                 status=escape(inquiry.status),
                 status_label=escape(statuses.get(inquiry.status, inquiry.status)),
                 archived=archived if inquiry.archived_at else "",
-                assignee="—" if inquiry.assignee is None else escape(str(inquiry.assignee)),
+                assignee="—" if assignee is None else escape(assignee),
                 language=escape(inquiry.language.upper()),
-                category=escape(category.label_en if english else category.label_fr) if category else no_category,
+                category=no_category if inquiry.category_label_fr is None else escape(category or ""),
             )
         )
     return mark_safe("".join(html))  # noqa: S308 - every value above is escaped
