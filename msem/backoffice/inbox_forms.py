@@ -17,6 +17,7 @@ from msem.inquiries.inbox import Archived, Cursor, InboxCriteria
 from msem.inquiries.models import STATUS_TRANSITIONS, Category, Inquiry, Subject
 from msem.inquiries.selectors import categories_live, subjects_live
 from msem.mailing.models import SUBJECT_LINE_MAX_LENGTH
+from msem.platform.widgets import PlainSelect
 from msem.schools.models import School
 from msem.validators import validate_no_control_characters, validate_single_line
 
@@ -150,10 +151,13 @@ class PanelForm(forms.Form):
     """The "Dossier" panel: category, subject, assignee and status."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(), required=False)
-    subject = forms.ModelChoiceField(label=_("Subject"), queryset=Subject.objects.none())
-    assignee = forms.ChoiceField(label=_("Assigned to"), required=False)
-    status = forms.ChoiceField(label=_("Status"))
+    # PlainSelect: the same markup as Django's Select, written without a template per option.
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.none(), required=False, widget=PlainSelect
+    )
+    subject = forms.ModelChoiceField(label=_("Subject"), queryset=Subject.objects.none(), widget=PlainSelect)
+    assignee = forms.ChoiceField(label=_("Assigned to"), required=False, widget=PlainSelect)
+    status = forms.ChoiceField(label=_("Status"), widget=PlainSelect)
     forward_notification = forms.BooleanField(
         label=_("Forward the request to the new subject's address"), required=False, initial=True
     )
