@@ -37,8 +37,10 @@ CRITERIA_KEYS = (
 
 
 def _member_choices(school: School) -> list[tuple[str, str]]:
-    members = Membership.objects.for_school(school).select_related("user").order_by("user__full_name")
-    return [(str(m.user_id), str(m.user)) for m in members]
+    """The school's staff as the user's __str__ names them; plain values, on every inbox and dossier page."""
+    members = Membership.objects.for_school(school).order_by("user__full_name")
+    staff = members.values_list("user_id", "user__full_name", "user__email")
+    return [(str(pk), name or email) for pk, name, email in staff]
 
 
 def _label(item: Subject | Category) -> str:
