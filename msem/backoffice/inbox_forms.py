@@ -17,7 +17,7 @@ from msem.inquiries.inbox import Archived, Cursor, InboxCriteria
 from msem.inquiries.models import STATUS_TRANSITIONS, Category, Inquiry, Subject
 from msem.inquiries.selectors import categories_live, subjects_live
 from msem.mailing.models import SUBJECT_LINE_MAX_LENGTH
-from msem.platform.widgets import PlainSelect
+from msem.platform.widgets import PlainCheckboxInput, PlainHiddenInput, PlainSelect, PlainTextarea, PlainTextInput
 from msem.schools.models import School
 from msem.validators import validate_no_control_characters, validate_single_line
 
@@ -152,8 +152,8 @@ class SaveViewForm(forms.Form):
 class PanelForm(forms.Form):
     """The "Dossier" panel: category, subject, assignee and status."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    # PlainSelect: the same markup as Django's Select, written without a template per option.
+    version = forms.IntegerField(widget=PlainHiddenInput, min_value=1)
+    # msem.platform.widgets: the same markup as Django's widgets, written without a template per option.
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=Category.objects.none(), required=False, widget=PlainSelect
     )
@@ -161,7 +161,10 @@ class PanelForm(forms.Form):
     assignee = forms.ChoiceField(label=_("Assigned to"), required=False, widget=PlainSelect)
     status = forms.ChoiceField(label=_("Status"), widget=PlainSelect)
     forward_notification = forms.BooleanField(
-        label=_("Forward the request to the new subject's address"), required=False, initial=True
+        label=_("Forward the request to the new subject's address"),
+        required=False,
+        initial=True,
+        widget=PlainCheckboxInput,
     )
 
     def __init__(self, *args: Any, inquiry: Inquiry, **kwargs: Any) -> None:
@@ -209,20 +212,23 @@ class NoteForm(forms.Form):
         label=_("Internal note"),
         max_length=NOTE_MAX_LENGTH,
         validators=[validate_no_control_characters],
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("Visible to the school's staff only")}),
+        widget=PlainTextarea(attrs={"rows": 3, "placeholder": _("Visible to the school's staff only")}),
     )
 
 
 class ReplyForm(forms.Form):
     subject = forms.CharField(
-        label=_("Subject line"), max_length=SUBJECT_LINE_MAX_LENGTH, validators=[validate_single_line]
+        label=_("Subject line"),
+        max_length=SUBJECT_LINE_MAX_LENGTH,
+        validators=[validate_single_line],
+        widget=PlainTextInput,
     )
     body = forms.CharField(
         label=_("Your answer"),
         max_length=REPLY_MAX_LENGTH,
         strip=False,
         validators=[validate_no_control_characters],
-        widget=forms.Textarea(attrs={"rows": 8}),
+        widget=PlainTextarea(attrs={"rows": 8}),
     )
 
     @staticmethod

@@ -21,7 +21,13 @@ from msem.backoffice.inbox_forms import InboxFilterForm
 from msem.backoffice.inbox_rows import _LongDatetime
 from msem.backoffice.inbox_search import search_widgets
 from msem.inquiries.models import Category, Inquiry, Subject
-from msem.platform.widgets import PlainSelect
+from msem.platform.widgets import (
+    PlainCheckboxInput,
+    PlainHiddenInput,
+    PlainSelect,
+    PlainTextarea,
+    PlainTextInput,
+)
 from tests.html_forms import page_text
 from tests.inquiries.helpers import receive_inquiry
 
@@ -82,6 +88,24 @@ def test_the_panel_selects_have_djangos_markup():
         assert PlainSelect(choices=choices).render("who", value, attrs) == forms.Select(choices=choices).render(
             "who", value, attrs
         )
+
+
+@pytest.mark.parametrize(
+    ("plain", "django"),
+    [
+        (PlainTextInput, forms.TextInput),
+        (PlainHiddenInput, forms.HiddenInput),
+        (PlainCheckboxInput, forms.CheckboxInput),
+        (PlainTextarea, forms.Textarea),
+    ],
+)
+def test_the_dossier_inputs_have_djangos_markup(plain, django):
+    attrs = {"rows": 3, "placeholder": "L'équipe <b>", "aria-invalid": "true", "required": True, "hidden": False}
+    for value in ['Bonjour <Ana> & "co",\n\nà bientôt', "", None, 7, True, False]:
+        for given in [None, attrs]:
+            assert plain(attrs={"maxlength": 100}).render("text", value, given) == django(
+                attrs={"maxlength": 100}
+            ).render("text", value, given)
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
