@@ -17,6 +17,7 @@ from msem.inquiries.inbox import Archived, Cursor, InboxCriteria
 from msem.inquiries.models import STATUS_TRANSITIONS, Category, Inquiry, Subject
 from msem.inquiries.selectors import categories_live, subjects_live
 from msem.mailing.models import SUBJECT_LINE_MAX_LENGTH
+from msem.platform.widgets import PlainCheckboxInput, PlainHiddenInput, PlainSelect, PlainTextarea, PlainTextInput
 from msem.schools.models import School
 from msem.validators import validate_no_control_characters, validate_single_line
 
@@ -36,8 +37,10 @@ CRITERIA_KEYS = (
 
 
 def _member_choices(school: School) -> list[tuple[str, str]]:
-    members = Membership.objects.for_school(school).select_related("user").order_by("user__full_name")
-    return [(str(m.user_id), str(m.user)) for m in members]
+    """The school's staff as the user's __str__ names them; plain values, on every inbox and dossier page."""
+    members = Membership.objects.for_school(school).order_by("user__full_name")
+    staff = members.values_list("user_id", "user__full_name", "user__email")
+    return [(str(pk), name or email) for pk, name, email in staff]
 
 
 def _label(item: Subject | Category) -> str:
@@ -149,13 +152,19 @@ class SaveViewForm(forms.Form):
 class PanelForm(forms.Form):
     """The "Dossier" panel: category, subject, assignee and status."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(), required=False)
-    subject = forms.ModelChoiceField(label=_("Subject"), queryset=Subject.objects.none())
-    assignee = forms.ChoiceField(label=_("Assigned to"), required=False)
-    status = forms.ChoiceField(label=_("Status"))
+    version = forms.IntegerField(widget=PlainHiddenInput, min_value=1)
+    # msem.platform.widgets: the same markup as Django's widgets, written without a template per option.
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.none(), required=False, widget=PlainSelect
+    )
+    subject = forms.ModelChoiceField(label=_("Subject"), queryset=Subject.objects.none(), widget=PlainSelect)
+    assignee = forms.ChoiceField(label=_("Assigned to"), required=False, widget=PlainSelect)
+    status = forms.ChoiceField(label=_("Status"), widget=PlainSelect)
     forward_notification = forms.BooleanField(
-        label=_("Forward the request to the new subject's address"), required=False, initial=True
+        label=_("Forward the request to the new subject's address"),
+        required=False,
+        initial=True,
+        widget=PlainCheckboxInput,
     )
 
     def __init__(self, *args: Any, inquiry: Inquiry, **kwargs: Any) -> None:
@@ -203,20 +212,23 @@ class NoteForm(forms.Form):
         label=_("Internal note"),
         max_length=NOTE_MAX_LENGTH,
         validators=[validate_no_control_characters],
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("Visible to the school's staff only")}),
+        widget=PlainTextarea(attrs={"rows": 3, "placeholder": _("Visible to the school's staff only")}),
     )
 
 
 class ReplyForm(forms.Form):
     subject = forms.CharField(
-        label=_("Subject line"), max_length=SUBJECT_LINE_MAX_LENGTH, validators=[validate_single_line]
+        label=_("Subject line"),
+        max_length=SUBJECT_LINE_MAX_LENGTH,
+        validators=[validate_single_line],
+        widget=PlainTextInput,
     )
     body = forms.CharField(
         label=_("Your answer"),
         max_length=REPLY_MAX_LENGTH,
         strip=False,
         validators=[validate_no_control_characters],
-        widget=forms.Textarea(attrs={"rows": 8}),
+        widget=PlainTextarea(attrs={"rows": 8}),
     )
 
     @staticmethod

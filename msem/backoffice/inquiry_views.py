@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from msem.backoffice.access import SchoolRequest, school_view
 from msem.backoffice.inbox_forms import InboxFilterForm, MergeForm, NoteForm, PanelForm, ReplyForm, SaveViewForm
 from msem.backoffice.inbox_rows import inbox_rows_html
+from msem.backoffice.inbox_search import search_widgets
 from msem.inquiries.dossier import (
     DossierConflict,
     inquiries_archive,
@@ -87,6 +88,7 @@ def inquiries_view(request: SchoolRequest) -> HttpResponse:
     partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
     if not partial:
         context["quarantined_count"] = quarantined_count(school=school)
+        context["widgets"] = search_widgets(form)
     template = "backoffice/inquiries/_results.html" if partial else "backoffice/inquiries/list.html"
     response = render(request, template, context, status=status)
     response["Vary"] = "HX-Request, Cookie"
