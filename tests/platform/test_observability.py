@@ -21,6 +21,7 @@ from msem.platform.json_logs import JsonFormatter
 from msem.platform.models import WorkerHeartbeat
 from msem.platform.scheduling import periodic_enqueue, prune_task_results
 from tests.inquiries.helpers import receive_inquiry
+from tests.log_lines import json_lines_of
 from tests.quotes.helpers import sent_quote
 
 pytestmark = pytest.mark.django_db
@@ -29,18 +30,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def json_log_lines():
     """The access log as the production formatter writes it."""
-    lines: list[str] = []
-
-    class Keep(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            lines.append(self.format(record))
-
-    handler = Keep()
-    handler.setFormatter(JsonFormatter())
-    logger = logging.getLogger("msem.request")
-    logger.addHandler(handler)
-    yield lines
-    logger.removeHandler(handler)
+    with json_lines_of("msem.request") as lines:
+        yield lines
 
 
 class TestRequestIds:
@@ -81,21 +72,10 @@ class TestLogLines:
         assert "quote/(?P<token>" in json.loads(json_log_lines[-1])["route"]
 
     def test_djangos_own_lines_about_a_wrong_link_do_not_repeat_its_token(self, school):
-        lines: list[str] = []
-
-        class Keep(logging.Handler):
-            def emit(self, record: logging.LogRecord) -> None:
-                lines.append(self.format(record))
-
-        handler = Keep()
-        handler.setFormatter(JsonFormatter())
-        logging.getLogger("django.request").addHandler(handler)
-        try:
-            token = "a-guessed-token-0123456789abcdef"
+        token = "a-guessed-token-0123456789abcdef"
+        with json_lines_of("django.request") as lines:
             assert Client().get(f"/fr/{school.slug}/quote/{token}/").status_code == 404
             assert Client().get(f"/fr/pay/{token}/").status_code in (200, 404)
-        finally:
-            logging.getLogger("django.request").removeHandler(handler)
         assert lines
         assert all(token not in line for line in lines)
 
@@ -109,20 +89,8 @@ class TestLogLines:
     def test_a_workers_log_line_about_an_email_names_its_school(self, school, settings, caplog):
         receive_inquiry(school)
         settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 1  # nobody listens
-        lines: list[str] = []
-
-        class Keep(logging.Handler):
-            def emit(self, record: logging.LogRecord) -> None:
-                lines.append(self.format(record))
-
-        handler = Keep()
-        handler.setFormatter(JsonFormatter())
-        logger = logging.getLogger("msem.outbox.worker")
-        logger.addHandler(handler)
-        try:
+        with json_lines_of("msem.outbox.worker") as lines:
             deliver_outbox.call()
-        finally:
-            logger.removeHandler(handler)
 
         failures = [json.loads(line) for line in lines if "not done" in line]
         assert len(failures) == 2

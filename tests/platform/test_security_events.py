@@ -20,6 +20,7 @@ from msem.platform.json_logs import JsonFormatter, PlainFormatter
 from msem.platform.security_events import email_digest, security_event
 from tests.backoffice.test_settings_page import page_data, post
 from tests.factories import PASSWORD, UserFactory
+from tests.log_lines import json_lines_of
 from tests.public_site.test_contact_form import filled_form, past_minimum_fill_time, submit  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
@@ -35,18 +36,8 @@ class Lines(list):
 @pytest.fixture
 def security_log():
     """The security log as the production formatter writes it."""
-    lines = Lines()
-
-    class Keep(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            lines.append(self.format(record))
-
-    handler = Keep()
-    handler.setFormatter(JsonFormatter())
-    logger = logging.getLogger("msem.security")
-    logger.addHandler(handler)
-    yield lines
-    logger.removeHandler(handler)
+    with json_lines_of("msem.security", Lines()) as lines:
+        yield lines
 
 
 def log_in(client: Client, email: str, password: str = PASSWORD):
