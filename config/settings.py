@@ -333,6 +333,10 @@ MSEM_HEALTH_OUTBOX_MAX_DELAY_SECONDS = env_int("MSEM_HEALTH_OUTBOX_MAX_DELAY_SEC
 # at most this many per recipient per day, whatever the school.
 MSEM_ACKNOWLEDGEMENTS_PER_RECIPIENT_PER_DAY = env_int("MSEM_ACKNOWLEDGEMENTS_PER_RECIPIENT_PER_DAY", 3)
 # Submissions accepted per client IP, per school and per client address ("hits/seconds").
+# A forgotten password: the link lives an hour; the requests are throttled per IP and per address.
+PASSWORD_RESET_TIMEOUT = 3600
+MSEM_PASSWORD_RESET_LIMIT_PER_IP = os.environ.get("MSEM_PASSWORD_RESET_LIMIT_PER_IP", "10/3600")
+MSEM_PASSWORD_RESET_LIMIT_PER_EMAIL = os.environ.get("MSEM_PASSWORD_RESET_LIMIT_PER_EMAIL", "3/3600")
 MSEM_INTAKE_LIMIT_PER_IP = os.environ.get("MSEM_INTAKE_LIMIT_PER_IP", "10/3600")
 MSEM_INTAKE_LIMIT_PER_SCHOOL = os.environ.get("MSEM_INTAKE_LIMIT_PER_SCHOOL", "600/3600")
 MSEM_INTAKE_LIMIT_PER_RECIPIENT = os.environ.get("MSEM_INTAKE_LIMIT_PER_RECIPIENT", "5/86400")

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from msem.accounts.language import SUPPORTED
 from msem.accounts.login_throttle import login_failure_record, login_failures_clear, login_wait_minutes
+from msem.accounts.password_reset import password_reset_done, password_reset_request, password_reset_user
 from msem.accounts.services import user_language_set
 from msem.platform.client_ip import client_ip
 from msem.platform.security_events import email_digest, request_fields, security_event
@@ -151,3 +152,54 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
                 login_failure_record(email=user.email, ip_address=ip_address)  # type: ignore[union-attr]
             status = 400
     return render(request, "backoffice/password_change.html", {"form": form, "refusal": refusal}, status=status)
+
+
+class PasswordResetForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+
+
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def password_reset_view(request: HttpRequest) -> HttpResponse:
+    """"Forgot your password?": the same answer whether the address has an account or not (ASVS 6.4.3)."""
+    form = PasswordResetForm(request.POST or None)
+    status = 200
+    sent = False
+    if request.method == "POST":
+        if form.is_valid():
+            if password_reset_request(email=form.cleaned_data["email"], ip_address=client_ip(request)):
+                sent = True
+            else:
+                form.add_error(None, _("Too many requests. Try again in an hour."))
+                status = 429
+        else:
+            status = 400
+    return render(request, "backoffice/password_reset.html", {"form": form, "sent": sent}, status=status)
+
+
+@sensitive_post_parameters()
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def password_reset_confirm_view(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The link of the e-mail: a new password, twice, under the same policy as "Change my password"."""
+    user = password_reset_user(uidb64, token)
+    status = 200
+    form = None
+    if user is None:
+        security_event("password_reset.bad_link", level=logging.WARNING, **request_fields(request))
+        status = 400
+    else:
+        form = SetPasswordForm(user=user, data=request.POST or None)
+        if request.method == "POST":
+            if form.is_valid():
+                form.save()
+                password_reset_done(user=user, ip_address=client_ip(request))
+                messages.success(request, _("Your password has been changed. Log in with the new one."))
+                return redirect("backoffice:login")
+            status = 400
+    response = render(request, "backoffice/password_reset_confirm.html", {"form": form}, status=status)
+    # The token is in this page's address: no other site may see it in a Referer.
+    response["Referrer-Policy"] = "no-referrer"
+    return response

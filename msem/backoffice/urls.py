@@ -21,6 +21,8 @@ urlpatterns = [
     path("login/", auth_views.login_view, name="login"),
     path("logout/", auth_views.logout_view, name="logout"),
     path("password/", auth_views.password_change_view, name="password_change"),
+    path("password/forgotten/", auth_views.password_reset_view, name="password_reset"),
+    path("reset/<str:uidb64>/<str:token>/", auth_views.password_reset_confirm_view, name="password_reset_confirm"),
     path("language/", auth_views.language_view, name="language"),
     path("<slug:school_slug>/dashboard/", dashboard_views.dashboard_view, name="dashboard"),
     path(

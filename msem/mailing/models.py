@@ -58,6 +58,7 @@ class OutgoingEmail(OutboxRow):
         QUOTE = "quote", _("Quote")
         PAYMENT_REQUEST = "payment_request", _("Payment request")
         ALERT = "alert", _("Alert to the managers")
+        PASSWORD_RESET = "password_reset", _("Password reset link")
 
     Status = OutboxStatus
 
