@@ -111,3 +111,25 @@ class LoginFailure(models.Model):
 
 
 __all__ = ["LoginFailure", "Membership", "Role", "School", "User", "UserManager"]
+
+
+class UserSession(models.Model):
+    """One open back-office session of a user, so that she can see them and end them (ASVS 7.5.2).
+
+    The session itself (Django's table) holds the id of this row; the session
+    key is never copied here. Deleting the row ends the session at its next request.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="open_sessions")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    user_agent = models.CharField(max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("open session")
+        verbose_name_plural = _("open sessions")
+        indexes = [models.Index(fields=["user", "-last_seen_at"], name="user_session_recent")]
+
+    def __str__(self) -> str:
+        return f"session {self.pk} of user {self.user_id}"

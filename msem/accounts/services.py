@@ -5,9 +5,11 @@ from collections.abc import Iterable
 
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
+from django.http import HttpRequest
 from django.utils import timezone
 
-from msem.accounts.models import Membership, Role, User
+from msem.accounts.models import Membership, Role, User, UserSession
+from msem.platform.client_ip import client_ip
 from msem.platform.security_events import security_event
 from msem.schools.models import School
 
@@ -34,11 +36,39 @@ def user_sessions_end(*, user_ids: Iterable[int] | None = None) -> int:
     """
     if user_ids is None:
         ended, _kinds = Session.objects.all().delete()
+        UserSession.objects.all().delete()
         security_event("sessions.ended", level=logging.WARNING, scope="all", count=ended)
         return ended
     wanted = {str(user_id) for user_id in user_ids}
     live = Session.objects.filter(expire_date__gt=timezone.now())
     keys = [session.session_key for session in live.iterator() if session.get_decoded().get(SESSION_KEY) in wanted]
     ended, _kinds = Session.objects.filter(session_key__in=keys).delete()
+    UserSession.objects.filter(user_id__in=[int(user_id) for user_id in wanted]).delete()
     security_event("sessions.ended", level=logging.WARNING, target_user_ids=sorted(map(int, wanted)), count=ended)
+    return ended
+
+
+def user_session_open(*, user: User, request: HttpRequest) -> UserSession:
+    """The row of a session that starts (at login): what the user will see in her list of sessions."""
+    return UserSession.objects.create(
+        user=user,
+        user_agent=request.headers.get("User-Agent", "")[:200],
+        ip_address=client_ip(request) or None,
+    )
+
+
+def user_session_end(*, user: User, session_id: int, current_id: int | None) -> bool:
+    """End one of her other sessions; False if it is not hers, or is the current one."""
+    if session_id == current_id:
+        return False
+    ended, _kinds = UserSession.objects.filter(pk=session_id, user=user).delete()
+    if ended:
+        security_event("session.ended_by_owner", user_id=user.pk, session_id=session_id)
+    return bool(ended)
+
+
+def user_sessions_end_others(*, user: User, current_id: int | None) -> int:
+    """End every session of hers but this one: they are out at their next request."""
+    ended, _kinds = UserSession.objects.filter(user=user).exclude(pk=current_id).delete()
+    security_event("sessions.others_ended_by_owner", user_id=user.pk, count=ended)
     return ended

@@ -14,24 +14,37 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from msem.accounts.models import UserSession
+from msem.accounts.services import user_session_open
 from msem.platform.security_events import security_event
 
 LOGIN_AT = "msem_login_at"
 SEEN_AT = "msem_seen_at"
+# The id of the session's UserSession row: the list of "my sessions" (ASVS 7.5.2).
+ROW = "msem_session_row"
 WRITE_EVERY_SECONDS = 60
 
 
 @receiver(user_logged_in)
-def _stamp_login(sender: Any, request: HttpRequest, **kwargs: Any) -> None:
+def _stamp_login(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
     now = int(time.time())
     request.session[LOGIN_AT] = now
     request.session[SEEN_AT] = now
+    request.session[ROW] = user_session_open(user=user, request=request).pk
+
+
+@receiver(user_logged_out)
+def _forget_row(sender: Any, request: HttpRequest, **kwargs: Any) -> None:
+    row = request.session.get(ROW) if hasattr(request, "session") else None
+    if row is not None:
+        UserSession.objects.filter(pk=row).delete()
 
 
 def session_expired(session: Any, now: float) -> bool:
@@ -58,6 +71,22 @@ class SessionLimitsMiddleware:
                 messages.info(request, _("Your session has expired: please log in again."))
                 if request.path.startswith("/backoffice/"):
                     return redirect(f"{settings.LOGIN_URL_PATH}?next={request.path}")
+            elif not self._row_alive(request, user):
+                security_event("session.ended_by_user", user_id=user.pk)
+                logout(request)
+                messages.info(request, _("This session has been ended from another one: please log in again."))
+                if request.path.startswith("/backoffice/"):
+                    return redirect(f"{settings.LOGIN_URL_PATH}?next={request.path}")
             elif now - request.session[SEEN_AT] > WRITE_EVERY_SECONDS:
                 request.session[SEEN_AT] = int(now)
+                UserSession.objects.filter(pk=request.session[ROW]).update(last_seen_at=timezone.now())
         return self.get_response(request)
+
+    @staticmethod
+    def _row_alive(request: HttpRequest, user: Any) -> bool:
+        """False when the user ended this session from another one (its row is gone): one indexed read."""
+        row = request.session.get(ROW)
+        if row is None:  # a session opened before the list existed: it gets its row now
+            request.session[ROW] = user_session_open(user=user, request=request).pk
+            return True
+        return UserSession.objects.filter(pk=row, user_id=user.pk).exists()

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,7 +24,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from msem.accounts.language import SUPPORTED
 from msem.accounts.login_throttle import login_failure_record, login_failures_clear, login_wait_minutes
 from msem.accounts.password_reset import password_reset_done, password_reset_request, password_reset_user
-from msem.accounts.services import user_language_set
+from msem.accounts.selectors import open_sessions_of_user
+from msem.accounts.services import user_language_set, user_session_end, user_sessions_end_others
+from msem.accounts.session_limits import ROW
 from msem.platform.client_ip import client_ip
 from msem.platform.security_events import email_digest, request_fields, security_event
 
@@ -145,13 +147,41 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
         elif form.is_valid():
             form.save()
             update_session_auth_hash(request, form.user)
+            user_sessions_end_others(user=form.user, current_id=request.session.get(ROW))
             messages.success(request, _("Your password has been changed. Your other sessions have ended."))
             return redirect("backoffice:home")
         else:
             if "old_password" in form.errors:
                 login_failure_record(email=user.email, ip_address=ip_address)  # type: ignore[union-attr]
             status = 400
-    return render(request, "backoffice/password_change.html", {"form": form, "refusal": refusal}, status=status)
+    context = {
+        "form": form,
+        "refusal": refusal,
+        "sessions": open_sessions_of_user(user=user, current_id=request.session.get(ROW)),  # type: ignore[arg-type]
+    }
+    return render(request, "backoffice/password_change.html", context, status=status)
+
+
+@login_required
+@require_POST
+def session_end_view(request: HttpRequest, session_id: int) -> HttpResponse:
+    """End one of her other sessions (ASVS 7.5.2); another user's, or the current one, is a 404."""
+    if not user_session_end(user=request.user, session_id=session_id, current_id=request.session.get(ROW)):  # type: ignore[arg-type]
+        raise Http404
+    messages.success(request, _("The session has been ended."))
+    return redirect("backoffice:password_change")
+
+
+@login_required
+@require_POST
+def sessions_end_others_view(request: HttpRequest) -> HttpResponse:
+    ended = user_sessions_end_others(user=request.user, current_id=request.session.get(ROW))  # type: ignore[arg-type]
+    messages.success(
+        request,
+        ngettext("%(count)d other session has been ended.", "%(count)d other sessions have been ended.", ended)
+        % {"count": ended},
+    )
+    return redirect("backoffice:password_change")
 
 
 class PasswordResetForm(forms.Form):
@@ -162,7 +192,7 @@ class PasswordResetForm(forms.Form):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def password_reset_view(request: HttpRequest) -> HttpResponse:
-    """"Forgot your password?": the same answer whether the address has an account or not (ASVS 6.4.3)."""
+    """ "Forgot your password?": the same answer whether the address has an account or not (ASVS 6.4.3)."""
     form = PasswordResetForm(request.POST or None)
     status = 200
     sent = False
