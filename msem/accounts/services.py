@@ -69,6 +69,9 @@ def user_session_end(*, user: User, session_id: int, current_id: int | None) -> 
 
 def user_sessions_end_others(*, user: User, current_id: int | None) -> int:
     """End every session of hers but this one: they are out at their next request."""
-    ended, _kinds = UserSession.objects.filter(user=user).exclude(pk=current_id).delete()
+    others = UserSession.objects.filter(user=user)
+    if current_id is not None:
+        others = others.exclude(pk=current_id)
+    ended, _kinds = others.delete()
     security_event("sessions.others_ended_by_owner", user_id=user.pk, count=ended)
     return ended
