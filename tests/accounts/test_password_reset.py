@@ -83,7 +83,7 @@ def test_the_email_is_in_the_users_language(school, language, subject, sentence)
     (email,) = resets()
     assert (email.language, email.subject) == (language, subject)
     assert sentence in email.text_body
-    assert email.status == OutgoingEmail.Status.PENDING
+    assert email.status == OutgoingEmail.Status.QUEUED
 
 
 def test_the_link_sets_a_new_password_once(manager):
