@@ -208,28 +208,49 @@ def password_reset_view(request: HttpRequest) -> HttpResponse:
     return render(request, "backoffice/password_reset.html", {"form": form, "sent": sent}, status=status)
 
 
+_RESET_TOKEN = "msem_password_reset_token"
+
+
+def _dead_link(request: HttpRequest) -> HttpResponse:
+    security_event("password_reset.bad_link", level=logging.WARNING, **request_fields(request))
+    response = render(request, "backoffice/password_reset_confirm.html", {"form": None}, status=400)
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET"])
+def password_reset_confirm_view(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The link of the e-mail: its token moves into the session, and the browser goes to an address without it.
+
+    Like Django's own PasswordResetConfirmView: the token never stays in the
+    address bar, the history, or a Referer; the answer itself sends none.
+    """
+    if password_reset_user(uidb64, token) is None:
+        return _dead_link(request)
+    request.session[_RESET_TOKEN] = token
+    response = redirect("backoffice:password_reset_set", uidb64=uidb64)
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 @sensitive_post_parameters()
 @csrf_protect
 @never_cache
 @require_http_methods(["GET", "POST"])
-def password_reset_confirm_view(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
-    """The link of the e-mail: a new password, twice, under the same policy as "Change my password"."""
-    user = password_reset_user(uidb64, token)
-    status = 200
-    form = None
+def password_reset_set_view(request: HttpRequest, uidb64: str) -> HttpResponse:
+    """A new password, twice, under the same policy as "Change my password"; then every session ends."""
+    user = password_reset_user(uidb64, request.session.get(_RESET_TOKEN, ""))
     if user is None:
-        security_event("password_reset.bad_link", level=logging.WARNING, **request_fields(request))
+        return _dead_link(request)
+    form = SetPasswordForm(user=user, data=request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            request.session.pop(_RESET_TOKEN, None)
+            password_reset_done(user=user, ip_address=client_ip(request))
+            messages.success(request, _("Your password has been changed. Log in with the new one."))
+            return redirect("backoffice:login")
         status = 400
-    else:
-        form = SetPasswordForm(user=user, data=request.POST or None)
-        if request.method == "POST":
-            if form.is_valid():
-                form.save()
-                password_reset_done(user=user, ip_address=client_ip(request))
-                messages.success(request, _("Your password has been changed. Log in with the new one."))
-                return redirect("backoffice:login")
-            status = 400
-    response = render(request, "backoffice/password_reset_confirm.html", {"form": form}, status=status)
-    # The token is in this page's address: no other site may see it in a Referer.
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    return render(request, "backoffice/password_reset_confirm.html", {"form": form}, status=status)

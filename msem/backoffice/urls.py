@@ -24,6 +24,7 @@ urlpatterns = [
     path("sessions/<int:session_id>/end/", auth_views.session_end_view, name="session_end"),
     path("sessions/end-others/", auth_views.sessions_end_others_view, name="sessions_end_others"),
     path("password/forgotten/", auth_views.password_reset_view, name="password_reset"),
+    path("reset/<str:uidb64>/set-password/", auth_views.password_reset_set_view, name="password_reset_set"),
     path("reset/<str:uidb64>/<str:token>/", auth_views.password_reset_confirm_view, name="password_reset_confirm"),
     path("language/", auth_views.language_view, name="language"),
     path("<slug:school_slug>/dashboard/", dashboard_views.dashboard_view, name="dashboard"),

@@ -32,7 +32,12 @@ def link_of(email: OutgoingEmail) -> str:
 
 
 def choose(link: str, password: str, client: Client | None = None):
-    return (client or Client()).post(link, {"new_password1": password, "new_password2": password})
+    """Open the link, then type the new password twice on the page it leads to."""
+    client = client or Client()
+    opened = client.get(link)
+    if opened.status_code != 302:
+        return opened
+    return client.post(opened["Location"], {"new_password1": password, "new_password2": password})
 
 
 def logs_in(email: str, password: str) -> bool:
@@ -90,11 +95,16 @@ def test_the_link_sets_a_new_password_once(manager):
     ask(manager.email)
     link = link_of(resets()[0])
 
-    page = Client().get(link)
+    client = Client()
+    opened = client.get(link)
+    assert opened["Referrer-Policy"] == "no-referrer"
+    assert "no-store" in opened["Cache-Control"]
+    page = client.get(opened["Location"])  # the form's address has no token in it
     assert page.status_code == 200
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert "Choisir un nouveau mot de passe" in page_text(page)
     assert "no-store" in page["Cache-Control"]
-    response = choose(link, NEW)
+    assert link.rstrip("/").rsplit("/", 1)[-1] not in opened["Location"]
+    response = client.post(opened["Location"], {"new_password1": NEW, "new_password2": NEW})
 
     assert response["Location"] == "/backoffice/login/"
     assert logs_in(manager.email, NEW)
@@ -111,7 +121,9 @@ def test_the_link_expires_after_an_hour(manager, monkeypatch):
 
     monkeypatch.setattr(default_token_generator, "_now", lambda: datetime.now() + timedelta(minutes=61))
 
-    assert Client().get(link).status_code == 400
+    dead = Client().get(link)
+    assert dead.status_code == 400
+    assert dead["Referrer-Policy"] == "no-referrer"
     assert choose(link, NEW).status_code == 400
     assert logs_in(manager.email, PASSWORD)
 
@@ -182,6 +194,30 @@ def test_the_token_stays_out_of_the_logs(manager):
     lines = django_lines + msem_lines
     assert lines
     assert not any(token in line for line in lines)
+
+
+def test_the_form_page_without_the_link_is_a_dead_end(manager):
+    ask(manager.email)
+    link = link_of(resets()[0])
+    uid = link.split("/")[3]
+
+    response = Client().post(
+        reverse("backoffice:password_reset_set", kwargs={"uidb64": uid}), {"new_password1": NEW, "new_password2": NEW}
+    )
+
+    assert response.status_code == 400
+    assert logs_in(manager.email, PASSWORD)
+
+
+def test_the_new_password_form_needs_the_csrf_token(manager):
+    ask(manager.email)
+    client = Client(enforce_csrf_checks=True)
+    opened = client.get(link_of(resets()[0]))
+
+    response = client.post(opened["Location"], {"new_password1": NEW, "new_password2": NEW})
+
+    assert response.status_code == 403
+    assert logs_in(manager.email, PASSWORD)
 
 
 def test_the_form_needs_the_csrf_token(manager):
