@@ -116,11 +116,12 @@ __all__ = ["LoginFailure", "Membership", "Role", "School", "User", "UserManager"
 class UserSession(models.Model):
     """One open back-office session of a user, so that she can see them and end them (ASVS 7.5.2).
 
-    The session itself (Django's table) holds the id of this row; the session
-    key is never copied here. Deleting the row ends the session at its next request.
+    The session holds the id of this row; the row holds a SHA-256 of the session
+    key (never the key), enough to find and delete Django's session when she ends it.
     """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="open_sessions")
+    key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     last_seen_at = models.DateTimeField(default=timezone.now)
     user_agent = models.CharField(max_length=200, blank=True)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterable
 
@@ -48,23 +49,49 @@ def user_sessions_end(*, user_ids: Iterable[int] | None = None) -> int:
     return ended
 
 
+def session_key_hash(session_key: str) -> str:
+    return hashlib.sha256(session_key.encode()).hexdigest()
+
+
+def _sessions_delete(key_hashes: set[str]) -> int:
+    """Delete Django's sessions whose key has one of these hashes (the live ones are few: a scan is cheap)."""
+    if not key_hashes:
+        return 0
+    live = Session.objects.filter(expire_date__gt=timezone.now()).values_list("session_key", flat=True)
+    keys = [key for key in live.iterator() if session_key_hash(key) in key_hashes]
+    deleted, _kinds = Session.objects.filter(session_key__in=keys).delete()
+    return deleted
+
+
 def user_session_open(*, user: User, request: HttpRequest) -> UserSession:
     """The row of a session that starts (at login): what the user will see in her list of sessions."""
+    if request.session.session_key is None:
+        request.session.save()
     return UserSession.objects.create(
         user=user,
+        key_hash=session_key_hash(request.session.session_key or ""),
         user_agent=request.headers.get("User-Agent", "")[:200],
         ip_address=client_ip(request) or None,
     )
+
+
+def user_session_rekey(*, row_id: int | None, session_key: str | None) -> None:
+    """The session got a new key (a password change cycles it): its row follows."""
+    if row_id is not None and session_key:
+        UserSession.objects.filter(pk=row_id).update(key_hash=session_key_hash(session_key))
 
 
 def user_session_end(*, user: User, session_id: int, current_id: int | None) -> bool:
     """End one of her other sessions; False if it is not hers, or is the current one."""
     if session_id == current_id:
         return False
-    ended, _kinds = UserSession.objects.filter(pk=session_id, user=user).delete()
-    if ended:
-        security_event("session.ended_by_owner", user_id=user.pk, session_id=session_id)
-    return bool(ended)
+    row = UserSession.objects.filter(pk=session_id, user=user).first()
+    if row is None:
+        return False
+    row.delete()
+    _sessions_delete({row.key_hash})
+    security_event("session.ended_by_owner", user_id=user.pk, session_id=session_id)
+    return True
 
 
 def user_sessions_end_others(*, user: User, current_id: int | None) -> int:
@@ -72,6 +99,8 @@ def user_sessions_end_others(*, user: User, current_id: int | None) -> int:
     others = UserSession.objects.filter(user=user)
     if current_id is not None:
         others = others.exclude(pk=current_id)
+    key_hashes = set(others.values_list("key_hash", flat=True))
     ended, _kinds = others.delete()
+    _sessions_delete(key_hashes)
     security_event("sessions.others_ended_by_owner", user_id=user.pk, count=ended)
     return ended

@@ -71,22 +71,22 @@ class SessionLimitsMiddleware:
                 messages.info(request, _("Your session has expired: please log in again."))
                 if request.path.startswith("/backoffice/"):
                     return redirect(f"{settings.LOGIN_URL_PATH}?next={request.path}")
-            elif not self._row_alive(request, user):
-                security_event("session.ended_by_user", user_id=user.pk)
-                logout(request)
-                messages.info(request, _("This session has been ended from another one: please log in again."))
-                if request.path.startswith("/backoffice/"):
-                    return redirect(f"{settings.LOGIN_URL_PATH}?next={request.path}")
             elif now - request.session[SEEN_AT] > WRITE_EVERY_SECONDS:
                 request.session[SEEN_AT] = int(now)
-                UserSession.objects.filter(pk=request.session[ROW]).update(last_seen_at=timezone.now())
+                if not self._seen(request, user):
+                    # Its row is gone but the session was not (ended while this request was starting).
+                    security_event("session.ended_by_user", user_id=user.pk)
+                    logout(request)
+                    messages.info(request, _("This session has been ended from another one: please log in again."))
+                    if request.path.startswith("/backoffice/"):
+                        return redirect(f"{settings.LOGIN_URL_PATH}?next={request.path}")
         return self.get_response(request)
 
     @staticmethod
-    def _row_alive(request: HttpRequest, user: Any) -> bool:
-        """False when the user ended this session from another one (its row is gone): one indexed read."""
+    def _seen(request: HttpRequest, user: Any) -> bool:
+        """Move the row's last-seen time (at most once a minute, with the session's); False if the row is gone."""
         row = request.session.get(ROW)
         if row is None:  # a session opened before the list existed: it gets its row now
             request.session[ROW] = user_session_open(user=user, request=request).pk
             return True
-        return UserSession.objects.filter(pk=row, user_id=user.pk).exists()
+        return bool(UserSession.objects.filter(pk=row, user_id=user.pk).update(last_seen_at=timezone.now()))

@@ -25,7 +25,12 @@ from msem.accounts.language import SUPPORTED
 from msem.accounts.login_throttle import login_failure_record, login_failures_clear, login_wait_minutes
 from msem.accounts.password_reset import password_reset_done, password_reset_request, password_reset_user
 from msem.accounts.selectors import open_sessions_of_user
-from msem.accounts.services import user_language_set, user_session_end, user_sessions_end_others
+from msem.accounts.services import (
+    user_language_set,
+    user_session_end,
+    user_session_rekey,
+    user_sessions_end_others,
+)
 from msem.accounts.session_limits import ROW
 from msem.platform.client_ip import client_ip
 from msem.platform.security_events import email_digest, request_fields, security_event
@@ -146,7 +151,8 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
             status = 429
         elif form.is_valid():
             form.save()
-            update_session_auth_hash(request, form.user)
+            update_session_auth_hash(request, form.user)  # a new session key: the row follows it
+            user_session_rekey(row_id=request.session.get(ROW), session_key=request.session.session_key)
             user_sessions_end_others(user=form.user, current_id=request.session.get(ROW))
             messages.success(request, _("Your password has been changed. Your other sessions have ended."))
             return redirect("backoffice:home")
