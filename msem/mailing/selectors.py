@@ -20,8 +20,13 @@ def mail_templates_by_kind_and_language(
     return {(template.kind, template.language): template for template in templates}
 
 
+def _shown_to_the_school(school: School) -> QuerySet[OutgoingEmail]:
+    # A password reset link opens its user's account: her colleagues never see it (ASVS 6.4.3).
+    return OutgoingEmail.objects.for_school(school).exclude(kind=OutgoingEmail.Kind.PASSWORD_RESET)
+
+
 def outgoing_email_for_school(*, school: School, email_id: int) -> OutgoingEmail | None:
-    return OutgoingEmail.objects.for_school(school).filter(pk=email_id).first()
+    return _shown_to_the_school(school).filter(pk=email_id).first()
 
 
 def delivery_attempts(*, email: OutgoingEmail) -> QuerySet[DeliveryAttempt]:
@@ -29,4 +34,4 @@ def delivery_attempts(*, email: OutgoingEmail) -> QuerySet[DeliveryAttempt]:
 
 
 def outgoing_emails_recent(*, school: School) -> QuerySet[OutgoingEmail]:
-    return OutgoingEmail.objects.for_school(school).order_by("-created_at", "-id")
+    return _shown_to_the_school(school).order_by("-created_at", "-id")

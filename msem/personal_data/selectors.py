@@ -67,6 +67,7 @@ def client_records(*, school: School, email: str) -> ClientRecords:
         events=InquiryEvent.objects.for_school(school).filter(inquiry_id__in=ids).order_by("created_at", "id"),
         emails=OutgoingEmail.objects.for_school(school)
         .filter(Q(pk__in=emails_of_timelines.values("email_id")) | Q(to_email__iexact=address))
+        .exclude(kind=OutgoingEmail.Kind.PASSWORD_RESET)
         .order_by("created_at", "id"),
         quotes=quotes.order_by("created_at", "id"),
         payment_requests=payment_requests.order_by("created_at", "id"),

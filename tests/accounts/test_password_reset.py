@@ -225,3 +225,17 @@ def test_the_form_needs_the_csrf_token(manager):
 
     assert response.status_code == 403
     assert resets() == []
+
+
+def test_her_colleagues_never_see_the_link_in_the_schools_emails(manager, secretary, school):
+    ask(secretary.email)
+    (email,) = resets()
+    colleague = Client()
+    colleague.force_login(manager)
+
+    listing = colleague.get(reverse("backoffice:emails", kwargs={"school_slug": school.slug}))
+    detail = colleague.get(reverse("backoffice:email", kwargs={"school_slug": school.slug, "email_id": email.pk}))
+
+    assert link_of(email) not in listing.content.decode()
+    assert secretary.email not in page_text(listing)
+    assert detail.status_code == 404
