@@ -13,9 +13,15 @@ from tests.factories import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_manager_ends_her_session_on_another_computer(page, browser, live_server, manager, school, screenshot):
-    other = browser.new_context(base_url=live_server.url, user_agent="Mozilla/5.0 (iPhone) Safari/604.1")
-    phone = other.new_page()
+@pytest.fixture
+def phone(browser, live_server):
+    """A second browser, her phone."""
+    context = browser.new_context(base_url=live_server.url, user_agent="Mozilla/5.0 (iPhone) Safari/604.1")
+    yield context.new_page()
+    context.close()
+
+
+def test_a_manager_ends_her_session_on_another_computer(page, phone, manager, school, screenshot):
     log_in(phone, manager.email, PASSWORD)
     log_in(page, manager.email, PASSWORD)
 
@@ -32,4 +38,3 @@ def test_a_manager_ends_her_session_on_another_computer(page, browser, live_serv
 
     phone.goto(f"/backoffice/{school.slug}/inquiries/")
     phone.wait_for_url(re.compile(r"/backoffice/login/"))
-    other.close()
