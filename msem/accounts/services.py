@@ -3,7 +3,9 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Iterable
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.http import HttpRequest
@@ -67,6 +69,10 @@ def user_session_open(*, user: User, request: HttpRequest) -> UserSession:
     """The row of a session that starts (at login): what the user will see in her list of sessions."""
     if request.session.session_key is None:
         request.session.save()
+    # Her rows of sessions that have reached their maximum age go (no request ever came to end them).
+    UserSession.objects.filter(
+        user=user, created_at__lt=timezone.now() - timedelta(hours=settings.MSEM_SESSION_MAX_HOURS)
+    ).delete()
     return UserSession.objects.create(
         user=user,
         key_hash=session_key_hash(request.session.session_key or ""),

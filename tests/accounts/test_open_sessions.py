@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from msem.accounts.models import UserSession
 from msem.accounts.selectors import browser_label
@@ -164,3 +167,12 @@ def test_the_session_key_is_not_stored_in_the_list(manager):
 
     assert office.session.session_key not in str(list(UserSession.objects.values()))
     assert len(row.key_hash) == 64
+
+
+def test_rows_of_sessions_past_their_maximum_age_go_at_her_next_login(manager, settings):
+    logged_in(manager.email, IPHONE, "198.51.100.9")
+    UserSession.objects.update(created_at=timezone.now() - timedelta(hours=settings.MSEM_SESSION_MAX_HOURS, minutes=1))
+
+    logged_in(manager.email, FIREFOX, "203.0.113.7")
+
+    assert list(UserSession.objects.values_list("ip_address", flat=True)) == ["203.0.113.7"]
