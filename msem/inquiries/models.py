@@ -194,7 +194,7 @@ class Inquiry(SchoolScopedModel):
             # count of any combination of filters reads the index alone. In the
             # per-filter indexes `archived_at` is a key column, last: SQLite ignores
             # INCLUDE, and its count of a filter's open dossiers read a table row
-            # per match (4-5 ms for 1 000 matches); last, it keeps the newest-first order.
+            # per match (migration 0012); last, it keeps the newest-first order.
             models.Index(
                 fields=["school", "-received_at", "-id"],
                 name="inquiry_school_recent",
