@@ -63,11 +63,9 @@ def inquiries_view(request: SchoolRequest) -> HttpResponse:
         default = inbox_default_filter(school=school, user=user)
         if default is not None:
             return redirect(_inbox_url(request, _criteria_query(default.criteria)))
-    form = InboxFilterForm(request.GET or None, school=school, user=user)
+    form = InboxFilterForm(request.GET, school=school, user=user)
     status = 200
     page = None
-    if not form.is_bound:
-        form = InboxFilterForm(QueryDict(""), school=school, user=user)
     if form.is_valid():
         page = inbox_page(school=school, criteria=form.criteria(), after=form.cleaned_data.get("after"))
     else:

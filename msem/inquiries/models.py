@@ -91,6 +91,12 @@ MAX_PARTICIPANTS = 500
 INBOX_FILTERED_COLUMNS = ["archived_at", "status", "language", "category", "subject", "assignee"]
 
 
+def inbox_index_fields(leading: str = "", *, exclude: str = "") -> list[str]:
+    """An inbox index: the school, a filter's column, newest first, then every other filtered column."""
+    others = [column for column in INBOX_FILTERED_COLUMNS if column not in (leading, exclude)]
+    return ["school", *([leading] if leading else []), "-received_at", "-id", *others]
+
+
 class Inquiry(SchoolScopedModel):
     """A "demande" / "dossier": one client request and everything done with it."""
 
@@ -189,39 +195,22 @@ class Inquiry(SchoolScopedModel):
             # The inbox lists a school's dossiers newest first, archived or not,
             # optionally filtered: one index per filter, each newest first, so that
             # the first page is read straight from an index whatever the filter
-            # (archived or not: every filter's index holds every dossier). The
-            # filtered columns ride along (INCLUDE, PostgreSQL), so that the capped
-            # count of any combination of filters reads the index alone. In the
-            # per-filter indexes `archived_at` is a key column, last: SQLite ignores
-            # INCLUDE, and its count of a filter's open dossiers read a table row
-            # per match (migration 0012); last, it keeps the newest-first order.
+            # (archived or not: every filter's index holds every dossier). Every
+            # other filtered column follows as a key column (migration 0013): the
+            # database then checks the other filters of a combination in the index
+            # itself (PostgreSQL: index conditions, not a filter on each table row;
+            # SQLite: before looking the row up), and the capped count of any
+            # combination reads the index alone. Last, they keep the newest-first order.
+            models.Index(fields=inbox_index_fields(), name="inquiry_school_recent"),
             models.Index(
-                fields=["school", "-received_at", "-id"],
-                name="inquiry_school_recent",
-                include=INBOX_FILTERED_COLUMNS,
-            ),
-            models.Index(
-                fields=["school", "-received_at", "-id"],
+                fields=inbox_index_fields(exclude="archived_at"),
                 name="inquiry_inbox",
                 condition=ACTIVE,
-                include=INBOX_FILTERED_COLUMNS[1:],
             ),
-            models.Index(
-                fields=["school", "status", "-received_at", "-id", "archived_at"],
-                name="inquiry_inbox_status",
-            ),
-            models.Index(
-                fields=["school", "category", "-received_at", "-id", "archived_at"],
-                name="inquiry_inbox_category",
-            ),
-            models.Index(
-                fields=["school", "subject", "-received_at", "-id", "archived_at"],
-                name="inquiry_inbox_subject",
-            ),
-            models.Index(
-                fields=["school", "assignee", "-received_at", "-id", "archived_at"],
-                name="inquiry_inbox_assignee",
-            ),
+            models.Index(fields=inbox_index_fields("status"), name="inquiry_inbox_status"),
+            models.Index(fields=inbox_index_fields("category"), name="inquiry_inbox_category"),
+            models.Index(fields=inbox_index_fields("subject"), name="inquiry_inbox_subject"),
+            models.Index(fields=inbox_index_fields("assignee"), name="inquiry_inbox_assignee"),
             models.Index(fields=["school", "email", "-received_at"], name="inquiry_school_email"),
             # The dashboard counts a period's requests from this index alone (SQLite
             # and PostgreSQL read no table row): every column it groups or measures by.

@@ -141,6 +141,13 @@ class TestFilters:
         receive_inquiry(school, email="claire.simon745@example.fr", phone="", message="Bonjour")
         assert references(inbox_page(school=school, criteria=InboxCriteria(text=text))) == [wanted.reference]
 
+    @pytest.mark.parametrize("text", ["claire.simon@example.fr", "claire.simon@exa", "simon@example.fr"])
+    def test_an_address_without_digits_is_looked_up_by_its_first_part_and_checked_whole(self, school, text):
+        wanted = receive_inquiry(school, email="claire.simon@example.fr", phone="")
+        receive_inquiry(school, email="claire.simon@other.org", phone="", message="Bonjour")
+        receive_inquiry(school, email="paul.simon@other.org", phone="", message="Bonjour")
+        assert references(inbox_page(school=school, criteria=InboxCriteria(text=text))) == [wanted.reference]
+
     def test_the_trigram_index_follows_changes_of_the_text(self, school):
         # SQLite's FTS5 index is kept by triggers: an update of the text and a delete must reach it.
         changed = receive_inquiry(school, email="old.name12345@example.fr", phone="")
