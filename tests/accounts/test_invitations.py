@@ -89,10 +89,10 @@ class TestTheAdministratorCreatesAUser:
         [
             (
                 "fr",
-                "[Msem] Votre accès au back-office de ESF Val Neige",
+                "[Msem] Votre accès au back-office : ESF Val Neige",
                 "Le lien fonctionne une fois, pendant 72 heures.",
             ),
-            ("en", "[Msem] Your access to the back office of ESF Val Neige", "The link works once, for 72 hours."),
+            ("en", "[Msem] Your access to the back office: ESF Val Neige", "The link works once, for 72 hours."),
         ],
     )
     def test_she_gets_an_invitation_in_her_language_and_no_password(
