@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 PORT ?= 8000
 
-.PHONY: run test test-faults lint format typecheck unit migrate demo messages lock clean simulator bench bench-sales
+.PHONY: run test test-faults lint format typecheck unit migrate demo messages lock clean simulator bench bench-sales audit
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "Msem needs Python 3.11")'
@@ -77,6 +77,14 @@ bench-sales: $(VENV)/.dev-installed
 messages: $(VENV)/.dev-installed
 	DEBUG=true $(PY) manage.py makemessages --locale fr --locale en --no-obsolete --add-location file --ignore "bench/*" --ignore "tests/*" --ignore "var/*"
 	$(PY) -m msem.platform.compile_messages
+
+# make audit: the pinned dependencies against the Python Packaging Advisory Database (pip-audit,
+# through PyPI's JSON API). A release step, not part of `make test`: it needs that API, which CI
+# cannot reach. --strict: a package that could not be looked up fails the audit, rather than
+# "No known vulnerabilities found" about packages nobody checked (docs/deployment.md, Releases).
+audit: $(VENV)/.dev-installed
+	$(BIN)/pip-audit --strict --require-hashes --disable-pip --progress-spinner off --desc on -r requirements/base.txt
+	$(BIN)/pip-audit --strict --require-hashes --disable-pip --progress-spinner off -r requirements/dev.txt
 
 # Re-pin the dependencies after editing requirements/*.in.
 lock: $(VENV)/.dev-installed

@@ -118,6 +118,7 @@ MIDDLEWARE = [
     "msem.accounts.language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "msem.accounts.session_limits.SessionLimitsMiddleware",
+    "msem.accounts.temporary_password.TemporaryPasswordMiddleware",
     "msem.platform.no_store.NoStoreMiddleware",
     "msem.platform.security_events.AuthorizationFailuresMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -183,7 +184,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "msem.accounts.password_validation.ContextWordsValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "msem.accounts.pwned_passwords.PwnedPasswordValidator"},
 ]
+# Breached passwords (ASVS 6.2.12): Have I Been Pwned's range API, sent only 5 hex digits of the
+# SHA-1. Empty turns the check off (the default with DEBUG on: no third party during development).
+# A failure to reach it accepts the password and logs a warning (msem/accounts/pwned_passwords.py).
+MSEM_PWNED_PASSWORDS_URL = os.environ.get(
+    "MSEM_PWNED_PASSWORDS_URL", "" if DEBUG else "https://api.pwnedpasswords.com"
+).rstrip("/")
+MSEM_PWNED_PASSWORDS_TIMEOUT_SECONDS = float(os.environ.get("MSEM_PWNED_PASSWORDS_TIMEOUT_SECONDS", "2"))
 # A session ends after an hour without activity, and ten hours after login in any case.
 MSEM_SESSION_IDLE_MINUTES = env_int("MSEM_SESSION_IDLE_MINUTES", 60)
 MSEM_SESSION_MAX_HOURS = env_int("MSEM_SESSION_MAX_HOURS", 10)
@@ -335,6 +344,8 @@ MSEM_ACKNOWLEDGEMENTS_PER_RECIPIENT_PER_DAY = env_int("MSEM_ACKNOWLEDGEMENTS_PER
 # Submissions accepted per client IP, per school and per client address ("hits/seconds").
 # A forgotten password: the link lives an hour; the requests are throttled per IP and per address.
 PASSWORD_RESET_TIMEOUT = 3600
+# An invitation to choose one's first password lives longer: it waits for a seasonal secretary to open it.
+MSEM_INVITATION_HOURS = env_int("MSEM_INVITATION_HOURS", 72)
 MSEM_PASSWORD_RESET_LIMIT_PER_IP = os.environ.get("MSEM_PASSWORD_RESET_LIMIT_PER_IP", "10/3600")
 MSEM_PASSWORD_RESET_LIMIT_PER_EMAIL = os.environ.get("MSEM_PASSWORD_RESET_LIMIT_PER_EMAIL", "3/3600")
 MSEM_INTAKE_LIMIT_PER_IP = os.environ.get("MSEM_INTAKE_LIMIT_PER_IP", "10/3600")

@@ -23,6 +23,12 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _no_breached_password_service(settings):
+    """No test reaches Have I Been Pwned; tests/accounts/test_pwned_passwords.py points it at a local server."""
+    settings.MSEM_PWNED_PASSWORDS_URL = ""
+
+
 @pytest.fixture
 def school(db) -> School:
     return SchoolFactory(name="ESF Val Neige", slug="valneige", main_email="info@valneige.test")

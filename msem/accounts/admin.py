@@ -1,22 +1,45 @@
 from __future__ import annotations
 
-from django.contrib import admin, messages
-from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import BaseUserCreationForm
-from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
-from django.db.models import QuerySet
-from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from typing import Any
 
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from msem.accounts.invitations import InvitationRefused, invitation_send
 from msem.accounts.models import Membership, User
 from msem.accounts.services import user_sessions_end
+from msem.accounts.temporary_password import password_set_by_administrator
 
 
-class UserCreationForm(BaseUserCreationForm):
+class UserCreationForm(forms.ModelForm):
+    """No password here: the new user chooses hers from the invitation e-mail (ASVS 6.4.1)."""
+
     class Meta:
         model = User
         fields = ("email", "full_name", "language")
+
+    def clean_email(self) -> str:
+        # Addresses are stored in lower case: "Anna@…" must meet the uniqueness check as "anna@…".
+        email: str = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email=email).exists():
+            raise forms.ValidationError(_("A user with this e-mail address already exists."))
+        return email
+
+    def save(self, commit: bool = True) -> User:
+        user: User = super().save(commit=False)
+        user.set_unusable_password()
+        if commit:
+            user.save()
+        return user
 
 
 class UserChangeForm(DjangoUserChangeForm):
@@ -31,24 +54,43 @@ class MembershipInline(admin.TabularInline):
     extra = 1
 
 
+_REFUSALS = {
+    "has_password": _("%(user)s already has a password: no invitation sent (“Forgot your password?” is hers to use)."),
+    "inactive": _("%(user)s is deactivated: no invitation sent."),
+    "no_school": _("%(user)s has no school yet: no invitation sent. Give her a school, then send an invitation."),
+}
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
+    change_password_form = AdminPasswordChangeForm
     ordering = ["email"]
     list_display = ["email", "full_name", "language", "is_staff", "is_active"]
     list_filter = ["is_staff", "is_superuser", "is_active", "language"]
     search_fields = ["email", "full_name"]
+    readonly_fields = ["password_is_temporary"]
     inlines = [MembershipInline]
-    actions = ["end_sessions"]
+    actions = ["end_sessions", "send_invitation"]
     fieldsets = (
-        (None, {"fields": ("email", "password")}),
+        (None, {"fields": ("email", "password", "password_is_temporary")}),
         (_("Personal info"), {"fields": ("full_name", "language")}),
         (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("email", "full_name", "language", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "description": _(
+                    "No password: once saved, the user receives an e-mail with a link to choose hers "
+                    "(give her a school below: the e-mail is sent on its behalf)."
+                ),
+                "fields": ("email", "full_name", "language"),
+            },
+        ),
     )
 
     @admin.action(description=_("Log them out everywhere (end all their sessions)"))
@@ -56,3 +98,43 @@ class UserAdmin(DjangoUserAdmin):
         ended = user_sessions_end(user_ids=queryset.values_list("pk", flat=True))
         message = ngettext("%(count)d session ended.", "%(count)d sessions ended.", ended)
         self.message_user(request, message % {"count": ended}, messages.SUCCESS)
+
+    @admin.action(description=_("Send a new invitation"))
+    def send_invitation(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        sent = 0
+        for user in queryset:
+            if self._invite(request, user):
+                sent += 1
+        if sent:
+            message = ngettext("%(count)d invitation sent.", "%(count)d invitations sent.", sent)
+            self.message_user(request, message % {"count": sent}, messages.SUCCESS)
+
+    def _invite(self, request: HttpRequest, user: User) -> bool:
+        try:
+            invitation_send(user=user, sent_by=request.user)  # type: ignore[arg-type]
+        except InvitationRefused as refusal:
+            self.message_user(request, _REFUSALS[str(refusal)] % {"user": user.email}, messages.WARNING)
+            return False
+        return True
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # After the memberships: the invitation is filed under (and names) her first school.
+        if not change and self._invite(request, form.instance):
+            self.message_user(
+                request,
+                gettext("An invitation to choose a password has been sent to %(email)s.")
+                % {"email": form.instance.email},
+                messages.SUCCESS,
+            )
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        with transaction.atomic():  # the password and its mark are saved together
+            response = super().user_change_password(request, id, form_url)
+            # Saved: Django redirects to the user's page (a refused form answers 200, a conflicting
+            # one redirects back to this page). A password typed for someone else is temporary.
+            if request.method == "POST" and response.status_code == 302 and response["Location"] != request.path:
+                user = self.get_object(request, unquote(id))
+                if user is not None:
+                    password_set_by_administrator(user=user, administrator=request.user)  # type: ignore[arg-type]
+        return response

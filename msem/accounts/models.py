@@ -48,6 +48,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Can log into the platform administration (schools, legal footers)."),
     )
     date_joined = models.DateTimeField(default=timezone.now)
+    # Set when an administrator typed the password (the admin's password form): she must choose
+    # her own at her next login (ASVS 6.4.1). Any password she sets herself clears it (set_password).
+    password_is_temporary = models.BooleanField(_("temporary password"), default=False)
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -61,6 +64,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    def set_password(self, raw_password: str | None) -> None:
+        # Every way of choosing one's own password (change, reset, invitation) goes through here;
+        # only the admin's form marks the new password temporary again, after this call.
+        super().set_password(raw_password)
+        self.password_is_temporary = False
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.email = self.email.lower()

@@ -32,6 +32,7 @@ from msem.accounts.services import (
     user_sessions_end_others,
 )
 from msem.accounts.session_limits import ROW
+from msem.accounts.temporary_password import password_forced_change_done
 from msem.platform.client_ip import client_ip
 from msem.platform.security_events import email_digest, request_fields, security_event
 
@@ -150,7 +151,9 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
             refusal = _too_many(wait)
             status = 429
         elif form.is_valid():
-            form.save()
+            was_temporary = user.password_is_temporary  # type: ignore[union-attr]
+            form.save()  # User.set_password clears the temporary mark
+            password_forced_change_done(user=form.user, was_temporary=was_temporary, ip_address=ip_address)
             update_session_auth_hash(request, form.user)  # a new session key: the row follows it
             user_session_rekey(row_id=request.session.get(ROW), session_key=request.session.session_key)
             user_sessions_end_others(user=form.user, current_id=request.session.get(ROW))
@@ -163,6 +166,7 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "refusal": refusal,
+        "forced": user.password_is_temporary,  # type: ignore[union-attr]
         "sessions": open_sessions_of_user(user=user, current_id=request.session.get(ROW)),  # type: ignore[arg-type]
     }
     return render(request, "backoffice/password_change.html", context, status=status)

@@ -5,6 +5,7 @@ from msem.backoffice import (
     dashboard_views,
     email_views,
     inquiry_views,
+    invitation_views,
     personal_data_views,
     quarantine_views,
     quote_views,
@@ -27,6 +28,8 @@ urlpatterns = [
     path("reset/<str:uidb64>/set-password/", auth_views.password_reset_set_view, name="password_reset_set"),
     path("reset/<str:uidb64>/<str:token>/", auth_views.password_reset_confirm_view, name="password_reset_confirm"),
     path("language/", auth_views.language_view, name="language"),
+    path("invitation/<str:uidb64>/set-password/", invitation_views.invitation_set_view, name="invitation_set"),
+    path("invitation/<str:uidb64>/<str:token>/", invitation_views.invitation_open_view, name="invitation_open"),
     path("<slug:school_slug>/dashboard/", dashboard_views.dashboard_view, name="dashboard"),
     path(
         "<slug:school_slug>/dashboard/<slug:chart>.csv",

@@ -59,6 +59,7 @@ class OutgoingEmail(OutboxRow):
         PAYMENT_REQUEST = "payment_request", _("Payment request")
         ALERT = "alert", _("Alert to the managers")
         PASSWORD_RESET = "password_reset", _("Password reset link")
+        INVITATION = "invitation", _("Invitation to choose a password")
 
     Status = OutboxStatus
 
@@ -88,6 +89,11 @@ class OutgoingEmail(OutboxRow):
     def __str__(self) -> str:
         # No address: this string lands in logs and admin pages.
         return f"{self.kind} e-mail {self.pk} ({self.status})"
+
+
+# E-mails that carry a link opening a staff account: only their recipient sees them, never her
+# colleagues in the school's list of e-mails or a client's data export (ASVS 6.4.3, 6.4.1).
+ACCOUNT_LINK_KINDS = (OutgoingEmail.Kind.PASSWORD_RESET, OutgoingEmail.Kind.INVITATION)
 
 
 class DeliveryAttempt(OutboxAttempt):

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 
 from django.db.models import QuerySet
 
-from msem.mailing.models import DeliveryAttempt, MailTemplate, OutgoingEmail
+from msem.mailing.models import ACCOUNT_LINK_KINDS, DeliveryAttempt, MailTemplate, OutgoingEmail
 from msem.schools.models import School
 
 
@@ -21,8 +21,8 @@ def mail_templates_by_kind_and_language(
 
 
 def _shown_to_the_school(school: School) -> QuerySet[OutgoingEmail]:
-    # A password reset link opens its user's account: her colleagues never see it (ASVS 6.4.3).
-    return OutgoingEmail.objects.for_school(school).exclude(kind=OutgoingEmail.Kind.PASSWORD_RESET)
+    # A password reset or invitation link opens its user's account: her colleagues never see it (ASVS 6.4.3).
+    return OutgoingEmail.objects.for_school(school).exclude(kind__in=ACCOUNT_LINK_KINDS)
 
 
 def outgoing_email_for_school(*, school: School, email_id: int) -> OutgoingEmail | None:

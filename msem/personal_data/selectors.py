@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from msem.inquiries.models import Inquiry, InquiryEvent, QuarantinedRequest
-from msem.mailing.models import OutgoingEmail
+from msem.mailing.models import ACCOUNT_LINK_KINDS, OutgoingEmail
 from msem.payments.models import Payment, PaymentRequest
 from msem.quotes.models import Quote
 from msem.sales.models import Sale
@@ -67,7 +67,7 @@ def client_records(*, school: School, email: str) -> ClientRecords:
         events=InquiryEvent.objects.for_school(school).filter(inquiry_id__in=ids).order_by("created_at", "id"),
         emails=OutgoingEmail.objects.for_school(school)
         .filter(Q(pk__in=emails_of_timelines.values("email_id")) | Q(to_email__iexact=address))
-        .exclude(kind=OutgoingEmail.Kind.PASSWORD_RESET)
+        .exclude(kind__in=ACCOUNT_LINK_KINDS)
         .order_by("created_at", "id"),
         quotes=quotes.order_by("created_at", "id"),
         payment_requests=payment_requests.order_by("created_at", "id"),

@@ -20,14 +20,14 @@ _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"messa
 # Django's own lines ("Not Found: /fr/…/quote/<token>/") name the path, and the
 # paths of quotes and payment links carry their secret token.
 _SECRET_PATH = re.compile(r"/(quote|pay)/[^/\s'\"]+")
-# A password reset link: /backoffice/reset/<user id>/<token>/.
-_RESET_PATH = re.compile(r"/reset/[^/\s'\"]+/[^/\s'\"]+")
+# A password reset or invitation link: /backoffice/reset/<user id>/<token>/, /backoffice/invitation/…
+_RESET_PATH = re.compile(r"/(reset|invitation)/[^/\s'\"]+/[^/\s'\"]+")
 # Django passes the request object along; its repr is the path again.
 _DROPPED = {"request"}
 
 
 def redacted(text: str) -> str:
-    return _RESET_PATH.sub("/reset/…", _SECRET_PATH.sub(r"/\1/…", text))
+    return _RESET_PATH.sub(r"/\1/…", _SECRET_PATH.sub(r"/\1/…", text))
 
 
 class JsonFormatter(logging.Formatter):

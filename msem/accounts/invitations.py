@@ -1,0 +1,126 @@
+"""Inviting a new member of staff to choose her own password (ASVS 6.4.1).
+
+Nobody types a first password for someone else: the account is created with an
+unusable password and its owner receives, through the outbox, a link where she
+chooses one. The link is a token of its own kind (a reset token does not open the
+invitation page, nor the reverse) built like Django's reset tokens: it dies after
+MSEM_INVITATION_HOURS, once she has chosen a password, after a login, and when a
+new invitation is sent (the unusable password is drawn again, so the old token's
+hash no longer matches).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.crypto import constant_time_compare
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base64_encode
+
+from msem.accounts.models import Membership, User
+from msem.mailing.models import OutgoingEmail
+from msem.mailing.outbox import email_enqueue
+from msem.platform.security_events import security_event
+
+
+class InvitationTokenGenerator(PasswordResetTokenGenerator):
+    key_salt = "msem.accounts.invitations.InvitationTokenGenerator"
+
+    def check_token(self, user: User | None, token: str | None) -> bool:  # type: ignore[override]
+        """Django's check, with the invitation's lifetime instead of PASSWORD_RESET_TIMEOUT."""
+        if not (user and token):
+            return False
+        try:
+            ts_b36, _hash = token.split("-")
+            ts = base36_to_int(ts_b36)
+        except ValueError:
+            return False
+        if not any(
+            constant_time_compare(self._make_token_with_timestamp(user, ts, secret), token)
+            for secret in [self.secret, *self.secret_fallbacks]
+        ):
+            return False
+        return (self._num_seconds(self._now()) - ts) <= settings.MSEM_INVITATION_HOURS * 3600
+
+
+invitation_tokens = InvitationTokenGenerator()
+
+
+class InvitationRefused(Exception):
+    """The user cannot be invited; the message says why, for the administrator."""
+
+
+def invitation_link(user: User) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = invitation_tokens.make_token(user)
+    return settings.MSEM_BASE_URL + reverse("backoffice:invitation_open", kwargs={"uidb64": uid, "token": token})
+
+
+def invitation_send(*, user: User, sent_by: User | None) -> OutgoingEmail:
+    """Queue an invitation e-mail to a user who has no password yet; any earlier link of hers dies.
+
+    Raises InvitationRefused when she already has a password (she uses "Forgot your
+    password?"), is deactivated, or has no school to file the e-mail under.
+    """
+    if not user.is_active:
+        raise InvitationRefused("inactive")
+    if user.has_usable_password():
+        raise InvitationRefused("has_password")
+    # The outbox is school-scoped: the e-mail is filed under the user's first school.
+    membership = Membership.objects.filter(user=user).select_related("school").order_by("pk").first()
+    if membership is None:
+        raise InvitationRefused("no_school")
+    with transaction.atomic():
+        user.set_unusable_password()  # a new random marker: the previous invitation's link no longer matches
+        user.save(update_fields=["password"])
+        with translation.override(user.language):
+            context = {
+                "user": user,
+                "school": membership.school,
+                "url": invitation_link(user),
+                "hours": settings.MSEM_INVITATION_HOURS,
+                "login_url": settings.MSEM_BASE_URL + reverse("backoffice:login"),
+            }
+            subject = render_to_string("mail/invitation/subject.txt", context).strip()
+            text = render_to_string("mail/invitation/body.txt", context)
+            html = render_to_string("mail/invitation/body.html", context)
+        email = email_enqueue(
+            school=membership.school,
+            kind=OutgoingEmail.Kind.INVITATION,
+            language=user.language,
+            to_email=user.email,
+            subject=" ".join(subject.split()),
+            text_body=text,
+            html_body=html,
+        )
+        security_event(
+            "invitation.sent",
+            user_id=user.pk,
+            sent_by=sent_by.pk if sent_by is not None else None,
+            school_id=membership.school_id,
+            hours=settings.MSEM_INVITATION_HOURS,
+        )
+    return email
+
+
+def invitation_user(uidb64: str, token: str) -> User | None:
+    """The user the invitation link is for, if its token is still good."""
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uidb64)))
+    except (ValueError, TypeError, OverflowError):
+        return None
+    user = User.objects.filter(pk=pk, is_active=True).first()
+    if user is None or user.has_usable_password() or not invitation_tokens.check_token(user, token):
+        return None
+    return user
+
+
+def invitation_accepted(*, user: User, ip_address: str) -> None:
+    """After she has saved her password: on record (the token is dead, her password hash changed)."""
+    security_event("invitation.accepted", level=logging.INFO, user_id=user.pk, ip_address=ip_address)
