@@ -358,6 +358,9 @@ MSEM_FORM_MAX_AGE_SECONDS = env_int("MSEM_FORM_MAX_AGE_SECONDS", 24 * 3600)
 
 # Requests that look like a robot's wait in the quarantine this many days, then go.
 MSEM_QUARANTINE_DAYS = env_int("MSEM_QUARANTINE_DAYS", 14)
+# PostgreSQL: a school with this many dossiers gets a trigram index of its own, so that its
+# free-text search does not grow with the other schools' dossiers (msem/inquiries/search_indexes.py).
+MSEM_SCHOOL_SEARCH_INDEX_MIN_DOSSIERS = env_int("MSEM_SCHOOL_SEARCH_INDEX_MIN_DOSSIERS", 20000)
 # At most this many a day per school: beyond, a flood, dropped.
 MSEM_QUARANTINE_PER_SCHOOL_PER_DAY = env_int("MSEM_QUARANTINE_PER_SCHOOL_PER_DAY", 200)
 # A message with more links than this is held in the quarantine.

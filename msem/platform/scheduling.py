@@ -3,8 +3,8 @@
 `manage.py schedule` calls `periodic_enqueue` every minute. Running two
 schedulers is harmless: the wake-ups are no-ops when there is nothing to do,
 a sync enqueued twice fetches the same data and writes nothing new, and the
-hourly chores (purging the quarantine, pruning finished task rows) are
-idempotent deletes.
+hourly chores (purging the quarantine, pruning finished task rows, the
+large schools' search indexes) are idempotent.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
@@ -22,6 +23,7 @@ from msem.catalog.models import Catalog
 from msem.connector4807.pushing import push_sales
 from msem.connector4807.services import sync_price_lists, verify_catalog_codes
 from msem.inquiries.quarantine import purge_quarantine
+from msem.inquiries.search_indexes import school_search_indexes_task
 from msem.mailing.delivery import deliver_outbox
 from msem.platform.heartbeat import heartbeat_enqueue, worker_heartbeat
 from msem.schools.models import School
@@ -54,6 +56,8 @@ def periodic_enqueue(*, now: datetime | None = None, clock: Clock | None = None)
     if clock.last_hourly is None or now - clock.last_hourly >= timedelta(hours=1):
         purge_quarantine.enqueue()
         prune_task_results.enqueue()
+        if connection.vendor == "postgresql":
+            school_search_indexes_task.enqueue()
         clock.last_hourly = now
     if settings.MSEM_4807_URL:
         _enqueue_4807_work(now, clock)
