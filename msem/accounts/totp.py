@@ -52,7 +52,8 @@ def matching_step(key: bytes, code: str, *, after_step: int | None, at: float | 
     `after_step` (the last one accepted) never matches: a code seen once
     (over a shoulder, in a proxy's log) cannot be replayed, nor can an older one.
     """
-    if len(code) != DIGITS or not code.isdigit():
+    # isdigit() alone would take other scripts' digits (for example "١٢٣٤٥٦"), which compare_digest refuses.
+    if len(code) != DIGITS or not (code.isascii() and code.isdigit()):
         return None
     now = time_step(at)
     found = None

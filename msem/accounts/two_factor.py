@@ -148,7 +148,7 @@ def normalized_recovery_code(text: str) -> str:
 
 
 def _recovery_accept(user: User, code: str) -> bool:
-    if len(code) != 1 + _RECOVERY_RANDOM or not code[0].isdigit():
+    if len(code) != 1 + _RECOVERY_RANDOM or not code.isascii() or not code[0].isdigit():
         return False
     row = RecoveryCode.objects.filter(user=user, slot=int(code[0]), used_at__isnull=True).first()
     if row is None or not _hasher.verify(code, row.code_hash):
@@ -162,7 +162,7 @@ def second_factor_verify(*, user: User, code: str) -> str | None:
     if factor is None:
         return None
     text = "".join(code.split())
-    if len(text) == totp.DIGITS and text.isdigit():
+    if len(text) == totp.DIGITS and text.isascii() and text.isdigit():
         return "totp" if _totp_accept(factor, text) else None
     if _recovery_accept(user, normalized_recovery_code(text)):
         left = recovery_codes_left(user=user)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from msem.accounts.totp import DIGITS
 
-_APP_CODE = re.compile(r"^\d{%d}$" % DIGITS)
+_APP_CODE = re.compile(r"^[0-9]{%d}$" % DIGITS)
 # A recovery code as shown: a digit and nine letters or digits, with or without the dash.
 _RECOVERY_CODE = re.compile(r"^[0-9][A-Z0-9]{9}$")
 

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -81,10 +82,12 @@ def _after_login(request: HttpRequest, pending: Pending) -> str:
 def _codes_warning(request: HttpRequest, user: User) -> None:
     left = recovery_codes_left(user=user)
     if left <= _FEW_CODES_LEFT:
-        messages.warning(
-            request,
-            _("You have %(count)d recovery codes left: make new ones in “Two-step verification”.") % {"count": left},
+        text = ngettext(
+            "You have %(count)d recovery code left: make new ones in “Two-step verification”.",
+            "You have %(count)d recovery codes left: make new ones in “Two-step verification”.",
+            left,
         )
+        messages.warning(request, text % {"count": left})
 
 
 @sensitive_post_parameters("code")
@@ -98,13 +101,12 @@ def login_verify_view(request: HttpRequest) -> HttpResponse:
         return _start_again(request)
     form = VerificationCodeForm(request.POST or None)
     status = 200
+    refusal = ""
     if request.method == "POST":
         if not form.is_valid():
             status = 400
         elif wait := _throttled(request, pending.user):
-            form = VerificationCodeForm()
-            form.add_error(None, _too_many(wait))
-            status = 429
+            form, refusal, status = VerificationCodeForm(), _too_many(wait), 429
         else:
             method = second_factor_verify(user=pending.user, code=form.cleaned_data["code"])
             if method is None:
@@ -116,13 +118,14 @@ def login_verify_view(request: HttpRequest) -> HttpResponse:
                 if method == "recovery":
                     _codes_warning(request, pending.user)
                 return redirect(_after_login(request, pending))
-    return render(request, "backoffice/login_verify.html", {"form": form}, status=status)
+    return render(request, "backoffice/login_verify.html", {"form": form, "refusal": refusal}, status=status)
 
 
-def _enrolment_context(user: User, form: AppCodeForm) -> dict[str, object]:
+def _enrolment_context(user: User, form: AppCodeForm, refusal: str) -> dict[str, object]:
     enrolment = second_factor_enrolment_start(user=user)
     return {
         "form": form,
+        "refusal": refusal,
         "secret": enrolment.secret_grouped,
         "uri": enrolment.uri,
         "qr": qr_svg(enrolment.uri, title=_("QR code to scan with your authenticator app")),
@@ -140,13 +143,12 @@ def login_enrol_view(request: HttpRequest) -> HttpResponse:
         return _start_again(request)
     form = AppCodeForm(request.POST or None)
     status = 200
+    refusal = ""
     if request.method == "POST":
         if not form.is_valid():
             status = 400
         elif wait := _throttled(request, pending.user):
-            form = AppCodeForm()
-            form.add_error(None, _too_many(wait))
-            status = 429
+            form, refusal, status = AppCodeForm(), _too_many(wait), 429
         else:
             codes = second_factor_enrolment_confirm(user=pending.user, code=form.cleaned_data["code"])
             if codes is None:
@@ -156,7 +158,9 @@ def login_enrol_view(request: HttpRequest) -> HttpResponse:
                 pending_complete(request, pending, method="password+totp")
                 context = {"codes": codes, "continue_url": _after_login(request, pending)}
                 return render(request, "backoffice/login_recovery_codes.html", context)
-    return render(request, "backoffice/login_enrol.html", _enrolment_context(pending.user, form), status=status)
+    return render(
+        request, "backoffice/login_enrol.html", _enrolment_context(pending.user, form, refusal), status=status
+    )
 
 
 @login_required
@@ -186,13 +190,12 @@ def two_factor_enrol_view(request: HttpRequest) -> HttpResponse:
         return redirect("backoffice:two_factor")
     form = AppCodeForm(request.POST or None)
     status = 200
+    refusal = ""
     if request.method == "POST":
         if not form.is_valid():
             status = 400
         elif wait := _throttled(request, user):
-            form = AppCodeForm()
-            form.add_error(None, _too_many(wait))
-            status = 429
+            form, refusal, status = AppCodeForm(), _too_many(wait), 429
         else:
             codes = second_factor_enrolment_confirm(user=user, code=form.cleaned_data["code"])
             if codes is None:
@@ -200,18 +203,17 @@ def two_factor_enrol_view(request: HttpRequest) -> HttpResponse:
                 status = 400
             else:
                 return render(request, "backoffice/two_factor_codes.html", {"codes": codes, "enrolled": True})
-    return render(request, "backoffice/two_factor_enrol.html", _enrolment_context(user, form), status=status)
+    return render(request, "backoffice/two_factor_enrol.html", _enrolment_context(user, form, refusal), status=status)
 
 
 def _account_code_check(request: HttpRequest, user: User) -> tuple[bool, HttpResponse | None]:
     """A current code before a change of her second factor; (True, None) when it is right, else the page to show."""
     form = VerificationCodeForm(request.POST)
     status = 400
+    refusal = ""
     if form.is_valid():
         if wait := _throttled(request, user):
-            form = VerificationCodeForm()
-            form.add_error(None, _too_many(wait))
-            status = 429
+            form, refusal, status = VerificationCodeForm(), _too_many(wait), 429
         elif second_factor_verify(user=user, code=form.cleaned_data["code"]) is None:
             _wrong_code(request, user, form)
         else:
@@ -222,6 +224,7 @@ def _account_code_check(request: HttpRequest, user: User) -> tuple[bool, HttpRes
         "codes_left": recovery_codes_left(user=user),
         "codes_total": RECOVERY_CODES,
         "form": form,
+        "refusal": refusal,
     }
     return False, render(request, "backoffice/two_factor.html", context, status=status)
 
