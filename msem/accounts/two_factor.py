@@ -84,7 +84,7 @@ def second_factor_enrolment_start(*, user: User) -> Enrolment:
         SecondFactor.objects.update_or_create(
             user=user,
             defaults={
-                "sealed_secret": seal(key, purpose=_SEAL_PURPOSE),
+                "sealed_secret": seal(key, purpose=_SEAL_PURPOSE, owner=str(user.pk)),
                 "created_at": timezone.now(),
                 "confirmed_at": None,
                 "last_step": None,
@@ -92,7 +92,7 @@ def second_factor_enrolment_start(*, user: User) -> Enrolment:
             },
         )
     else:
-        key = open_box(pending.sealed_secret, purpose=_SEAL_PURPOSE)
+        key = open_box(pending.sealed_secret, purpose=_SEAL_PURPOSE, owner=str(user.pk))
     return Enrolment(
         secret_grouped=totp.secret_grouped(key), uri=totp.provisioning_uri(key, account=user.email, issuer=ISSUER)
     )
@@ -114,7 +114,7 @@ def second_factor_enrolment_confirm(*, user: User, code: str) -> list[str] | Non
     factor = SecondFactor.objects.filter(user=user, confirmed_at__isnull=True).first()
     if factor is None:
         return None
-    key = open_box(factor.sealed_secret, purpose=_SEAL_PURPOSE)
+    key = open_box(factor.sealed_secret, purpose=_SEAL_PURPOSE, owner=str(factor.user_id))
     step = totp.matching_step(key, code, after_step=None)
     if step is None:
         security_event("two_factor.enrolment_failed", level=logging.WARNING, user_id=user.pk)
@@ -130,7 +130,7 @@ def second_factor_enrolment_confirm(*, user: User, code: str) -> list[str] | Non
 
 
 def _totp_accept(factor: SecondFactor, code: str) -> bool:
-    key = open_box(factor.sealed_secret, purpose=_SEAL_PURPOSE)
+    key = open_box(factor.sealed_secret, purpose=_SEAL_PURPOSE, owner=str(factor.user_id))
     step = totp.matching_step(key, code, after_step=factor.last_step)
     if step is None:
         return False

@@ -103,27 +103,30 @@ def test_the_uri_and_the_text_that_the_apps_read():
 class TestSecretBox:
     def test_a_sealed_secret_opens_to_itself_and_shows_nothing_of_it(self):
         key = totp.random_secret()
-        box = seal(key, purpose="totp-secret")
-        assert open_box(box, purpose="totp-secret") == key
+        box = seal(key, purpose="totp-secret", owner="7")
+        assert open_box(box, purpose="totp-secret", owner="7") == key
         assert totp.secret_text(key) not in box
-        assert seal(key, purpose="totp-secret") != box  # a new nonce each time
+        assert key not in base64.urlsafe_b64decode(box)
+        assert seal(key, purpose="totp-secret", owner="7") != box  # a new nonce each time
 
-    def test_an_altered_box_or_another_purpose_does_not_open(self):
-        box = seal(b"x" * 20, purpose="totp-secret")
+    def test_an_altered_box_another_purpose_or_another_owner_does_not_open(self):
+        box = seal(b"x" * 20, purpose="totp-secret", owner="7")
         raw = bytearray(base64.urlsafe_b64decode(box))
         raw[20] ^= 1
         with pytest.raises(SecretBoxError):
-            open_box(base64.urlsafe_b64encode(bytes(raw)).decode(), purpose="totp-secret")
+            open_box(base64.urlsafe_b64encode(bytes(raw)).decode(), purpose="totp-secret", owner="7")
         with pytest.raises(SecretBoxError):
-            open_box(box, purpose="something-else")
+            open_box(box, purpose="something-else", owner="7")
         with pytest.raises(SecretBoxError):
-            open_box("not a box", purpose="totp-secret")
+            open_box(box, purpose="totp-secret", owner="8")  # copied onto another user's row
+        with pytest.raises(SecretBoxError):
+            open_box("not a box", purpose="totp-secret", owner="7")
 
     def test_another_secret_key_does_not_open_it_unless_it_is_a_fallback(self, settings):
-        box = seal(b"y" * 20, purpose="totp-secret")
+        box = seal(b"y" * 20, purpose="totp-secret", owner="7")
         old_key = settings.SECRET_KEY
         settings.SECRET_KEY = "a-rotated-secret-key-for-this-test-only"
         with pytest.raises(SecretBoxError):
-            open_box(box, purpose="totp-secret")
+            open_box(box, purpose="totp-secret", owner="7")
         settings.SECRET_KEY_FALLBACKS = [old_key]
-        assert open_box(box, purpose="totp-secret") == b"y" * 20
+        assert open_box(box, purpose="totp-secret", owner="7") == b"y" * 20
