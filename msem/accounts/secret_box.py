@@ -54,3 +54,15 @@ def open_box(box: str, *, purpose: str, owner: str) -> bytes:
         except InvalidTag:
             continue
     raise SecretBoxError("no current key opens this box")
+
+
+def opens_with_current_key(box: str, *, purpose: str, owner: str) -> bool:
+    """False for a box sealed under a key now in SECRET_KEY_FALLBACKS: its owner's next use re-seals it."""
+    raw = base64.urlsafe_b64decode(box.encode("ascii"))
+    try:
+        AESGCM(_key(settings.SECRET_KEY, purpose)).decrypt(
+            raw[1 : 1 + _NONCE_BYTES], raw[1 + _NONCE_BYTES :], f"{purpose}:{owner}".encode()
+        )
+    except InvalidTag:
+        return False
+    return True

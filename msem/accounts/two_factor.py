@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from msem.accounts import totp
 from msem.accounts.models import Role, User
-from msem.accounts.secret_box import open_box, seal
+from msem.accounts.secret_box import SecretBoxError, open_box, opens_with_current_key, seal
 from msem.accounts.two_factor_models import RecoveryCode, SecondFactor
 from msem.platform.security_events import security_event
 
@@ -130,7 +130,12 @@ def second_factor_enrolment_confirm(*, user: User, code: str) -> list[str] | Non
 
 
 def _totp_accept(factor: SecondFactor, code: str) -> bool:
-    key = open_box(factor.sealed_secret, purpose=_SEAL_PURPOSE, owner=str(factor.user_id))
+    try:
+        key = open_box(factor.sealed_secret, purpose=_SEAL_PURPOSE, owner=str(factor.user_id))
+    except SecretBoxError:
+        # Its SECRET_KEY was removed from the fallbacks too early: her recovery codes still work.
+        security_event("two_factor.secret_unreadable", level=logging.ERROR, user_id=factor.user_id)
+        return False
     step = totp.matching_step(key, code, after_step=factor.last_step)
     if step is None:
         return False
@@ -140,6 +145,10 @@ def _totp_accept(factor: SecondFactor, code: str) -> bool:
         .filter(Q(last_step__isnull=True) | Q(last_step__lt=step))
         .update(last_step=step, last_used_at=timezone.now())
     )
+    owner = str(factor.user_id)
+    if won and not opens_with_current_key(factor.sealed_secret, purpose=_SEAL_PURPOSE, owner=owner):
+        # Sealed before a SECRET_KEY rotation: sealed again under the new key, so the old one can go.
+        SecondFactor.objects.filter(pk=factor.pk).update(sealed_secret=seal(key, purpose=_SEAL_PURPOSE, owner=owner))
     return won == 1
 
 

@@ -10,6 +10,7 @@ import base64
 import json
 import re
 import time
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings as django_settings
@@ -55,6 +56,17 @@ def required(settings):
         settings.MSEM_TWO_FACTOR_REQUIRED = mode
 
     return set_mode
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Move the authenticator's clock (only msem/accounts/totp.py reads it) some seconds ahead."""
+
+    def move(seconds: float) -> None:
+        start = time.time()
+        monkeypatch.setattr(totp, "time", SimpleNamespace(time=lambda: start + seconds + (time.time() - start)))
+
+    return move
 
 
 def password_step(client: Client, email: str, password: str = PASSWORD, next_url: str = ""):
@@ -361,6 +373,32 @@ class TestLoginWithACode:
 
         assert client.post(VERIFY, {"code": next_code(manager, key)})["Location"] == LOGIN
         assert not logged_in(client)
+
+
+class TestSecretKeyRotation:
+    def test_after_a_rotation_her_next_code_reseals_the_secret_under_the_new_key(self, manager, settings, clock):
+        key, _codes = enrolled(manager)
+        settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+        settings.SECRET_KEY = "the-new-secret-key-of-this-test-0123456789-abcdefghijklmnop"
+        client = Client()
+        password_step(client, manager.email)
+        assert client.post(VERIFY, {"code": next_code(manager, key)}).status_code == 302
+
+        settings.SECRET_KEY_FALLBACKS = []
+        clock(60)  # her next login, a minute later
+        later = Client()
+        password_step(later, manager.email)
+        assert later.post(VERIFY, {"code": next_code(manager, key)}).status_code == 302
+
+    def test_a_secret_sealed_under_a_key_now_gone_leaves_the_recovery_codes(self, manager, settings, security_log):
+        key, codes = enrolled(manager)
+        settings.SECRET_KEY = "the-new-secret-key-of-this-test-0123456789-abcdefghijklmnop"
+        client = Client()
+        password_step(client, manager.email)
+
+        assert client.post(VERIFY, {"code": next_code(manager, key)}).status_code == 400
+        assert security_log.events("two_factor.secret_unreadable")[0]["level"] == "ERROR"
+        assert client.post(VERIFY, {"code": codes[0]}).status_code == 302
 
 
 class TestPasswordResetDoesNotBypassIt:
