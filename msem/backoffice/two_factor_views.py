@@ -113,7 +113,9 @@ def login_verify_view(request: HttpRequest) -> HttpResponse:
                 _wrong_code(request, pending.user, form)
                 status = 400
             else:
-                security_event("two_factor.succeeded", user_id=pending.user.pk, method=method)
+                security_event(
+                    "two_factor.succeeded", user_id=pending.user.pk, method=method, ip_address=client_ip(request)
+                )
                 pending_complete(request, pending, method=f"password+{method}")
                 if method == "recovery":
                     _codes_warning(request, pending.user)
@@ -139,7 +141,8 @@ def _enrolment_context(user: User, form: AppCodeForm, refusal: str) -> dict[str,
 def login_enrol_view(request: HttpRequest) -> HttpResponse:
     """Two-step verification is required for her and she has none yet: she sets it up before going any further."""
     pending = pending_of(request, ENROL)
-    if pending is None:
+    if pending is None or confirmed_second_factor(user=pending.user) is not None:
+        # Set up meanwhile (another tab): her login now goes through the code step.
         return _start_again(request)
     form = AppCodeForm(request.POST or None)
     status = 200

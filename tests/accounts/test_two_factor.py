@@ -164,6 +164,15 @@ class TestWhoMustUseIt:
         assert password_step(client, secretary.email)["Location"] == "/backoffice/"
         assert logged_in(client)
 
+    def test_set_up_meanwhile_elsewhere_the_set_up_step_sends_back_to_the_login(self, secretary, required):
+        required("everyone")
+        client = Client()
+        password_step(client, secretary.email)
+        enrolled(secretary)
+
+        assert client.get(ENROL)["Location"] == LOGIN
+        assert password_step(client, secretary.email)["Location"] == VERIFY
+
     def test_a_secretary_who_is_manager_of_another_school_must(self, secretary, other_school, required):
         required("managers")
         MembershipFactory(school=other_school, user=secretary, role=Role.MANAGER)
