@@ -136,7 +136,10 @@ class TestWhoMustUseIt:
         assert inbox["Location"].startswith(LOGIN)
         page = client.get(ENROL)
         assert "Configurer la validation en deux étapes" in page_text(page)
-        assert '<svg width="' in page.content.decode()
+        svg = re.search(r"<svg .*?</svg>", page.content.decode(), re.DOTALL).group(0)
+        # The strict CSP refuses inline styles: the QR code has none, nor any script.
+        assert "style" not in svg
+        assert "<script" not in svg
         assert 'inputmode="numeric"' in page.content.decode()
         assert 'autocomplete="one-time-code"' in page.content.decode()
         key = secret_on(page)
@@ -487,6 +490,9 @@ class TestHerPage:
         client.force_login(secretary)
 
         assert client.post(TURN_OFF, {"code": "000000"}).status_code == 400
+        bad = client.post(TURN_OFF, {"code": "off please"})
+        assert bad.status_code == 400
+        assert "Tapez les 6 chiffres affichés par votre application, ou un code de secours" in page_text(bad)
         assert SecondFactor.objects.filter(user=secretary).exists()
         response = client.post(TURN_OFF, {"code": next_code(secretary, key)}, follow=True)
 
