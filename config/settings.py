@@ -208,6 +208,16 @@ CSRF_FAILURE_VIEW = "msem.platform.security_events.csrf_failure"
 # within the window, then the login form refuses to check passwords.
 MSEM_LOGIN_FAILURES_PER_ADDRESS = env_int("MSEM_LOGIN_FAILURES_PER_ADDRESS", 5)
 MSEM_LOGIN_FAILURE_WINDOW_MINUTES = env_int("MSEM_LOGIN_FAILURE_WINDOW_MINUTES", 15)
+# Who must log in with a second factor, a code from an authenticator app (ASVS 6.3.3): `everyone`,
+# `managers` (of any school, and the platform administrators) or `nobody`. Anyone may turn it on.
+# Production requires it of everyone; the demo of `make run` (DEBUG on) of nobody.
+MSEM_TWO_FACTOR_REQUIRED = os.environ.get("MSEM_TWO_FACTOR_REQUIRED", "").strip().lower() or (
+    "nobody" if DEBUG else "everyone"
+)
+if MSEM_TWO_FACTOR_REQUIRED not in {"everyone", "managers", "nobody"}:
+    raise ImproperlyConfigured(
+        f"MSEM_TWO_FACTOR_REQUIRED must be everyone, managers or nobody, not {MSEM_TWO_FACTOR_REQUIRED!r}"
+    )
 # How many reverse proxies in front of the app append to X-Forwarded-For.
 # 0 means REMOTE_ADDR is the client (no header is trusted).
 MSEM_TRUSTED_PROXY_COUNT = env_int("MSEM_TRUSTED_PROXY_COUNT", 0)

@@ -143,3 +143,9 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"session {self.pk} of user {self.user_id}"
+
+
+# The second factor's models live in their own module; imported here so that they belong to this app.
+from msem.accounts.two_factor_models import RecoveryCode, SecondFactor  # noqa: E402
+
+__all__ += ["RecoveryCode", "SecondFactor"]

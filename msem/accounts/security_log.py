@@ -28,7 +28,9 @@ def _where(request: HttpRequest | None) -> dict[str, Any]:
 
 @receiver(user_logged_in)
 def _logged_in(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
-    security_event("login.succeeded", **{**_where(request), "user_id": user.pk, "method": "password"})
+    # "password", or "password+totp" / "password+recovery" after the second step (two_factor_pending.py).
+    method = getattr(request, "msem_login_method", "password")
+    security_event("login.succeeded", **{**_where(request), "user_id": user.pk, "method": method})
 
 
 @receiver(user_login_failed)

@@ -33,6 +33,7 @@ from msem.accounts.services import (
 )
 from msem.accounts.session_limits import ROW
 from msem.accounts.temporary_password import password_forced_change_done
+from msem.accounts.two_factor_pending import pending_begin
 from msem.platform.client_ip import client_ip
 from msem.platform.security_events import email_digest, request_fields, security_event
 
@@ -87,6 +88,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
             if user is None:
                 login_failure_record(email=email, ip_address=ip_address)
                 form.add_error(None, _("The e-mail address or the password is wrong."))
+            elif second_step := pending_begin(request, user=user, next_url=next_url):
+                # Not logged in yet: the second factor first (msem/backoffice/two_factor_views.py).
+                return redirect(second_step)
             else:
                 login_failures_clear(email=email)
                 login(request, user)  # a new session key: no fixation

@@ -12,6 +12,7 @@ from msem.backoffice import (
     sales_views,
     settings_views,
     shell_views,
+    two_factor_views,
 )
 from msem.backoffice.catalog_views import catalogs_import_view, catalogs_view
 
@@ -20,7 +21,13 @@ app_name = "backoffice"
 urlpatterns = [
     path("", shell_views.home_view, name="home"),
     path("login/", auth_views.login_view, name="login"),
+    path("login/verify/", two_factor_views.login_verify_view, name="login_verify"),
+    path("login/two-step/", two_factor_views.login_enrol_view, name="login_enrol"),
     path("logout/", auth_views.logout_view, name="logout"),
+    path("two-step/", two_factor_views.two_factor_view, name="two_factor"),
+    path("two-step/enrol/", two_factor_views.two_factor_enrol_view, name="two_factor_enrol"),
+    path("two-step/recovery-codes/", two_factor_views.two_factor_codes_view, name="two_factor_codes"),
+    path("two-step/turn-off/", two_factor_views.two_factor_disable_view, name="two_factor_disable"),
     path("password/", auth_views.password_change_view, name="password_change"),
     path("sessions/<int:session_id>/end/", auth_views.session_end_view, name="session_end"),
     path("sessions/end-others/", auth_views.sessions_end_others_view, name="sessions_end_others"),
