@@ -115,10 +115,18 @@ def _seed(dossiers: int, other_schools: int) -> tuple:
 
 
 def _analyze() -> None:
+    """Statistics, as a database in service has them; on PostgreSQL, the large schools' search indexes.
+
+    The scheduler builds those indexes hourly in service (msem/inquiries/search_indexes.py); here,
+    in one pass each, since nothing else writes to the database.
+    """
     from django.db import connection
+
+    from msem.inquiries.search_indexes import school_search_indexes_ensure
 
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    school_search_indexes_ensure(concurrently=False)
 
 
 def _targets(school, secretary) -> dict[str, str]:
