@@ -168,6 +168,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
 else:
+    # Kept as dj-database-url read them from DATABASE_URL's query: libpq's own options, among them
+    # sslmode, sslrootcert and the client certificate (sslcert, sslkey) that can replace the password.
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -257,7 +259,21 @@ EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)  # STARTTLS, usually on port 587
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)  # TLS from the first byte, usually on port 465
+# A client certificate (PEM; the key may be in the certificate's file) authenticates Msem to an SMTP
+# relay that asks for one, instead of a password (ASVS 13.2.1). Read again at every connection.
+EMAIL_SSL_CERTFILE = os.environ.get("EMAIL_SSL_CERTFILE") or None
+EMAIL_SSL_KEYFILE = os.environ.get("EMAIL_SSL_KEYFILE") or None
+# The CA that signed the relay's certificate when it is a private one; the system's CAs otherwise.
+MSEM_EMAIL_SSL_CAFILE = os.environ.get("MSEM_EMAIL_SSL_CAFILE") or None
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL are exclusive: set one of them.")
+if (EMAIL_SSL_CERTFILE or EMAIL_SSL_KEYFILE or MSEM_EMAIL_SSL_CAFILE) and not (EMAIL_USE_TLS or EMAIL_USE_SSL):
+    # Without TLS they would be silently ignored and the relay reached in clear.
+    raise ImproperlyConfigured("EMAIL_SSL_* and MSEM_EMAIL_SSL_CAFILE need EMAIL_USE_TLS or EMAIL_USE_SSL.")
+if EMAIL_SSL_KEYFILE and not EMAIL_SSL_CERTFILE:
+    raise ImproperlyConfigured("EMAIL_SSL_KEYFILE needs EMAIL_SSL_CERTFILE.")
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Msem <no-reply@msem.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -4,6 +4,12 @@ Both speak the same small interface so the worker does not know which one it
 has. The SMTP transport uses smtplib directly, with a timeout, so that every
 failure is classified: retryable (refused connection, timeout, 4xx answers)
 or permanent (5xx answers, which are kept as the server gave them).
+
+TLS is STARTTLS (EMAIL_USE_TLS) or TLS from the first byte (EMAIL_USE_SSL); the
+server's certificate is always verified, and Msem presents a client certificate
+when one is configured (EMAIL_SSL_CERTFILE/KEYFILE): a relay that authenticates
+its clients by certificate needs no password (ASVS 13.2.1). A refused or missing
+certificate is a TLS failure like any other: retried, never lost.
 """
 
 from __future__ import annotations
@@ -42,10 +48,15 @@ class SmtpTransport:
         username: str = "",
         password: str = "",
         use_tls: bool = False,
+        use_ssl: bool = False,
+        certfile: str | None = None,
+        keyfile: str | None = None,
+        cafile: str | None = None,
         timeout: float = 20,
     ) -> None:
         self.host, self.port, self.timeout = host, port, timeout
-        self.username, self.password, self.use_tls = username, password, use_tls
+        self.username, self.password, self.use_tls, self.use_ssl = username, password, use_tls, use_ssl
+        self.certfile, self.keyfile, self.cafile = certfile, keyfile, cafile
         self._connection: smtplib.SMTP | None = None
 
     def __enter__(self) -> Self:
@@ -54,12 +65,34 @@ class SmtpTransport:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
+    def _tls_context(self) -> ssl.SSLContext:
+        # Built for each connection, so that certificate files replaced on disk are read by the next one.
+        context = ssl.create_default_context(cafile=self.cafile)
+        if self.certfile:
+            try:
+                context.load_cert_chain(self.certfile, self.keyfile)
+            except OSError as error:
+                # ssl's own message names no file: say which, for the operator reading the outbox's last error.
+                files = f"{self.certfile}, {self.keyfile}" if self.keyfile else self.certfile
+                raise OSError(f"cannot load the client certificate ({files}): {error}") from error
+        return context
+
     def _connect(self) -> smtplib.SMTP:
-        connection = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
-        if self.use_tls:
-            connection.starttls(context=ssl.create_default_context())
-        if self.username:
-            connection.login(self.username, self.password)
+        if self.use_ssl:
+            connection: smtplib.SMTP = smtplib.SMTP_SSL(
+                self.host, self.port, timeout=self.timeout, context=self._tls_context()
+            )
+        else:
+            connection = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        try:
+            if self.use_tls:
+                connection.starttls(context=self._tls_context())
+            if self.username:
+                connection.login(self.username, self.password)
+        except BaseException:
+            # Not kept (the caller never sees it): close the socket now rather than at garbage collection.
+            connection.close()
+            raise
         return connection
 
     def close(self) -> None:
@@ -133,6 +166,10 @@ def transport_from_settings() -> Transport:
             username=settings.EMAIL_HOST_USER,
             password=settings.EMAIL_HOST_PASSWORD,
             use_tls=settings.EMAIL_USE_TLS,
+            use_ssl=settings.EMAIL_USE_SSL,
+            certfile=settings.EMAIL_SSL_CERTFILE,
+            keyfile=settings.EMAIL_SSL_KEYFILE,
+            cafile=settings.MSEM_EMAIL_SSL_CAFILE,
             timeout=settings.EMAIL_TIMEOUT,
         )
     return DirectoryTransport(directory=Path(settings.EMAIL_FILE_PATH))

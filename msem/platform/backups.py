@@ -186,15 +186,28 @@ def _scratch_postgresql(path: Path, check: RestoreCheck) -> Iterator[Any]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+# DATABASE_URL's libpq options that say how the connection is secured and authenticated: without
+# them pg_dump would not verify the server (sslmode) nor present the client certificate that
+# replaces the password (sslcert, sslkey). Paths only; sslpassword is a secret, kept off command lines.
+_TLS_OPTIONS = (
+    "sslmode", "sslrootcert", "sslcert", "sslkey", "sslcrl", "sslcrldir", "sslsni",
+    "sslnegotiation", "ssl_min_protocol_version", "ssl_max_protocol_version",
+    "channel_binding", "gssencmode", "requirepeer",
+)  # fmt: skip
+
+
 def _dsn(database: str | None = None, *, with_password: bool = False) -> str:
     """The connection string; the password only for in-process use, never on a command line (ps shows those)."""
     values = settings.DATABASES["default"]
+    options = values.get("OPTIONS", {})
     parts = {
         "dbname": database or values["NAME"],
         "user": values.get("USER"),
         "host": values.get("HOST"),
         "port": values.get("PORT"),
         "password": values.get("PASSWORD") if with_password else None,
+        **{name: options.get(name) for name in _TLS_OPTIONS},
+        "sslpassword": options.get("sslpassword") if with_password else None,
     }
     return make_conninfo(**{key: str(value) for key, value in parts.items() if value})
 

@@ -25,11 +25,18 @@ def _local(host: str | None) -> bool:
 @register(Tags.security, deploy=True)
 def backends_over_tls(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
     found: list[CheckMessage] = []
-    if settings.EMAIL_HOST and not _local(settings.EMAIL_HOST) and not settings.EMAIL_USE_TLS:
+    if (
+        settings.EMAIL_HOST
+        and not _local(settings.EMAIL_HOST)
+        and not (settings.EMAIL_USE_TLS or settings.EMAIL_USE_SSL)
+    ):
         found.append(
             CheckWarning(
                 "E-mail goes to EMAIL_HOST without TLS.",
-                hint="Set EMAIL_USE_TLS=true (STARTTLS); the server's certificate is then verified.",
+                hint=(
+                    "Set EMAIL_USE_TLS=true (STARTTLS) or EMAIL_USE_SSL=true (TLS from the start, port 465); "
+                    "the server's certificate is then verified."
+                ),
                 id="msem.W001",
             )
         )

@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, field
 from email.message import Message
 from email.policy import default as default_policy
+from typing import Any
 
 from aiosmtpd.controller import Controller
 
@@ -65,13 +66,15 @@ class RecordingHandler:
 
 
 class SmtpServer:
-    def __init__(self, port: int | None = None) -> None:
+    def __init__(self, port: int | None = None, **controller_options: Any) -> None:
+        # controller_options go to aiosmtpd's Controller: tls_context, require_starttls, ssl_context …
         self.port = port or free_port()
         self.handler = RecordingHandler()
+        self.controller_options = controller_options
         self._controller: Controller | None = None
 
     def start(self) -> SmtpServer:
-        self._controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self._controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, **self.controller_options)
         self._controller.start()
         return self
 

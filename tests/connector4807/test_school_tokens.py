@@ -1,0 +1,47 @@
+"""Each school reaches 4807 with its own token, an account of its own (ASVS 13.2.1, 13.2.2).
+
+The simulator, like 4807, answers a token with the one establishment it belongs to: a school's
+token is not a key shared by the platform, and with no default token set a school without one of
+its own gets nothing.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from msem.connector4807.services import CodeCheck, catalog_code_check
+from msem.connector4807.simulator import Simulator, demo_establishment
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def simulator(settings):
+    server = Simulator(establishments={"valneige-token": demo_establishment()}).start()
+    settings.MSEM_4807_URL = server.url
+    settings.MSEM_4807_TOKEN = ""  # no platform-wide token: each school has its own
+    settings.MSEM_4807_CONNECT_TIMEOUT = 1
+    settings.MSEM_4807_READ_TIMEOUT = 1
+    yield server
+    server.stop()
+
+
+def test_a_school_is_served_with_its_own_token_and_another_school_not_with_it(school, other_school, simulator):
+    school.connector_token = "valneige-token"
+    school.save(update_fields=["connector_token"])
+
+    assert catalog_code_check(school=school, code="CE-ALPES").status == CodeCheck.KNOWN
+    assert catalog_code_check(school=other_school, code="CE-ALPES").status == CodeCheck.UNREACHABLE
+
+
+def test_a_school_token_revoked_at_4807_stops_that_school_only(school, other_school, simulator):
+    school.connector_token = "valneige-token"
+    school.save(update_fields=["connector_token"])
+    other_school.connector_token = "autre-token"
+    other_school.save(update_fields=["connector_token"])
+    simulator.state.establishments["autre-token"] = demo_establishment()
+
+    del simulator.state.establishments["valneige-token"]
+
+    assert catalog_code_check(school=school, code="CE-ALPES").status == CodeCheck.UNREACHABLE
+    assert catalog_code_check(school=other_school, code="CE-ALPES").status == CodeCheck.KNOWN
