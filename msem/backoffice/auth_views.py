@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.contrib.auth.forms import PasswordChangeForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,6 +34,7 @@ from msem.accounts.services import (
 from msem.accounts.session_limits import ROW
 from msem.accounts.temporary_password import password_forced_change_done
 from msem.accounts.two_factor_pending import pending_begin
+from msem.backoffice.password_links import PasswordLink, password_link_open, password_link_set
 from msem.platform.client_ip import client_ip
 from msem.platform.security_events import email_digest, request_fields, security_event
 
@@ -222,30 +223,22 @@ def password_reset_view(request: HttpRequest) -> HttpResponse:
     return render(request, "backoffice/password_reset.html", {"form": form, "sent": sent}, status=status)
 
 
-_RESET_TOKEN = "msem_password_reset_token"
-
-
-def _dead_link(request: HttpRequest) -> HttpResponse:
-    security_event("password_reset.bad_link", level=logging.WARNING, **request_fields(request))
-    response = render(request, "backoffice/password_reset_confirm.html", {"form": None}, status=400)
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+PASSWORD_RESET_LINK = PasswordLink(
+    event_prefix="password_reset",
+    session_key="msem_password_reset_token",
+    template="backoffice/password_reset_confirm.html",
+    set_url_name="backoffice:password_reset_set",
+    user_of=password_reset_user,
+    done=password_reset_done,  # every session of hers ends
+    done_message=_("Your password has been changed. Log in with the new one."),
+)
 
 
 @never_cache
 @require_http_methods(["GET"])
 def password_reset_confirm_view(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
-    """The link of the e-mail: its token moves into the session, and the browser goes to an address without it.
-
-    Like Django's own PasswordResetConfirmView: the token never stays in the
-    address bar, the history, or a Referer; the answer itself sends none.
-    """
-    if password_reset_user(uidb64, token) is None:
-        return _dead_link(request)
-    request.session[_RESET_TOKEN] = token
-    response = redirect("backoffice:password_reset_set", uidb64=uidb64)
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    """The link of the e-mail (msem/backoffice/password_links.py)."""
+    return password_link_open(request, PASSWORD_RESET_LINK, uidb64, token)
 
 
 @sensitive_post_parameters()
@@ -253,18 +246,5 @@ def password_reset_confirm_view(request: HttpRequest, uidb64: str, token: str) -
 @never_cache
 @require_http_methods(["GET", "POST"])
 def password_reset_set_view(request: HttpRequest, uidb64: str) -> HttpResponse:
-    """A new password, twice, under the same policy as "Change my password"; then every session ends."""
-    user = password_reset_user(uidb64, request.session.get(_RESET_TOKEN, ""))
-    if user is None:
-        return _dead_link(request)
-    form = SetPasswordForm(user=user, data=request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            form.save()
-            request.session.pop(_RESET_TOKEN, None)
-            password_reset_done(user=user, ip_address=client_ip(request))
-            messages.success(request, _("Your password has been changed. Log in with the new one."))
-            return redirect("backoffice:login")
-        status = 400
-    return render(request, "backoffice/password_reset_confirm.html", {"form": form}, status=status)
+    """A new password, twice, under the same policy as "Change my password"."""
+    return password_link_set(request, PASSWORD_RESET_LINK, uidb64)
