@@ -88,7 +88,7 @@ def school_search_indexes_ensure(*, min_dossiers: int | None = None, concurrentl
     if connection.vendor != "postgresql":
         changes.skipped = True
         return changes
-    if connection.in_atomic_block:
+    if concurrently and connection.in_atomic_block:
         raise RuntimeError("school_search_indexes_ensure builds indexes concurrently: call it outside a transaction.")
     how = "CONCURRENTLY " if concurrently else ""
     threshold = settings.MSEM_SCHOOL_SEARCH_INDEX_MIN_DOSSIERS if min_dossiers is None else min_dossiers
