@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from functools import lru_cache
 from html import escape
 from urllib.parse import quote
 
@@ -43,36 +44,40 @@ _PLACEHOLDER = "REFERENCE"
 _DAY_SPECIFIERS = frozenset("bdDEFjlLmMnNoStwWyYz")
 
 
+@lru_cache(maxsize=4096)
+def _day_parts(pieces: tuple[str, ...], language: str, day: date) -> tuple[tuple[str, str], ...]:
+    """(text, "") where the day decides the text; ("", specifier) where the time does.
+
+    Kept across requests: a day's names do not change, and a page of an older
+    season (filters, dates) falls on as many days as it has rows. `language` is
+    in the key because the names are translated.
+    """
+    formatter = DateFormat(day)
+    parts = []
+    for index, piece in enumerate(pieces):
+        if not index % 2:
+            parts.append((re_escaped.sub(r"\1", piece), ""))
+        elif piece in _DAY_SPECIFIERS:
+            parts.append((str(getattr(formatter, piece)()), ""))
+        else:
+            parts.append(("", piece))
+    return tuple(parts)
+
+
 class _LongDatetime:
     """Django's date_format(value, fmt) for the page's rows, each day's part computed once.
 
-    The fifty rows fall on a few days, and a month's or a weekday's name is a
-    translation lookup: formatting each date whole was a third of the rows' time.
-    The pieces are split as Django's Formatter splits them (escaped letters kept).
+    A month's or a weekday's name is a translation lookup: formatting each date
+    whole was a third of the rows' time. The pieces are split as Django's
+    Formatter splits them (escaped letters kept).
     """
 
     def __init__(self, fmt: str) -> None:
-        self.pieces = re_formatchars.split(str(fmt))
-        self.days: dict[date, list[tuple[str, str]]] = {}
-
-    def _day(self, value: datetime) -> list[tuple[str, str]]:
-        """(text, "") where the day decides the text; ("", specifier) where the time does."""
-        formatter = DateFormat(value)
-        parts = []
-        for index, piece in enumerate(self.pieces):
-            if not index % 2:
-                parts.append((re_escaped.sub(r"\1", piece), ""))
-            elif piece in _DAY_SPECIFIERS:
-                parts.append((str(getattr(formatter, piece)()), ""))
-            else:
-                parts.append(("", piece))
-        return parts
+        self.pieces = tuple(re_formatchars.split(str(fmt)))
+        self.language = get_language()
 
     def __call__(self, value: datetime) -> str:
-        day = value.date()
-        parts = self.days.get(day)
-        if parts is None:
-            parts = self.days[day] = self._day(value)
+        parts = _day_parts(self.pieces, self.language, value.date())
         formatter = DateFormat(value)
         return "".join(str(getattr(formatter, piece)()) if piece else text for text, piece in parts)
 
