@@ -12,10 +12,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from msem.accounts.models import Membership, User
+from msem.backoffice.inbox_choices import Labelled, search_choices
 from msem.inquiries.dossier import NOTE_MAX_LENGTH, REPLY_MAX_LENGTH, PanelChange
 from msem.inquiries.inbox import Archived, Cursor, InboxCriteria
 from msem.inquiries.models import STATUS_TRANSITIONS, Category, Inquiry, Subject
-from msem.inquiries.selectors import categories_live, subjects_live
 from msem.mailing.models import SUBJECT_LINE_MAX_LENGTH
 from msem.platform.widgets import PlainCheckboxInput, PlainHiddenInput, PlainSelect, PlainTextarea, PlainTextInput
 from msem.schools.models import School
@@ -43,7 +43,7 @@ def _member_choices(school: School) -> list[tuple[str, str]]:
     return [(str(pk), name or email) for pk, name, email in staff]
 
 
-def _label(item: Subject | Category) -> str:
+def _label(item: Subject | Category | Labelled) -> str:
     if translation.get_language() == "en":
         return item.label_en or item.label_fr
     return item.label_fr or item.label_en
@@ -87,16 +87,17 @@ class InboxFilterForm(forms.Form):
     def __init__(self, *args: Any, school: School, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.school, self.user = school, user
-        self.categories = list(categories_live(school=school))
+        choices = search_choices(school=school)
+        self.categories = choices.categories
         self.fields["category"].choices = [(c.code, _label(c)) for c in self.categories]  # type: ignore[attr-defined]
         self.fields["subject"].choices = [("", _("All"))] + [  # type: ignore[attr-defined]
-            (str(s.pk), _label(s)) for s in subjects_live(school=school)
+            (str(s.pk), _label(s)) for s in choices.subjects
         ]
         self.fields["assignee"].choices = [  # type: ignore[attr-defined]
             ("", _("Anyone")),
             ("me", _("Me")),
             ("none", _("Nobody")),
-            *_member_choices(school),
+            *choices.staff,
         ]
 
     def clean_after(self) -> Cursor | None:
