@@ -22,7 +22,9 @@ def test_the_same_choices_as_the_selectors_in_one_query(school, other_school, se
     Subject.objects.create(school=other_school, label_fr="Autre", email="o@b.test")
     for email, name in [("zoe@school.test", "Zoé Blanc"), ("sans-nom@school.test", ""), ("anne@school.test", "Anne")]:
         Membership.objects.create(school=school, user=User.objects.create_user(email, "x", full_name=name))
-    Membership.objects.create(school=other_school, user=User.objects.create_user("x@autre.test", "x"), role=Role.MANAGER)
+    Membership.objects.create(
+        school=other_school, user=User.objects.create_user("x@autre.test", "x"), role=Role.MANAGER
+    )
 
     with CaptureQueriesContext(connection) as queries:
         choices = search_choices(school=school)
