@@ -28,6 +28,9 @@ WORDS = {
         "address": "Adresse e-mail",
         "password": "Mot de passe",
         "log_in": "Se connecter",
+        "set_by_administrator": "choisi par un administrateur",
+        "change": "Modifier mon mot de passe",
+        "changed": "Votre mot de passe a été modifié",
     },
     "en": {
         "choose": "Choose your password",
@@ -39,6 +42,9 @@ WORDS = {
         "address": "E-mail address",
         "password": "Password",
         "log_in": "Log in",
+        "set_by_administrator": "set by an administrator",
+        "change": "Change my password",
+        "changed": "Your password has been changed",
     },
 }
 
@@ -90,26 +96,30 @@ def test_an_invited_secretary_chooses_her_password_then_logs_in(page, school, sc
     screenshot(page, f"invitation-4-used-link-{language}")
 
 
-def test_a_password_typed_by_an_administrator_is_replaced_at_the_first_login(page, school, screenshot):
-    words = WORDS["fr"]
-    user = MembershipFactory(school=school, user__email="anna@valneige.test", user__language="fr").user
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_password_typed_by_an_administrator_is_replaced_at_the_first_login(page, school, screenshot, language):
+    words = WORDS[language]
+    user = MembershipFactory(school=school, user__email="anna@valneige.test", user__language=language).user
     user.set_password(GIVEN)
     user.password_is_temporary = True
     user.save()
+    if language == "en":
+        page.goto("/backoffice/login/")
+        page.get_by_role("button", name="EN").click()
 
     log_in(page, words, user.email, GIVEN)
     page.wait_for_url(re.compile(r"/backoffice/password/$"))
-    expect(page.get_by_role("alert")).to_contain_text("choisi par un administrateur")
-    screenshot(page, "temporary-password-1-forced-fr")
+    expect(page.get_by_role("alert")).to_contain_text(words["set_by_administrator"])
+    screenshot(page, f"temporary-password-1-forced-{language}")
     page.goto(f"/backoffice/{school.slug}/inquiries/")
     page.wait_for_url(re.compile(r"/backoffice/password/$"))
 
     page.locator("#id_old_password").fill(GIVEN)
     page.locator("#id_new_password1").fill(CHOSEN)
     page.locator("#id_new_password2").fill(CHOSEN)
-    page.locator("form.password-form").get_by_role("button", name="Modifier mon mot de passe").click()
-    expect(page.get_by_role("status")).to_contain_text("Votre mot de passe a été modifié")
-    screenshot(page, "temporary-password-2-changed-fr")
+    page.locator("form.password-form").get_by_role("button", name=words["change"]).click()
+    expect(page.get_by_role("status")).to_contain_text(words["changed"])
+    screenshot(page, f"temporary-password-2-changed-{language}")
     page.goto(f"/backoffice/{school.slug}/inquiries/")
     page.wait_for_url(re.compile(r"/inquiries/"))
     user.refresh_from_db()
