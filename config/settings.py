@@ -145,6 +145,18 @@ TEMPLATES = [
     },
 ]
 
+# --- Cache ----------------------------------------------------------------
+# In each process's memory: it holds what may be a minute old (the dashboard's figures) and what only
+# the code and the translations decide (the back office's menu per school, language, page and role),
+# never sessions or counters, so the processes need not share it. 200 schools' menus in two languages
+# fit in the entries below.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": env_int("MSEM_CACHE_MAX_ENTRIES", 20000)},
+    }
+}
+
 # --- Database -------------------------------------------------------------
 # SQLite by default (embedded mode); PostgreSQL in production via DATABASE_URL.
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'msem.sqlite3'}"

@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Q
 from django.http import QueryDict
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from msem.accounts.models import Membership, User
-from msem.backoffice.inbox_choices import Labelled, search_choices
+from msem.accounts.models import User
+from msem.backoffice.inbox_choices import Labelled, SearchChoices, search_choices
 from msem.inquiries.dossier import NOTE_MAX_LENGTH, REPLY_MAX_LENGTH, PanelChange
 from msem.inquiries.inbox import Archived, Cursor, InboxCriteria
 from msem.inquiries.models import STATUS_TRANSITIONS, Category, Inquiry, Subject
@@ -34,13 +33,6 @@ CRITERIA_KEYS = (
     "q",
     "sort",
 )
-
-
-def _member_choices(school: School) -> list[tuple[str, str]]:
-    """The school's staff as the user's __str__ names them; plain values, on every inbox and dossier page."""
-    members = Membership.objects.for_school(school).order_by("user__full_name")
-    staff = members.values_list("user_id", "user__full_name", "user__email")
-    return [(str(pk), name or email) for pk, name, email in staff]
 
 
 def _label(item: Subject | Category | Labelled) -> str:
@@ -84,10 +76,13 @@ class InboxFilterForm(forms.Form):
     )
     after = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, school: School, user: User, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, school: School, user: User, choices: SearchChoices | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.school, self.user = school, user
-        choices = search_choices(school=school)
+        if choices is None:
+            choices = search_choices(school=school)
         self.categories = choices.categories
         self.fields["category"].choices = [(c.code, _label(c)) for c in self.categories]  # type: ignore[attr-defined]
         self.fields["subject"].choices = [("", _("All"))] + [  # type: ignore[attr-defined]
@@ -151,14 +146,18 @@ class SaveViewForm(forms.Form):
 
 
 class PanelForm(forms.Form):
-    """The "Dossier" panel: category, subject, assignee and status."""
+    """The "Dossier" panel: category, subject, assignee and status.
+
+    Its choices come from the inbox's one query (`search_choices`): three ORM
+    queries did it before, two of them through server-side cursors on
+    PostgreSQL (ModelChoiceField iterates its queryset). The chosen category
+    and subject are read as rows on submission only.
+    """
 
     version = forms.IntegerField(widget=PlainHiddenInput, min_value=1)
     # msem.platform.widgets: the same markup as Django's widgets, written without a template per option.
-    category = forms.ModelChoiceField(
-        label=_("Category"), queryset=Category.objects.none(), required=False, widget=PlainSelect
-    )
-    subject = forms.ModelChoiceField(label=_("Subject"), queryset=Subject.objects.none(), widget=PlainSelect)
+    category = forms.ChoiceField(label=_("Category"), required=False, widget=PlainSelect)
+    subject = forms.ChoiceField(label=_("Subject"), widget=PlainSelect)
     assignee = forms.ChoiceField(label=_("Assigned to"), required=False, widget=PlainSelect)
     status = forms.ChoiceField(label=_("Status"), widget=PlainSelect)
     forward_notification = forms.BooleanField(
@@ -173,35 +172,35 @@ class PanelForm(forms.Form):
             "initial",
             {
                 "version": inquiry.version,
-                "category": inquiry.category_id,
-                "subject": inquiry.subject_id,
+                "category": str(inquiry.category_id or ""),
+                "subject": str(inquiry.subject_id),
                 "assignee": str(inquiry.assignee_id or ""),
                 "status": inquiry.status,
             },
         )
         super().__init__(*args, **kwargs)
-        school = inquiry.school
         self.inquiry = inquiry
-        category = self.fields["category"]
-        category.queryset = Category.objects.for_school(school).filter(removed_at__isnull=True)  # type: ignore[attr-defined]
-        category.label_from_instance = _label  # type: ignore[attr-defined]
-        category.empty_label = gettext("No category")  # type: ignore[attr-defined]
-        subject = self.fields["subject"]
-        subject.queryset = Subject.objects.for_school(school).filter(  # type: ignore[attr-defined]
-            Q(removed_at__isnull=True) | Q(pk=inquiry.subject_id)
-        )
-        subject.label_from_instance = _label  # type: ignore[attr-defined]
-        self.fields["assignee"].choices = [("", _("Nobody")), *_member_choices(school)]  # type: ignore[attr-defined]
+        choices = search_choices(school=inquiry.school)
+        self.fields["category"].choices = [  # type: ignore[attr-defined]
+            ("", gettext("No category")),
+            *[(str(category.pk), _label(category)) for category in choices.categories],
+        ]
+        subjects = [(str(subject.pk), _label(subject)) for subject in choices.subjects]
+        if inquiry.subject_id not in {subject.pk for subject in choices.subjects}:
+            # A subject removed since keeps its place on the dossiers that have it.
+            subjects.append((str(inquiry.subject_id), _label(inquiry.subject)))
+        self.fields["subject"].choices = subjects  # type: ignore[attr-defined]
+        self.fields["assignee"].choices = [("", _("Nobody")), *choices.staff]  # type: ignore[attr-defined]
         allowed = [inquiry.status, *sorted(STATUS_TRANSITIONS[inquiry.status])]
         labels = dict(Inquiry.Status.choices)
         self.fields["status"].choices = [(value, labels[value]) for value in allowed]  # type: ignore[attr-defined]
 
     def change(self) -> PanelChange:
         data = self.cleaned_data
-        assignee_id = data.get("assignee")
+        school, category_id, assignee_id = self.inquiry.school, data.get("category"), data.get("assignee")
         return PanelChange(
-            category=data.get("category"),
-            subject=data["subject"],
+            category=Category.objects.for_school(school).get(pk=int(category_id)) if category_id else None,
+            subject=Subject.objects.for_school(school).get(pk=int(data["subject"])),
             assignee=User.objects.get(pk=int(assignee_id)) if assignee_id else None,
             status=data["status"],
             forward_notification=bool(data.get("forward_notification")),

@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from msem.backoffice.access import SchoolRequest, school_view
+from msem.backoffice.inbox_choices import search_choices
 from msem.backoffice.inbox_forms import InboxFilterForm, MergeForm, NoteForm, PanelForm, ReplyForm, SaveViewForm
 from msem.backoffice.inbox_rows import inbox_rows_html
 from msem.backoffice.inbox_search import search_widgets
@@ -39,8 +40,9 @@ from msem.inquiries.saved_filters import (
     saved_filter_delete,
     saved_filter_save,
     saved_filters_visible,
+    saved_views_listed,
 )
-from msem.inquiries.selectors import inquiry_by_reference, inquiry_timeline, quarantined_count
+from msem.inquiries.selectors import inquiry_by_reference, inquiry_timeline
 
 # In the URL, this marks criteria chosen on purpose (even none): the default filter is not applied.
 EXPLICIT = "f"
@@ -63,14 +65,15 @@ def inquiries_view(request: SchoolRequest) -> HttpResponse:
         default = inbox_default_filter(school=school, user=user)
         if default is not None:
             return redirect(_inbox_url(request, _criteria_query(default.criteria)))
-    form = InboxFilterForm(request.GET, school=school, user=user)
+    choices = search_choices(school=school)
+    form = InboxFilterForm(request.GET, school=school, user=user, choices=choices)
     status = 200
     page = None
     if form.is_valid():
         page = inbox_page(school=school, criteria=form.criteria(), after=form.cleaned_data.get("after"))
     else:
         status = 400
-    saved_filters = list(saved_filters_visible(school=school, user=user))
+    saved_filters = saved_views_listed(school=school, user=user)
     context = {
         "active_menu": "inquiries",
         "form": form,
@@ -80,12 +83,12 @@ def inquiries_view(request: SchoolRequest) -> HttpResponse:
         "next_query": _next_query(request, page),
         "first_query": _first_query(request),
         "saved_filters": saved_filters,
-        "default_filter": next((view for view in saved_filters if view.is_default), None),  # type: ignore[attr-defined]
+        "default_filter": next((view for view in saved_filters if view.is_default), None),
         "save_view_form": SaveViewForm(),
     }
     partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
     if not partial:
-        context["quarantined_count"] = quarantined_count(school=school)
+        context["quarantined_count"] = choices.quarantined
         context["widgets"] = search_widgets(form)
     template = "backoffice/inquiries/_results.html" if partial else "backoffice/inquiries/list.html"
     response = render(request, template, context, status=status)

@@ -53,7 +53,3 @@ QUARANTINE_PAGE_SIZE = 200
 
 def quarantined_requests(*, school: School) -> list[QuarantinedRequest]:
     return list(QuarantinedRequest.objects.for_school(school).order_by("-received_at", "-id")[:QUARANTINE_PAGE_SIZE])
-
-
-def quarantined_count(*, school: School) -> int:
-    return QuarantinedRequest.objects.for_school(school).count()

@@ -1,4 +1,4 @@
-"""The search zone's choices in one query: the same rows, in the same order, as the selectors give."""
+"""The inbox's reference data in one query each: the same rows, in the same order, as the selectors give."""
 
 from __future__ import annotations
 
@@ -8,7 +8,13 @@ from django.utils import timezone
 
 from msem.accounts.models import Membership, Role, User
 from msem.backoffice.inbox_choices import search_choices
-from msem.inquiries.models import Category, Subject
+from msem.inquiries.models import Category, QuarantinedRequest, Subject
+from msem.inquiries.saved_filters import (
+    inbox_default_set,
+    saved_filter_save,
+    saved_filters_visible,
+    saved_views_listed,
+)
 from msem.inquiries.selectors import categories_live, subjects_live
 
 
@@ -40,3 +46,54 @@ def test_the_same_choices_as_the_selectors_in_one_query(school, other_school, se
     members = Membership.objects.filter(school=school).order_by("user__full_name")
     assert choices.staff == [(str(m.user_id), m.user.full_name or m.user.email) for m in members]
     assert {label for _, label in choices.staff} == {"sans-nom@school.test", "Anne", "Zoé Blanc", str(secretary)}
+
+
+def test_the_quarantine_counted_in_the_same_query(school, other_school):
+    def quarantine(where, count):
+        for number in range(count):
+            QuarantinedRequest.objects.create(
+                school=where, language="fr", reason="links", email=f"robot{number}@spam.test", data={"n": number}
+            )
+
+    assert search_choices(school=school).quarantined == 0
+    quarantine(school, 3)
+    quarantine(other_school, 2)
+
+    with CaptureQueriesContext(connection) as queries:
+        choices = search_choices(school=school)
+
+    assert len(queries) == 1
+    assert choices.quarantined == 3 == QuarantinedRequest.objects.for_school(school).count()
+
+
+def test_the_saved_views_as_the_orm_lists_them_in_one_query(school, other_school, secretary):
+    colleague = User.objects.create_user("zoe@school.test", "x", full_name="Zoé Blanc")
+    nameless = User.objects.create_user("sans-nom@school.test", "x")
+    for user in (colleague, nameless):
+        Membership.objects.create(school=school, user=user)
+    mine = saved_filter_save(school=school, owner=secretary, name="Mes nouvelles", criteria={"status": ["new"]})
+    saved_filter_save(school=school, owner=secretary, name="Anglais", criteria={"language": ["en"]}, shared=True)
+    saved_filter_save(school=school, owner=colleague, name="Groupes", criteria={"q": ["groupe"]}, shared=True)
+    saved_filter_save(school=school, owner=colleague, name="Privée", criteria={"status": ["won"]})
+    saved_filter_save(school=school, owner=nameless, name="Anglais", criteria={"sort": ["oldest"]}, shared=True)
+    saved_filter_save(school=other_school, owner=secretary, name="Ailleurs", criteria={}, shared=True)
+    inbox_default_set(school=school, user=secretary, saved_filter=mine)
+    # A colleague's default is hers alone.
+    inbox_default_set(
+        school=school, user=colleague, saved_filter=saved_filters_visible(school=school, user=colleague)[0]
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        listed = saved_views_listed(school=school, user=secretary)
+
+    assert len(queries) == 1
+    expected = saved_filters_visible(school=school, user=secretary)
+    assert [(v.pk, v.name, v.criteria, v.shared, v.owner_id, v.owner, v.is_default) for v in listed] == [
+        (f.pk, f.name, f.criteria, f.shared, f.owner_id, str(f.owner), f.is_default) for f in expected
+    ]
+    assert [(v.name, v.owner, v.is_default) for v in listed] == [
+        ("Anglais", str(secretary), False),
+        ("Anglais", "sans-nom@school.test", False),
+        ("Groupes", "Zoé Blanc", False),
+        ("Mes nouvelles", str(secretary), True),
+    ]

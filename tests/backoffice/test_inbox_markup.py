@@ -7,10 +7,11 @@ secretary, her screen reader and the browser tests must not see a difference.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django import forms
+from django.contrib.humanize.templatetags import humanize
 from django.http import QueryDict
 from django.utils import formats, timezone, translation
 from django.utils.dateformat import format as date_format
@@ -18,7 +19,7 @@ from django.utils.html import conditional_escape
 
 from msem.accounts.models import Membership, Role, User
 from msem.backoffice.inbox_forms import InboxFilterForm
-from msem.backoffice.inbox_rows import _LongDatetime
+from msem.backoffice.inbox_rows import _LongDatetime, _NaturalTime
 from msem.backoffice.inbox_search import search_widgets
 from msem.inquiries.models import Category, Inquiry, Subject
 from msem.platform.widgets import (
@@ -116,6 +117,26 @@ def test_the_rows_long_dates_are_djangos(language):
         for fmt in (formats.get_format("DATETIME_FORMAT"), r"l jS \o\f F Y, P e O T Z I c r U a A g G h H i s u \\"):
             long_datetime = _LongDatetime(fmt)
             assert [long_datetime(moment) for moment in moments] == [date_format(moment, fmt) for moment in moments]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_rows_relative_times_are_djangos(language, monkeypatch):
+    now = timezone.now().replace(year=2026, month=3, day=31, hour=9, minute=5, second=7)
+
+    class Frozen(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return now
+
+    monkeypatch.setattr(humanize, "datetime", Frozen)  # naturaltime's "now", as Django's own tests do
+    seconds = [0, 1, 59, 60, 61, 3599, 3600, 7322, 86399, 86400, 90000, 6 * 86400, 13 * 86400 + 5, 29 * 86400]
+    seconds += [31 * 86400, 45 * 86400 + 7200, 365 * 86400, 400 * 86400, 800 * 86400 + 3600]
+    seconds += [97 * 60 * step + step for step in range(300)]
+    moments = [now - timedelta(seconds=value, microseconds=250) for value in seconds] + [now, now + timedelta(hours=2)]
+    with translation.override(language):
+        natural_time = _NaturalTime(now)
+        assert [natural_time(moment) for moment in moments] == [humanize.naturaltime(moment) for moment in moments]
+        assert natural_time(now - timedelta(days=2, hours=3)) != natural_time(now - timedelta(days=2))
 
 
 def test_a_row_without_category_or_assignee_shows_dashes_and_names_the_assignee(

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from msem.demo.inquiry_generator import SchoolChoices, generate_inquiries, inquiries_bulk_create, season_start
-from msem.inquiries.models import Category, Inquiry, InquiryEvent, SavedFilter
+from msem.inquiries.models import Category, Inquiry, InquiryEvent, SavedFilter, Subject
 from msem.inquiries.saved_filters import inbox_default_filter, saved_filter_save
 from msem.inquiries.selectors import categories_live, subjects_live
 from msem.mailing.models import OutgoingEmail
@@ -279,6 +279,37 @@ class TestDossierPage:
         assert "Quelqu'un d'autre a modifié ce dossier" in page_text(response)
         inquiry.refresh_from_db()
         assert inquiry.status == "in_progress"
+
+    def test_the_panel_offers_the_live_choices_and_keeps_a_removed_subject(
+        self, secretary, secretary_client, school, other_school, village
+    ):
+        inquiry = receive_inquiry(school)
+        Inquiry.objects.filter(pk=inquiry.pk).update(category=None)
+        removed_category = Category.objects.create(school=school, code="fermee", label_fr="Fermée")
+        Subject.objects.filter(pk=inquiry.subject_id).update(removed_at=timezone.now())
+        removed_category.removed_at = timezone.now()
+        removed_category.save()
+        foreign = Category.objects.create(school=other_school, code="ailleurs", label_fr="Ailleurs")
+        page = secretary_client.get(dossier_url(inquiry)).content.decode()
+        panel_html = page[page.index('<form method="post" action="' + dossier_url(inquiry, "panel")) :].split(
+            "</form>"
+        )[0]
+        assert "Village" in panel_html
+        assert "Fermée" not in panel_html
+        assert "Ailleurs" not in panel_html
+        assert f'<option value="{inquiry.subject_id}" selected>' in panel_html  # removed, still the dossier's
+        panel = form_data(panel_html)
+
+        for refused in (str(removed_category.pk), str(foreign.pk), "x"):
+            response = secretary_client.post(dossier_url(inquiry, "panel"), flatten(panel | {"category": [refused]}))
+            assert response.status_code == 400
+        inquiry.refresh_from_db()
+        assert (inquiry.category, inquiry.version) == (None, 1)
+
+        chosen = panel | {"category": [str(village.pk)], "assignee": [str(secretary.pk)]}
+        assert secretary_client.post(dossier_url(inquiry, "panel"), flatten(chosen)).status_code == 302
+        inquiry.refresh_from_db()
+        assert (inquiry.category, inquiry.assignee, inquiry.subject_id) == (village, secretary, inquiry.subject_id)
 
     def test_a_status_outside_the_table_is_refused(self, secretary_client, school):
         inquiry = receive_inquiry(school)
