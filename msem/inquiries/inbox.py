@@ -224,20 +224,32 @@ def inbox_page(*, school: School, criteria: InboxCriteria, after: Cursor | None 
             )
     # Fifty rows of plain values: building 50 dossiers and their subject, category and assignee as model
     # instances cost more than both queries of the page. The message and search text stay in the database.
-    page = [InboxRow(*values) for values in rows.values_list(*_ROW_COLUMNS)[: PAGE_SIZE + 1]]
-    next_cursor = None
-    if len(page) > PAGE_SIZE:
-        page = page[:PAGE_SIZE]
-        next_cursor = Cursor(received_at=page[-1].received_at, inquiry_id=page[-1].pk)
     if criteria.text:
         # Counting the matches of a search term costs a scan of the school's texts (a word found in every
         # other message matches tens of thousands): a search says how many it found up to a page, "50+"
         # beyond, and asks the database nothing more.
-        total, cap = len(page) + (1 if next_cursor else 0), PAGE_SIZE
+        page = [InboxRow(*values) for values in rows.values_list(*_ROW_COLUMNS)[: PAGE_SIZE + 1]]
+        total, cap = len(page), PAGE_SIZE
     else:
-        # In no particular order: the database stops at the cap along whichever index is cheapest
-        # (the inbox's indexes carry the filtered columns, so this reads no table row).
-        total, cap = matching.order_by().values("id")[: COUNT_CAP + 1].count(), COUNT_CAP
+        # The count rides on the rows' query (one round trip to the database, not two: on PostgreSQL a
+        # round trip costs about 0.4 ms within a page), as a subquery the database runs once. In no
+        # particular order, it stops at the cap along whichever index is cheapest (the inbox's indexes
+        # carry the filtered columns, so this reads no table row).
+        capped_sql, capped_params = matching.order_by().values("id")[: COUNT_CAP + 1].query.sql_with_params()
+        counted = rows.annotate(total=RawSQL(f"SELECT COUNT(*) FROM ({capped_sql}) capped", capped_params))
+        values = list(counted.values_list(*_ROW_COLUMNS, "total")[: PAGE_SIZE + 1])
+        page = [InboxRow(*row[:-1]) for row in values]
+        if values:
+            total = values[0][-1]
+        elif after is None:
+            total = 0
+        else:  # a page beyond the last (dossiers archived since): the count alone
+            total = matching.order_by().values("id")[: COUNT_CAP + 1].count()
+        cap = COUNT_CAP
+    next_cursor = None
+    if len(page) > PAGE_SIZE:
+        page = page[:PAGE_SIZE]
+        next_cursor = Cursor(received_at=page[-1].received_at, inquiry_id=page[-1].pk)
     return InboxPage(rows=page, next_cursor=next_cursor, total=min(total, cap), total_is_capped=total > cap)
 
 

@@ -217,6 +217,21 @@ class TestPages:
         page = inbox_page(school=school, criteria=InboxCriteria())
         assert (page.total, page.total_is_capped) == (5, True)
 
+    def test_every_page_counts_all_the_matches_even_a_page_emptied_since(self, school, manager):
+        created = [receive_inquiry(school, email=f"c{n}@example.org") for n in range(55)]
+        first = inbox_page(school=school, criteria=InboxCriteria())
+        assert (first.total, first.total_is_capped, len(first.rows)) == (55, False, 50)
+        second = inbox_page(school=school, criteria=InboxCriteria(), after=first.next_cursor)
+        assert (second.total, len(second.rows)) == (55, 5)
+
+        # The five of the second page archived meanwhile: it is empty, and the count still right.
+        inquiries_archive(school=school, actor=manager, inquiry_ids=[i.pk for i in created[:5]], archive=True)
+        emptied = inbox_page(school=school, criteria=InboxCriteria(), after=first.next_cursor)
+        assert (emptied.total, emptied.rows, emptied.next_cursor) == (50, [], None)
+        archived = InboxCriteria(archived=Archived.YES)
+        assert inbox_page(school=school, criteria=archived).total == 5
+        assert inbox_page(school=school, criteria=InboxCriteria(language="en")).total == 0
+
     def test_a_cursor_is_refused_unless_we_made_it(self):
         for bad in ("", "abc", "bm90IGEgY3Vyc29y", "MjAyNi0wMS0wMXwx"):
             with pytest.raises(ValueError):  # noqa: PT011
