@@ -110,7 +110,9 @@ class TestList:
         with CaptureQueriesContext(connection) as searched:
             query = "f=1&category=village&status=new&status=in_progress&q=cours&language=fr"
             assert secretary_client.get(inbox_url(school, query)).status_code == 200
-        assert len(small) == len(large) == len(filtered) == len(searched)
+        assert len(small) == len(large) == len(filtered)
+        # On SQLite, a search first asks the trigram index how many rows hold the term (up to a few hundred).
+        assert len(searched) == len(large) + (connection.vendor == "sqlite")
         assert len(large) <= 10, [query["sql"] for query in large.captured_queries]
         # A search does not count its matches beyond the page; elsewhere the count rides on the rows' query.
         counting = 'COUNT(*) FROM (SELECT "inquiries_inquiry"'

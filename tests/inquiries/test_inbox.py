@@ -126,6 +126,21 @@ class TestFilters:
 
         assert references(inbox_page(school=school, criteria=InboxCriteria(text=text))) == [wanted.reference]
 
+    @pytest.mark.parametrize("few", [1, 3, 200])
+    def test_free_text_finds_the_same_dossiers_by_the_index_or_by_reading_the_school(self, school, few, monkeypatch):
+        monkeypatch.setattr(inbox, "SQLITE_FEW_IN_INDEX", few)  # 1: read newest first; 200: the index
+        chalets = [receive_inquiry(school, message=f"Chalet numéro {n}", email=f"c{n}@x.fr") for n in range(3)]
+        receive_inquiry(school, message="Hôtel", email="h@x.fr")
+        Inquiry.objects.filter(pk=chalets[1].pk).update(archived_at=timezone.now())
+
+        def found(text, **criteria):
+            return references(inbox_page(school=school, criteria=InboxCriteria(text=text, **criteria)))
+
+        assert found("chalet") == [chalets[2].reference, chalets[0].reference]
+        assert found("chalet", archived=Archived.ALL) == [c.reference for c in reversed(chalets)]
+        assert found("zzyzx") == []
+        assert len(found("hotel")) == 1
+
     def test_free_text_finds_a_reference(self, school):
         first = receive_inquiry(school, email="a@x.fr")
         receive_inquiry(school, email="b@x.fr")
