@@ -45,6 +45,15 @@ def test_sqlite_by_default_with_wal_busy_timeout_and_immediate_transactions(tmp_
 def test_postgresql_from_database_url(tmp_path):
     values = read_settings(tmp_path, DEBUG="true", DATABASE_URL="postgres://msem@db.internal:5432/msem")
     assert values["engine"] == "django.db.backends.postgresql"
+    # Prepared statements by default; not behind a pooler in transaction mode.
+    assert values["options"] == {"server_side_binding": True, "prepare_threshold": 5}
+    pooled = read_settings(
+        tmp_path,
+        DEBUG="true",
+        DATABASE_URL="postgres://msem@db.internal:5432/msem",
+        MSEM_PG_PREPARED_STATEMENTS="false",
+    )
+    assert pooled["options"] == {}
 
 
 def test_production_needs_a_secret_key(tmp_path):
