@@ -13,6 +13,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
 
@@ -52,3 +54,11 @@ def reverse_cached(
         script_prefix=get_script_prefix(),
         language=get_language(),
     )
+
+
+@receiver(setting_changed)
+def _forget_on_new_urlconf(*, setting: str, **_kwargs: Any) -> None:
+    # The key names the URL configuration when a request chose its own (request.urlconf), not the
+    # setting's: a test that overrides ROOT_URLCONF empties the cache, as Django empties its own.
+    if setting == "ROOT_URLCONF":
+        _reverse.cache_clear()

@@ -61,6 +61,12 @@ def test_the_script_prefix_and_the_language_are_part_of_the_key():
         assert reverse_cached("backoffice:inquiries", args=["valneige"]) == "/backoffice/valneige/inquiries/"
 
 
+def test_another_url_configuration_empties_the_cache(settings):
+    assert reverse_cached("backoffice:inquiries", args=["valneige"]) == "/backoffice/valneige/inquiries/"
+    settings.ROOT_URLCONF = "tests.platform.urls_elsewhere"
+    assert reverse_cached("backoffice:inquiries", args=["valneige"]) == "/elsewhere/valneige/"
+
+
 def test_an_object_argument_is_not_kept():
     class Slug:
         def __init__(self, text):
