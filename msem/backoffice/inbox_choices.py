@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from django.db import connection
 
+from msem.inquiries.inbox import RowLabels
 from msem.schools.models import School
 
 
@@ -31,6 +32,15 @@ class SearchChoices:
     subjects: list[Labelled] = field(default_factory=list)
     staff: list[tuple[str, str]] = field(default_factory=list)  # (user id, her name or else her address)
     quarantined: int = 0  # requests held in the quarantine
+    people: dict[int, tuple[str, str]] = field(default_factory=dict)  # user id → (full name, address)
+
+    def row_labels(self) -> RowLabels:
+        """For the inbox's rows: the labels this query has already read."""
+        return RowLabels(
+            subjects={subject.pk: (subject.label_fr, subject.label_en) for subject in self.subjects},
+            categories={category.pk: (category.label_fr, category.label_en) for category in self.categories},
+            people=self.people,
+        )
 
 
 # Each part says which school it reads ("<table>"."school_id"), like every query of school data.
@@ -67,6 +77,7 @@ def search_choices(*, school: School) -> SearchChoices:
                 choices.subjects.append(Labelled(pk, "", label_fr, label_en))
             elif part == 3:
                 choices.staff.append((str(pk), name or code))
+                choices.people[pk] = (name, code)
             else:
                 choices.quarantined = pk
     return choices

@@ -70,7 +70,12 @@ def inquiries_view(request: SchoolRequest) -> HttpResponse:
     status = 200
     page = None
     if form.is_valid():
-        page = inbox_page(school=school, criteria=form.criteria(), after=form.cleaned_data.get("after"))
+        page = inbox_page(
+            school=school,
+            criteria=form.criteria(),
+            after=form.cleaned_data.get("after"),
+            labels=choices.row_labels(),
+        )
     else:
         status = 400
     saved_filters = saved_views_listed(school=school, user=user)

@@ -139,6 +139,24 @@ def test_the_rows_relative_times_are_djangos(language, monkeypatch):
         assert natural_time(now - timedelta(days=2, hours=3)) != natural_time(now - timedelta(days=2))
 
 
+def test_a_removed_subject_and_category_and_a_former_member_keep_their_names_in_the_rows(
+    secretary_client, school, labelled
+):
+    subject = Subject.objects.create(school=school, label_fr="Ancien objet", label_en="Old subject", email="o@s.test")
+    category = Category.objects.create(school=school, code="ancienne", label_fr="Ancienne <catégorie>")
+    inquiry = receive_inquiry(school, first_name="Ana", last_name="Lopez")
+    Inquiry.objects.filter(pk=inquiry.pk).update(subject=subject, category=category, assignee=labelled)
+    Subject.objects.filter(pk=subject.pk).update(removed_at=timezone.now())
+    Category.objects.filter(pk=category.pk).update(removed_at=timezone.now())
+    Membership.objects.filter(school=school, user=labelled).delete()  # she left the school
+
+    html = page_text(secretary_client.get(f"/backoffice/{school.slug}/inquiries/?f=1"))
+    row = html[html.index(inquiry.reference) :].split("</tr>")[0]
+    assert "<td>Ancien objet</td>" in row
+    assert "<td>sans-nom@school.test</td>" in row
+    assert row.endswith('<td class="col-category">Ancienne <catégorie></td>')
+
+
 def test_a_row_without_category_or_assignee_shows_dashes_and_names_the_assignee(
     secretary_client, school, secretary, labelled
 ):
