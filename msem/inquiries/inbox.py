@@ -140,11 +140,15 @@ def _missing(ids: set[int | None], known: dict[int, tuple[str, str]]) -> set[int
 def _rows_labelled(values: list[tuple], labels: RowLabels, school: School) -> list[InboxRow]:
     subjects, categories, people = dict(labels.subjects), dict(labels.categories), dict(labels.people)
     if missing := _missing({row[8] for row in values}, subjects):
-        removed = Subject.objects.for_school(school).filter(pk__in=missing).values_list("pk", "label_fr", "label_en")
-        subjects |= {pk: (label_fr, label_en) for pk, label_fr, label_en in removed}
+        subject_rows = (
+            Subject.objects.for_school(school).filter(pk__in=missing).values_list("pk", "label_fr", "label_en")
+        )
+        subjects |= {pk: (label_fr, label_en) for pk, label_fr, label_en in subject_rows}
     if missing := _missing({row[9] for row in values}, categories):
-        removed = Category.objects.for_school(school).filter(pk__in=missing).values_list("pk", "label_fr", "label_en")
-        categories |= {pk: (label_fr, label_en) for pk, label_fr, label_en in removed}
+        category_rows = (
+            Category.objects.for_school(school).filter(pk__in=missing).values_list("pk", "label_fr", "label_en")
+        )
+        categories |= {pk: (label_fr, label_en) for pk, label_fr, label_en in category_rows}
     if missing := _missing({row[10] for row in values}, people):
         people |= {
             pk: (name, email)
