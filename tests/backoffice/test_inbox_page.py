@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from msem.accounts.models import Membership
 from msem.demo.inquiry_generator import SchoolChoices, generate_inquiries, inquiries_bulk_create, season_start
 from msem.inquiries.models import Category, Inquiry, InquiryEvent, SavedFilter, Subject
 from msem.inquiries.saved_filters import inbox_default_filter, saved_filter_save
@@ -317,6 +318,24 @@ class TestDossierPage:
         inquiry.refresh_from_db()
         assert (inquiry.category, inquiry.assignee, inquiry.subject_id) == (village, secretary, inquiry.subject_id)
 
+    def test_another_schools_subject_or_person_is_refused_by_the_panel(self, secretary_client, school, other_manager):
+        inquiry = receive_inquiry(school)
+        other_school = Membership.objects.get(user=other_manager).school
+        page = secretary_client.get(dossier_url(inquiry)).content.decode()
+        panel = form_data(page[page.index('<form method="post" action="' + dossier_url(inquiry, "panel")) :])
+        foreign_subject = Subject.objects.create(school=other_school, label_fr="Ailleurs", email="a@ailleurs.test")
+        for refused in (
+            {"subject": [str(foreign_subject.pk)]},
+            {"subject": ["x"]},
+            {"assignee": [str(other_manager.pk)]},
+        ):
+            response = secretary_client.post(dossier_url(inquiry, "panel"), flatten(panel | refused))
+            assert response.status_code == 400
+            assert "Sélectionnez un choix valide" in page_text(response)
+        inquiry.refresh_from_db()
+        assert (inquiry.version, inquiry.assignee, inquiry.subject.school) == (1, None, school)
+        assert not InquiryEvent.objects.filter(inquiry=inquiry).exclude(kind__in=["received", "email"]).exists()
+
     def test_a_status_outside_the_table_is_refused(self, secretary_client, school):
         inquiry = receive_inquiry(school)
         Inquiry.objects.filter(pk=inquiry.pk).update(status="won")
@@ -326,9 +345,13 @@ class TestDossierPage:
         inquiry.refresh_from_db()
         assert inquiry.status == "won"
 
-    def test_the_reply_form_is_written_in_the_clients_language(self, secretary_client, school):
+    def test_the_reply_form_is_written_in_the_clients_language(self, secretary_client, secretary, school):
         inquiry = receive_inquiry(school, language="en", first_name="John", last_name="Smith")
         page = page_text(secretary_client.get(dossier_url(inquiry)))
+        assert "Écrivez en anglais" in page
+        secretary.language = "en"
+        secretary.save(update_fields=["language"])
+        assert "Write in English" in page_text(secretary_client.get(dossier_url(inquiry)))
         assert f"Your request {inquiry.reference}" in page
         assert "Hello John Smith," in page
 

@@ -8,7 +8,7 @@ from django.utils import translation
 from msem.accounts.models import Membership, Role
 from msem.inquiries.models import Inquiry, InquiryEvent
 from msem.mailing.models import OutgoingEmail
-from msem.platform.templatetags.choices import choice_label
+from msem.platform.templatetags.choices import choice_label, in_sentence
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
@@ -30,3 +30,10 @@ def test_the_same_labels_as_djangos_display_methods(language):
         assert choice_label(Inquiry(status="new"), "status") == "New"
     with translation.override("fr"):
         assert choice_label(Inquiry(status="new"), "status") == "Nouvelle"
+
+
+def test_a_language_name_inside_a_sentence():
+    with translation.override("fr"):
+        assert in_sentence(choice_label(Inquiry(language="en"), "language")) == "anglais"
+    with translation.override("en"):
+        assert in_sentence(choice_label(Inquiry(language="fr"), "language")) == "French"
