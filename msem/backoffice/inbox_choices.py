@@ -30,9 +30,13 @@ class Labelled(NamedTuple):
 class SearchChoices:
     categories: list[Labelled] = field(default_factory=list)
     subjects: list[Labelled] = field(default_factory=list)
-    staff: list[tuple[str, str]] = field(default_factory=list)  # (user id, her name or else her address)
+    people: dict[int, tuple[str, str]] = field(default_factory=dict)  # user id → (full name, address), by name
     quarantined: int = 0  # requests held in the quarantine
-    people: dict[int, tuple[str, str]] = field(default_factory=dict)  # user id → (full name, address)
+
+    @property
+    def staff(self) -> list[tuple[str, str]]:
+        """(user id, her name or else her address), as the user's __str__ names her: the assignee's choices."""
+        return [(str(pk), name or email) for pk, (name, email) in self.people.items()]
 
     def row_labels(self) -> RowLabels:
         """For the inbox's rows: the labels this query has already read."""
@@ -76,7 +80,6 @@ def search_choices(*, school: School) -> SearchChoices:
             elif part == 2:
                 choices.subjects.append(Labelled(pk, "", label_fr, label_en))
             elif part == 3:
-                choices.staff.append((str(pk), name or code))
                 choices.people[pk] = (name, code)
             else:
                 choices.quarantined = pk

@@ -137,29 +137,27 @@ def _missing(ids: set[int | None], known: dict[int, tuple[str, str]]) -> set[int
     return {pk for pk in ids if pk is not None and pk not in known}
 
 
-def _rows_labelled(values: list[tuple], labels: RowLabels, school: School) -> list[InboxRow]:
+def _by_id(rows: QuerySet[Any], first: str, second: str) -> dict[int, tuple[str, str]]:
+    return {pk: (one, two) for pk, one, two in rows.values_list("pk", first, second)}
+
+
+def _rows_labelled(values: list[tuple[Any, ...]], labels: RowLabels, school: School) -> list[InboxRow]:
+    """InboxRows from the rows' values (_ROW_VALUES), each id replaced by what the list shows of it."""
     subjects, categories, people = dict(labels.subjects), dict(labels.categories), dict(labels.people)
-    if missing := _missing({row[8] for row in values}, subjects):
-        subject_rows = (
-            Subject.objects.for_school(school).filter(pk__in=missing).values_list("pk", "label_fr", "label_en")
-        )
-        subjects |= {pk: (label_fr, label_en) for pk, label_fr, label_en in subject_rows}
-    if missing := _missing({row[9] for row in values}, categories):
-        category_rows = (
-            Category.objects.for_school(school).filter(pk__in=missing).values_list("pk", "label_fr", "label_en")
-        )
-        categories |= {pk: (label_fr, label_en) for pk, label_fr, label_en in category_rows}
-    if missing := _missing({row[10] for row in values}, people):
-        people |= {
-            pk: (name, email)
-            for pk, name, email in User.objects.filter(pk__in=missing).values_list("pk", "full_name", "email")
-        }
-    nobody = (None, None)
+    # The last three of _ROW_VALUES.
+    subject_ids, category_ids, assignee_ids = ({row[index] for row in values} for index in (-3, -2, -1))
+    if missing := _missing(subject_ids, subjects):
+        subjects |= _by_id(Subject.objects.for_school(school).filter(pk__in=missing), "label_fr", "label_en")
+    if missing := _missing(category_ids, categories):
+        categories |= _by_id(Category.objects.for_school(school).filter(pk__in=missing), "label_fr", "label_en")
+    if missing := _missing(assignee_ids, people):
+        people |= _by_id(User.objects.filter(pk__in=missing), "full_name", "email")
+    none = (None, None)
     rows = []
-    for row in values:
-        category = categories.get(row[9], ("", "")) if row[9] is not None else nobody
-        person = people.get(row[10], ("", "")) if row[10] is not None else nobody
-        fields: tuple[Any, ...] = (*row[:8], *subjects.get(row[8], ("", "")), *category, *person)
+    for *own, subject_id, category_id, assignee_id in values:
+        category = none if category_id is None else categories.get(category_id, ("", ""))
+        person = none if assignee_id is None else people.get(assignee_id, ("", ""))
+        fields: tuple[Any, ...] = (*own, *subjects.get(subject_id, ("", "")), *category, *person)
         rows.append(InboxRow(*fields))
     return rows
 
@@ -292,7 +290,7 @@ def inbox_page(
             )
     # Fifty rows of plain values: building 50 dossiers and their subject, category and assignee as model
     # instances cost more than both queries of the page. The message and search text stay in the database.
-    values: list[tuple]
+    values: list[tuple[Any, ...]]
     if criteria.text:
         # Counting the matches of a search term costs a scan of the school's texts (a word found in every
         # other message matches tens of thousands): a search says how many it found up to a page, "50+"
