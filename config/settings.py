@@ -167,7 +167,8 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int
 SQLITE_BUSY_SECONDS = env_int("MSEM_SQLITE_BUSY_SECONDS", 20)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Kept open like PostgreSQL's (CONN_MAX_AGE): opening the file and running the pragmas below
+    # cost 1.2 ms per request, a tenth of an inbox page (docs/performance.md, "SQLite's connection").
     # Tests use a file too, so that a worker started as a real process sees their data.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
     DATABASES["default"]["OPTIONS"] = {

@@ -17,6 +17,7 @@ from django.utils import timezone
 from msem.accounts.models import User
 from msem.inquiries.models import Category, Inquiry, Subject
 from msem.inquiries.search import normalize
+from msem.platform.statement_planning import planned_for_their_values
 from msem.schools.models import School
 
 PAGE_SIZE = 50
@@ -294,8 +295,10 @@ def inbox_page(
     if criteria.text:
         # Counting the matches of a search term costs a scan of the school's texts (a word found in every
         # other message matches tens of thousands): a search says how many it found up to a page, "50+"
-        # beyond, and asks the database nothing more.
-        values = list(rows.values_list(*_ROW_VALUES)[: PAGE_SIZE + 1])
+        # beyond, and asks the database nothing more. The term decides the plan (the trigram index or the
+        # newest rows in order): never a plan PostgreSQL kept for another term.
+        with planned_for_their_values():
+            values = list(rows.values_list(*_ROW_VALUES)[: PAGE_SIZE + 1])
         total, cap = len(values), PAGE_SIZE
     else:
         # The count rides on the rows' query (one round trip to the database, not two: on PostgreSQL a

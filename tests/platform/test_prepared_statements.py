@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
+from msem.platform.statement_planning import planned_for_their_values
+
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"),
@@ -23,3 +25,32 @@ def test_the_inbox_queries_are_prepared_after_a_few_pages(secretary_client, scho
     statements = [statement for statement in prepared() if statement not in before]
     assert any('FROM "inquiries_inquiry"' in statement and "$1" in statement for statement in statements)
     assert any('FROM "django_session"' in statement for statement in statements)
+
+
+def test_a_search_is_planned_for_its_term_each_time(secretary_client, school):
+    """The same statement finds a rare name through the trigram index and a common word in order."""
+
+    def prepared_searches() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%%LIKE%%'")
+            return cursor.fetchone()[0]
+
+    for term in ["martin", "zzyzx", "cours particulier"] * 3:
+        assert secretary_client.get(f"/backoffice/{school.slug}/inquiries/", {"f": "1", "q": term}).status_code == 200
+    assert prepared_searches() == 0
+    # The other statements of the page are still prepared.
+    assert connection.connection.prepare_threshold == 5
+
+
+def test_statements_are_prepared_again_after_the_search_even_when_it_fails():
+    thresholds = []
+
+    def failing_search() -> None:
+        with planned_for_their_values():
+            thresholds.append(connection.connection.prepare_threshold)
+            raise ConnectionError
+
+    with pytest.raises(ConnectionError):
+        failing_search()
+    assert thresholds == [None]
+    assert connection.connection.prepare_threshold == 5
