@@ -7,6 +7,8 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from msem.inquiries import inbox
@@ -193,6 +195,45 @@ class TestFilters:
         rest = inbox_page(school=school, criteria=InboxCriteria(text="snowboard"), after=found.next_cursor)
         assert (len(rest.rows), rest.next_cursor) == (2, None)
         assert (inbox_page(school=school, criteria=InboxCriteria(text="c4@")).total, found.total_is_capped) == (1, True)
+
+    @pytest.mark.parametrize("recent", [2, 4, 2000])
+    def test_a_search_finds_the_same_pages_whether_the_newest_rows_hold_a_page_or_not(
+        self, school, recent, monkeypatch
+    ):
+        # On PostgreSQL the newest rows are read first (RECENT_ROWS_FIRST), then the trigram index
+        # when they hold less than a page: 2 and 4 hold fewer snowboard dossiers than a page, 2000 all.
+        monkeypatch.setattr(inbox, "PAGE_SIZE", 3)
+        monkeypatch.setattr(inbox, "RECENT_ROWS_FIRST", recent)
+        snowboard = [receive_inquiry(school, email=f"s{n}@x.org", message="Cours de snowboard ?") for n in range(5)]
+        others = [receive_inquiry(school, email=f"o{n}@x.org", message="Bonjour") for n in range(3)]
+        start = timezone.now() - timedelta(days=1)
+        for minutes, inquiry in enumerate(snowboard + others):
+            at(start + timedelta(minutes=minutes), inquiry)
+
+        def every_page(**criteria) -> list[str]:
+            seen, after = [], None
+            while True:
+                page = inbox_page(school=school, criteria=InboxCriteria(**criteria), after=after)
+                seen += references(page)
+                if page.next_cursor is None:
+                    return seen
+                after = page.next_cursor
+
+        assert every_page(text="snowboard") == [inquiry.reference for inquiry in reversed(snowboard)]
+        assert every_page(text="snowboard", oldest_first=True) == [inquiry.reference for inquiry in snowboard]
+        assert every_page(text="bonjour", archived=Archived.ALL) == [inquiry.reference for inquiry in reversed(others)]
+        assert every_page(text="zzyzx") == []
+
+    def test_on_postgresql_a_common_term_is_answered_by_the_newest_rows_alone(self, school, monkeypatch):
+        monkeypatch.setattr(inbox, "PAGE_SIZE", 3)
+        for number in range(5):
+            receive_inquiry(school, email=f"c{number}@example.org", message="Cours de snowboard ?")
+        with CaptureQueriesContext(connection) as queries:
+            page = inbox_page(school=school, criteria=InboxCriteria(text="snowboard"))
+        assert (len(page.rows), page.total_is_capped) == (3, True)
+        searches = [query["sql"] for query in queries if "search_text" in query["sql"]]
+        # One search on PostgreSQL (the newest rows); on SQLite, the trigram index is first asked how many hold it.
+        assert len(searches) == (1 if connection.vendor == "postgresql" else 2), searches
 
     def test_free_text_percent_and_underscore_are_literal(self, school):
         receive_inquiry(school, message="Réduction de 10% possible ?", email="a@x.fr")
