@@ -251,6 +251,8 @@ SILENCED_SYSTEM_CHECKS = ["models.W040"]
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
+# Day before month and a 24-hour clock in English too (config/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from msem.schools.models import SchoolScopedModel, SchoolScopedQuerySet
 from msem.validators import validate_no_control_characters, validate_single_line
@@ -101,12 +102,13 @@ class Inquiry(SchoolScopedModel):
     """A "demande" / "dossier": one client request and everything done with it."""
 
     class Status(models.TextChoices):
-        NEW = "new", _("New")
-        IN_PROGRESS = "in_progress", _("In progress")
-        WAITING_FOR_CLIENT = "waiting_for_client", _("Waiting for the client")
-        WON = "won", _("Won")
-        PAID = "paid", _("Paid")
-        LOST = "lost", _("Lost")
+        # In French a request ("une demande") is feminine: "Payée", where a quote is "Payé".
+        NEW = "new", pgettext_lazy("request status", "New")
+        IN_PROGRESS = "in_progress", pgettext_lazy("request status", "In progress")
+        WAITING_FOR_CLIENT = "waiting_for_client", pgettext_lazy("request status", "Waiting for the client")
+        WON = "won", pgettext_lazy("request status", "Won")
+        PAID = "paid", pgettext_lazy("request status", "Paid")
+        LOST = "lost", pgettext_lazy("request status", "Lost")
 
     class Source(models.TextChoices):
         FORM = "form", _("Contact form")
@@ -268,7 +270,7 @@ class InquiryEvent(SchoolScopedModel):
         SUBJECT_CHANGED = "subject_changed", _("Subject changed")
         ASSIGNED = "assigned", _("Assigned")
         NOTE = "note", _("Internal note")
-        ARCHIVED = "archived", _("Archived")
+        ARCHIVED = "archived", pgettext_lazy("timeline event", "Archived")
         UNARCHIVED = "unarchived", _("Taken out of the archive")
         MERGED = "merged", _("Merged")
         QUOTE = "quote", _("Quote")

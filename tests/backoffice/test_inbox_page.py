@@ -345,6 +345,30 @@ class TestDossierPage:
         inquiry.refresh_from_db()
         assert inquiry.status == "won"
 
+    def test_the_timeline_speaks_each_language_with_its_dates_and_punctuation(
+        self, secretary_client, secretary, school, manager
+    ):
+        inquiry = receive_inquiry(school)
+        received = timezone.make_aware(timezone.datetime(2026, 12, 6, 14, 30))
+        InquiryEvent.objects.filter(inquiry=inquiry).update(created_at=received)
+        change = {"before": "won", "after": "paid"}
+        InquiryEvent.objects.create(school=school, inquiry=inquiry, kind="status_changed", actor=manager, data=change)
+        InquiryEvent.objects.create(school=school, inquiry=inquiry, kind="archived", actor=manager)
+
+        french = page_text(secretary_client.get(dossier_url(inquiry)))
+        # A request is feminine in French ("Payée", where a quote is "Payé"), a colon follows a space.
+        assert "Statut\u00a0: Gagnée → Payée" in french
+        assert "Archivage" in french
+        assert "06/12/2026 14:30" in french
+
+        secretary.language = "en"
+        secretary.save(update_fields=["language"])
+        english = page_text(secretary_client.get(dossier_url(inquiry)))
+        assert "Status: Won → Paid" in english
+        # Day before month and a 24-hour clock, not the American 12/06/2026 2:30 p.m.
+        assert "06/12/2026 14:30" in english
+        assert "p.m." not in english
+
     def test_the_reply_form_is_written_in_the_clients_language(self, secretary_client, secretary, school):
         inquiry = receive_inquiry(school, language="en", first_name="John", last_name="Smith")
         page = page_text(secretary_client.get(dossier_url(inquiry)))
