@@ -3,7 +3,9 @@
 Issued with the page; on submission it proves the page came from us, tells a
 robot that posts at once from a person who typed, and its nonce is the
 submission's single-use key (a double click or a replay finds the first
-dossier instead of creating a second).
+dossier instead of creating a second). A form shown again with its errors gets
+a new nonce but keeps the time the person started: she is not a robot for
+fixing one field in a second.
 """
 
 from __future__ import annotations
@@ -21,19 +23,23 @@ SALT = "msem.public_site.contact-form"
 @dataclass(frozen=True)
 class FormToken:
     nonce: str
-    issued_at: float
+    started_at: float
 
     @property
     def age_seconds(self) -> float:
-        return time.time() - self.issued_at
+        return time.time() - self.started_at
 
     @property
     def filled_too_fast(self) -> bool:
         return self.age_seconds < settings.MSEM_FORM_MIN_FILL_SECONDS
 
 
-def form_token_issue(*, school_id: int) -> str:
-    return signing.dumps({"n": secrets.token_urlsafe(18), "t": time.time(), "s": school_id}, salt=SALT)
+def form_token_issue(*, school_id: int, started_at: float | None = None) -> str:
+    """A token for a blank form, or with `started_at` (of a token read back) for a form shown again."""
+    now = time.time()
+    # However many times the form comes back, its start stays within a token's lifetime.
+    start = now if started_at is None else max(started_at, now - settings.MSEM_FORM_MAX_AGE_SECONDS)
+    return signing.dumps({"n": secrets.token_urlsafe(18), "t": start, "s": school_id}, salt=SALT)
 
 
 def form_token_read(raw: str, *, school_id: int) -> FormToken | None:
@@ -44,4 +50,4 @@ def form_token_read(raw: str, *, school_id: int) -> FormToken | None:
         return None
     if not isinstance(value, dict) or value.get("s") != school_id:
         return None
-    return FormToken(nonce=f"form:{value['n']}", issued_at=float(value["t"]))
+    return FormToken(nonce=f"form:{value['n']}", started_at=float(value["t"]))

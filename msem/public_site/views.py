@@ -80,11 +80,15 @@ def _form_html(request: HttpRequest, school: School, language: str, form: Contac
     return render_to_string("public_site/contact.html", context, request=request)
 
 
-def _render_form(
-    request: HttpRequest, school: School, language: str, form: ContactForm, *, status: int = 200
+def _render_form_again(
+    request: HttpRequest, school: School, language: str, form: ContactForm, sent_token: FormToken | None
 ) -> HttpResponse:
-    token = form_token_issue(school_id=school.pk)
-    return HttpResponse(_form_html(request, school, language, form, token), status=status)
+    """The form back with its errors, under a new token that keeps when the person started, if we know it."""
+    # So the fill time counts from the first page, not from the page of errors; only a token we
+    # signed for this school tells that start, so a robot cannot claim an earlier one.
+    started_at = sent_token.started_at if sent_token is not None else None
+    token = form_token_issue(school_id=school.pk, started_at=started_at)
+    return HttpResponse(_form_html(request, school, language, form, token), status=400)
 
 
 def _render_blank_form(request: HttpRequest, school: School, language: str) -> HttpResponse:
@@ -146,7 +150,7 @@ def contact_view(request: HttpRequest, language: str, school_slug: str) -> HttpR
     if not form.is_valid() or token is None:
         if token is None:
             form.add_error(None, _("This form has expired. Check your answers and send it again."))
-        return _render_form(request, school, language, form, status=400)
+        return _render_form_again(request, school, language, form, token)
 
     data = form.intake_data()
     if reason := _robot_likeness(hidden_field_filled, token, data):

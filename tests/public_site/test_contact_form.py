@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+import time
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
+from django.core import signing
 from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -13,6 +16,7 @@ from django_tasks_db.models import DBTaskResult
 from msem.inquiries.models import Category, Inquiry, InquiryEvent, QuarantinedRequest, Subject
 from msem.mailing.delivery import deliver_outbox
 from msem.mailing.models import OutgoingEmail
+from msem.public_site import form_token
 from msem.schools.models import School
 from tests.html_forms import flatten, form_data, page_text
 
@@ -27,6 +31,26 @@ def form_url(school, language="fr") -> str:
 def past_minimum_fill_time(settings):
     """As if the client had taken the time a person takes to fill the form."""
     settings.MSEM_FORM_MIN_FILL_SECONDS = 0
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def time(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    """The time the form token and its signature read, moved by the test as a client's seconds pass."""
+    clock = Clock()
+    monkeypatch.setattr(form_token, "time", SimpleNamespace(time=clock.time))
+    monkeypatch.setattr(signing, "time", SimpleNamespace(time=clock.time))
+    return clock
 
 
 def filled_form(client: Client, school, language="fr", **changes) -> dict:
@@ -390,3 +414,89 @@ class TestAbuse:
         second = Client(HTTP_X_FORWARDED_FOR="203.0.113.2")
         assert submit(second, school, filled_form(second, school)).status_code == 429
         assert Inquiry.objects.count() == 1
+
+
+class TestFillTimeAcrossErrors:
+    """The default minimum fill time (3 s) counts from the first page, not from a page of errors."""
+
+    @pytest.mark.parametrize("language", ["fr", "en"])
+    def test_a_person_who_fixes_an_error_and_sends_again_at_once_gets_her_dossier(self, school, clock, language):
+        client = Client()
+        data = filled_form(client, school, language, email="claire.martin@example")
+        clock.advance(40)
+        response = submit(client, school, data, language)
+        assert response.status_code == 400
+        assert 'id="id_email_error"' in page_text(response)
+
+        again = form_data(response.content.decode())
+        again["email"] = ["claire.martin@example.org"]
+        clock.advance(1)
+        response = submit(client, school, again, language)
+
+        assert response.status_code == 302
+        assert not QuarantinedRequest.objects.exists()
+        inquiry = Inquiry.objects.for_school(school).get()
+        assert inquiry.status == Inquiry.Status.NEW
+        assert inquiry.reference in page_text(client.get(response["Location"]))
+        acknowledgement = OutgoingEmail.objects.get(kind="acknowledgement")
+        assert acknowledgement.to_email == "claire.martin@example.org"
+        assert acknowledgement.status == OutgoingEmail.Status.QUEUED
+        assert OutgoingEmail.objects.filter(kind="notification", to_email=school.main_email).exists()
+
+    def test_after_a_fix_a_double_click_still_creates_one_dossier(self, school, clock):
+        client = Client()
+        data = filled_form(client, school, phone="appelez-moi")
+        clock.advance(40)
+        again = form_data(submit(client, school, data).content.decode())
+        again["phone"] = ["06 12 34 56 78"]
+        clock.advance(1)
+        first, second = submit(client, school, again), submit(client, school, again)
+        assert Inquiry.objects.count() == 1
+        reference = Inquiry.objects.get().reference
+        assert reference in page_text(client.get(first["Location"]))
+        assert reference in page_text(client.get(second["Location"]))
+
+    def test_a_robot_that_is_fast_from_its_first_page_stays_too_fast_after_an_error(self, school, clock):
+        client = Client()
+        data = filled_form(client, school, email="robot@example")
+        clock.advance(0.5)
+        again = form_data(submit(client, school, data).content.decode())
+        again["email"] = ["robot@example.org"]
+        clock.advance(0.5)
+        response = submit(client, school, again)
+
+        assert response.status_code == 302
+        assert not Inquiry.objects.exists()
+        assert not OutgoingEmail.objects.exists()
+        assert QuarantinedRequest.objects.for_school(school).get().reason == "too_fast"
+
+    @pytest.mark.parametrize("token", ["", "forged", "other_school", "tampered"])
+    def test_a_page_of_errors_for_a_token_that_is_not_ours_starts_the_clock_there(
+        self, school, other_school, clock, token
+    ):
+        client = Client()
+        data = filled_form(client, school)
+        if token == "other_school":
+            data["form_token"] = form_data(client.get(form_url(other_school)).content.decode())["form_token"]
+        elif token == "tampered":
+            # A start an hour back, as the server would write it, but signed without its key.
+            payload = {"n": "robot", "t": clock.now - 3600, "s": school.pk}
+            data["form_token"] = [signing.dumps(payload, salt=form_token.SALT, key="not-the-server-key")]
+        else:
+            data["form_token"] = [token]
+        clock.advance(40)
+        response = submit(client, school, data)
+        assert response.status_code == 400
+        assert "Ce formulaire a expiré." in page_text(response)
+
+        clock.advance(1)
+        assert submit(client, school, form_data(response.content.decode())).status_code == 302
+        assert not Inquiry.objects.exists()
+        assert QuarantinedRequest.objects.for_school(school).get().reason == "too_fast"
+
+    def test_the_start_kept_is_never_older_than_a_token_lives(self, school, settings, clock):
+        started_long_ago = clock.now - 10 * settings.MSEM_FORM_MAX_AGE_SECONDS
+        raw = form_token.form_token_issue(school_id=school.pk, started_at=started_long_ago)
+        token = form_token.form_token_read(raw, school_id=school.pk)
+        assert token is not None
+        assert token.age_seconds == pytest.approx(settings.MSEM_FORM_MAX_AGE_SECONDS)
