@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from msem.accounts.models import User
 from msem.backoffice.inbox_choices import Labelled, SearchChoices, search_choices
-from msem.inquiries.dossier import NOTE_MAX_LENGTH, REPLY_MAX_LENGTH, PanelChange
+from msem.inquiries.dossier import NOTE_MAX_LENGTH, REPLY_MAX_LENGTH, PanelChange, reply_greeting
 from msem.inquiries.inbox import Archived, Cursor, InboxCriteria
 from msem.inquiries.models import STATUS_TRANSITIONS, Category, Inquiry, Subject
 from msem.mailing.models import SUBJECT_LINE_MAX_LENGTH
@@ -35,8 +35,9 @@ CRITERIA_KEYS = (
 )
 
 
-def _label(item: Subject | Category | Labelled) -> str:
-    if translation.get_language() == "en":
+def translated_label(item: Subject | Category | Labelled, language: str | None = None) -> str:
+    """The label in the given language (the active one by default), else in the other."""
+    if (language or translation.get_language()) == "en":
         return item.label_en or item.label_fr
     return item.label_fr or item.label_en
 
@@ -84,9 +85,9 @@ class InboxFilterForm(forms.Form):
         if choices is None:
             choices = search_choices(school=school)
         self.categories = choices.categories
-        self.fields["category"].choices = [(c.code, _label(c)) for c in self.categories]  # type: ignore[attr-defined]
+        self.fields["category"].choices = [(c.code, translated_label(c)) for c in self.categories]  # type: ignore[attr-defined]
         self.fields["subject"].choices = [("", _("All"))] + [  # type: ignore[attr-defined]
-            (str(s.pk), _label(s)) for s in choices.subjects
+            (str(s.pk), translated_label(s)) for s in choices.subjects
         ]
         self.fields["assignee"].choices = [  # type: ignore[attr-defined]
             ("", _("Anyone")),
@@ -183,12 +184,12 @@ class PanelForm(forms.Form):
         choices = search_choices(school=inquiry.school)
         self.fields["category"].choices = [  # type: ignore[attr-defined]
             ("", gettext("No category")),
-            *[(str(category.pk), _label(category)) for category in choices.categories],
+            *[(str(category.pk), translated_label(category)) for category in choices.categories],
         ]
-        subjects = [(str(subject.pk), _label(subject)) for subject in choices.subjects]
+        subjects = [(str(subject.pk), translated_label(subject)) for subject in choices.subjects]
         if inquiry.subject_id not in {subject.pk for subject in choices.subjects}:
             # A subject removed since keeps its place on the dossiers that have it.
-            subjects.append((str(inquiry.subject_id), _label(inquiry.subject)))
+            subjects.append((str(inquiry.subject_id), translated_label(inquiry.subject)))
         self.fields["subject"].choices = subjects  # type: ignore[attr-defined]
         self.fields["assignee"].choices = [("", _("Nobody")), *choices.staff]  # type: ignore[attr-defined]
         allowed = [inquiry.status, *sorted(STATUS_TRANSITIONS[inquiry.status])]
@@ -235,10 +236,8 @@ class ReplyForm(forms.Form):
     def initial_for(inquiry: Inquiry) -> dict[str, str]:
         """Written in the client's language, whatever the secretary's."""
         with translation.override(inquiry.language):
-            return {
-                "subject": gettext("Your request %(reference)s") % {"reference": inquiry.reference},
-                "body": gettext("Hello %(name)s,") % {"name": inquiry.client_name} + "\n\n",
-            }
+            subject = gettext("Your request %(reference)s") % {"reference": inquiry.reference}
+        return {"subject": subject, "body": reply_greeting(inquiry=inquiry, language=inquiry.language) + "\n\n"}
 
 
 class MergeForm(forms.Form):

@@ -13,15 +13,23 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from msem.backoffice.access import SchoolRequest, school_view
 from msem.backoffice.inbox_choices import search_choices
-from msem.backoffice.inbox_forms import InboxFilterForm, MergeForm, NoteForm, PanelForm, ReplyForm, SaveViewForm
+from msem.backoffice.inbox_forms import (
+    InboxFilterForm,
+    MergeForm,
+    NoteForm,
+    PanelForm,
+    ReplyForm,
+    SaveViewForm,
+    translated_label,
+)
 from msem.backoffice.inbox_rows import inbox_rows_html
 from msem.backoffice.inbox_search import search_widgets
 from msem.inquiries.dossier import (
@@ -32,7 +40,7 @@ from msem.inquiries.dossier import (
     inquiry_panel_update,
     inquiry_reply,
 )
-from msem.inquiries.inbox import inbox_page, inbox_queryset, open_duplicates
+from msem.inquiries.inbox import Archived, inbox_page, inbox_queryset, open_duplicates
 from msem.inquiries.models import Inquiry
 from msem.inquiries.saved_filters import (
     inbox_default_filter,
@@ -69,10 +77,13 @@ def inquiries_view(request: SchoolRequest) -> HttpResponse:
     form = InboxFilterForm(request.GET, school=school, user=user, choices=choices)
     status = 200
     page = None
+    archived = Archived.NO
     if form.is_valid():
+        criteria = form.criteria()
+        archived = criteria.archived
         page = inbox_page(
             school=school,
-            criteria=form.criteria(),
+            criteria=criteria,
             after=form.cleaned_data.get("after"),
             labels=choices.row_labels(),
         )
@@ -83,6 +94,9 @@ def inquiries_view(request: SchoolRequest) -> HttpResponse:
         "active_menu": "inquiries",
         "form": form,
         "page": page,
+        # Only the bulk buttons that can change something on this list: archiving archived dossiers does nothing.
+        "can_archive": archived != Archived.YES,
+        "can_unarchive": archived != Archived.NO,
         "rows_html": inbox_rows_html(page.rows, school_slug=school.slug) if page else "",
         "query": request.GET.urlencode(),
         "next_query": _next_query(request, page),
@@ -156,8 +170,12 @@ def inquiries_export_view(request: SchoolRequest) -> HttpResponse | StreamingHtt
     if not form.is_valid():
         return HttpResponse(_("Invalid filters."), status=400, content_type="text/plain; charset=utf-8")
     rows = inbox_queryset(school=school, criteria=form.criteria()).select_related("subject", "category", "assignee")
-    filename = f"demandes-{school.slug}-{timezone.localdate():%Y-%m-%d}.csv"
-    response = StreamingHttpResponse(_csv_lines(rows.iterator(chunk_size=500)), content_type="text/csv; charset=utf-8")
+    name = pgettext("file name of the CSV export of the requests", "requests")
+    filename = f"{name}-{school.slug}-{timezone.localdate():%Y-%m-%d}.csv"
+    # The lines are written once the view has returned: they take the request's language with them
+    # rather than whatever language is active then.
+    lines = _csv_lines(rows.iterator(chunk_size=500), language=translation.get_language())
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -168,7 +186,12 @@ def _spreadsheet_safe(value: object) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _csv_lines(rows: Iterator[Inquiry]) -> Iterator[str]:
+def _csv_lines(rows: Iterator[Inquiry], *, language: str) -> Iterator[str]:
+    with translation.override(language):
+        yield from _csv_lines_translated(rows, language=language)
+
+
+def _csv_lines_translated(rows: Iterator[Inquiry], *, language: str) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     headers = [
@@ -201,8 +224,8 @@ def _csv_lines(rows: Iterator[Inquiry]) -> Iterator[str]:
                     inquiry.reference,
                     timezone.localtime(inquiry.received_at).strftime("%Y-%m-%d %H:%M"),
                     inquiry.get_status_display(),
-                    inquiry.subject.label_fr or inquiry.subject.label_en,
-                    inquiry.category.label_fr if inquiry.category else "",
+                    translated_label(inquiry.subject, language),
+                    translated_label(inquiry.category, language) if inquiry.category else "",
                     inquiry.language,
                     inquiry.first_name,
                     inquiry.last_name,

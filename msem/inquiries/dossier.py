@@ -11,10 +11,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from msem.accounts.models import Membership, User
@@ -155,6 +156,29 @@ def inquiry_note_add(*, school: School, actor: User, inquiry_id: int, text: str)
     return _event(inquiry, actor, InquiryEvent.Kind.NOTE, text=text)
 
 
+def reply_greeting(*, inquiry: Inquiry, language: str) -> str:
+    """The greeting the reply box starts with."""
+    with translation.override(language):
+        return _("Hello %(name)s,") % {"name": inquiry.client_name}
+
+
+def _only_the_greeting(inquiry: Inquiry, body: str) -> bool:
+    """Whether the answer is still just the pre-filled greeting, in any language and however spaced.
+
+    The secretary may have switched the greeting to the other language or
+    written the name as the placeholder, and a client whose data was erased
+    has no name: none of these is an answer.
+    """
+    written = "".join(body.split()).casefold()
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for name in (inquiry.client_name, "{client_name}", ""):
+                greeting = _("Hello %(name)s,") % {"name": name}
+                if written == "".join(greeting.split()).casefold():
+                    return True
+    return False
+
+
 @transaction.atomic
 def inquiry_reply(*, school: School, actor: User, inquiry_id: int, subject: str, body: str) -> OutgoingEmail:
     """Answer the client by e-mail (through the outbox); a new dossier is then waiting for the client."""
@@ -165,6 +189,8 @@ def inquiry_reply(*, school: School, actor: User, inquiry_id: int, subject: str,
     validate_placeholders(subject, allowed=allowed)
     validate_placeholders(body, allowed=allowed)
     inquiry = _locked(school, inquiry_id)
+    if _only_the_greeting(inquiry, body):
+        raise ValidationError(_("Write your answer below the greeting."), code="greeting_only")
     email = reply_queue(inquiry=inquiry, actor=actor, subject=subject, body=body.strip())
     if inquiry.status in (Inquiry.Status.NEW, Inquiry.Status.IN_PROGRESS):
         _event(

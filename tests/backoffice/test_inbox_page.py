@@ -39,6 +39,12 @@ def village(school):
     return Category.objects.create(school=school, code="village", label_fr="Village", label_en="Village resort")
 
 
+def reply_form(response, inquiry) -> dict[str, list[str]]:
+    """The "Answer the client" form as the dossier page offers it."""
+    page = response.content.decode()
+    return form_data(page[page.index('<form method="post" action="' + dossier_url(inquiry, "reply")) :])
+
+
 def bulk_dossiers(school, count: int, staff) -> None:
     choices = SchoolChoices(
         subjects=list(subjects_live(school=school)), categories=list(categories_live(school=school)), staff=staff
@@ -234,6 +240,93 @@ class TestExport:
         assert rows[1][6] == '\'=HYPERLINK("x")'
         assert rows[1][7] == "Müller"
 
+    def test_in_english_the_subject_category_and_file_name_are_english(self, secretary, secretary_client, school):
+        altitude = Category.objects.create(
+            school=school, code="altitude", label_fr="Altitude 1800", label_en="At 1800 m"
+        )
+        Subject.objects.filter(school=school).update(label_fr="Cours privés", label_en="Private lessons")
+        receive_inquiry(school, category=altitude)
+        secretary.language = "en"
+        secretary.save(update_fields=["language"])
+
+        response = secretary_client.get(reverse("backoffice:inquiries_export", kwargs={"school_slug": school.slug}))
+
+        day = timezone.localdate().isoformat()
+        assert response["Content-Disposition"] == f'attachment; filename="requests-{school.slug}-{day}.csv"'
+        content = b"".join(response.streaming_content).decode("utf-8")
+        assert content.startswith("\ufeff")
+        header, row = csv.reader(io.StringIO(content.lstrip("\ufeff")), delimiter=";")
+        assert (header[2], header[3], header[4]) == ("Status", "Subject", "Category")
+        assert (row[2], row[3], row[4]) == ("New", "Private lessons", "At 1800 m")
+
+    def test_in_french_the_labels_and_file_name_are_french(self, secretary_client, school):
+        altitude = Category.objects.create(
+            school=school, code="altitude", label_fr="Altitude 1800", label_en="At 1800 m"
+        )
+        Subject.objects.filter(school=school).update(label_fr="Cours privés", label_en="Private lessons")
+        receive_inquiry(school, category=altitude)
+
+        response = secretary_client.get(reverse("backoffice:inquiries_export", kwargs={"school_slug": school.slug}))
+
+        day = timezone.localdate().isoformat()
+        assert response["Content-Disposition"] == f'attachment; filename="demandes-{school.slug}-{day}.csv"'
+        content = b"".join(response.streaming_content).decode("utf-8")
+        header, row = csv.reader(io.StringIO(content.lstrip("\ufeff")), delimiter=";")
+        assert (header[3], header[4]) == ("Objet", "Catégorie")
+        assert (row[3], row[4]) == ("Cours privés", "Altitude 1800")
+
+    def test_a_label_missing_in_the_secretarys_language_falls_back_to_the_other(
+        self, secretary, secretary_client, school
+    ):
+        french_only = Category.objects.create(school=school, code="village", label_fr="Village", label_en="")
+        Subject.objects.filter(school=school).update(label_fr="Groupes", label_en="")
+        receive_inquiry(school, category=french_only)
+        secretary.language = "en"
+        secretary.save(update_fields=["language"])
+
+        response = secretary_client.get(reverse("backoffice:inquiries_export", kwargs={"school_slug": school.slug}))
+
+        content = b"".join(response.streaming_content).decode("utf-8")
+        _header, row = csv.reader(io.StringIO(content.lstrip("\ufeff")), delimiter=";")
+        assert (row[3], row[4]) == ("Groupes", "Village")
+
+
+class TestListActions:
+    ARCHIVE = "Archiver la sélection"
+    UNARCHIVE = "Sortir la sélection des archives"
+
+    @pytest.mark.parametrize(
+        ("query", "offered"),
+        [
+            ("", {ARCHIVE}),
+            ("f=1&archived=no", {ARCHIVE}),
+            ("f=1&archived=yes", {UNARCHIVE}),
+            ("f=1&archived=all", {ARCHIVE, UNARCHIVE}),
+        ],
+    )
+    def test_only_the_bulk_buttons_that_can_apply_are_offered(self, secretary_client, school, query, offered):
+        receive_inquiry(school, email="open@example.org")
+        archived = receive_inquiry(school, email="archived@example.org")
+        Inquiry.objects.filter(pk=archived.pk).update(archived_at=timezone.now())
+
+        for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+            page = page_text(secretary_client.get(inbox_url(school, query), **headers))
+            assert {button for button in (self.ARCHIVE, self.UNARCHIVE) if button in page} == offered
+
+    @pytest.mark.parametrize(
+        ("language", "label"), [("fr", "Ouvrir le formulaire de contact"), ("en", "Open the contact form")]
+    )
+    def test_the_contact_form_opens_in_the_back_offices_language(
+        self, secretary, secretary_client, school, language, label
+    ):
+        secretary.language = language
+        secretary.save(update_fields=["language"])
+        page = page_text(secretary_client.get(inbox_url(school)))
+        contact = reverse("public_site:contact", args=[language, school.slug])
+        assert f'<a class="btn btn-secondary" href="{contact}" target="_blank" rel="noopener">{label}</a>' in page
+        other = reverse("public_site:contact", args=["en" if language == "fr" else "fr", school.slug])
+        assert other not in page
+
 
 class TestBulkArchive:
     def test_archives_the_ticked_dossiers(self, secretary_client, school):
@@ -398,6 +491,58 @@ class TestDossierPage:
         assert secretary_client.post(dossier_url(inquiry, "note"), {"text": ""}).status_code == 400
         assert OutgoingEmail.objects.count() == before
         assert not InquiryEvent.objects.filter(kind="note").exists()
+
+    @pytest.mark.parametrize(
+        "languages",
+        [
+            pytest.param(("fr", "fr"), id="french-client-french-secretary"),
+            pytest.param(("en", "fr"), id="english-client-french-secretary"),
+            pytest.param(("fr", "en"), id="french-client-english-secretary"),
+            pytest.param(("en", "en"), id="english-client-english-secretary"),
+        ],
+    )
+    def test_the_untouched_greeting_is_not_sent(self, secretary, secretary_client, school, languages):
+        client_language, secretary.language = languages
+        secretary.save(update_fields=["language"])
+        greeting = {"fr": "Bonjour Claire Martin,", "en": "Hello Claire Martin,"}[client_language]
+        error = {
+            "fr": "Écrivez votre réponse sous la formule de salutation.",
+            "en": "Write your answer below the greeting.",
+        }[secretary.language]
+        inquiry = receive_inquiry(school, language=client_language)
+        before = OutgoingEmail.objects.count(), InquiryEvent.objects.count()
+        offered = reply_form(secretary_client.get(dossier_url(inquiry)), inquiry)
+        assert offered["body"] == [greeting + "\n\n"]
+
+        response = secretary_client.post(dossier_url(inquiry, "reply"), flatten(offered))
+
+        assert response.status_code == 400
+        assert f'<p class="field-error" id="id_body_error">{error}</p>' in page_text(response)
+        assert reply_form(response, inquiry)["body"] == [greeting + "\n\n"]
+        assert (OutgoingEmail.objects.count(), InquiryEvent.objects.count()) == before
+        inquiry.refresh_from_db()
+        assert (inquiry.status, inquiry.version) == ("new", 1)
+
+    @pytest.mark.parametrize(
+        "body", ["Hello Claire Martin,", "  bonjour   claire martin ,\r\n\r\n  ", "Bonjour {client_name},\n"]
+    )
+    def test_the_greeting_in_the_other_language_or_respaced_is_not_sent_either(self, secretary_client, school, body):
+        inquiry = receive_inquiry(school, language="fr")
+        response = secretary_client.post(dossier_url(inquiry, "reply"), {"subject": "Votre demande", "body": body})
+        assert response.status_code == 400
+        assert "Écrivez votre réponse sous la formule de salutation." in page_text(response)
+        assert not OutgoingEmail.objects.filter(kind="reply").exists()
+
+    def test_a_reply_written_below_the_greeting_is_sent(self, secretary_client, school):
+        inquiry = receive_inquiry(school, language="en")
+        offered = reply_form(secretary_client.get(dossier_url(inquiry)), inquiry)
+        offered["body"] = [offered["body"][0] + "We have places on 28 December at 9:00."]
+
+        response = secretary_client.post(dossier_url(inquiry, "reply"), flatten(offered))
+
+        assert response.status_code == 302
+        reply = OutgoingEmail.objects.get(kind="reply")
+        assert reply.text_body.startswith("Hello Claire Martin,\n\nWe have places on 28 December at 9:00.")
 
     def test_archive_and_merge_from_the_page(self, secretary_client, school):
         target = receive_inquiry(school)

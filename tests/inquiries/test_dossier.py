@@ -202,6 +202,20 @@ class TestNotesAndReplies:
         inquiry.refresh_from_db()
         assert inquiry.status == Inquiry.Status.WAITING_FOR_CLIENT
 
+    @pytest.mark.parametrize("body", ["Bonjour Claire Martin,\n\n", "Hello Claire Martin,", "Bonjour {client_name},"])
+    def test_a_reply_that_is_only_the_greeting_sends_nothing(self, school, inquiry, secretary, body):
+        before = OutgoingEmail.objects.count(), InquiryEvent.objects.count()
+        with pytest.raises(ValidationError) as refused:
+            inquiry_reply(school=school, actor=secretary, inquiry_id=inquiry.pk, subject="Re", body=body)
+        assert refused.value.code == "greeting_only"
+        assert (OutgoingEmail.objects.count(), InquiryEvent.objects.count()) == before
+
+    def test_a_greeting_with_an_answer_on_the_same_line_is_sent(self, school, inquiry, secretary):
+        email = inquiry_reply(
+            school=school, actor=secretary, inquiry_id=inquiry.pk, subject="Re", body="Bonjour Claire Martin, oui !"
+        )
+        assert email.text_body.startswith("Bonjour Claire Martin, oui !")
+
     def test_a_reply_with_an_unknown_placeholder_sends_nothing(self, school, inquiry, secretary):
         before = OutgoingEmail.objects.count()
         with pytest.raises(ValidationError):
