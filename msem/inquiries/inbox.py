@@ -299,29 +299,38 @@ def _reads_recent_rows_first(term: str) -> bool:
     in 3.5 % of the school's dossiers, 22–30 ms through the index against 1.7 ms in order; "club from
     edinburgh", in 5 %, after some statistics refreshes 25–45 ms against 0.8 (docs/performance.md).
     The newest rows, read first and at most RECENT_ROWS_FIRST of them, answer such a term at once and
-    cost about 2 ms when the term is rare; only then is the index asked.
+    cost about 2 ms when the term is rare; only then is the index asked, in the same statement.
     """
     return connection.vendor == "postgresql" and not _REFERENCE.fullmatch(term) and not _rare_piece(term)
 
 
-def _newest_matches(recent: _Rows, term: str, *, oldest_first: bool) -> list[tuple[Any, ...]]:
-    """The first page's matches among the newest RECENT_ROWS_FIRST rows: a full page, or fewer if the term is rare.
+def _search_values(recent: _Rows, indexed: _Rows, term: str, *, oldest_first: bool) -> list[tuple[Any, ...]]:
+    """A search's page in one statement: the newest RECENT_ROWS_FIRST rows first, the index only if they fall short.
 
-    Written in SQL: the ORM has no subquery in FROM. The subquery, limited and in order, is read
-    lazily: PostgreSQL stops as soon as a page and one more row match.
+    `recent` is the page's rows without the term, `indexed` with it (as `_text_filter` asks). Written in
+    SQL: the ORM has no subquery in FROM. The limited, ordered subquery is read lazily: PostgreSQL
+    stops as soon as a page and one more row match. The second part runs only when the first found
+    less than that (a condition on the first part alone, which PostgreSQL checks before starting it).
     """
-    inner_sql, params = recent.values_list(*_ROW_VALUES, "search_text")[:RECENT_ROWS_FIRST].query.sql_with_params()
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(name) for name in (*_ROW_VALUES, "search_text"))
+    columns = ", ".join(quote(name) for name in _ROW_VALUES)
+    recent_sql, recent_params = recent.values_list(*_ROW_VALUES, "search_text")[
+        :RECENT_ROWS_FIRST
+    ].query.sql_with_params()
+    indexed_sql, indexed_params = indexed.values_list(*_ROW_VALUES)[: PAGE_SIZE + 1].query.sql_with_params()
     direction = "ASC" if oldest_first else "DESC"
-    # Django's SQL for our queryset, its values kept as parameters; the term as Django's "contains" escapes it.
+    order = f"ORDER BY {quote('received_at')} {direction}, {quote('id')} {direction} LIMIT {PAGE_SIZE + 1}"
+    # Django's SQL for our querysets, their values kept as parameters; the term as "contains" escapes it.
     sql = (
-        f"SELECT {', '.join(quote(name) for name in _ROW_VALUES)} FROM ({inner_sql}) AS recent ({columns}) "  # noqa: S608
-        f"WHERE {quote('search_text')} LIKE %s "
-        f"ORDER BY {quote('received_at')} {direction}, {quote('id')} {direction} LIMIT %s"
+        f"WITH newest AS (SELECT {columns} FROM ({recent_sql}) AS recent ({columns}, {quote('search_text')}) "  # noqa: S608
+        f"WHERE {quote('search_text')} LIKE %s {order}) "
+        f"SELECT * FROM newest WHERE (SELECT COUNT(*) FROM newest) > {PAGE_SIZE} "
+        f"UNION ALL SELECT * FROM ({indexed_sql}) AS indexed ({columns}) "
+        f"WHERE (SELECT COUNT(*) FROM newest) <= {PAGE_SIZE} {order}"
     )
+    like = f"%{connection.ops.prep_for_like_query(term)}%"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, f"%{connection.ops.prep_for_like_query(term)}%", PAGE_SIZE + 1])
+        cursor.execute(sql, [*recent_params, like, *indexed_params])
         return [tuple(row) for row in cursor.fetchall()]
 
 
@@ -340,12 +349,11 @@ def inbox_page(
         # newest rows in order): never a plan PostgreSQL kept for another term.
         term = normalize(criteria.text)
         with planned_for_their_values():
-            values = []
             if term and _reads_recent_rows_first(term):
                 unsearched = inbox_queryset(school=school, criteria=replace(criteria, text=""))
                 recent = _after(unsearched, after, oldest_first=criteria.oldest_first)
-                values = _newest_matches(recent, term, oldest_first=criteria.oldest_first)
-            if len(values) <= PAGE_SIZE:  # a rare term: the index finds its matches, older ones included
+                values = _search_values(recent, rows, term, oldest_first=criteria.oldest_first)
+            else:
                 values = list(rows.values_list(*_ROW_VALUES)[: PAGE_SIZE + 1])
         total, cap = len(values), PAGE_SIZE
     else:

@@ -438,6 +438,16 @@ class TestDossierPage:
         inquiry.refresh_from_db()
         assert inquiry.status == "won"
 
+    def test_a_category_without_an_english_label_shows_its_french_one_in_english(
+        self, secretary_client, secretary, school
+    ):
+        inquiry = receive_inquiry(school)
+        french_only = Category.objects.create(school=school, code="glacier", label_fr="Glacier en été", label_en="")
+        Inquiry.objects.filter(pk=inquiry.pk).update(category=french_only)
+        secretary.language = "en"
+        secretary.save(update_fields=["language"])
+        assert "<dd>Glacier en été</dd>" in secretary_client.get(dossier_url(inquiry)).content.decode()
+
     def test_the_timeline_speaks_each_language_with_its_dates_and_punctuation(
         self, secretary_client, secretary, school, manager
     ):

@@ -114,7 +114,7 @@ def test_a_request_becomes_a_paid_quote_with_a_4807_catalog_in_french(page, scho
     expect(page.get_by_text("Votre devis est entièrement payé")).to_be_visible()
 
     open_dossier(page, school, inquiry)
-    expect(page.locator(".lead .status")).to_have_text("Payé")
+    expect(page.locator(".lead .status")).to_have_text("Payée")
     expect(page.locator("#quotes-panel")).to_contain_text("Payé")
     screenshot(page, "dossier-fr-paid")
     inquiry.refresh_from_db()

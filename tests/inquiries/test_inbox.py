@@ -224,7 +224,7 @@ class TestFilters:
         assert every_page(text="bonjour", archived=Archived.ALL) == [inquiry.reference for inquiry in reversed(others)]
         assert every_page(text="zzyzx") == []
 
-    def test_on_postgresql_a_common_term_is_answered_by_the_newest_rows_alone(self, school, monkeypatch):
+    def test_on_postgresql_a_search_is_one_statement(self, school, monkeypatch):
         monkeypatch.setattr(inbox, "PAGE_SIZE", 3)
         for number in range(5):
             receive_inquiry(school, email=f"c{number}@example.org", message="Cours de snowboard ?")
@@ -232,7 +232,8 @@ class TestFilters:
             page = inbox_page(school=school, criteria=InboxCriteria(text="snowboard"))
         assert (len(page.rows), page.total_is_capped) == (3, True)
         searches = [query["sql"] for query in queries if "search_text" in query["sql"]]
-        # One search on PostgreSQL (the newest rows); on SQLite, the trigram index is first asked how many hold it.
+        # On PostgreSQL the newest rows and, if need be, the index in one statement; on SQLite, the trigram
+        # index is first asked how many rows hold the term.
         assert len(searches) == (1 if connection.vendor == "postgresql" else 2), searches
 
     def test_free_text_percent_and_underscore_are_literal(self, school):
