@@ -192,9 +192,11 @@ class PanelForm(forms.Form):
             subjects.append((str(inquiry.subject_id), translated_label(inquiry.subject)))
         self.fields["subject"].choices = subjects  # type: ignore[attr-defined]
         self.fields["assignee"].choices = [("", _("Nobody")), *choices.staff]  # type: ignore[attr-defined]
-        allowed = [inquiry.status, *sorted(STATUS_TRANSITIONS[inquiry.status])]
-        labels = dict(Inquiry.Status.choices)
-        self.fields["status"].choices = [(value, labels[value]) for value in allowed]  # type: ignore[attr-defined]
+        # In the statuses' own order (new, in progress, waiting, won, paid, lost), the current one among them.
+        allowed = {inquiry.status, *STATUS_TRANSITIONS[inquiry.status]}
+        self.fields["status"].choices = [  # type: ignore[attr-defined]
+            (value, label) for value, label in Inquiry.Status.choices if value in allowed
+        ]
 
     def change(self) -> PanelChange:
         data = self.cleaned_data

@@ -35,7 +35,8 @@ DEFAULT_TEXTS: dict[str, dict[str, tuple[str, str]]] = {
         ),
     },
     MailKind.SIGNATURE: {
-        "fr": ("", "À très bientôt sur les pistes,\nL'équipe de {school_name}"),
+        # "L'équipe de ESF…" would need an elision before a vowel: the name stands on its own.
+        "fr": ("", "À très bientôt sur les pistes,\nL'équipe {school_name}"),
         "en": ("", "See you soon on the slopes,\nThe {school_name} team"),
     },
     MailKind.QUOTE: {

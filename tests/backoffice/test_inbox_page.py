@@ -438,6 +438,14 @@ class TestDossierPage:
         inquiry.refresh_from_db()
         assert inquiry.status == "won"
 
+    def test_the_panel_offers_the_allowed_statuses_in_their_own_order(self, secretary_client, school):
+        inquiry = receive_inquiry(school)
+        Inquiry.objects.filter(pk=inquiry.pk).update(status="in_progress")
+        page = secretary_client.get(dossier_url(inquiry)).content.decode()
+        status_select = page[page.index('name="status"') :].split("</select>")[0]
+        offered = [line.split('value="')[1].split('"')[0] for line in status_select.split("<option")[1:]]
+        assert offered == ["in_progress", "waiting_for_client", "won", "lost"]
+
     def test_a_category_without_an_english_label_shows_its_french_one_in_english(
         self, secretary_client, secretary, school
     ):

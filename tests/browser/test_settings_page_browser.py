@@ -62,7 +62,7 @@ def test_a_manager_configures_the_four_sections_and_finds_them_after_a_reload(pa
     preview = page.locator("#mail-preview-acknowledgement")
     expect(preview).to_contain_text("Bonjour Claire Martin,")
     expect(preview).to_contain_text("Bien reçu : DEM-2026-00042.")
-    expect(preview).to_contain_text("L'équipe de ESF Val Neige")
+    expect(preview).to_contain_text("L'équipe ESF Val Neige")
     screenshot(page, "settings-fr-before-save")
 
     page.get_by_role("button", name="Enregistrer").click()

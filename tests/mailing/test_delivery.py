@@ -48,7 +48,7 @@ class TestDelivered:
     @pytest.mark.parametrize(
         ("language", "greeting", "signature"),
         [
-            ("fr", "Bonjour Claire Martin,", "L'équipe de ESF Val Neige"),
+            ("fr", "Bonjour Claire Martin,", "L'équipe ESF Val Neige"),
             ("en", "Hello Claire Martin,", "The ESF Val Neige team"),
         ],
     )
