@@ -188,10 +188,10 @@ def _spreadsheet_safe(value: object) -> str:
 
 def _csv_lines(rows: Iterator[Inquiry], *, language: str) -> Iterator[str]:
     with translation.override(language):
-        yield from _csv_lines_translated(rows, language=language)
+        yield from _csv_lines_in_language(rows, language=language)
 
 
-def _csv_lines_translated(rows: Iterator[Inquiry], *, language: str) -> Iterator[str]:
+def _csv_lines_in_language(rows: Iterator[Inquiry], *, language: str) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     headers = [
@@ -209,7 +209,7 @@ def _csv_lines_translated(rows: Iterator[Inquiry], *, language: str) -> Iterator
         _("Departure date"),
         _("Participants"),
         _("Assigned to"),
-        _("Archived"),
+        pgettext("CSV column: whether the request is archived", "Archived"),
         _("Message"),
     ]
     writer.writerow(headers)

@@ -158,8 +158,12 @@ def inquiry_note_add(*, school: School, actor: User, inquiry_id: int, text: str)
 
 def reply_greeting(*, inquiry: Inquiry, language: str) -> str:
     """The greeting the reply box starts with."""
+    return _greeting(inquiry.client_name, language)
+
+
+def _greeting(name: str, language: str) -> str:
     with translation.override(language):
-        return _("Hello %(name)s,") % {"name": inquiry.client_name}
+        return _("Hello %(name)s,") % {"name": name}
 
 
 def _only_the_greeting(inquiry: Inquiry, body: str) -> bool:
@@ -170,13 +174,11 @@ def _only_the_greeting(inquiry: Inquiry, body: str) -> bool:
     has no name: none of these is an answer.
     """
     written = "".join(body.split()).casefold()
-    for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            for name in (inquiry.client_name, "{client_name}", ""):
-                greeting = _("Hello %(name)s,") % {"name": name}
-                if written == "".join(greeting.split()).casefold():
-                    return True
-    return False
+    return any(
+        written == "".join(_greeting(name, language).split()).casefold()
+        for language, _label in settings.LANGUAGES
+        for name in (inquiry.client_name, "{client_name}", "")
+    )
 
 
 @transaction.atomic

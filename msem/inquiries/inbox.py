@@ -195,7 +195,8 @@ def _text_filter(rows: _Rows, term: str) -> _Rows:
     address, a part of a phone number), else an address's part before "@", is
     rare: that piece alone goes through the trigram index, and the whole term
     is checked on the few rows it finds.
-    PostgreSQL's planner otherwise chooses between the index and the scan.
+    PostgreSQL's planner otherwise chooses between the index and the scan (the
+    inbox's page reads the newest rows first, then this: `_search_values`).
     SQLite has no planner statistics for its index: it is asked how many rows
     hold the term, up to a few hundred (a query of its own, under a
     millisecond for a rare term); below that, the index, else the scan.

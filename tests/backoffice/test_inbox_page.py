@@ -273,6 +273,8 @@ class TestExport:
         content = b"".join(response.streaming_content).decode("utf-8")
         header, row = csv.reader(io.StringIO(content.lstrip("\ufeff")), delimiter=";")
         assert (header[3], header[4]) == ("Objet", "Catégorie")
+        # Each line is one request: "Archivée", not the filter's "Archivées".
+        assert (header[14], row[14]) == ("Archivée", "non")
         assert (row[3], row[4]) == ("Cours privés", "Altitude 1800")
 
     def test_a_label_missing_in_the_secretarys_language_falls_back_to_the_other(
