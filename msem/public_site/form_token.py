@@ -5,7 +5,8 @@ robot that posts at once from a person who typed, and its nonce is the
 submission's single-use key (a double click or a replay finds the first
 dossier instead of creating a second). A form shown again with its errors gets
 a new nonce but keeps the time the person started: she is not a robot for
-fixing one field in a second.
+fixing one field in a second, nor for sending again a form that expired while
+she wrote it.
 """
 
 from __future__ import annotations
@@ -42,12 +43,29 @@ def form_token_issue(*, school_id: int, started_at: float | None = None) -> str:
     return signing.dumps({"n": secrets.token_urlsafe(18), "t": start, "s": school_id}, salt=SALT)
 
 
-def form_token_read(raw: str, *, school_id: int) -> FormToken | None:
-    """The token if it is ours, for this school, and not too old; else None."""
+def _payload(raw: str, *, school_id: int, max_age: int | None) -> dict | None:
     try:
-        value = signing.loads(raw or "", salt=SALT, max_age=settings.MSEM_FORM_MAX_AGE_SECONDS)
+        value = signing.loads(raw or "", salt=SALT, max_age=max_age)
     except signing.BadSignature:
         return None
     if not isinstance(value, dict) or value.get("s") != school_id:
         return None
+    return value
+
+
+def form_token_read(raw: str, *, school_id: int) -> FormToken | None:
+    """The token if it is ours, for this school, and not too old; else None."""
+    value = _payload(raw, school_id=school_id, max_age=settings.MSEM_FORM_MAX_AGE_SECONDS)
+    if value is None:
+        return None
     return FormToken(nonce=f"form:{value['n']}", started_at=float(value["t"]))
+
+
+def form_token_started_at(raw: str, *, school_id: int) -> float | None:
+    """When the person started, from a token we signed for this school, even one past its lifetime.
+
+    An expired token is refused all the same; this only lets the form shown again
+    keep its start, so that sending it again at once is not taken for a robot's.
+    """
+    value = _payload(raw, school_id=school_id, max_age=None)
+    return None if value is None else float(value["t"])

@@ -28,7 +28,7 @@ from msem.platform.client_ip import client_ip
 from msem.platform.security_events import security_event
 from msem.platform.security_headers import allow_framing_by
 from msem.public_site.form_page import form_page
-from msem.public_site.form_token import FormToken, form_token_issue, form_token_read
+from msem.public_site.form_token import FormToken, form_token_issue, form_token_read, form_token_started_at
 from msem.schools.models import School
 
 LANGUAGES = ("fr", "en")
@@ -85,8 +85,11 @@ def _render_form_again(
 ) -> HttpResponse:
     """The form back with its errors, under a new token that keeps when the person started, if we know it."""
     # So the fill time counts from the first page, not from the page of errors; only a token we
-    # signed for this school tells that start, so a robot cannot claim an earlier one.
-    started_at = sent_token.started_at if sent_token is not None else None
+    # signed for this school tells that start (an expired one too), so a robot cannot claim an earlier one.
+    if sent_token is not None:
+        started_at: float | None = sent_token.started_at
+    else:
+        started_at = form_token_started_at(request.POST.get("form_token", ""), school_id=school.pk)
     token = form_token_issue(school_id=school.pk, started_at=started_at)
     return HttpResponse(_form_html(request, school, language, form, token), status=400)
 

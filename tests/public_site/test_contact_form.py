@@ -494,6 +494,28 @@ class TestFillTimeAcrossErrors:
         assert not Inquiry.objects.exists()
         assert QuarantinedRequest.objects.for_school(school).get().reason == "too_fast"
 
+    @pytest.mark.parametrize("language", ["fr", "en"])
+    def test_a_form_that_expired_while_she_wrote_is_taken_when_sent_again_at_once(
+        self, school, settings, clock, language
+    ):
+        client = Client()
+        data = filled_form(client, school, language)
+        clock.advance(settings.MSEM_FORM_MAX_AGE_SECONDS + 600)
+        response = submit(client, school, data, language)
+        assert response.status_code == 400
+        expired = "Ce formulaire a expiré." if language == "fr" else "This form has expired."
+        assert expired in page_text(response)
+        assert not Inquiry.objects.exists()
+
+        clock.advance(1)
+        response = submit(client, school, form_data(response.content.decode()), language)
+
+        assert response.status_code == 302
+        assert not QuarantinedRequest.objects.exists()
+        inquiry = Inquiry.objects.for_school(school).get()
+        assert inquiry.reference in page_text(client.get(response["Location"]))
+        assert OutgoingEmail.objects.filter(kind="acknowledgement", to_email=inquiry.email).exists()
+
     def test_the_start_kept_is_never_older_than_a_token_lives(self, school, settings, clock):
         started_long_ago = clock.now - 10 * settings.MSEM_FORM_MAX_AGE_SECONDS
         raw = form_token.form_token_issue(school_id=school.pk, started_at=started_long_ago)
