@@ -44,6 +44,7 @@ from msem.inquiries.inbox import Archived, inbox_page, inbox_queryset, open_dupl
 from msem.inquiries.models import Inquiry
 from msem.inquiries.saved_filters import (
     inbox_default_filter,
+    inbox_default_save,
     inbox_default_set,
     saved_filter_delete,
     saved_filter_save,
@@ -252,13 +253,7 @@ def inbox_default_save_view(request: SchoolRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("These filters are not valid and were not saved."))
         return redirect(_inbox_url(request))
-    saved_filter_save(
-        school=school,
-        owner=user,
-        name=_("My default filter"),
-        criteria=form.active_criteria(),
-        make_default=True,
-    )
+    inbox_default_save(school=school, owner=user, criteria=form.active_criteria())
     messages.success(request, _("These filters are now your default: they apply each time you open the requests."))
     return redirect(_inbox_url(request, request.POST.get("query", "")))
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 from typing import NamedTuple
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from msem.accounts.models import User
 from msem.inquiries.models import InboxPreference, SavedFilter
@@ -16,6 +19,9 @@ from msem.schools.models import School
 from msem.validators import validate_single_line
 
 Criteria = dict[str, list[str]]
+
+# The name of the filter the floppy disk saves, in the secretary's language of the moment.
+DEFAULT_FILTER_NAME = gettext_lazy("My default filter")
 
 
 def saved_filters_visible(*, school: School, user: User) -> QuerySet[SavedFilter]:
@@ -104,6 +110,37 @@ def saved_filter_save(
     )
     if make_default:
         inbox_default_set(school=school, user=owner, saved_filter=saved)
+    return saved
+
+
+def _default_filter_names() -> list[str]:
+    names = []
+    for code, _label in settings.LANGUAGES:
+        with translation.override(code):
+            names.append(str(DEFAULT_FILTER_NAME))
+    return names
+
+
+@transaction.atomic
+def inbox_default_save(*, school: School, owner: User, criteria: Criteria) -> SavedFilter:
+    """The floppy disk: her criteria become her default filter, whatever language she saved it in before.
+
+    Its name is in her language of the moment; the filter she saved that way in
+    another language is the same filter, renamed, not a second one beside it.
+    """
+    name = str(DEFAULT_FILTER_NAME)
+    earlier = {
+        saved.name: saved
+        for saved in SavedFilter.objects.for_school(school).filter(owner=owner, name__in=_default_filter_names())
+    }
+    # Saved in both languages before this rule: the one in her language now is the one kept up.
+    saved = earlier.get(name) or next(iter(earlier.values()), None)
+    if saved is None:
+        saved = SavedFilter.objects.create(school=school, owner=owner, name=name, criteria=criteria)
+    else:
+        saved.name, saved.criteria, saved.shared = name, criteria, False
+        saved.save(update_fields=["name", "criteria", "shared"])
+    inbox_default_set(school=school, user=owner, saved_filter=saved)
     return saved
 
 

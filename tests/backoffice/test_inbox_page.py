@@ -158,6 +158,37 @@ class TestDefaultFilters:
         # Criteria chosen on purpose win over the default.
         assert secretary_client.get(inbox_url(school, "f=1")).status_code == 200
 
+    def test_the_floppy_in_another_language_replaces_her_default_instead_of_adding_one(
+        self, secretary, secretary_client, school, village
+    ):
+        save_url = reverse("backoffice:inbox_default_save", kwargs={"school_slug": school.slug})
+        secretary_client.post(save_url, {"query": "f=1&status=new"})
+        assert list(SavedFilter.objects.values_list("name", flat=True)) == ["Mon filtre par défaut"]
+
+        secretary.language = "en"
+        secretary.save(update_fields=["language"])
+        secretary_client.post(save_url, {"query": "f=1&category=village"})
+
+        saved = SavedFilter.objects.for_school(school).get(owner=secretary)
+        assert saved.name == "My default filter"
+        assert saved.criteria == {"category": ["village"]}
+        assert inbox_default_filter(school=school, user=secretary) == saved
+        views_menu = page_text(secretary_client.get(inbox_url(school, "f=1")))
+        assert "My default filter" in views_menu
+        assert "Mon filtre par défaut" not in views_menu
+
+    def test_with_defaults_saved_in_both_languages_before_the_floppy_keeps_up_the_one_in_her_language(
+        self, secretary, secretary_client, school
+    ):
+        for name in ("Mon filtre par défaut", "My default filter"):
+            saved_filter_save(school=school, owner=secretary, name=name, criteria={"status": ["new"]})
+        secretary_client.post(
+            reverse("backoffice:inbox_default_save", kwargs={"school_slug": school.slug}), {"query": "f=1&status=lost"}
+        )
+        assert SavedFilter.objects.for_school(school).filter(owner=secretary).count() == 2
+        default = inbox_default_filter(school=school, user=secretary)
+        assert (default.name, default.criteria) == ("Mon filtre par défaut", {"status": ["lost"]})
+
     def test_reset_goes_back_to_no_default(self, secretary, secretary_client, school, village):
         saved_filter_save(
             school=school, owner=secretary, name="Village", criteria={"category": ["village"]}, make_default=True
