@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from msem.inquiries.models import Inquiry
+from msem.inquiries.models import Inquiry, SavedFilter
+from msem.inquiries.saved_filters import saved_filter_save
 from msem.quotes.models import Quote
 from tests import tenant_guard
 from tests.inquiries.helpers import receive_inquiry
@@ -50,3 +51,13 @@ def test_following_a_relation_of_a_row_already_read_passes(school):
 def test_an_update_of_many_rows_without_school_is_caught(school):
     found = reads_without_school(lambda: Inquiry.objects.filter(status="new").update(status="archived"))
     assert [line.split(":")[0] for line in found] == ["inquiries_inquiry"]
+
+
+def test_deleting_one_row_that_was_read_passes_but_not_a_list_of_ids(school, secretary):
+    first, second, third = (
+        saved_filter_save(school=school, owner=secretary, name=name, criteria={}) for name in ("A", "B", "C")
+    )
+    # With a relation to it, the collector deletes by "id IN (...)": one row read, then deleted.
+    assert reads_without_school(lambda: SavedFilter.objects.for_school(school).get(pk=first.pk).delete()) == []
+    found = reads_without_school(lambda: SavedFilter.objects.filter(pk__in=[second.pk, third.pk]).delete())
+    assert {line.split(":")[0] for line in found} == {"inquiries_savedfilter"}

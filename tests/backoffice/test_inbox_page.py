@@ -15,7 +15,7 @@ from django.utils import timezone
 from msem.accounts.models import Membership
 from msem.demo.inquiry_generator import SchoolChoices, generate_inquiries, inquiries_bulk_create, season_start
 from msem.inquiries.models import Category, Inquiry, InquiryEvent, SavedFilter, Subject
-from msem.inquiries.saved_filters import inbox_default_filter, saved_filter_save
+from msem.inquiries.saved_filters import inbox_default_filter, inbox_default_set, saved_filter_save
 from msem.inquiries.selectors import categories_live, subjects_live
 from msem.mailing.models import OutgoingEmail
 from tests.html_forms import flatten, form_data, page_text
@@ -229,6 +229,21 @@ class TestDefaultFilters:
         assert inbox_default_filter(school=school, user=secretary) == shared
         assert secretary_client.post(url, {"action": "delete"}).status_code == 404
         assert SavedFilter.objects.filter(pk=shared.pk).exists()
+
+    def test_she_deletes_her_own_view_and_the_colleague_who_chose_it_as_default_loses_only_that(
+        self, secretary, secretary_client, manager, school, village
+    ):
+        mine = saved_filter_save(
+            school=school, owner=secretary, name="Village", criteria={"category": ["village"]}, shared=True
+        )
+        inbox_default_set(school=school, user=manager, saved_filter=mine)
+        url = reverse("backoffice:saved_view_action", kwargs={"school_slug": school.slug, "view_id": mine.pk})
+
+        response = secretary_client.post(url, {"action": "delete"}, follow=True)
+
+        assert "La vue « Village » est supprimée." in page_text(response)
+        assert not SavedFilter.objects.filter(pk=mine.pk).exists()
+        assert inbox_default_filter(school=school, user=manager) is None
 
     def test_a_private_view_of_a_colleague_is_invisible(self, secretary_client, manager, school):
         private = saved_filter_save(
