@@ -12,6 +12,11 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+# The background workers, by name: the `manage.py` arguments of each.
+WORKERS: dict[str, list[str]] = {
+    "worker": ["db_worker", "--interval", "1", "--queue-name", "*"],
+}
+
 
 class Command(BaseCommand):
     help = "Serve the web app on 127.0.0.1:$PORT and run the background worker, until Ctrl-C."
@@ -24,7 +29,7 @@ class Command(BaseCommand):
         manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
         children = {
             "web": subprocess.Popen([*manage, "runserver", f"{options['host']}:{options['port']}"]),
-            "worker": subprocess.Popen([*manage, "db_worker", "--interval", "1", "--queue-name", "*"]),
+            **{name: subprocess.Popen([*manage, *arguments]) for name, arguments in WORKERS.items()},
             "clock": subprocess.Popen([*manage, "schedule"]),
         }
         self.stdout.write(f"Msem is at http://{options['host']}:{options['port']}/backoffice/ — Ctrl-C to stop.")
