@@ -80,7 +80,6 @@ def make_run_workers(smtp, hanging_4807):
     output.close()
 
 
-@pytest.mark.xfail(strict=True, reason="one worker serves every queue: e-mails wait behind 4807's pushes")
 def test_an_acknowledgement_does_not_wait_behind_a_hung_4807(school, manager, smtp, make_run_workers):
     for _ in range(PUSHES):
         paid_sale(school, manager)
