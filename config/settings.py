@@ -308,10 +308,14 @@ EMAIL_BACKEND = (
 )
 
 # --- Background work --------------------------------------------------------
+# A queue per kind of waiting, each served by its own workers (docs/deployment.md):
+# "mail" sends e-mails, "connector4807" talks to 4807 (which may hang for its whole
+# timeout), "default" has the chores. A hung 4807 then holds only the workers of its
+# queue, never the clients' acknowledgements. A worker of every queue ("*") stays valid.
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default"],
+        "QUEUES": ["default", "mail", "connector4807"],
     }
 }
 

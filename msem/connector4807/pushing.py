@@ -90,7 +90,7 @@ def _alert_managers(push: SalePush) -> None:
         )
 
 
-@task()
+@task(queue_name="connector4807")
 def push_sales() -> dict[str, int]:
     report = sales_push_due()
     return {"sent": report.sent, "retried": report.retried, "failed": report.failed}

@@ -130,12 +130,12 @@ def sale_push_retry(*, school: School, push_id: int) -> bool:
     return outbox_retry(push, SALE_PUSHES)
 
 
-@task()
+@task(queue_name="connector4807")
 def verify_catalog_codes(school_id: int) -> int:
     return catalogs_verify(school=School.objects.get(pk=school_id))
 
 
-@task()
+@task(queue_name="connector4807")
 def sync_price_lists(school_id: int) -> dict[str, int]:
     report = price_lists_sync(school=School.objects.get(pk=school_id))
     if report.problems:

@@ -36,7 +36,7 @@ def _send(email: OutgoingEmail, transport: Transport) -> dict[str, Any]:
     return {}
 
 
-@task()
+@task(queue_name="mail")
 def deliver_outbox() -> dict[str, int]:
     report = outbox_deliver()
     return {"sent": report.sent, "retried": report.retried, "failed": report.failed}

@@ -110,12 +110,18 @@ def _round_up(moment: datetime) -> datetime:
 
 
 def wake_up(task: Task, *, at: datetime | None = None) -> None:
-    """Enqueue a run of the task, now or later, in the caller's transaction."""
+    """Enqueue a run of the task, now or later, in the caller's transaction.
+
+    A later run is not enqueued twice for the same moment: one already waiting
+    on the task's queue will do (on another queue, it waits for other workers).
+    """
     if at is None:
         task.enqueue()
         return
     at = _round_up(at)
-    already = DBTaskResult.objects.filter(status="READY", task_path=task.module_path, run_after=at).exists()
+    already = DBTaskResult.objects.filter(
+        status="READY", task_path=task.module_path, queue_name=task.queue_name, run_after=at
+    ).exists()
     if not already:
         task.using(run_after=at).enqueue()
 

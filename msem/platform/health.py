@@ -18,6 +18,7 @@ from django.utils import timezone
 from msem.connector4807.models import SalePush
 from msem.mailing.models import OutgoingEmail
 from msem.outbox.rows import OutboxRow, OutboxStatus
+from msem.platform.heartbeat import task_queues
 from msem.platform.models import WorkerHeartbeat
 
 OUTBOXES: dict[str, type[OutboxRow]] = {"emails": OutgoingEmail, "sale_pushes": SalePush}
@@ -37,17 +38,45 @@ class OutboxBacklog:
 
 
 @dataclass(frozen=True)
-class HealthReport:
-    database_ok: bool
-    database_ms: float | None = None
+class QueueBeat:
+    """A queue's latest heartbeat: whether some worker serves the queue, and how late."""
+
+    name: str
     last_beat_at: datetime | None = None
     beat_age_seconds: int | None = None
     queue_lag_ms: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.beat_age_seconds is not None and self.beat_age_seconds <= settings.MSEM_HEALTH_HEARTBEAT_MAX_AGE
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "ok": self.ok,
+            "last_beat_at": self.last_beat_at.isoformat() if self.last_beat_at else None,
+            "beat_age_seconds": self.beat_age_seconds,
+            "queue_lag_ms": self.queue_lag_ms,
+        }
+
+
+@dataclass(frozen=True)
+class HealthReport:
+    database_ok: bool
+    database_ms: float | None = None
+    queues: list[QueueBeat] = field(default_factory=list)
     outboxes: list[OutboxBacklog] = field(default_factory=list)
 
     @property
     def workers_ok(self) -> bool:
-        return self.beat_age_seconds is not None and self.beat_age_seconds <= settings.MSEM_HEALTH_HEARTBEAT_MAX_AGE
+        """Every queue is served: one silent queue is work that nobody does."""
+        return bool(self.queues) and all(queue.ok for queue in self.queues)
+
+    @property
+    def stalest_queue(self) -> QueueBeat:
+        """The queue heard from least recently (one never heard from first): the one that decides."""
+        if not self.queues:
+            return QueueBeat(name="")
+        return max(self.queues, key=lambda queue: (queue.beat_age_seconds is None, queue.beat_age_seconds or 0))
 
     @property
     def ok(self) -> bool:
@@ -57,11 +86,11 @@ class HealthReport:
         return {
             "status": "ok" if self.ok else "failing",
             "database": {"ok": self.database_ok, "ms": self.database_ms},
+            # The stalest queue's beat, then every queue's.
             "workers": {
+                **self.stalest_queue.as_json(),
                 "ok": self.workers_ok,
-                "last_beat_at": self.last_beat_at.isoformat() if self.last_beat_at else None,
-                "beat_age_seconds": self.beat_age_seconds,
-                "queue_lag_ms": self.queue_lag_ms,
+                "queues": {queue.name: queue.as_json() for queue in self.queues},
             },
             "outboxes": {
                 outbox.name: {
@@ -104,18 +133,30 @@ def outbox_backlog(name: str, model: type[OutboxRow], now: datetime) -> OutboxBa
     )
 
 
+def queue_beats(now: datetime) -> list[QueueBeat]:
+    """Each configured queue's latest beat, whichever worker ran it (the table holds a row per worker and queue)."""
+    latest: dict[str, WorkerHeartbeat] = {}
+    for beat in WorkerHeartbeat.objects.order_by("-beat_at"):
+        latest.setdefault(beat.queue_name, beat)
+    return [_queue_beat(name, latest.get(name), now) for name in task_queues()]
+
+
+def _queue_beat(name: str, beat: WorkerHeartbeat | None, now: datetime) -> QueueBeat:
+    if beat is None:
+        return QueueBeat(name=name)
+    age = int((now - beat.beat_at).total_seconds())
+    return QueueBeat(name=name, last_beat_at=beat.beat_at, beat_age_seconds=age, queue_lag_ms=beat.lag_ms)
+
+
 def health_report(*, now: datetime | None = None) -> HealthReport:
     now = now or timezone.now()
     database_ms = database_ping()
     if database_ms is None:
         return HealthReport(database_ok=False)
-    beat = WorkerHeartbeat.objects.order_by("-beat_at").first()
     return HealthReport(
         database_ok=True,
         database_ms=database_ms,
-        last_beat_at=beat.beat_at if beat else None,
-        beat_age_seconds=int((now - beat.beat_at).total_seconds()) if beat else None,
-        queue_lag_ms=beat.lag_ms if beat else None,
+        queues=queue_beats(now),
         outboxes=[outbox_backlog(name, model, now) for name, model in OUTBOXES.items()],
     )
 

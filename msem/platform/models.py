@@ -23,16 +23,21 @@ class RateLimitCounter(models.Model):
 
 
 class WorkerHeartbeat(models.Model):
-    """The last time a worker ran the heartbeat task: proof that queued work gets done.
+    """The last time a worker ran the heartbeat task from a queue: proof that the queue's work gets done.
 
-    The scheduler queues the task every minute; whichever worker runs it
-    writes its row. How late the task ran after being queued is the queue's
+    The scheduler queues the task every minute on every queue; whichever
+    worker runs it writes its row for that queue (a worker of every queue has
+    a row per queue). How late the task ran after being queued is the queue's
     lag, the number an operator wants when e-mails seem slow.
     """
 
-    worker = models.CharField(max_length=120, unique=True)
+    worker = models.CharField(max_length=120)
+    queue_name = models.CharField(max_length=32, default="default")
     beat_at = models.DateTimeField(db_index=True)
     lag_ms = models.PositiveIntegerField(default=0)
 
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["worker", "queue_name"], name="one_beat_per_worker_and_queue")]
+
     def __str__(self) -> str:
-        return f"{self.worker} at {self.beat_at:%Y-%m-%d %H:%M:%S}"
+        return f"{self.worker} ({self.queue_name}) at {self.beat_at:%Y-%m-%d %H:%M:%S}"

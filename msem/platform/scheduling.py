@@ -17,6 +17,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
+from django_tasks.base import Task
 from django_tasks_db.models import DBTaskResult
 
 from msem.catalog.models import Catalog
@@ -25,13 +26,13 @@ from msem.connector4807.services import sync_price_lists, verify_catalog_codes
 from msem.inquiries.quarantine import purge_quarantine
 from msem.inquiries.search_indexes import school_search_indexes_task
 from msem.mailing.delivery import deliver_outbox
-from msem.platform.heartbeat import heartbeat_enqueue, worker_heartbeat
+from msem.platform.heartbeat import heartbeat_enqueue, task_queues, worker_heartbeat
 from msem.schools.models import School
 
 
-def _not_waiting(task_path: str) -> bool:
-    """No run of this task is ready to go: one more would not be a duplicate."""
-    return not DBTaskResult.objects.ready().filter(task_path=task_path).exists()
+def _not_waiting(task: Task) -> bool:
+    """No run of this task is ready to go on its queue: one more would not be a duplicate."""
+    return not DBTaskResult.objects.ready().filter(task_path=task.module_path, queue_name=task.queue_name).exists()
 
 
 @dataclass
@@ -43,16 +44,18 @@ class Clock:
 
 
 def periodic_enqueue(*, now: datetime | None = None, clock: Clock | None = None) -> Clock:
-    """Sweep the outboxes and beat; hourly chores and the 4807 sync when due."""
+    """Sweep the outboxes and beat on every queue; hourly chores and the 4807 sync when due."""
     now = now or timezone.now()
     clock = clock or Clock()
     # A sweep finds rows whose wake-up was lost (a task table pruned by hand, say).
     for sweep in (deliver_outbox, push_sales):
-        if _not_waiting(sweep.module_path):
+        if _not_waiting(sweep):
             sweep.enqueue()
-    # One beat waiting is enough: when the workers are down, beats must not pile up.
-    if _not_waiting(worker_heartbeat.module_path):
-        heartbeat_enqueue()
+    # A beat per queue, each proving its queue is served. One waiting per queue is enough:
+    # when a queue's workers are down, its beats must not pile up.
+    for queue_name in task_queues():
+        if _not_waiting(worker_heartbeat.using(queue_name=queue_name)):
+            heartbeat_enqueue(queue_name)
     if clock.last_hourly is None or now - clock.last_hourly >= timedelta(hours=1):
         purge_quarantine.enqueue()
         prune_task_results.enqueue()

@@ -7,7 +7,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from msem.accounts.models import User
-from msem.platform.heartbeat import heartbeat_record
+from msem.platform.heartbeat import heartbeat_record, task_queues
 from tests.platform.test_admin import failed_emails
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -15,7 +15,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_an_administrator_sees_the_health_and_requeues_a_failed_email(page, school, screenshot):
     User.objects.create_superuser(email="ops@msem.test", password="ops-password")
-    heartbeat_record(queued_at=timezone.now())
+    for queue_name in task_queues():
+        heartbeat_record(queue_name=queue_name, queued_at=timezone.now())
     failed_emails(school)
 
     # The admin's login is the back office's (throttled), which brings the administrator back to the admin.
@@ -24,6 +25,7 @@ def test_an_administrator_sees_the_health_and_requeues_a_failed_email(page, scho
     page.locator("#id_password").fill("ops-password")
     page.get_by_role("button", name="Se connecter").click()
     expect(page.locator("#deployment-health")).to_contain_text("au travail")
+    expect(page.locator("#deployment-health")).not_to_contain_text("silencieux")
     expect(page.locator("#failures-by-school")).to_contain_text(school.name)
     screenshot(page, "admin-fr-health")
 

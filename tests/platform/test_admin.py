@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from msem.accounts.models import User
 from msem.mailing.models import OutgoingEmail
-from msem.platform.heartbeat import heartbeat_record
+from msem.platform.heartbeat import heartbeat_record, task_queues
 from tests.factories import PASSWORD
 from tests.inquiries.helpers import receive_inquiry
 
@@ -38,7 +38,8 @@ def failed_emails(school, count: int = 1) -> list[OutgoingEmail]:
 
 
 def test_the_first_page_shows_the_workers_and_the_outbox_counts(admin_client, school, other_school):
-    heartbeat_record(queued_at=timezone.now())
+    for queue_name in task_queues():
+        heartbeat_record(queue_name=queue_name, queued_at=timezone.now())
     failed_emails(school, count=2)
     failed_emails(other_school)
 
@@ -46,9 +47,20 @@ def test_the_first_page_shows_the_workers_and_the_outbox_counts(admin_client, sc
 
     assert "Health of the deployment" in page
     assert "last heartbeat" in page
+    assert "Workers of the “mail” queue" in page
     assert "/admin/mailing/outgoingemail/?status__exact=failed" in page
     # Each school's failures, the school with the most first.
     assert page.index(school.name) < page.index(other_school.name)
+
+
+def test_a_queue_no_worker_serves_is_named_silent(admin_client, administrator):
+    heartbeat_record(queue_name="default", queued_at=timezone.now())
+
+    page = admin_client.get("/admin/").content.decode()
+
+    assert "Workers of the “default” queue</th>" in page
+    after_mail = page.split("Workers of the “mail” queue</th>")[1]
+    assert after_mail.split("</tr>")[0].count("no heartbeat yet: does a worker serve this queue") == 1
 
 
 def test_the_page_says_when_no_worker_ever_beat_in_the_administrators_language(admin_client, administrator):

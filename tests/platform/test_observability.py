@@ -8,6 +8,7 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
@@ -18,7 +19,7 @@ from msem.inquiries.quarantine import purge_quarantine
 from msem.inquiries.search_indexes import school_search_indexes_task
 from msem.mailing.delivery import deliver_outbox
 from msem.mailing.models import OutgoingEmail
-from msem.platform.heartbeat import heartbeat_record, worker_heartbeat
+from msem.platform.heartbeat import heartbeat_record, task_queues, worker_heartbeat
 from msem.platform.json_logs import JsonFormatter
 from msem.platform.models import WorkerHeartbeat
 from msem.platform.scheduling import periodic_enqueue, prune_task_results
@@ -107,9 +108,14 @@ class TestLogLines:
             assert json.loads(formatter.format(record)).get("request_id") in (None, response["X-Request-ID"])
 
 
+def beat_on_every_queue(*, lag: timedelta = timedelta(0)) -> None:
+    for queue_name in task_queues():
+        heartbeat_record(queue_name=queue_name, queued_at=timezone.now() - lag)
+
+
 class TestHealth:
     def test_all_well(self, client):
-        heartbeat_record(queued_at=timezone.now() - timedelta(milliseconds=250))
+        beat_on_every_queue(lag=timedelta(milliseconds=250))
 
         response = client.get("/health/")
 
@@ -119,6 +125,8 @@ class TestHealth:
         assert body["database"]["ok"] is True
         assert body["workers"]["ok"] is True
         assert body["workers"]["queue_lag_ms"] >= 250
+        assert set(body["workers"]["queues"]) == {"default", "mail", "connector4807"}
+        assert all(queue["ok"] and queue["queue_lag_ms"] >= 250 for queue in body["workers"]["queues"].values())
         assert set(body["outboxes"]) == {"emails", "sale_pushes"}
         assert response["Cache-Control"].startswith("max-age=0")
 
@@ -131,16 +139,44 @@ class TestHealth:
         assert response.json()["workers"]["ok"] is False
         assert client.get("/health/ready/").status_code == 200
 
+    def test_a_queue_no_worker_serves_fails_the_check_and_is_named(self, client):
+        """Workers of every queue but "mail" (started with --exclude-queues mail, say, and nothing else)."""
+        for queue_name in ("default", "connector4807"):
+            heartbeat_record(queue_name=queue_name, queued_at=timezone.now())
+
+        response = client.get("/health/")
+
+        assert response.status_code == 503
+        workers = response.json()["workers"]
+        assert workers["ok"] is False
+        assert {name: queue["ok"] for name, queue in workers["queues"].items()} == {
+            "default": True,
+            "mail": False,
+            "connector4807": True,
+        }
+        # The top-level fields are the silent queue's.
+        assert (workers["last_beat_at"], workers["beat_age_seconds"]) == (None, None)
+
+    def test_a_queue_whose_workers_went_silent_fails_the_check(self, client):
+        beat_on_every_queue()
+        silent_since = timezone.now() - timedelta(minutes=10)
+        WorkerHeartbeat.objects.filter(queue_name="connector4807").update(beat_at=silent_since)
+
+        workers = client.get("/health/").json()["workers"]
+
+        assert workers["ok"] is False
+        assert workers["queues"]["connector4807"]["ok"] is False
+        assert workers["beat_age_seconds"] >= 600
+
     def test_no_heartbeat_ever_is_a_failure(self, client):
+        silent = {"ok": False, "last_beat_at": None, "beat_age_seconds": None, "queue_lag_ms": None}
         assert client.get("/health/").json()["workers"] == {
-            "ok": False,
-            "last_beat_at": None,
-            "beat_age_seconds": None,
-            "queue_lag_ms": None,
+            **silent,
+            "queues": {"connector4807": silent, "default": silent, "mail": silent},
         }
 
     def test_e_mails_waiting_too_long_fail_the_check_with_the_backlog(self, client, school):
-        heartbeat_record(queued_at=timezone.now())
+        beat_on_every_queue()
         receive_inquiry(school)  # a notification and an acknowledgement, queued
         OutgoingEmail.objects.for_school(school).update(next_attempt_at=timezone.now() - timedelta(minutes=15))
         OutgoingEmail.objects.for_school(school).filter(kind="notification").update(status="failed")
@@ -157,32 +193,48 @@ class TestHealth:
 
 
 class TestHeartbeat:
-    def test_the_scheduler_queues_one_beat_and_no_pile_when_workers_are_down(self):
+    def test_the_scheduler_queues_one_beat_per_queue_and_no_pile_when_workers_are_down(self):
         clock = periodic_enqueue()
         periodic_enqueue(clock=clock)  # a minute later, say: the workers took nothing meanwhile
-        waiting = Counter(DBTaskResult.objects.filter(status="READY").values_list("task_path", flat=True))
+        waiting = Counter(DBTaskResult.objects.filter(status="READY").values_list("task_path", "queue_name"))
         expected = {
-            worker_heartbeat.module_path: 1,
-            deliver_outbox.module_path: 1,
-            push_sales.module_path: 1,
-            purge_quarantine.module_path: 1,  # hourly
-            prune_task_results.module_path: 1,  # hourly
+            (worker_heartbeat.module_path, "default"): 1,
+            (worker_heartbeat.module_path, "mail"): 1,
+            (worker_heartbeat.module_path, "connector4807"): 1,
+            (deliver_outbox.module_path, "mail"): 1,
+            (push_sales.module_path, "connector4807"): 1,
+            (purge_quarantine.module_path, "default"): 1,  # hourly
+            (prune_task_results.module_path, "default"): 1,  # hourly
         }
         if connection.vendor == "postgresql":
-            expected[school_search_indexes_task.module_path] = 1  # hourly, PostgreSQL only
+            expected[(school_search_indexes_task.module_path, "default")] = 1  # hourly, PostgreSQL only
         assert waiting == expected
 
-    def test_a_worker_running_the_beat_records_itself_and_the_lag(self):
-        queued_at = timezone.now() - timedelta(seconds=2)
-        worker_heartbeat.call(queued_at.isoformat())
+    @pytest.mark.django_db(transaction=True)  # the worker closes its connection between tasks
+    def test_a_worker_records_the_beat_of_the_queue_it_serves_and_the_lag(self):
+        queued_at = (timezone.now() - timedelta(seconds=2)).isoformat()
+        for queue_name in task_queues():
+            worker_heartbeat.using(queue_name=queue_name).enqueue(queued_at)
 
-        beat = WorkerHeartbeat.objects.get()
-        assert beat.lag_ms >= 2000
+        call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "mail", verbosity=0)
+
+        [beat] = WorkerHeartbeat.objects.all()
+        assert (beat.queue_name, beat.lag_ms >= 2000) == ("mail", True)
         assert ":" in beat.worker
+
+        call_command(
+            "db_worker", "--batch", "--no-startup-delay", "--queue-name", "*", "--exclude-queues", "mail", verbosity=0
+        )
+
+        assert sorted(WorkerHeartbeat.objects.values_list("queue_name", flat=True)) == [
+            "connector4807",
+            "default",
+            "mail",
+        ]
 
     def test_workers_gone_for_a_day_are_forgotten(self):
         WorkerHeartbeat.objects.create(worker="old:1", beat_at=timezone.now() - timedelta(days=2))
-        heartbeat_record(queued_at=timezone.now())
+        heartbeat_record(queue_name="default", queued_at=timezone.now())
         assert list(WorkerHeartbeat.objects.values_list("worker", flat=True)) != ["old:1"]
         assert WorkerHeartbeat.objects.count() == 1
 

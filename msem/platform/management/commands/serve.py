@@ -1,4 +1,9 @@
-"""`make run`: the web app and the background worker, side by side, until Ctrl-C."""
+"""`make run`: the web app, the background workers and the clock, side by side, until Ctrl-C.
+
+Two workers: one for the e-mails alone, one for every other queue. A hung 4807
+then holds the second one only, and the clients' acknowledgements still leave
+within seconds (config/settings.py TASKS, docs/deployment.md).
+"""
 
 from __future__ import annotations
 
@@ -12,9 +17,15 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+# The background workers, by name: the `manage.py` arguments of each.
+WORKERS: dict[str, list[str]] = {
+    "mail worker": ["db_worker", "--interval", "1", "--queue-name", "mail"],
+    "worker": ["db_worker", "--interval", "1", "--queue-name", "*", "--exclude-queues", "mail"],
+}
+
 
 class Command(BaseCommand):
-    help = "Serve the web app on 127.0.0.1:$PORT and run the background worker, until Ctrl-C."
+    help = "Serve the web app on 127.0.0.1:$PORT and run the background workers, until Ctrl-C."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default="127.0.0.1")
@@ -24,7 +35,7 @@ class Command(BaseCommand):
         manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
         children = {
             "web": subprocess.Popen([*manage, "runserver", f"{options['host']}:{options['port']}"]),
-            "worker": subprocess.Popen([*manage, "db_worker", "--interval", "1", "--queue-name", "*"]),
+            **{name: subprocess.Popen([*manage, *arguments]) for name, arguments in WORKERS.items()},
             "clock": subprocess.Popen([*manage, "schedule"]),
         }
         self.stdout.write(f"Msem is at http://{options['host']}:{options['port']}/backoffice/ — Ctrl-C to stop.")
