@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from msem.platform import rate_limits
 from msem.platform.models import RateLimitCounter
 from msem.platform.rate_limits import Limit, rate_limits_allow, rate_limits_hit
 
@@ -37,9 +38,28 @@ def test_allowed_until_any_one_counter_reaches_its_limit():
     assert rate_limits_allow([("school", DAILY)])
 
 
-def test_a_past_window_does_not_count():
+@pytest.fixture
+def housekeeping(monkeypatch):
+    """Whether this hit also clears past windows (one hit in a hundred, at random, in production)."""
+
+    def choose(*, runs: bool) -> None:
+        monkeypatch.setattr(rate_limits.random, "random", lambda: 0.0 if runs else 1.0)
+
+    return choose
+
+
+def test_a_past_window_does_not_count(housekeeping):
+    housekeeping(runs=False)
     past = timezone.now() - timedelta(hours=2)
     RateLimitCounter.objects.create(key="ip", window_start=past, window_end=past + timedelta(hours=1), hits=99)
     assert rate_limits_allow([("ip", HOURLY)])
     rate_limits_hit([("ip", HOURLY)])
     assert sorted(RateLimitCounter.objects.values_list("hits", flat=True)) == [1, 99]
+
+
+def test_now_and_then_a_hit_clears_the_past_windows(housekeeping):
+    housekeeping(runs=True)
+    past = timezone.now() - timedelta(hours=2)
+    RateLimitCounter.objects.create(key="ip", window_start=past, window_end=past + timedelta(hours=1), hits=99)
+    rate_limits_hit([("ip", HOURLY)])
+    assert hits() == {"ip": 1}
