@@ -98,7 +98,8 @@ def dossier_timelines_bulk_create(school: School, *, staff: Sequence[User], seed
     now = timezone.now()
     by_id = {user.pk: user for user in staff}
     worked = InquiryEvent.objects.for_school(school).filter(kind__in=WORK_KINDS).values("inquiry_id")
-    inquiries = list(Inquiry.objects.for_school(school).exclude(pk__in=worked).order_by("received_at", "id"))
+    pending = Inquiry.objects.for_school(school).exclude(pk__in=worked).select_related("assignee")
+    inquiries = list(pending.order_by("received_at", "id"))
     answers: dict[int, _Answer] = {}
     answered = (
         InquiryEvent.objects.for_school(school)
@@ -138,7 +139,7 @@ def _timeline(
 ) -> _Timeline:
     timeline = _Timeline(inquiry=inquiry, last=inquiry.received_at)
     assignee = inquiry.assignee
-    # Whoever works the dossier: its assignee, or whoever answered it.
+    # Whoever works the dossier: its assignee, else whoever answered it, else anyone of the staff.
     worker = assignee or (answer.by if answer else None) or rng.choice(staff)
     # Taken within the hour or so (nights and weekends longer), before it is answered.
     if assignee is not None:
