@@ -11,18 +11,16 @@ does) except the fixed fragments of this module.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, tzinfo
 from functools import lru_cache
 from html import escape
 from urllib.parse import quote
 
-from django.contrib.humanize.templatetags.humanize import NaturalTimeFormatter, naturaltime
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.dateformat import DateFormat, re_escaped, re_formatchars
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timesince import timesince
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, pgettext
 
 from msem.inquiries.inbox import InboxRow
 from msem.inquiries.models import Inquiry
@@ -31,7 +29,7 @@ _ROW = (
     "<tr{row_class}>"
     '<td class="col-check"><input type="checkbox" name="ids" value="{pk}" aria-label="{select}"></td>'
     '<td><a href="{url}">{reference}</a></td>'
-    '<td><time datetime="{iso}" title="{long}">{natural}</time></td>'
+    '<td><time datetime="{iso}" title="{long}">{short}</time></td>'
     '<td><a class="client-link" href="{url}">{client}</a></td>'
     "<td>{subject}</td>"
     '<td><span class="status status-{status}">{status_label}</span>{archived}</td>'
@@ -65,7 +63,7 @@ def _day_parts(pieces: tuple[str, ...], language: str, day: date) -> tuple[tuple
     return tuple(parts)
 
 
-class _LongDatetime:
+class _RowDateFormat:
     """Django's date_format(value, fmt) for the page's rows, each day's part computed once.
 
     A month's or a weekday's name is a translation lookup: formatting each date
@@ -83,60 +81,36 @@ class _LongDatetime:
         return "".join(str(getattr(formatter, piece)()) if piece else text for text, piece in parts)
 
 
-@lru_cache(maxsize=2048)
-def _natural_phrase(language: str, key: str, count: int) -> str:
-    """One of naturaltime's phrases ("il y a 3 heures"; "2 jours" inside "il y a 2 jours, 3 heures").
+class _ReceivedShort:
+    """The reception time in the inbox's narrow column: "14:05" today, "hier 14:05", "3 déc.", "3 déc. 2025".
 
-    `language` is in the key because the phrase is translated.
-    """
-    if key in NaturalTimeFormatter.past_substrings:
-        return str(NaturalTimeFormatter.past_substrings[key] % {"num": count})
-    if key == "now":
-        return str(NaturalTimeFormatter.time_strings["now"])
-    return str(NaturalTimeFormatter.time_strings[key] % {"count": count})
-
-
-class _PastUnit:
-    """One of timesince's units ("%(num)d days"), its phrase for each number translated once."""
-
-    def __init__(self, language: str, name: str) -> None:
-        self.language, self.name = language, name
-
-    def __mod__(self, values: dict[str, int]) -> str:
-        return _natural_phrase(self.language, self.name, values["num"])
-
-
-class _NaturalTime:
-    """Django's naturaltime(value) for the page's rows, against one "now" for the page.
-
-    Each call of naturaltime looks its phrases up in the translations again: a
-    third of the rows' time on a page of older dossiers. The phrases are the
-    same ones, kept per language and number; a time in the future (a clock
-    ahead) goes to naturaltime itself.
+    As a mail client shows it: naturaltime's "il y a 2 jours, 22 heures" made
+    the column wide enough to wrap the subjects and categories at 1366 pixels.
+    The full date and time stay in the cell's title. Days are the secretary's
+    local days, against one "now" for the page; every phrase and format is
+    translated once per page, not per row.
     """
 
-    def __init__(self, now: datetime | None = None) -> None:
-        self.now = now or timezone.now()
-        self.language = get_language()
-        self.past_day = str(NaturalTimeFormatter.time_strings["past-day"])
-        self.past_units = {name: _PastUnit(self.language, name) for name in NaturalTimeFormatter.past_substrings}
+    def __init__(self, now: datetime, zone: tzinfo) -> None:
+        self.today = timezone.localtime(now, zone).date()
+        self.yesterday = self.today - timedelta(days=1)
+        self.time = _RowDateFormat(formats.get_format("TIME_FORMAT"))
+        # Translators: the inbox's reception time of a request received yesterday, e.g. "yesterday 14:05".
+        self.yesterday_phrase = pgettext("inbox received", "yesterday %(time)s")
+        # Translators: a date format (Django's letters) for a day of this year in the inbox: "3 Dec".
+        self.this_year = _RowDateFormat(pgettext("inbox received", "j M"))
+        # Translators: a date format (Django's letters) for a day of another year in the inbox: "3 Dec 2025".
+        self.other_year = _RowDateFormat(pgettext("inbox received", "j M Y"))
 
-    def __call__(self, value: datetime) -> str:
-        if value >= self.now:
-            return naturaltime(value)
-        delta = self.now - value
-        if delta.days:
-            # timesince only applies "%" to its time strings, as it does to Django's lazy ones.
-            delta_text = timesince(value, self.now, time_strings=self.past_units)  # type: ignore[arg-type]
-            return self.past_day % {"delta": delta_text}
-        seconds = delta.seconds
-        if seconds == 0:
-            return _natural_phrase(self.language, "now", 0)
-        if seconds < 60:
-            return _natural_phrase(self.language, "past-second", seconds)
-        if seconds < 3600:
-            return _natural_phrase(self.language, "past-minute", seconds // 60)
-        return _natural_phrase(self.language, "past-hour", seconds // 3600)
+    def __call__(self, local: datetime) -> str:
+        day = local.date()
+        if day == self.today:
+            return self.time(local)
+        if day == self.yesterday:
+            return self.yesterday_phrase % {"time": self.time(local)}
+        if day.year == self.today.year:
+            return self.this_year(local)
+        return self.other_year(local)
 
 
 def inbox_rows_html(rows: Iterable[InboxRow], *, school_slug: str) -> SafeString:
@@ -146,9 +120,9 @@ def inbox_rows_html(rows: Iterable[InboxRow], *, school_slug: str) -> SafeString
     archived = f' <span class="badge">{escape(gettext("archived"))}</span>'
     no_category = '<span class="muted">—</span>'
     select = gettext("Select %(reference)s")
-    long_datetime = _LongDatetime(formats.get_format("DATETIME_FORMAT"))
-    natural_time = _NaturalTime()
+    long_datetime = _RowDateFormat(formats.get_format("DATETIME_FORMAT"))
     zone = timezone.get_current_timezone()
+    received_short = _ReceivedShort(timezone.now(), zone)
     # A page holds a few subjects, statuses, assignees and categories fifty times over: each escaped once.
     escape_repeated = lru_cache(maxsize=256)(escape)
     html = []
@@ -170,7 +144,7 @@ def inbox_rows_html(rows: Iterable[InboxRow], *, school_slug: str) -> SafeString
                 reference=escape(inquiry.reference),
                 iso=local.isoformat(),
                 long=escape_repeated(long_datetime(local)),
-                natural=escape_repeated(natural_time(inquiry.received_at)),
+                short=escape_repeated(received_short(local)),
                 client=escape(inquiry.client_name),
                 subject=escape_repeated(subject_label),
                 status=escape_repeated(inquiry.status),

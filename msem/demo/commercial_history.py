@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from msem.accounts.models import User
@@ -215,6 +215,10 @@ def _batch(run: _Generation, inquiries: list[Inquiry], counts: HistoryCounts) ->
         else:
             emails.append((inquiry, _email(school, "reply", inquiry, answer_at, "sent"), secretary, answer_at))
     created = OutgoingEmail.objects.bulk_create([email for _i, email, _a, _m in emails], batch_size=1000)
+    # Queued when they were written, not when the history is generated (created_at is stamped on insert).
+    ids = [email.pk for email in created]
+    for start in range(0, len(ids), 1000):
+        OutgoingEmail.objects.filter(pk__in=ids[start : start + 1000]).update(created_at=F("next_attempt_at"))
     InquiryEvent.objects.bulk_create(
         [
             InquiryEvent(

@@ -7,11 +7,11 @@ secretary, her screen reader and the browser tests must not see a difference.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django import forms
-from django.contrib.humanize.templatetags import humanize
 from django.http import QueryDict
 from django.utils import formats, timezone, translation
 from django.utils.dateformat import format as date_format
@@ -19,7 +19,7 @@ from django.utils.html import conditional_escape
 
 from msem.accounts.models import Membership, Role, User
 from msem.backoffice.inbox_forms import InboxFilterForm
-from msem.backoffice.inbox_rows import _LongDatetime, _NaturalTime
+from msem.backoffice.inbox_rows import _ReceivedShort, _RowDateFormat
 from msem.backoffice.inbox_search import search_widgets
 from msem.inquiries.models import Category, Inquiry, Subject
 from msem.platform.widgets import (
@@ -115,28 +115,75 @@ def test_the_rows_long_dates_are_djangos(language):
     moments = [timezone.localtime(now - timedelta(minutes=97 * step)) for step in range(200)]
     with translation.override(language):
         for fmt in (formats.get_format("DATETIME_FORMAT"), r"l jS \o\f F Y, P e O T Z I c r U a A g G h H i s u \\"):
-            long_datetime = _LongDatetime(fmt)
+            long_datetime = _RowDateFormat(fmt)
             assert [long_datetime(moment) for moment in moments] == [date_format(moment, fmt) for moment in moments]
 
 
+# The inbox's "Reçue" column was naturaltime ("il y a 2 jours, 22 heures"): two units, too wide at 1366
+# pixels. It now says what a mail client says, the full date and time in the title.
+SHORT_RECEIVED = {
+    # (local moment, now: 31 March 2026 09:05 in Paris) -> French, English
+    (2026, 3, 31, 9, 4): ("09:04", "09:04"),
+    (2026, 3, 31, 0, 0): ("00:00", "00:00"),
+    (2026, 3, 30, 23, 59): ("hier 23:59", "yesterday 23:59"),
+    (2026, 3, 30, 14, 5): ("hier 14:05", "yesterday 14:05"),
+    (2026, 3, 29, 1, 30): ("29 mars", "29 Mar"),  # before the change to summer time, two days ago
+    (2026, 2, 3, 18, 0): ("3 fév.", "3 Feb"),
+    (2026, 1, 1, 8, 0): ("1 jan.", "1 Jan"),
+    (2025, 12, 31, 22, 0): ("31 déc. 2025", "31 Dec 2025"),
+    (2024, 9, 14, 7, 0): ("14 sept. 2024", "14 Sep 2024"),
+    (2026, 4, 2, 10, 0): ("2 avr.", "2 Apr"),  # a clock ahead: a day, never "in 2 days"
+}
+
+
 @pytest.mark.parametrize("language", ["fr", "en"])
-def test_the_rows_relative_times_are_djangos(language, monkeypatch):
-    now = timezone.now().replace(year=2026, month=3, day=31, hour=9, minute=5, second=7)
-
-    class Frozen(datetime):
-        @classmethod
-        def now(cls, tz=None):
-            return now
-
-    monkeypatch.setattr(humanize, "datetime", Frozen)  # naturaltime's "now", as Django's own tests do
-    seconds = [0, 1, 59, 60, 61, 3599, 3600, 7322, 86399, 86400, 90000, 6 * 86400, 13 * 86400 + 5, 29 * 86400]
-    seconds += [31 * 86400, 45 * 86400 + 7200, 365 * 86400, 400 * 86400, 800 * 86400 + 3600]
-    seconds += [97 * 60 * step + step for step in range(300)]
-    moments = [now - timedelta(seconds=value, microseconds=250) for value in seconds] + [now, now + timedelta(hours=2)]
+def test_the_received_column_shows_the_time_today_yesterday_then_the_day(language):
+    zone = ZoneInfo("Europe/Paris")
+    now = datetime(2026, 3, 31, 9, 5, 7, tzinfo=zone)
     with translation.override(language):
-        natural_time = _NaturalTime(now)
-        assert [natural_time(moment) for moment in moments] == [humanize.naturaltime(moment) for moment in moments]
-        assert natural_time(now - timedelta(days=2, hours=3)) != natural_time(now - timedelta(days=2))
+        received_short = _ReceivedShort(now, zone)
+        shown = {moment: received_short(datetime(*moment, tzinfo=zone)) for moment in SHORT_RECEIVED}
+    assert shown == {moment: texts[language == "en"] for moment, texts in SHORT_RECEIVED.items()}
+
+
+WORDS = {"fr": ("Reçue", "hier", "jan."), "en": ("Received", "yesterday", "Jan")}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_inbox_shows_short_received_times_with_the_full_date_in_the_title(
+    secretary_client, school, secretary, language
+):
+    header, yesterday, month = WORDS[language]
+    secretary.language = language
+    secretary.save(update_fields=["language"])
+    today = timezone.localdate()
+    local = {
+        "today": datetime(today.year, today.month, today.day, 0, 5),
+        "yesterday": datetime.combine(today - timedelta(days=1), time(14, 5)),
+        "last year": datetime(today.year - 1, 1, 2, 9, 30),
+    }
+    moments = {name: timezone.make_aware(moment) for name, moment in local.items()}
+    dossiers = {}
+    for name, moment in moments.items():
+        dossiers[name] = receive_inquiry(school, first_name=name, last_name="Client")
+        Inquiry.objects.filter(pk=dossiers[name].pk).update(received_at=moment)
+
+    html = page_text(secretary_client.get(f"/backoffice/{school.slug}/inquiries/?f=1"))
+    assert f'<th scope="col">{header}</th>' in html
+    shown = {}
+    for name, dossier in dossiers.items():
+        row = html[html.index(f">{dossier.reference}</a>") :].split("</tr>")[0]
+        shown[name] = row.split("<time ")[1].split("</time>")[0]
+    with translation.override(language):
+        titles = {name: date_format(moment, formats.get_format("DATETIME_FORMAT")) for name, moment in local.items()}
+    assert shown == {
+        "today": f'datetime="{moments["today"].isoformat()}" title="{titles["today"]}">00:05',
+        "yesterday": f'datetime="{moments["yesterday"].isoformat()}" title="{titles["yesterday"]}">{yesterday} 14:05',
+        "last year": f'datetime="{moments["last year"].isoformat()}" title="{titles["last year"]}">'
+        f"2 {month} {today.year - 1}",
+    }
+    assert "il y a" not in html
+    assert " ago" not in html
 
 
 def test_a_removed_subject_and_category_and_a_former_member_keep_their_names_in_the_rows(

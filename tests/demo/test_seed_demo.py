@@ -10,7 +10,8 @@ from django.utils import timezone
 from msem.accounts.models import Membership, Role, User
 from msem.catalog.models import Catalog
 from msem.demo.services import DEMO_REQUESTS
-from msem.inquiries.models import Category, Inquiry, Subject
+from msem.inquiries.dossier import status_change_allowed
+from msem.inquiries.models import Category, Inquiry, InquiryEvent, Subject
 from msem.quotes.models import Quote
 from msem.sales.models import Sale
 from msem.schools.models import School
@@ -73,3 +74,58 @@ def test_the_demo_has_a_season_to_tell_and_work_still_to_do(settings):
     assert recent.exists()
     assert not Quote.objects.for_school(school).filter(inquiry__in=recent).exists()
     assert not recent.filter(first_answer_at__isnull=False).exists()
+
+
+def test_the_demo_dossiers_timelines_tell_how_they_reached_their_state(settings):
+    """A dossier "in progress" and assigned shows who took it and when, as the app records it."""
+    settings.MSEM_DEMO = True
+    call_command("seed_demo")
+    school = School.objects.get(slug="demo")
+    now = timezone.now()
+    inquiries = Inquiry.objects.for_school(school).select_related("assignee")
+    events: dict[int, list[InquiryEvent]] = {}
+    for event in InquiryEvent.objects.for_school(school).order_by("created_at", "id"):
+        events.setdefault(event.inquiry_id, []).append(event)
+
+    for inquiry in inquiries:
+        timeline = events[inquiry.pk]
+        assert timeline[0].kind == InquiryEvent.Kind.RECEIVED
+        assert all(inquiry.received_at <= event.created_at <= now for event in timeline), inquiry.reference
+        # Replayed in order, the status changes start from "new", follow the app's rules and end in its status.
+        status = Inquiry.Status.NEW
+        answered_at = None
+        for event in timeline:
+            # A secretary's answer moves the dossier on (at the same moment, as the app records it), never "new".
+            if answered_at is not None and event.created_at > answered_at:
+                assert status != Inquiry.Status.NEW, inquiry.reference
+            if event.kind == InquiryEvent.Kind.EMAIL and event.actor_id is not None and answered_at is None:
+                answered_at = event.created_at
+            if event.kind == InquiryEvent.Kind.STATUS_CHANGED:
+                assert event.data["before"] == status, inquiry.reference
+                after = event.data["after"]
+                assert after == Inquiry.Status.PAID or status_change_allowed(status, after), inquiry.reference
+                status = after
+        assert status == inquiry.status, inquiry.reference
+        if answered_at is not None:
+            assert status != Inquiry.Status.NEW, inquiry.reference
+        assignments = [event for event in timeline if event.kind == InquiryEvent.Kind.ASSIGNED]
+        if inquiry.assignee is None:
+            assert assignments == [], inquiry.reference
+        else:
+            assert assignments[-1].data == {"before": None, "after": str(inquiry.assignee)}, inquiry.reference
+            assert assignments[-1].actor is not None
+        archived = [event.created_at for event in timeline if event.kind == InquiryEvent.Kind.ARCHIVED]
+        assert archived == ([inquiry.archived_at] if inquiry.archived_at else []), inquiry.reference
+        if inquiry.archived_at:
+            assert timeline[-1].kind == InquiryEvent.Kind.ARCHIVED, inquiry.reference
+
+    in_progress = inquiries.filter(status=Inquiry.Status.IN_PROGRESS)
+    assert in_progress.filter(received_at__gte=now - timedelta(days=2)).exists()  # the inbox's first page has some
+    for inquiry in in_progress:
+        kinds = [event.kind for event in events[inquiry.pk]]
+        assert InquiryEvent.Kind.ASSIGNED in kinds
+        assert InquiryEvent.Kind.STATUS_CHANGED in kinds
+    # Paid dossiers show their quote sent, then paid.
+    for inquiry in inquiries.filter(status=Inquiry.Status.PAID):
+        actions = [event.data["action"] for event in events[inquiry.pk] if event.kind == InquiryEvent.Kind.QUOTE]
+        assert actions == ["created", "sent", "accepted", "paid"], inquiry.reference
