@@ -76,6 +76,13 @@ class Cell:
 _NUMERIC = ' class="num"'
 
 
+def _header_html(header: Cell) -> str:
+    """A column header; one without visible text (over the rows' labels) still says what it holds."""
+    if header.text or not header.raw:
+        return _escape(header.text)
+    return f'<span class="visually-hidden">{_escape(header.raw)}</span>'
+
+
 def _cells_html(row: list[Cell]) -> str:
     """The first cell heads the row."""
     html = []
@@ -121,11 +128,15 @@ class Table:
     def html(self) -> SafeString:
         """The table, written here rather than by a template: a season's weeks are hundreds of cells."""
         headers = "".join(
-            f'<th scope="col"{_NUMERIC if header.numeric else ""}>{_escape(header.text)}</th>'
+            f'<th scope="col"{_NUMERIC if header.numeric else ""}>{_header_html(header)}</th>'
             for header in self.aligned_headers
         )
+        # A table wider than the card scrolls inside it: the keyboard must reach it too,
+        # so the scrolling box is a focusable region, named apart from its chart's section.
+        name = _("Table of the figures") + f" — {self.caption}"
+        region = f' tabindex="0" role="region" aria-label="{_escape(name)}"' if self.caption else ' tabindex="0"'
         parts = [
-            '<div class="table-scroll"><table class="data-table chart-table">',
+            f'<div class="table-scroll"{region}><table class="data-table chart-table">',
             f'<caption class="visually-hidden">{_escape(self.caption)}</caption>',
             f"<thead><tr>{headers}</tr></thead>",
         ]
