@@ -279,3 +279,27 @@ def test_the_errors_are_announced_and_tied_to_their_fields(page, school, languag
     # From the summary, Tab leads on to the fields to correct.
     page.keyboard.press("Tab")
     expect(page.locator("#id_subject")).to_be_focused()
+
+
+OPAQUE_RING = """() => {
+  const element = document.activeElement;
+  const style = getComputedStyle(element);
+  const alpha = style.outlineColor.startsWith("rgba") ? parseFloat(style.outlineColor.split(",")[3]) : 1;
+  return {
+    key: element.tagName.toLowerCase() + ":" + (element.getAttribute("aria-label") || element.textContent.trim()),
+    ring: style.outlineStyle === "solid" && parseFloat(style.outlineWidth) >= 2 && alpha === 1,
+  };
+}"""
+
+
+def test_in_the_back_office_every_keyboard_stop_shows_a_solid_ring(page, school, manager, dossier):
+    log_in(page, manager.email, PASSWORD)
+    reached = []
+    for _press in range(40):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(OPAQUE_RING)
+        if focused["key"].startswith("body:"):
+            break  # past the page's last stop, into the browser's own
+        reached.append(focused)
+    assert len({focused["key"] for focused in reached}) > 15  # the top bar, the menu, the inbox's tools and rows
+    assert [focused["key"] for focused in reached if not focused["ring"]] == []
