@@ -199,9 +199,14 @@ def test_a_removed_subject_and_category_and_a_former_member_keep_their_names_in_
 
     html = page_text(secretary_client.get(f"/backoffice/{school.slug}/inquiries/?f=1"))
     row = html[html.index(inquiry.reference) :].split("</tr>")[0]
-    assert "<td>Ancien objet</td>" in row
-    assert "<td>sans-nom@school.test</td>" in row
-    assert row.endswith('<td class="col-category">Ancienne <catégorie></td>')
+    assert '<td class="col-subject" title="Ancien objet"><span class="one-line">Ancien objet</span></td>' in row
+    assert (
+        '<td class="col-assignee" title="sans-nom@school.test"><span class="one-line">sans-nom@school.test</span></td>'
+        in row
+    )
+    assert row.endswith(
+        '<td class="col-category" title="Ancienne <catégorie>"><span class="one-line">Ancienne <catégorie></span></td>'
+    )
 
 
 def test_a_row_without_category_or_assignee_shows_dashes_and_names_the_assignee(
@@ -216,10 +221,16 @@ def test_a_row_without_category_or_assignee_shows_dashes_and_names_the_assignee(
     response = secretary_client.get(f"/backoffice/{school.slug}/inquiries/?f=1")
     html = response.content.decode()
     bare_row = html[html.index(f'aria-label="Sélectionner {bare.reference}"') :].split("</tr>")[0]
-    assert "<td>—</td>" in bare_row  # nobody assigned
+    assert '<td class="col-assignee">—</td>' in bare_row  # nobody assigned
     assert bare_row.endswith('<td class="col-category"><span class="muted">—</span></td>')
     assert "&lt;b&gt;Lopez&lt;/b&gt;" in bare_row
     assigned_row = page_text(response)
     assigned_row = assigned_row[assigned_row.index(assigned.reference) :].split("</tr>")[0]
-    assert "<td>sans-nom@school.test</td>" in assigned_row  # no full name: her e-mail address
-    assert assigned_row.endswith('<td class="col-category">Tom & <Jerry></td>')
+    # No full name: her e-mail address.
+    assert (
+        '<td class="col-assignee" title="sans-nom@school.test"><span class="one-line">sans-nom@school.test</span></td>'
+        in assigned_row
+    )
+    assert assigned_row.endswith(
+        '<td class="col-category" title="Tom & <Jerry>"><span class="one-line">Tom & <Jerry></span></td>'
+    )
