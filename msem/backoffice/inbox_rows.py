@@ -81,7 +81,7 @@ class _RowDateFormat:
         return "".join(str(getattr(formatter, piece)()) if piece else text for text, piece in parts)
 
 
-class _ReceivedShort:
+class ReceivedShort:
     """The reception time in the inbox's narrow column: "14:05" today, "hier 14:05", "3 déc.", "3 déc. 2025".
 
     As a mail client shows it: naturaltime's "il y a 2 jours, 22 heures" made
@@ -134,7 +134,7 @@ def inbox_rows_html(rows: Iterable[InboxRow], *, school_slug: str) -> SafeString
     select = gettext("Select %(reference)s")
     long_datetime = _RowDateFormat(formats.get_format("DATETIME_FORMAT"))
     zone = timezone.get_current_timezone()
-    received_short = _ReceivedShort(timezone.now(), zone)
+    received_short = ReceivedShort(timezone.now(), zone)
     # A page holds a few subjects, statuses, assignees and categories fifty times over: each escaped once.
     escape_repeated = lru_cache(maxsize=256)(escape)
     # The cells whose text may be cut with an ellipsis carry the whole text in their title; a page
