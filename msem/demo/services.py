@@ -16,6 +16,7 @@ from msem.catalog.selectors import catalogs_live
 from msem.catalog.services import catalog_account_name_set, catalog_import, catalogs_sync
 from msem.commercial_settings.services import school_create
 from msem.demo.commercial_history import commercial_history_bulk_create
+from msem.demo.emails import demo_emails_write
 from msem.demo.inquiry_generator import SchoolChoices, generate_inquiries, inquiries_bulk_create
 from msem.demo.timelines import dossier_timelines_bulk_create
 from msem.inquiries.selectors import categories_live, subjects_live
@@ -107,6 +108,8 @@ def _demo_inquiries(school: School) -> None:
     commercial_history_bulk_create(school, staff=staff, received_before=end - timedelta(days=3), seed=7)
     # Who took each dossier and when its status changed: a dossier "in progress" shows it in its timeline.
     dossier_timelines_bulk_create(school, staff=staff, seed=7)
+    # The e-mails as the app composes and delivers them: a visitor opens them.
+    demo_emails_write(school, seed=7)
 
 
 def demo_season(today: date) -> tuple[date, date]:

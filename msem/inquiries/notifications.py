@@ -139,13 +139,16 @@ def acknowledgement_compose(*, inquiry: Inquiry) -> Acknowledgement:
     reason = _acknowledgement_skip_reason(inquiry)
     if reason:
         return Acknowledgement(mail=None, skip_reason=reason)
-    return Acknowledgement(
-        mail=school_mail_compose(
-            school=inquiry.school,
-            kind=MailKind.ACKNOWLEDGEMENT,
-            language=inquiry.language,
-            values={"client_name": inquiry.client_name, "reference": inquiry.reference},
-        )
+    return Acknowledgement(mail=acknowledgement_mail(inquiry=inquiry))
+
+
+def acknowledgement_mail(*, inquiry: Inquiry) -> ComposedMail:
+    """The acknowledgement's text: the school's "Contact - Accusé de réception" in the client's language."""
+    return school_mail_compose(
+        school=inquiry.school,
+        kind=MailKind.ACKNOWLEDGEMENT,
+        language=inquiry.language,
+        values={"client_name": inquiry.client_name, "reference": inquiry.reference},
     )
 
 
@@ -184,15 +187,7 @@ def reply_queue(*, inquiry: Inquiry, actor: User, subject: str, body: str) -> Ou
     the request was routed.
     """
     school = inquiry.school
-    values = {"client_name": inquiry.client_name, "reference": inquiry.reference}
-    mail = school_mail_compose(
-        school=school,
-        kind=MailKind.ACKNOWLEDGEMENT,
-        language=inquiry.language,
-        values=values,
-        subject=subject,
-        body=body,
-    )
+    mail = reply_compose(inquiry=inquiry, subject=subject, body=body)
     email = email_enqueue(
         school=school,
         kind=OutgoingEmail.Kind.REPLY,
@@ -206,3 +201,15 @@ def reply_queue(*, inquiry: Inquiry, actor: User, subject: str, body: str) -> Ou
     )
     email_event_record(inquiry, email, actor=actor)
     return email
+
+
+def reply_compose(*, inquiry: Inquiry, subject: str, body: str) -> ComposedMail:
+    """A secretary's words, then the signature and the legal footer of the client's language."""
+    return school_mail_compose(
+        school=inquiry.school,
+        kind=MailKind.ACKNOWLEDGEMENT,
+        language=inquiry.language,
+        values={"client_name": inquiry.client_name, "reference": inquiry.reference},
+        subject=subject,
+        body=body,
+    )

@@ -32,6 +32,11 @@ def _message_id_domain() -> str:
     return settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(">").strip() or "msem.localhost"
 
 
+def message_id_new() -> str:
+    """A Message-ID of the platform's sending domain."""
+    return make_msgid(domain=_message_id_domain())
+
+
 def email_enqueue(
     *,
     school: School,
@@ -63,7 +68,7 @@ def email_enqueue(
         headers=dict(headers or {}),
         # Fixed now, so a send repeated after a crash carries the same Message-ID
         # and the receiving side can tell it is the same message.
-        message_id=make_msgid(domain=_message_id_domain()),
+        message_id=message_id_new(),
         next_attempt_at=timezone.now(),
     )
     for attachment in attachments:

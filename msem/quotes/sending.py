@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from msem.accounts.models import User
 from msem.inquiries.notifications import email_event_record, school_sender
 from msem.mailing.client_mail import school_mail_compose
+from msem.mailing.composition import ComposedMail
 from msem.mailing.models import MailKind, OutgoingEmail
 from msem.mailing.outbox import Attachment, email_enqueue
 from msem.mailing.placeholders import ALLOWED_BY_KIND, validate_placeholders
@@ -50,11 +51,12 @@ def quote_summary(quote: Quote) -> str:
     return "\n".join(lines)
 
 
-def quote_email_queue(*, quote: Quote, actor: User, subject: str, body: str) -> OutgoingEmail:
+def quote_email_compose(*, quote: Quote, subject: str, body: str) -> ComposedMail:
+    """The secretary's text (placeholders filled), the quote's summary, the signature and the footer."""
     allowed = ALLOWED_BY_KIND[MailKind.QUOTE]
     validate_placeholders(subject, allowed=allowed)
     validate_placeholders(body, allowed=allowed)
-    mail = school_mail_compose(
+    return school_mail_compose(
         school=quote.school,
         kind=MailKind.QUOTE,
         language=quote.language,
@@ -62,6 +64,10 @@ def quote_email_queue(*, quote: Quote, actor: User, subject: str, body: str) -> 
         subject=subject,
         body=f"{body.strip()}\n\n{quote_summary(quote)}",
     )
+
+
+def quote_email_queue(*, quote: Quote, actor: User, subject: str, body: str) -> OutgoingEmail:
+    mail = quote_email_compose(quote=quote, subject=subject, body=body)
     email = email_enqueue(
         school=quote.school,
         kind=OutgoingEmail.Kind.QUOTE,

@@ -19,7 +19,7 @@ from django.utils.html import conditional_escape
 
 from msem.accounts.models import Membership, Role, User
 from msem.backoffice.inbox_forms import InboxFilterForm
-from msem.backoffice.inbox_rows import _ReceivedShort, _RowDateFormat
+from msem.backoffice.inbox_rows import ReceivedShort, _RowDateFormat
 from msem.backoffice.inbox_search import search_widgets
 from msem.inquiries.models import Category, Inquiry, Subject
 from msem.platform.widgets import (
@@ -141,7 +141,7 @@ def test_the_received_column_shows_the_time_today_yesterday_then_the_day(languag
     zone = ZoneInfo("Europe/Paris")
     now = datetime(2026, 3, 31, 9, 5, 7, tzinfo=zone)
     with translation.override(language):
-        received_short = _ReceivedShort(now, zone)
+        received_short = ReceivedShort(now, zone)
         shown = {moment: received_short(datetime(*moment, tzinfo=zone)) for moment in SHORT_RECEIVED}
     assert shown == {moment: texts[language == "en"] for moment, texts in SHORT_RECEIVED.items()}
 
@@ -186,6 +186,31 @@ def test_the_inbox_shows_short_received_times_with_the_full_date_in_the_title(
     assert " ago" not in html
 
 
+DOSSIER_RECEIVED = {"fr": "reçue <time", "en": "received <time"}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_dossier_header_says_when_the_request_came_as_the_inbox_does(secretary_client, school, secretary, language):
+    """Not naturaltime's "reçue il y a 2 jours, 22 heures": the inbox's words, the exact moment in the markup."""
+    yesterday = WORDS[language][1]
+    secretary.language = language
+    secretary.save(update_fields=["language"])
+    local = datetime.combine(timezone.localdate() - timedelta(days=1), time(14, 5))
+    moment = timezone.make_aware(local)
+    dossier = receive_inquiry(school)
+    Inquiry.objects.filter(pk=dossier.pk).update(received_at=moment)
+
+    html = page_text(secretary_client.get(f"/backoffice/{school.slug}/inquiries/{dossier.reference}/"))
+    lead = html[html.index('<p class="lead">') :].split("</p>")[0]
+    with translation.override(language):
+        title = date_format(local, formats.get_format("DATETIME_FORMAT"))
+    assert (
+        f'{DOSSIER_RECEIVED[language]} datetime="{moment.isoformat()}" title="{title}">{yesterday} 14:05</time>'
+    ) in lead
+    assert "il y a" not in lead
+    assert " ago" not in lead
+
+
 def test_a_removed_subject_and_category_and_a_former_member_keep_their_names_in_the_rows(
     secretary_client, school, labelled
 ):
@@ -199,9 +224,14 @@ def test_a_removed_subject_and_category_and_a_former_member_keep_their_names_in_
 
     html = page_text(secretary_client.get(f"/backoffice/{school.slug}/inquiries/?f=1"))
     row = html[html.index(inquiry.reference) :].split("</tr>")[0]
-    assert "<td>Ancien objet</td>" in row
-    assert "<td>sans-nom@school.test</td>" in row
-    assert row.endswith('<td class="col-category">Ancienne <catégorie></td>')
+    assert '<td class="col-subject" title="Ancien objet"><span class="one-line">Ancien objet</span></td>' in row
+    assert (
+        '<td class="col-assignee" title="sans-nom@school.test"><span class="one-line">sans-nom@school.test</span></td>'
+        in row
+    )
+    assert row.endswith(
+        '<td class="col-category" title="Ancienne <catégorie>"><span class="one-line">Ancienne <catégorie></span></td>'
+    )
 
 
 def test_a_row_without_category_or_assignee_shows_dashes_and_names_the_assignee(
@@ -216,10 +246,16 @@ def test_a_row_without_category_or_assignee_shows_dashes_and_names_the_assignee(
     response = secretary_client.get(f"/backoffice/{school.slug}/inquiries/?f=1")
     html = response.content.decode()
     bare_row = html[html.index(f'aria-label="Sélectionner {bare.reference}"') :].split("</tr>")[0]
-    assert "<td>—</td>" in bare_row  # nobody assigned
+    assert '<td class="col-assignee">—</td>' in bare_row  # nobody assigned
     assert bare_row.endswith('<td class="col-category"><span class="muted">—</span></td>')
     assert "&lt;b&gt;Lopez&lt;/b&gt;" in bare_row
     assigned_row = page_text(response)
     assigned_row = assigned_row[assigned_row.index(assigned.reference) :].split("</tr>")[0]
-    assert "<td>sans-nom@school.test</td>" in assigned_row  # no full name: her e-mail address
-    assert assigned_row.endswith('<td class="col-category">Tom & <Jerry></td>')
+    # No full name: her e-mail address.
+    assert (
+        '<td class="col-assignee" title="sans-nom@school.test"><span class="one-line">sans-nom@school.test</span></td>'
+        in assigned_row
+    )
+    assert assigned_row.endswith(
+        '<td class="col-category" title="Tom & <Jerry>"><span class="one-line">Tom & <Jerry></span></td>'
+    )

@@ -7,6 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from msem.accounts.models import User
+from msem.demo.services import DEMO_PASSWORD, demo_school_ensure
 from msem.inquiries.models import Category, Inquiry
 from msem.mailing.models import OutgoingEmail
 from tests.browser.conftest import log_in
@@ -133,3 +135,44 @@ def test_the_inbox_in_english(page, school, secretary, inbox, screenshot):
     page.get_by_role("link", name="John Smith").click()
     expect(page.get_by_role("heading", name="Dossier", exact=True)).to_be_visible()
     screenshot(page, "dossier-en")
+
+
+# A row's cells whose text takes more than one line, and those cut with an ellipsis (title: the whole text).
+ROWS_LAYOUT = """() => [...document.querySelectorAll('.inbox-table tbody tr')].map(row => {
+  const wrapped = [], cut = [];
+  [...row.cells].forEach((cell, index) => {
+    const range = document.createRange();
+    range.selectNodeContents(cell);
+    const lineHeight = parseFloat(getComputedStyle(cell).lineHeight);
+    const line = cell.querySelector('.one-line');
+    const height = line ? line.clientHeight : range.getBoundingClientRect().height;
+    if (height > lineHeight * 1.5 || cell.scrollWidth > cell.clientWidth + 1) wrapped.push(index);
+    if (line && line.scrollHeight > line.clientHeight + 1) cut.push(index);
+  });
+  return {reference: row.cells[1].innerText, wrapped, cut};
+})"""
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_inbox_rows_fit_on_one_line_on_a_laptop(page, language, screenshot):
+    """At 1366 x 900, the demo's requests (its subjects, categories, names) take one line each, uncut.
+
+    A wrapped subject or category doubled the rows' height (42 of 50 rows in French, all 50 in English).
+    A text longer than its share is cut with an ellipsis, never wrapped, and keeps its whole in a title.
+    """
+    school = demo_school_ensure().school
+    last_name = "de La Tour d'Auvergne-Lauraguais et de Montmorency-Laval"
+    long_name = f"Marie-Charlotte-Éléonore {last_name}"
+    receive_inquiry(school, first_name="Marie-Charlotte-Éléonore", last_name=last_name, language="en")
+    User.objects.filter(email="manager@demo.test").update(language=language)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    log_in(page, "manager@demo.test", DEMO_PASSWORD)
+    rows = page.evaluate(ROWS_LAYOUT)
+    assert len(rows) == 50
+    assert [row for row in rows if row["wrapped"]] == []
+    # The long name is cut, the demo's own texts are whole.
+    assert [row["cut"] for row in rows] == [[3]] + [[]] * 49
+    client = page.locator(".inbox-table tbody tr").first.locator("a.client-link")
+    expect(client).to_have_attribute("title", long_name)
+    expect(page.get_by_role("link", name=long_name)).to_be_visible()
+    screenshot(page, f"inbox-{language}-1366", full_page=False)

@@ -12,6 +12,8 @@ from msem.catalog.models import Catalog
 from msem.demo.services import DEMO_REQUESTS
 from msem.inquiries.dossier import status_change_allowed
 from msem.inquiries.models import Category, Inquiry, InquiryEvent, Subject
+from msem.inquiries.notifications import school_sender
+from msem.mailing.models import DeliveryAttempt, OutgoingEmail
 from msem.quotes.models import Quote
 from msem.sales.models import Sale
 from msem.schools.models import School
@@ -46,9 +48,73 @@ def test_the_demo_logins_work(settings):
 def test_running_it_twice_changes_nothing(settings):
     settings.MSEM_DEMO = True
     call_command("seed_demo")
+    seeded = _demo_rows()
     call_command("seed_demo")
     assert School.objects.filter(slug="demo").count() == 1
     assert User.objects.count() == 2
+    assert _demo_rows() == seeded
+
+
+def _demo_rows() -> dict[str, list]:
+    return {
+        "inquiries": list(Inquiry.objects.order_by("pk").values_list("pk", "status", "updated_at")),
+        "events": list(InquiryEvent.objects.order_by("pk").values_list("pk", "kind", "created_at")),
+        "emails": list(OutgoingEmail.objects.order_by("pk").values_list("pk", "status", "subject", "text_body")),
+        "attempts": list(DeliveryAttempt.objects.order_by("pk").values_list("pk", "email_id", "outcome")),
+    }
+
+
+def test_demo_emails_are_written_and_delivered_as_the_app_does(settings):
+    """Not "…" and "not tried yet": the school's texts in the client's language, an HTML part, the worker's attempt."""
+    settings.MSEM_DEMO = True
+    call_command("seed_demo")
+    school = School.objects.get(slug="demo")
+    inquiries = {inquiry.pk: inquiry for inquiry in Inquiry.objects.for_school(school).select_related("subject")}
+    emails = OutgoingEmail.objects.for_school(school)
+    assert not emails.filter(text_body="…").exists()
+    kinds_by_dossier: dict[int, list[str]] = {}
+    for event in InquiryEvent.objects.for_school(school).filter(kind=InquiryEvent.Kind.EMAIL).select_related("email"):
+        email, inquiry = event.email, inquiries[event.inquiry_id]
+        assert email is not None
+        kinds_by_dossier.setdefault(inquiry.pk, []).append(email.kind)
+        assert email.from_email == school_sender(school)
+        assert "</html>" in email.html_body, email.kind
+        if email.kind == OutgoingEmail.Kind.NOTIFICATION:
+            assert email.to_email == inquiry.subject.email
+            assert inquiry.reference in email.subject
+            assert email.language == "fr"
+            continue
+        assert email.to_email == inquiry.email
+        assert email.language == inquiry.language
+        greeting = "Bonjour" if inquiry.language == "fr" else "Hello"
+        assert email.text_body.startswith(f"{greeting} {inquiry.client_name},"), (inquiry.reference, email.kind)
+        footer = school.legal_footer(inquiry.language).replace("{school_name}", school.name)
+        assert email.text_body.endswith(f"{footer}\n")
+        if email.kind == OutgoingEmail.Kind.ACKNOWLEDGEMENT:
+            assert inquiry.reference in email.text_body
+            assert email.headers.get("Auto-Submitted") == "auto-replied"
+        elif email.kind == OutgoingEmail.Kind.QUOTE:
+            quote = Quote.objects.get(inquiry=inquiry)
+            assert quote.number in email.text_body
+            assert f"/{inquiry.language}/{school.slug}/quote/{quote.token}/" in email.text_body
+        else:
+            assert email.kind == OutgoingEmail.Kind.REPLY
+            assert email.reply_to == inquiry.subject.email
+    # Every request was notified to its subject's address and acknowledged, the last days' ones too.
+    for inquiry_pk, kinds in kinds_by_dossier.items():
+        assert kinds.count(OutgoingEmail.Kind.NOTIFICATION) == 1, inquiries[inquiry_pk].reference
+        assert kinds.count(OutgoingEmail.Kind.ACKNOWLEDGEMENT) == 1, inquiries[inquiry_pk].reference
+    assert set(kinds_by_dossier) == set(inquiries)
+    # Each e-mail marked sent went out in the one attempt the worker recorded.
+    sent = emails.filter(status=OutgoingEmail.Status.SENT)
+    assert sent.count() == emails.count()
+    attempts = {attempt.email_id: attempt for attempt in DeliveryAttempt.objects.for_school(school)}
+    assert set(attempts) == set(sent.values_list("pk", flat=True))
+    for email in sent:
+        attempt = attempts[email.pk]
+        assert attempt.outcome == DeliveryAttempt.Outcome.SENT
+        assert attempt.started_at < attempt.finished_at == email.sent_at
+        assert email.created_at <= attempt.started_at or email.created_at == email.sent_at
 
 
 def test_production_never_creates_it(settings):
