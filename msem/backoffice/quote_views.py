@@ -33,6 +33,7 @@ from msem.payments.services import (
     payment_request_remind,
     payment_request_send,
 )
+from msem.platform.labels import labelled
 from msem.quotes.models import Quote, QuoteLine
 from msem.quotes.pdf import quote_pdf
 from msem.quotes.selectors import quotes_of_dossier
@@ -69,7 +70,7 @@ def _fail(request: SchoolRequest, quote: Quote, errors: list[str]) -> HttpRespon
 
 def _form_errors(form: forms.Form) -> list[str]:
     return [
-        str(error) if name == "__all__" else f"{form[name].label} : {error}"
+        str(error) if name == "__all__" else labelled(form[name].label, error)
         for name, errors in form.errors.items()
         for error in errors
     ]

@@ -19,6 +19,7 @@ from msem.inquiries.models import LABEL_MAX_LENGTH
 from msem.inquiries.services import CategoryLine, SubjectLine
 from msem.mailing.models import BODY_MAX_LENGTH, KINDS_WITH_SUBJECT_LINE, SUBJECT_LINE_MAX_LENGTH, MailKind
 from msem.mailing.placeholders import ALLOWED_BY_KIND, validate_placeholders
+from msem.platform.labels import labelled
 from msem.validators import validate_no_control_characters, validate_single_line
 
 MAX_LINES = 100
@@ -216,7 +217,7 @@ class CatalogCodesField(forms.Field):
             try:
                 validate_catalog_code(code)
             except ValidationError as error:
-                raise ValidationError(f"{code} : {error.messages[0]}", code="invalid_catalog_code") from error
+                raise ValidationError(labelled(code, error.messages[0]), code="invalid_catalog_code") from error
         duplicates = sorted({code for code in value if value.count(code) > 1})
         if duplicates:
             raise ValidationError(

@@ -25,6 +25,7 @@ from msem.mailing.models import KINDS_WITH_SUBJECT_LINE, MailKind
 from msem.mailing.placeholders import ALLOWED_BY_KIND, PLACEHOLDERS, example_values, fill_placeholders
 from msem.mailing.selectors import mail_templates_by_kind_and_language
 from msem.mailing.services import test_email_queue
+from msem.platform.labels import labelled
 
 
 def _initial(request: SchoolRequest) -> dict[str, Any]:
@@ -127,7 +128,7 @@ def _typed_mail(request: SchoolRequest) -> tuple[str, str, MailTextsForm, list[s
     form = MailTextsForm(request.POST)
     form.is_valid()
     wanted = [f"{kind}_{language}_subject", f"{kind}_{language}_body", f"signature_{language}_body"]
-    errors = [f"{form[name].label} : {message}" for name in wanted for message in form.errors.get(name, [])]
+    errors = [labelled(form[name].label, message) for name in wanted for message in form.errors.get(name, [])]
     return kind, language, form, errors
 
 

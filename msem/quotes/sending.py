@@ -14,6 +14,7 @@ from msem.mailing.composition import ComposedMail
 from msem.mailing.models import MailKind, OutgoingEmail
 from msem.mailing.outbox import Attachment, email_enqueue
 from msem.mailing.placeholders import ALLOWED_BY_KIND, validate_placeholders
+from msem.platform.labels import labelled
 from msem.quotes.formatting import format_date, format_money
 from msem.quotes.models import Quote
 from msem.quotes.pdf import quote_pdf
@@ -47,7 +48,7 @@ def quote_summary(quote: Quote) -> str:
                 f"• {line.name(language)} — {format_date(line.start_date, language)}"
                 f" — {line.participants} × {line.quantity} — {format_money(line.total, language)}"
             )
-        lines.append(f"{_('Total including VAT')} : {format_money(quote.totals().including_vat, language)}")
+        lines.append(labelled(_("Total including VAT"), format_money(quote.totals().including_vat, language)))
     return "\n".join(lines)
 
 

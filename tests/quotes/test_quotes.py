@@ -163,7 +163,7 @@ class TestLifecycle:
         assert email.subject == f"Your quote {quote.number}"
         assert "Hello Claire Martin, here is our quote for €378.00:" in email.text_body
         assert f"/en/{school.slug}/quote/{quote.token}/" in email.text_body
-        assert "Total including VAT : €378.00" in email.text_body
+        assert "Total including VAT: €378.00" in email.text_body  # English: no space before the colon
         assert "The ESF Val Neige team" in email.text_body
         [attachment] = email.attachments.all()
         assert attachment.filename == f"{quote.number}.pdf"
