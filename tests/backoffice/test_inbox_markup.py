@@ -16,6 +16,7 @@ from django.http import QueryDict
 from django.utils import formats, timezone, translation
 from django.utils.dateformat import format as date_format
 from django.utils.html import conditional_escape
+from django.utils.translation import pgettext
 
 from msem.accounts.models import Membership, Role, User
 from msem.backoffice.inbox_forms import InboxFilterForm
@@ -187,15 +188,23 @@ def test_the_inbox_shows_short_received_times_with_the_full_date_in_the_title(
 
 
 DOSSIER_RECEIVED = {"fr": "reçue <time", "en": "received <time"}
+DOSSIER_MOMENTS = {
+    # days before today -> French, English, at 14:05
+    0: ("aujourd'hui à 14:05", "today at 14:05"),
+    1: ("hier à 14:05", "yesterday at 14:05"),
+}
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
-def test_the_dossier_header_says_when_the_request_came_as_the_inbox_does(secretary_client, school, secretary, language):
-    """Not naturaltime's "reçue il y a 2 jours, 22 heures": the inbox's words, the exact moment in the markup."""
-    yesterday = WORDS[language][1]
+@pytest.mark.parametrize("days_ago", [0, 1, 400])
+def test_the_dossier_header_says_when_the_request_came_in_a_sentence(
+    secretary_client, school, secretary, language, days_ago
+):
+    """Not naturaltime's "reçue il y a 2 jours, 22 heures": the day and the time, the exact moment in the markup."""
     secretary.language = language
     secretary.save(update_fields=["language"])
-    local = datetime.combine(timezone.localdate() - timedelta(days=1), time(14, 5))
+    day = timezone.localdate() - timedelta(days=days_ago)
+    local = datetime.combine(day, time(14, 5))
     moment = timezone.make_aware(local)
     dossier = receive_inquiry(school)
     Inquiry.objects.filter(pk=dossier.pk).update(received_at=moment)
@@ -204,9 +213,10 @@ def test_the_dossier_header_says_when_the_request_came_as_the_inbox_does(secreta
     lead = html[html.index('<p class="lead">') :].split("</p>")[0]
     with translation.override(language):
         title = date_format(local, formats.get_format("DATETIME_FORMAT"))
-    assert (
-        f'{DOSSIER_RECEIVED[language]} datetime="{moment.isoformat()}" title="{title}">{yesterday} 14:05</time>'
-    ) in lead
+        day_said = date_format(local, pgettext("inbox received", "j M Y"))  # the inbox's form of a day
+        older = {"fr": f"le {day_said} à 14:05", "en": f"on {day_said} at 14:05"}
+    said = DOSSIER_MOMENTS[days_ago][language == "en"] if days_ago in DOSSIER_MOMENTS else older[language]
+    assert f'{DOSSIER_RECEIVED[language]} datetime="{moment.isoformat()}" title="{title}">{said}</time>' in lead
     assert "il y a" not in lead
     assert " ago" not in lead
 
