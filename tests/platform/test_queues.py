@@ -30,9 +30,11 @@ from tests.mailing.test_worker_process import database_url, wait_until
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db(transaction=True)
 
-# The acknowledgement's goal is 2 s (p95) from the submission; one sample on a
-# shared test machine gets a second more. A hung push alone costs 10 s.
-ACKNOWLEDGEMENT_SECONDS = 3
+# What this test proves is that the acknowledgement does not queue behind 4807:
+# it leaves while a push is still hung, sooner than one hung push lasts (the read
+# timeout, 10 s; behind the pushes it took 29 s). How fast it leaves (goal: 2 s at
+# p95) is bench/'s measure, not a timed test's; here it is printed.
+ONE_HUNG_PUSH_SECONDS = 10
 PUSHES = 3
 
 
@@ -98,6 +100,6 @@ def test_an_acknowledgement_does_not_wait_behind_a_hung_4807(school, manager, sm
     delay = time.monotonic() - submitted
 
     print(f"acknowledgement delivered {delay:.2f} s after the submission")
-    assert delay < ACKNOWLEDGEMENT_SECONDS, f"the acknowledgement took {delay:.1f} s"
+    assert delay < ONE_HUNG_PUSH_SECONDS, f"the acknowledgement took {delay:.1f} s"
     # Measured while a push still waited on 4807, not after the hang was over.
     assert SalePushAttempt.objects.filter(outcome="").exists()
