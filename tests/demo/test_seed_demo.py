@@ -186,7 +186,7 @@ def test_the_demo_dossiers_timelines_tell_how_they_reached_their_state(settings)
             assert timeline[-1].kind == InquiryEvent.Kind.ARCHIVED, inquiry.reference
 
     in_progress = inquiries.filter(status=Inquiry.Status.IN_PROGRESS)
-    assert in_progress.filter(received_at__gte=now - timedelta(days=2)).exists()  # the inbox's first page has some
+    assert in_progress.exists()  # so that the checks below check something
     for inquiry in in_progress:
         kinds = [event.kind for event in events[inquiry.pk]]
         assert InquiryEvent.Kind.ASSIGNED in kinds
