@@ -24,6 +24,10 @@ WORKERS: dict[str, list[str]] = {
 }
 
 
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
 class Command(BaseCommand):
     help = "Serve the web app on 127.0.0.1:$PORT and run the background workers, until Ctrl-C."
 
@@ -32,6 +36,9 @@ class Command(BaseCommand):
         parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # A plain `kill` (a process manager, a container's stop) stops everything as Ctrl-C does;
+        # by default it would end this process alone and leave the server and the workers running.
+        signal.signal(signal.SIGTERM, _interrupt)
         manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
         children = {
             "web": subprocess.Popen([*manage, "runserver", f"{options['host']}:{options['port']}"]),
