@@ -61,8 +61,16 @@ def answers(url: str) -> bool:
         return False
 
 
-@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "kill"])
-def test_serve_stops_with_every_process_it_started(stop, tmp_path):
+def _ignore_ctrl_c() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # what a shell does for `make run &`
+
+
+@pytest.mark.parametrize(
+    ("stop", "in_background"),
+    [(signal.SIGINT, False), (signal.SIGTERM, False), (signal.SIGTERM, True)],
+    ids=["ctrl-c", "kill", "kill, started in the background"],
+)
+def test_serve_stops_with_every_process_it_started(stop, in_background, tmp_path):
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url(), "DEBUG": "true", "MSEM_VAR_DIR": str(tmp_path)}
     serve = subprocess.Popen(
@@ -72,7 +80,9 @@ def test_serve_stops_with_every_process_it_started(stop, tmp_path):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,  # the test's own group, so that a leftover can be cleaned up below
+        preexec_fn=_ignore_ctrl_c if in_background else None,  # noqa: PLW1509 (sets a signal, nothing more)
     )
+    started: set[int] = set()
     try:
         deadline = time.monotonic() + 60
         while not answers(f"http://127.0.0.1:{port}/backoffice/login/"):
@@ -92,5 +102,7 @@ def test_serve_stops_with_every_process_it_started(stop, tmp_path):
         assert [pid for pid in started if alive(pid)] == []
         assert not answers(f"http://127.0.0.1:{port}/backoffice/login/")
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(serve.pid, signal.SIGKILL)
+        # Whatever is left: serve's group, and the groups of its children (each has its own).
+        for pid in {serve.pid, *started}:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pid, signal.SIGKILL)

@@ -7,6 +7,7 @@ within seconds (config/settings.py TASKS, docs/deployment.md).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -40,10 +41,16 @@ class Command(BaseCommand):
         # by default it would end this process alone and leave the server and the workers running.
         signal.signal(signal.SIGTERM, _interrupt)
         manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+        commands = {
+            "web": ["runserver", f"{options['host']}:{options['port']}"],
+            **WORKERS,
+            "clock": ["schedule"],
+        }
+        # Each in a process group of its own, which _stop signals whole: with DEBUG on, the
+        # autoreloader runs the work in a child process that a signal to its parent alone misses.
         children = {
-            "web": subprocess.Popen([*manage, "runserver", f"{options['host']}:{options['port']}"]),
-            **{name: subprocess.Popen([*manage, *arguments]) for name, arguments in WORKERS.items()},
-            "clock": subprocess.Popen([*manage, "schedule"]),
+            name: subprocess.Popen([*manage, *arguments], start_new_session=True)
+            for name, arguments in commands.items()
         }
         self.stdout.write(f"Msem is at http://{options['host']}:{options['port']}/backoffice/ — Ctrl-C to stop.")
         try:
@@ -57,14 +64,30 @@ class Command(BaseCommand):
             self._stop(children, exit_code=0)
 
     def _stop(self, children: dict[str, subprocess.Popen], *, exit_code: int) -> None:
+        # SIGTERM, not SIGINT: a shell ignores SIGINT for what it starts in the background, and
+        # the workers finish their task on either (django-tasks-db's db_worker).
         for child in children.values():
-            if child.poll() is None:
-                child.send_signal(signal.SIGINT)
+            _signal_group(child, signal.SIGTERM)
+        # A worker finishes the task in hand; a reloader's child may outlive its parent, so wait for the groups.
         deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(_group_alive(child) for child in children.values()):
+            time.sleep(0.1)
         for child in children.values():
-            try:
-                child.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                child.kill()
+            _signal_group(child, signal.SIGKILL)  # whatever is left of the group, a reloader's child included
+            child.wait()
         if exit_code:
             sys.exit(exit_code)
+
+
+def _group_alive(child: subprocess.Popen) -> bool:
+    child.poll()  # reaps the group's leader once it has ended
+    try:
+        os.killpg(child.pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _signal_group(child: subprocess.Popen, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(child.pid, signum)
