@@ -40,8 +40,16 @@ from msem.platform.security_events import email_digest, request_fields, security
 
 
 class LoginForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address"), max_length=254)
-    password = forms.CharField(label=_("Password"), strip=False, max_length=4096, widget=forms.PasswordInput)
+    # The autocomplete tokens let the browser's password manager fill and save this login.
+    email = forms.EmailField(
+        label=_("E-mail address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "username"})
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
 
 def _too_many(wait: int) -> str:
@@ -200,7 +208,9 @@ def sessions_end_others_view(request: HttpRequest) -> HttpResponse:
 
 
 class PasswordResetForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    email = forms.EmailField(
+        label=_("E-mail address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "username"})
+    )
 
 
 @csrf_protect
