@@ -64,13 +64,6 @@ def wait_until(condition, timeout: float, message: str) -> None:
 
 
 @pytest.fixture
-def smtp():
-    server = SmtpServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def workers():
     started: list[subprocess.Popen] = []
     yield started
@@ -80,12 +73,12 @@ def workers():
         worker.wait(timeout=10)
 
 
-def test_the_worker_delivers_what_the_form_queued(school, smtp, workers):
+def test_the_worker_delivers_what_the_form_queued(school, smtp_server, workers):
     for number in range(3):
         receive_inquiry(school, email=f"client{number}@example.org")
-    workers.append(start_worker(smtp))
+    workers.append(start_worker(smtp_server))
 
-    smtp.wait_for(6, timeout=30)
+    smtp_server.wait_for(6, timeout=30)
 
     wait_until(
         lambda: OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENT).count() == 6,
@@ -94,26 +87,26 @@ def test_the_worker_delivers_what_the_form_queued(school, smtp, workers):
     )
 
 
-def test_a_worker_killed_mid_send_loses_nothing_and_sends_nothing_more_than_twice(school, smtp, workers):
+def test_a_worker_killed_mid_send_loses_nothing_and_sends_nothing_more_than_twice(school, smtp_server, workers):
     for number in range(5):
         receive_inquiry(school, email=f"client{number}@example.org")
-    smtp.handler.hold = threading.Event()
-    first = start_worker(smtp)
+    smtp_server.handler.hold = threading.Event()
+    first = start_worker(smtp_server)
     workers.append(first)
     # The server has the first message and has not answered yet: kill the worker now.
-    wait_until(smtp.handler.holding.is_set, timeout=30, message="the worker never started sending")
+    wait_until(smtp_server.handler.holding.is_set, timeout=30, message="the worker never started sending")
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=10)
-    smtp.handler.hold.set()
+    smtp_server.handler.hold.set()
 
-    workers.append(start_worker(smtp))
+    workers.append(start_worker(smtp_server))
 
     wait_until(
         lambda: OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENT).count() == 10,
         timeout=60,
         message="not every e-mail was delivered after the restart",
     )
-    deliveries = Counter(item.message["Message-ID"] for item in smtp.received)
+    deliveries = Counter(item.message["Message-ID"] for item in smtp_server.received)
     expected = set(OutgoingEmail.objects.values_list("message_id", flat=True))
     assert set(deliveries) == expected
     assert max(deliveries.values()) <= 2

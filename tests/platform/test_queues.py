@@ -24,7 +24,6 @@ from msem.connector4807.simulator import Simulator, demo_establishment
 from msem.platform.management.commands.serve import WORKERS
 from tests.connector4807.test_connector import paid_sale
 from tests.inquiries.helpers import receive_inquiry
-from tests.mailing.smtp_server import SmtpServer
 from tests.mailing.test_worker_process import database_url, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,14 +46,7 @@ def hanging_4807():
 
 
 @pytest.fixture
-def smtp():
-    server = SmtpServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def make_run_workers(smtp, hanging_4807):
+def make_run_workers(smtp_server, hanging_4807):
     """Start the workers as `make run` does; returns their merged output, to see them start."""
     output = tempfile.NamedTemporaryFile(mode="w+", suffix=".log")  # noqa: SIM115 (closed below)
     env = {
@@ -62,7 +54,7 @@ def make_run_workers(smtp, hanging_4807):
         "DATABASE_URL": database_url(),
         "SECRET_KEY": "test-only",
         "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(smtp.port),
+        "EMAIL_PORT": str(smtp_server.port),
         "MSEM_4807_URL": hanging_4807.url,
         "MSEM_4807_TOKEN": "test-token",
     }
@@ -82,7 +74,7 @@ def make_run_workers(smtp, hanging_4807):
     output.close()
 
 
-def test_an_acknowledgement_does_not_wait_behind_a_hung_4807(school, manager, smtp, make_run_workers):
+def test_an_acknowledgement_does_not_wait_behind_a_hung_4807(school, manager, smtp_server, make_run_workers):
     for _ in range(PUSHES):
         paid_sale(school, manager)
     log = make_run_workers()
@@ -96,7 +88,9 @@ def test_an_acknowledgement_does_not_wait_behind_a_hung_4807(school, manager, sm
 
     submitted = time.monotonic()
     receive_inquiry(school, email="acknowledged@example.org")
-    wait_until(lambda: smtp.to("acknowledged@example.org"), timeout=120, message="the acknowledgement never left")
+    wait_until(
+        lambda: smtp_server.to("acknowledged@example.org"), timeout=120, message="the acknowledgement never left"
+    )
     delay = time.monotonic() - submitted
 
     print(f"acknowledgement delivered {delay:.2f} s after the submission")
