@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from msem.payments.links import payment_link_token
 from msem.payments.models import Payment
@@ -49,6 +51,23 @@ class TestQuotePage:
         assert "€378.00" in page
         assert "Accept the quote" in page
 
+    def test_dates_read_as_in_the_clients_email_and_pdf(self, school, manager):
+        """Day first in French; the month spelled out in English, where 04/01 could be April."""
+        quote = sent_quote(school, manager)
+        quote.valid_until = date(2027, 1, 4)
+        quote.save(update_fields=["valid_until"])
+        line = quote.lines.get()
+        day = line.start_date
+
+        french = page_text(Client().get(quote_url(quote)))
+        english = page_text(Client().get(quote_url(quote, "en")))
+
+        assert "valable jusqu'au 04/01/2027" in french
+        assert day.strftime("%d/%m/%Y") in french
+        assert "valid until 4 Jan 2027" in english
+        assert f"{day.day} {day:%b %Y}" in english
+        assert day.strftime("%d/%m/%Y") not in english
+
     def test_a_wrong_token_or_school_is_a_404(self, school, other_school, manager):
         quote = sent_quote(school, manager)
         wrong = reverse("public_site:quote", kwargs={"language": "fr", "school_slug": school.slug, "token": "x" * 43})
@@ -87,6 +106,13 @@ class TestPayPage:
         assert "FR7630006000011234567890189" in page
         assert request.reference in page
         assert "aucun argent réel" in page
+
+    def test_the_links_last_day_reads_as_in_its_email(self, school, manager):
+        request = payment_request(school, manager, sent_quote(school, manager))
+        last_day = timezone.localdate(request.expires_at)
+
+        assert f"lien valable jusqu'au {last_day:%d/%m/%Y}" in page_text(Client().get(pay_url(request)))
+        assert f"link valid until {last_day.day} {last_day:%b %Y}" in page_text(Client().get(pay_url(request, "en")))
 
     def test_the_sandbox_pays_and_the_page_then_says_thank_you(self, school, manager, settings):
         settings.MSEM_PAYMENT_SANDBOX = True
