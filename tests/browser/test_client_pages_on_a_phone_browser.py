@@ -1,0 +1,82 @@
+"""The client opens the quote and the payment link from the e-mail, on a phone, without scrolling sideways."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from msem.catalog.models import Product
+from msem.payments.links import payment_link_token
+from tests.quotes.helpers import lesson_day, payment_request, product_with_price, sent_quote
+
+PHONE = {"width": 375, "height": 740}
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def page_width_overflow(page) -> int:
+    """How many pixels the page is wider than the screen (0: nothing to scroll sideways)."""
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def a_quote_with_two_lines(school, manager):
+    private = product_with_price(
+        school,
+        code="CP-HEURE-CREUSE",
+        name_fr="Cours particulier en heure creuse (8 h 45 ou 12 h 30)",
+        name_en="Off-peak private lesson (8:45 am or 12:30 pm)",
+        price="58.00",
+        unit=Product.PricingUnit.PER_HOUR,
+        kind=Product.Kind.PRIVATE,
+    )
+    return sent_quote(school, manager, lines=[(product_with_price(school), None, 4, 1), (private, None, 1, 2)])
+
+
+# Each line's facts under its name, and the button, in each language.
+ON_A_PHONE = {
+    "fr": (["{day:%d/%m/%Y} · 4 participants", "{day:%d/%m/%Y} · 1 participant · quantité 2"], "Accepter le devis"),
+    "en": (
+        ["{day.day} {day:%b %Y} · 4 participants", "{day.day} {day:%b %Y} · 1 participant · quantity 2"],
+        "Accept the quote",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_quote_fits_a_phone_and_each_line_keeps_its_dates_and_participants(
+    page, school, manager, language, screenshot
+):
+    facts, accept = ON_A_PHONE[language]
+    quote = a_quote_with_two_lines(school, manager)
+    page.set_viewport_size(PHONE)
+
+    page.goto(f"/{language}/{school.slug}/quote/{quote.token}/")
+
+    assert page_width_overflow(page) == 0
+    lines = page.locator(".public-table tbody tr")
+    expect(lines).to_have_count(2)
+    for line, fact in zip(lines.all(), facts, strict=True):
+        expect(line.locator(".public-line-facts")).to_have_text(fact.format(day=lesson_day()))
+    expect(page.get_by_role("button", name=accept)).to_be_visible()
+    screenshot(page, f"quote-{language}-phone")
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_payment_page_fits_a_phone(page, school, manager, language, screenshot):
+    request = payment_request(school, manager, sent_quote(school, manager))
+    page.set_viewport_size(PHONE)
+
+    page.goto(f"/{language}/pay/{payment_link_token(request)}/")
+
+    assert page_width_overflow(page) == 0
+    screenshot(page, f"pay-{language}-phone")
+
+
+def test_on_a_computer_the_quote_keeps_its_columns(page, school, manager):
+    quote = a_quote_with_two_lines(school, manager)
+
+    page.goto(f"/en/{school.slug}/quote/{quote.token}/")
+
+    for header in ("Product", "Dates", "Participants", "Qty", "Total"):
+        expect(page.get_by_role("columnheader", name=header)).to_be_visible()
+    expect(page.locator(".public-line-facts").first).to_be_hidden()
