@@ -61,15 +61,27 @@ def test_the_quote_fits_a_phone_and_each_line_keeps_its_dates_and_participants(
     screenshot(page, f"quote-{language}-phone")
 
 
+@pytest.fixture
+def school_taking_payments(school, settings):
+    """Every means of payment on the page: the sandbox's two buttons, and the bank's details."""
+    settings.MSEM_PAYMENT_SANDBOX = True
+    school.iban = "FR7630006000011234567890189"
+    school.bank_account_holder = "ESF Val Neige SARL"
+    school.save()
+    return school
+
+
 @pytest.mark.parametrize("language", ["fr", "en"])
-def test_the_payment_page_fits_a_phone(page, school, manager, language, screenshot):
+def test_the_payment_page_fits_a_phone(page, school_taking_payments, manager, language, screenshot):
+    school = school_taking_payments
     request = payment_request(school, manager, sent_quote(school, manager))
     page.set_viewport_size(PHONE)
 
     page.goto(f"/{language}/pay/{payment_link_token(request)}/")
 
-    assert page_width_overflow(page) == 0
     screenshot(page, f"pay-{language}-phone")
+    assert page_width_overflow(page) == 0
+    expect(page.get_by_text("FR76 3000 6000 0112 3456 7890 189")).to_be_visible()
 
 
 def test_on_a_computer_the_quote_keeps_its_columns(page, school, manager):

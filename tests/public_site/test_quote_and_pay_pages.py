@@ -103,7 +103,7 @@ class TestPayPage:
         )
         page = page_text(Client().get(pay_url(request)))
         assert "113,40\u00a0€" in page
-        assert "FR7630006000011234567890189" in page
+        assert "FR76 3000 6000 0112 3456 7890 189" in page
         assert request.reference in page
         assert "aucun argent réel" in page
 
