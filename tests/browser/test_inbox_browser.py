@@ -176,3 +176,36 @@ def test_inbox_rows_fit_on_one_line_on_a_laptop(page, language, screenshot):
     expect(client).to_have_attribute("title", long_name)
     expect(page.get_by_role("link", name=long_name)).to_be_visible()
     screenshot(page, f"inbox-{language}-1366", full_page=False)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_on_a_smaller_laptop_the_menu_gives_its_room_to_the_clients_names(page, language, screenshot):
+    """At 1280 px the menu keeps its icons: every demo client's name is whole, on one line.
+
+    With the labelled menu, 1280 px cut "Margaux Simon" to "Margaux…" while the category stayed whole,
+    and 1024 px left the client's column its language badge alone.
+    """
+    demo_school_ensure()
+    User.objects.filter(email="manager@demo.test").update(language=language)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    log_in(page, "manager@demo.test", DEMO_PASSWORD)
+
+    rows = page.evaluate(ROWS_LAYOUT)
+    assert len(rows) == 50
+    assert [row for row in rows if row["wrapped"]] == []
+    assert [row["reference"] for row in rows if 3 in row["cut"]] == []
+    screenshot(page, f"inbox-{language}-1280", full_page=False)
+
+    # Each icon keeps its link's name, and shows it on hover.
+    menu = page.get_by_role("navigation", name="Menu principal" if language == "fr" else "Main menu")
+    dashboard = menu.get_by_role("link", name="Tableau de bord" if language == "fr" else "Dashboard")
+    expect(dashboard).to_be_visible()
+    label = dashboard.locator(".nav-label")
+    assert label.bounding_box()["width"] <= 1
+    dashboard.hover()
+    assert label.bounding_box()["width"] > 40
+
+    page.set_viewport_size({"width": 1024, "height": 800})
+    rows = page.evaluate(ROWS_LAYOUT)
+    assert [row for row in rows if row["wrapped"]] == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1024
