@@ -26,6 +26,11 @@ from msem.schools.services import document_number_next
 LEDGER_SERIES = "LED"
 
 
+def ledger_number(*, year: int, number: int) -> str:
+    """A sale's number in the embedded ledger: LED-2026-00001."""
+    return f"{LEDGER_SERIES}-{year}-{number:05d}"
+
+
 class GatewayUnreachable(Exception):
     """4807 did not answer (down, timeout, or an error of its own): try again later."""
 
@@ -163,7 +168,7 @@ class EmbeddedGateway:
                 entry = LedgerEntry.objects.create(
                     school=self.school,
                     idempotency_key=idempotency_key,
-                    number=f"{LEDGER_SERIES}-{year}-{number:05d}",
+                    number=ledger_number(year=year, number=number),
                     payload=payload,
                 )
         except IntegrityError:

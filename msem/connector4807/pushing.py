@@ -118,6 +118,11 @@ def sales_push_due(*, time_budget: float | None = None) -> RunReport:
     return outbox_run(SALE_PUSHES, time_budget=budget)
 
 
+def push_idempotency_key(sale: Sale) -> str:
+    """The key 4807 records the sale under: fixed for good when the push is queued."""
+    return f"msem-{sale.school_id}-sale-{sale.pk}"
+
+
 def sale_push_queue(*, sale: Sale) -> SalePush:
     """In the transaction that records the sale: its push, with a key that never changes."""
     if not transaction.get_connection().in_atomic_block:
@@ -125,7 +130,7 @@ def sale_push_queue(*, sale: Sale) -> SalePush:
     push = SalePush.objects.create(
         school_id=sale.school_id,
         sale=sale,
-        idempotency_key=f"msem-{sale.school_id}-sale-{sale.pk}",
+        idempotency_key=push_idempotency_key(sale),
         next_attempt_at=timezone.now(),
     )
     wake_up(push_sales)

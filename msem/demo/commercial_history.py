@@ -5,7 +5,11 @@ chiefly the dashboard. Rows are bulk-created as the services would have left
 them, at the times they would have happened: each dossier gets its
 acknowledgement; most get a secretary's reply hours later (nights and
 weekends make a long tail); about one in five gets a quote, and half of those
-are paid and become a Sale.
+are paid and become a Sale. A quote holds the products its dossier's message
+asks for (msem.demo.client_messages) when the price list sells them. A paid
+quote went the way the app leads it: accepted by the client, a payment
+request e-mailed by the secretary, the payment received (the sandbox
+provider's), then the Sale, which names that payment.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import math
 import random
 import secrets
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,11 +30,13 @@ from django.utils import timezone
 
 from msem.accounts.models import User
 from msem.catalog.models import Catalog, CatalogPrice, Product
+from msem.demo.client_messages import ClientMessage, message_written
 from msem.inquiries.answers import first_answers_refresh
 from msem.inquiries.models import Inquiry, InquiryEvent
 from msem.mailing.models import OutgoingEmail
+from msem.payments.models import Payment, PaymentRequest
 from msem.quotes.models import Quote, QuoteLine
-from msem.quotes.pricing import line_total, totals
+from msem.quotes.pricing import Totals, line_total, totals
 from msem.sales.models import Sale
 from msem.schools.models import DocumentCounter, School
 
@@ -49,6 +56,8 @@ PRODUCTS = [
 PRICES = {code: Decimal(price) for code, _kind, _fr, _en, _unit, price in PRODUCTS}
 CATALOG_DISCOUNTS = {"CE-ALPES": Decimal("0.90"), "TO-NEIGE": Decimal("0.85")}
 BATCH = 5000
+# How long a payment link stays valid: the payment request form's default.
+PAYMENT_LINK_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -190,7 +199,7 @@ def commercial_history_bulk_create(
 def _batch(run: _Generation, inquiries: list[Inquiry], counts: HistoryCounts) -> HistoryCounts:
     school, rng = run.school, run.rng
     emails: list[tuple[Inquiry, OutgoingEmail, User | None, datetime]] = []
-    quotes: list[tuple[Quote, list[QuoteLine]]] = []
+    quotes: list[_Quoted] = []
     paid_inquiries: list[int] = []
     n_answered = n_quoted = n_paid = 0
     for inquiry in inquiries:
@@ -207,11 +216,18 @@ def _batch(run: _Generation, inquiries: list[Inquiry], counts: HistoryCounts) ->
         if rng.random() * run.answered < run.quoted:
             n_quoted += 1
             is_paid = rng.random() < run.paid and answer_at + timedelta(days=2) < run.now
-            quotes.append(_quote(run, inquiry, secretary, answer_at, is_paid=is_paid))
+            quoted = _quote(run, inquiry, secretary, answer_at, is_paid=is_paid)
+            quotes.append(quoted)
             emails.append((inquiry, _email(school, "quote", inquiry, answer_at, "sent"), secretary, answer_at))
             if is_paid:
                 n_paid += 1
                 paid_inquiries.append(inquiry.pk)
+                # The payment request's e-mail, queued just after the request (its timeline line comes first).
+                assert quoted.payment_requested_at is not None  # a paid quote's
+                emailed_at = quoted.payment_requested_at + timedelta(milliseconds=50)
+                emails.append(
+                    (inquiry, _email(school, "payment_request", inquiry, emailed_at, "sent"), secretary, emailed_at)
+                )
         else:
             emails.append((inquiry, _email(school, "reply", inquiry, answer_at, "sent"), secretary, answer_at))
     created = OutgoingEmail.objects.bulk_create([email for _i, email, _a, _m in emails], batch_size=1000)
@@ -240,16 +256,33 @@ def _batch(run: _Generation, inquiries: list[Inquiry], counts: HistoryCounts) ->
     return HistoryCounts(counts.answered + n_answered, counts.quoted + n_quoted, counts.paid + n_paid)
 
 
-def _quote(
-    run: _Generation, inquiry: Inquiry, secretary: User, sent_at: datetime, *, is_paid: bool
-) -> tuple[Quote, list[QuoteLine]]:
+@dataclass
+class _Quoted:
+    """A quote being written, its lines, and (once paid) when the secretary asked for the payment."""
+
+    quote: Quote
+    lines: list[QuoteLine]
+    payment_requested_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class _LineAsked:
+    product: Product
+    unit_price: Decimal
+    participants: int | None
+    quantity: int
+
+
+def _quote(run: _Generation, inquiry: Inquiry, secretary: User, sent_at: datetime, *, is_paid: bool) -> _Quoted:
     rng = run.rng
-    public, *catalogs = run.price_lists
-    catalog, listed = rng.choice(catalogs) if catalogs and rng.random() < 0.25 else public
+    written = message_written(inquiry.message)
+    catalog, listed = _price_list_chosen(run, written)
     day = timezone.localdate(sent_at) + timedelta(days=rng.randint(5, 60))
+    if inquiry.arrival_date is not None and inquiry.arrival_date > timezone.localdate(sent_at):
+        day = inquiry.arrival_date  # the lessons start when the client arrives
     lines = []
-    chosen = rng.sample(listed, min(len(listed), rng.choice([1, 1, 2, 3])))
-    for position, (product, unit_price) in enumerate(chosen):
+    for position, asked in enumerate(_lines_asked(rng, listed, written)):
+        product = asked.product
         lines.append(
             QuoteLine(
                 school=run.school,
@@ -260,14 +293,21 @@ def _quote(
                 name_fr=product.name_fr,
                 name_en=product.name_en,
                 pricing_unit=product.pricing_unit,
-                unit_price=unit_price,
+                unit_price=asked.unit_price,
                 start_date=day,
-                participants=inquiry.participants or rng.choice([1, 2, 3, 4]),
-                quantity=rng.choice([1, 1, 2]) if product.pricing_unit == Product.PricingUnit.PER_HOUR else 1,
+                participants=asked.participants or inquiry.participants or rng.choice([1, 2, 3, 4]),
+                quantity=asked.quantity,
                 position=position,
             )
         )
     paid_at = min(sent_at + timedelta(hours=rng.randint(4, 24 * 10)), run.now) if is_paid else None
+    accepted_at = requested_at = None
+    if paid_at is not None:
+        # The client accepts on the quote's page, the secretary then sends the payment request, the client pays.
+        accepted_at = sent_at + (paid_at - sent_at) * rng.uniform(0.1, 0.5)
+        requested_at = accepted_at + (paid_at - accepted_at) * rng.uniform(0.1, 0.6)
+        # Paid while the link still worked.
+        requested_at = max(requested_at, paid_at - timedelta(days=PAYMENT_LINK_DAYS - 1))
     quote = Quote(
         school=run.school,
         inquiry=inquiry,
@@ -279,37 +319,78 @@ def _quote(
         token=secrets.token_urlsafe(32),
         created_by=secretary,
         sent_at=sent_at,
-        accepted_at=paid_at,
+        accepted_at=accepted_at,
         paid_at=paid_at,
     )
-    return quote, lines
+    return _Quoted(quote, lines, requested_at)
 
 
-def _store_quotes(school: School, quotes: list[tuple[Quote, list[QuoteLine]]]) -> None:
+def _price_list_chosen(run: _Generation, written: ClientMessage | None) -> PriceList:
+    """The public price list, or now and then a 4807 catalog that sells what the client asks for."""
+    public, *catalogs = run.price_lists
+    if not catalogs or run.rng.random() >= 0.25:
+        return public
+    if written is not None:
+        selling = [(catalog, listed) for catalog, listed in catalogs if _sells_all(listed, written)]
+        if selling:
+            return run.rng.choice(selling)
+        if _sells_all(public[1], written):
+            return public
+    return run.rng.choice(catalogs)
+
+
+def _sells_all(listed: list[tuple[Product, Decimal]], written: ClientMessage) -> bool:
+    codes = {product.code for product, _price in listed}
+    return all(asked.code in codes for asked in written.products)
+
+
+def _lines_asked(
+    rng: random.Random, listed: list[tuple[Product, Decimal]], written: ClientMessage | None
+) -> list[_LineAsked]:
+    """What the message asks for, as the price list sells it; else products of the kind it is about; else any."""
+    by_code = {product.code: (product, price) for product, price in listed}
+    if written is not None:
+        asked = [
+            _LineAsked(*by_code[item.code], item.participants, item.quantity)
+            for item in written.products
+            if item.code in by_code
+        ]
+        if asked:
+            return asked
+        of_kind = [(product, price) for product, price in listed if product.kind == written.kind]
+        if of_kind:
+            product, price = rng.choice(of_kind)
+            return [_LineAsked(product, price, None, _hours(rng, product))]
+    chosen = rng.sample(listed, min(len(listed), rng.choice([1, 1, 2, 3])))
+    return [_LineAsked(product, price, None, _hours(rng, product)) for product, price in chosen]
+
+
+def _hours(rng: random.Random, product: Product) -> int:
+    return rng.choice([1, 1, 2]) if product.pricing_unit == Product.PricingUnit.PER_HOUR else 1
+
+
+def _store_quotes(school: School, quotes: list[_Quoted]) -> None:
     if not quotes:
         return
     year = timezone.localdate().year
     counter, _created = DocumentCounter.objects.get_or_create(school=school, series="DEV", year=year)
-    for offset, (quote, _lines) in enumerate(quotes, start=counter.last_value + 1):
-        quote.number = f"DEV-{year}-{offset:06d}"
+    for offset, quoted in enumerate(quotes, start=counter.last_value + 1):
+        quoted.quote.number = f"DEV-{year}-{offset:06d}"
     DocumentCounter.objects.filter(pk=counter.pk).update(last_value=counter.last_value + len(quotes))
-    stored = Quote.objects.bulk_create([quote for quote, _lines in quotes], batch_size=1000)
+    stored = Quote.objects.bulk_create([quoted.quote for quoted in quotes], batch_size=1000)
     all_lines = []
-    for quote, (_q, lines) in zip(stored, quotes, strict=True):
-        for line in lines:
+    for quote, quoted in zip(stored, quotes, strict=True):
+        for line in quoted.lines:
             line.quote = quote
-        all_lines.extend(lines)
+        all_lines.extend(quoted.lines)
     QuoteLine.objects.bulk_create(all_lines, batch_size=1000)
+    paid = [quoted for quoted in quotes if quoted.quote.paid_at is not None]
+    payments = _payments_store(school, paid)
     sales = []
-    for quote, (_q, lines) in zip(stored, quotes, strict=True):
-        if quote.paid_at is None:
-            continue
+    for quoted, payment in zip(paid, payments, strict=True):
+        quote, lines = quoted.quote, quoted.lines
         inquiry = quote.inquiry
-        sum_ = totals(
-            line_totals=[_line_total(line) for line in lines],
-            vat_rate=quote.vat_rate,
-            prices_include_vat=quote.prices_include_vat,
-        )
+        sum_ = _totals(quoted)
         sales.append(
             Sale(
                 school=school,
@@ -319,16 +400,76 @@ def _store_quotes(school: School, quotes: list[tuple[Quote, list[QuoteLine]]]) -
                 catalog_code=lines[0].catalog_code,
                 client_name=inquiry.client_name,
                 client_email=inquiry.email,
+                client_phone=inquiry.phone,
                 lines=[_sold_line(line) for line in lines],
                 total_excluding_vat=sum_.excluding_vat,
                 vat=sum_.vat,
                 total=sum_.including_vat,
+                # As sale_record lists them: the payments received for the quote.
                 payment_references=[
-                    {"provider": "sandbox", "reference": quote.token[:12], "amount": str(sum_.including_vat)}
+                    {
+                        "provider": payment.provider,
+                        "reference": payment.provider_reference,
+                        "amount": str(payment.amount),
+                    }
                 ],
             )
         )
     Sale.objects.bulk_create(sales, batch_size=1000)
+
+
+def _totals(quoted: _Quoted) -> Totals:
+    return totals(
+        line_totals=[_line_total(line) for line in quoted.lines],
+        vat_rate=quoted.quote.vat_rate,
+        prices_include_vat=quoted.quote.prices_include_vat,
+    )
+
+
+def _payments_store(school: School, paid: list[_Quoted]) -> list[Payment]:
+    """Each paid quote's payment request for the whole amount, and the payment that settled it.
+
+    As payment_request_send and payment_record leave them: the request made by
+    the quote's author, paid by the client through the sandbox provider (the
+    demo's means of payment) before its link expired.
+    """
+    requests = []
+    for quoted in paid:
+        quote = quoted.quote
+        assert quoted.payment_requested_at is not None  # a paid quote's
+        requests.append(
+            PaymentRequest(
+                school=school,
+                quote=quote,
+                reference=f"{quote.number}-P1",
+                kind=PaymentRequest.Kind.FULL,
+                amount=_totals(quoted).including_vat,
+                quote_version=quote.version,
+                status=PaymentRequest.Status.PAID,
+                expires_at=quoted.payment_requested_at + timedelta(days=PAYMENT_LINK_DAYS),
+                created_by=quote.created_by,
+                paid_at=quote.paid_at,
+            )
+        )
+    stored = PaymentRequest.objects.bulk_create(requests, batch_size=1000)
+    # Made when the secretary sent them, not when the history is generated (created_at is stamped on insert).
+    PaymentRequest.objects.for_school(school).filter(pk__in=[request.pk for request in stored]).update(
+        created_at=F("expires_at") - timedelta(days=PAYMENT_LINK_DAYS)
+    )
+    return Payment.objects.bulk_create(
+        [
+            Payment(
+                school=school,
+                payment_request=request,
+                provider=Payment.Provider.SANDBOX,
+                provider_reference=f"sandbox-{uuid.uuid4().hex}",  # as the sandbox payment page names it
+                amount=request.amount,
+                received_at=request.paid_at or request.expires_at,  # paid_at: set above
+            )
+            for request in stored
+        ],
+        batch_size=1000,
+    )
 
 
 def _line_total(line: QuoteLine) -> Decimal:

@@ -35,6 +35,8 @@ from msem.inquiries.notifications import (
 from msem.mailing.composition import ComposedMail
 from msem.mailing.models import DeliveryAttempt, OutgoingEmail
 from msem.mailing.outbox import message_id_new
+from msem.payments.models import PaymentRequest
+from msem.payments.sending import payment_email_compose
 from msem.quotes.models import Quote
 from msem.quotes.sending import quote_email_compose
 from msem.schools.models import School
@@ -167,7 +169,7 @@ def _created_at_set(emails: list[OutgoingEmail]) -> None:
 
 
 def _placeholders_compose(school: School, inquiries: dict[int, Inquiry], rng: random.Random) -> int:
-    """The acknowledgements, replies and quote e-mails of the commercial history, written as the app writes them."""
+    """The commercial history's e-mails (acknowledgements, replies, quotes, payment requests), as the app writes."""
     placeholders = OutgoingEmail.objects.for_school(school).filter(text_body=PLACEHOLDER_TEXT)
     events = (
         InquiryEvent.objects.for_school(school)
@@ -178,6 +180,11 @@ def _placeholders_compose(school: School, inquiries: dict[int, Inquiry], rng: ra
     quotes: dict[int, Quote] = {}
     for quote in Quote.objects.for_school(school).filter(sent_at__isnull=False).prefetch_related("lines"):
         quotes.setdefault(quote.inquiry_id, quote)
+    quotes_by_pk = {quote.pk: quote.inquiry_id for quote in quotes.values()}
+    # Each dossier's payment requests, in the order their e-mails went.
+    payment_requests: dict[int, list[PaymentRequest]] = {}
+    for payment_request in PaymentRequest.objects.for_school(school).order_by("created_at", "id"):
+        payment_requests.setdefault(quotes_by_pk[payment_request.quote_id], []).append(payment_request)
     sender = school_sender(school)
     composed: list[OutgoingEmail] = []
     for event in events:
@@ -193,6 +200,13 @@ def _placeholders_compose(school: School, inquiries: dict[int, Inquiry], rng: ra
             # The school's "Envoi de devis" text, as the send box offers it, sent unchanged.
             offered = SendQuoteForm.initial_for(school=school, quote=quote)
             mail = quote_email_compose(quote=quote, subject=offered["subject"], body=offered["body"])
+            email.reply_to = inquiry.subject.email
+        elif email.kind == Kind.PAYMENT_REQUEST and payment_requests.get(inquiry.pk):
+            payment_request = payment_requests[inquiry.pk].pop(0)
+            quote = quotes[inquiry.pk]
+            quote.school, quote.inquiry, payment_request.quote = school, inquiry, quote
+            # The school's "Demande de paiement" text, as the payment box offers it, sent unchanged.
+            mail = payment_email_compose(payment_request=payment_request)
             email.reply_to = inquiry.subject.email
         elif email.kind == Kind.REPLY:
             offered = ReplyForm.initial_for(inquiry)

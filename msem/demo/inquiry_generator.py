@@ -17,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from msem.accounts.models import User
+from msem.demo.client_messages import ClientMessage, flat_texts, messages_for
 from msem.inquiries.models import Category, Inquiry, InquiryEvent, Subject
 from msem.inquiries.search import search_text_for
 from msem.schools.models import DocumentCounter, School
@@ -109,32 +110,11 @@ LAST_NAMES_EN = [
     "Jackson",
     "Clarke",
 ]
-MESSAGES_FR = [
-    "Bonjour, nous cherchons des cours collectifs pour nos deux enfants (6 et 9 ans) pendant les vacances de "
-    "février. Le plus jeune n'a jamais skié, l'aîné a son Flocon. Quels créneaux le matin ?",
-    "Bonjour, je souhaiterais réserver 2 heures de cours particulier pour moi et mon mari, niveau intermédiaire, "
-    "le 28 décembre en fin de matinée si possible.",
-    "Nous sommes un groupe de 24 élèves de CM2 avec 4 accompagnateurs, classe de neige du 12 au 16 mars. "
-    "Pouvez-vous nous faire un devis pour 5 demi-journées ?",
-    "Bonjour, notre fille de 4 ans peut-elle rejoindre le Club Piou-Piou toute la semaine ? Nous ne savons pas "
-    "encore où nous logerons.",
-    "Est-il possible de passer la 3e Étoile en fin de semaine ? Mon fils a fait la 2e Étoile l'an dernier.",
-    "Bonjour, je voudrais une journée de hors-piste avec un moniteur pour 3 adultes bons skieurs, plutôt en janvier.",
-    "Mon comité d'entreprise organise un week-end pour 40 personnes, tous niveaux. Proposez-vous des tarifs groupe ?",
-    "Bonjour, quels sont vos tarifs pour des cours de snowboard débutant, 6 après-midis, pour un ado de 14 ans ?",
-]
-MESSAGES_EN = [
-    "Hello, we would like group lessons for our two children (7 and 10) during the February half-term. "
-    "Both can ski a little. Do you have morning sessions?",
-    "Hi, could we book a private instructor for a family of four, intermediate level, for three mornings "
-    "between Christmas and New Year?",
-    "We are a ski club from Edinburgh, 16 adults, coming in the second week of January. Could you quote "
-    "for 5 afternoons of coaching?",
-    "Hello, my daughter is 5 and has never skied. Is the kindergarten club suitable, and is there still space "
-    "in the Christmas holidays? We don't know our accommodation yet.",
-    "Do you offer off-piste or ski touring days with an English-speaking guide in March?",
-    "Hi, I'd like two hours of private snowboard lessons for my partner and me on 30 December.",
-]
+# Every message, whatever its subject: the SQL generator of the benchmarks (inquiry_sql) draws from these.
+MESSAGES_FR = flat_texts("fr")
+MESSAGES_EN = flat_texts("en")
+# The category of clients who don't know yet where they will stay (DESIGN §3, the users' tip).
+LODGING_UNKNOWN = "je-ne-sais-pas"
 # Requests per month of the year (1 = January): the season's shape.
 MONTH_WEIGHTS = {1: 12, 2: 10, 3: 5, 4: 2, 5: 1, 6: 1, 7: 1, 8: 2, 9: 4, 10: 10, 11: 14, 12: 16}
 
@@ -177,12 +157,28 @@ def _status_and_archive(rng: random.Random, received_at: datetime, now: datetime
     return status, archived if archived and archived < now else None
 
 
+def _category(rng: random.Random, categories: Sequence[Category], written: ClientMessage) -> Category | None:
+    """The client's pick; "Je ne sais pas" when the message says they don't know where they will stay."""
+    if not categories:
+        return None
+    picked = rng.choice(categories)
+    if written.lodging_unknown:
+        return next((category for category in categories if category.code == LODGING_UNKNOWN), picked)
+    return picked
+
+
 def generate_inquiries(
     school: School, choices: SchoolChoices, *, count: int, start: datetime, end: datetime, seed: int = 42
 ) -> Iterator[Inquiry]:
     """Unsaved dossiers with realistic contents, received between start and end."""
     rng = random.Random(f"{seed}-{school.pk}")
     now = timezone.now()
+    # Each subject's messages, looked up once: benchmarks generate millions of dossiers.
+    pools = {
+        (subject.pk, language): messages_for(subject, language)
+        for subject in choices.subjects
+        for language in ("fr", "en")
+    }
     for _ in range(count):
         english = rng.random() < 0.3
         first = rng.choice(FIRST_NAMES_EN if english else FIRST_NAMES_FR)
@@ -191,11 +187,13 @@ def generate_inquiries(
         status, archived_at = _status_and_archive(rng, received_at, now)
         arrival = received_at.date() + timedelta(days=rng.randint(5, 90)) if rng.random() < 0.7 else None
         ascii_first = first.lower().translate(str.maketrans("éèëêàâäïîôöüûç", "eeeeaaaiioouuc"))
+        subject = rng.choices(choices.subjects, weights=range(len(choices.subjects) + 1, 1, -1))[0]
+        written = rng.choice(pools[subject.pk, "en" if english else "fr"])
         inquiry = Inquiry(
             school=school,
             language="en" if english else "fr",
-            subject=rng.choices(choices.subjects, weights=range(len(choices.subjects) + 1, 1, -1))[0],
-            category=rng.choice(choices.categories) if choices.categories else None,
+            subject=subject,
+            category=_category(rng, choices.categories, written),
             first_name=first,
             last_name=last,
             email=f"{ascii_first}.{last.lower()}{rng.randint(1, 999)}@example.{'co.uk' if english else 'fr'}",
@@ -204,10 +202,11 @@ def generate_inquiries(
             )
             if not english
             else rng.choice(["", "+44 7700 900123"]),
-            message=rng.choice(MESSAGES_EN if english else MESSAGES_FR),
+            message=written.text,
             arrival_date=arrival,
             departure_date=arrival + timedelta(days=rng.choice([2, 5, 6, 7])) if arrival else None,
-            participants=rng.choice([None, 1, 2, 2, 3, 4, 4, 5, 12, 24]),
+            # The number the message states; one that suits the request when it states none.
+            participants=rng.choice(written.participants),
             status=status,
             assignee=rng.choice(choices.staff) if choices.staff and status != Inquiry.Status.NEW else None,
             received_at=received_at,

@@ -18,6 +18,7 @@ from msem.commercial_settings.services import school_create
 from msem.demo.commercial_history import commercial_history_bulk_create
 from msem.demo.emails import demo_emails_write
 from msem.demo.inquiry_generator import SchoolChoices, generate_inquiries, inquiries_bulk_create
+from msem.demo.sale_reports import sale_reports_bulk_create
 from msem.demo.timelines import dossier_timelines_bulk_create
 from msem.inquiries.selectors import categories_live, subjects_live
 from msem.inquiries.services import CategoryLine, SubjectLine, categories_sync, subjects_sync
@@ -106,6 +107,8 @@ def _demo_inquiries(school: School) -> None:
     generated = list(generate_inquiries(school, choices, count=DEMO_REQUESTS, start=start, end=end, seed=7))
     inquiries_bulk_create(school, generated)
     commercial_history_bulk_create(school, staff=staff, received_before=end - timedelta(days=3), seed=7)
+    # Each sale as the worker reported it to 4807: in the embedded ledger, never to a real gateway.
+    sale_reports_bulk_create(school, seed=7)
     # Who took each dossier and when its status changed: a dossier "in progress" shows it in its timeline.
     dossier_timelines_bulk_create(school, staff=staff, seed=7)
     # The e-mails as the app composes and delivers them: a visitor opens them.

@@ -4,9 +4,11 @@ The generator gives a dossier its final state (status, assignee, archive) and
 the commercial history its e-mails and quotes; a dossier "in progress" and
 assigned must also show who took it and when, as the app would have recorded
 it. Events are bulk-created with the kinds and data the services write
-(`inquiry_panel_update`, `inquiry_reply`, `quote_send`, the payment's
-confirmation, `inquiries_archive`), at believable times between the
-reception and now, in an order the dossier's status rules allow.
+(`inquiry_panel_update`, `inquiry_reply`, `quote_send`, `quote_accept`,
+`payment_request_send`, `payment_record`, `inquiries_archive`), at believable
+times between the reception and now, in an order the dossier's status rules
+allow. A paid quote's times are the commercial history's: accepted, payment
+asked for, payment received.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from django.utils import timezone
 from msem.accounts.models import User
 from msem.inquiries.dossier import status_change_allowed
 from msem.inquiries.models import Inquiry, InquiryEvent
+from msem.payments.models import PaymentRequest
 from msem.quotes.models import Quote
 from msem.schools.models import School
 
@@ -42,7 +45,7 @@ class _Timeline:
     status: str = Status.NEW
     events: list[InquiryEvent] = field(default_factory=list)
 
-    def add(self, kind: str, moment: datetime, actor: User | None, **data: Any) -> None:
+    def add(self, kind: str, moment: datetime, actor: User | None, /, **data: Any) -> None:
         self.events.append(
             InquiryEvent(
                 school_id=self.inquiry.school_id,
@@ -112,12 +115,23 @@ def dossier_timelines_bulk_create(school: School, *, staff: Sequence[User], seed
     quotes: dict[int, Quote] = {}
     for quote in Quote.objects.for_school(school).filter(sent_at__isnull=False).prefetch_related("lines"):
         quotes.setdefault(quote.inquiry_id, quote)
+    payment_requests: dict[int, list[PaymentRequest]] = {}
+    asked = PaymentRequest.objects.for_school(school).prefetch_related("payments").order_by("created_at", "id")
+    for payment_request in asked:
+        payment_requests.setdefault(payment_request.quote_id, []).append(payment_request)
 
     events: list[InquiryEvent] = []
     changed: list[Inquiry] = []
     for inquiry in inquiries:
+        quoted = quotes.get(inquiry.pk)
         timeline = _timeline(
-            inquiry, rng=rng, staff=staff, now=now, answer=answers.get(inquiry.pk), quote=quotes.get(inquiry.pk)
+            inquiry,
+            rng=rng,
+            staff=staff,
+            now=now,
+            answer=answers.get(inquiry.pk),
+            quote=quoted,
+            payment_requests=payment_requests.get(quoted.pk, []) if quoted else [],
         )
         events.extend(timeline.events)
         if timeline.status != inquiry.status or inquiry.archived_at is not None:
@@ -136,6 +150,7 @@ def _timeline(
     now: datetime,
     answer: _Answer | None,
     quote: Quote | None,
+    payment_requests: Sequence[PaymentRequest],
 ) -> _Timeline:
     timeline = _Timeline(inquiry=inquiry, last=inquiry.received_at)
     assignee = inquiry.assignee
@@ -159,10 +174,7 @@ def _timeline(
         timeline.last = answer.at
         timeline.move(Status.WAITING_FOR_CLIENT, answer.at, answer.by)
     if quote is not None and quote.paid_at is not None:
-        # The payment's confirmation: the client accepts by paying, the quote and the dossier are paid.
-        timeline.add(Kind.QUOTE, quote.paid_at, None, action="accepted", number=quote.number)
-        timeline.add(Kind.QUOTE, quote.paid_at, None, action="paid", number=quote.number)
-        timeline.move(Status.PAID, quote.paid_at, None)
+        _quote_paid(timeline, quote, payment_requests, staff)
     elif inquiry.status == Status.NEW:
         pass  # untouched, or answered (then waiting for the client, as the app leaves it)
     elif inquiry.status != timeline.status:
@@ -177,3 +189,22 @@ def _timeline(
         inquiry.archived_at = archived_at
         timeline.add(Kind.ARCHIVED, archived_at, worker)
     return timeline
+
+
+def _quote_paid(
+    timeline: _Timeline, quote: Quote, payment_requests: Sequence[PaymentRequest], staff: Sequence[User]
+) -> None:
+    """quote_accept, payment_request_send, then payment_record: the quote, then the dossier, paid."""
+    assert quote.paid_at is not None  # the caller's condition
+    timeline.add(Kind.QUOTE, quote.accepted_at or quote.paid_at, None, action="accepted", number=quote.number)
+    by_id = {user.pk: user for user in staff}
+    for payment_request in payment_requests:
+        asked = {"reference": payment_request.reference, "amount": str(payment_request.amount)}
+        requester = by_id.get(payment_request.created_by_id) if payment_request.created_by_id else None
+        timeline.add(
+            Kind.PAYMENT, payment_request.created_at, requester, action="requested", kind=payment_request.kind, **asked
+        )
+        for payment in payment_request.payments.all():
+            timeline.add(Kind.PAYMENT, payment.received_at, None, action="received", provider=payment.provider, **asked)
+    timeline.add(Kind.QUOTE, quote.paid_at, None, action="paid", number=quote.number)
+    timeline.move(Status.PAID, quote.paid_at, None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -10,6 +12,7 @@ from django.utils.translation import gettext as _
 from msem.accounts.models import User
 from msem.inquiries.notifications import email_event_record, school_sender
 from msem.mailing.client_mail import school_mail_compose
+from msem.mailing.composition import ComposedMail
 from msem.mailing.models import MailKind, OutgoingEmail
 from msem.mailing.outbox import email_enqueue
 from msem.mailing.placeholders import ALLOWED_BY_KIND, validate_placeholders
@@ -38,14 +41,9 @@ def payment_values(payment_request: PaymentRequest) -> dict[str, str]:
     }
 
 
-def payment_email_queue(
-    *,
-    payment_request: PaymentRequest,
-    actor: User,
-    subject: str | None = None,
-    body: str | None = None,
-    reminder: bool = False,
-) -> OutgoingEmail:
+def payment_email_compose(
+    *, payment_request: PaymentRequest, subject: str | None = None, body: str | None = None, reminder: bool = False
+) -> ComposedMail:
     """The school's "Demande de paiement" text (or the one the secretary adjusted), with the link."""
     allowed = ALLOWED_BY_KIND[MailKind.PAYMENT_REQUEST]
     for text in (subject, body):
@@ -60,17 +58,29 @@ def payment_email_queue(
         subject=subject,
         body=body,
     )
-    mail_subject = mail.subject
     if reminder:
         with translation.override(quote.language):
-            mail_subject = _("Reminder: %(subject)s") % {"subject": mail.subject}
+            return replace(mail, subject=_("Reminder: %(subject)s") % {"subject": mail.subject})
+    return mail
+
+
+def payment_email_queue(
+    *,
+    payment_request: PaymentRequest,
+    actor: User,
+    subject: str | None = None,
+    body: str | None = None,
+    reminder: bool = False,
+) -> OutgoingEmail:
+    mail = payment_email_compose(payment_request=payment_request, subject=subject, body=body, reminder=reminder)
+    quote = payment_request.quote
     email = email_enqueue(
         school=quote.school,
         kind=OutgoingEmail.Kind.PAYMENT_REQUEST,
         language=quote.language,
         to_email=quote.inquiry.email,
         reply_to=quote.inquiry.subject.email,
-        subject=mail_subject,
+        subject=mail.subject,
         text_body=mail.text,
         html_body=mail.html,
         from_email=school_sender(quote.school),

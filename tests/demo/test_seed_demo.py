@@ -14,6 +14,7 @@ from msem.inquiries.dossier import status_change_allowed
 from msem.inquiries.models import Category, Inquiry, InquiryEvent, Subject
 from msem.inquiries.notifications import school_sender
 from msem.mailing.models import DeliveryAttempt, OutgoingEmail
+from msem.payments.models import PaymentRequest
 from msem.quotes.models import Quote
 from msem.sales.models import Sale
 from msem.schools.models import School
@@ -97,6 +98,12 @@ def test_demo_emails_are_written_and_delivered_as_the_app_does(settings):
             quote = Quote.objects.get(inquiry=inquiry)
             assert quote.number in email.text_body
             assert f"/{inquiry.language}/{school.slug}/quote/{quote.token}/" in email.text_body
+        elif email.kind == OutgoingEmail.Kind.PAYMENT_REQUEST:
+            # The school's "Demande de paiement" text with the link the client paid through.
+            payment_request = PaymentRequest.objects.for_school(school).get(quote__inquiry=inquiry)
+            assert f"/{inquiry.language}/pay/" in email.text_body
+            assert payment_request.quote.number in email.text_body or inquiry.reference in email.text_body
+            assert email.reply_to == inquiry.subject.email
         else:
             assert email.kind == OutgoingEmail.Kind.REPLY
             assert email.reply_to == inquiry.subject.email

@@ -1,0 +1,223 @@
+"""What a visitor of the demo notices: each dossier tells one story, from the client's message to the sale in 4807."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from msem.accounts.models import Membership, User
+from msem.catalog.models import Product
+from msem.connector4807.models import LedgerEntry, SalePush, SalePushAttempt
+from msem.connector4807.pushing import sale_payload
+from msem.demo.client_messages import Topic, message_written, messages_for, topic_of
+from msem.demo.inquiry_generator import SchoolChoices, generate_inquiries, season_start
+from msem.inquiries.models import Inquiry, InquiryEvent, Subject
+from msem.inquiries.selectors import subjects_live
+from msem.inquiries.services import SubjectLine, subjects_sync
+from msem.mailing.models import OutgoingEmail
+from msem.payments.models import Payment, PaymentRequest
+from msem.quotes.models import Quote
+from msem.sales.models import Sale
+from msem.schools.models import School
+
+pytestmark = pytest.mark.django_db
+Kind = InquiryEvent.Kind
+
+
+@pytest.fixture
+def demo(settings) -> School:
+    settings.MSEM_DEMO = True
+    call_command("seed_demo")
+    return School.objects.get(slug="demo")
+
+
+@pytest.fixture
+def manager_of_demo(demo) -> Client:
+    User.objects.filter(email="manager@demo.test").update(language="en")  # pages in English, as the asserts
+    client = Client()
+    client.force_login(User.objects.get(email="manager@demo.test"))
+    return client
+
+
+def test_every_demo_sale_was_reported_to_4807_once_in_the_embedded_ledger(settings):
+    """Sent a few seconds after the payment, in one attempt, under the ledger number; a gateway is never called."""
+    settings.MSEM_DEMO = True
+    settings.MSEM_4807_URL = "http://127.0.0.1:9/"  # nothing listens: a push to it would fail, not be sent
+    call_command("seed_demo")
+    school = School.objects.get(slug="demo")
+    sales = list(Sale.objects.for_school(school).select_related("push", "quote", "inquiry"))
+    assert len(sales) >= 10
+    entries = {entry.idempotency_key: entry for entry in LedgerEntry.objects.for_school(school)}
+    attempts = {attempt.push_id: attempt for attempt in SalePushAttempt.objects.for_school(school)}
+    assert len(entries) == len(attempts) == len(sales)
+    for sale in sales:
+        push = sale.push
+        assert push.status == SalePush.Status.SENT, sale.quote.number
+        assert push.attempts == 1
+        assert push.created_at == push.next_attempt_at == sale.created_at
+        assert sale.created_at < push.sent_at <= timezone.now()
+        attempt = attempts[push.pk]
+        assert attempt.outcome == SalePushAttempt.Outcome.SENT
+        assert attempt.worker == push.leased_by
+        assert attempt.started_at < attempt.finished_at == push.sent_at
+        entry = entries[push.idempotency_key]
+        assert push.remote_id == entry.number
+        assert entry.recorded_at == push.sent_at
+        assert entry.payload == sale_payload(sale)
+    # Numbered as the embedded gateway numbers them: in the order they were recorded, from 1 each year.
+    numbers = [entry.number for entry in sorted(entries.values(), key=lambda entry: entry.recorded_at)]
+    for year in {number.split("-")[1] for number in numbers}:
+        of_year = [number for number in numbers if number.split("-")[1] == year]
+        assert of_year == [f"LED-{year}-{index:05d}" for index in range(1, len(of_year) + 1)]
+
+
+def test_the_sales_page_lists_the_demo_sales_and_the_ledger_exports_them(demo, manager_of_demo):
+    sales = Sale.objects.for_school(demo).select_related("quote", "push")
+    page = manager_of_demo.get("/backoffice/demo/sales/").content.decode()
+    assert "No sale yet" not in page
+    assert "Waiting to be reported to 4807" not in page
+    for sale in sales:
+        assert sale.quote.number in page
+        assert sale.push.remote_id in page
+    ledger = b"".join(manager_of_demo.get("/backoffice/demo/sales/ledger.csv").streaming_content).decode()
+    for sale in sales:
+        assert f"{sale.push.remote_id};" in ledger
+        assert sale.quote.number in ledger
+
+
+def test_a_paid_dossier_tells_its_story_in_order(demo, manager_of_demo):
+    """Quote sent, accepted, payment request e-mailed by the secretary, payment received, fully paid."""
+    staff = set(Membership.objects.for_school(demo).values_list("user_id", flat=True))
+    paid = Inquiry.objects.for_school(demo).filter(status=Inquiry.Status.PAID)
+    assert paid.count() >= 10
+    for inquiry in paid:
+        events = list(
+            InquiryEvent.objects.for_school(demo)
+            .filter(inquiry=inquiry)
+            .select_related("email")
+            .order_by("created_at", "id")
+        )
+        story = [_step(event) for event in events]
+        expected = [
+            "quote created",
+            "email quote",
+            "quote sent",
+            "quote accepted",
+            "payment requested",
+            "email payment_request",
+            "payment received",
+            "quote paid",
+            "status paid",
+        ]
+        assert [step for step in story if step in expected] == expected, inquiry.reference
+        assert story[:3] == ["received", "email notification", "email acknowledgement"], inquiry.reference
+        requested = next(event for event in events if _step(event) == "payment requested")
+        emailed = next(event for event in events if _step(event) == "email payment_request")
+        received = next(event for event in events if _step(event) == "payment received")
+        # Asked for by a secretary, paid by the client (no one of the school).
+        assert requested.actor_id in staff
+        assert emailed.actor_id == requested.actor_id
+        assert emailed.email.status == OutgoingEmail.Status.SENT
+        assert received.actor_id is None
+        assert received.data["provider"] == Payment.Provider.SANDBOX
+
+        quote = Quote.objects.for_school(demo).get(inquiry=inquiry)
+        payment_request = PaymentRequest.objects.for_school(demo).get(quote=quote)
+        payment = Payment.objects.for_school(demo).get(payment_request=payment_request)
+        assert payment_request.status == PaymentRequest.Status.PAID
+        assert payment_request.created_at == requested.created_at < payment_request.expires_at
+        assert payment_request.created_by_id == requested.actor_id
+        assert quote.sent_at < quote.accepted_at < payment_request.created_at < payment.received_at == quote.paid_at
+        assert requested.data["reference"] == payment_request.reference
+        sale = Sale.objects.for_school(demo).get(quote=quote)
+        assert payment.amount == payment_request.amount == sale.total
+        assert sale.payment_references == [
+            {"provider": payment.provider, "reference": payment.provider_reference, "amount": str(payment.amount)}
+        ]
+    reference = paid.first().reference
+    timeline = manager_of_demo.get(f"/backoffice/demo/inquiries/{reference}/").content.decode()
+    assert "payment received" in timeline
+    assert "fully paid" in timeline
+    panel = manager_of_demo.get(reverse("backoffice:quotes_panel", args=["demo", reference])).content.decode()
+    assert "Reported to 4807" in panel
+    assert "Waiting to be reported to 4807" not in panel
+
+
+def _step(event: InquiryEvent) -> str:
+    if event.kind == Kind.EMAIL:
+        return f"email {event.email.kind if event.email else ''}"
+    if event.kind in (Kind.QUOTE, Kind.PAYMENT):
+        return f"{event.kind} {event.data['action']}"
+    if event.kind == Kind.STATUS_CHANGED:
+        return f"status {event.data['after']}"
+    return event.kind
+
+
+def test_each_demo_dossier_reads_as_one_request(demo):
+    """The message fits the subject, the participants fit the message, the quote holds what the message asks."""
+    inquiries = Inquiry.objects.for_school(demo).select_related("subject", "category")
+    topics = set()
+    for inquiry in inquiries:
+        assert inquiry.message in [message.text for message in messages_for(inquiry.subject, inquiry.language)]
+        written = message_written(inquiry.message)
+        assert written is not None
+        assert inquiry.participants in written.participants, inquiry.reference
+        if written.lodging_unknown:
+            assert inquiry.category.code == "je-ne-sais-pas", inquiry.reference
+        topics.add(topic_of(inquiry.subject))
+    assert topics == set(Topic)
+    quotes = Quote.objects.for_school(demo).select_related("inquiry").prefetch_related("lines")
+    assert quotes.count() >= 30
+    for quote in quotes:
+        written = message_written(quote.inquiry.message)
+        assert written is not None
+        lines = [(line.product_code, line.participants, line.quantity) for line in quote.lines.all()]
+        asked = [
+            (item.code, item.participants or quote.inquiry.participants or line[1], item.quantity)
+            for item, line in zip(written.products, lines, strict=True)
+        ]
+        assert lines == asked, quote.inquiry.reference
+    # Private-lesson requests are quoted private lessons; group requests, the products for groups.
+    private = quotes.filter(inquiry__subject__label_fr="Cours particuliers")
+    groups = quotes.filter(inquiry__subject__label_fr__startswith="Groupes")
+    assert private.exists()
+    assert groups.exists()
+    assert {line.product.kind for quote in private for line in quote.lines.all()} == {Product.Kind.PRIVATE}
+    assert {line.product.kind for quote in groups for line in quote.lines.all()} == {Product.Kind.GROUP}
+
+
+def test_other_schools_subjects_get_messages_that_fit_them(school):
+    """The generator serves any school: a subject it cannot tell the topic of gets general questions."""
+    first = subjects_live(school=school).get()
+    subjects_sync(
+        school=school,
+        lines=[
+            SubjectLine(first.pk, "Renseignements", "Questions", school.main_email),
+            SubjectLine(None, "Leçons privées", "Private lessons", "prives@valneige.test"),
+            SubjectLine(None, "Hors-piste et randonnée", "Off-piste and touring", "hp@valneige.test"),
+        ],
+    )
+    subjects = list(subjects_live(school=school))
+    assert [topic_of(subject) for subject in subjects] == [Topic.INFORMATION, Topic.PRIVATE, Topic.INFORMATION]
+    choices = SchoolChoices(subjects=subjects, categories=[], staff=[])
+    rows = list(
+        generate_inquiries(school, choices, count=300, start=season_start(timezone.localdate()), end=timezone.now())
+    )
+    for row in rows:
+        assert row.message in [message.text for message in messages_for(row.subject, row.language)]
+    assert {row.subject.pk for row in rows} == {subject.pk for subject in subjects}
+    assert 0.2 < sum(row.language == "en" for row in rows) / len(rows) < 0.4
+
+
+def test_the_subjects_of_the_demo_school_each_have_their_messages():
+    labels = [
+        ("Demande d'informations", "Request for information", Topic.INFORMATION),
+        ("Cours collectifs", "Group lessons", Topic.COLLECTIVE),
+        ("Cours particuliers", "Private lessons", Topic.PRIVATE),
+        ("Groupes, clubs et scolaires", "Groups, clubs and schools", Topic.GROUPS),
+    ]
+    for label_fr, label_en, topic in labels:
+        assert topic_of(Subject(label_fr=label_fr, label_en=label_en)) == topic
