@@ -43,6 +43,7 @@ def outgoing_email_kinds_shown() -> list[tuple[str, str | Promise]]:
 
 # A dossier's reference, whole or its beginning: "DEM-2026-00042", "dem-2026-000", "DEM-2026".
 _REFERENCE_START = re.compile(r"[a-z]{2,8}-\d{4}(?:-\d*)?", re.IGNORECASE)
+_WHOLE_REFERENCE = re.compile(r"[A-Z]{2,8}-\d{4}-\d{5,}")
 
 
 def _emails_of_dossiers(school: School, reference: str) -> QuerySet[InquiryEvent, int]:
@@ -52,8 +53,14 @@ def _emails_of_dossiers(school: School, reference: str) -> QuerySet[InquiryEvent
     (InquiryEvent.email): a reply or a quote does not carry the reference in
     its subject, the notification and the acknowledgement do.
     """
-    # References are stored in capitals; "DEM-2026-0004" is the beginning of ten of them, not a whole one.
-    dossiers = Inquiry.objects.for_school(school).filter(reference__startswith=reference.upper())
+    # References are stored in capitals. A whole one (five digits) is found by the unique index; its
+    # beginning ("DEM-2026-0004", ten of them) by reading the school's references.
+    term = reference.upper()
+    dossiers = Inquiry.objects.for_school(school)
+    if _WHOLE_REFERENCE.fullmatch(term):
+        dossiers = dossiers.filter(reference=term)
+    else:
+        dossiers = dossiers.filter(reference__startswith=term)
     return (
         InquiryEvent.objects.for_school(school)
         .filter(inquiry__in=dossiers.values("pk"), email__isnull=False)
@@ -66,19 +73,20 @@ def outgoing_emails_found(
 ) -> QuerySet[OutgoingEmail]:
     """The school's e-mails newest first, of these statuses and this kind, whose address, subject or dossier matches.
 
-    The text is a part of the recipient's address or of the subject (any case),
-    or a dossier's reference, whole or its beginning.
+    The text is a dossier's reference, whole or its beginning (any case), or else
+    a part of the recipient's address or of the subject (any case).
     """
     emails = _shown_to_the_school(school)
     if statuses:
         emails = emails.filter(status__in=statuses)
     if kind:
         emails = emails.filter(kind=kind)
-    if text:
-        matches = Q(to_email__icontains=text) | Q(subject__icontains=text)
-        if _REFERENCE_START.fullmatch(text):
-            matches |= Q(pk__in=_emails_of_dossiers(school, text))
-        emails = emails.filter(matches)
+    if _REFERENCE_START.fullmatch(text):
+        # The dossiers' own e-mails, found through their timelines' index: the same term read in
+        # every address and subject as well took 0.5 s at 100 000 e-mails on PostgreSQL.
+        emails = emails.filter(pk__in=_emails_of_dossiers(school, text))
+    elif text:
+        emails = emails.filter(Q(to_email__icontains=text) | Q(subject__icontains=text))
     return emails.order_by("-created_at", "-id")
 
 
