@@ -1,19 +1,74 @@
-"""Reading an e-mail of the outbox: what was sent (or is waiting), and each delivery attempt."""
+"""The school's e-mails: found by address, dossier or subject, and each one with its delivery attempts."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import formats, timezone
+from django.utils.functional import Promise
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from msem.backoffice.access import SchoolRequest, school_view
+from msem.backoffice.email_forms import EmailFilterForm
+from msem.backoffice.inbox_rows import ReceivedShort, RowDateFormat
 from msem.mailing.models import OutgoingEmail
-from msem.mailing.selectors import delivery_attempts, outgoing_email_for_school, outgoing_emails_recent
+from msem.mailing.selectors import (
+    delivery_attempts,
+    outgoing_email_for_school,
+    outgoing_emails_failed_count,
+    outgoing_emails_found,
+)
 
 # The HTML of an e-mail carries inline styles, as e-mails must: it is shown in
 # a sandboxed frame under its own policy, never inside the back office's page.
 EMAIL_HTML_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox"
+
+EMAILS_PER_PAGE = 50
+
+Kind = OutgoingEmail.Kind
+# The kind in the list's narrow column; the whole label is in the cell's title.
+KIND_SHORT_LABELS: dict[str, str | Promise] = {
+    Kind.NOTIFICATION: pgettext_lazy("e-mail kind, short", "Notification"),
+    Kind.ACKNOWLEDGEMENT: pgettext_lazy("e-mail kind, short", "Acknowledgement"),
+    Kind.TEST: pgettext_lazy("e-mail kind, short", "Test"),
+    Kind.REPLY: pgettext_lazy("e-mail kind, short", "Reply"),
+    Kind.QUOTE: pgettext_lazy("e-mail kind, short", "Quote"),
+    Kind.PAYMENT_REQUEST: pgettext_lazy("e-mail kind, short", "Payment request"),
+    Kind.ALERT: pgettext_lazy("e-mail kind, short", "Alert"),
+}
+
+
+@dataclass(frozen=True)
+class EmailRow:
+    email: OutgoingEmail
+    queued_iso: str
+    queued_short: str
+    queued_long: str
+    kind_short: str
+
+
+def _rows(emails: list[OutgoingEmail]) -> list[EmailRow]:
+    zone = timezone.get_current_timezone()
+    short = ReceivedShort(timezone.now(), zone)
+    long = RowDateFormat(formats.get_format("DATETIME_FORMAT"))
+    rows = []
+    for email in emails:
+        local = timezone.localtime(email.created_at, zone)
+        rows.append(
+            EmailRow(
+                email=email,
+                queued_iso=local.isoformat(),
+                queued_short=short(local),
+                queued_long=long(local),
+                kind_short=str(KIND_SHORT_LABELS.get(email.kind, email.get_kind_display())),
+            )
+        )
+    return rows
 
 
 def _email_or_404(request: SchoolRequest, email_id: int) -> OutgoingEmail:
@@ -26,8 +81,29 @@ def _email_or_404(request: SchoolRequest, email_id: int) -> OutgoingEmail:
 @school_view()
 @require_GET
 def emails_view(request: SchoolRequest) -> HttpResponse:
-    page = Paginator(outgoing_emails_recent(school=request.school), 50).get_page(request.GET.get("page"))
-    return render(request, "backoffice/emails/list.html", {"active_menu": "emails", "page_obj": page})
+    form = EmailFilterForm(request.GET)
+    context: dict[str, object] = {
+        "active_menu": "emails",
+        "form": form,
+        "failed_count": outgoing_emails_failed_count(school=request.school),
+    }
+    if not form.is_valid():
+        # A read page: criteria it cannot use are said next to their field, and nothing is listed.
+        return render(request, "backoffice/emails/list.html", context, status=400)
+    emails = outgoing_emails_found(
+        school=request.school, statuses=form.statuses, kind=form.cleaned_data["kind"], text=form.cleaned_data["q"]
+    )
+    page = Paginator(emails, EMAILS_PER_PAGE).get_page(request.GET.get("page"))
+    # The page links carry the criteria, as they were understood.
+    criteria = urlencode([(name, value) for name, value in form.cleaned_data.items() if value])
+    context.update(
+        listed=True,
+        page_obj=page,
+        rows=_rows(list(page.object_list)),
+        criteria=criteria,
+        showing_failed=form.cleaned_data["status"] == "failed",
+    )
+    return render(request, "backoffice/emails/list.html", context)
 
 
 @school_view()

@@ -63,7 +63,7 @@ def _day_parts(pieces: tuple[str, ...], language: str, day: date) -> tuple[tuple
     return tuple(parts)
 
 
-class _RowDateFormat:
+class RowDateFormat:
     """Django's date_format(value, fmt) for the page's rows, each day's part computed once.
 
     A month's or a weekday's name is a translation lookup: formatting each date
@@ -82,7 +82,9 @@ class _RowDateFormat:
 
 
 class ReceivedShort:
-    """The reception time in the inbox's narrow column: "14:05" today, "hier 14:05", "3 déc.", "3 déc. 2025".
+    """The time in a list's narrow column: "14:05" today, "hier 14:05", "3 déc.", "3 déc. 2025".
+
+    The inbox's reception times, and the e-mails page's times of queueing.
 
     As a mail client shows it: naturaltime's "il y a 2 jours, 22 heures" made
     the column wide enough to wrap the subjects and categories at 1366 pixels.
@@ -94,13 +96,13 @@ class ReceivedShort:
     def __init__(self, now: datetime, zone: tzinfo) -> None:
         self.today = timezone.localtime(now, zone).date()
         self.yesterday = self.today - timedelta(days=1)
-        self.time = _RowDateFormat(formats.get_format("TIME_FORMAT"))
+        self.time = RowDateFormat(formats.get_format("TIME_FORMAT"))
         # Translators: the inbox's reception time of a request received yesterday, e.g. "yesterday 14:05".
         self.yesterday_phrase = pgettext("inbox received", "yesterday %(time)s")
         # Translators: a date format (Django's letters) for a day of this year in the inbox: "3 Dec".
-        self.this_year = _RowDateFormat(pgettext("inbox received", "j M"))
+        self.this_year = RowDateFormat(pgettext("inbox received", "j M"))
         # Translators: a date format (Django's letters) for a day of another year in the inbox: "3 Dec 2025".
-        self.other_year = _RowDateFormat(pgettext("inbox received", "j M Y"))
+        self.other_year = RowDateFormat(pgettext("inbox received", "j M Y"))
 
     def __call__(self, local: datetime) -> str:
         day = local.date()
@@ -132,7 +134,7 @@ def inbox_rows_html(rows: Iterable[InboxRow], *, school_slug: str) -> SafeString
     no_category = '<td class="col-category"><span class="muted">—</span></td>'
     no_assignee = '<td class="col-assignee">—</td>'
     select = gettext("Select %(reference)s")
-    long_datetime = _RowDateFormat(formats.get_format("DATETIME_FORMAT"))
+    long_datetime = RowDateFormat(formats.get_format("DATETIME_FORMAT"))
     zone = timezone.get_current_timezone()
     received_short = ReceivedShort(timezone.now(), zone)
     # A page holds a few subjects, statuses, assignees and categories fifty times over: each escaped once.

@@ -83,6 +83,8 @@ class OutgoingEmail(OutboxRow):
             models.Index(fields=["status", "next_attempt_at"], name="outbox_due"),
             models.Index(fields=["status", "lease_expires_at"], name="outbox_lease"),
             models.Index(fields=["school", "-created_at"], name="outbox_school_recent"),
+            # The e-mails page: the school's failed ones counted on every view, and a status's newest first.
+            models.Index(fields=["school", "status", "-created_at"], name="outbox_school_status_recent"),
             models.Index(fields=["to_email", "kind", "created_at"], name="outbox_recipient_kind"),
         ]
 

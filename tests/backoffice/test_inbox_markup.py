@@ -20,7 +20,7 @@ from django.utils.translation import pgettext
 
 from msem.accounts.models import Membership, Role, User
 from msem.backoffice.inbox_forms import InboxFilterForm
-from msem.backoffice.inbox_rows import ReceivedShort, _RowDateFormat
+from msem.backoffice.inbox_rows import ReceivedShort, RowDateFormat
 from msem.backoffice.inbox_search import search_widgets
 from msem.inquiries.models import Category, Inquiry, Subject
 from msem.platform.widgets import (
@@ -116,7 +116,7 @@ def test_the_rows_long_dates_are_djangos(language):
     moments = [timezone.localtime(now - timedelta(minutes=97 * step)) for step in range(200)]
     with translation.override(language):
         for fmt in (formats.get_format("DATETIME_FORMAT"), r"l jS \o\f F Y, P e O T Z I c r U a A g G h H i s u \\"):
-            long_datetime = _RowDateFormat(fmt)
+            long_datetime = RowDateFormat(fmt)
             assert [long_datetime(moment) for moment in moments] == [date_format(moment, fmt) for moment in moments]
 
 

@@ -175,6 +175,21 @@ def _dashboard(page, school, manager, dossier, **_):
     page.goto(f"/backoffice/{school.slug}/dashboard/")
 
 
+@screen("emails")
+def _emails(page, school, manager, dossier, **_):
+    OutgoingEmail.objects.filter(school=school, to_email=dossier.email).update(status=OutgoingEmail.Status.FAILED)
+    log_in(page, manager.email, PASSWORD)
+    page.goto(f"/backoffice/{school.slug}/emails/?q=example")
+    expect(page.locator(".emails-failed")).to_be_visible()
+
+
+@screen("emails-errors")
+def _emails_errors(page, school, manager, **_):
+    log_in(page, manager.email, PASSWORD)
+    page.goto(f"/backoffice/{school.slug}/emails/?status=lost&kind=nothing")
+    expect(page.locator("#status-error")).to_be_visible()
+
+
 @screen("email")
 def _email(page, school, manager, dossier, **_):
     email = OutgoingEmail.objects.filter(school=school).order_by("pk").first()

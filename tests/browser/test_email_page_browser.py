@@ -1,11 +1,14 @@
-"""An outgoing e-mail's page in a real browser: the whole message, legal footer included, at 1366 pixels."""
+"""The e-mails pages in a real browser at 1366 pixels: the failed ones found, and one read whole with its attempts."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from playwright.sync_api import expect
 
 from msem.inquiries.dossier import inquiry_reply
+from msem.mailing.delivery import outbox_deliver
 from tests.browser.conftest import log_in
 from tests.factories import PASSWORD
 from tests.inquiries.helpers import receive_inquiry
@@ -51,3 +54,63 @@ def test_a_reply_is_shown_whole_with_its_legal_footer_and_opens_in_a_tab(page, s
     expect(tab.get_by_text("Bien cordialement,")).to_be_visible()
     expect(tab.get_by_text(FOOTER)).to_be_visible()
     tab.close()
+
+
+LONG_SUBJECT = (
+    "Vos cours du 27 décembre au 3 janvier : collectifs le matin pour Léa et Tom, "
+    "cours particulier d'une heure l'après-midi, et le club Piou-Piou pour la petite"
+)
+REFUSED = "550 5.1.1 <ana.lopez@exemple.fr>: Recipient address rejected: User unknown"
+
+ONE_LINE_ROWS = """table => {
+  const heights = [...table.tBodies[0].rows].map(row => row.getBoundingClientRect().height);
+  const box = table.parentElement;
+  return {lowest: Math.min(...heights), highest: Math.max(...heights), sideways: box.scrollWidth > box.clientWidth};
+}"""
+
+
+def test_the_failed_emails_are_found_and_one_shows_the_servers_answer(page, school, secretary, smtp_server, screenshot):
+    claire = receive_inquiry(school, first_name="Claire", last_name="Martin", email="claire.martin@example.org")
+    inquiry_reply(school=school, actor=secretary, inquiry_id=claire.pk, subject=LONG_SUBJECT, body=ANSWER)
+    outbox_deliver(time_budget=10)
+    # The mail server refuses Ana's address for good: her acknowledgement and the notification fail.
+    smtp_server.handler.data_answer = REFUSED
+    ana = receive_inquiry(school, first_name="Ana", last_name="Lopez", email="ana.lopez@exemple.fr")
+    outbox_deliver(time_budget=10)
+
+    page.set_viewport_size({"width": 1366, "height": 800})
+    log_in(page, secretary.email, PASSWORD)
+    page.get_by_role("link", name="E-mails", exact=True).click()
+    rows = page.locator(".emails-table tbody tr")
+    expect(rows).to_have_count(5)
+    # One line per row at 1366 pixels: the long subject ends with an ellipsis, whole in its title.
+    shape = page.locator(".emails-table").evaluate(ONE_LINE_ROWS)
+    assert shape["highest"] - shape["lowest"] < 1, shape
+    assert shape["highest"] < 45, shape
+    assert not shape["sideways"]
+    expect(page.locator(f'td.col-subject[title="{LONG_SUBJECT}"]')).to_be_visible()
+    screenshot(page, "emails", full_page=False)
+
+    page.get_by_role("link", name="2 e-mails ont échoué").click()
+    expect(page).to_have_url(re.compile(r"\?status=failed$"))
+    expect(page.locator("#id_status")).to_have_value("failed")
+    expect(rows).to_have_count(2)
+    expect(rows.locator(".delivery")).to_have_text(["Échec", "Échec"])
+    screenshot(page, "emails-failed", full_page=False)
+
+    # The client says he got nothing: his address, typed in any case.
+    page.locator("#id_q").fill("ANA.LOPEZ")
+    page.locator("#id_q").press("Enter")
+    expect(page).to_have_url(re.compile(r"q=ANA.LOPEZ"))
+    expect(rows).to_have_count(1)
+    rows.first.get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(ana.reference)
+    attempts = page.locator("section", has=page.get_by_role("heading", name="Tentatives d'envoi"))
+    expect(attempts).to_contain_text("Échec définitif")
+    expect(attempts).to_contain_text(REFUSED)
+
+    # Back to the list as it was left.
+    page.go_back()
+    expect(page.locator("#id_q")).to_have_value("ANA.LOPEZ")
+    expect(page.locator("#id_status")).to_have_value("failed")
+    expect(rows).to_have_count(1)
