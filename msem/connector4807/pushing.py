@@ -15,6 +15,7 @@ from django_tasks import task
 from msem.accounts.models import Membership, Role
 from msem.connector4807.gateway import Gateway, gateway_for
 from msem.connector4807.models import SalePush, SalePushAttempt
+from msem.inquiries.models import InquiryEvent
 from msem.mailing.models import OutgoingEmail
 from msem.mailing.outbox import email_enqueue
 from msem.outbox.worker import Channel, RunReport, outbox_run, wake_up
@@ -69,6 +70,34 @@ def _send(push: SalePush, gateways: Gateways) -> dict[str, Any]:
     return {"remote_id": remote_id}
 
 
+def _sales_reported(pushes: list[SalePush]) -> None:
+    """Each dossier's timeline says its sale reached 4807, and under which number 4807 (or the ledger) keeps it."""
+    InquiryEvent.objects.bulk_create(
+        [
+            InquiryEvent(
+                school_id=push.school_id,
+                inquiry_id=push.sale.inquiry_id,
+                kind=InquiryEvent.Kind.SALE_REPORT,
+                created_at=push.sent_at or timezone.now(),  # set by the worker as it marks the push sent
+                data={"quote": push.sale.quote.number, "outcome": "sent", "remote_id": push.remote_id},
+            )
+            for push in pushes
+        ]
+    )
+
+
+def _sale_report_failed(push: SalePush) -> None:
+    """4807 refused the sale for good: the dossier's timeline says so with 4807's answer, and the managers are told."""
+    sale = Sale.objects.for_school(push.school_id).select_related("quote").get(pk=push.sale_id)
+    InquiryEvent.objects.create(
+        school_id=push.school_id,
+        inquiry_id=sale.inquiry_id,
+        kind=InquiryEvent.Kind.SALE_REPORT,
+        data={"quote": sale.quote.number, "outcome": "failed", "error": push.last_error[:500]},
+    )
+    _alert_managers(push)
+
+
 def _alert_managers(push: SalePush) -> None:
     """One e-mail to each manager of the school when a sale cannot be reported for good."""
     sale = Sale.objects.for_school(push.school_id).select_related("quote", "inquiry", "school").get(pk=push.sale_id)
@@ -108,7 +137,8 @@ SALE_PUSHES: Channel[SalePush] = Channel(
     max_attempts=lambda: settings.MSEM_4807_PUSH_MAX_ATTEMPTS,
     retry_base_seconds=lambda: settings.MSEM_4807_RETRY_BASE_SECONDS,
     retry_max_seconds=lambda: settings.MSEM_4807_RETRY_MAX_SECONDS,
-    on_failed=_alert_managers,
+    on_sent=_sales_reported,
+    on_failed=_sale_report_failed,
     select_related=("sale__quote", "sale__inquiry", "sale__school"),
 )
 

@@ -1,4 +1,4 @@
-"""The demo's sales as the worker reported them to 4807: each push sent, with its attempt and its ledger entry.
+"""The demo's sales as the worker reported them to 4807: each push sent, its attempt, ledger entry and event.
 
 The demo runs in embedded mode (no MSEM_4807_URL): there, the worker's
 EmbeddedGateway writes each sale into the school's local ledger
@@ -23,6 +23,7 @@ from django.utils import timezone
 from msem.connector4807.gateway import LEDGER_SERIES, ledger_number
 from msem.connector4807.models import LedgerEntry, SalePush, SalePushAttempt
 from msem.connector4807.pushing import SALE_PUSHES, push_idempotency_key, sale_payload
+from msem.inquiries.models import InquiryEvent
 from msem.sales.models import Sale
 from msem.schools.models import DocumentCounter, School
 
@@ -83,6 +84,20 @@ def sale_reports_bulk_create(school: School, *, seed: int = 7) -> int:
                 outcome=SalePushAttempt.Outcome.SENT,
             )
             for push, moment in zip(pushes, recorded, strict=True)
+        ],
+        batch_size=BATCH,
+    )
+    # Each dossier's timeline says its sale reached 4807, as the worker's run writes it.
+    InquiryEvent.objects.bulk_create(
+        [
+            InquiryEvent(
+                school=school,
+                inquiry_id=sale.inquiry_id,
+                kind=InquiryEvent.Kind.SALE_REPORT,
+                created_at=moment,
+                data={"quote": sale.quote.number, "outcome": "sent", "remote_id": number},
+            )
+            for sale, moment, number in zip(sales, recorded, numbers, strict=True)
         ],
         batch_size=BATCH,
     )

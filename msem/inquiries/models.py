@@ -275,6 +275,7 @@ class InquiryEvent(SchoolScopedModel):
         MERGED = "merged", _("Merged")
         QUOTE = "quote", _("Quote")
         PAYMENT = "payment", _("Payment")
+        SALE_REPORT = "sale_report", _("Report to 4807")
         QUARANTINE_RELEASED = "quarantine_released", _("Let in from the quarantine")
 
     inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="events")

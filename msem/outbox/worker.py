@@ -80,6 +80,8 @@ class Channel(Generic[Row]):
     max_attempts: Callable[[], int]
     retry_base_seconds: Callable[[], int]
     retry_max_seconds: Callable[[], int]
+    # Called in the transaction that marks rows sent, with those rows as sent (a timeline event, say).
+    on_sent: Callable[[list[Row]], None] | None = None
     # Called in the transaction that marks a row failed for good (an alert, say).
     on_failed: Callable[[Row], None] | None = None
     # Read with the claimed rows, for `send`: relations it follows (one query per batch, not per row).
@@ -220,6 +222,38 @@ def _outcome(channel: Channel[Row], done: _Done) -> str:
     return AttemptOutcome.RETRY
 
 
+def _as_sent(done: _Done) -> Any:
+    """The claimed row as its update left it: sent, with what the work returned (a remote id, say)."""
+    row = done.row
+    row.status, row.sent_at, row.lease_expires_at, row.last_error = OutboxStatus.SENT, done.finished_at, None, ""
+    for name, value in done.result.items():
+        setattr(row, name, value)
+    return row
+
+
+def _mark_sent(channel: Channel[Row], mine: Any, sent: list[_Done]) -> None:
+    """The batch's sent rows, in one UPDATE; then what the channel does about them, in the same transaction."""
+    model = channel.row_model
+    changes: dict[str, Any] = {
+        "status": OutboxStatus.SENT,
+        "lease_expires_at": None,
+        "last_error": "",
+        "sent_at": _case(model, "sent_at", ((d.row.pk, d.finished_at) for d in sent)),
+    }
+    for name in sorted({name for done in sent for name in done.result}):
+        changes[name] = _case(model, name, ((d.row.pk, d.result.get(name, "")) for d in sent))
+    claimed = mine.filter(pk__in=[d.row.pk for d in sent])
+    if channel.on_sent is None:
+        claimed.update(**changes)
+        return
+    # Only the rows still leased to this worker are its to tell about: locked, then updated.
+    still_mine = set(claimed.select_for_update().values_list("pk", flat=True))
+    model._default_manager.filter(pk__in=still_mine).update(**changes)
+    rows = [_as_sent(done) for done in sent if done.row.pk in still_mine]
+    if rows:
+        channel.on_sent(rows)
+
+
 def _record(channel: Channel[Row], worker: str, batch: list[_Done], untried: list[Any]) -> list[str]:
     """Write what became of a batch, in one transaction: rows, attempts, rows given back untried.
 
@@ -235,15 +269,7 @@ def _record(channel: Channel[Row], worker: str, batch: list[_Done], untried: lis
     failed = [done for done, outcome in zip(batch, outcomes, strict=True) if outcome == AttemptOutcome.FAILED]
     with transaction.atomic():
         if sent:
-            changes: dict[str, Any] = {
-                "status": OutboxStatus.SENT,
-                "lease_expires_at": None,
-                "last_error": "",
-                "sent_at": _case(model, "sent_at", ((d.row.pk, d.finished_at) for d in sent)),
-            }
-            for name in sorted({name for done in sent for name in done.result}):
-                changes[name] = _case(model, name, ((d.row.pk, d.result.get(name, "")) for d in sent))
-            mine.filter(pk__in=[d.row.pk for d in sent]).update(**changes)
+            _mark_sent(channel, mine, sent)
         if retried:
             next_attempts = {
                 d.row.pk: d.finished_at + max(retry_delay(channel, d.row.attempts), d.retry_after) for d in retried

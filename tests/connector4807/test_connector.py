@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from msem.catalog.models import Catalog, CatalogPrice, Product
@@ -22,9 +23,11 @@ from msem.connector4807.services import (
     sale_push_retry,
 )
 from msem.connector4807.simulator import Simulator, demo_establishment
+from msem.inquiries.models import InquiryEvent
 from msem.mailing.models import OutgoingEmail
 from msem.payments.services import payment_record
 from msem.quotes.models import QuoteLine
+from tests.html_forms import page_text
 from tests.mailing.smtp_server import free_port
 from tests.quotes.helpers import payment_request, sent_quote
 
@@ -304,6 +307,92 @@ class TestBatches:
         assert (third.status, third.attempts, third.attempts_made.count()) == ("queued", 0, 0)  # given back
 
 
+class TestTimeline:
+    """Every report of a sale to 4807 is a step of its dossier's story, dated, with what 4807 said."""
+
+    @staticmethod
+    def reports(push: SalePush) -> list[dict]:
+        events = InquiryEvent.objects.filter(inquiry=push.sale.inquiry, kind=InquiryEvent.Kind.SALE_REPORT)
+        return [event.data for event in events.order_by("created_at", "id")]
+
+    @staticmethod
+    def timeline_text(manager, push: SalePush) -> str:
+        client = Client()
+        client.force_login(manager)
+        page = client.get(f"/backoffice/{push.school.slug}/inquiries/{push.sale.inquiry.reference}/")
+        return page_text(page)
+
+    def test_a_sale_sent_to_4807_is_in_its_dossiers_timeline_with_4807s_number(self, school, manager, simulator):
+        push = paid_sale(school, manager)
+        assert self.reports(push) == []
+
+        sales_push_due(time_budget=10)
+
+        push.refresh_from_db()
+        number = push.sale.quote.number
+        assert self.reports(push) == [{"quote": number, "outcome": "sent", "remote_id": push.remote_id}]
+        event = InquiryEvent.objects.get(kind=InquiryEvent.Kind.SALE_REPORT)
+        assert (event.created_at, event.actor_id) == (push.sent_at, None)
+        assert f"Vente du devis {number} remontée vers 4807 (numéro {push.remote_id})" in self.timeline_text(
+            manager, push
+        )
+
+    def test_a_refusal_is_in_the_timeline_with_4807s_answer_and_the_retry_that_delivered(
+        self, school, manager, simulator
+    ):
+        push = paid_sale(school, manager)
+        simulator.inject("validation")
+        sales_push_due(time_budget=10)
+        push.refresh_from_db()
+        [failed] = self.reports(push)
+        assert (failed["outcome"], failed["error"]) == ("failed", push.last_error)
+        assert failed["error"]
+        page = self.timeline_text(manager, push)
+        assert f"Vente du devis {push.sale.quote.number} : la remontée vers 4807 a échoué" in page
+        assert push.last_error in page
+
+        sale_push_retry(school=school, push_id=push.pk)
+        sales_push_due(time_budget=10)
+
+        push.refresh_from_db()
+        assert [report["outcome"] for report in self.reports(push)] == ["failed", "sent"]
+
+    def test_a_retried_push_tells_nothing_until_it_ends(self, school, manager, simulator):
+        push = paid_sale(school, manager)
+        simulator.inject("error500")
+        assert sales_push_due(time_budget=10).retried == 1
+        assert self.reports(push) == []
+
+    def test_a_push_whose_lease_was_lost_leaves_the_telling_to_its_new_owner(
+        self, school, manager, simulator, monkeypatch
+    ):
+        push = paid_sale(school, manager)
+        record = HttpGateway.sale_record
+
+        def taken_over_meanwhile(gateway, **kwargs):
+            SalePush.objects.filter(pk=push.pk).update(leased_by="another-worker")
+            return record(gateway, **kwargs)
+
+        monkeypatch.setattr(HttpGateway, "sale_record", taken_over_meanwhile)
+        sales_push_due(time_budget=10)
+
+        assert self.reports(push) == []
+
+    def test_in_one_batch_each_dossier_gets_its_own_report(self, school, manager, simulator):
+        pushes = [paid_sale(school, manager) for _ in range(3)]
+        simulator.inject("ok", "validation", "ok")
+
+        sales_push_due(time_budget=10)
+
+        outcomes = []
+        for push in pushes:
+            push.refresh_from_db()
+            [report] = self.reports(push)
+            assert report["quote"] == push.sale.quote.number
+            outcomes.append((report["outcome"], report.get("remote_id")))
+        assert outcomes == [("sent", pushes[0].remote_id), ("failed", None), ("sent", pushes[2].remote_id)]
+
+
 def test_without_a_gateway_sales_go_to_the_local_ledger_once(school, manager, settings):
     settings.MSEM_4807_URL = ""
     push = paid_sale(school, manager)
@@ -312,6 +401,7 @@ def test_without_a_gateway_sales_go_to_the_local_ledger_once(school, manager, se
     push.refresh_from_db()
     assert push.remote_id == entry.number
     assert entry.payload["total"] == "378.00"
+    assert InquiryEvent.objects.get(kind=InquiryEvent.Kind.SALE_REPORT).data["remote_id"] == entry.number
     # A repeated push finds the same entry.
     SalePush.objects.filter(pk=push.pk).update(status="queued", next_attempt_at=timezone.now())
     sales_push_due(time_budget=10)

@@ -111,6 +111,7 @@ def test_a_paid_dossier_tells_its_story_in_order(demo, manager_of_demo):
             "payment received",
             "quote paid",
             "status paid",
+            "sale_report sent",
         ]
         assert [step for step in story if step in expected] == expected, inquiry.reference
         assert story[:3] == ["received", "email notification", "email acknowledgement"], inquiry.reference
@@ -141,6 +142,8 @@ def test_a_paid_dossier_tells_its_story_in_order(demo, manager_of_demo):
     timeline = manager_of_demo.get(f"/backoffice/demo/inquiries/{reference}/").content.decode()
     assert "payment received" in timeline
     assert "fully paid" in timeline
+    push = Sale.objects.for_school(demo).select_related("push", "quote").get(inquiry=paid.first()).push
+    assert f"reported to 4807 (number {push.remote_id})" in timeline
     panel = manager_of_demo.get(reverse("backoffice:quotes_panel", args=["demo", reference])).content.decode()
     assert "Reported to 4807" in panel
     assert "Waiting to be reported to 4807" not in panel
@@ -151,6 +154,8 @@ def _step(event: InquiryEvent) -> str:
         return f"email {event.email.kind if event.email else ''}"
     if event.kind in (Kind.QUOTE, Kind.PAYMENT):
         return f"{event.kind} {event.data['action']}"
+    if event.kind == Kind.SALE_REPORT:
+        return f"{event.kind} {event.data['outcome']}"
     if event.kind == Kind.STATUS_CHANGED:
         return f"status {event.data['after']}"
     return event.kind
