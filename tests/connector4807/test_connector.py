@@ -60,6 +60,17 @@ def paid_sale(school, manager):
     return SalePush.objects.get(sale__quote=quote)
 
 
+def taken_over_while_4807_records_it(push: SalePush, monkeypatch) -> None:
+    """While the call is under way, another worker takes the push over (this one's lease ran out)."""
+    record = HttpGateway.sale_record
+
+    def taken_over_meanwhile(gateway, **kwargs):
+        SalePush.objects.filter(pk=push.pk).update(leased_by="another-worker")
+        return record(gateway, **kwargs)
+
+    monkeypatch.setattr(HttpGateway, "sale_record", taken_over_meanwhile)
+
+
 def push_due_now() -> None:
     SalePush.objects.filter(status=SalePush.Status.QUEUED).update(next_attempt_at=timezone.now())
 
@@ -270,14 +281,7 @@ class TestBatches:
 
     def test_a_push_whose_lease_was_lost_is_left_to_its_new_owner(self, school, manager, simulator, monkeypatch):
         push = paid_sale(school, manager)
-        record = HttpGateway.sale_record
-
-        def taken_over_meanwhile(gateway, **kwargs):
-            # While the call is under way, another worker took the push over (this one's lease ran out).
-            SalePush.objects.filter(pk=push.pk).update(leased_by="another-worker")
-            return record(gateway, **kwargs)
-
-        monkeypatch.setattr(HttpGateway, "sale_record", taken_over_meanwhile)
+        taken_over_while_4807_records_it(push, monkeypatch)
         sales_push_due(time_budget=10)
 
         push.refresh_from_db()
@@ -367,13 +371,7 @@ class TestTimeline:
         self, school, manager, simulator, monkeypatch
     ):
         push = paid_sale(school, manager)
-        record = HttpGateway.sale_record
-
-        def taken_over_meanwhile(gateway, **kwargs):
-            SalePush.objects.filter(pk=push.pk).update(leased_by="another-worker")
-            return record(gateway, **kwargs)
-
-        monkeypatch.setattr(HttpGateway, "sale_record", taken_over_meanwhile)
+        taken_over_while_4807_records_it(push, monkeypatch)
         sales_push_due(time_budget=10)
 
         assert self.reports(push) == []
