@@ -14,7 +14,7 @@ from msem.catalog.selectors import price_list_by_key, price_lists
 from msem.mailing.models import BODY_MAX_LENGTH, SUBJECT_LINE_MAX_LENGTH, MailKind
 from msem.mailing.selectors import mail_templates_by_kind_and_language
 from msem.payments.models import PaymentRequest
-from msem.payments.services import MAX_LINK_DAYS
+from msem.payments.services import DEFAULT_LINK_DAYS, MAX_LINK_DAYS
 from msem.quotes.models import MAX_LINE_PARTICIPANTS, MAX_QUANTITY, Quote
 from msem.schools.models import School
 from msem.validators import validate_no_control_characters, validate_single_line
@@ -87,7 +87,9 @@ class PaymentRequestForm(SendQuoteForm):
     amount = forms.DecimalField(
         label=_("or deposit (€)"), required=False, min_value=Decimal("0.01"), max_digits=10, decimal_places=2
     )
-    valid_days = forms.IntegerField(label=_("Link valid for (days)"), min_value=1, max_value=MAX_LINK_DAYS, initial=7)
+    valid_days = forms.IntegerField(
+        label=_("Link valid for (days)"), min_value=1, max_value=MAX_LINK_DAYS, initial=DEFAULT_LINK_DAYS
+    )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -35,6 +35,7 @@ from msem.inquiries.answers import first_answers_refresh
 from msem.inquiries.models import Inquiry, InquiryEvent
 from msem.mailing.models import OutgoingEmail
 from msem.payments.models import Payment, PaymentRequest
+from msem.payments.services import DEFAULT_LINK_DAYS, payment_request_reference
 from msem.quotes.models import Quote, QuoteLine
 from msem.quotes.pricing import Totals, line_total, totals
 from msem.sales.models import Sale
@@ -56,8 +57,6 @@ PRODUCTS = [
 PRICES = {code: Decimal(price) for code, _kind, _fr, _en, _unit, price in PRODUCTS}
 CATALOG_DISCOUNTS = {"CE-ALPES": Decimal("0.90"), "TO-NEIGE": Decimal("0.85")}
 BATCH = 5000
-# How long a payment link stays valid: the payment request form's default.
-PAYMENT_LINK_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -307,7 +306,7 @@ def _quote(run: _Generation, inquiry: Inquiry, secretary: User, sent_at: datetim
         accepted_at = sent_at + (paid_at - sent_at) * rng.uniform(0.1, 0.5)
         requested_at = accepted_at + (paid_at - accepted_at) * rng.uniform(0.1, 0.6)
         # Paid while the link still worked.
-        requested_at = max(requested_at, paid_at - timedelta(days=PAYMENT_LINK_DAYS - 1))
+        requested_at = max(requested_at, paid_at - timedelta(days=DEFAULT_LINK_DAYS - 1))
     quote = Quote(
         school=run.school,
         inquiry=inquiry,
@@ -441,12 +440,12 @@ def _payments_store(school: School, paid: list[_Quoted]) -> list[Payment]:
             PaymentRequest(
                 school=school,
                 quote=quote,
-                reference=f"{quote.number}-P1",
+                reference=payment_request_reference(quote, 1),
                 kind=PaymentRequest.Kind.FULL,
                 amount=_totals(quoted).including_vat,
                 quote_version=quote.version,
                 status=PaymentRequest.Status.PAID,
-                expires_at=quoted.payment_requested_at + timedelta(days=PAYMENT_LINK_DAYS),
+                expires_at=quoted.payment_requested_at + timedelta(days=DEFAULT_LINK_DAYS),
                 created_by=quote.created_by,
                 paid_at=quote.paid_at,
             )
@@ -454,7 +453,7 @@ def _payments_store(school: School, paid: list[_Quoted]) -> list[Payment]:
     stored = PaymentRequest.objects.bulk_create(requests, batch_size=1000)
     # Made when the secretary sent them, not when the history is generated (created_at is stamped on insert).
     PaymentRequest.objects.for_school(school).filter(pk__in=[request.pk for request in stored]).update(
-        created_at=F("expires_at") - timedelta(days=PAYMENT_LINK_DAYS)
+        created_at=F("expires_at") - timedelta(days=DEFAULT_LINK_DAYS)
     )
     return Payment.objects.bulk_create(
         [

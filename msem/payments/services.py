@@ -29,6 +29,13 @@ from msem.sales.services import sale_record
 from msem.schools.models import School
 
 MAX_LINK_DAYS = 60
+# How long a payment link works unless the secretary says otherwise.
+DEFAULT_LINK_DAYS = 7
+
+
+def payment_request_reference(quote: Quote, number: int) -> str:
+    """DEV-2026-000042-P1: the quote's number and the request's rank among the quote's requests."""
+    return f"{quote.number}-P{number}"
 
 
 class PaymentRefused(Exception):
@@ -66,7 +73,7 @@ def payment_request_create(
     kind: str,
     percentage: Decimal | None = None,
     amount: Decimal | None = None,
-    valid_days: int = 7,
+    valid_days: int = DEFAULT_LINK_DAYS,
 ) -> PaymentRequest:
     """Ask for the whole amount left to pay, or a deposit (a percentage of the total, or an amount).
 
@@ -114,7 +121,7 @@ def payment_request_create(
     payment_request = PaymentRequest.objects.create(
         school=school,
         quote=quote,
-        reference=f"{quote.number}-P{count + 1}",
+        reference=payment_request_reference(quote, count + 1),
         kind=kind,
         percentage=percentage,
         amount=value,
