@@ -21,7 +21,7 @@ from msem.sales.models import Sale
 from msem.schools.models import School
 from tests.factories import MembershipFactory, SchoolFactory
 from tests.faults.clients import Stream, Tally
-from tests.faults.stack import Database, Processes, wait_until
+from tests.faults.stack import LOGS, Database, Processes, wait_until
 from tests.inquiries.helpers import receive_inquiry
 from tests.mailing.smtp_server import SmtpServer
 from tests.quotes.helpers import payment_request, sent_quote
@@ -69,7 +69,7 @@ class Deployment:
 
     def drained(self) -> bool:
         gave_up = self.processes.ended_on_their_own()
-        assert not gave_up, f"processes stopped by themselves: {gave_up} (see var/test/faults/)"
+        assert not gave_up, f"processes stopped by themselves: {gave_up} (see {LOGS})"
         emails = OutgoingEmail.objects.for_school(self.school)
         pushes = SalePush.objects.for_school(self.school)
         received = {item.message["Message-ID"] for item in self.smtp.received}

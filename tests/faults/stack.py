@@ -29,7 +29,7 @@ from tests.faults.tcp_proxy import TcpProxy
 from tests.mailing.smtp_server import SmtpServer, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-LOGS = ROOT / "var" / "test" / "faults"
+LOGS = Path(settings.VAR_DIR) / "faults"
 WEBHOOK_SECRET = "whsec_faults"
 # A short busy timeout on SQLite, so that a lock held a few seconds is an outage.
 SQLITE_BUSY_SECONDS = 2
@@ -91,7 +91,7 @@ class Database:
 
 
 class Processes:
-    """The processes a test started, and only those; each logs to var/test/faults/<name>.log."""
+    """The processes a test started, and only those; each logs to <MSEM_VAR_DIR>/faults/<name>.log."""
 
     def __init__(self, name: str, database: Database, smtp: SmtpServer, four_eight_o_seven_url: str) -> None:
         self.logs = LOGS / name

@@ -16,6 +16,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from tests.mailing.smtp_server import free_port
 
@@ -31,7 +32,7 @@ def app_without_database(_collected_static_files):
         "SECRET_KEY": "test-only",
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
-        "MSEM_VAR_DIR": str(ROOT / "var" / "test"),
+        "MSEM_VAR_DIR": str(settings.VAR_DIR),
     }
     server = subprocess.Popen(
         [
