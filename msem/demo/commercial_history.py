@@ -31,6 +31,7 @@ from django.utils import timezone
 from msem.accounts.models import User
 from msem.catalog.models import Catalog, CatalogPrice, Product
 from msem.demo.client_messages import ClientMessage, message_written
+from msem.demo.inquiry_generator import stay_start
 from msem.inquiries.answers import first_answers_refresh
 from msem.inquiries.models import Inquiry, InquiryEvent
 from msem.mailing.models import OutgoingEmail
@@ -276,9 +277,11 @@ def _quote(run: _Generation, inquiry: Inquiry, secretary: User, sent_at: datetim
     rng = run.rng
     written = message_written(inquiry.message)
     catalog, listed = _price_list_chosen(run, written)
-    day = timezone.localdate(sent_at) + timedelta(days=rng.randint(5, 60))
-    if inquiry.arrival_date is not None and inquiry.arrival_date > timezone.localdate(sent_at):
+    sent_on = timezone.localdate(sent_at)
+    if inquiry.arrival_date is not None and inquiry.arrival_date > sent_on:
         day = inquiry.arrival_date  # the lessons start when the client arrives
+    else:
+        day = stay_start(rng, sent_on)
     lines = []
     for position, asked in enumerate(_lines_asked(rng, listed, written)):
         product = asked.product

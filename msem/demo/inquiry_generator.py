@@ -136,6 +136,26 @@ def _received_at(rng: random.Random, *, start: datetime, end: datetime) -> datet
                 return moment
 
 
+def stay_start(rng: random.Random, after: date) -> date:
+    """A stay's first day of lessons: in the winter being sold, five days ahead at least.
+
+    Most clients come for the Christmas or the February holidays; a request
+    received in October asks for the winter ahead, not for the next weeks.
+    """
+    year = after.year if after.month >= 5 else after.year - 1
+    opening, closing = date(year, 12, 12), date(year + 1, 4, 12)
+    earliest = max(after + timedelta(days=5), opening)
+    if earliest > closing:  # the season is over: the next one
+        return stay_start(rng, date(year + 1, 5, 1))
+    christmas = (date(year, 12, 19), date(year + 1, 1, 3))
+    february = (date(year + 1, 2, 6), date(year + 1, 3, 7))
+    first, last = rng.choices([christmas, february, (opening, closing)], [35, 35, 30])[0]
+    first, last = max(first, earliest), min(last, closing)
+    if first > last:  # those holidays are past or too close
+        first, last = earliest, closing
+    return first + timedelta(days=rng.randint(0, (last - first).days))
+
+
 def _status_and_archive(rng: random.Random, received_at: datetime, now: datetime) -> tuple[str, datetime | None]:
     age = now - received_at
     if age < timedelta(days=2):
@@ -185,7 +205,7 @@ def generate_inquiries(
         last = rng.choice(LAST_NAMES_EN if english else LAST_NAMES_FR)
         received_at = _received_at(rng, start=start, end=end)
         status, archived_at = _status_and_archive(rng, received_at, now)
-        arrival = received_at.date() + timedelta(days=rng.randint(5, 90)) if rng.random() < 0.7 else None
+        arrival = stay_start(rng, received_at.date()) if rng.random() < 0.7 else None
         ascii_first = first.lower().translate(str.maketrans("éèëêàâäïîôöüûç", "eeeeaaaiioouuc"))
         subject = rng.choices(choices.subjects, weights=range(len(choices.subjects) + 1, 1, -1))[0]
         written = rng.choice(pools[subject.pk, "en" if english else "fr"])

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -15,7 +15,7 @@ from msem.inquiries.models import Category, Inquiry, InquiryEvent, Subject
 from msem.inquiries.notifications import school_sender
 from msem.mailing.models import DeliveryAttempt, OutgoingEmail
 from msem.payments.models import PaymentRequest
-from msem.quotes.models import Quote
+from msem.quotes.models import Quote, QuoteLine
 from msem.sales.models import Sale
 from msem.schools.models import School
 
@@ -147,6 +147,30 @@ def test_the_demo_has_a_season_to_tell_and_work_still_to_do(settings):
     assert recent.exists()
     assert not Quote.objects.for_school(school).filter(inquiry__in=recent).exists()
     assert not recent.filter(first_answer_at__isnull=False).exists()
+    # Clients come for the winter: lessons from mid-December to mid-April, never before they asked.
+    stays = list(inquiries.filter(arrival_date__isnull=False).values_list("received_at", "arrival_date"))
+    assert len(stays) > DEMO_REQUESTS / 2
+    for received_at, arrival in stays:
+        assert arrival >= timezone.localdate(received_at) + timedelta(days=5)
+        assert _in_the_winter(arrival), arrival
+    lessons = QuoteLine.objects.for_school(school).values_list("start_date", "quote__sent_at")
+    assert lessons
+    for start, sent_at in lessons:
+        assert _in_the_winter(start), start
+        assert sent_at is None or start > timezone.localdate(sent_at)
+    # Most come for the Christmas or the February holidays.
+    holidays = [day for _received, day in stays if _in_the_holidays(day)]
+    assert len(holidays) > len(stays) / 2
+
+
+def _in_the_winter(day: date) -> bool:
+    return (day.month, day.day) >= (12, 12) or (day.month, day.day) <= (4, 12)
+
+
+def _in_the_holidays(day: date) -> bool:
+    """Christmas to New Year, or the four weeks of the February holidays."""
+    at = (day.month, day.day)
+    return at >= (12, 19) or at <= (1, 3) or (2, 6) <= at <= (3, 7)
 
 
 def test_the_demo_dossiers_timelines_tell_how_they_reached_their_state(settings):
