@@ -124,6 +124,7 @@ def dossier_timelines_bulk_create(school: School, *, staff: Sequence[User], seed
     changed: list[Inquiry] = []
     for inquiry in inquiries:
         quoted = quotes.get(inquiry.pk)
+        had_assignee = inquiry.assignee_id is not None
         timeline = _timeline(
             inquiry,
             rng=rng,
@@ -134,11 +135,12 @@ def dossier_timelines_bulk_create(school: School, *, staff: Sequence[User], seed
             payment_requests=payment_requests.get(quoted.pk, []) if quoted else [],
         )
         events.extend(timeline.events)
-        if timeline.status != inquiry.status or inquiry.archived_at is not None:
+        taken = not had_assignee and inquiry.assignee_id is not None
+        if taken or timeline.status != inquiry.status or inquiry.archived_at is not None:
             inquiry.status = timeline.status
             changed.append(inquiry)
     InquiryEvent.objects.bulk_create(events, batch_size=1000)
-    Inquiry.objects.bulk_update(changed, ["status", "archived_at"], batch_size=1000)
+    Inquiry.objects.bulk_update(changed, ["status", "assignee", "archived_at"], batch_size=1000)
     return len(events)
 
 
@@ -172,6 +174,10 @@ def _timeline(
             total = str(quote.totals().including_vat)
             timeline.add(Kind.QUOTE, answer.at, answer.by, action="sent", number=quote.number, total=total)
         timeline.last = answer.at
+        if inquiry.assignee is None and answer.by is not None:
+            # inquiry_answered: whoever answers a dossier nobody had takes it.
+            inquiry.assignee = answer.by
+            timeline.add(Kind.ASSIGNED, answer.at, answer.by, before=None, after=str(answer.by))
         timeline.move(Status.WAITING_FOR_CLIENT, answer.at, answer.by)
     if quote is not None and quote.paid_at is not None:
         _quote_paid(timeline, quote, payment_requests, staff)

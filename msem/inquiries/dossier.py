@@ -194,6 +194,24 @@ def inquiry_reply(*, school: School, actor: User, inquiry_id: int, subject: str,
     if _only_the_greeting(inquiry, body):
         raise ValidationError(_("Write your answer below the greeting."), code="greeting_only")
     email = reply_queue(inquiry=inquiry, actor=actor, subject=subject, body=body.strip())
+    inquiry_answered(school=school, actor=actor, inquiry_id=inquiry.pk)
+    return email
+
+
+@transaction.atomic
+def inquiry_answered(*, school: School, actor: User, inquiry_id: int) -> None:
+    """The client has been answered (a reply, a quote): the dossier is the client's turn, and someone's.
+
+    A new or in-progress dossier now waits for the client. A dossier nobody
+    had is taken by whoever answered it, as help desks do: her colleagues see
+    in the inbox that someone is on it, and nobody answers the client twice.
+    Called in the transaction that queues the answer.
+    """
+    inquiry = _locked(school, inquiry_id)
+    changes: dict[str, Any] = {}
+    if inquiry.assignee_id is None:
+        _event(inquiry, actor, InquiryEvent.Kind.ASSIGNED, before=None, after=str(actor))
+        changes["assignee"] = actor
     if inquiry.status in (Inquiry.Status.NEW, Inquiry.Status.IN_PROGRESS):
         _event(
             inquiry,
@@ -202,10 +220,11 @@ def inquiry_reply(*, school: School, actor: User, inquiry_id: int, subject: str,
             before=inquiry.status,
             after=Inquiry.Status.WAITING_FOR_CLIENT,
         )
+        changes["status"] = Inquiry.Status.WAITING_FOR_CLIENT
+    if changes:
         Inquiry.objects.for_school(school).filter(pk=inquiry.pk).update(
-            status=Inquiry.Status.WAITING_FOR_CLIENT, version=F("version") + 1, updated_at=timezone.now()
+            **changes, version=F("version") + 1, updated_at=timezone.now()
         )
-    return email
 
 
 @transaction.atomic

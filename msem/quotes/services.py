@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from msem.accounts.models import Membership, User
 from msem.catalog.models import Catalog, Product
 from msem.catalog.selectors import price_for
+from msem.inquiries.dossier import inquiry_answered
 from msem.inquiries.models import Inquiry, InquiryEvent
 from msem.mailing.models import OutgoingEmail
 from msem.quotes.models import MAX_LINE_PARTICIPANTS, MAX_QUANTITY, QUOTE_TRANSITIONS, Quote, QuoteLine
@@ -230,18 +231,7 @@ def quote_send(*, school: School, actor: User, quote_id: int, subject: str, body
     quote.save(update_fields=["status", "sent_at"])
     email = quote_email_queue(quote=quote, actor=actor, subject=subject, body=body)
     quote_event(quote, actor, "sent", total=str(quote.totals().including_vat))
-    inquiry = quote.inquiry
-    if inquiry.status in (Inquiry.Status.NEW, Inquiry.Status.IN_PROGRESS):
-        InquiryEvent.objects.create(
-            school=school,
-            inquiry=inquiry,
-            kind=InquiryEvent.Kind.STATUS_CHANGED,
-            actor=actor,
-            data={"before": inquiry.status, "after": Inquiry.Status.WAITING_FOR_CLIENT},
-        )
-        Inquiry.objects.for_school(school).filter(pk=inquiry.pk).update(
-            status=Inquiry.Status.WAITING_FOR_CLIENT, version=F("version") + 1
-        )
+    inquiry_answered(school=school, actor=actor, inquiry_id=quote.inquiry_id)
     return email
 
 

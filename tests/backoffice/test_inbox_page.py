@@ -554,6 +554,19 @@ class TestDossierPage:
         assert "Réponse au client" in page
         assert "En attente d'envoi" in page
 
+    def test_answering_a_dossier_nobody_had_assigns_it_to_her(self, secretary_client, secretary, school):
+        inquiry = receive_inquiry(school)
+        before = page_text(secretary_client.get(dossier_url(inquiry)))
+        assert "Personne n'a encore ce dossier : votre réponse vous l'attribue." in before
+
+        secretary_client.post(dossier_url(inquiry, "reply"), {"subject": "Re", "body": "Bonjour, oui."})
+
+        after = page_text(secretary_client.get(dossier_url(inquiry)))
+        assert f"Assignée à {secretary}" in after
+        assert "votre réponse vous l'attribue" not in after
+        listed = page_text(secretary_client.get(f"/backoffice/{school.slug}/inquiries/?status=waiting_for_client"))
+        assert str(secretary) in listed
+
     def test_an_empty_reply_or_note_is_refused_and_nothing_sent(self, secretary_client, school):
         inquiry = receive_inquiry(school)
         before = OutgoingEmail.objects.count()

@@ -147,6 +147,8 @@ def test_the_demo_has_a_season_to_tell_and_work_still_to_do(settings):
     assert recent.exists()
     assert not Quote.objects.for_school(school).filter(inquiry__in=recent).exists()
     assert not recent.filter(first_answer_at__isnull=False).exists()
+    # As the app does: whoever answered a dossier nobody had has taken it.
+    assert not inquiries.filter(first_answer_at__isnull=False, assignee__isnull=True).exists()
     # Clients come for the winter: lessons from mid-December to mid-April, never before they asked.
     stays = list(inquiries.filter(arrival_date__isnull=False).values_list("received_at", "arrival_date"))
     assert len(stays) > DEMO_REQUESTS / 2

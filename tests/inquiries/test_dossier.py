@@ -223,6 +223,54 @@ class TestNotesAndReplies:
         assert OutgoingEmail.objects.count() == before
 
 
+class TestTakenOnTheFirstAnswer:
+    """Whoever answers a dossier nobody had takes it: her colleagues see that someone is on it."""
+
+    def test_a_reply_to_a_dossier_nobody_had_makes_it_hers(self, school, inquiry, secretary):
+        inquiry_reply(
+            school=school, actor=secretary, inquiry_id=inquiry.pk, subject="Re", body="Oui, il reste de la place."
+        )
+
+        inquiry.refresh_from_db()
+        assert (inquiry.assignee, inquiry.status) == (secretary, Inquiry.Status.WAITING_FOR_CLIENT)
+        [taken] = events(inquiry, "assigned")
+        assert (taken.actor, taken.data) == (secretary, {"before": None, "after": str(secretary)})
+        # Taken, then the client's turn, in the order the timeline shows them.
+        kinds = list(
+            InquiryEvent.objects.filter(inquiry=inquiry).order_by("created_at", "id").values_list("kind", flat=True)
+        )
+        assert kinds[-2:] == ["assigned", "status_changed"]
+
+    def test_a_colleagues_dossier_stays_hers(self, school, inquiry, manager, secretary):
+        inquiry_panel_update(
+            school=school,
+            actor=manager,
+            inquiry_id=inquiry.pk,
+            expected_version=inquiry.version,
+            change=change(inquiry, assignee=manager),
+        )
+        inquiry_reply(school=school, actor=secretary, inquiry_id=inquiry.pk, subject="Re", body="Je vous rappelle.")
+
+        inquiry.refresh_from_db()
+        assert inquiry.assignee == manager
+        assert len(events(inquiry, "assigned")) == 1
+
+    def test_answering_again_changes_nothing_more(self, school, inquiry, secretary):
+        inquiry_reply(school=school, actor=secretary, inquiry_id=inquiry.pk, subject="Re", body="Première réponse.")
+        version = Inquiry.objects.get(pk=inquiry.pk).version
+        inquiry_reply(school=school, actor=secretary, inquiry_id=inquiry.pk, subject="Re", body="Deuxième réponse.")
+
+        assert Inquiry.objects.get(pk=inquiry.pk).version == version
+        assert len(events(inquiry, "assigned")) == 1
+
+    def test_a_refused_reply_takes_nothing(self, school, inquiry, secretary):
+        with pytest.raises(ValidationError):
+            inquiry_reply(school=school, actor=secretary, inquiry_id=inquiry.pk, subject="Re", body="{prix}")
+        inquiry.refresh_from_db()
+        assert inquiry.assignee is None
+        assert not events(inquiry, "assigned")
+
+
 class TestArchive:
     def test_in_bulk_only_this_schools_dossiers(self, school, other_school, manager):
         own = [receive_inquiry(school, email=f"c{n}@example.org") for n in range(3)]

@@ -171,6 +171,10 @@ class TestLifecycle:
         inquiry.refresh_from_db()
         assert inquiry.status == Inquiry.Status.WAITING_FOR_CLIENT
         assert InquiryEvent.objects.filter(inquiry=inquiry, kind="quote", data__action="sent").exists()
+        # Nobody had the dossier: whoever sent the quote has taken it, and the inbox says since when.
+        assert inquiry.assignee == manager
+        assert InquiryEvent.objects.filter(inquiry=inquiry, kind="assigned", actor=manager).exists()
+        assert inquiry.updated_at >= quote.sent_at
 
     def test_an_empty_quote_or_an_unknown_placeholder_is_not_sent(self, school, manager):
         empty = quote_create(school=school, actor=manager, inquiry_id=receive_inquiry(school).pk)
