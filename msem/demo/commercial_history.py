@@ -302,7 +302,11 @@ def _quote(run: _Generation, inquiry: Inquiry, secretary: User, sent_at: datetim
                 position=position,
             )
         )
-    paid_at = min(sent_at + timedelta(hours=rng.randint(4, 24 * 10)), run.now) if is_paid else None
+    paid_at = None
+    if is_paid:
+        # Within ten days of the quote, and not in the last hour: the demo's sales are a season's, none "just now".
+        earliest, latest = sent_at + timedelta(hours=4), min(sent_at + timedelta(days=10), run.now - timedelta(hours=1))
+        paid_at = earliest + (latest - earliest) * rng.random()
     accepted_at = requested_at = None
     if paid_at is not None:
         # The client accepts on the quote's page, the secretary then sends the payment request, the client pays.

@@ -142,6 +142,8 @@ def test_the_demo_has_a_season_to_tell_and_work_still_to_do(settings):
     assert not inquiries.filter(received_at__gt=now).exists()
     assert inquiries.filter(first_answer_at__isnull=False).count() > DEMO_REQUESTS / 2
     assert Sale.objects.for_school(school).count() >= 10
+    # A season's sales: none paid "just now", the minute the demo was made.
+    assert not Sale.objects.for_school(school).filter(created_at__gt=now - timedelta(hours=1)).exists()
     # The last days' requests wait for the secretaries, untouched.
     recent = inquiries.filter(received_at__gte=now - timedelta(days=3))
     assert recent.exists()
