@@ -39,6 +39,7 @@ from msem.inquiries.dossier import (
     inquiry_note_add,
     inquiry_panel_update,
     inquiry_reply,
+    inquiry_take,
 )
 from msem.inquiries.inbox import Archived, inbox_page, inbox_queryset, open_duplicates
 from msem.inquiries.models import Inquiry
@@ -371,6 +372,18 @@ def inquiry_panel_view(request: SchoolRequest, reference: str) -> HttpResponse:
     except ValidationError as error:
         return _render_dossier(request, inquiry, status=400, panel_form=form, page_errors=error.messages)
     messages.success(request, _("The dossier is saved."))
+    return _back_to_dossier(inquiry)
+
+
+@school_view()
+@require_POST
+def inquiry_take_view(request: SchoolRequest, reference: str) -> HttpResponse:
+    inquiry = _inquiry_or_404(request, reference)
+    try:
+        inquiry_take(school=request.school, actor=request.user, inquiry_id=inquiry.pk)
+    except ValidationError as error:
+        return _render_dossier(request, _inquiry_or_404(request, reference), status=409, page_errors=error.messages)
+    messages.success(request, _("The dossier is yours."))
     return _back_to_dossier(inquiry)
 
 

@@ -67,6 +67,7 @@ urlpatterns = [
     path("<slug:school_slug>/personal-data/", personal_data_views.personal_data_view, name="personal_data"),
     path("<slug:school_slug>/inquiries/<str:reference>/", inquiry_views.inquiry_view, name="inquiry"),
     path("<slug:school_slug>/inquiries/<str:reference>/panel/", inquiry_views.inquiry_panel_view, name="inquiry_panel"),
+    path("<slug:school_slug>/inquiries/<str:reference>/take/", inquiry_views.inquiry_take_view, name="inquiry_take"),
     path("<slug:school_slug>/inquiries/<str:reference>/note/", inquiry_views.inquiry_note_view, name="inquiry_note"),
     path("<slug:school_slug>/inquiries/<str:reference>/reply/", inquiry_views.inquiry_reply_view, name="inquiry_reply"),
     path(

@@ -208,21 +208,46 @@ def inquiry_answered(*, school: School, actor: User, inquiry_id: int) -> None:
     Called in the transaction that queues the answer.
     """
     inquiry = _locked(school, inquiry_id)
-    changes: dict[str, Any] = {}
-    if inquiry.assignee_id is None:
-        _event(inquiry, actor, InquiryEvent.Kind.ASSIGNED, before=None, after=str(actor))
-        changes["assignee"] = actor
-    if inquiry.status in (Inquiry.Status.NEW, Inquiry.Status.IN_PROGRESS):
-        _event(
-            inquiry,
-            actor,
-            InquiryEvent.Kind.STATUS_CHANGED,
-            before=inquiry.status,
-            after=Inquiry.Status.WAITING_FOR_CLIENT,
+    waiting = inquiry.status in (Inquiry.Status.NEW, Inquiry.Status.IN_PROGRESS)
+    _move(
+        inquiry,
+        actor,
+        assignee=actor if inquiry.assignee_id is None else None,
+        status=Inquiry.Status.WAITING_FOR_CLIENT if waiting else None,
+    )
+
+
+@transaction.atomic
+def inquiry_take(*, school: School, actor: User, inquiry_id: int) -> Inquiry:
+    """She takes a dossier nobody has ("I'll take it"): it is hers, and a new one is now in progress."""
+    _require_member(school, actor)
+    inquiry = _locked(school, inquiry_id)
+    if inquiry.assignee_id == actor.pk:
+        return inquiry  # a second click
+    if inquiry.assignee is not None:
+        raise ValidationError(
+            _("%(name)s has taken this dossier in the meantime.") % {"name": inquiry.assignee}, code="taken"
         )
-        changes["status"] = Inquiry.Status.WAITING_FOR_CLIENT
+    _move(
+        inquiry,
+        actor,
+        assignee=actor,
+        status=Inquiry.Status.IN_PROGRESS if inquiry.status == Inquiry.Status.NEW else None,
+    )
+    return Inquiry.objects.for_school(school).get(pk=inquiry.pk)
+
+
+def _move(inquiry: Inquiry, actor: User, *, assignee: User | None, status: str | None) -> None:
+    """Give a locked dossier its first assignee and/or a new status (None: unchanged), each in the timeline."""
+    changes: dict[str, Any] = {}
+    if assignee is not None:
+        _event(inquiry, actor, InquiryEvent.Kind.ASSIGNED, before=None, after=str(assignee))
+        changes["assignee"] = assignee
+    if status is not None:
+        _event(inquiry, actor, InquiryEvent.Kind.STATUS_CHANGED, before=inquiry.status, after=status)
+        changes["status"] = status
     if changes:
-        Inquiry.objects.for_school(school).filter(pk=inquiry.pk).update(
+        Inquiry.objects.for_school(inquiry.school_id).filter(pk=inquiry.pk).update(
             **changes, version=F("version") + 1, updated_at=timezone.now()
         )
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from msem.accounts.models import Membership
 from msem.demo.inquiry_generator import SchoolChoices, generate_inquiries, inquiries_bulk_create, season_start
+from msem.inquiries.dossier import inquiry_take
 from msem.inquiries.models import Category, Inquiry, InquiryEvent, SavedFilter, Subject
 from msem.inquiries.saved_filters import inbox_default_filter, inbox_default_set, saved_filter_save
 from msem.inquiries.selectors import categories_live, subjects_live
@@ -566,6 +567,35 @@ class TestDossierPage:
         assert "votre réponse vous l'attribue" not in after
         listed = page_text(secretary_client.get(f"/backoffice/{school.slug}/inquiries/?status=waiting_for_client"))
         assert str(secretary) in listed
+
+    def test_ill_take_it_makes_the_dossier_hers(self, secretary_client, secretary, school):
+        inquiry = receive_inquiry(school)
+        assert "Je m'en occupe" in page_text(secretary_client.get(dossier_url(inquiry)))
+
+        response = secretary_client.post(dossier_url(inquiry, "take"))
+
+        assert response.status_code == 302
+        page = page_text(secretary_client.get(response["Location"]))
+        assert "Le dossier est à vous." in page
+        assert f"Assignée à {secretary}" in page
+        assert "Je m'en occupe" not in page
+        inquiry.refresh_from_db()
+        assert (inquiry.assignee, inquiry.status) == (secretary, Inquiry.Status.IN_PROGRESS)
+
+    def test_ill_take_it_after_a_colleague_says_who_has_it(self, secretary_client, manager, school):
+        inquiry = receive_inquiry(school)
+        inquiry_take(school=school, actor=manager, inquiry_id=inquiry.pk)
+
+        response = secretary_client.post(dossier_url(inquiry, "take"))
+
+        assert response.status_code == 409
+        assert f"{manager} a pris ce dossier entre-temps." in page_text(response)
+        assert Inquiry.objects.get(pk=inquiry.pk).assignee == manager
+
+    def test_ill_take_it_only_by_post(self, secretary_client, school):
+        inquiry = receive_inquiry(school)
+        assert secretary_client.get(dossier_url(inquiry, "take")).status_code == 405
+        assert Inquiry.objects.get(pk=inquiry.pk).assignee is None
 
     def test_an_empty_reply_or_note_is_refused_and_nothing_sent(self, secretary_client, school):
         inquiry = receive_inquiry(school)

@@ -82,6 +82,7 @@ def test_reassign_reply_and_archive_from_the_dossier(page, school, secretary, in
     page.get_by_role("link", name="Léa Roux").click()
     expect(page.get_by_role("heading", name=f"{unsure.reference} · Léa Roux")).to_be_visible()
 
+    expect(page.get_by_role("button", name="Je m'en occupe")).to_be_visible()
     # The "Dossier" panel: the category, in two clicks.
     page.get_by_label("Catégorie").select_option(label="Village")
     page.get_by_role("button", name="Enregistrer le dossier").click()
@@ -93,6 +94,9 @@ def test_reassign_reply_and_archive_from_the_dossier(page, school, secretary, in
     page.get_by_role("button", name="Envoyer la réponse").click()
     expect(page.get_by_text(f"Votre réponse part vers {unsure.email}.")).to_be_visible()
     expect(page.locator(".timeline")).to_contain_text("Réponse au client")
+    # Nobody had it: answering made it hers, and "I'll take it" is gone.
+    expect(page.get_by_label("Assignée à")).to_have_value(str(secretary.pk))
+    expect(page.get_by_role("button", name="Je m'en occupe")).to_have_count(0)
     screenshot(page, "dossier-fr")
 
     # Back in the list, the new category is in the last column.

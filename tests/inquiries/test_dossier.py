@@ -13,6 +13,7 @@ from msem.inquiries.dossier import (
     inquiry_note_add,
     inquiry_panel_update,
     inquiry_reply,
+    inquiry_take,
 )
 from msem.inquiries.models import Category, Inquiry, InquiryEvent, Subject
 from msem.mailing.models import OutgoingEmail
@@ -269,6 +270,55 @@ class TestTakenOnTheFirstAnswer:
         inquiry.refresh_from_db()
         assert inquiry.assignee is None
         assert not events(inquiry, "assigned")
+
+
+class TestTake:
+    """ "I'll take it": a secretary takes a dossier nobody has."""
+
+    def test_a_new_dossier_becomes_hers_and_in_progress(self, school, inquiry, secretary):
+        taken = inquiry_take(school=school, actor=secretary, inquiry_id=inquiry.pk)
+
+        assert (taken.assignee, taken.status) == (secretary, Inquiry.Status.IN_PROGRESS)
+        assert taken.version == inquiry.version + 1
+        [assigned] = events(inquiry, "assigned")
+        [moved] = events(inquiry, "status_changed")
+        assert (assigned.actor, assigned.data["after"]) == (secretary, str(secretary))
+        assert (moved.data["before"], moved.data["after"]) == ("new", "in_progress")
+
+    def test_a_dossier_waiting_for_the_client_keeps_its_status(self, school, inquiry, manager, secretary):
+        inquiry_panel_update(
+            school=school,
+            actor=manager,
+            inquiry_id=inquiry.pk,
+            expected_version=inquiry.version,
+            change=change(inquiry, status=Inquiry.Status.WAITING_FOR_CLIENT),
+        )
+        taken = inquiry_take(school=school, actor=secretary, inquiry_id=inquiry.pk)
+        assert (taken.assignee, taken.status) == (secretary, Inquiry.Status.WAITING_FOR_CLIENT)
+
+    def test_a_colleague_who_took_it_first_keeps_it(self, school, inquiry, manager, secretary):
+        inquiry_take(school=school, actor=manager, inquiry_id=inquiry.pk)
+        before = InquiryEvent.objects.count()
+
+        with pytest.raises(ValidationError) as refused:
+            inquiry_take(school=school, actor=secretary, inquiry_id=inquiry.pk)
+
+        assert refused.value.code == "taken"
+        assert str(manager) in refused.value.messages[0]
+        assert Inquiry.objects.get(pk=inquiry.pk).assignee == manager
+        assert InquiryEvent.objects.count() == before
+
+    def test_a_second_click_changes_nothing(self, school, inquiry, secretary):
+        inquiry_take(school=school, actor=secretary, inquiry_id=inquiry.pk)
+        version = Inquiry.objects.get(pk=inquiry.pk).version
+        inquiry_take(school=school, actor=secretary, inquiry_id=inquiry.pk)
+        assert Inquiry.objects.get(pk=inquiry.pk).version == version
+        assert len(events(inquiry, "assigned")) == 1
+
+    def test_someone_of_another_school_cannot_take_it(self, school, inquiry, other_manager):
+        with pytest.raises(PermissionDenied):
+            inquiry_take(school=school, actor=other_manager, inquiry_id=inquiry.pk)
+        assert Inquiry.objects.get(pk=inquiry.pk).assignee is None
 
 
 class TestArchive:
