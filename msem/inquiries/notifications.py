@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import formataddr, parseaddr
@@ -17,7 +18,7 @@ from msem.inquiries.models import Inquiry, InquiryEvent, Subject
 from msem.mailing.client_mail import school_mail_compose
 from msem.mailing.composition import ComposedMail
 from msem.mailing.models import MailKind, OutgoingEmail
-from msem.mailing.outbox import email_enqueue
+from msem.mailing.outbox import Attachment, email_enqueue
 from msem.schools.models import School
 
 # Headers of an automatic reply (RFC 3834, and what Exchange understands), so
@@ -186,18 +187,37 @@ def reply_queue(*, inquiry: Inquiry, actor: User, subject: str, body: str) -> Ou
     The client's answer goes to the address of the dossier's subject, where
     the request was routed.
     """
-    school = inquiry.school
     mail = reply_compose(inquiry=inquiry, subject=subject, body=body)
+    return client_email_queue(
+        inquiry=inquiry, actor=actor, kind=OutgoingEmail.Kind.REPLY, language=inquiry.language, mail=mail
+    )
+
+
+def client_email_queue(
+    *,
+    inquiry: Inquiry,
+    actor: User,
+    kind: str,
+    language: str,
+    mail: ComposedMail,
+    attachments: Sequence[Attachment] = (),
+) -> OutgoingEmail:
+    """A secretary's e-mail to the dossier's client (an answer, a quote, a payment request), in its timeline.
+
+    From the school's name; the client's answer goes to the address of the
+    dossier's subject, where the request was routed.
+    """
     email = email_enqueue(
-        school=school,
-        kind=OutgoingEmail.Kind.REPLY,
-        language=inquiry.language,
+        school=inquiry.school,
+        kind=kind,
+        language=language,
         to_email=inquiry.email,
         reply_to=inquiry.subject.email,
         subject=mail.subject,
         text_body=mail.text,
         html_body=mail.html,
-        from_email=school_sender(school),
+        from_email=school_sender(inquiry.school),
+        attachments=attachments,
     )
     email_event_record(inquiry, email, actor=actor)
     return email

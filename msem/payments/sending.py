@@ -10,11 +10,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from msem.accounts.models import User
-from msem.inquiries.notifications import email_event_record, school_sender
+from msem.inquiries.notifications import client_email_queue
 from msem.mailing.client_mail import school_mail_compose
 from msem.mailing.composition import ComposedMail
 from msem.mailing.models import MailKind, OutgoingEmail
-from msem.mailing.outbox import email_enqueue
 from msem.mailing.placeholders import ALLOWED_BY_KIND, validate_placeholders
 from msem.payments.links import payment_link_token
 from msem.payments.models import PaymentRequest
@@ -74,16 +73,6 @@ def payment_email_queue(
 ) -> OutgoingEmail:
     mail = payment_email_compose(payment_request=payment_request, subject=subject, body=body, reminder=reminder)
     quote = payment_request.quote
-    email = email_enqueue(
-        school=quote.school,
-        kind=OutgoingEmail.Kind.PAYMENT_REQUEST,
-        language=quote.language,
-        to_email=quote.inquiry.email,
-        reply_to=quote.inquiry.subject.email,
-        subject=mail.subject,
-        text_body=mail.text,
-        html_body=mail.html,
-        from_email=school_sender(quote.school),
+    return client_email_queue(
+        inquiry=quote.inquiry, actor=actor, kind=OutgoingEmail.Kind.PAYMENT_REQUEST, language=quote.language, mail=mail
     )
-    email_event_record(quote.inquiry, email, actor=actor)
-    return email

@@ -8,11 +8,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from msem.accounts.models import User
-from msem.inquiries.notifications import email_event_record, school_sender
+from msem.inquiries.notifications import client_email_queue
 from msem.mailing.client_mail import school_mail_compose
 from msem.mailing.composition import ComposedMail
 from msem.mailing.models import MailKind, OutgoingEmail
-from msem.mailing.outbox import Attachment, email_enqueue
+from msem.mailing.outbox import Attachment
 from msem.mailing.placeholders import ALLOWED_BY_KIND, validate_placeholders
 from msem.platform.labels import labelled
 from msem.quotes.formatting import format_date, format_money
@@ -69,17 +69,11 @@ def quote_email_compose(*, quote: Quote, subject: str, body: str) -> ComposedMai
 
 def quote_email_queue(*, quote: Quote, actor: User, subject: str, body: str) -> OutgoingEmail:
     mail = quote_email_compose(quote=quote, subject=subject, body=body)
-    email = email_enqueue(
-        school=quote.school,
+    return client_email_queue(
+        inquiry=quote.inquiry,
+        actor=actor,
         kind=OutgoingEmail.Kind.QUOTE,
         language=quote.language,
-        to_email=quote.inquiry.email,
-        reply_to=quote.inquiry.subject.email,
-        subject=mail.subject,
-        text_body=mail.text,
-        html_body=mail.html,
-        from_email=school_sender(quote.school),
+        mail=mail,
         attachments=[Attachment(f"{quote.number}.pdf", "application/pdf", quote_pdf(quote))],
     )
-    email_event_record(quote.inquiry, email, actor=actor)
-    return email
