@@ -43,6 +43,7 @@ from msem.quotes.services import (
     quote_line_add,
     quote_line_remove,
     quote_line_update,
+    quote_remind,
     quote_reopen,
     quote_send,
 )
@@ -218,16 +219,18 @@ def quote_send_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
 @school_view()
 @require_POST
 def quote_status_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
-    """Reopen a sent quote to change it, or cancel it."""
+    """Remind the client of a sent quote, reopen it to change it, or cancel it."""
     quote = _quote_or_404(request, quote_id)
     action = request.POST.get("action")
-    service = {"reopen": quote_reopen, "cancel": quote_cancel}.get(action or "")
+    service = {"remind": quote_remind, "reopen": quote_reopen, "cancel": quote_cancel}.get(action or "")
     if service is None:
         return _fail(request, quote, [_("Unknown action.")])
     try:
         service(school=request.school, actor=request.user, quote_id=quote.pk)
     except ValidationError as error:
         return _fail(request, quote, error.messages)
+    if action == "remind":
+        messages.success(request, _("The reminder is on its way to %(email)s.") % {"email": quote.inquiry.email})
     return _back(quote)
 
 

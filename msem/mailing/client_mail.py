@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
+
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from msem.mailing.composition import ComposedMail, mail_compose
 from msem.mailing.models import MailKind
@@ -36,3 +40,9 @@ def school_mail_compose(
         language=language,
         with_html=True,
     )
+
+
+def as_reminder(mail: ComposedMail, *, language: str) -> ComposedMail:
+    """The same e-mail sent again, its subject marked as a reminder in the client's language."""
+    with translation.override(language):
+        return replace(mail, subject=_("Reminder: %(subject)s") % {"subject": mail.subject})

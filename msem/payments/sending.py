@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
 from msem.accounts.models import User
 from msem.inquiries.notifications import client_email_queue
-from msem.mailing.client_mail import school_mail_compose
+from msem.mailing.client_mail import as_reminder, school_mail_compose
 from msem.mailing.composition import ComposedMail
 from msem.mailing.models import MailKind, OutgoingEmail
 from msem.mailing.placeholders import ALLOWED_BY_KIND, validate_placeholders
@@ -57,10 +54,7 @@ def payment_email_compose(
         subject=subject,
         body=body,
     )
-    if reminder:
-        with translation.override(quote.language):
-            return replace(mail, subject=_("Reminder: %(subject)s") % {"subject": mail.subject})
-    return mail
+    return as_reminder(mail, language=quote.language) if reminder else mail
 
 
 def payment_email_queue(

@@ -45,6 +45,9 @@ class Quote(SchoolScopedModel):
     sent_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
+    # The client was reminded of a sent quote ("Relancer le client").
+    reminders_sent = models.PositiveIntegerField(default=0)
+    last_reminded_at = models.DateTimeField(null=True, blank=True)
 
     objects = SchoolScopedQuerySet.as_manager()
 

@@ -9,11 +9,12 @@ from django.utils.translation import gettext as _
 
 from msem.accounts.models import User
 from msem.inquiries.notifications import client_email_queue
-from msem.mailing.client_mail import school_mail_compose
+from msem.mailing.client_mail import as_reminder, school_mail_compose
 from msem.mailing.composition import ComposedMail
 from msem.mailing.models import MailKind, OutgoingEmail
 from msem.mailing.outbox import Attachment
 from msem.mailing.placeholders import ALLOWED_BY_KIND, validate_placeholders
+from msem.mailing.selectors import mail_templates_by_kind_and_language
 from msem.platform.labels import labelled
 from msem.quotes.formatting import format_date, format_money
 from msem.quotes.models import Quote
@@ -52,12 +53,20 @@ def quote_summary(quote: Quote) -> str:
     return "\n".join(lines)
 
 
-def quote_email_compose(*, quote: Quote, subject: str, body: str) -> ComposedMail:
-    """The secretary's text (placeholders filled), the quote's summary, the signature and the footer."""
+def quote_email_compose(
+    *, quote: Quote, subject: str | None = None, body: str | None = None, reminder: bool = False
+) -> ComposedMail:
+    """The secretary's text (or the school's "Envoi de devis"), the quote's summary, the signature and the footer."""
     allowed = ALLOWED_BY_KIND[MailKind.QUOTE]
-    validate_placeholders(subject, allowed=allowed)
-    validate_placeholders(body, allowed=allowed)
-    return school_mail_compose(
+    for text in (subject, body):
+        if text is not None:
+            validate_placeholders(text, allowed=allowed)
+    if body is None:
+        template = mail_templates_by_kind_and_language(
+            school=quote.school, kinds=(MailKind.QUOTE,), language=quote.language
+        ).get((MailKind.QUOTE, quote.language))
+        body = template.body if template else ""
+    mail = school_mail_compose(
         school=quote.school,
         kind=MailKind.QUOTE,
         language=quote.language,
@@ -65,10 +74,13 @@ def quote_email_compose(*, quote: Quote, subject: str, body: str) -> ComposedMai
         subject=subject,
         body=f"{body.strip()}\n\n{quote_summary(quote)}",
     )
+    return as_reminder(mail, language=quote.language) if reminder else mail
 
 
-def quote_email_queue(*, quote: Quote, actor: User, subject: str, body: str) -> OutgoingEmail:
-    mail = quote_email_compose(quote=quote, subject=subject, body=body)
+def quote_email_queue(
+    *, quote: Quote, actor: User, subject: str | None = None, body: str | None = None, reminder: bool = False
+) -> OutgoingEmail:
+    mail = quote_email_compose(quote=quote, subject=subject, body=body, reminder=reminder)
     return client_email_queue(
         inquiry=quote.inquiry,
         actor=actor,

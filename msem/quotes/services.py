@@ -264,6 +264,37 @@ def quote_accept(*, school: School, quote_id: int, token: str) -> Quote:
     return quote
 
 
+# A second reminder this soon is a double click, or a client sent the same e-mail twice.
+REMINDER_INTERVAL = timedelta(minutes=10)
+
+
+@transaction.atomic
+def quote_remind(*, school: School, actor: User, quote_id: int) -> Quote:
+    """Remind the client of a quote sent and not yet accepted ("Relancer le client").
+
+    The school's "Envoi de devis" text again, its subject marked as a
+    reminder, with the summary, the link and the PDF, in the quote's language.
+    """
+    _require_member(school, actor)
+    quote = _locked_quote(school, quote_id)
+    if quote.status != Quote.Status.SENT:
+        raise ValidationError(_("Only a quote sent and not yet accepted can be followed up."), code="not_sent")
+    if quote.valid_until < timezone.localdate():
+        raise ValidationError(
+            _("The quote is past its validity date: change it (new date), then send it again."), code="past_validity"
+        )
+    now = timezone.now()
+    if quote.last_reminded_at is not None and now - quote.last_reminded_at < REMINDER_INTERVAL:
+        raise ValidationError(_("A reminder of this quote has just left."), code="just_reminded")
+    quote_email_queue(quote=quote, actor=actor, reminder=True)
+    quote.reminders_sent = F("reminders_sent") + 1
+    quote.last_reminded_at = now
+    quote.save(update_fields=["reminders_sent", "last_reminded_at"])
+    quote_event(quote, actor, "reminded")
+    inquiry_answered(school=school, actor=actor, inquiry_id=quote.inquiry_id)
+    return Quote.objects.for_school(school).get(pk=quote.pk)
+
+
 @transaction.atomic
 def quote_reopen(*, school: School, actor: User, quote_id: int) -> Quote:
     """Back to draft to change it; its payment links stop working (the version changes)."""

@@ -139,6 +139,33 @@ class TestPanel:
         page = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference)))
         assert "264,60" in page  # left to pay
 
+    def test_remind_the_client_of_a_sent_quote(self, secretary, secretary_client, school):
+        quote = sent_quote(school, secretary)
+        dossier = url("inquiry", school, reference=quote.inquiry.reference)
+        panel = url("quotes_panel", school, reference=quote.inquiry.reference)
+        assert "Relancer le client" in page_text(secretary_client.get(panel))
+
+        response = secretary_client.post(url("quote_status", school, quote_id=quote.pk), {"action": "remind"})
+        again = secretary_client.post(url("quote_status", school, quote_id=quote.pk), {"action": "remind"})
+
+        assert response.status_code == again.status_code == 302
+        page = page_text(secretary_client.get(dossier))
+        assert f"La relance part vers {quote.inquiry.email}." in page
+        assert "Une relance de ce devis vient de partir." in page  # the double click sent nothing
+        assert f"Devis {quote.number} : relance envoyée" in " ".join(page.split())  # in the timeline
+        assert "Client relancé une fois, le " in page_text(secretary_client.get(panel))
+        assert Quote.objects.get(pk=quote.pk).reminders_sent == 1
+
+    def test_no_reminder_for_a_draft(self, secretary, secretary_client, school):
+        quote = draft_quote(school, secretary)
+        assert "Relancer le client" not in page_text(
+            secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference))
+        )
+        secretary_client.post(url("quote_status", school, quote_id=quote.pk), {"action": "remind"})
+        page = page_text(secretary_client.get(url("inquiry", school, reference=quote.inquiry.reference)))
+        assert "Seul un devis envoyé et pas encore accepté peut être relancé." in page
+        assert Quote.objects.get(pk=quote.pk).reminders_sent == 0
+
     def test_a_transfer_in_the_future_is_refused(self, secretary, secretary_client, school):
         request = payment_request(school, secretary, sent_quote(school, secretary))
         secretary_client.post(

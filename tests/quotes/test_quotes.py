@@ -23,6 +23,7 @@ from msem.quotes.services import (
     quote_expire_if_due,
     quote_line_add,
     quote_line_update,
+    quote_remind,
     quote_reopen,
     quote_send,
 )
@@ -226,6 +227,63 @@ class TestLifecycle:
                 product=product_with_price(school, code="X2"),
                 start_date=lesson_day(),
             )
+
+
+class TestReminder:
+    """ "Relancer le client": the quote again, for a client who has not answered."""
+
+    def test_the_client_gets_the_quote_again_marked_as_a_reminder_in_her_language(self, school, manager):
+        quote = sent_quote(school, manager, inquiry=receive_inquiry(school, language="en"))
+
+        reminded = quote_remind(school=school, actor=manager, quote_id=quote.pk)
+
+        email = OutgoingEmail.objects.filter(kind="quote").latest("id")
+        assert email.subject == f"Reminder: Your quote {quote.number} — ESF Val Neige"
+        assert email.to_email == quote.inquiry.email
+        assert "Hello Claire Martin," in email.text_body  # the school's English "Envoi de devis" text
+        assert f"/en/{school.slug}/quote/{quote.token}/" in email.text_body
+        assert "Total including VAT: €378.00" in email.text_body
+        [attachment] = email.attachments.all()
+        assert attachment.filename == f"{quote.number}.pdf"
+        assert (reminded.status, reminded.reminders_sent) == (Quote.Status.SENT, 1)
+        assert reminded.version == quote.version  # its links keep working
+        event = InquiryEvent.objects.filter(inquiry=quote.inquiry, kind="quote").latest("id")
+        assert (event.actor, event.data["action"]) == (manager, "reminded")
+
+    def test_a_second_reminder_right_after_is_refused_and_sends_nothing(self, school, manager):
+        quote = sent_quote(school, manager)
+        quote_remind(school=school, actor=manager, quote_id=quote.pk)
+        sent = OutgoingEmail.objects.count()
+
+        with pytest.raises(ValidationError) as refused:
+            quote_remind(school=school, actor=manager, quote_id=quote.pk)
+
+        assert refused.value.code == "just_reminded"
+        assert OutgoingEmail.objects.count() == sent
+        Quote.objects.filter(pk=quote.pk).update(last_reminded_at=timezone.now() - timedelta(minutes=11))
+        assert quote_remind(school=school, actor=manager, quote_id=quote.pk).reminders_sent == 2
+
+    def test_only_a_sent_quote_still_valid_is_followed_up(self, school, manager):
+        draft = draft_quote(school, manager)
+        accepted = sent_quote(school, manager)
+        quote_accept(school=school, quote_id=accepted.pk, token=accepted.token)
+        past = sent_quote(school, manager)
+        Quote.objects.filter(pk=past.pk).update(valid_until=timezone.localdate() - timedelta(days=1))
+        sent = OutgoingEmail.objects.count()
+
+        for quote, code in ((draft, "not_sent"), (accepted, "not_sent"), (past, "past_validity")):
+            with pytest.raises(ValidationError) as refused:
+                quote_remind(school=school, actor=manager, quote_id=quote.pk)
+            assert refused.value.code == code
+
+        assert OutgoingEmail.objects.count() == sent
+        assert not InquiryEvent.objects.filter(kind="quote", data__action="reminded").exists()
+
+    def test_someone_of_another_school_cannot_remind(self, school, manager, other_manager):
+        quote = sent_quote(school, manager)
+        with pytest.raises(PermissionDenied):
+            quote_remind(school=school, actor=other_manager, quote_id=quote.pk)
+        assert Quote.objects.get(pk=quote.pk).reminders_sent == 0
 
 
 def test_the_pdf_reads_back_with_the_total_and_the_clients_name(school, manager):
