@@ -219,6 +219,8 @@ def _batch(run: _Generation, inquiries: list[Inquiry], counts: HistoryCounts) ->
             quoted = _quote(run, inquiry, secretary, answer_at, is_paid=is_paid)
             quotes.append(quoted)
             emails.append((inquiry, _email(school, "quote", inquiry, answer_at, "sent"), secretary, answer_at))
+            if (reminded_at := quoted.quote.last_reminded_at) is not None:
+                emails.append((inquiry, _email(school, "quote", inquiry, reminded_at, "sent"), secretary, reminded_at))
             if is_paid:
                 n_paid += 1
                 paid_inquiries.append(inquiry.pk)
@@ -328,6 +330,15 @@ def _quote(run: _Generation, inquiry: Inquiry, secretary: User, sent_at: datetim
         accepted_at=accepted_at,
         paid_at=paid_at,
     )
+    if not is_paid:
+        # Some clients do not answer: a few days later the secretary reminds them, while the quote is valid.
+        reminded_at = sent_at + timedelta(days=rng.uniform(3, 6))
+        if (
+            rng.random() < 0.4
+            and reminded_at < run.now - timedelta(hours=1)
+            and (timezone.localdate(reminded_at) <= quote.valid_until)
+        ):
+            quote.reminders_sent, quote.last_reminded_at = 1, reminded_at
     return _Quoted(quote, lines, requested_at)
 
 

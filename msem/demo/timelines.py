@@ -5,7 +5,7 @@ the commercial history its e-mails and quotes; a dossier "in progress" and
 assigned must also show who took it and when, as the app would have recorded
 it. Events are bulk-created with the kinds and data the services write
 (`inquiry_panel_update`, `inquiry_reply`, `quote_send`, `quote_accept`,
-`payment_request_send`, `payment_record`, `inquiries_archive`), at believable
+`quote_remind`, `payment_request_send`, `payment_record`, `inquiries_archive`), at believable
 times between the reception and now, in an order the dossier's status rules
 allow. A paid quote's times are the commercial history's: accepted, payment
 asked for, payment received.
@@ -179,6 +179,9 @@ def _timeline(
             inquiry.assignee = answer.by
             timeline.add(Kind.ASSIGNED, answer.at, answer.by, before=None, after=str(answer.by))
         timeline.move(Status.WAITING_FOR_CLIENT, answer.at, answer.by)
+        if quote is not None and quote.last_reminded_at is not None:
+            # quote_remind: the client had not answered.
+            timeline.add(Kind.QUOTE, quote.last_reminded_at, answer.by, action="reminded", number=quote.number)
     if quote is not None and quote.paid_at is not None:
         _quote_paid(timeline, quote, payment_requests, staff)
     elif inquiry.status == Status.NEW:

@@ -161,6 +161,30 @@ def _step(event: InquiryEvent) -> str:
     return event.kind
 
 
+def test_some_clients_who_did_not_answer_were_reminded_of_their_quote(demo):
+    """ "Relancer le client": the quote's e-mail again, marked as a reminder, days later, and in the timeline."""
+    reminded = Quote.objects.for_school(demo).filter(reminders_sent__gt=0).select_related("inquiry")
+    assert reminded.exists()
+    for quote in reminded:
+        assert quote.status == Quote.Status.SENT, quote.number
+        assert quote.sent_at < quote.last_reminded_at < timezone.now()
+        assert timezone.localdate(quote.last_reminded_at) <= quote.valid_until
+        first, again = (
+            OutgoingEmail.objects.for_school(demo)
+            .filter(kind="quote", to_email=quote.inquiry.email)
+            .order_by("created_at")
+        )
+        assert again.created_at == quote.last_reminded_at
+        marked = "Rappel : " if quote.language == "fr" else "Reminder: "
+        assert again.subject == marked + first.subject
+        assert f"/{quote.language}/demo/quote/{quote.token}/" in again.text_body
+        assert (
+            InquiryEvent.objects.for_school(demo)
+            .filter(inquiry=quote.inquiry, kind=Kind.QUOTE, data__action="reminded", created_at=quote.last_reminded_at)
+            .exists()
+        )
+
+
 def test_each_demo_dossier_reads_as_one_request(demo):
     """The message fits the subject, the participants fit the message, the quote holds what the message asks."""
     inquiries = Inquiry.objects.for_school(demo).select_related("subject", "category")
