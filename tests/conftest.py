@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.hashers import ScryptPasswordHasher
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
+from msem.accounts import two_factor
 from msem.accounts.models import Role, User
 from msem.schools.models import School
 from tests import tenant_guard
@@ -21,6 +23,21 @@ def _collected_static_files(django_test_environment):
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+class _CheapScrypt(ScryptPasswordHasher):
+    work_factor = 2**8
+
+
+@pytest.fixture(autouse=True)
+def _fast_recovery_code_hashing(request, monkeypatch):
+    """Recovery codes are hashed with scrypt at Django's cost: 0.3 s each, ten at each enrolment.
+
+    The tests hash them with scrypt at a cost 64 times lower, as they hash
+    passwords with MD5; a test marked `production_hashing` keeps the real cost.
+    """
+    if request.node.get_closest_marker("production_hashing") is None:
+        monkeypatch.setattr(two_factor, "_hasher", _CheapScrypt())
 
 
 @pytest.fixture(autouse=True)

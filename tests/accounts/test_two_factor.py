@@ -14,6 +14,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.auth.hashers import ScryptPasswordHasher
 from django.contrib.auth.tokens import default_token_generator
 from django.test import Client
 from django.urls import reverse
@@ -284,11 +285,22 @@ class TestLoginWithACode:
         assert not logged_in(second)
         assert second.post(VERIFY, {"code": codes[4]}).status_code == 302
 
+    @pytest.mark.production_hashing
     def test_recovery_codes_are_stored_hashed_and_the_secret_sealed(self, manager):
         key, codes = enrolled(manager)
         hashes = list(RecoveryCode.objects.filter(user=manager).values_list("code_hash", flat=True))
         assert len(hashes) == 10
-        assert all(code_hash.startswith("scrypt$") for code_hash in hashes)
+        # scrypt at Django's cost, whatever PASSWORD_HASHERS says (MD5 in the tests).
+        django_cost = (
+            ScryptPasswordHasher.work_factor,
+            ScryptPasswordHasher.block_size,
+            ScryptPasswordHasher.parallelism,
+        )
+        for code_hash in hashes:
+            algorithm, work_factor, _salt, block_size, parallelism, _hash = code_hash.split("$")
+            assert algorithm == "scrypt"
+            assert (int(work_factor), int(block_size), int(parallelism)) == django_cost
+        assert django_cost[0] >= 2**14
         stored = json.dumps(hashes)
         assert not any(code.replace("-", "") in stored or code in stored for code in codes)
         sealed = SecondFactor.objects.get(user=manager).sealed_secret
