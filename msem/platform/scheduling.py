@@ -3,8 +3,9 @@
 `manage.py schedule` calls `periodic_enqueue` every minute. Running two
 schedulers is harmless: the wake-ups are no-ops when there is nothing to do,
 a sync enqueued twice fetches the same data and writes nothing new, and the
-hourly chores (purging the quarantine, pruning finished task rows, the
-large schools' search indexes) are idempotent.
+hourly chores (purging the quarantine, pruning finished task rows, expiring
+the quotes past their validity date, the large schools' search indexes) are
+idempotent.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from msem.inquiries.quarantine import purge_quarantine
 from msem.inquiries.search_indexes import school_search_indexes_task
 from msem.mailing.delivery import deliver_outbox
 from msem.platform.heartbeat import heartbeat_enqueue, task_queues, worker_heartbeat
+from msem.quotes.services import expire_quotes
 from msem.schools.models import School
 
 
@@ -59,6 +61,7 @@ def periodic_enqueue(*, now: datetime | None = None, clock: Clock | None = None)
     if clock.last_hourly is None or now - clock.last_hourly >= timedelta(hours=1):
         purge_quarantine.enqueue()
         prune_task_results.enqueue()
+        expire_quotes.enqueue()
         if connection.vendor == "postgresql":
             school_search_indexes_task.enqueue()
         clock.last_hourly = now

@@ -65,6 +65,8 @@ class Quote(SchoolScopedModel):
                 name="quote_sent_inquiry",
                 condition=models.Q(sent_at__isnull=False),
             ),
+            # The hourly sweep of the quotes past their validity date (quotes_expire_due), over every school.
+            models.Index(fields=["valid_until"], name="quote_sent_valid_until", condition=models.Q(status="sent")),
         ]
 
     def __str__(self) -> str:

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from msem.accounts.models import Membership, User
 from msem.catalog.models import Catalog, Product
@@ -246,6 +247,28 @@ def quote_expire_if_due(quote: Quote) -> Quote:
                 quote_event(locked, None, "expired")
             quote.status = locked.status
     return quote
+
+
+def quotes_expire_due(*, batch: int = 500) -> int:
+    """Every school's sent quotes past their validity date become expired, each in its dossier's timeline.
+
+    The scheduler runs it hourly, so that the back office shows a quote the
+    client let lapse as expired, not as still waiting for an answer.
+    """
+    expired = 0
+    while True:
+        due = list(
+            Quote.objects.filter(status=Quote.Status.SENT, valid_until__lt=timezone.localdate()).order_by("pk")[:batch]
+        )
+        for quote in due:
+            expired += quote_expire_if_due(quote).status == Quote.Status.EXPIRED
+        if len(due) < batch:
+            return expired
+
+
+@task()
+def expire_quotes() -> int:
+    return quotes_expire_due()
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ from msem.platform.heartbeat import heartbeat_record, task_queues, worker_heartb
 from msem.platform.json_logs import JsonFormatter
 from msem.platform.models import WorkerHeartbeat
 from msem.platform.scheduling import periodic_enqueue, prune_task_results
+from msem.quotes.services import expire_quotes
 from tests.inquiries.helpers import receive_inquiry
 from tests.log_lines import json_lines_of
 from tests.quotes.helpers import sent_quote
@@ -205,6 +206,7 @@ class TestHeartbeat:
             (push_sales.module_path, "connector4807"): 1,
             (purge_quarantine.module_path, "default"): 1,  # hourly
             (prune_task_results.module_path, "default"): 1,  # hourly
+            (expire_quotes.module_path, "default"): 1,  # hourly
         }
         if connection.vendor == "postgresql":
             expected[(school_search_indexes_task.module_path, "default")] = 1  # hourly, PostgreSQL only

@@ -26,6 +26,7 @@ from msem.quotes.services import (
     quote_remind,
     quote_reopen,
     quote_send,
+    quotes_expire_due,
 )
 from tests.inquiries.helpers import receive_inquiry
 from tests.quotes.helpers import catalog, draft_quote, lesson_day, product_with_price, sent_quote
@@ -227,6 +228,37 @@ class TestLifecycle:
                 product=product_with_price(school, code="X2"),
                 start_date=lesson_day(),
             )
+
+
+class TestExpirySweep:
+    """Hourly, every school's sent quotes past their validity date become expired."""
+
+    def test_lapsed_quotes_of_every_school_expire_once_each_in_their_timeline(
+        self, school, other_school, manager, other_manager
+    ):
+        lapsed = sent_quote(school, manager)
+        elsewhere = sent_quote(other_school, other_manager)
+        valid = sent_quote(school, manager)
+        draft = draft_quote(school, manager)
+        accepted = sent_quote(school, manager)
+        quote_accept(school=school, quote_id=accepted.pk, token=accepted.token)
+        yesterday = timezone.localdate() - timedelta(days=1)
+        Quote.objects.exclude(pk=valid.pk).update(valid_until=yesterday)
+
+        assert quotes_expire_due(batch=1) == 2
+        assert quotes_expire_due() == 0
+
+        statuses = dict(Quote.objects.values_list("pk", "status"))
+        assert statuses == {
+            lapsed.pk: "expired",
+            elsewhere.pk: "expired",
+            valid.pk: "sent",
+            draft.pk: "draft",
+            accepted.pk: "accepted",
+        }
+        expired = InquiryEvent.objects.filter(kind="quote", data__action="expired")
+        assert sorted(expired.values_list("inquiry_id", flat=True)) == sorted([lapsed.inquiry_id, elsewhere.inquiry_id])
+        assert {event.school_id for event in expired} == {school.pk, other_school.pk}
 
 
 class TestReminder:
