@@ -319,7 +319,7 @@ def _quote(run: _Generation, inquiry: Inquiry, secretary: User, sent_at: datetim
     quote = Quote(
         school=run.school,
         inquiry=inquiry,
-        status=Quote.Status.PAID if is_paid else Quote.Status.SENT,
+        status=Quote.Status.PAID if is_paid else Quote.Status.SENT,  # expired below, as the hourly sweep leaves it
         language=inquiry.language,
         valid_until=timezone.localdate(sent_at) + timedelta(days=run.school.quote_validity_days),
         prices_include_vat=run.school.prices_include_vat,
@@ -339,6 +339,8 @@ def _quote(run: _Generation, inquiry: Inquiry, secretary: User, sent_at: datetim
             and (timezone.localdate(reminded_at) <= quote.valid_until)
         ):
             quote.reminders_sent, quote.last_reminded_at = 1, reminded_at
+        if quote.valid_until < timezone.localdate(run.now):
+            quote.status = Quote.Status.EXPIRED  # quotes_expire_due
     return _Quoted(quote, lines, requested_at)
 
 

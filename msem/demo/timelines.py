@@ -5,7 +5,7 @@ the commercial history its e-mails and quotes; a dossier "in progress" and
 assigned must also show who took it and when, as the app would have recorded
 it. Events are bulk-created with the kinds and data the services write
 (`inquiry_panel_update`, `inquiry_reply`, `quote_send`, `quote_accept`,
-`quote_remind`, `payment_request_send`, `payment_record`, `inquiries_archive`), at believable
+`quote_remind`, `quotes_expire_due`, `payment_request_send`, `payment_record`, `inquiries_archive`), at believable
 times between the reception and now, in an order the dossier's status rules
 allow. A paid quote's times are the commercial history's: accepted, payment
 asked for, payment received.
@@ -17,7 +17,7 @@ import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -182,6 +182,11 @@ def _timeline(
         if quote is not None and quote.last_reminded_at is not None:
             # quote_remind: the client had not answered.
             timeline.add(Kind.QUOTE, quote.last_reminded_at, answer.by, action="reminded", number=quote.number)
+        if quote is not None and quote.status == Quote.Status.EXPIRED:
+            # quotes_expire_due, in the first hour after the quote's last valid day.
+            lapsed = datetime.combine(quote.valid_until + timedelta(days=1), time(0), timezone.get_current_timezone())
+            expired_at = max(lapsed + timedelta(minutes=rng.randint(1, 59)), timeline.last)
+            timeline.add(Kind.QUOTE, min(expired_at, now), None, action="expired", number=quote.number)
     if quote is not None and quote.paid_at is not None:
         _quote_paid(timeline, quote, payment_requests, staff)
     elif inquiry.status == Status.NEW:

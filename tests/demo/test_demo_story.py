@@ -166,7 +166,7 @@ def test_some_clients_who_did_not_answer_were_reminded_of_their_quote(demo):
     reminded = Quote.objects.for_school(demo).filter(reminders_sent__gt=0).select_related("inquiry")
     assert reminded.exists()
     for quote in reminded:
-        assert quote.status == Quote.Status.SENT, quote.number
+        assert quote.status in (Quote.Status.SENT, Quote.Status.EXPIRED), quote.number
         assert quote.sent_at < quote.last_reminded_at < timezone.now()
         assert timezone.localdate(quote.last_reminded_at) <= quote.valid_until
         first, again = (
@@ -183,6 +183,19 @@ def test_some_clients_who_did_not_answer_were_reminded_of_their_quote(demo):
             .filter(inquiry=quote.inquiry, kind=Kind.QUOTE, data__action="reminded", created_at=quote.last_reminded_at)
             .exists()
         )
+
+
+def test_quotes_past_their_validity_date_are_expired_as_the_hourly_sweep_leaves_them(demo):
+    today = timezone.localdate()
+    assert not Quote.objects.for_school(demo).filter(status=Quote.Status.SENT, valid_until__lt=today).exists()
+    expired = Quote.objects.for_school(demo).filter(status=Quote.Status.EXPIRED)
+    assert expired.exists()
+    for quote in expired:
+        [event] = InquiryEvent.objects.for_school(demo).filter(
+            inquiry=quote.inquiry_id, kind=Kind.QUOTE, data__action="expired"
+        )
+        assert timezone.localdate(event.created_at) > quote.valid_until
+        assert event.actor is None
 
 
 def test_each_demo_dossier_reads_as_one_request(demo):
