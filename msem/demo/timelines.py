@@ -5,9 +5,9 @@ the commercial history its e-mails and quotes; a dossier "in progress" and
 assigned must also show who took it and when, as the app would have recorded
 it. Events are bulk-created with the kinds and data the services write
 (`inquiry_panel_update`, `inquiry_reply`, `quote_send`, `quote_accept`,
-`quote_remind`, `quotes_expire_due`, `payment_request_send`, `payment_record`, `inquiries_archive`), at believable
-times between the reception and now, in an order the dossier's status rules
-allow. A paid quote's times are the commercial history's: accepted, payment
+`quote_remind`, `quotes_expire_due`, `payment_request_send`,
+`payment_record`, `inquiries_archive`), at believable times between the
+reception and now, in an order the dossier's status rules allow. A paid quote's times are the commercial history's: accepted, payment
 asked for, payment received.
 """
 
