@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from msem.backoffice import dashboard_format as fmt
+from msem.dashboard.follow_ups import FollowUps
 from msem.dashboard.periods import Bucket, Granularity, Period
 from msem.dashboard.selectors import NO_CATEGORY, AnswerTimes, Dashboard, FunnelRow, RevenueRow, Stacked, Waiting
 from msem.schools.models import School
@@ -519,6 +520,7 @@ CHART_SLUGS = (
     "revenue-by-kind",
 )
 WAITING_SLUG = "waiting"
+FOLLOW_UPS_SLUG = "quotes-to-follow-up"
 
 
 def dashboard_charts(dashboard: Dashboard, language: str) -> DashboardCharts:
@@ -801,6 +803,43 @@ def waiting_table(waiting: Waiting, school: School, language: str) -> Table:
             ]
         )
     return Table(headers, [RowGroup("", rows)], caption=_("Waiting requests"))
+
+
+# --- The quotes to follow up: a table, downloadable too ------------------------------------------------
+
+
+def follow_ups_table(follow_ups: FollowUps, school: School, language: str) -> Table:
+    headers = [
+        Cell(_("Quote")),
+        Cell(_("Client")),
+        Cell(_("Sent")),
+        Cell(_("Valid until")),
+        Cell(_("Total including VAT")),
+        Cell(_("Reminded"), raw=_("Reminders")),
+    ]
+    rows = []
+    for row in follow_ups.rows:
+        reminded = fmt.EMPTY
+        if row.last_reminded_at is not None:
+            reminded = _("%(count)s × · last %(day)s") % {
+                "count": fmt.integer(row.reminders_sent),
+                "day": _received(row.last_reminded_at, language),
+            }
+        rows.append(
+            [
+                Cell(
+                    row.number,
+                    href=reverse("backoffice:inquiry", kwargs={"school_slug": school.slug, "reference": row.reference})
+                    + "#quotes-panel",
+                ),
+                Cell(row.client_name),
+                Cell(_received(row.sent_at, language), raw=_local_iso(row.sent_at)),
+                Cell(fmt.day(row.valid_until, language), raw=row.valid_until.isoformat()),
+                Cell(fmt.money(row.total, language), raw=fmt.csv_decimal(row.total, 2), numeric=True),
+                Cell(reminded, raw=str(row.reminders_sent)),
+            ]
+        )
+    return Table(headers, [RowGroup("", rows)], caption=_("Quotes to follow up"))
 
 
 def _received(moment: datetime, language: str) -> str:

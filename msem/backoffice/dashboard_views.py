@@ -8,21 +8,24 @@ from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from msem.backoffice.access import SchoolRequest, school_view
 from msem.backoffice.dashboard_charts import (
     CHART_SLUGS,
+    FOLLOW_UPS_SLUG,
     WAITING_SLUG,
     dashboard_charts,
+    follow_ups_table,
     key_figures,
     period_label,
     waiting_table,
 )
 from msem.backoffice.dashboard_forms import DashboardForm
 from msem.backoffice.inquiry_views import _spreadsheet_safe
+from msem.dashboard.follow_ups import FOLLOW_UPS_EXPORT_LIMIT, quotes_to_follow_up
 from msem.dashboard.periods import Period, PeriodKind
 from msem.dashboard.selectors import OPEN_STATUSES, WAITING_EXPORT_LIMIT, dashboard_for_period, waiting_dossiers
 
@@ -50,6 +53,7 @@ def dashboard_view(request: SchoolRequest) -> HttpResponse:
     language = _language()
     dashboard = dashboard_for_period(school=request.school, period=period)
     waiting = waiting_dossiers(school=request.school, hours=hours)
+    follow_ups = quotes_to_follow_up(school=request.school)
     context.update(
         {
             # Shown with the period's dates filled in, so that changing one is a step away.
@@ -66,6 +70,9 @@ def dashboard_view(request: SchoolRequest) -> HttpResponse:
             "key_figures": key_figures(dashboard, waiting, language),
             "waiting_table": waiting_table(waiting, request.school, language),
             "waiting_slug": WAITING_SLUG,
+            "follow_ups": follow_ups,
+            "follow_ups_table": follow_ups_table(follow_ups, request.school, language),
+            "follow_ups_slug": FOLLOW_UPS_SLUG,
             "open_requests_query": urlencode(
                 [("f", "1"), *(("status", status) for status in OPEN_STATUSES), ("sort", "oldest")]
             ),
@@ -78,7 +85,7 @@ def dashboard_view(request: SchoolRequest) -> HttpResponse:
 @require_GET
 def dashboard_export_view(request: SchoolRequest, chart: str) -> HttpResponse:
     """One chart's table as CSV: UTF-8 with a BOM and ";" between fields, like the requests export."""
-    if chart not in (*CHART_SLUGS, WAITING_SLUG):
+    if chart not in (*CHART_SLUGS, WAITING_SLUG, FOLLOW_UPS_SLUG):
         raise Http404
     form = DashboardForm(request.GET or {"period": PeriodKind.SEASON})
     if not form.is_valid():
@@ -90,7 +97,11 @@ def dashboard_export_view(request: SchoolRequest, chart: str) -> HttpResponse:
         )
     period, hours = form.chosen_period(), form.waiting_hours()
     language = _language()
-    if chart == WAITING_SLUG:
+    if chart == FOLLOW_UPS_SLUG:
+        follow_ups = quotes_to_follow_up(school=request.school, limit=FOLLOW_UPS_EXPORT_LIMIT)
+        table = follow_ups_table(follow_ups, request.school, language)
+        filename = f"{chart}-{request.school.slug}-{timezone.localdate():%Y-%m-%d}.csv"
+    elif chart == WAITING_SLUG:
         waiting = waiting_dossiers(school=request.school, hours=hours, limit=WAITING_EXPORT_LIMIT)
         table = waiting_table(waiting, request.school, language)
         filename = f"{chart}-{hours}h-{request.school.slug}.csv"

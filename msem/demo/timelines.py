@@ -7,8 +7,9 @@ it. Events are bulk-created with the kinds and data the services write
 (`inquiry_panel_update`, `inquiry_reply`, `quote_send`, `quote_accept`,
 `quote_remind`, `quotes_expire_due`, `payment_request_send`,
 `payment_record`, `inquiries_archive`), at believable times between the
-reception and now, in an order the dossier's status rules allow. A paid quote's times are the commercial history's: accepted, payment
-asked for, payment received.
+reception and now, in an order the dossier's status rules allow. A paid
+quote's times are the commercial history's: accepted, payment asked for,
+payment received.
 """
 
 from __future__ import annotations

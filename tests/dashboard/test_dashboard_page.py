@@ -19,6 +19,7 @@ from msem.dashboard.periods import period_this_season, today_in_paris
 from msem.demo.commercial_history import commercial_history_bulk_create
 from msem.demo.inquiry_generator import SchoolChoices, generate_inquiries, inquiries_bulk_create
 from msem.inquiries.selectors import categories_live, subjects_live
+from msem.quotes.models import Quote
 from tests.dashboard.helpers import answer, dashboard_url, dossier, export_url, paid, quote_sent
 
 pytestmark = pytest.mark.django_db
@@ -192,6 +193,22 @@ class TestPage:
         assert old.reference not in page
         assert "No open request has been waiting for more than 72 h." in page
 
+    def test_the_quotes_to_follow_up_link_to_their_dossiers(self, manager_client, school, manager):
+        waiting = quote_sent(dossier(school, timezone.now() - timedelta(days=8), first_name="Hélène"), manager)
+        Quote.objects.filter(pk=waiting.pk).update(sent_at=timezone.now() - timedelta(days=5))
+        page = manager_client.get(dashboard_url(school)).content.decode()
+
+        assert "Devis à relancer" in page
+        assert "Sans réponse depuis plus de 3 jours" in page
+        dossier_link = f"/backoffice/{school.slug}/inquiries/{waiting.inquiry.reference}/#quotes-panel"
+        assert f'<a href="{dossier_link}">{waiting.number}</a>' in page
+        assert "Hélène Martin" in page
+        assert "378,00" in page
+
+    def test_no_quote_to_follow_up(self, english_client, school):
+        page = english_client.get(dashboard_url(school)).content.decode()
+        assert "No quote has been waiting for the client's answer for more than 3 days." in page
+
 
 class TestCsv:
     def test_requests_per_day_and_subject(self, english_client, school, january):
@@ -235,6 +252,19 @@ class TestCsv:
         assert rows[1][1].startswith("'=HYPERLINK")  # no formula for the spreadsheet
         assert rows[1][-1] == "60.0"
 
+    def test_the_quotes_to_follow_up(self, english_client, school, manager):
+        waiting = quote_sent(dossier(school, timezone.now() - timedelta(days=8), first_name="=HYPERLINK(1)"), manager)
+        Quote.objects.filter(pk=waiting.pk).update(sent_at=timezone.now() - timedelta(days=5))
+        response = english_client.get(export_url(school, "quotes-to-follow-up"))
+        assert response["Content-Disposition"] == (
+            f'attachment; filename="quotes-to-follow-up-{school.slug}-{timezone.localdate():%Y-%m-%d}.csv"'
+        )
+        rows = read_csv(response)
+        assert rows[0] == ["Quote", "Client", "Sent", "Valid until", "Total including VAT", "Reminders"]
+        assert rows[1][0] == waiting.number
+        assert rows[1][1].startswith("'=HYPERLINK")  # no formula for the spreadsheet
+        assert rows[1][3:] == [waiting.valid_until.isoformat(), "378.00", "0"]
+
     @pytest.mark.parametrize("chart", CHARTS)
     def test_every_chart_downloads(self, manager_client, school, january, chart):
         response = manager_client.get(export_url(school, chart, JANUARY))
@@ -254,7 +284,7 @@ class TestTenancy:
     def test_another_schools_dashboard_and_files_are_404(self, manager_client, other_school, other_manager):
         dossier(other_school, IN_JANUARY)
         assert manager_client.get(dashboard_url(other_school)).status_code == 404
-        for chart in [*CHARTS, "waiting"]:
+        for chart in [*CHARTS, "waiting", "quotes-to-follow-up"]:
             response = manager_client.get(export_url(other_school, chart, JANUARY))
             assert response.status_code == 404
             assert other_school.name not in response.content.decode()
