@@ -66,9 +66,10 @@ def test_the_dashboard_in_french(page, school, secretary, season, screenshot):
     expect(page).to_have_url(re.compile(rf"/backoffice/{school.slug}/dashboard/$"))
     expect(page.locator(".sidebar a").first).to_have_attribute("aria-current", "page")
 
-    # Six key figures, five sections, seven charts, each an image with its title.
+    # Six key figures, six sections (the last, the quotes to follow up), seven charts, each an image with its title.
     expect(page.locator(".key-figure")).to_have_count(6)
-    expect(page.locator("h2.dashboard-section")).to_have_count(5)
+    expect(page.locator("h2.dashboard-section")).to_have_count(6)
+    expect(page.locator("h2.dashboard-section").last).to_have_text("Devis à relancer")
     charts = page.locator("svg.chart-svg[role=img]")
     expect(charts).to_have_count(7)
     requests = page.locator("[data-chart=requests-by-subject] svg.chart-svg")
