@@ -13,10 +13,11 @@ from decimal import Decimal
 from typing import cast
 
 from django.core.cache import cache
+from django.db.models import Subquery
 from django.utils import timezone
 
 from msem.dashboard.selectors import CACHE_SECONDS, CACHE_VERSION
-from msem.quotes.models import Quote
+from msem.quotes.models import Quote, QuoteLine
 from msem.schools.models import School
 
 # A client is given this long to answer before the quote is worth a reminder.
@@ -65,7 +66,18 @@ def follow_ups_compute(*, school: School, limit: int = FOLLOW_UPS_PAGE_LIMIT, no
         sent_at__lt=now - timedelta(days=UNANSWERED_AFTER_DAYS),
         valid_until__gte=timezone.localdate(now),
     )
-    listed = unanswered.select_related("inquiry").prefetch_related("lines").order_by("sent_at", "id")[:limit]
+    # The listed quotes' lines with their quote and dossier, in one query whatever the rows (a sent
+    # quote has lines: sending needs one, and changing them takes it back to draft), and the count.
+    listed = unanswered.order_by("sent_at", "id").values("pk")[:limit]
+    lines = (
+        QuoteLine.objects.for_school(school)
+        .filter(quote__in=Subquery(listed))
+        .select_related("quote__inquiry")
+        .order_by("quote__sent_at", "quote_id", "position", "id")
+    )
+    quotes: dict[int, tuple[Quote, list[QuoteLine]]] = {}
+    for line in lines:
+        quotes.setdefault(line.quote_id, (line.quote, []))[1].append(line)
     rows = [
         QuoteToFollowUp(
             number=quote.number,
@@ -74,12 +86,12 @@ def follow_ups_compute(*, school: School, limit: int = FOLLOW_UPS_PAGE_LIMIT, no
             language=quote.language,
             sent_at=quote.sent_at,
             valid_until=quote.valid_until,
-            total=quote.totals().including_vat,
+            total=quote.totals(quote_lines).including_vat,
             reminders_sent=quote.reminders_sent,
             last_reminded_at=quote.last_reminded_at,
         )
-        for quote in listed
+        for quote, quote_lines in quotes.values()
         if quote.sent_at is not None  # the filter above
     ]
-    total = len(rows) if len(rows) < limit else unanswered.count()
+    total = unanswered.count()
     return FollowUps(days=UNANSWERED_AFTER_DAYS, total=total, rows=rows, as_of=now)
