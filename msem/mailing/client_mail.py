@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -23,16 +22,23 @@ def school_mail_compose(
     subject: str | None = None,
     body: str | None = None,
     signature: str | None = None,
+    reminder: bool = False,
 ) -> ComposedMail:
     """The school's text of `kind` (or the given subject/body), its signature and its legal footer.
 
-    `{school_name}` is always available; the caller gives the other values.
+    `{school_name}` is always available; the caller gives the other values. A
+    reminder's subject is marked as one in the client's language, in the
+    header and in the HTML part's title alike.
     """
     templates = mail_templates_by_kind_and_language(school=school, kinds=(kind, MailKind.SIGNATURE), language=language)
     template = templates.get((kind, language))
     signature_template = templates.get((MailKind.SIGNATURE, language))
+    subject = subject if subject is not None else (template.subject if template else "")
+    if reminder:
+        with translation.override(language):
+            subject = _("Reminder: %(subject)s") % {"subject": subject}
     return mail_compose(
-        subject=subject if subject is not None else (template.subject if template else ""),
+        subject=subject,
         body=body if body is not None else (template.body if template else ""),
         signature=signature if signature is not None else (signature_template.body if signature_template else ""),
         footer=school.legal_footer(language),
@@ -40,9 +46,3 @@ def school_mail_compose(
         language=language,
         with_html=True,
     )
-
-
-def as_reminder(mail: ComposedMail, *, language: str) -> ComposedMail:
-    """The same e-mail sent again, its subject marked as a reminder in the client's language."""
-    with translation.override(language):
-        return replace(mail, subject=_("Reminder: %(subject)s") % {"subject": mail.subject})

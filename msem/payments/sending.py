@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from msem.accounts.models import User
 from msem.inquiries.notifications import client_email_queue
-from msem.mailing.client_mail import as_reminder, school_mail_compose
+from msem.mailing.client_mail import school_mail_compose
 from msem.mailing.composition import ComposedMail
 from msem.mailing.models import MailKind, OutgoingEmail
 from msem.mailing.placeholders import ALLOWED_BY_KIND, validate_placeholders
@@ -46,15 +46,15 @@ def payment_email_compose(
         if text is not None:
             validate_placeholders(text, allowed=allowed)
     quote = payment_request.quote
-    mail = school_mail_compose(
+    return school_mail_compose(
         school=quote.school,
         kind=MailKind.PAYMENT_REQUEST,
         language=quote.language,
         values=payment_values(payment_request),
         subject=subject,
         body=body,
+        reminder=reminder,
     )
-    return as_reminder(mail, language=quote.language) if reminder else mail
 
 
 def payment_email_queue(

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from msem.accounts.models import User
 from msem.inquiries.notifications import client_email_queue
-from msem.mailing.client_mail import as_reminder, school_mail_compose
+from msem.mailing.client_mail import school_mail_compose
 from msem.mailing.composition import ComposedMail
 from msem.mailing.models import MailKind, OutgoingEmail
 from msem.mailing.outbox import Attachment
@@ -66,15 +66,15 @@ def quote_email_compose(
             school=quote.school, kinds=(MailKind.QUOTE,), language=quote.language
         ).get((MailKind.QUOTE, quote.language))
         body = template.body if template else ""
-    mail = school_mail_compose(
+    return school_mail_compose(
         school=quote.school,
         kind=MailKind.QUOTE,
         language=quote.language,
         values=quote_values(quote),
         subject=subject,
         body=f"{body.strip()}\n\n{quote_summary(quote)}",
+        reminder=reminder,
     )
-    return as_reminder(mail, language=quote.language) if reminder else mail
 
 
 def quote_email_queue(

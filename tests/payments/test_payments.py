@@ -93,7 +93,8 @@ class TestRequests:
         payment_request_remind(school=school, actor=manager, payment_request_id=request.pk)
         emails = list(OutgoingEmail.objects.filter(kind="payment_request").order_by("id"))
         assert len(emails) == 2
-        assert emails[1].subject.startswith("Rappel")
+        assert emails[1].subject == f"Rappel : {emails[0].subject}"
+        assert f"<title>Rappel : {emails[0].subject}</title>" in emails[1].html_body  # the HTML part says it too
         assert payment_link_token(request) in emails[1].text_body
         request.refresh_from_db()
         assert request.reminders_sent == 1

@@ -271,6 +271,7 @@ class TestReminder:
 
         email = OutgoingEmail.objects.filter(kind="quote").latest("id")
         assert email.subject == f"Reminder: Your quote {quote.number} — ESF Val Neige"
+        assert f"<title>{email.subject}</title>" in email.html_body
         assert email.to_email == quote.inquiry.email
         assert "Hello Claire Martin," in email.text_body  # the school's English "Envoi de devis" text
         assert f"/en/{school.slug}/quote/{quote.token}/" in email.text_body
