@@ -8,6 +8,7 @@ from django.test import Client
 
 from msem.accounts import two_factor
 from msem.accounts.models import Role, User
+from msem.public_site.form_page import form_pages_forget
 from msem.schools.models import School
 from tests import tenant_guard
 from tests.factories import MembershipFactory, SchoolFactory
@@ -18,6 +19,13 @@ from tests.mailing.smtp_server import SmtpServer
 def _collected_static_files(django_test_environment):
     """The suite runs the production settings: static files are served from the manifest."""
     call_command("collectstatic", "--no-input", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _blank_forms_drawn_afresh():
+    # A blank form is kept per process under a key of what it shows; tests reuse ids and
+    # names, and a page drawn under one test's static files storage 404s its assets in another.
+    form_pages_forget()
 
 
 @pytest.fixture(autouse=True)

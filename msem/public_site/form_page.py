@@ -49,3 +49,9 @@ def form_page(school: School, language: str, *, draw: Callable[[str], str], toke
             while len(_pages) > PAGES_KEPT:
                 _pages.popitem(last=False)
     return page.replace(TOKEN_SLOT, escape(token))
+
+
+def form_pages_forget() -> None:
+    """Drop every kept page (the tests do, so no test meets a page drawn under another's settings)."""
+    with _lock:
+        _pages.clear()
