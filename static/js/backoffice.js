@@ -229,9 +229,43 @@
     }
   });
 
+  // --- "Copy the code" (the contact form's code for the school's website) -------
+  function selectContents(element) {
+    var range = document.createRange();
+    range.selectNodeContents(element);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }
+
+  function copyCode(button) {
+    var source = document.getElementById(button.getAttribute("data-copy"));
+    if (!source) {
+      return;
+    }
+    // Selected either way: if the clipboard is refused, Ctrl+C still copies it.
+    selectContents(source);
+    if (!navigator.clipboard) {
+      return;
+    }
+    navigator.clipboard.writeText(source.textContent).then(function () {
+      var label = button.getAttribute("data-label") || button.textContent;
+      button.setAttribute("data-label", label);
+      button.textContent = button.getAttribute("data-copied-label");
+      window.setTimeout(function () {
+        button.textContent = label;
+      }, 2000);
+    });
+  }
+
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-toggle-search]")) {
       toggleSearch();
+      return;
+    }
+    var copy = event.target.closest("[data-copy]");
+    if (copy) {
+      copyCode(copy);
       return;
     }
     var target = event.target.closest(

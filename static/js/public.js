@@ -1,10 +1,45 @@
-// The public contact form: move the focus to the error summary so that it is read out.
+// The public pages (contact form, thank-you page, quote, payment).
 (function () {
   "use strict";
+
+  // Inside a school's website (static/js/embed.js on its page), tell the page how tall
+  // this one is, so that its frame shows the whole form and no scroll bar of its own.
+  // The message holds nothing but a height, and only the school's declared sites may
+  // frame these pages (frame-ancestors): "*" reaches no one else.
+  function tellTheFramingPage() {
+    var first = true;
+    var pending = false;
+    function send() {
+      pending = false;
+      var height = Math.ceil(document.body.getBoundingClientRect().height);
+      window.parent.postMessage({ type: "msem:height", height: height, newPage: first }, "*");
+      first = false;
+    }
+    function schedule() {
+      if (!pending) {
+        pending = true;
+        window.setTimeout(send, 0);
+      }
+    }
+    // At once, not at the next frame drawn: a browser draws no frame for a page
+    // out of view, which the thank-you page is when the school's page was scrolled.
+    send();
+    window.addEventListener("load", schedule);
+    if (window.ResizeObserver) {
+      new ResizeObserver(schedule).observe(document.body);
+    } else {
+      window.addEventListener("resize", schedule);
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    // Move the focus to the error summary so that it is read out.
     var summary = document.querySelector("[data-focus-on-load]");
     if (summary) {
       summary.focus();
+    }
+    if (window.parent !== window) {
+      tellTheFramingPage();
     }
   });
 })();

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -384,3 +386,54 @@ class TestTestEmail:
         data["preview_kind"], data["preview_language"] = ["quote"], ["fr"]
         assert secretary_client.post(self.url(school), flatten(data)).status_code == 403
         assert not OutgoingEmail.objects.exists()
+
+
+class TestTheFormOnTheSchoolsWebsite:
+    """Contact → "Your contact form on your website": the form's addresses and the code to paste."""
+
+    def test_gives_each_languages_address_and_its_code(self, manager_client, school, settings):
+        settings.MSEM_BASE_URL = "https://msem.example"
+        school.website_origins = "https://www.esf-valneige.fr"
+        school.save()
+        page = page_text(manager_client.get(settings_url(school)))
+        assert "Votre formulaire de contact sur votre site" in page
+        for language, title in (("fr", "Contactez-nous"), ("en", "Contact us")):
+            assert f'href="https://msem.example/{language}/{school.slug}/contact/"' in page
+            assert (
+                f'<iframe src="https://msem.example/{language}/{school.slug}/contact/" title="{title} — {school.name}" '
+                'data-msem-form width="100%" height="1200"></iframe>\n'
+                '<script src="https://msem.example/static/js/embed.js" async></script>'
+            ) in page
+        assert "Sites autorisés à afficher le formulaire : https://www.esf-valneige.fr." in " ".join(
+            re.sub(r"<[^>]+>", "", page).split()
+        )
+        assert "Copier le code" in page
+
+    def test_the_code_escapes_the_schools_name(self, manager_client, school):
+        school.name = 'ESF "Le Bec" <b>'
+        school.save()
+        html = manager_client.get(settings_url(school)).content.decode()
+        # Shown as text in the page, and escaped once more inside the code itself.
+        assert "title=&quot;Contactez-nous — ESF &amp;quot;Le Bec&amp;quot; &amp;lt;b&amp;gt;&quot;" in html
+        assert "<b>" not in html
+
+    def test_says_when_no_website_may_show_the_form_yet(self, manager_client, school):
+        school.website_origins = ""
+        school.save()
+        page = page_text(manager_client.get(settings_url(school)))
+        assert "Aucun site n'est encore déclaré pour votre école" in page
+
+    def test_a_secretary_sees_the_code_without_the_copy_button(self, secretary_client, school):
+        page = page_text(secretary_client.get(settings_url(school)))
+        assert "Votre formulaire de contact sur votre site" in page
+        assert "data-msem-form" in page
+        assert "Copier le code" not in page
+
+    def test_the_script_the_code_loads_is_served_under_its_plain_name_to_other_sites(self, db):
+        # The code stays in schools' websites across deployments: its address carries no hash,
+        # and nothing keeps another site from loading it.
+        response = Client().get("/static/js/embed.js", headers={"origin": "https://www.esf-valneige.fr"})
+        assert response.status_code == 200
+        assert "javascript" in response.headers["Content-Type"]
+        assert "Cross-Origin-Resource-Policy" not in response.headers
+        assert b"msem:height" in b"".join(response.streaming_content)

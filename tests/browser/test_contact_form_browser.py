@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from msem.inquiries.models import Inquiry
 from msem.mailing.models import OutgoingEmail
+from msem.public_site.embedding import contact_form_embeddings
 from tests.mailing.smtp_server import free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -106,6 +107,91 @@ def test_the_form_inside_an_iframe_of_the_schools_declared_website(page, school,
         frame.get_by_role("button", name="Envoyer ma demande").click()
         expect(frame.get_by_role("heading", name="Merci, votre demande a bien été envoyée")).to_be_visible()
         screenshot(page, "contact-fr-in-iframe")
+    finally:
+        website.shutdown()
+    assert Inquiry.objects.get().first_name == "Léa"
+
+
+class _WebsiteWithTheCode(BaseHTTPRequestHandler):
+    """A school's page holding, between its own text, the code the Paramètres page gives."""
+
+    code = ""
+
+    def do_GET(self) -> None:
+        body = (
+            '<!doctype html><html><head><meta charset="utf-8"><title>ESF Val Neige</title></head><body>'
+            "<h1>ESF Val Neige — Nous contacter</h1><p>Écrivez-nous, nous répondons sous 24 heures.</p>"
+            # A long page after the form, as school sites have: the thank-you page must be brought into view.
+            f'{self.code}<footer style="height: 2000px"><p>ESF Val Neige, 73000 Val Neige</p></footer></body></html>'
+        ).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        return
+
+
+def _frame_height(page) -> float:
+    return page.locator("iframe[data-msem-form]").evaluate("frame => frame.getBoundingClientRect().height")
+
+
+def _inner_scroll(frame_page) -> tuple[int, int]:
+    """The framed page's scrollable height and what the frame shows of it."""
+    return frame_page.evaluate("[document.documentElement.scrollHeight, document.documentElement.clientHeight]")
+
+
+def test_the_pasted_code_gives_the_frame_the_forms_height_and_no_scroll_bar(
+    page, school, live_server, settings, screenshot
+):
+    settings.MSEM_BASE_URL = live_server.url
+    port = free_port()
+    school.website_origins = f"http://localhost:{port}"
+    school.save()
+    _WebsiteWithTheCode.code = contact_form_embeddings(school)[0].code
+    website = ThreadingHTTPServer(("127.0.0.1", port), _WebsiteWithTheCode)
+    threading.Thread(target=website.serve_forever, daemon=True).start()
+    try:
+        page.goto(f"http://localhost:{port}/")
+        frame = page.frame_locator("iframe[data-msem-form]")
+        expect(frame.get_by_role("heading", name="Contactez-nous")).to_be_visible()
+        framed = page.frames[1]
+
+        def shows_all_of_it() -> bool:
+            scroll_height, client_height = _inner_scroll(framed)
+            return scroll_height <= client_height
+
+        # The pasted code says 1200 px; the form is shorter and takes its own height.
+        page.wait_for_function("document.querySelector('iframe[data-msem-form]').style.height !== ''")
+        blank_height = _frame_height(page)
+        assert blank_height != 1200
+        assert shows_all_of_it()
+        screenshot(page, "contact-fr-embedded")
+
+        # The errors make the form longer: the frame follows.
+        frame.get_by_role("button", name="Envoyer ma demande").click()
+        expect(frame.locator("#form-errors")).to_be_visible()
+        page.wait_for_function(f"document.querySelector('iframe[data-msem-form]').offsetHeight > {blank_height}")
+        assert shows_all_of_it()
+
+        # The thank-you page is short: the frame shrinks, and is brought into view.
+        fill_the_form(frame, first_name="Léa", email="lea@example.org", message="Un groupe de 12 en février ?")
+        frame.get_by_role("button", name="Envoyer ma demande").focus()
+        page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+        frame.get_by_role("button", name="Envoyer ma demande").press("Enter")
+        expect(frame.get_by_role("heading", name="Merci, votre demande a bien été envoyée")).to_be_visible()
+        page.wait_for_function("document.querySelector('iframe[data-msem-form]').offsetHeight < 600")
+        framed = page.frames[1]
+        assert shows_all_of_it()
+        assert page.locator("iframe[data-msem-form]").evaluate("frame => frame.getBoundingClientRect().top") > -1
+        screenshot(page, "contact-fr-embedded-thanks")
+
+        # A message from anything but the form's own pages does not size the frame.
+        before = _frame_height(page)
+        page.evaluate("window.postMessage({type: 'msem:height', height: 5000, newPage: false}, '*')")
+        page.wait_for_timeout(300)
+        assert _frame_height(page) == before
     finally:
         website.shutdown()
     assert Inquiry.objects.get().first_name == "Léa"

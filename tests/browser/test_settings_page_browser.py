@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from msem.commercial_settings.selectors import commercial_settings_snapshot
+from msem.public_site.embedding import contact_form_embeddings
 from tests.browser.conftest import log_in
 from tests.factories import PASSWORD
 
@@ -133,3 +134,31 @@ def test_a_secretary_sees_the_settings_but_cannot_save(page, school, secretary, 
     expect(page.locator("#contact").get_by_role("button", name="+ Ajouter")).to_be_hidden()
     expect(page.locator("#id_subjects-0-label_fr")).to_be_disabled()
     screenshot(page, "settings-fr-secretary")
+
+
+def test_a_manager_copies_the_code_that_shows_the_form_on_her_website(page, school, manager, live_server, screenshot):
+    school.website_origins = "https://www.esf-valneige.fr"
+    school.save()
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    log_in(page, manager.email, PASSWORD)
+    open_settings(page, school)
+    embedding = page.locator("#form-embedding")
+    embedding.get_by_text("Votre formulaire de contact sur votre site").click()
+    french = embedding.locator('[lang="fr"]')
+    expect(french.get_by_role("link")).to_have_text(re.compile(rf"/fr/{school.slug}/contact/$"))
+    expect(embedding).to_contain_text("Sites autorisés à afficher le formulaire : https://www.esf-valneige.fr.")
+    embedding.scroll_into_view_if_needed()
+    screenshot(page, "settings-form-embedding-fr", full_page=False)
+
+    french.get_by_role("button", name="Copier le code").click()
+    expect(french.get_by_role("button", name="Copié")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == contact_form_embeddings(school)[0].code
+
+    # Copying is not an edit: the page is left without the unsaved-changes warning.
+    page.locator(".user-menu summary").click()
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("heading", name="Settings", exact=True)).to_be_visible()
+    page.get_by_text("Your contact form on your website").click()
+    expect(page.locator("#form-embedding [lang=en]")).to_contain_text("The form in English")
+    page.locator("#form-embedding").scroll_into_view_if_needed()
+    screenshot(page, "settings-form-embedding-en", full_page=False)

@@ -1,0 +1,61 @@
+"""What a school pastes into a page of its website to show its contact form there.
+
+The form is an <iframe>; static/js/embed.js, loaded beside it, gives the
+frame the height of the page inside it (static/js/public.js tells it), so the
+form never shows a scroll bar of its own, whatever its errors or the thank-you
+page make of its length. Only the school's declared website origins may frame
+the form (its `frame-ancestors`): the code works on those sites and nowhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from msem.schools.models import School
+
+# Unhashed on purpose: the code lives in schools' websites for years, across our
+# deployments, which change the hashed names of static files.
+EMBED_SCRIPT = "js/embed.js"
+# What the frame measures before the script has told it the form's height (or without the script).
+FALLBACK_HEIGHT = 1200
+
+
+@dataclass(frozen=True)
+class FormEmbedding:
+    language: str
+    form_url: str
+    code: str
+
+
+def embed_script_url() -> str:
+    # STATIC_URL may be a whole address (a CDN) or a path on our own site.
+    return urljoin(settings.MSEM_BASE_URL + "/", settings.STATIC_URL + EMBED_SCRIPT)
+
+
+def contact_form_url(school: School, language: str) -> str:
+    path = reverse("public_site:contact", kwargs={"language": language, "school_slug": school.slug})
+    return settings.MSEM_BASE_URL + path
+
+
+def contact_form_embeddings(school: School) -> list[FormEmbedding]:
+    """The form's address and the code to paste, for each language of the form."""
+    embeddings = []
+    for language in ("fr", "en"):
+        form_url = contact_form_url(school, language)
+        with translation.override(language):
+            title = f"{_('Contact us')} — {school.name}"
+        # A plain string, escaped by hand: the page shows this code as text, it must not run it.
+        code = (
+            f'<iframe src="{escape(form_url)}" title="{escape(title)}" data-msem-form width="100%" '
+            f'height="{FALLBACK_HEIGHT}"></iframe>\n'
+            f'<script src="{escape(embed_script_url())}" async></script>'
+        )
+        embeddings.append(FormEmbedding(language=language, form_url=form_url, code=code))
+    return embeddings
