@@ -35,6 +35,7 @@ from msem.backoffice.inbox_search import search_widgets
 from msem.inquiries.dossier import (
     DossierConflict,
     inquiries_archive,
+    inquiries_take,
     inquiry_merge,
     inquiry_note_add,
     inquiry_panel_update,
@@ -143,11 +144,15 @@ def _back_to_inbox(request: SchoolRequest) -> HttpResponse:
     return redirect(_inbox_url(request))
 
 
+def _ticked_ids(request: SchoolRequest) -> list[int]:
+    return [int(value) for value in request.POST.getlist("ids") if value.isdigit()]
+
+
 @school_view()
 @require_POST
 def inquiries_archive_view(request: SchoolRequest) -> HttpResponse:
     """Archive (or take out of the archive) the dossiers ticked in the list."""
-    ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()]
+    ids = _ticked_ids(request)
     archive = request.POST.get("action", "archive") != "unarchive"
     if not ids:
         messages.error(request, _("Tick the requests to archive first."))
@@ -160,6 +165,36 @@ def inquiries_archive_view(request: SchoolRequest) -> HttpResponse:
             "%(count)d request taken out of the archive.", "%(count)d requests taken out of the archive.", count
         )
     messages.success(request, message % {"count": count})
+    return _back_to_inbox(request)
+
+
+@school_view()
+@require_POST
+def inquiries_take_view(request: SchoolRequest) -> HttpResponse:
+    """ "I'll take the selection": the ticked dossiers nobody has become hers."""
+    ids = _ticked_ids(request)
+    if not ids:
+        messages.error(request, _("Tick the requests to take first."))
+        return _back_to_inbox(request)
+    selection = inquiries_take(school=request.school, actor=request.user, inquiry_ids=ids)
+    if selection.taken:
+        messages.success(
+            request,
+            ngettext("%(count)d request is now yours.", "%(count)d requests are now yours.", selection.taken)
+            % {"count": selection.taken},
+        )
+    if selection.someone_elses:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)d request already had someone: left as it was.",
+                "%(count)d requests already had someone: left as they were.",
+                selection.someone_elses,
+            )
+            % {"count": selection.someone_elses},
+        )
+    if not selection.taken and not selection.someone_elses:
+        messages.info(request, _("Nothing to take: the ticked requests were already yours."))
     return _back_to_inbox(request)
 
 

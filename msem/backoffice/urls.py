@@ -46,6 +46,7 @@ urlpatterns = [
     path("<slug:school_slug>/inquiries/", inquiry_views.inquiries_view, name="inquiries"),
     path("<slug:school_slug>/inquiries/export.csv", inquiry_views.inquiries_export_view, name="inquiries_export"),
     path("<slug:school_slug>/inquiries/archive/", inquiry_views.inquiries_archive_view, name="inquiries_archive"),
+    path("<slug:school_slug>/inquiries/take/", inquiry_views.inquiries_take_view, name="inquiries_take"),
     path("<slug:school_slug>/inquiries/default/", inquiry_views.inbox_default_save_view, name="inbox_default_save"),
     path(
         "<slug:school_slug>/inquiries/default/reset/",

@@ -237,6 +237,39 @@ def inquiry_take(*, school: School, actor: User, inquiry_id: int) -> Inquiry:
     return Inquiry.objects.for_school(school).get(pk=inquiry.pk)
 
 
+@dataclass(frozen=True)
+class TakenSelection:
+    """What "I'll take the selection" did: the dossiers now hers, and those someone else already had."""
+
+    taken: int
+    someone_elses: int
+
+
+@transaction.atomic
+def inquiries_take(*, school: School, actor: User, inquiry_ids: Iterable[int]) -> TakenSelection:
+    """She takes, from the inbox's selection, the dossiers nobody has; the others keep their assignee.
+
+    Each one taken is as with "I'll take it" on the dossier: hers, a new one
+    now in progress, both in its timeline. Archived dossiers are left alone.
+    """
+    _require_member(school, actor)
+    selected = (
+        Inquiry.objects.for_school(school)
+        .filter(pk__in=list(inquiry_ids), archived_at__isnull=True)
+        .select_for_update(of=("self",))
+        .order_by("pk")  # one lock order for every taker, so two at once cannot deadlock
+    )
+    taken = someone_elses = 0
+    for inquiry in selected:
+        if inquiry.assignee_id is None:
+            status = Inquiry.Status.IN_PROGRESS if inquiry.status == Inquiry.Status.NEW else None
+            _move(inquiry, actor, assignee=actor, status=status)
+            taken += 1
+        elif inquiry.assignee_id != actor.pk:
+            someone_elses += 1
+    return TakenSelection(taken=taken, someone_elses=someone_elses)
+
+
 def _move(inquiry: Inquiry, actor: User, *, assignee: User | None, status: str | None) -> None:
     """Give a locked dossier its first assignee and/or a new status (None: unchanged), each in the timeline."""
     changes: dict[str, Any] = {}

@@ -404,6 +404,49 @@ class TestBulkArchive:
         assert foreign.archived_at is None
 
 
+class TestBulkTake:
+    def url(self, school) -> str:
+        return reverse("backoffice:inquiries_take", kwargs={"school_slug": school.slug})
+
+    def test_the_ticked_dossiers_nobody_has_become_hers(self, secretary_client, secretary, manager, school):
+        ticked = [receive_inquiry(school, email=f"c{n}@x.fr") for n in range(2)]
+        colleagues = receive_inquiry(school, email="m@x.fr")
+        inquiry_take(school=school, actor=manager, inquiry_id=colleagues.pk)
+        kept = receive_inquiry(school, email="k@x.fr")
+        assert "Je m'occupe de la sélection" in page_text(secretary_client.get(inbox_url(school)))
+
+        response = secretary_client.post(
+            self.url(school),
+            {"ids": [str(i.pk) for i in (*ticked, colleagues)], "next": inbox_url(school, "f=1")},
+        )
+
+        assert response.status_code == 302
+        assert response["Location"] == inbox_url(school, "f=1")
+        page = page_text(secretary_client.get(response["Location"]))
+        assert "2 demandes sont maintenant à vous." in page
+        assert "1 demande avait déjà quelqu'un : laissée telle quelle." in page
+        assert {i.assignee for i in Inquiry.objects.filter(pk__in=[i.pk for i in ticked])} == {secretary}
+        assert Inquiry.objects.get(pk=colleagues.pk).assignee == manager
+        assert Inquiry.objects.get(pk=kept.pk).assignee is None
+
+    def test_nothing_ticked_or_ids_of_another_school_take_nothing(self, secretary_client, school, other_school):
+        response = secretary_client.post(self.url(school), {"ids": ["abc"]})
+        assert "Cochez d'abord les demandes à prendre." in page_text(secretary_client.get(response["Location"]))
+        foreign = receive_inquiry(other_school)
+        response = secretary_client.post(self.url(school), {"ids": [str(foreign.pk)]})
+        assert "Rien à prendre" in page_text(secretary_client.get(response["Location"]))
+        assert Inquiry.objects.get(pk=foreign.pk).assignee is None
+
+    def test_only_by_post(self, secretary_client, school):
+        assert secretary_client.get(self.url(school)).status_code == 405
+
+    def test_not_offered_on_the_archive(self, secretary_client, school):
+        archived = receive_inquiry(school)
+        Inquiry.objects.filter(pk=archived.pk).update(archived_at=timezone.now())
+        page = page_text(secretary_client.get(inbox_url(school, "f=1&archived=yes")))
+        assert "Je m'occupe de la sélection" not in page
+
+
 class TestDossierPage:
     def test_shows_the_request_the_client_and_the_timeline(self, secretary_client, school):
         inquiry = receive_inquiry(school, message="Cours privés le 28 décembre ?", phone="06 11 22 33 44")

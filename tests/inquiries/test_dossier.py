@@ -9,6 +9,7 @@ from msem.inquiries.dossier import (
     DossierConflict,
     PanelChange,
     inquiries_archive,
+    inquiries_take,
     inquiry_merge,
     inquiry_note_add,
     inquiry_panel_update,
@@ -318,6 +319,43 @@ class TestTake:
     def test_someone_of_another_school_cannot_take_it(self, school, inquiry, other_manager):
         with pytest.raises(PermissionDenied):
             inquiry_take(school=school, actor=other_manager, inquiry_id=inquiry.pk)
+        assert Inquiry.objects.get(pk=inquiry.pk).assignee is None
+
+
+class TestTakeTheSelection:
+    """ "I'll take the selection" in the inbox: the ticked dossiers nobody has become hers."""
+
+    def test_takes_those_nobody_has_and_leaves_the_others(self, school, other_school, manager, secretary):
+        free = [receive_inquiry(school, email=f"c{n}@example.org") for n in range(2)]
+        colleagues = receive_inquiry(school, email="taken@example.org")
+        inquiry_take(school=school, actor=manager, inquiry_id=colleagues.pk)
+        hers = receive_inquiry(school, email="hers@example.org")
+        inquiry_take(school=school, actor=secretary, inquiry_id=hers.pk)
+        archived = receive_inquiry(school, email="archived@example.org")
+        inquiries_archive(school=school, actor=manager, inquiry_ids=[archived.pk])
+        foreign = receive_inquiry(other_school)
+
+        selection = inquiries_take(
+            school=school,
+            actor=secretary,
+            inquiry_ids=[i.pk for i in (*free, colleagues, hers, archived, foreign)],
+        )
+
+        assert (selection.taken, selection.someone_elses) == (2, 1)
+        for inquiry in free:
+            inquiry.refresh_from_db()
+            assert (inquiry.assignee, inquiry.status) == (secretary, Inquiry.Status.IN_PROGRESS)
+            [assigned] = events(inquiry, "assigned")
+            assert assigned.actor == secretary
+            assert len(events(inquiry, "status_changed")) == 1
+        assert Inquiry.objects.get(pk=colleagues.pk).assignee == manager
+        assert len(events(hers, "assigned")) == 1
+        assert Inquiry.objects.get(pk=archived.pk).assignee is None
+        assert Inquiry.objects.get(pk=foreign.pk).assignee is None
+
+    def test_someone_of_another_school_takes_nothing(self, school, inquiry, other_manager):
+        with pytest.raises(PermissionDenied):
+            inquiries_take(school=school, actor=other_manager, inquiry_ids=[inquiry.pk])
         assert Inquiry.objects.get(pk=inquiry.pk).assignee is None
 
 
