@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from msem.accounts.models import User
 from msem.demo.services import DEMO_PASSWORD, demo_school_ensure
+from msem.inquiries.dossier import inquiry_take
 from msem.inquiries.models import Category, Inquiry
 from msem.mailing.models import OutgoingEmail
 from tests.browser.conftest import log_in
@@ -124,6 +125,20 @@ def test_bulk_archive_from_the_list(page, school, secretary, inbox):
     page.get_by_role("button", name="Archiver la sélection").click()
     expect(page.get_by_text("3 demandes archivées.")).to_be_visible()
     assert Inquiry.objects.filter(archived_at__isnull=True).count() == 0
+
+
+def test_taking_the_selection_from_the_list(page, secretary, manager, inbox, screenshot):
+    dossiers, _village, _altitude = inbox
+    colleagues = dossiers["altitude"]
+    inquiry_take(school=colleagues.school, actor=manager, inquiry_id=colleagues.pk)
+    log_in(page, secretary.email, PASSWORD)
+    page.get_by_label("Tout sélectionner").check()
+    page.get_by_role("button", name="Je m'occupe de la sélection").click()
+    expect(page.get_by_text("2 demandes sont maintenant à vous.")).to_be_visible()
+    expect(page.get_by_text("1 demande avait déjà quelqu'un : laissée telle quelle.")).to_be_visible()
+    expect(page.locator("tr", has_text="Hélène Favre")).to_contain_text(str(secretary))
+    expect(page.locator("tr", has_text="John Smith")).to_contain_text(str(manager))
+    screenshot(page, "inbox-selection-taken", full_page=False)
 
 
 def test_the_inbox_in_english(page, school, secretary, inbox, screenshot):
