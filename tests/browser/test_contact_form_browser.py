@@ -72,13 +72,16 @@ def test_the_form_works_with_the_keyboard_alone(page, school):
 
 
 class _SchoolWebsite(BaseHTTPRequestHandler):
-    form_url = ""
+    """A school's page about contacting it, holding `content` between its own text."""
+
+    content = ""
 
     def do_GET(self) -> None:
         body = (
-            "<!doctype html><html><head><title>ESF Val Neige</title></head><body>"
-            "<h1>ESF Val Neige — Nous contacter</h1>"
-            f'<iframe src="{self.form_url}" title="Formulaire" width="800" height="1100"></iframe>'
+            '<!doctype html><html><head><meta charset="utf-8"><title>ESF Val Neige</title></head><body>'
+            "<h1>ESF Val Neige — Nous contacter</h1><p>Écrivez-nous, nous répondons sous 24 heures.</p>"
+            # A long page after the form, as school sites have: the thank-you page must be brought into view.
+            f'{self.content}<footer style="height: 2000px"><p>ESF Val Neige, 73000 Val Neige</p></footer>'
             "</body></html>"
         ).encode()
         self.send_response(200)
@@ -96,7 +99,8 @@ def test_the_form_inside_an_iframe_of_the_schools_declared_website(page, school,
     # without our cookies, as it does inside a school's real website.
     school.website_origins = f"http://localhost:{port}"
     school.save()
-    _SchoolWebsite.form_url = f"{live_server.url}/fr/{school.slug}/contact/"
+    form_url = f"{live_server.url}/fr/{school.slug}/contact/"
+    _SchoolWebsite.content = f'<iframe src="{form_url}" title="Formulaire" width="800" height="1100"></iframe>'
     website = ThreadingHTTPServer(("127.0.0.1", port), _SchoolWebsite)
     threading.Thread(target=website.serve_forever, daemon=True).start()
     try:
@@ -110,27 +114,6 @@ def test_the_form_inside_an_iframe_of_the_schools_declared_website(page, school,
     finally:
         website.shutdown()
     assert Inquiry.objects.get().first_name == "Léa"
-
-
-class _WebsiteWithTheCode(BaseHTTPRequestHandler):
-    """A school's page holding, between its own text, the code the Paramètres page gives."""
-
-    code = ""
-
-    def do_GET(self) -> None:
-        body = (
-            '<!doctype html><html><head><meta charset="utf-8"><title>ESF Val Neige</title></head><body>'
-            "<h1>ESF Val Neige — Nous contacter</h1><p>Écrivez-nous, nous répondons sous 24 heures.</p>"
-            # A long page after the form, as school sites have: the thank-you page must be brought into view.
-            f'{self.code}<footer style="height: 2000px"><p>ESF Val Neige, 73000 Val Neige</p></footer></body></html>'
-        ).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        return
 
 
 def _frame_height(page) -> float:
@@ -149,8 +132,8 @@ def test_the_pasted_code_gives_the_frame_the_forms_height_and_no_scroll_bar(
     port = free_port()
     school.website_origins = f"http://localhost:{port}"
     school.save()
-    _WebsiteWithTheCode.code = contact_form_embeddings(school)[0].code
-    website = ThreadingHTTPServer(("127.0.0.1", port), _WebsiteWithTheCode)
+    _SchoolWebsite.content = contact_form_embeddings(school)[0].code
+    website = ThreadingHTTPServer(("127.0.0.1", port), _SchoolWebsite)
     threading.Thread(target=website.serve_forever, daemon=True).start()
     try:
         page.goto(f"http://localhost:{port}/")
