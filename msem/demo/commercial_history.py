@@ -32,6 +32,7 @@ from msem.accounts.models import User
 from msem.catalog.models import Catalog, CatalogPrice, Product
 from msem.demo.client_messages import ClientMessage, message_written
 from msem.demo.inquiry_generator import stay_start
+from msem.demo.office_hours import at_the_office, at_the_office_before
 from msem.inquiries.answers import first_answers_refresh
 from msem.inquiries.models import Inquiry, InquiryEvent
 from msem.mailing.models import OutgoingEmail
@@ -209,7 +210,7 @@ def _batch(run: _Generation, inquiries: list[Inquiry], counts: HistoryCounts) ->
         if rng.random() >= run.answered:
             continue
         secretary = rng.choice(run.staff)
-        answer_at = inquiry.received_at + _answer_delay(rng)
+        answer_at = at_the_office(inquiry.received_at + _answer_delay(rng), rng)
         if answer_at >= run.now:
             continue
         n_answered += 1
@@ -316,6 +317,7 @@ def _quote(run: _Generation, inquiry: Inquiry, secretary: User, sent_at: datetim
         requested_at = accepted_at + (paid_at - accepted_at) * rng.uniform(0.1, 0.6)
         # Paid while the link still worked.
         requested_at = max(requested_at, paid_at - timedelta(days=DEFAULT_LINK_DAYS - 1))
+        requested_at = at_the_office_before(requested_at, paid_at, rng)
     quote = Quote(
         school=run.school,
         inquiry=inquiry,
@@ -332,7 +334,7 @@ def _quote(run: _Generation, inquiry: Inquiry, secretary: User, sent_at: datetim
     )
     if not is_paid:
         # Some clients do not answer: a few days later the secretary reminds them, while the quote is valid.
-        reminded_at = sent_at + timedelta(days=rng.uniform(3, 6))
+        reminded_at = at_the_office(sent_at + timedelta(days=rng.uniform(3, 6)), rng)
         if (
             rng.random() < 0.4
             and reminded_at < run.now - timedelta(hours=1)

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from msem.accounts.models import User
+from msem.demo.office_hours import at_the_office, at_the_office_before
 from msem.inquiries.dossier import status_change_allowed
 from msem.inquiries.models import Inquiry, InquiryEvent
 from msem.payments.models import PaymentRequest
@@ -163,7 +164,8 @@ def _timeline(
     if assignee is not None:
         limit = answer.at if answer else now
         taken_at = _between(inquiry.received_at, _delay(rng, timedelta(minutes=50), 1.2), limit)
-        taken_at = min(taken_at, inquiry.received_at + (limit - inquiry.received_at) / 2)  # some time to write
+        # At the office, with some time left to write the answer.
+        taken_at = min(at_the_office(taken_at, rng), limit - min(timedelta(minutes=20), (limit - taken_at) / 2))
         taker = assignee if rng.random() < 0.7 else rng.choice(staff)
         timeline.add(Kind.ASSIGNED, taken_at, taker, before=None, after=str(assignee))
         timeline.move(Status.IN_PROGRESS, taken_at, taker)
@@ -197,12 +199,13 @@ def _timeline(
         start = timeline.last
         median = timedelta(hours=20) if inquiry.status == Status.IN_PROGRESS else timedelta(days=3)
         limit = min(inquiry.archived_at or now, now)
-        timeline.move(inquiry.status, _between(start, _delay(rng, median, 0.8), limit), worker)
+        moved_at = _between(start, _delay(rng, median, 0.8), limit)
+        timeline.move(inquiry.status, at_the_office_before(moved_at, limit, rng), worker)
     if inquiry.archived_at is not None:
         last = timeline.last
         archived_at = inquiry.archived_at if inquiry.archived_at > last else _between(last, timedelta(days=1), now)
-        inquiry.archived_at = archived_at
-        timeline.add(Kind.ARCHIVED, archived_at, worker)
+        inquiry.archived_at = at_the_office_before(archived_at, now, rng)
+        timeline.add(Kind.ARCHIVED, inquiry.archived_at, worker)
     return timeline
 
 

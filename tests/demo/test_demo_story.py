@@ -14,6 +14,7 @@ from msem.connector4807.models import LedgerEntry, SalePush, SalePushAttempt
 from msem.connector4807.pushing import sale_payload
 from msem.demo.client_messages import Topic, message_written, messages_for, topic_of
 from msem.demo.inquiry_generator import SchoolChoices, generate_inquiries, season_start
+from msem.demo.office_hours import CLOSES, OPENS
 from msem.inquiries.models import Inquiry, InquiryEvent, Subject
 from msem.inquiries.selectors import subjects_live
 from msem.inquiries.services import SubjectLine, subjects_sync
@@ -263,3 +264,23 @@ def test_the_subjects_of_the_demo_school_each_have_their_messages():
     ]
     for label_fr, label_en, topic in labels:
         assert topic_of(Subject(label_fr=label_fr, label_en=label_en)) == topic
+
+
+def test_the_secretaries_work_while_the_office_is_open(demo):
+    """Clients write at any hour; the demo's replies, quotes, reminders and payment requests leave by day."""
+
+    def at_the_office(moment) -> bool:
+        return OPENS <= timezone.localtime(moment).time() < CLOSES
+
+    by_staff = InquiryEvent.objects.for_school(demo).filter(kind=Kind.EMAIL, actor__isnull=False)
+    assert by_staff.count() > 100
+    at_night = [e.email.subject for e in by_staff.select_related("email") if not at_the_office(e.created_at)]
+    assert at_night == []
+    reminded = Quote.objects.for_school(demo).filter(last_reminded_at__isnull=False)
+    assert reminded.exists()
+    assert all(at_the_office(quote.last_reminded_at) for quote in reminded)
+    # A client who paid within minutes of a late request is the one exception the history keeps.
+    requests = list(PaymentRequest.objects.for_school(demo).values_list("created_at", flat=True))
+    assert sum(map(at_the_office, requests)) >= 0.9 * len(requests)
+    clients = Inquiry.objects.for_school(demo).values_list("received_at", flat=True)
+    assert not all(map(at_the_office, clients))  # the clients, for their part, write in the evening too
