@@ -194,7 +194,7 @@ def inquiries_take_view(request: SchoolRequest) -> HttpResponse:
             % {"count": selection.someone_elses},
         )
     if not selection.taken and not selection.someone_elses:
-        messages.info(request, _("Nothing to take: the ticked requests were already yours."))
+        messages.info(request, _("Nothing to take among the ticked requests: they are yours already, or archived."))
     return _back_to_inbox(request)
 
 

@@ -440,6 +440,14 @@ class TestBulkTake:
     def test_only_by_post(self, secretary_client, school):
         assert secretary_client.get(self.url(school)).status_code == 405
 
+    def test_archived_dossiers_ticked_in_the_whole_list_are_left_alone(self, secretary_client, school):
+        archived = receive_inquiry(school)
+        Inquiry.objects.filter(pk=archived.pk).update(archived_at=timezone.now())
+        response = secretary_client.post(self.url(school), {"ids": [str(archived.pk)]})
+        page = page_text(secretary_client.get(response["Location"]))
+        assert "Rien à prendre parmi les demandes cochées : elles sont déjà à vous, ou archivées." in page
+        assert Inquiry.objects.get(pk=archived.pk).assignee is None
+
     def test_not_offered_on_the_archive(self, secretary_client, school):
         archived = receive_inquiry(school)
         Inquiry.objects.filter(pk=archived.pk).update(archived_at=timezone.now())
