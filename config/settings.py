@@ -346,7 +346,8 @@ if not DEBUG:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # --- Product settings -------------------------------------------------------
-# The public address of this deployment, used in links inside e-mails.
+# The public address of this deployment (https), in every link it gives: e-mails, and the
+# contact form's code for schools' websites. `check --deploy` refuses a local or plain-HTTP one.
 MSEM_BASE_URL = os.environ.get("MSEM_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The demo school and its logins exist only where this is on (`make run`).
 MSEM_DEMO = env_bool("MSEM_DEMO", DEBUG)

@@ -1,8 +1,11 @@
-"""`manage.py check --deploy` refuses a production that would talk to its backends in clear (ASVS 12.3.1).
+"""`manage.py check --deploy` refuses a production that would talk to its backends in clear (ASVS 12.3.1),
+or that would give out links to an address nobody can reach.
 
 The web page is HTTPS end to end; the e-mails to clients, the database's rows and the
 4807 token must not cross the network in clear either. A backend on this machine
-(loopback, Unix socket) needs no TLS.
+(loopback, Unix socket) needs no TLS. The platform's own address (`MSEM_BASE_URL`) is
+in every link it gives: the dossier's in a notification, the client's quote and
+payment pages, the code a school pastes into its website.
 """
 
 from __future__ import annotations
@@ -63,3 +66,18 @@ def backends_over_tls(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
             )
         )
     return found
+
+
+@register(Tags.security, deploy=True)
+def public_address(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    base = urlsplit(settings.MSEM_BASE_URL)
+    if base.scheme == "https" and not _local(base.hostname):
+        return []
+    return [
+        CheckWarning(
+            f"MSEM_BASE_URL is {settings.MSEM_BASE_URL!r}: the links in e-mails (dossiers, quotes, payments) "
+            "and the contact form's code for schools' websites would lead there.",
+            hint="Set MSEM_BASE_URL to the platform's public https:// address, e.g. https://msem.example.com.",
+            id="msem.W004",
+        )
+    ]

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -96,6 +98,7 @@ def check_deploy(tmp_path, **env: str) -> subprocess.CompletedProcess:
         "EMAIL_HOST": "smtp.example.com",
         "EMAIL_USE_TLS": "true",
         "MSEM_4807_URL": "https://gateway.4807.example/api/v1",
+        "MSEM_BASE_URL": "https://msem.example.com",
         "MSEM_VAR_DIR": str(tmp_path),
         **env,
     }
@@ -124,6 +127,13 @@ def test_check_deploy_refuses_backends_reached_in_clear(tmp_path):
     assert result.returncode != 0
     for check_id in ("msem.W001", "msem.W002", "msem.W003"):
         assert check_id in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize("base_url", ["", "http://127.0.0.1:8000", "http://msem.example.com", "https://localhost"])
+def test_check_deploy_refuses_links_to_an_address_nobody_can_reach(tmp_path, base_url):
+    result = check_deploy(tmp_path, MSEM_BASE_URL=base_url)
+    assert result.returncode != 0
+    assert "msem.W004" in result.stderr + result.stdout
 
 
 def test_backends_on_this_machine_need_no_tls(tmp_path):
