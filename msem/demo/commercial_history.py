@@ -32,7 +32,7 @@ from msem.accounts.models import User
 from msem.catalog.models import Catalog, CatalogPrice, Product
 from msem.demo.client_messages import ClientMessage, message_written
 from msem.demo.inquiry_generator import stay_start
-from msem.demo.office_hours import at_the_office, at_the_office_before
+from msem.demo.office_hours import at_the_office
 from msem.inquiries.answers import first_answers_refresh
 from msem.inquiries.models import Inquiry, InquiryEvent
 from msem.mailing.models import OutgoingEmail
@@ -317,7 +317,12 @@ def _quote(run: _Generation, inquiry: Inquiry, secretary: User, sent_at: datetim
         requested_at = accepted_at + (paid_at - accepted_at) * rng.uniform(0.1, 0.6)
         # Paid while the link still worked.
         requested_at = max(requested_at, paid_at - timedelta(days=DEFAULT_LINK_DAYS - 1))
-        requested_at = at_the_office_before(requested_at, paid_at, rng)
+        requested_at = at_the_office(requested_at, rng)
+        if requested_at >= paid_at:
+            # Asked for when the office opened, paid soon after (within the hour before the history's end at most).
+            paid_at = min(requested_at + timedelta(minutes=rng.uniform(10, 180)), latest)
+            if requested_at >= paid_at:  # the office opens in the history's last hour: asked for the evening before
+                requested_at = accepted_at + (paid_at - accepted_at) / 2
     quote = Quote(
         school=run.school,
         inquiry=inquiry,

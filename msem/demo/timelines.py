@@ -38,6 +38,25 @@ Kind = InquiryEvent.Kind
 WORK_KINDS = (Kind.ASSIGNED, Kind.STATUS_CHANGED, Kind.ARCHIVED, Kind.QUOTE)
 
 
+# What a secretary notes when a dossier was settled by phone, not by e-mail (notes are the staff's, in French).
+PHONE_NOTES: dict[str, list[str]] = {
+    Status.WON: [
+        "Cliente rappelée : réservation faite au téléphone, règlement à l'accueil à l'arrivée.",
+        "Le client est passé au bureau : cours réservés et payés sur place.",
+        "Appel du client : il réserve les cours demandés, paiement à l'accueil.",
+    ],
+    Status.LOST: [
+        "Client rappelé : il a trouvé une autre école, plus près de sa location.",
+        "Appel de la cliente : séjour annulé, elle reviendra l'an prochain.",
+        "Plus de place sur le créneau demandé ; le client ne souhaite pas d'autre horaire.",
+    ],
+    Status.WAITING_FOR_CLIENT: [
+        "Message laissé sur le répondeur : le client doit rappeler pour confirmer ses dates.",
+        "Au téléphone : la cliente confirme ses dates et le niveau des enfants dans la semaine.",
+    ],
+}
+
+
 @dataclass
 class _Timeline:
     """One dossier's events being written, and the status they have brought it to."""
@@ -199,8 +218,12 @@ def _timeline(
         start = timeline.last
         median = timedelta(hours=20) if inquiry.status == Status.IN_PROGRESS else timedelta(days=3)
         limit = min(inquiry.archived_at or now, now)
-        moved_at = _between(start, _delay(rng, median, 0.8), limit)
-        timeline.move(inquiry.status, at_the_office_before(moved_at, limit, rng), worker)
+        moved_at = at_the_office_before(_between(start, _delay(rng, median, 0.8), limit), limit, rng)
+        if answer is None and inquiry.status in PHONE_NOTES:
+            # Never written to: the secretary had the client on the phone, and says so.
+            noted_at = moved_at - min(timedelta(minutes=3), (moved_at - start) / 2)
+            timeline.add(Kind.NOTE, noted_at, worker, text=rng.choice(PHONE_NOTES[inquiry.status]))
+        timeline.move(inquiry.status, moved_at, worker)
     if inquiry.archived_at is not None:
         last = timeline.last
         archived_at = inquiry.archived_at if inquiry.archived_at > last else _between(last, timedelta(days=1), now)

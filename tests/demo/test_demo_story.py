@@ -272,15 +272,38 @@ def test_the_secretaries_work_while_the_office_is_open(demo):
     def at_the_office(moment) -> bool:
         return OPENS <= timezone.localtime(moment).time() < CLOSES
 
-    by_staff = InquiryEvent.objects.for_school(demo).filter(kind=Kind.EMAIL, actor__isnull=False)
+    by_staff = (
+        InquiryEvent.objects.for_school(demo)
+        .filter(kind=Kind.EMAIL, actor__isnull=False)
+        .exclude(email__kind=OutgoingEmail.Kind.PAYMENT_REQUEST)  # below
+    )
     assert by_staff.count() > 100
     at_night = [e.email.subject for e in by_staff.select_related("email") if not at_the_office(e.created_at)]
     assert at_night == []
     reminded = Quote.objects.for_school(demo).filter(last_reminded_at__isnull=False)
     assert reminded.exists()
     assert all(at_the_office(quote.last_reminded_at) for quote in reminded)
-    # A client who paid within minutes of a late request is the one exception the history keeps.
+    # Paid in the last hour before the history's end, a request may have been sent the evening before.
     requests = list(PaymentRequest.objects.for_school(demo).values_list("created_at", flat=True))
     assert sum(map(at_the_office, requests)) >= 0.9 * len(requests)
     clients = Inquiry.objects.for_school(demo).values_list("received_at", flat=True)
     assert not all(map(at_the_office, clients))  # the clients, for their part, write in the evening too
+
+
+def test_a_dossier_settled_without_an_email_says_it_was_by_phone(demo):
+    """Won, lost or waiting for the client with no e-mail from the school: the secretary's note tells how."""
+    events = InquiryEvent.objects.for_school(demo)
+    written_to = set(events.filter(kind=Kind.EMAIL, actor__isnull=False).values_list("inquiry_id", flat=True))
+    settled = Inquiry.objects.for_school(demo).filter(
+        status__in=[Inquiry.Status.WON, Inquiry.Status.LOST, Inquiry.Status.WAITING_FOR_CLIENT]
+    )
+    by_phone = [inquiry for inquiry in settled if inquiry.pk not in written_to]
+    assert len(by_phone) >= 5
+    for inquiry in by_phone:
+        timeline = list(events.filter(inquiry=inquiry).order_by("created_at", "id"))
+        kinds = [event.kind for event in timeline]
+        assert Kind.NOTE in kinds, inquiry.reference
+        note = timeline[kinds.index(Kind.NOTE)]
+        settled_by = next(e for e in timeline if e.kind == Kind.STATUS_CHANGED and e.data["after"] == inquiry.status)
+        assert note.created_at <= settled_by.created_at, inquiry.reference
+        assert note.actor_id == settled_by.actor_id is not None, inquiry.reference
