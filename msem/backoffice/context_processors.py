@@ -8,12 +8,18 @@ from msem.accounts.selectors import memberships_of_user
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
-    """What the back-office frame shows around every page: the school and the school switcher."""
+    """What the back-office frame shows around every page: the school and the school switcher.
+
+    Only a back-office page has a membership (`school_view`); the public pages
+    name their school too, and a secretary still logged in may open them (her
+    school's form, from the inbox): they get nothing of the frame.
+    """
     school = getattr(request, "school", None)
-    if school is None or not request.user.is_authenticated:
+    membership = getattr(request, "membership", None)
+    if school is None or membership is None or not request.user.is_authenticated:
         return {}
     return {
         "current_school": school,
-        "current_membership": request.membership,  # type: ignore[attr-defined]
+        "current_membership": membership,
         "memberships": getattr(request, "memberships", None) or memberships_of_user(user=request.user),  # type: ignore[arg-type]
     }
