@@ -26,7 +26,7 @@ from msem.mailing.placeholders import ALLOWED_BY_KIND, PLACEHOLDERS, example_val
 from msem.mailing.selectors import mail_templates_by_kind_and_language
 from msem.mailing.services import test_email_queue
 from msem.platform.labels import labelled
-from msem.public_site.embedding import contact_form_embeddings
+from msem.public_site.embedding import contact_form_embeddings, subject_forms
 
 
 def _initial(request: SchoolRequest) -> dict[str, Any]:
@@ -87,6 +87,7 @@ def _render_page(request: SchoolRequest, page: SettingsPageForms, *, status: int
         "placeholders": PLACEHOLDERS.values(),
         "catalog_chips": [catalogs.get(code) or {"code": code} for code in codes],
         "form_embeddings": contact_form_embeddings(school),
+        "subject_forms": subject_forms(school),
     }
     return render(request, "backoffice/settings/page.html", context, status=status)
 

@@ -10,7 +10,7 @@ the form (its `frame-ancestors`): the code works on those sites and nowhere else
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urljoin
+from urllib.parse import urlencode, urljoin
 
 from django.conf import settings
 from django.urls import reverse
@@ -18,6 +18,8 @@ from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from msem.inquiries.selectors import subjects_live
+from msem.public_site.form_page import SUBJECT_PARAMETER
 from msem.schools.models import School
 
 # Unhashed on purpose: the code lives in schools' websites for years, across our
@@ -42,6 +44,30 @@ def embed_script_url() -> str:
 def contact_form_url(school: School, language: str) -> str:
     path = reverse("public_site:contact", kwargs={"language": language, "school_slug": school.slug})
     return settings.MSEM_BASE_URL + path
+
+
+@dataclass(frozen=True)
+class SubjectForm:
+    """The form's address opened on one subject, in each language that offers it ("" where none does)."""
+
+    label: str
+    url_fr: str
+    url_en: str
+
+
+def subject_forms(school: School) -> list[SubjectForm]:
+    """For a website's page about one subject: the form with that subject already chosen."""
+    forms = []
+    for subject in subjects_live(school=school):
+        query = "?" + urlencode({SUBJECT_PARAMETER: subject.pk})
+        forms.append(
+            SubjectForm(
+                label=subject.label_fr or subject.label_en,
+                url_fr=contact_form_url(school, "fr") + query if subject.label_fr else "",
+                url_en=contact_form_url(school, "en") + query if subject.label_en else "",
+            )
+        )
+    return forms
 
 
 def contact_form_embeddings(school: School) -> list[FormEmbedding]:

@@ -27,7 +27,7 @@ from msem.inquiries.selectors import inquiry_for_intake_key
 from msem.platform.client_ip import client_ip
 from msem.platform.security_events import security_event
 from msem.platform.security_headers import allow_framing_by
-from msem.public_site.form_page import form_page
+from msem.public_site.form_page import SUBJECT_PARAMETER, form_page
 from msem.public_site.form_token import FormToken, form_token_issue, form_token_read, form_token_started_at
 from msem.schools.models import School
 
@@ -67,7 +67,9 @@ def framable_by_the_school(view: Callable[..., HttpResponse]) -> Callable[..., H
     return wrapped
 
 
-def _form_html(request: HttpRequest, school: School, language: str, form: ContactForm, token: str) -> str:
+def _form_html(
+    request: HttpRequest, school: School, language: str, form: ContactForm, token: str, *, subject_id: int | None = None
+) -> str:
     other = "en" if language == "fr" else "fr"
     context = {
         "school": school,
@@ -76,6 +78,8 @@ def _form_html(request: HttpRequest, school: School, language: str, form: Contac
         "other_language": other,
         "form_token": token,
         "today": timezone.localdate().isoformat(),
+        # The other language's form opens on the same subject, if it offers it.
+        "chosen_subject": subject_id,
     }
     return render_to_string("public_site/contact.html", context, request=request)
 
@@ -95,10 +99,18 @@ def _render_form_again(
 
 
 def _render_blank_form(request: HttpRequest, school: School, language: str) -> HttpResponse:
-    def draw(token_slot: str) -> str:
-        return _form_html(request, school, language, ContactForm(school=school, language=language), token_slot)
+    def draw(token_slot: str, subject_id: int | None) -> str:
+        form = ContactForm(school=school, language=language, initial={"subject": subject_id})
+        return _form_html(request, school, language, form, token_slot, subject_id=subject_id)
 
-    return HttpResponse(form_page(school, language, draw=draw, token=form_token_issue(school_id=school.pk)))
+    page = form_page(
+        school,
+        language,
+        subject=request.GET.get(SUBJECT_PARAMETER, ""),
+        draw=draw,
+        token=form_token_issue(school_id=school.pk),
+    )
+    return HttpResponse(page)
 
 
 def _thanks_redirect(school: School, language: str, reference: str) -> HttpResponse:

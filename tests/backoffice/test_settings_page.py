@@ -417,6 +417,19 @@ class TestTheFormOnTheSchoolsWebsite:
         assert "title=&quot;Contactez-nous — ESF &amp;quot;Le Bec&amp;quot; &amp;lt;b&amp;gt;&quot;" in html
         assert "<b>" not in html
 
+    def test_gives_each_subjects_own_address_in_the_languages_that_offer_it(self, manager_client, school, settings):
+        settings.MSEM_BASE_URL = "https://msem.example"
+        private = Subject.objects.create(
+            school=school, label_fr="Cours privés", label_en="", email="p@valneige.test", position=1
+        )
+        page = page_text(manager_client.get(settings_url(school)))
+        assert "Le formulaire sur un seul objet" in page
+        assert f'href="https://msem.example/fr/{school.slug}/contact/?subject={private.pk}"' in page
+        assert f"/en/{school.slug}/contact/?subject={private.pk}" not in page
+        assert "Pas de libellé anglais : absent du formulaire anglais." in page
+        first = Subject.objects.for_school(school).live().exclude(pk=private.pk).get()
+        assert f'href="https://msem.example/en/{school.slug}/contact/?subject={first.pk}"' in page
+
     def test_says_when_no_website_may_show_the_form_yet(self, manager_client, school):
         school.website_origins = ""
         school.save()

@@ -130,6 +130,54 @@ class TestTheForm:
         assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
 
 
+class TestOpenedOnASubject:
+    """`?subject=<id>`: a website's page about one subject opens the form with it already chosen."""
+
+    @staticmethod
+    def chosen(response) -> list[str]:
+        return re.findall(r'<option value="(\d+)" selected>', response.content.decode())
+
+    def test_the_subject_of_the_address_is_chosen_and_the_plain_form_chooses_none(self, school):
+        private = Subject.objects.create(
+            school=school, label_fr="Cours privés", label_en="Private lessons", email="p@valneige.test", position=1
+        )
+        assert self.chosen(Client().get(form_url(school) + f"?subject={private.pk}")) == [str(private.pk)]
+        assert self.chosen(Client().get(form_url(school))) == []  # not the page kept for the address above
+        english = Client().get(form_url(school, "en") + f"?subject={private.pk}")
+        assert self.chosen(english) == [str(private.pk)]
+        # The other language's form opens on the same subject.
+        assert f'href="/fr/{school.slug}/contact/?subject={private.pk}"' in english.content.decode()
+
+    def test_a_subject_the_form_does_not_offer_is_ignored(self, school, other_school):
+        french_only = Subject.objects.create(
+            school=school, label_fr="Cours privés", label_en="", email="p@valneige.test", position=1
+        )
+        removed = Subject.objects.create(
+            school=school, label_fr="Ancien", label_en="Old", email="o@valneige.test", removed_at=timezone.now()
+        )
+        foreign = Subject.objects.for_school(other_school).live().first()
+        asked = [french_only.pk, removed.pk, foreign.pk, "abc", "1 OR 1=1", "", "9" * 30]
+        for subject in asked:
+            language = "en" if subject == french_only.pk else "fr"
+            response = Client().get(form_url(school, language), {"subject": subject})
+            assert response.status_code == 200, subject
+            assert self.chosen(response) == [], subject
+
+    def test_a_request_sent_from_it_is_received_like_any_other(self, client, school, past_minimum_fill_time):
+        subject = Subject.objects.for_school(school).live().get()
+        data = form_data(client.get(form_url(school) + f"?subject={subject.pk}").content.decode())
+        assert data["subject"] == [str(subject.pk)]
+        data.update(
+            first_name=["Claire"],
+            last_name=["Martin"],
+            email=["claire.martin@example.org"],
+            message=["Bonjour, des cours particuliers ?"],
+        )
+        response = client.post(form_url(school) + f"?subject={subject.pk}", flatten(data))
+        assert response.status_code == 302
+        assert Inquiry.objects.get().subject == subject
+
+
 class TestSubmission:
     def test_creates_the_dossier_and_queues_two_emails(self, school, past_minimum_fill_time):
         client = Client()

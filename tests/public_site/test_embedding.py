@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from msem.public_site.embedding import contact_form_embeddings
+from msem.inquiries.models import Subject
+from msem.public_site.embedding import contact_form_embeddings, subject_forms
 
 pytestmark = pytest.mark.django_db
 
@@ -30,3 +31,17 @@ def test_the_schools_name_cannot_break_out_of_the_frames_title(school):
     code = contact_form_embeddings(school)[0].code
     assert 'title="Contactez-nous — ESF &quot;Le Bec&quot; &lt;script&gt;"' in code
     assert type(code) is str  # shown as text in the Paramètres page, never as markup
+
+
+def test_each_live_subject_opens_the_form_on_itself_in_the_languages_it_has_a_label_in(school, settings):
+    settings.MSEM_BASE_URL = "https://msem.example"
+    first = Subject.objects.for_school(school).live().get()
+    english_only = Subject.objects.create(school=school, label_fr="", label_en="Groups", email="g@x.fr", position=2)
+    assert [(form.label, form.url_fr, form.url_en) for form in subject_forms(school)] == [
+        (
+            first.label_fr,
+            f"https://msem.example/fr/{school.slug}/contact/?subject={first.pk}",
+            f"https://msem.example/en/{school.slug}/contact/?subject={first.pk}",
+        ),
+        ("Groups", "", f"https://msem.example/en/{school.slug}/contact/?subject={english_only.pk}"),
+    ]
