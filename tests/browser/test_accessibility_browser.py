@@ -167,6 +167,9 @@ def _quote_editor(page, school, manager, dossier, **_):
 def _settings(page, school, manager, **_):
     log_in(page, manager.email, PASSWORD)
     page.goto(f"/backoffice/{school.slug}/settings/")
+    # Opened, so that the form's addresses and codes for the school's website are checked too.
+    page.locator("#form-embedding summary").click()
+    expect(page.locator("#form-embedding pre").first).to_be_visible()
 
 
 @screen("dashboard")
