@@ -1,9 +1,10 @@
 // Msem's contact form in a school's website. The school's page holds
-//   <iframe src="https://…/fr/<school>/contact/" title="…" data-msem-form width="100%" height="1200"></iframe>
+//   <iframe src="https://…/fr/<school>/contact/" title="…" data-msem-form height="1200" style="…"></iframe>
 //   <script src="https://…/static/js/embed.js" async></script>
 // (the Paramètres page gives the exact code). Each form page tells its height
 // (static/js/public.js); this script gives the frame that height, so the form,
 // its errors and the thank-you page show whole, without a scroll bar of their own.
+// It changes nothing else: the frame's look is in the code, for the website to adapt.
 (function () {
   "use strict";
   var LARGEST = 20000;
@@ -30,12 +31,6 @@
     }
   }
 
-  function fit(frame) {
-    frame.style.border = "0";
-    frame.style.display = "block";
-    frame.style.width = "100%";
-  }
-
   window.addEventListener("message", function (event) {
     var data = event.data;
     if (!data || data.type !== "msem:height") {
@@ -50,7 +45,6 @@
     if (!isFinite(height) || height <= 0) {
       return;
     }
-    fit(frame);
     frame.style.height = Math.min(Math.ceil(height), LARGEST) + "px";
     // After sending, the thank-you page is short: bring it into view if the page
     // was scrolled down to the end of the long form.
@@ -58,13 +52,4 @@
       frame.scrollIntoView({ block: "start" });
     }
   });
-
-  function fitAll() {
-    Array.prototype.forEach.call(msemFrames(), fit);
-  }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", fitAll);
-  } else {
-    fitAll();
-  }
 })();

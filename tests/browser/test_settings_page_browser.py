@@ -27,13 +27,13 @@ def test_a_manager_configures_the_four_sections_and_finds_them_after_a_reload(pa
 
     # Contact: add a subject, then remove the original one with its "−".
     contact.get_by_role("button", name="+ Ajouter").click()
-    new_line = contact.locator("tbody tr").last
+    new_line = contact.locator("tbody[data-lines=subjects] tr").last
     expect(new_line.get_by_label("Libellé FR")).to_be_focused()
     new_line.get_by_label("Libellé FR").fill("Cours privés")
     new_line.get_by_label("Libellé EN").fill("Private lessons")
     new_line.get_by_label("Adresse e-mail").fill("prives@valneige.test")
-    contact.locator("tbody tr").first.get_by_role("button", name="Supprimer cette ligne").click()
-    expect(contact.locator("tbody tr").first).to_have_class(re.compile("is-removed"))
+    contact.locator("tbody[data-lines=subjects] tr").first.get_by_role("button", name="Supprimer cette ligne").click()
+    expect(contact.locator("tbody[data-lines=subjects] tr").first).to_have_class(re.compile("is-removed"))
 
     # Categories: add "Je ne sais pas".
     categories = page.locator("#categories")
@@ -70,7 +70,9 @@ def test_a_manager_configures_the_four_sections_and_finds_them_after_a_reload(pa
     expect(page.get_by_text("Les paramètres ont été enregistrés.")).to_be_visible()
 
     page.reload()
-    contact_inputs = page.locator("#contact tbody input[type=text], #contact tbody input[type=email]")
+    contact_inputs = page.locator(
+        "#contact tbody[data-lines=subjects] input[type=text], #contact tbody[data-lines=subjects] input[type=email]"
+    )
     expect(contact_inputs).to_have_count(3)
     expect(contact_inputs.nth(0)).to_have_value("Cours privés")
     expect(page.locator("#categories tbody input").first).to_be_visible()
@@ -105,7 +107,7 @@ def test_an_invalid_line_shows_its_error_next_to_the_field_and_nothing_is_saved(
     before = commercial_settings_snapshot(school=school)
     contact = page.locator("#contact")
     contact.get_by_role("button", name="+ Ajouter").click()
-    line = contact.locator("tbody tr").last
+    line = contact.locator("tbody[data-lines=subjects] tr").last
     line.get_by_label("Libellé FR").fill("Groupes")
     line.get_by_label("Adresse e-mail").fill("groupes@@valneige")
     page.locator("#id_quote_en_body").fill("See {quote_url}")
@@ -116,7 +118,7 @@ def test_an_invalid_line_shows_its_error_next_to_the_field_and_nothing_is_saved(
     expect(summary).to_be_visible()
     expect(summary).to_be_focused()
     expect(summary).to_contain_text("Rien n'a été enregistré.")
-    email = page.locator("#contact tbody tr").last.get_by_label("Adresse e-mail")
+    email = page.locator("#contact tbody[data-lines=subjects] tr").last.get_by_label("Adresse e-mail")
     expect(email).to_have_attribute("aria-invalid", "true")
     expect(page.locator(f"#{email.get_attribute('aria-describedby')}")).to_contain_text("adresse de courriel valide")
     expect(page.locator("#id_quote_en_body_error")).to_contain_text("{quote_url}")
