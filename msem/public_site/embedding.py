@@ -28,7 +28,8 @@ EMBED_SCRIPT = "js/embed.js"
 # What the frame measures before the script has told it the form's height (or without the script).
 FALLBACK_HEIGHT = 1200
 # The frame's look, in the code itself: the website's to change (the script only sets the height).
-FRAME_STYLE = "display: block; width: 100%; border: 0"
+# Attributes, not a style: the Paramètres page shows this code, and no page of ours carries " style=".
+FRAME_LOOK = 'width="100%" frameborder="0"'
 
 
 @dataclass(frozen=True)
@@ -81,8 +82,8 @@ def contact_form_embeddings(school: School) -> list[FormEmbedding]:
             title = f"{_('Contact us')} — {school.name}"
         # A plain string, escaped by hand: the page shows this code as text, it must not run it.
         code = (
-            f'<iframe src="{escape(form_url)}" title="{escape(title)}" data-msem-form height="{FALLBACK_HEIGHT}" '
-            f'style="{FRAME_STYLE}"></iframe>\n'
+            f'<iframe src="{escape(form_url)}" title="{escape(title)}" data-msem-form {FRAME_LOOK} '
+            f'height="{FALLBACK_HEIGHT}"></iframe>\n'
             f'<script src="{escape(embed_script_url())}" async></script>'
         )
         embeddings.append(FormEmbedding(language=language, form_url=form_url, code=code))

@@ -1,10 +1,10 @@
 // Msem's contact form in a school's website. The school's page holds
-//   <iframe src="https://…/fr/<school>/contact/" title="…" data-msem-form height="1200" style="…"></iframe>
+//   <iframe src="https://…/fr/<school>/contact/" title="…" data-msem-form width="100%" frameborder="0" height="1200"></iframe>
 //   <script src="https://…/static/js/embed.js" async></script>
 // (the Paramètres page gives the exact code). Each form page tells its height
 // (static/js/public.js); this script gives the frame that height, so the form,
 // its errors and the thank-you page show whole, without a scroll bar of their own.
-// It changes nothing else: the frame's look is in the code, for the website to adapt.
+// It changes nothing else: the frame's look (width, border) is in the code, for the website to adapt.
 (function () {
   "use strict";
   var LARGEST = 20000;

@@ -401,7 +401,7 @@ class TestTheFormOnTheSchoolsWebsite:
             assert f'href="https://msem.example/{language}/{school.slug}/contact/"' in page
             assert (
                 f'<iframe src="https://msem.example/{language}/{school.slug}/contact/" title="{title} — {school.name}" '
-                'data-msem-form height="1200" style="display: block; width: 100%; border: 0"></iframe>\n'
+                'data-msem-form width="100%" frameborder="0" height="1200"></iframe>\n'
                 '<script src="https://msem.example/static/js/embed.js" async></script>'
             ) in page
         assert "Sites autorisés à afficher le formulaire : https://www.esf-valneige.fr." in " ".join(
