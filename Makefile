@@ -24,10 +24,12 @@ $(VENV)/.dev-installed: requirements/dev.txt | $(PY)
 
 # make run: migrate the SQLite database, create the demo school, then serve the
 # web app and the background worker on http://127.0.0.1:$(PORT) until Ctrl-C.
+# The links it gives (e-mails, the form's code for websites) follow PORT.
+RUN_ENV = DEBUG=$${DEBUG:-true} MSEM_BASE_URL=$${MSEM_BASE_URL:-http://127.0.0.1:$(PORT)}
 run: $(VENV)/.base-installed
-	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --no-input
-	DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo
-	DEBUG=$${DEBUG:-true} PORT=$(PORT) $(PY) manage.py serve
+	$(RUN_ENV) $(PY) manage.py migrate --no-input
+	$(RUN_ENV) $(PY) manage.py seed_demo
+	$(RUN_ENV) PORT=$(PORT) $(PY) manage.py serve
 
 # A 4807 gateway simulator on http://127.0.0.1:4807/api/v1 (token demo-token); then
 # MSEM_4807_URL=http://127.0.0.1:4807/api/v1 MSEM_4807_TOKEN=demo-token make run
