@@ -5,6 +5,7 @@
 // (static/js/public.js); this script gives the frame that height, so the form,
 // its errors and the thank-you page show whole, without a scroll bar of their own.
 // It changes nothing else: the frame's look (width, border) is in the code, for the website to adapt.
+// Once a request is sent, it fires `msem:request-sent` on the frame, for the website's statistics.
 (function () {
   "use strict";
   var LARGEST = 20000;
@@ -50,6 +51,11 @@
     // was scrolled down to the end of the long form.
     if (data.newPage && frame.getBoundingClientRect().top < 0) {
       frame.scrollIntoView({ block: "start" });
+    }
+    // For the website's statistics: `msem:request-sent` on the frame, once per request
+    // sent (it bubbles up to the document), with nothing of the request in it.
+    if (data.newPage && data.requestSent === true) {
+      frame.dispatchEvent(new CustomEvent("msem:request-sent", { bubbles: true }));
     }
   });
 })();

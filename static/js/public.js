@@ -3,16 +3,21 @@
   "use strict";
 
   // Inside a school's website (static/js/embed.js on its page), tell the page how tall
-  // this one is, so that its frame shows the whole form and no scroll bar of its own.
-  // The message holds nothing but a height, and only the school's declared sites may
-  // frame these pages (frame-ancestors): "*" reaches no one else.
+  // this one is, so that its frame shows the whole form and no scroll bar of its own,
+  // and, from the thank-you page, that a request was sent (for the site's statistics).
+  // The message holds nothing else, nothing of the request, and only the school's
+  // declared sites may frame these pages (frame-ancestors): "*" reaches no one else.
   function tellTheFramingPage() {
     var first = true;
     var pending = false;
+    var requestSent = document.body.hasAttribute("data-request-sent");
     function send() {
       pending = false;
       var height = Math.ceil(document.body.getBoundingClientRect().height);
-      window.parent.postMessage({ type: "msem:height", height: height, newPage: first }, "*");
+      window.parent.postMessage(
+        { type: "msem:height", height: height, newPage: first, requestSent: first && requestSent },
+        "*"
+      );
       first = false;
     }
     function schedule() {

@@ -450,3 +450,11 @@ class TestTheFormOnTheSchoolsWebsite:
         assert "javascript" in response.headers["Content-Type"]
         assert "Cross-Origin-Resource-Policy" not in response.headers
         assert b"msem:height" in b"".join(response.streaming_content)
+
+    def test_tells_the_website_how_to_count_the_requests_sent(self, secretary, secretary_client, school):
+        page = page_text(secretary_client.get(settings_url(school)))
+        assert "Chaque demande envoyée par le formulaire déclenche <code>msem:request-sent</code> sur le cadre" in page
+        secretary.language = "en"
+        secretary.save(update_fields=["language"])
+        page = page_text(secretary_client.get(settings_url(school)))
+        assert "Each request sent through the form fires <code>msem:request-sent</code> on the frame" in page

@@ -132,7 +132,9 @@ def test_the_pasted_code_gives_the_frame_the_forms_height_and_no_scroll_bar(
     port = free_port()
     school.website_origins = f"http://localhost:{port}"
     school.save()
-    _SchoolWebsite.content = contact_form_embeddings(school)[0].code
+    # The website counts the requests sent, for its statistics.
+    counter = '<script>window.sent = 0; document.addEventListener("msem:request-sent", () => window.sent++);</script>'
+    _SchoolWebsite.content = counter + contact_form_embeddings(school)[0].code
     website = ThreadingHTTPServer(("127.0.0.1", port), _SchoolWebsite)
     threading.Thread(target=website.serve_forever, daemon=True).start()
     try:
@@ -157,6 +159,7 @@ def test_the_pasted_code_gives_the_frame_the_forms_height_and_no_scroll_bar(
         expect(frame.locator("#form-errors")).to_be_visible()
         page.wait_for_function(f"document.querySelector('iframe[data-msem-form]').offsetHeight > {blank_height}")
         assert shows_all_of_it()
+        assert page.evaluate("window.sent") == 0  # a page of errors is no request sent
 
         # The thank-you page is short: the frame shrinks, and is brought into view.
         fill_the_form(frame, first_name="Léa", email="lea@example.org", message="Un groupe de 12 en février ?")
@@ -169,6 +172,7 @@ def test_the_pasted_code_gives_the_frame_the_forms_height_and_no_scroll_bar(
         assert shows_all_of_it()
         assert page.locator("iframe[data-msem-form]").evaluate("frame => frame.getBoundingClientRect().top") > -1
         screenshot(page, "contact-fr-embedded-thanks")
+        assert page.evaluate("window.sent") == 1
 
         # A message from anything but the form's own pages does not size the frame.
         before = _frame_height(page)
