@@ -16,6 +16,7 @@ from msem.accounts.models import Membership, Role
 from msem.connector4807.gateway import Gateway, gateway_for
 from msem.connector4807.models import SalePush, SalePushAttempt
 from msem.inquiries.models import InquiryEvent
+from msem.inquiries.notifications import email_event_record
 from msem.mailing.models import OutgoingEmail
 from msem.mailing.outbox import email_enqueue
 from msem.outbox.worker import Channel, RunReport, outbox_run, wake_up
@@ -109,7 +110,7 @@ def _alert_managers(push: SalePush) -> None:
             context = {"sale": sale, "push": push, "school": school, "url": url}
             subject = render_to_string("mail/sale_push_failed/subject.txt", context).strip()
             text = render_to_string("mail/sale_push_failed/body.txt", context)
-        email_enqueue(
+        email = email_enqueue(
             school=school,
             kind=OutgoingEmail.Kind.ALERT,
             language=membership.user.language,
@@ -117,6 +118,8 @@ def _alert_managers(push: SalePush) -> None:
             subject=" ".join(subject.split()),
             text_body=text,
         )
+        # In the dossier's timeline like its other e-mails: the E-mails page then finds it by the reference.
+        email_event_record(sale.inquiry, email)
 
 
 @task(queue_name="connector4807")

@@ -227,6 +227,16 @@ class TestSales:
         alerts = OutgoingEmail.objects.filter(kind="alert")
         assert [email.to_email for email in alerts] == [manager.email]
         assert push.sale.quote.number in alerts[0].subject
+        # In the dossier's timeline, so the E-mails page finds it by the dossier's reference.
+        inquiry = push.sale.inquiry
+        [recorded] = InquiryEvent.objects.filter(inquiry=inquiry, kind="email", email=alerts[0])
+        assert recorded.actor is None
+        inquiry.refresh_from_db()
+        assert inquiry.first_answer_at is None or inquiry.first_answer_at < recorded.created_at
+        manager_client = Client()
+        manager_client.force_login(manager)
+        found = manager_client.get(f"/backoffice/{school.slug}/emails/", {"q": inquiry.reference})
+        assert alerts[0].subject in page_text(found)
         assert sale_push_retry(school=school, push_id=push.pk)
         assert sales_push_due(time_budget=10).sent == 1
         assert len(simulator.sales) == 1
