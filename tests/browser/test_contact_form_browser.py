@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -93,26 +94,32 @@ class _SchoolWebsite(BaseHTTPRequestHandler):
         return
 
 
-def test_the_form_inside_an_iframe_of_the_schools_declared_website(page, school, live_server, screenshot):
+@pytest.fixture
+def school_website(school, live_server, settings) -> Iterator[str]:
+    """The school's website, declared as its origin: another site than the application's (localhost
+    vs 127.0.0.1), where the form must work without our cookies, as in a school's real website."""
+    settings.MSEM_BASE_URL = live_server.url  # the code the Paramètres page gives points here
     port = free_port()
-    # Another site than the application's (localhost vs 127.0.0.1): the form must work
-    # without our cookies, as it does inside a school's real website.
     school.website_origins = f"http://localhost:{port}"
     school.save()
-    form_url = f"{live_server.url}/fr/{school.slug}/contact/"
-    _SchoolWebsite.content = f'<iframe src="{form_url}" title="Formulaire" width="800" height="1100"></iframe>'
     website = ThreadingHTTPServer(("127.0.0.1", port), _SchoolWebsite)
     threading.Thread(target=website.serve_forever, daemon=True).start()
-    try:
-        page.goto(f"http://localhost:{port}/")
-        frame = page.frame_locator("iframe")
-        expect(frame.get_by_role("heading", name="Contactez-nous")).to_be_visible()
-        fill_the_form(frame, first_name="Léa", email="lea@example.org", message="Un groupe de 12 en février ?")
-        frame.get_by_role("button", name="Envoyer ma demande").click()
-        expect(frame.get_by_role("heading", name="Merci, votre demande a bien été envoyée")).to_be_visible()
-        screenshot(page, "contact-fr-in-iframe")
-    finally:
-        website.shutdown()
+    yield f"http://localhost:{port}/"
+    website.shutdown()
+
+
+def test_the_form_inside_an_iframe_of_the_schools_declared_website(
+    page, school, live_server, school_website, screenshot
+):
+    form_url = f"{live_server.url}/fr/{school.slug}/contact/"
+    _SchoolWebsite.content = f'<iframe src="{form_url}" title="Formulaire" width="800" height="1100"></iframe>'
+    page.goto(school_website)
+    frame = page.frame_locator("iframe")
+    expect(frame.get_by_role("heading", name="Contactez-nous")).to_be_visible()
+    fill_the_form(frame, first_name="Léa", email="lea@example.org", message="Un groupe de 12 en février ?")
+    frame.get_by_role("button", name="Envoyer ma demande").click()
+    expect(frame.get_by_role("heading", name="Merci, votre demande a bien été envoyée")).to_be_visible()
+    screenshot(page, "contact-fr-in-iframe")
     assert Inquiry.objects.get().first_name == "Léa"
 
 
@@ -125,60 +132,49 @@ def _inner_scroll(frame_page) -> tuple[int, int]:
     return frame_page.evaluate("[document.documentElement.scrollHeight, document.documentElement.clientHeight]")
 
 
-def test_the_pasted_code_gives_the_frame_the_forms_height_and_no_scroll_bar(
-    page, school, live_server, settings, screenshot
-):
-    settings.MSEM_BASE_URL = live_server.url
-    port = free_port()
-    school.website_origins = f"http://localhost:{port}"
-    school.save()
+def test_the_pasted_code_gives_the_frame_the_forms_height_and_no_scroll_bar(page, school, school_website, screenshot):
     # The website counts the requests sent, for its statistics.
     counter = '<script>window.sent = 0; document.addEventListener("msem:request-sent", () => window.sent++);</script>'
     _SchoolWebsite.content = counter + contact_form_embeddings(school)[0].code
-    website = ThreadingHTTPServer(("127.0.0.1", port), _SchoolWebsite)
-    threading.Thread(target=website.serve_forever, daemon=True).start()
-    try:
-        page.goto(f"http://localhost:{port}/")
-        frame = page.frame_locator("iframe[data-msem-form]")
-        expect(frame.get_by_role("heading", name="Contactez-nous")).to_be_visible()
-        framed = page.frames[1]
+    page.goto(school_website)
+    frame = page.frame_locator("iframe[data-msem-form]")
+    expect(frame.get_by_role("heading", name="Contactez-nous")).to_be_visible()
+    framed = page.frames[1]
 
-        def shows_all_of_it() -> bool:
-            scroll_height, client_height = _inner_scroll(framed)
-            return scroll_height <= client_height
+    def shows_all_of_it() -> bool:
+        scroll_height, client_height = _inner_scroll(framed)
+        return scroll_height <= client_height
 
-        # The pasted code says 1200 px; the form is shorter and takes its own height.
-        page.wait_for_function("document.querySelector('iframe[data-msem-form]').style.height !== ''")
-        blank_height = _frame_height(page)
-        assert blank_height != 1200
-        assert shows_all_of_it()
-        screenshot(page, "contact-fr-embedded")
+    # The pasted code says 1200 px; the form is shorter and takes its own height.
+    page.wait_for_function("document.querySelector('iframe[data-msem-form]').style.height !== ''")
+    blank_height = _frame_height(page)
+    assert blank_height != 1200
+    assert shows_all_of_it()
+    screenshot(page, "contact-fr-embedded")
 
-        # The errors make the form longer: the frame follows.
-        frame.get_by_role("button", name="Envoyer ma demande").click()
-        expect(frame.locator("#form-errors")).to_be_visible()
-        page.wait_for_function(f"document.querySelector('iframe[data-msem-form]').offsetHeight > {blank_height}")
-        assert shows_all_of_it()
-        assert page.evaluate("window.sent") == 0  # a page of errors is no request sent
+    # The errors make the form longer: the frame follows.
+    frame.get_by_role("button", name="Envoyer ma demande").click()
+    expect(frame.locator("#form-errors")).to_be_visible()
+    page.wait_for_function(f"document.querySelector('iframe[data-msem-form]').offsetHeight > {blank_height}")
+    assert shows_all_of_it()
+    assert page.evaluate("window.sent") == 0  # a page of errors is no request sent
 
-        # The thank-you page is short: the frame shrinks, and is brought into view.
-        fill_the_form(frame, first_name="Léa", email="lea@example.org", message="Un groupe de 12 en février ?")
-        frame.get_by_role("button", name="Envoyer ma demande").focus()
-        page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-        frame.get_by_role("button", name="Envoyer ma demande").press("Enter")
-        expect(frame.get_by_role("heading", name="Merci, votre demande a bien été envoyée")).to_be_visible()
-        page.wait_for_function("document.querySelector('iframe[data-msem-form]').offsetHeight < 600")
-        framed = page.frames[1]
-        assert shows_all_of_it()
-        assert page.locator("iframe[data-msem-form]").evaluate("frame => frame.getBoundingClientRect().top") > -1
-        screenshot(page, "contact-fr-embedded-thanks")
-        assert page.evaluate("window.sent") == 1
+    # The thank-you page is short: the frame shrinks, and is brought into view.
+    fill_the_form(frame, first_name="Léa", email="lea@example.org", message="Un groupe de 12 en février ?")
+    frame.get_by_role("button", name="Envoyer ma demande").focus()
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    frame.get_by_role("button", name="Envoyer ma demande").press("Enter")
+    expect(frame.get_by_role("heading", name="Merci, votre demande a bien été envoyée")).to_be_visible()
+    page.wait_for_function("document.querySelector('iframe[data-msem-form]').offsetHeight < 600")
+    framed = page.frames[1]
+    assert shows_all_of_it()
+    assert page.locator("iframe[data-msem-form]").evaluate("frame => frame.getBoundingClientRect().top") > -1
+    screenshot(page, "contact-fr-embedded-thanks")
+    assert page.evaluate("window.sent") == 1
 
-        # A message from anything but the form's own pages does not size the frame.
-        before = _frame_height(page)
-        page.evaluate("window.postMessage({type: 'msem:height', height: 5000, newPage: false}, '*')")
-        page.wait_for_timeout(300)
-        assert _frame_height(page) == before
-    finally:
-        website.shutdown()
+    # A message from anything but the form's own pages does not size the frame.
+    before = _frame_height(page)
+    page.evaluate("window.postMessage({type: 'msem:height', height: 5000, newPage: false}, '*')")
+    page.wait_for_timeout(300)
+    assert _frame_height(page) == before
     assert Inquiry.objects.get().first_name == "Léa"
