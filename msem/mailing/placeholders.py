@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from msem.mailing.models import MailKind
 
@@ -61,20 +61,38 @@ def placeholders_used(text: str) -> list[str]:
 
 
 def validate_placeholders(text: str, *, allowed: tuple[str, ...]) -> None:
+    errors = []
+    # A brace left alone is a placeholder half typed ("{client_name" or "reference}"): it would
+    # reach the client as typed, so it is refused like an unknown name.
+    outside_placeholders = _TOKEN.sub("", text)
+    if "{" in outside_placeholders or "}" in outside_placeholders:
+        errors.append(
+            ValidationError(
+                gettext(
+                    "A brace is alone: write a placeholder between two braces, as {client_name}, "
+                    "and a brace meant as text twice, as {{ or }}."
+                ),
+                code="lone_brace",
+            )
+        )
     unknown = sorted({name for name in placeholders_used(text) if name not in allowed})
     if unknown:
-        raise ValidationError(
-            ngettext(
-                "Unknown placeholder: %(unknown)s. You can use: %(allowed)s.",
-                "Unknown placeholders: %(unknown)s. You can use: %(allowed)s.",
-                len(unknown),
+        errors.append(
+            ValidationError(
+                ngettext(
+                    "Unknown placeholder: %(unknown)s. You can use: %(allowed)s.",
+                    "Unknown placeholders: %(unknown)s. You can use: %(allowed)s.",
+                    len(unknown),
+                )
+                % {
+                    "unknown": ", ".join("{%s}" % name for name in unknown),
+                    "allowed": ", ".join("{%s}" % name for name in allowed),
+                },
+                code="unknown_placeholder",
             )
-            % {
-                "unknown": ", ".join("{%s}" % name for name in unknown),
-                "allowed": ", ".join("{%s}" % name for name in allowed),
-            },
-            code="unknown_placeholder",
         )
+    if errors:
+        raise ValidationError(errors)
 
 
 def fill_placeholders(text: str, values: Mapping[str, str]) -> str:

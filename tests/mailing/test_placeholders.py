@@ -30,6 +30,19 @@ class TestValidation:
         with pytest.raises(ValidationError):
             validate_placeholders(text, allowed=("client_name",))
 
+    @pytest.mark.parametrize(
+        "text", ["Bonne journée {client_name", "Demande reference} reçue", "{{client_name}", "{client_name}}", "{a\nb}"]
+    )
+    def test_a_brace_alone_is_refused(self, text):
+        with translation.override("en"), pytest.raises(ValidationError) as error:
+            validate_placeholders(text, allowed=("client_name", "reference"))
+        assert error.value.messages[0].startswith("A brace is alone: write a placeholder between two braces")
+
+    def test_a_brace_alone_and_an_unknown_name_are_both_reported(self):
+        with pytest.raises(ValidationError) as error:
+            validate_placeholders("{firstname} {client_name", allowed=("client_name",))
+        assert [e.code for e in error.value.error_list] == ["lone_brace", "unknown_placeholder"]
+
     def test_a_placeholder_of_another_kind_is_refused(self):
         with pytest.raises(ValidationError):
             validate_placeholders("{payment_link}", allowed=ALLOWED_BY_KIND["acknowledgement"])
