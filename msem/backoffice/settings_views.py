@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from msem.audit.models import AuditRecord
 from msem.audit.selectors import audit_records_for_school
 from msem.backoffice.access import SchoolRequest, school_view
 from msem.backoffice.settings_forms import LANGUAGES, CatalogCodeCheckForm, MailTextsForm, SettingsPageForms
@@ -209,7 +210,16 @@ def catalog_code_check_view(request: SchoolRequest) -> HttpResponse:
 def settings_history_view(request: SchoolRequest) -> HttpResponse:
     records = Paginator(audit_records_for_school(school=request.school), 20)
     page = records.get_page(request.GET.get("page"))
-    entries = [(record, settings_changes(record.before, record.after)) for record in page]
+    # A client's data exported or erased is on this page too: what the record says is which dossiers, not a diff.
+    entries = [
+        (
+            record,
+            settings_changes(record.before, record.after)
+            if record.action == AuditRecord.Action.SETTINGS_SAVED
+            else None,
+        )
+        for record in page
+    ]
     return render(
         request,
         "backoffice/settings/history.html",

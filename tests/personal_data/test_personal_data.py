@@ -161,3 +161,20 @@ class TestErasure:
         ).content.decode()
         assert "ont été effacées le" in page
         assert "Léo et Zoé" not in page
+
+
+class TestHistory:
+    def test_the_settings_history_says_what_was_exported_and_erased(self, manager_client, school, claires_history):
+        manager_client.post(url(school), {"email": CLIENT, "action": "export"})
+        manager_client.post(url(school), {"email": CLIENT, "action": "erase", "confirm": "on"})
+
+        page = manager_client.get(reverse("backoffice:settings_history", kwargs={"school_slug": school.slug}))
+
+        text = page.content.decode()
+        assert "Aucune modification visible" not in text
+        assert "Données personnelles d’un client exportées" in text
+        assert "Données personnelles d’un client effacées" in text
+        for reference in (claires_history["first"].reference, claires_history["second"].reference):
+            dossier = reverse("backoffice:inquiry", kwargs={"school_slug": school.slug, "reference": reference})
+            assert text.count(f'href="{dossier}"') == 2  # once for the export, once for the erasure
+        assert CLIENT not in text
