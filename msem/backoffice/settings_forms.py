@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from msem.catalog.models import CATALOG_CODE_MAX_LENGTH, normalize_catalog_code, validate_catalog_code
@@ -38,6 +39,15 @@ class LinesFormSet(forms.BaseFormSet):
 
     ordering_widget = forms.HiddenInput
     deletion_widget = forms.HiddenInput
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        # A line removed with "−" is not saved (is_valid ignores it): its errors would only
+        # ask the user to mend what she is deleting.
+        if self.is_bound:
+            for form in self.forms:
+                if self._should_delete_form(form):  # type: ignore[attr-defined]
+                    form._errors = ErrorDict()
 
     def kept_forms(self) -> list[forms.Form]:
         """The lines not removed with "−", in the order the user arranged them."""
