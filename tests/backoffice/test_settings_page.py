@@ -182,6 +182,36 @@ class TestBadInput:
         page = page_text(post(manager_client, school, data))
         assert "Variables inconnues : {client_nom}, {ecole}." in page
 
+    @pytest.mark.parametrize(
+        ("field", "text"),
+        [
+            ("acknowledgement_fr_subject", "Votre demande reference} bien reçue"),
+            ("acknowledgement_fr_body", "Bonne journée {client_name"),
+        ],
+    )
+    def test_a_placeholder_half_typed_is_refused_and_nothing_saved(self, manager_client, school, field, text):
+        before = commercial_settings_snapshot(school=school)
+        data = page_data(manager_client, school)
+        data[field] = [text]
+
+        response = post(manager_client, school, data)
+
+        assert response.status_code == 400
+        assert f'id="id_{field}_error"' in (page := page_text(response))
+        assert "Une accolade est seule" in page
+        assert commercial_settings_snapshot(school=school) == before
+
+    def test_a_line_being_removed_shows_no_error_of_its_own(self, manager_client, school):
+        data = page_data(manager_client, school)
+        add_line(data, "subjects", label_fr="Groupes", label_en="Groups", email="bad@")
+        remove_line(data, "subjects", int(data["subjects-TOTAL_FORMS"][0]) - 1)
+        data["acknowledgement_fr_body"] = ["Bonjour {client_nom}"]
+
+        page = page_text(post(manager_client, school, data))
+
+        assert "Variable inconnue : {client_nom}." in page  # the page came back with the other error
+        assert "Saisissez une adresse de courriel valide" not in page
+
     def test_duplicate_category_codes_are_refused(self, manager_client, school):
         data = page_data(manager_client, school)
         add_line(data, "categories", code="village", label_fr="Village", label_en="Village")
