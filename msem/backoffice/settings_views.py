@@ -19,6 +19,7 @@ from msem.backoffice.settings_forms import LANGUAGES, CatalogCodeCheckForm, Mail
 from msem.catalog.selectors import catalogs_live
 from msem.commercial_settings.changes import settings_changes
 from msem.commercial_settings.services import SettingsConflict, commercial_settings_save
+from msem.connector4807.gateway import gateway_configured
 from msem.connector4807.services import CodeCheck, catalog_code_check
 from msem.inquiries.selectors import categories_live, subjects_live
 from msem.mailing.composition import mail_compose
@@ -87,6 +88,7 @@ def _render_page(request: SchoolRequest, page: SettingsPageForms, *, status: int
         ],
         "placeholders": PLACEHOLDERS.values(),
         "catalog_chips": [catalogs.get(code) or {"code": code} for code in codes],
+        "catalog_codes_checked": gateway_configured(),
         "form_embeddings": contact_form_embeddings(school),
         "subject_forms": subject_forms(school),
     }

@@ -177,8 +177,13 @@ class EmbeddedGateway:
         return entry.number
 
 
+def gateway_configured() -> bool:
+    """Whether a 4807 gateway is configured: without one, catalog codes cannot be checked."""
+    return bool(settings.MSEM_4807_URL)
+
+
 def gateway_for(school: School) -> Gateway:
-    if settings.MSEM_4807_URL:
+    if gateway_configured():
         token = school.connector_token or settings.MSEM_4807_TOKEN
         return HttpGateway(
             base_url=settings.MSEM_4807_URL,

@@ -369,6 +369,17 @@ class TestCatalogCodeCheck:
         assert 'name="catalog_codes" value="CE-ALPES"' in page
         assert "HX-Retarget" not in response.headers
 
+    def test_without_a_link_to_4807_the_chip_and_the_page_say_the_code_is_not_checked(
+        self, manager_client, school, settings
+    ):
+        settings.MSEM_4807_URL = ""
+        chip = page_text(manager_client.post(self.url(school), {"new_catalog_code": "FOO-BAR"}))
+        assert "ajouté, non vérifié (aucune liaison avec 4807)" in chip
+        assert "Aucune liaison avec 4807 n’est configurée" in page_text(manager_client.get(settings_url(school)))
+
+        settings.MSEM_4807_URL = "https://4807.example/api/v1"
+        assert "Aucune liaison avec 4807" not in page_text(manager_client.get(settings_url(school)))
+
     def test_a_malformed_code_is_refused_with_the_reason(self, manager_client, school):
         response = manager_client.post(self.url(school), {"new_catalog_code": "CE ALPES"})
         assert response.headers["HX-Retarget"] == "#catalog-code-error"
