@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -77,6 +78,7 @@ def _render_page(request: SchoolRequest, page: SettingsPageForms, *, status: int
     codes = page.catalogs["catalog_codes"].value() or []
     if isinstance(codes, str):
         codes = [codes]
+    examples = example_values(get_language())
     context = {
         "active_menu": "settings",
         "page": page,
@@ -86,7 +88,7 @@ def _render_page(request: SchoolRequest, page: SettingsPageForms, *, status: int
             (language, fill_placeholders(school.legal_footer(language), {"school_name": school.name}))
             for language in LANGUAGES
         ],
-        "placeholders": PLACEHOLDERS.values(),
+        "placeholders": [(p, examples[p.name]) for p in PLACEHOLDERS.values()],
         "catalog_chips": [catalogs.get(code) or {"code": code} for code in codes],
         "catalog_codes_checked": gateway_configured(),
         "form_embeddings": contact_form_embeddings(school),
@@ -157,7 +159,7 @@ def settings_preview_view(request: SchoolRequest) -> HttpResponse:
             body=form.cleaned_data[f"{kind}_{language}_body"],
             signature=form.cleaned_data[f"signature_{language}_body"],
             footer=school.legal_footer(language),
-            values=example_values() | {"school_name": school.name},
+            values=example_values(language) | {"school_name": school.name},
         )
     return render(request, "backoffice/settings/_preview.html", context)
 

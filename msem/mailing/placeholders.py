@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
@@ -17,6 +19,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from msem.mailing.models import MailKind
+from msem.quotes.formatting import format_date, format_money
 
 # Anything between braces is meant as a placeholder; "{{" and "}}" write a
 # literal brace.
@@ -27,21 +30,20 @@ _TOKEN = re.compile(r"\{\{|\}\}|\{([^{}\n]*)\}")
 class Placeholder:
     name: str
     description: Promise
-    example: Promise | str
 
 
 PLACEHOLDERS: dict[str, Placeholder] = {
     p.name: p
     for p in [
-        Placeholder("client_name", _("the client's first and last name"), "Claire Martin"),
-        Placeholder("school_name", _("the name of your school"), "ESF Val Neige"),
-        Placeholder("reference", _("the reference of the request"), "DEM-2026-00042"),
-        Placeholder("quote_number", _("the number of the quote"), "DEV-2026-00017"),
-        Placeholder("quote_link", _("the link to the quote"), "https://msem.example/fr/demo/quote/…/"),
-        Placeholder("valid_until", _("the last day the quote can be accepted"), "20/12/2026"),
-        Placeholder("payment_link", _("the payment link"), "https://msem.example/fr/pay/…/"),
-        Placeholder("amount", _("the amount to pay"), "480,00 €"),
-        Placeholder("expires_on", _("the last day the payment link works"), "22/12/2026"),
+        Placeholder("client_name", _("the client's first and last name")),
+        Placeholder("school_name", _("the name of your school")),
+        Placeholder("reference", _("the reference of the request")),
+        Placeholder("quote_number", _("the number of the quote")),
+        Placeholder("quote_link", _("the link to the quote")),
+        Placeholder("valid_until", _("the last day the quote can be accepted")),
+        Placeholder("payment_link", _("the payment link")),
+        Placeholder("amount", _("the amount to pay")),
+        Placeholder("expires_on", _("the last day the payment link works")),
     ]
 }
 
@@ -110,5 +112,16 @@ def fill_placeholders(text: str, values: Mapping[str, str]) -> str:
     return _TOKEN.sub(replace, text)
 
 
-def example_values() -> dict[str, str]:
-    return {name: str(placeholder.example) for name, placeholder in PLACEHOLDERS.items()}
+def example_values(language: str) -> dict[str, str]:
+    """What each placeholder becomes in a preview or a test e-mail, written as a client of `language` reads it."""
+    return {
+        "client_name": "Claire Martin",
+        "school_name": "ESF Val Neige",
+        "reference": "DEM-2026-00042",
+        "quote_number": "DEV-2026-00017",
+        "quote_link": f"https://msem.example/{language}/demo/quote/…/",
+        "valid_until": format_date(date(2026, 12, 20), language),
+        "payment_link": f"https://msem.example/{language}/pay/…/",
+        "amount": format_money(Decimal("480.00"), language),
+        "expires_on": format_date(date(2026, 12, 22), language),
+    }

@@ -39,7 +39,7 @@ def test_email_queue(
         school=school,
         kind=kind,
         language=language,
-        values=example_values() | {"school_name": school.name},
+        values=example_values(language) | {"school_name": school.name},
         subject=subject,
         body=body,
         signature=signature,

@@ -342,6 +342,26 @@ class TestPreview:
         assert "The ESF Val Neige team" in page
         assert "ESF Val Neige — The information collected" in page
 
+    @pytest.mark.parametrize(
+        ("language", "expected"),
+        [
+            ("fr", "Réglez 480,00\u00a0€ ici : https://msem.example/fr/pay/…/"),
+            ("en", "Réglez €480.00 ici : https://msem.example/en/pay/…/"),
+        ],
+    )
+    def test_amounts_and_links_are_written_as_the_language_of_the_email(
+        self, manager_client, school, language, expected
+    ):
+        data = page_data(manager_client, school)
+        data[f"payment_request_{language}_body"] = ["Réglez {amount} ici : {payment_link}"]
+        data["preview_kind"], data["preview_language"] = ["payment_request"], [language]
+
+        response = manager_client.post(
+            reverse("backoffice:settings_preview", kwargs={"school_slug": school.slug}), flatten(data)
+        )
+
+        assert expected in page_text(response)
+
     def test_reports_an_unknown_placeholder_instead_of_a_preview(self, manager_client, school):
         data = page_data(manager_client, school)
         data["quote_fr_body"] = ["Voici {lien}"]
@@ -408,7 +428,7 @@ class TestTestEmail:
         assert (email.kind, email.to_email, email.language) == ("test", manager.email, "en")
         assert email.status == OutgoingEmail.Status.QUEUED
         assert email.subject.startswith("[TEST] Payment request — ESF Val Neige")
-        assert "Please pay 480,00 € here: https://msem.example/fr/pay/…/" in email.text_body
+        assert "Please pay €480.00 here: https://msem.example/en/pay/…/" in email.text_body
         assert "See you soon on the slopes," in email.text_body
         assert f"Un e-mail de test part vers {manager.email}" in page_text(response)
         # Nothing of the typed text was saved: the test does not replace Enregistrer.
