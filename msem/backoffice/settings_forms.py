@@ -7,6 +7,7 @@ writing, all or nothing.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -269,6 +270,18 @@ class CatalogCodeCheckForm(forms.Form):
         return cleaned
 
 
+@dataclass(frozen=True)
+class FieldError:
+    anchor: str  # the id of the field, "" when the error is not a field's
+    where: str
+    message: str
+
+
+# The column headers of the settings page's lines, which name their fields.
+SUBJECT_FIELD_LABELS = {"label_fr": _("Label (French)"), "label_en": _("Label (English)"), "email": _("E-mail address")}
+CATEGORY_FIELD_LABELS = {"code": _("Code"), "label_fr": _("Label (French)"), "label_en": _("Label (English)")}
+
+
 class VersionForm(forms.Form):
     settings_version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
@@ -300,6 +313,32 @@ class SettingsPageForms:
 
     def add_page_error(self, message: str) -> None:
         self.page_errors.append(message)
+
+    def field_errors(self) -> list[FieldError]:
+        """Each field's error, where it is and a link to it: the summary at the top of a long page."""
+        found: list[FieldError] = []
+        for section, lines, line_labels in (
+            (_("Contact"), self.subjects, SUBJECT_FIELD_LABELS),
+            (_("Dossier categories"), self.categories, CATEGORY_FIELD_LABELS),
+        ):
+            kept = lines.kept_forms() if lines.is_bound else []  # type: ignore[attr-defined]
+            for number, form in enumerate(kept, start=1):
+                for name, errors in form.errors.items():
+                    where = _("%(section)s, line %(number)s") % {"section": section, "number": number}
+                    if name in line_labels:
+                        where = f"{where} — {line_labels[name]}"
+                    anchor = form[name].auto_id if name in form.fields else ""
+                    found.append(FieldError(anchor=anchor, where=where, message=str(errors[0])))
+        kinds = dict(MailKind.choices)
+        for name, errors in self.mail_texts.errors.items():
+            if name not in self.mail_texts.fields:
+                continue
+            kind, language, _part = name.rsplit("_", 2)
+            where = f"{kinds.get(kind, kind)} ({language.upper()}) — {self.mail_texts.fields[name].label}"
+            found.append(FieldError(anchor=self.mail_texts[name].auto_id, where=where, message=str(errors[0])))
+        for errors in self.catalogs.errors.values():
+            found.append(FieldError(anchor="new-catalog-code", where=str(_("4807 catalogs")), message=str(errors[0])))
+        return found
 
     def error_count(self) -> int:
         count = len(self.page_errors)

@@ -72,7 +72,9 @@ def _mail_rows(page: SettingsPageForms) -> list[dict[str, Any]]:
     return rows
 
 
-def _render_page(request: SchoolRequest, page: SettingsPageForms, *, status: int = 200) -> HttpResponse:
+def _render_page(
+    request: SchoolRequest, page: SettingsPageForms, *, status: int = 200, conflict: bool = False
+) -> HttpResponse:
     school = request.school
     catalogs = {c.code: c for c in catalogs_live(school=school)}
     codes = page.catalogs["catalog_codes"].value() or []
@@ -82,6 +84,7 @@ def _render_page(request: SchoolRequest, page: SettingsPageForms, *, status: int
     context = {
         "active_menu": "settings",
         "page": page,
+        "conflict": conflict,
         "can_edit": request.membership.is_manager,
         "mail_rows": _mail_rows(page),
         "footers": [
@@ -113,13 +116,7 @@ def settings_view(request: SchoolRequest) -> HttpResponse:
                 **page.service_arguments(),
             )
         except SettingsConflict:
-            page.add_page_error(
-                _(
-                    "Someone else saved these settings while you were editing them. Nothing was saved: "
-                    "reload the page to see their changes, then make yours again."
-                )
-            )
-            return _render_page(request, page, status=409)
+            return _render_page(request, page, status=409, conflict=True)
         except ValidationError as error:
             for message in error.messages:
                 page.add_page_error(message)

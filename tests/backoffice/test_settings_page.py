@@ -201,6 +201,18 @@ class TestBadInput:
         assert "Une accolade est seule" in page
         assert commercial_settings_snapshot(school=school) == before
 
+    def test_the_summary_at_the_top_links_to_each_field_to_correct(self, manager_client, school):
+        data = page_data(manager_client, school)
+        add_line(data, "subjects", label_fr="Groupes", label_en="Groups", email="bad@")
+        data["quote_en_body"] = ["See {quote_url}"]
+
+        page = page_text(post(manager_client, school, data))
+
+        summary = page[page.index('id="error-summary"') : page.index('id="settings-form"')]
+        assert '<a href="#id_subjects-1-email">Contact, ligne 2 — Adresse e-mail</a>' in summary
+        assert '<a href="#id_quote_en_body">Envoi de devis (EN) — Texte</a>' in summary
+        assert "Variable inconnue : {quote_url}." in summary
+
     def test_a_line_being_removed_shows_no_error_of_its_own(self, manager_client, school):
         data = page_data(manager_client, school)
         add_line(data, "subjects", label_fr="Groupes", label_en="Groups", email="bad@")
@@ -297,7 +309,11 @@ class TestConcurrentEdits:
         response = post(manager_client, school, second)
 
         assert response.status_code == 409
-        assert "Quelqu'un d'autre a enregistré ces paramètres" in page_text(response)
+        page = page_text(response)
+        assert "Quelqu'un d'autre a enregistré ces paramètres" in page
+        assert "signalés ci-dessous" not in page  # no field is wrong: nothing to look for below
+        assert 'value="Information"' in page  # her edit is still in the page
+        assert f'href="{settings_url(school)}"' in page
         subject = Subject.objects.for_school(school).live().get()
         assert (subject.label_fr, subject.label_en) == ("Renseignements", "Request for information")
 
