@@ -326,6 +326,8 @@ class TestSecretary:
         assert "en lecture seule" in page
         assert '<fieldset class="settings-fieldset" disabled>' in page
         assert 'id="save-settings"' not in page
+        for how_to_edit in ("Appuyez sur Entrée pour ajouter le code.", "Conseil :", "Supprimer un objet le retire"):
+            assert how_to_edit not in page
 
     def test_cannot_save(self, manager_client, secretary_client, school):
         data = page_data(manager_client, school)
