@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from django.db import transaction
 
+from msem.inquiries.notifications import school_sender
 from msem.mailing.client_mail import school_mail_compose
 from msem.mailing.models import MailTemplate, OutgoingEmail
 from msem.mailing.outbox import email_enqueue
@@ -52,4 +53,7 @@ def test_email_queue(
         subject=f"[TEST] {mail.subject}",
         text_body=mail.text,
         html_body=mail.html,
+        # As the school's clients receive it: from the school's name, answers to its main address.
+        from_email=school_sender(school),
+        reply_to=school.main_email,
     )

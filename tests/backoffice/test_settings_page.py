@@ -444,6 +444,8 @@ class TestTestEmail:
         assert response.status_code == 200
         email = OutgoingEmail.objects.for_school(school).get()
         assert (email.kind, email.to_email, email.language) == ("test", manager.email, "en")
+        assert email.from_email.startswith("ESF Val Neige <")
+        assert email.reply_to == school.main_email
         assert email.status == OutgoingEmail.Status.QUEUED
         assert email.subject.startswith("[TEST] Payment request — ESF Val Neige")
         assert "Please pay €480.00 here: https://msem.example/en/pay/…/" in email.text_body
