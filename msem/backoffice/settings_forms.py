@@ -270,6 +270,11 @@ class CatalogCodeCheckForm(forms.Form):
         return cleaned
 
 
+def _column(form: forms.Form, name: str) -> int:
+    names = list(form.fields)
+    return names.index(name) if name in names else len(names)
+
+
 @dataclass(frozen=True)
 class FieldError:
     anchor: str  # the id of the field, "" when the error is not a field's
@@ -323,7 +328,8 @@ class SettingsPageForms:
         ):
             kept = lines.kept_forms() if lines.is_bound else []  # type: ignore[attr-defined]
             for number, form in enumerate(kept, start=1):
-                for name, errors in form.errors.items():
+                # In the order of the line's columns, not the order the checks found them.
+                for name, errors in sorted(form.errors.items(), key=lambda item: _column(form, item[0])):
                     where = _("%(section)s, line %(number)s") % {"section": section, "number": number}
                     if name in line_labels:
                         where = f"{where} — {line_labels[name]}"

@@ -203,13 +203,15 @@ class TestBadInput:
 
     def test_the_summary_at_the_top_links_to_each_field_to_correct(self, manager_client, school):
         data = page_data(manager_client, school)
-        add_line(data, "subjects", label_fr="Groupes", label_en="Groups", email="bad@")
+        add_line(data, "subjects", label_fr="", label_en="", email="bad@")
         data["quote_en_body"] = ["See {quote_url}"]
 
         page = page_text(post(manager_client, school, data))
 
         summary = page[page.index('id="error-summary"') : page.index('id="settings-form"')]
-        assert '<a href="#id_subjects-1-email">Contact, ligne 2 — Adresse e-mail</a>' in summary
+        label = '<a href="#id_subjects-1-label_fr">Contact, ligne 2 — Libellé FR</a>'
+        email = '<a href="#id_subjects-1-email">Contact, ligne 2 — Adresse e-mail</a>'
+        assert summary.index(label) < summary.index(email)  # in the order of the line's columns
         assert '<a href="#id_quote_en_body">Envoi de devis (EN) — Texte</a>' in summary
         assert "Variable inconnue : {quote_url}." in summary
 
