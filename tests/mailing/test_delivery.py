@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from msem.inquiries.models import Inquiry
+from msem.inquiries.models import Inquiry, Subject
 from msem.mailing.delivery import EMAILS, outbox_deliver
 from msem.mailing.models import DeliveryAttempt, OutgoingEmail
 from msem.mailing.transports import DirectoryTransport
@@ -55,7 +55,12 @@ class TestDelivered:
     def test_the_acknowledgement_reaches_the_client_in_her_language(
         self, school, smtp_server, language, greeting, signature
     ):
-        inquiry = receive_inquiry(school, language=language)
+        # A subject routed elsewhere than the school's main address: the client's
+        # answer to "reply to this e-mail" must reach the secretary of that subject.
+        private = Subject.objects.create(
+            school=school, label_fr="Cours privés", label_en="Private lessons", email="prives@valneige.test", position=1
+        )
+        inquiry = receive_inquiry(school, language=language, subject=private)
 
         deliver()
 
@@ -63,7 +68,10 @@ class TestDelivered:
         message = acknowledgement.message
         assert message["Auto-Submitted"] == "auto-replied"
         assert message["X-Auto-Response-Suppress"] == "All"
-        assert message["Reply-To"] == school.main_email
+        assert message["Reply-To"] == "prives@valneige.test"
+        assert school.main_email not in str(message["Reply-To"])
+        [notification] = smtp_server.to("prives@valneige.test")
+        assert inquiry.reference in notification.message["Subject"]
         assert inquiry.reference in message["Subject"]
         assert acknowledgement.text.startswith(greeting)
         assert signature in acknowledgement.text
