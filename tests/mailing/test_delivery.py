@@ -11,10 +11,12 @@ from django.utils import timezone
 
 from msem.inquiries.models import Inquiry, Subject
 from msem.mailing.delivery import EMAILS, outbox_deliver
-from msem.mailing.models import DeliveryAttempt, OutgoingEmail
+from msem.mailing.models import DeliveryAttempt, MailKind, MailTemplate, OutgoingEmail
 from msem.mailing.transports import DirectoryTransport
 from msem.outbox.worker import retry_delay
+from msem.quotes.services import quote_remind
 from tests.inquiries.helpers import receive_inquiry
+from tests.quotes.helpers import sent_quote
 
 pytestmark = pytest.mark.django_db
 
@@ -37,9 +39,7 @@ class TestDelivered:
         [notification] = smtp_server.to(inquiry.subject.email)
         message = notification.message
         assert message["Reply-To"] == "Ana Lopez <ana@example.org>"
-        assert (
-            message["Subject"].strip() == f"[{inquiry.reference}] Nouvelle demande — Demande d'informations — Ana Lopez"
-        )
+        assert message["Subject"] == f"[{inquiry.reference}] Nouvelle demande — Demande d'informations — Ana Lopez"
         assert "Message :" in notification.text
         assert inquiry.message in notification.text
         assert f"/backoffice/{school.slug}/inquiries/{inquiry.reference}/" in notification.text
@@ -81,6 +81,38 @@ class TestDelivered:
         # Never a relay for the client's own words.
         assert inquiry.message not in acknowledgement.text
         assert inquiry.message not in acknowledgement.html
+
+    def test_a_long_subject_with_accents_reads_back_exactly_as_written(self, school, smtp_server):
+        # Longer than a header line: folded, and read back by Python's own parser (the
+        # server's) without a leading space or a lost character.
+        label = "Cours particuliers de ski hors-piste et découverte du télémark à Noël"
+        routed = Subject.objects.create(
+            school=school, label_fr=label, label_en="Off-piste", email="horspiste@valneige.test", position=1
+        )
+        inquiry = receive_inquiry(school, first_name="Hélène", last_name="Favre-Lefèvre", subject=routed)
+
+        deliver()
+
+        [notification] = smtp_server.to("horspiste@valneige.test")
+        expected = f"[{inquiry.reference}] Nouvelle demande — {label} — Hélène Favre-Lefèvre"
+        assert len(expected) > 100
+        assert notification.message["Subject"] == expected
+
+    def test_a_quote_reminder_keeps_its_exact_subject(self, school, manager, smtp_server):
+        # The reminder takes the school's "Envoi de devis" subject, marked as a reminder.
+        MailTemplate.objects.for_school(school).filter(kind=MailKind.QUOTE, language="fr").update(
+            subject="Votre devis {quote_number} de l'École du ski français : cours collectifs et leçons particulières"
+        )
+        quote = sent_quote(school, manager)
+        quote_remind(school=school, actor=manager, quote_id=quote.pk)
+
+        deliver()
+
+        expected = (
+            f"Rappel : Votre devis {quote.number} de l'École du ski français : cours collectifs et leçons particulières"
+        )
+        subjects = [item.message["Subject"] for item in smtp_server.to(quote.inquiry.email)]
+        assert expected in subjects
 
     def test_a_name_trying_to_inject_a_header_is_refused_before_anything_is_stored(self, school, smtp_server):
         # The form refuses it; the service refuses it too, whoever calls it.
