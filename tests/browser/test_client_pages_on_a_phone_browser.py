@@ -125,3 +125,17 @@ def test_on_the_thank_you_page_e_mail_stays_one_word(page, school, language, scr
     lines = page.evaluate(LINES_OF_THE_WORD, "e[-\u2010\u2011]mail")
     assert lines  # the page speaks of the acknowledgement by e-mail
     assert lines == [1] * len(lines)
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"), [("fr", "Cette page est introuvable"), ("en", "This page cannot be found")]
+)
+def test_a_mistyped_quote_link_gets_the_clients_page_not_found(page, school, language, heading, screenshot):
+    page.set_viewport_size(PHONE)
+
+    page.goto(f"/{language}/{school.slug}/quote/not-a-quote/")
+
+    screenshot(page, f"not-found-{language}-phone")
+    assert page_width_overflow(page) == 0
+    expect(page.get_by_role("heading", name=heading)).to_be_visible()
+    expect(page.get_by_role("link", name=school.main_email)).to_have_attribute("href", f"mailto:{school.main_email}")
