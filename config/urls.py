@@ -16,3 +16,5 @@ urlpatterns = [
 
 # A database outage met by a middleware, before any view, is a 503 too.
 handler500 = "msem.platform.database_unavailable.server_error"
+# A public address answers the client's own "page not found"; the others, the back office's.
+handler404 = "msem.public_site.not_found.page_not_found"

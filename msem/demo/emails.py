@@ -121,7 +121,7 @@ def _reception_emails_add(school: School, inquiries: Iterable[Inquiry]) -> int:
                 mail=mail,
                 moment=moment,
             )
-            email.from_email, email.reply_to, email.headers = sender, school.main_email, AUTO_REPLY_HEADERS
+            email.from_email, email.reply_to, email.headers = sender, inquiry.subject.email, AUTO_REPLY_HEADERS
             new.append((inquiry, email, moment))
     created = OutgoingEmail.objects.bulk_create([email for _i, email, _m in new], batch_size=BATCH)
     InquiryEvent.objects.bulk_create(
@@ -193,7 +193,7 @@ def _placeholders_compose(school: School, inquiries: dict[int, Inquiry], rng: ra
         email.from_email = sender
         if email.kind == Kind.ACKNOWLEDGEMENT:
             mail = acknowledgement_mail(inquiry=inquiry)
-            email.reply_to, email.headers = school.main_email, AUTO_REPLY_HEADERS
+            email.reply_to, email.headers = inquiry.subject.email, AUTO_REPLY_HEADERS
         elif email.kind == Kind.QUOTE and inquiry.pk in quotes:
             quote = quotes[inquiry.pk]
             quote.school, quote.inquiry = school, inquiry

@@ -154,7 +154,12 @@ def acknowledgement_mail(*, inquiry: Inquiry) -> ComposedMail:
 
 
 def acknowledgement_queue(*, inquiry: Inquiry, composed: Acknowledgement | None = None) -> OutgoingEmail | None:
-    """Queue the acknowledgement to the client, or record in the timeline why there is none."""
+    """Queue the acknowledgement to the client, or record in the timeline why there is none.
+
+    It asks the client to complete her request by answering it: her answer goes,
+    like the request, to the address of its subject (already read with the
+    request: no query here).
+    """
     acknowledgement = composed or acknowledgement_compose(inquiry=inquiry)
     if acknowledgement.mail is None:
         InquiryEvent.objects.create(
@@ -170,7 +175,7 @@ def acknowledgement_queue(*, inquiry: Inquiry, composed: Acknowledgement | None 
         kind=OutgoingEmail.Kind.ACKNOWLEDGEMENT,
         language=inquiry.language,
         to_email=inquiry.email,
-        reply_to=school.main_email,
+        reply_to=inquiry.subject.email,
         subject=acknowledgement.mail.subject,
         text_body=acknowledgement.mail.text,
         html_body=acknowledgement.mail.html,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from email.header import Header
 from email.message import Message
 from typing import Any
 
@@ -28,7 +29,22 @@ def build_message(email: OutgoingEmail) -> Message:
         message.attach_alternative(email.html_body, "text/html")
     for attachment in email.attachments.all():
         message.attach(attachment.filename, bytes(attachment.content), attachment.content_type)
-    return message.message()
+    built = message.message()
+    built.replace_header("Subject", subject_header(email.subject))
+    return built
+
+
+def subject_header(subject: str) -> Header:
+    """The subject, to be folded knowing that "Subject: " comes before it.
+
+    Django encodes a non-ASCII subject into encoded words of up to 76
+    characters as if it began the line; the generator (policy compat32) then
+    finds the first one too long after "Subject: " and folds in front of it,
+    leaving the header's first line empty ("Subject: \n =?utf-8?q?…"): readers
+    then see a subject that starts with a space. A Header that knows its name
+    folds between encoded words and keeps every line within 78 characters.
+    """
+    return Header(subject, "us-ascii" if subject.isascii() else "utf-8", header_name="Subject")
 
 
 def _send(email: OutgoingEmail, transport: Transport) -> dict[str, Any]:

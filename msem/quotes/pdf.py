@@ -66,6 +66,8 @@ def quote_pdf(quote: Quote) -> bytes:
         )
         story: list[Any] = [
             Paragraph(escape(school.name), styles["heading"]),
+            # Where "contact the school" leads: the PDF travels without the e-mail that brought it.
+            Paragraph(escape(school.main_email), styles["normal"]),
             Paragraph(f"{escape(_('Quote'))} {escape(quote.number)}", styles["title"]),
             Paragraph(
                 escape(

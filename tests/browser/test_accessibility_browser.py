@@ -135,6 +135,18 @@ def _client_quote(page, school, dossier, **_):
     page.goto(f"/fr/{school.slug}/quote/{quote.token}/")
 
 
+@screen("not-found-fr")
+def _not_found_of_a_school(page, school, **_):
+    page.goto(f"/fr/{school.slug}/quote/{'x' * 43}/")
+    expect(page.get_by_role("heading", name="Cette page est introuvable")).to_be_visible()
+
+
+@screen("not-found-en")
+def _not_found(page, **_):
+    page.goto("/en/pay/not-a-valid-payment-link-token/")
+    expect(page.get_by_role("heading", name="This page cannot be found")).to_be_visible()
+
+
 @screen("login")
 def _login(page, **_):
     page.goto("/backoffice/login/")

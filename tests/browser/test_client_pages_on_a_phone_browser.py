@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.core import signing
 from playwright.sync_api import expect
 
 from msem.catalog.models import Product
 from msem.payments.links import payment_link_token
+from msem.public_site.views import THANKS_SALT
 from tests.quotes.helpers import lesson_day, payment_request, product_with_price, sent_quote
 
 PHONE = {"width": 375, "height": 740}
@@ -92,3 +94,48 @@ def test_on_a_computer_the_quote_keeps_its_columns(page, school, manager):
     for header in ("Product", "Dates", "Participants", "Qty", "Total"):
         expect(page.get_by_role("columnheader", name=header)).to_be_visible()
     expect(page.locator(".public-line-facts").first).to_be_hidden()
+
+
+# Where a word with a hyphen lies: on how many lines its letters are drawn.
+LINES_OF_THE_WORD = """
+(pattern) => {
+  const walker = document.createTreeWalker(document.querySelector("main"), NodeFilter.SHOW_TEXT);
+  const found = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const match of node.data.matchAll(new RegExp(pattern, "g"))) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      found.push(new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size);
+    }
+  }
+  return found;
+}
+"""
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_on_the_thank_you_page_e_mail_stays_one_word(page, school, language, screenshot):
+    receipt = signing.dumps("DEM-2026-00042", salt=THANKS_SALT, compress=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    page.goto(f"/{language}/{school.slug}/contact/thanks/{receipt}/")
+
+    screenshot(page, f"thanks-{language}-phone")
+    lines = page.evaluate(LINES_OF_THE_WORD, "e[-\u2010\u2011]mail")
+    assert lines  # the page speaks of the acknowledgement by e-mail
+    assert lines == [1] * len(lines)
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"), [("fr", "Cette page est introuvable"), ("en", "This page cannot be found")]
+)
+def test_a_mistyped_quote_link_gets_the_clients_page_not_found(page, school, language, heading, screenshot):
+    page.set_viewport_size(PHONE)
+
+    page.goto(f"/{language}/{school.slug}/quote/not-a-quote/")
+
+    screenshot(page, f"not-found-{language}-phone")
+    assert page_width_overflow(page) == 0
+    expect(page.get_by_role("heading", name=heading)).to_be_visible()
+    expect(page.get_by_role("link", name=school.main_email)).to_have_attribute("href", f"mailto:{school.main_email}")

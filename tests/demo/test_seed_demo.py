@@ -94,6 +94,7 @@ def test_demo_emails_are_written_and_delivered_as_the_app_does(settings):
         if email.kind == OutgoingEmail.Kind.ACKNOWLEDGEMENT:
             assert inquiry.reference in email.text_body
             assert email.headers.get("Auto-Submitted") == "auto-replied"
+            assert email.reply_to == inquiry.subject.email
         elif email.kind == OutgoingEmail.Kind.QUOTE:
             quote = Quote.objects.get(inquiry=inquiry)
             assert quote.number in email.text_body

@@ -9,12 +9,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from msem.inquiries.models import Inquiry
+from msem.inquiries.models import Inquiry, Subject
 from msem.mailing.delivery import EMAILS, outbox_deliver
-from msem.mailing.models import DeliveryAttempt, OutgoingEmail
+from msem.mailing.models import DeliveryAttempt, MailKind, MailTemplate, OutgoingEmail
 from msem.mailing.transports import DirectoryTransport
 from msem.outbox.worker import retry_delay
+from msem.quotes.services import quote_remind
 from tests.inquiries.helpers import receive_inquiry
+from tests.quotes.helpers import sent_quote
 
 pytestmark = pytest.mark.django_db
 
@@ -37,9 +39,7 @@ class TestDelivered:
         [notification] = smtp_server.to(inquiry.subject.email)
         message = notification.message
         assert message["Reply-To"] == "Ana Lopez <ana@example.org>"
-        assert (
-            message["Subject"].strip() == f"[{inquiry.reference}] Nouvelle demande — Demande d'informations — Ana Lopez"
-        )
+        assert message["Subject"] == f"[{inquiry.reference}] Nouvelle demande — Demande d'informations — Ana Lopez"
         assert "Message :" in notification.text
         assert inquiry.message in notification.text
         assert f"/backoffice/{school.slug}/inquiries/{inquiry.reference}/" in notification.text
@@ -55,7 +55,12 @@ class TestDelivered:
     def test_the_acknowledgement_reaches_the_client_in_her_language(
         self, school, smtp_server, language, greeting, signature
     ):
-        inquiry = receive_inquiry(school, language=language)
+        # A subject routed elsewhere than the school's main address: the client's
+        # answer to "reply to this e-mail" must reach the secretary of that subject.
+        private = Subject.objects.create(
+            school=school, label_fr="Cours privés", label_en="Private lessons", email="prives@valneige.test", position=1
+        )
+        inquiry = receive_inquiry(school, language=language, subject=private)
 
         deliver()
 
@@ -63,7 +68,10 @@ class TestDelivered:
         message = acknowledgement.message
         assert message["Auto-Submitted"] == "auto-replied"
         assert message["X-Auto-Response-Suppress"] == "All"
-        assert message["Reply-To"] == school.main_email
+        assert message["Reply-To"] == "prives@valneige.test"
+        assert school.main_email not in str(message["Reply-To"])
+        [notification] = smtp_server.to("prives@valneige.test")
+        assert inquiry.reference in notification.message["Subject"]
         assert inquiry.reference in message["Subject"]
         assert acknowledgement.text.startswith(greeting)
         assert signature in acknowledgement.text
@@ -73,6 +81,38 @@ class TestDelivered:
         # Never a relay for the client's own words.
         assert inquiry.message not in acknowledgement.text
         assert inquiry.message not in acknowledgement.html
+
+    def test_a_long_subject_with_accents_reads_back_exactly_as_written(self, school, smtp_server):
+        # Longer than a header line: folded, and read back by Python's own parser (the
+        # server's) without a leading space or a lost character.
+        label = "Cours particuliers de ski hors-piste et découverte du télémark à Noël"
+        routed = Subject.objects.create(
+            school=school, label_fr=label, label_en="Off-piste", email="horspiste@valneige.test", position=1
+        )
+        inquiry = receive_inquiry(school, first_name="Hélène", last_name="Favre-Lefèvre", subject=routed)
+
+        deliver()
+
+        [notification] = smtp_server.to("horspiste@valneige.test")
+        expected = f"[{inquiry.reference}] Nouvelle demande — {label} — Hélène Favre-Lefèvre"
+        assert len(expected) > 100
+        assert notification.message["Subject"] == expected
+
+    def test_a_quote_reminder_keeps_its_exact_subject(self, school, manager, smtp_server):
+        # The reminder takes the school's "Envoi de devis" subject, marked as a reminder.
+        MailTemplate.objects.for_school(school).filter(kind=MailKind.QUOTE, language="fr").update(
+            subject="Votre devis {quote_number} de l'École du ski français : cours collectifs et leçons particulières"
+        )
+        quote = sent_quote(school, manager)
+        quote_remind(school=school, actor=manager, quote_id=quote.pk)
+
+        deliver()
+
+        expected = (
+            f"Rappel : Votre devis {quote.number} de l'École du ski français : cours collectifs et leçons particulières"
+        )
+        subjects = [item.message["Subject"] for item in smtp_server.to(quote.inquiry.email)]
+        assert expected in subjects
 
     def test_a_name_trying_to_inject_a_header_is_refused_before_anything_is_stored(self, school, smtp_server):
         # The form refuses it; the service refuses it too, whoever calls it.

@@ -193,6 +193,7 @@ class TestSubmission:
         thanks = client.get(response["Location"])
         assert inquiry.reference in page_text(thanks)
         assert "Merci, votre demande a bien été envoyée" in page_text(thanks)
+        assert f'href="mailto:{school.main_email}"' in thanks.content.decode()
         kinds = set(OutgoingEmail.objects.for_school(school).values_list("kind", "to_email"))
         assert kinds == {("notification", school.main_email), ("acknowledgement", "claire.martin@example.org")}
         assert OutgoingEmail.objects.filter(status=OutgoingEmail.Status.QUEUED).count() == 2
@@ -417,6 +418,8 @@ class TestAbuse:
         response = submit(client, school, filled_form(client, school, email="client9@example.org"))
         assert response.status_code == 429
         assert "Trop de demandes" in page_text(response)
+        # It says to contact the school by e-mail: with the school's address.
+        assert f'href="mailto:{school.main_email}"' in response.content.decode()
         assert Inquiry.objects.count() == 2
         english = Client()
         response = submit(english, school, filled_form(english, school, "en", email="c10@example.org"), "en")

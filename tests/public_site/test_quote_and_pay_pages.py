@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -155,3 +155,35 @@ class TestPayPage:
         token = payment_link_token(request)
         url = reverse("public_site:pay", kwargs={"language": "fr", "token": token[:-3] + "abc"})
         assert Client().get(url).status_code == 404
+
+
+class TestTheSchoolsContact:
+    """The pages tell the client to contact the school; they say how."""
+
+    @staticmethod
+    def assert_contact(response, school):
+        html = response.content.decode()
+        assert '<footer class="public-footer">' in html
+        assert school.name in page_text(response).split('<footer class="public-footer">', 1)[1]
+        assert f'href="mailto:{school.main_email}"' in html
+
+    @pytest.mark.parametrize(
+        ("language", "invitation"), [("fr", "Une question\u00a0? Contactez"), ("en", "Questions? Contact")]
+    )
+    def test_on_the_quote_page(self, school, manager, language, invitation):
+        response = Client().get(quote_url(sent_quote(school, manager), language))
+        self.assert_contact(response, school)
+        assert f"{invitation} ESF Val Neige" in page_text(response)
+
+    def test_on_the_payment_page(self, school, manager):
+        request = payment_request(school, manager, sent_quote(school, manager))
+        self.assert_contact(Client().get(pay_url(request, "en")), school)
+
+    def test_the_page_of_an_expired_link_says_how_to_ask_for_a_new_one(self, school, manager):
+        request = payment_request(school, manager, sent_quote(school, manager))
+        request.expires_at = timezone.now() - timedelta(minutes=1)
+        request.save(update_fields=["expires_at"])
+        response = Client().get(pay_url(request, "en"))
+        assert response.status_code == 410
+        assert "ask the school for a new link" in page_text(response)
+        self.assert_contact(response, school)

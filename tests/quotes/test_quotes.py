@@ -328,3 +328,4 @@ def test_the_pdf_reads_back_with_the_total_and_the_clients_name(school, manager)
     assert "378,00" in text
     assert "Total TTC" in text or "Total including VAT" in text
     assert "ESF Val Neige" in text
+    assert school.main_email in text  # where "contact the school" leads
