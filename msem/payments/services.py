@@ -23,6 +23,7 @@ from msem.inquiries.dossier import inquiry_client_acted
 from msem.inquiries.models import Inquiry, InquiryEvent
 from msem.payments.links import PaymentLinkInvalid, payment_link_token, payment_request_from_token
 from msem.payments.models import Payment, PaymentRequest
+from msem.payments.receipts import payment_receipt_queue
 from msem.payments.sending import payment_email_queue
 from msem.quotes.models import Quote
 from msem.quotes.pricing import deposit, to_cents
@@ -189,7 +190,8 @@ def payment_record(
     if remaining == 0:
         _quote_paid(quote)
     # Only a payment recorded for the first time gets here (a replay returned above):
-    # the dossier is the school's turn, told unless staff recorded it (she knows).
+    # the dossier is the school's turn, told unless staff recorded it (she knows),
+    # and the client gets one receipt.
     inquiry_client_acted(
         school=school,
         inquiry_id=quote.inquiry_id,
@@ -202,6 +204,7 @@ def payment_record(
         ),
         notify=actor is None,
     )
+    payment_receipt_queue(payment=payment, remaining=remaining)
     return payment
 
 
