@@ -39,6 +39,8 @@ KIND_SHORT_LABELS: dict[str, str | Promise] = {
     Kind.REPLY: pgettext_lazy("e-mail kind, short", "Reply"),
     Kind.QUOTE: pgettext_lazy("e-mail kind, short", "Quote"),
     Kind.PAYMENT_REQUEST: pgettext_lazy("e-mail kind, short", "Payment request"),
+    Kind.PAYMENT_RECEIPT: pgettext_lazy("e-mail kind, short", "Receipt"),
+    Kind.CLIENT_ACTION: pgettext_lazy("e-mail kind, short", "Client's action"),
     Kind.ALERT: pgettext_lazy("e-mail kind, short", "Alert"),
 }
 

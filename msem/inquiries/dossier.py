@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from msem.accounts.models import Membership, User
 from msem.inquiries.answers import first_answers_refresh
+from msem.inquiries.client_actions import ClientAction, client_action_notification_queue
 from msem.inquiries.models import STATUS_TRANSITIONS, Category, Inquiry, InquiryEvent, Subject
 from msem.inquiries.notifications import notification_queue, reply_queue
 from msem.mailing.models import OutgoingEmail
@@ -270,14 +272,14 @@ def inquiries_take(*, school: School, actor: User, inquiry_ids: Iterable[int]) -
     return TakenSelection(taken=taken, someone_elses=someone_elses)
 
 
-def _move(inquiry: Inquiry, actor: User, *, assignee: User | None, status: str | None) -> None:
+def _move(inquiry: Inquiry, actor: User | None, *, assignee: User | None, status: str | None, **because: Any) -> None:
     """Give a locked dossier its first assignee and/or a new status (None: unchanged), each in the timeline."""
     changes: dict[str, Any] = {}
     if assignee is not None:
         _event(inquiry, actor, InquiryEvent.Kind.ASSIGNED, before=None, after=str(assignee))
         changes["assignee"] = assignee
     if status is not None:
-        _event(inquiry, actor, InquiryEvent.Kind.STATUS_CHANGED, before=inquiry.status, after=status)
+        _event(inquiry, actor, InquiryEvent.Kind.STATUS_CHANGED, before=inquiry.status, after=status, **because)
         changes["status"] = status
     if changes:
         Inquiry.objects.for_school(inquiry.school_id).filter(pk=inquiry.pk).update(
@@ -293,12 +295,54 @@ def inquiries_archive(*, school: School, actor: User, inquiry_ids: Iterable[int]
     now = timezone.now()
     changed = 0
     for inquiry in candidates.select_for_update():
-        inquiry.archived_at = now if archive else None
-        inquiry.version = F("version") + 1
-        inquiry.save(update_fields=["archived_at", "version", "updated_at"])
-        _event(inquiry, actor, InquiryEvent.Kind.ARCHIVED if archive else InquiryEvent.Kind.UNARCHIVED)
+        _archived_set(inquiry, actor, now if archive else None)
         changed += 1
     return changed
+
+
+def _archived_set(inquiry: Inquiry, actor: User | None, archived_at: datetime | None, **because: Any) -> None:
+    """Archive a locked dossier (or take it out of the archive: None), in its timeline."""
+    inquiry.archived_at = archived_at
+    inquiry.version = F("version") + 1
+    inquiry.save(update_fields=["archived_at", "version", "updated_at"])
+    kind = InquiryEvent.Kind.ARCHIVED if archived_at else InquiryEvent.Kind.UNARCHIVED
+    _event(inquiry, actor, kind, **because)
+
+
+# A client's action makes these the school's turn again ("En cours"); a won or
+# paid dossier keeps its status: the sale is made, the e-mail says what came.
+SCHOOLS_TURN_AFTER_CLIENT_ACTION = (
+    Inquiry.Status.NEW,
+    Inquiry.Status.WAITING_FOR_CLIENT,
+    Inquiry.Status.LOST,
+)
+
+
+@transaction.atomic
+def inquiry_client_acted(*, school: School | int, inquiry_id: int, action: ClientAction, notify: bool) -> Inquiry:
+    """The client accepted a quote or paid: the dossier is the school's turn again, and in the inbox.
+
+    The mirror of inquiry_answered. An archived dossier comes out of the
+    archive; one waiting for the client (or new, or lost) is in progress again,
+    each in the timeline with the reason. With `notify`, the assignee (or the
+    subject's address) is e-mailed: not when a member of staff recorded the
+    payment herself, as she knows. Called in the transaction that records
+    the client's action.
+    """
+    inquiry = (
+        Inquiry.objects.for_school(school)
+        .select_for_update(of=("self",))
+        .select_related("school", "subject", "assignee")
+        .get(pk=inquiry_id)
+    )
+    because = action.event_data()
+    if inquiry.archived_at is not None:
+        _archived_set(inquiry, None, None, **because)
+    if inquiry.status in SCHOOLS_TURN_AFTER_CLIENT_ACTION:
+        _move(inquiry, None, assignee=None, status=Inquiry.Status.IN_PROGRESS, **because)
+    if notify:
+        client_action_notification_queue(inquiry=inquiry, action=action)
+    return Inquiry.objects.for_school(school).get(pk=inquiry.pk)
 
 
 @transaction.atomic

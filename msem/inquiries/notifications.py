@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import formataddr, parseaddr
@@ -24,6 +24,8 @@ from msem.schools.models import School
 # Headers of an automatic reply (RFC 3834, and what Exchange understands), so
 # that out-of-office robots do not answer it and loops cannot start.
 AUTO_REPLY_HEADERS = {"Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All"}
+# The same for an automatic e-mail that answers no message of the client's (a payment receipt).
+AUTO_GENERATED_HEADERS = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
 
 
 def school_sender(school: School) -> str:
@@ -201,16 +203,18 @@ def reply_queue(*, inquiry: Inquiry, actor: User, subject: str, body: str) -> Ou
 def client_email_queue(
     *,
     inquiry: Inquiry,
-    actor: User,
+    actor: User | None,
     kind: str,
     language: str,
     mail: ComposedMail,
     attachments: Sequence[Attachment] = (),
+    headers: Mapping[str, str] | None = None,
 ) -> OutgoingEmail:
-    """A secretary's e-mail to the dossier's client (an answer, a quote, a payment request), in its timeline.
+    """An e-mail to the dossier's client (an answer, a quote, a payment request, a receipt), in its timeline.
 
     From the school's name; the client's answer goes to the address of the
-    dossier's subject, where the request was routed.
+    dossier's subject, where the request was routed. `actor` is None for
+    e-mails nobody wrote (a receipt), which then carry `headers` saying so.
     """
     email = email_enqueue(
         school=inquiry.school,
@@ -223,6 +227,7 @@ def client_email_queue(
         html_body=mail.html,
         from_email=school_sender(inquiry.school),
         attachments=attachments,
+        headers=headers,
     )
     email_event_record(inquiry, email, actor=actor)
     return email

@@ -57,6 +57,8 @@ class OutgoingEmail(OutboxRow):
         REPLY = "reply", _("Reply to the client")
         QUOTE = "quote", _("Quote")
         PAYMENT_REQUEST = "payment_request", _("Payment request")
+        PAYMENT_RECEIPT = "payment_receipt", _("Payment receipt")
+        CLIENT_ACTION = "client_action", _("Notice to the school: quote accepted or payment received")
         ALERT = "alert", _("Alert to the managers")
         PASSWORD_RESET = "password_reset", _("Password reset link")
         INVITATION = "invitation", _("Invitation to choose a password")

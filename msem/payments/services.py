@@ -18,9 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from msem.accounts.models import Membership, User
+from msem.inquiries.client_actions import ClientAction
+from msem.inquiries.dossier import inquiry_client_acted
 from msem.inquiries.models import Inquiry, InquiryEvent
 from msem.payments.links import PaymentLinkInvalid, payment_link_token, payment_request_from_token
 from msem.payments.models import Payment, PaymentRequest
+from msem.payments.receipts import payment_receipt_queue
 from msem.payments.sending import payment_email_queue
 from msem.quotes.models import Quote
 from msem.quotes.pricing import deposit, to_cents
@@ -183,8 +186,25 @@ def payment_record(
         quote.accepted_at = timezone.now()
         quote.save(update_fields=["status", "accepted_at"])
         quote_event(quote, None, "accepted")
-    if amount_paid(quote) >= quote.totals().including_vat:
+    remaining = max(quote.totals().including_vat - amount_paid(quote), Decimal("0.00"))
+    if remaining == 0:
         _quote_paid(quote)
+    # Only a payment recorded for the first time gets here (a replay returned above):
+    # the dossier is the school's turn, told unless staff recorded it (she knows),
+    # and the client gets one receipt.
+    inquiry_client_acted(
+        school=school,
+        inquiry_id=quote.inquiry_id,
+        action=ClientAction(
+            kind=ClientAction.PAYMENT_RECEIVED,
+            quote_number=quote.number,
+            payment_reference=payment_request.reference,
+            amount=payment.amount,
+            remaining=remaining,
+        ),
+        notify=actor is None,
+    )
+    payment_receipt_queue(payment=payment, remaining=remaining)
     return payment
 
 

@@ -21,7 +21,8 @@ from django_tasks import task
 from msem.accounts.models import Membership, User
 from msem.catalog.models import Catalog, Product
 from msem.catalog.selectors import price_for
-from msem.inquiries.dossier import inquiry_answered
+from msem.inquiries.client_actions import ClientAction
+from msem.inquiries.dossier import inquiry_answered, inquiry_client_acted
 from msem.inquiries.models import Inquiry, InquiryEvent
 from msem.mailing.models import OutgoingEmail
 from msem.quotes.models import MAX_LINE_PARTICIPANTS, MAX_QUANTITY, QUOTE_TRANSITIONS, Quote, QuoteLine
@@ -284,6 +285,13 @@ def quote_accept(*, school: School, quote_id: int, token: str) -> Quote:
     quote.accepted_at = timezone.now()
     quote.save(update_fields=["status", "accepted_at"])
     quote_event(quote, None, "accepted")
+    # Nobody at the school saw it: the dossier is theirs again, and they are told.
+    inquiry_client_acted(
+        school=school,
+        inquiry_id=quote.inquiry_id,
+        action=ClientAction(kind=ClientAction.QUOTE_ACCEPTED, quote_number=quote.number),
+        notify=True,
+    )
     return quote
 
 

@@ -264,6 +264,24 @@ class TestStripe:
         assert Quote.objects.get().status == Quote.Status.PAID
         assert ProviderEvent.objects.count() == 1
 
+    def test_a_replayed_webhook_sends_the_client_one_receipt_and_the_school_one_notice(
+        self, school, manager, fake_stripe
+    ):
+        self.start_checkout(school, manager)
+        [session] = fake_stripe.sessions.values()
+        payload = completed_event(session, event_id="evt_1")
+        send_webhook(payload, signature(payload, WEBHOOK_SECRET))
+        send_webhook(payload, signature(payload, WEBHOOK_SECRET))
+        # The same payment in another event: recorded once, by its payment intent.
+        other = payload.replace(b'"evt_1"', b'"evt_2"')
+        send_webhook(other, signature(other, WEBHOOK_SECRET))
+
+        assert Payment.objects.count() == 1
+        [receipt] = OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.PAYMENT_RECEIPT)
+        assert "Moyen de paiement\u00a0: Carte (Stripe)" in receipt.text_body
+        assert "Votre devis est maintenant entièrement payé." in receipt.text_body
+        assert OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.CLIENT_ACTION).count() == 1
+
     def test_a_forged_or_stale_signature_is_refused(self, school, manager, fake_stripe):
         self.start_checkout(school, manager)
         [session] = fake_stripe.sessions.values()
