@@ -50,8 +50,10 @@ from msem.inquiries.saved_filters import (
     inbox_default_save,
     inbox_default_set,
     saved_filter_delete,
+    saved_filter_name_shown,
     saved_filter_save,
     saved_filters_visible,
+    saved_view_shown,
     saved_views_listed,
 )
 from msem.inquiries.selectors import inquiry_by_reference, inquiry_timeline
@@ -106,6 +108,8 @@ def inquiries_view(request: SchoolRequest) -> HttpResponse:
         "first_query": _first_query(request),
         "saved_filters": saved_filters,
         "default_filter": next((view for view in saved_filters if view.is_default), None),
+        # Named above the list only when the list is that view: not for a search of the moment.
+        "shown_view": saved_view_shown(saved_filters, form.active_criteria()) if page else None,
         "save_view_form": SaveViewForm(),
     }
     partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
@@ -341,10 +345,10 @@ def saved_view_action_view(request: SchoolRequest, view_id: int) -> HttpResponse
             saved_filter_delete(school=school, owner=user, saved_filter_id=saved.pk)
         except ValidationError:
             raise Http404 from None
-        messages.success(request, _("The view “%(name)s” is deleted.") % {"name": saved.name})
+        messages.success(request, _("The view “%(name)s” is deleted.") % {"name": saved_filter_name_shown(saved.name)})
         return redirect(_inbox_url(request, f"{EXPLICIT}=1"))
     inbox_default_set(school=school, user=user, saved_filter=saved)
-    messages.success(request, _("“%(name)s” is now your default view.") % {"name": saved.name})
+    messages.success(request, _("“%(name)s” is now your default view.") % {"name": saved_filter_name_shown(saved.name)})
     return redirect(_inbox_url(request, _criteria_query(saved.criteria)))
 
 
