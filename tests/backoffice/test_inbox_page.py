@@ -70,6 +70,13 @@ class TestList:
             == ' class="col-category" title="Village"><span class="one-line">Village</span></td>'
         )
 
+    def test_the_language_and_archive_filters_say_toutes(self, secretary_client, school):
+        page = secretary_client.get(inbox_url(school, "f=1")).content.decode()
+        for name in ("language", "archived"):
+            select = page[page.index(f'<select name="{name}"') :].split("</select>")[0]
+            assert ">Toutes</option>" in select, name
+            assert ">Tous</option>" not in select, name
+
     def test_filters_travel_in_the_url_and_htmx_gets_only_the_results(self, secretary_client, school, village):
         in_village = receive_inquiry(school, category=village, email="v@example.org")
         Inquiry.objects.filter(pk=receive_inquiry(school, category=village, email="o@example.org").pk).update(
