@@ -364,11 +364,17 @@ def _inquiry_or_404(request: SchoolRequest, reference: str) -> Inquiry:
 
 def _render_dossier(request: SchoolRequest, inquiry: Inquiry, *, status: int = 200, **forms: Any) -> HttpResponse:
     back = request_back(request)
+    page_url = reverse(
+        "backoffice:inquiry", kwargs={"school_slug": request.school.slug, "reference": inquiry.reference}
+    )
     context = {
         "active_menu": "inquiries",
         "inquiry": inquiry,
         "inbox_url": inbox_return_url(school_slug=request.school.slug, back=back),
         "back_suffix": back_suffix(back),
+        # A refused form is answered at its POST-only address (…/panel/, …/reply/): the page puts the
+        # dossier's own address in the address bar, so that reloading shows the dossier, not a 405.
+        "page_url": page_url + back_suffix(back) if request.method == "POST" else "",
         "timeline": inquiry_timeline(inquiry=inquiry),
         "duplicates": list(open_duplicates(inquiry=inquiry)[:5]) if not inquiry.merged_into_id else [],
         "panel_form": forms.get("panel_form") or PanelForm(inquiry=inquiry),

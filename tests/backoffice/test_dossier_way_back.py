@@ -109,6 +109,11 @@ def test_the_way_back_survives_taking_saving_and_answering(secretary, secretary_
     refused = secretary_client.post(action, flatten(fields | {"body": [""]}))
     assert refused.status_code == 400
     assert criteria(requests_link(refused)) == criteria("?" + SEARCH)
+    # Answered at …/reply/, which only takes a POST: the page gives the browser its own address.
+    own = unescape(re.search(r'data-page-url="([^"]+)"', refused.content.decode()).group(1))
+    assert urlsplit(own).path == dossier_path(lambert)
+    assert criteria(requests_link(secretary_client.get(own))) == criteria("?" + SEARCH)
+    assert "data-page-url" not in secretary_client.get(own).content.decode()
 
 
 def test_a_quote_action_keeps_the_way_back(secretary_client, school, lambert):

@@ -1,4 +1,4 @@
-"""The dossier page on a 1024-pixel screen: the Dossier panel beside the timeline, not 4 000 px below it."""
+"""The dossier page in a browser: on a 1024-pixel screen, and after a refused form."""
 
 from __future__ import annotations
 
@@ -38,3 +38,24 @@ def test_on_a_1024_screen_the_panel_and_the_phone_are_in_the_first_screen(
         assert page.get_by_role("link", name="06 11 22 33 44").bounding_box()["y"] < 2 * height
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         screenshot(page, f"dossier-{language}-{width}", full_page=False)
+
+
+def test_after_a_refused_answer_the_address_is_the_dossiers_and_reloading_shows_it(page, school, secretary):
+    dossier = receive_inquiry(school, first_name="Paul", last_name="Lambert")
+    log_in(page, secretary.email, PASSWORD)
+    page.goto(f"/backoffice/{school.slug}/inquiries/?f=1&q=Lambert")
+    page.get_by_role("link", name="Paul Lambert").click()
+    page.wait_for_url(f"**/inquiries/{dossier.reference}/?back=*")
+    dossier_address = page.url
+
+    page.get_by_label("Votre réponse").fill("")
+    page.get_by_role("button", name="Envoyer la réponse").click()
+    expect(page.locator(".field-error").first).to_be_visible()
+    assert page.url == dossier_address  # not …/reply/, a POST-only address
+
+    response = page.reload()
+    assert response.status == 200
+    expect(page.get_by_role("heading", name=f"{dossier.reference} · Paul Lambert")).to_be_visible()
+    # The page's own "Demandes" link (the menu's opens her default list).
+    page.locator(".page-header").get_by_role("link", name="Demandes").click()
+    page.wait_for_url("**/inquiries/?*q=Lambert*")
