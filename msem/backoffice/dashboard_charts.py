@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from msem.backoffice import dashboard_format as fmt
 from msem.dashboard.follow_ups import FollowUps
@@ -643,18 +643,29 @@ def _answers_chart(
     )
 
 
+def _quoted_label() -> str:
+    # The funnel counts requests, not quotes: the French says how many ("Devis envoyés"), where a
+    # quote's own status is singular ("Devis envoyé").
+    return pgettext("dashboard: how many requests were sent a quote", "Quote sent")
+
+
+def _paid_label() -> str:
+    # Requests (feminine in French: "Payées"), where a quote or a payment request is "Payé(e)".
+    return pgettext("dashboard: how many requests were paid", "Paid")
+
+
 def _funnel_chart(dashboard: Dashboard, language: str) -> Chart:
     funnel = dashboard.funnel
     steps = [
         (_("Requests"), funnel.requests, fmt.integer(funnel.requests)),
         (
-            _("Quote sent"),
+            _quoted_label(),
             funnel.quoted,
             _("%(count)s · %(rate)s")
             % {"count": fmt.integer(funnel.quoted), "rate": fmt.percent(funnel.quote_rate, language)},
         ),
         (
-            _("Paid"),
+            _paid_label(),
             funnel.paid,
             _("%(count)s · %(rate)s")
             % {"count": fmt.integer(funnel.paid), "rate": fmt.percent(funnel.paid_rate, language)},
@@ -667,9 +678,9 @@ def _funnel_chart(dashboard: Dashboard, language: str) -> Chart:
     headers = [
         Cell("", raw=_("Subject, category or language")),
         Cell(_("Requests")),
-        Cell(_("Quote sent")),
+        Cell(_quoted_label()),
         Cell(_("Quote rate"), raw=_("Quote rate (%)")),
-        Cell(_("Paid")),
+        Cell(_paid_label()),
         Cell(_("Payment rate"), raw=_("Payment rate (%)")),
         Cell(_("Quotes paid"), raw=_("Quotes paid (%)")),
     ]
@@ -867,12 +878,12 @@ def key_figures(dashboard: Dashboard, waiting: Waiting, language: str) -> list[K
     return [
         KeyFigure(_("Requests"), fmt.integer(funnel.requests), period_label(dashboard.period, language)),
         KeyFigure(
-            _("Quote sent"),
+            _quoted_label(),
             fmt.integer(funnel.quoted),
             _("%(rate)s of the requests") % {"rate": fmt.percent(funnel.quote_rate, language)},
         ),
         KeyFigure(
-            _("Paid"),
+            _paid_label(),
             fmt.integer(funnel.paid),
             _("%(rate)s of the requests") % {"rate": fmt.percent(funnel.paid_rate, language)},
         ),

@@ -28,7 +28,7 @@ class EmailFilterForm(forms.Form):
         required=False,
         max_length=SEARCH_MAX_LENGTH,
         validators=[validate_single_line],
-        widget=forms.SearchInput(attrs={"placeholder": _("Address, dossier reference or subject…")}),
+        widget=forms.SearchInput(attrs={"placeholder": _("Address, dossier reference, quote number or subject…")}),
     )
     status = forms.ChoiceField(
         label=_("Status"),

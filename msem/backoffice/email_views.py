@@ -19,6 +19,7 @@ from msem.backoffice.inbox_rows import ReceivedShort, RowDateFormat
 from msem.mailing.models import OutgoingEmail
 from msem.mailing.selectors import (
     delivery_attempts,
+    outgoing_email_dossier,
     outgoing_email_for_school,
     outgoing_emails_failed_count,
     outgoing_emails_found,
@@ -115,7 +116,12 @@ def email_view(request: SchoolRequest, email_id: int) -> HttpResponse:
     return render(
         request,
         "backoffice/emails/detail.html",
-        {"active_menu": "emails", "email": email, "attempts": delivery_attempts(email=email)},
+        {
+            "active_menu": "emails",
+            "email": email,
+            "attempts": delivery_attempts(email=email),
+            "dossier": outgoing_email_dossier(school=request.school, email=email),
+        },
     )
 
 

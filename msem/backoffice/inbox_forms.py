@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from msem.accounts.models import User
@@ -50,7 +50,9 @@ class InboxFilterForm(forms.Form):
     )
     assignee = forms.ChoiceField(label=_("Assigned to"), required=False)
     language = forms.ChoiceField(
-        label=_("Language"), required=False, choices=[("", _("All")), ("fr", _("French")), ("en", _("English"))]
+        label=_("Language"),
+        required=False,
+        choices=[("", pgettext_lazy("inbox filter: every language", "All")), ("fr", _("French")), ("en", _("English"))],
     )
     received_from = forms.DateField(
         label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -61,7 +63,11 @@ class InboxFilterForm(forms.Form):
     archived = forms.ChoiceField(
         label=_("Archived"),
         required=False,
-        choices=[(Archived.NO, _("Not archived")), (Archived.YES, _("Archived only")), (Archived.ALL, _("All"))],
+        choices=[
+            (Archived.NO, _("Not archived")),
+            (Archived.YES, _("Archived only")),
+            (Archived.ALL, pgettext_lazy("inbox filter: archived or not", "All")),
+        ],
     )
     q = forms.CharField(
         label=_("Search"),

@@ -22,6 +22,7 @@ from django.utils.dateformat import DateFormat, re_escaped, re_formatchars
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, pgettext
 
+from msem.backoffice.inbox_return import back_suffix
 from msem.inquiries.inbox import InboxRow
 from msem.inquiries.models import Inquiry
 
@@ -120,9 +121,11 @@ def _titled_cell(css_class: str, text: str) -> str:
     return f'<td class="{css_class}" title="{escaped}"><span class="one-line">{escaped}</span></td>'
 
 
-def inbox_rows_html(rows: Iterable[InboxRow], *, school_slug: str) -> SafeString:
+def inbox_rows_html(rows: Iterable[InboxRow], *, school_slug: str, back: str = "") -> SafeString:
+    """`back`: the list's query string, carried to each dossier so that its "Requests" link returns here."""
     english = get_language() == "en"
     dossier_url = reverse("backoffice:inquiry", kwargs={"school_slug": school_slug, "reference": _PLACEHOLDER})
+    dossier_url += back_suffix(back)
     statuses = {value: str(label) for value, label in Inquiry.Status.choices}
     # The language is a badge in the client's cell (a column of its own took the width that wrapped
     # the rows at 1366 pixels), the language's name in its title.

@@ -30,6 +30,7 @@ from msem.backoffice.inbox_forms import (
     SaveViewForm,
     translated_label,
 )
+from msem.backoffice.inbox_return import EXPLICIT, back_query, back_suffix, inbox_return_url, request_back
 from msem.backoffice.inbox_rows import inbox_rows_html
 from msem.backoffice.inbox_search import search_widgets
 from msem.inquiries.dossier import (
@@ -49,14 +50,13 @@ from msem.inquiries.saved_filters import (
     inbox_default_save,
     inbox_default_set,
     saved_filter_delete,
+    saved_filter_name_shown,
     saved_filter_save,
     saved_filters_visible,
+    saved_view_shown,
     saved_views_listed,
 )
 from msem.inquiries.selectors import inquiry_by_reference, inquiry_timeline
-
-# In the URL, this marks criteria chosen on purpose (even none): the default filter is not applied.
-EXPLICIT = "f"
 
 
 def _inbox_url(request: SchoolRequest, query: str = "") -> str:
@@ -100,12 +100,16 @@ def inquiries_view(request: SchoolRequest) -> HttpResponse:
         # Only the bulk buttons that can change something on this list: archiving archived dossiers does nothing.
         "can_archive": archived != Archived.YES,
         "can_unarchive": archived != Archived.NO,
-        "rows_html": inbox_rows_html(page.rows, school_slug=school.slug) if page else "",
+        "rows_html": inbox_rows_html(page.rows, school_slug=school.slug, back=back_query(request.GET.urlencode()))
+        if page
+        else "",
         "query": request.GET.urlencode(),
         "next_query": _next_query(request, page),
         "first_query": _first_query(request),
         "saved_filters": saved_filters,
         "default_filter": next((view for view in saved_filters if view.is_default), None),
+        # Named above the list only when the list is that view: not for a search of the moment.
+        "shown_view": saved_view_shown(saved_filters, form.active_criteria()) if page else None,
         "save_view_form": SaveViewForm(),
     }
     partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
@@ -341,10 +345,10 @@ def saved_view_action_view(request: SchoolRequest, view_id: int) -> HttpResponse
             saved_filter_delete(school=school, owner=user, saved_filter_id=saved.pk)
         except ValidationError:
             raise Http404 from None
-        messages.success(request, _("The view “%(name)s” is deleted.") % {"name": saved.name})
+        messages.success(request, _("The view “%(name)s” is deleted.") % {"name": saved_filter_name_shown(saved.name)})
         return redirect(_inbox_url(request, f"{EXPLICIT}=1"))
     inbox_default_set(school=school, user=user, saved_filter=saved)
-    messages.success(request, _("“%(name)s” is now your default view.") % {"name": saved.name})
+    messages.success(request, _("“%(name)s” is now your default view.") % {"name": saved_filter_name_shown(saved.name)})
     return redirect(_inbox_url(request, _criteria_query(saved.criteria)))
 
 
@@ -359,9 +363,18 @@ def _inquiry_or_404(request: SchoolRequest, reference: str) -> Inquiry:
 
 
 def _render_dossier(request: SchoolRequest, inquiry: Inquiry, *, status: int = 200, **forms: Any) -> HttpResponse:
+    back = request_back(request)
+    page_url = reverse(
+        "backoffice:inquiry", kwargs={"school_slug": request.school.slug, "reference": inquiry.reference}
+    )
     context = {
         "active_menu": "inquiries",
         "inquiry": inquiry,
+        "inbox_url": inbox_return_url(school_slug=request.school.slug, back=back),
+        "back_suffix": back_suffix(back),
+        # A refused form is answered at its POST-only address (…/panel/, …/reply/): the page puts the
+        # dossier's own address in the address bar, so that reloading shows the dossier, not a 405.
+        "page_url": page_url + back_suffix(back) if request.method == "POST" else "",
         "timeline": inquiry_timeline(inquiry=inquiry),
         "duplicates": list(open_duplicates(inquiry=inquiry)[:5]) if not inquiry.merged_into_id else [],
         "panel_form": forms.get("panel_form") or PanelForm(inquiry=inquiry),
@@ -372,8 +385,10 @@ def _render_dossier(request: SchoolRequest, inquiry: Inquiry, *, status: int = 2
     return render(request, "backoffice/inquiries/detail.html", context, status=status)
 
 
-def _back_to_dossier(inquiry: Inquiry) -> HttpResponse:
-    return redirect("backoffice:inquiry", school_slug=inquiry.school.slug, reference=inquiry.reference)
+def _back_to_dossier(request: SchoolRequest, inquiry: Inquiry) -> HttpResponse:
+    """The dossier page again, with the way back to the inbox it was opened from."""
+    url = reverse("backoffice:inquiry", kwargs={"school_slug": inquiry.school.slug, "reference": inquiry.reference})
+    return redirect(url + back_suffix(request_back(request)))
 
 
 @school_view()
@@ -407,7 +422,7 @@ def inquiry_panel_view(request: SchoolRequest, reference: str) -> HttpResponse:
     except ValidationError as error:
         return _render_dossier(request, inquiry, status=400, panel_form=form, page_errors=error.messages)
     messages.success(request, _("The dossier is saved."))
-    return _back_to_dossier(inquiry)
+    return _back_to_dossier(request, inquiry)
 
 
 @school_view()
@@ -419,7 +434,7 @@ def inquiry_take_view(request: SchoolRequest, reference: str) -> HttpResponse:
     except ValidationError as error:
         return _render_dossier(request, _inquiry_or_404(request, reference), status=409, page_errors=error.messages)
     messages.success(request, _("The dossier is yours."))
-    return _back_to_dossier(inquiry)
+    return _back_to_dossier(request, inquiry)
 
 
 @school_view()
@@ -431,7 +446,7 @@ def inquiry_note_view(request: SchoolRequest, reference: str) -> HttpResponse:
         return _render_dossier(request, inquiry, status=400, note_form=form)
     inquiry_note_add(school=request.school, actor=request.user, inquiry_id=inquiry.pk, text=form.cleaned_data["text"])
     messages.success(request, _("The note is added."))
-    return _back_to_dossier(inquiry)
+    return _back_to_dossier(request, inquiry)
 
 
 @school_view()
@@ -454,7 +469,7 @@ def inquiry_reply_view(request: SchoolRequest, reference: str) -> HttpResponse:
             form.add_error("body", message)
         return _render_dossier(request, inquiry, status=400, reply_form=form)
     messages.success(request, _("Your answer is on its way to %(email)s.") % {"email": inquiry.email})
-    return _back_to_dossier(inquiry)
+    return _back_to_dossier(request, inquiry)
 
 
 @school_view()
@@ -464,7 +479,7 @@ def inquiry_archive_view(request: SchoolRequest, reference: str) -> HttpResponse
     archive = request.POST.get("action", "archive") != "unarchive"
     inquiries_archive(school=request.school, actor=request.user, inquiry_ids=[inquiry.pk], archive=archive)
     messages.success(request, _("The dossier is archived.") if archive else _("The dossier is back in the inbox."))
-    return _back_to_dossier(inquiry)
+    return _back_to_dossier(request, inquiry)
 
 
 @school_view()
@@ -480,4 +495,4 @@ def inquiry_merge_view(request: SchoolRequest, reference: str) -> HttpResponse:
     except ValidationError as error:
         return _render_dossier(request, inquiry, status=400, page_errors=error.messages)
     messages.success(request, _("%(duplicate)s is merged into this dossier.") % {"duplicate": duplicate.reference})
-    return _back_to_dossier(inquiry)
+    return _back_to_dossier(request, inquiry)

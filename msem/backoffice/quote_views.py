@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from msem.backoffice.access import SchoolRequest, school_view
+from msem.backoffice.inbox_return import back_suffix, request_back
 from msem.backoffice.quote_forms import (
     LineAddForm,
     LineValuesForm,
@@ -56,17 +57,18 @@ def _quote_or_404(request: SchoolRequest, quote_id: int) -> Quote:
     return quote
 
 
-def _back(quote: Quote) -> HttpResponse:
+def _back(request: SchoolRequest, quote: Quote) -> HttpResponse:
+    """The dossier at this quote, with the way back to the inbox it was opened from."""
     url = reverse(
         "backoffice:inquiry", kwargs={"school_slug": quote.inquiry.school.slug, "reference": quote.inquiry.reference}
     )
-    return redirect(f"{url}#quote-{quote.pk}")
+    return redirect(f"{url}{back_suffix(request_back(request))}#quote-{quote.pk}")
 
 
 def _fail(request: SchoolRequest, quote: Quote, errors: list[str]) -> HttpResponse:
     for error in errors:
         messages.error(request, error)
-    return _back(quote)
+    return _back(request, quote)
 
 
 def _form_errors(form: forms.Form) -> list[str]:
@@ -116,6 +118,7 @@ def quotes_panel_view(request: SchoolRequest, reference: str) -> HttpResponse:
             else None,
             "transfer_form": TransferReceivedForm(initial={"received_on": today}),
             "today": today,
+            "back_suffix": back_suffix(request_back(request)),
         },
     )
 
@@ -128,7 +131,7 @@ def quote_create_view(request: SchoolRequest, reference: str) -> HttpResponse:
         raise Http404
     quote = quote_create(school=request.school, actor=request.user, inquiry_id=inquiry.pk)
     messages.success(request, _("Quote %(number)s created: add its products.") % {"number": quote.number})
-    return _back(quote)
+    return _back(request, quote)
 
 
 @school_view()
@@ -149,7 +152,13 @@ def quote_products_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
     return render(
         request,
         "backoffice/quotes/_products.html",
-        {"quote": quote, "prices": list(prices[:50]), "price_list": chosen, "day": day},
+        {
+            "quote": quote,
+            "prices": list(prices[:50]),
+            "price_list": chosen,
+            "day": day,
+            "back_suffix": back_suffix(request_back(request)),
+        },
     )
 
 
@@ -176,7 +185,7 @@ def quote_line_add_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
     except ValidationError as error:
         return _fail(request, quote, error.messages)
     messages.success(request, _("Product added."))
-    return _back(quote)
+    return _back(request, quote)
 
 
 @school_view()
@@ -190,7 +199,7 @@ def quote_line_update_view(request: SchoolRequest, line_id: int) -> HttpResponse
             quote_line_remove(school=request.school, actor=request.user, line_id=line.pk)
         except ValidationError as error:
             return _fail(request, line.quote, error.messages)
-        return _back(line.quote)
+        return _back(request, line.quote)
     form = LineValuesForm(request.POST)
     if not form.is_valid():
         return _fail(request, line.quote, _form_errors(form))
@@ -198,7 +207,7 @@ def quote_line_update_view(request: SchoolRequest, line_id: int) -> HttpResponse
         quote_line_update(school=request.school, actor=request.user, line_id=line.pk, **form.cleaned_data)
     except ValidationError as error:
         return _fail(request, line.quote, error.messages)
-    return _back(line.quote)
+    return _back(request, line.quote)
 
 
 @school_view()
@@ -213,7 +222,7 @@ def quote_send_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
     except ValidationError as error:
         return _fail(request, quote, error.messages)
     messages.success(request, _("The quote is on its way to %(email)s.") % {"email": quote.inquiry.email})
-    return _back(quote)
+    return _back(request, quote)
 
 
 @school_view()
@@ -231,7 +240,7 @@ def quote_status_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
         return _fail(request, quote, error.messages)
     if action == "remind":
         messages.success(request, _("The reminder is on its way to %(email)s.") % {"email": quote.inquiry.email})
-    return _back(quote)
+    return _back(request, quote)
 
 
 @school_view()
@@ -270,7 +279,7 @@ def payment_request_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
         _("The payment request %(reference)s is on its way to %(email)s.")
         % {"reference": payment_request.reference, "email": quote.inquiry.email},
     )
-    return _back(quote)
+    return _back(request, quote)
 
 
 @school_view()
@@ -313,4 +322,4 @@ def payment_request_action_view(request: SchoolRequest, payment_request_id: int)
         return _fail(request, quote, error.messages)
     except PaymentRefused:
         return _fail(request, quote, [_("This request can no longer be paid: the quote changed or it was replaced.")])
-    return _back(quote)
+    return _back(request, quote)

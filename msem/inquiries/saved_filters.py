@@ -77,7 +77,7 @@ def saved_views_listed(*, school: School, user: User) -> list[SavedView]:
     return [
         SavedView(
             pk=pk,
-            name=name,
+            name=saved_filter_name_shown(name),
             # Django reads JSON columns as text on both databases and decodes them in the field.
             criteria=json.loads(criteria) if isinstance(criteria, str) else criteria,
             shared=bool(shared),
@@ -119,6 +119,29 @@ def _default_filter_names() -> list[str]:
         with translation.override(code):
             names.append(str(DEFAULT_FILTER_NAME))
     return names
+
+
+def saved_filter_name_shown(name: str) -> str:
+    """The name as the secretary reads it: the floppy disk's own name in her language of the moment.
+
+    It is stored in the language she saved it in ("Mon filtre par défaut"); in
+    English the inbox said "default view: Mon filtre par défaut". A name she
+    chose herself is hers, shown as she typed it.
+    """
+    return str(DEFAULT_FILTER_NAME) if name in _default_filter_names() else name
+
+
+def _comparable(criteria: Criteria) -> dict[str, list[str]]:
+    return {key: sorted(values) for key, values in criteria.items() if values}
+
+
+def saved_view_shown(views: list[SavedView], criteria: Criteria) -> SavedView | None:
+    """The saved view whose criteria are the list's (her default first), or None for a search of the moment."""
+    wanted = _comparable(criteria)
+    return next(
+        (view for view in sorted(views, key=lambda view: not view.is_default) if _comparable(view.criteria) == wanted),
+        None,
+    )
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.utils.functional import Promise
 
 from msem.inquiries.models import Inquiry, InquiryEvent
 from msem.mailing.models import ACCOUNT_LINK_KINDS, DeliveryAttempt, MailTemplate, OutgoingEmail
+from msem.quotes.models import Quote
 from msem.schools.models import School
 
 
@@ -41,26 +42,31 @@ def outgoing_email_kinds_shown() -> list[tuple[str, str | Promise]]:
     return [(value, label) for value, label in OutgoingEmail.Kind.choices if value not in ACCOUNT_LINK_KINDS]
 
 
-# A dossier's reference, whole or its beginning: "DEM-2026-00042", "dem-2026-000", "DEM-2026".
+# A dossier's reference or a quote's number, whole or its beginning: "DEM-2026-00042", "dem-2026-000",
+# "DEM-2026", "DEV-2026-00081".
 _REFERENCE_START = re.compile(r"[a-z]{2,8}-\d{4}(?:-\d*)?", re.IGNORECASE)
 _WHOLE_REFERENCE = re.compile(r"[A-Z]{2,8}-\d{4}-\d{5,}")
 
 
 def _emails_of_dossiers(school: School, reference: str) -> QuerySet[InquiryEvent, int]:
-    """The ids of the e-mails in the timelines of the dossiers whose reference is or starts with this one.
+    """The ids of the e-mails in the timelines of the dossiers whose reference, or one of whose quotes'
+    numbers, is or starts with this one.
 
     An e-mail knows its dossier through the timeline event that recorded it
     (InquiryEvent.email): a reply or a quote does not carry the reference in
-    its subject, the notification and the acknowledgement do.
+    its subject, the notification and the acknowledgement do. A quote's number
+    finds its dossier's e-mails: the quote, its reminders and payment requests,
+    and the exchanges that led to it.
     """
-    # References are stored in capitals. A whole one (five digits) is found by the unique index; its
-    # beginning ("DEM-2026-0004", ten of them) by reading the school's references.
+    # References and numbers are stored in capitals. A whole one (five digits) is found by the
+    # unique indexes; its beginning ("DEM-2026-0004", ten of them) by reading the school's references.
     term = reference.upper()
-    dossiers = Inquiry.objects.for_school(school)
     if _WHOLE_REFERENCE.fullmatch(term):
-        dossiers = dossiers.filter(reference=term)
+        by_reference, by_number = Q(reference=term), Q(number=term)
     else:
-        dossiers = dossiers.filter(reference__startswith=term)
+        by_reference, by_number = Q(reference__startswith=term), Q(number__startswith=term)
+    quoted = Quote.objects.for_school(school).filter(by_number).values("inquiry_id")
+    dossiers = Inquiry.objects.for_school(school).filter(by_reference | Q(pk__in=quoted))
     return (
         InquiryEvent.objects.for_school(school)
         .filter(inquiry__in=dossiers.values("pk"), email__isnull=False)
@@ -68,12 +74,18 @@ def _emails_of_dossiers(school: School, reference: str) -> QuerySet[InquiryEvent
     )
 
 
+def outgoing_email_dossier(*, school: School, email: OutgoingEmail) -> Inquiry | None:
+    """The dossier whose timeline holds this e-mail; None for an e-mail of no dossier (a test, an alert)."""
+    event = InquiryEvent.objects.for_school(school).filter(email=email).select_related("inquiry").order_by("id").first()
+    return event.inquiry if event else None
+
+
 def outgoing_emails_found(
     *, school: School, statuses: Sequence[str] = (), kind: str = "", text: str = ""
 ) -> QuerySet[OutgoingEmail]:
     """The school's e-mails newest first, of these statuses and this kind, whose address, subject or dossier matches.
 
-    The text is a dossier's reference, whole or its beginning (any case), or else
+    The text is a dossier's reference or a quote's number, whole or its beginning (any case), or else
     a part of the recipient's address or of the subject (any case).
     """
     emails = _shown_to_the_school(school)

@@ -320,6 +320,12 @@
     if (subject) {
       showForwardChoice(subject);
     }
+    // A form refused and shown again at its POST-only address: the address bar gets the page's own,
+    // so that reloading or bookmarking shows the page rather than "405 Method Not Allowed".
+    var own = document.querySelector("[data-page-url]");
+    if (own && window.history.replaceState) {
+      window.history.replaceState(window.history.state, "", own.getAttribute("data-page-url"));
+    }
     var summary = document.querySelector("[data-focus-on-load]");
     if (summary) {
       summary.focus();

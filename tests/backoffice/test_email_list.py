@@ -15,6 +15,7 @@ from msem.inquiries.models import Inquiry, InquiryEvent
 from msem.mailing import services as mailing_services
 from msem.mailing.models import MailKind, OutgoingEmail
 from tests.inquiries.helpers import receive_inquiry
+from tests.quotes.helpers import sent_quote
 
 pytestmark = pytest.mark.django_db
 
@@ -135,6 +136,26 @@ class TestSearch:
         common = next(helene[:length] for length in range(len(helene), 0, -1) if marc.startswith(helene[:length]))
         response = emails_page(secretary_client, school, f"q={common.lower()}")
         assert len(listed_subjects(response)) == 6
+
+    def test_a_quote_number_finds_the_emails_of_its_dossier(self, secretary_client, school, secretary, season):
+        quote = sent_quote(school, secretary, inquiry=season["marc"])
+        quote_email = OutgoingEmail.objects.get(kind=OutgoingEmail.Kind.QUOTE)
+        assert quote.number in quote_email.subject
+        for query in (quote.number, quote.number.lower(), quote.number[:-1]):
+            response = emails_page(secretary_client, school, f"q={query}")
+            subjects = listed_subjects(response)
+            assert quote_email.subject in subjects, query
+            # The dossier's own e-mails come with it; Hélène's do not.
+            assert "Cours particuliers" in subjects, query
+            assert "helene.favre@example.fr" not in listed_addresses(response), query
+        # The dossier's reference still finds them by its timeline.
+        assert quote_email.subject in listed_subjects(emails_page(secretary_client, school, f"q={season['marc']}"))
+
+    def test_another_schools_quote_number_finds_none_of_its_emails(
+        self, secretary_client, school, other_school, other_manager, season
+    ):
+        theirs = sent_quote(other_school, other_manager)
+        assert not listed_subjects(emails_page(secretary_client, school, f"q={theirs.number}"))
 
     def test_a_part_of_the_subject_finds_the_email(self, secretary_client, school, season):
         response = emails_page(secretary_client, school, "q=27 décembre")

@@ -7,7 +7,9 @@ import re
 import pytest
 
 from msem.inquiries.dossier import inquiry_reply
-from msem.mailing.models import OutgoingEmail
+from msem.inquiries.models import InquiryEvent
+from msem.mailing import services as mailing_services
+from msem.mailing.models import MailKind, OutgoingEmail
 from tests.inquiries.helpers import receive_inquiry
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +60,24 @@ def test_an_email_without_html_part_has_no_preview(secretary_client, school, rep
     page = secretary_client.get(f"/backoffice/{school.slug}/emails/{reply.pk}/").content.decode()
     assert "email-frame" not in page
     assert "/html/" not in page
+
+
+def test_an_email_of_a_dossier_links_to_it_and_a_test_email_to_none(secretary_client, school, secretary, reply):
+    dossier = InquiryEvent.objects.get(email=reply).inquiry
+    page = secretary_client.get(f"/backoffice/{school.slug}/emails/{reply.pk}/").content.decode()
+    assert (
+        f'<dt>Dossier</dt><dd><a href="/backoffice/{school.slug}/inquiries/{dossier.reference}/">'
+        f"{dossier.reference}</a> · Ana Lopez</dd>"
+    ) in page
+
+    test_email = mailing_services.test_email_queue(
+        school=school,
+        recipient=secretary.email,
+        kind=MailKind.QUOTE,
+        language="fr",
+        subject="Votre devis",
+        body="Bonjour,",
+        signature="",
+    )
+    page = secretary_client.get(f"/backoffice/{school.slug}/emails/{test_email.pk}/").content.decode()
+    assert "<dt>Dossier</dt>" not in page

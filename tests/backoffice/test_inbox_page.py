@@ -70,6 +70,13 @@ class TestList:
             == ' class="col-category" title="Village"><span class="one-line">Village</span></td>'
         )
 
+    def test_the_language_and_archive_filters_say_toutes(self, secretary_client, school):
+        page = secretary_client.get(inbox_url(school, "f=1")).content.decode()
+        for name in ("language", "archived"):
+            select = page[page.index(f'<select name="{name}"') :].split("</select>")[0]
+            assert ">Toutes</option>" in select, name
+            assert ">Tous</option>" not in select, name
+
     def test_filters_travel_in_the_url_and_htmx_gets_only_the_results(self, secretary_client, school, village):
         in_village = receive_inquiry(school, category=village, email="v@example.org")
         Inquiry.objects.filter(pk=receive_inquiry(school, category=village, email="o@example.org").pk).update(
@@ -193,6 +200,40 @@ class TestDefaultFilters:
         assert SavedFilter.objects.for_school(school).filter(owner=secretary).count() == 2
         default = inbox_default_filter(school=school, user=secretary)
         assert (default.name, default.criteria) == ("Mon filtre par défaut", {"status": ["lost"]})
+
+    def test_the_floppys_name_is_shown_in_her_language_of_the_moment(self, secretary, secretary_client, school):
+        secretary_client.post(
+            reverse("backoffice:inbox_default_save", kwargs={"school_slug": school.slug}), {"query": "f=1&status=new"}
+        )
+        assert SavedFilter.objects.get(owner=secretary).name == "Mon filtre par défaut"
+        assert "· vue par défaut : Mon filtre par défaut" in page_text(
+            secretary_client.get(inbox_url(school), follow=True)
+        )
+
+        secretary.language = "en"
+        secretary.save(update_fields=["language"])
+        page = page_text(secretary_client.get(inbox_url(school), follow=True))
+        assert "· default view: My default filter" in page
+        assert "Mon filtre par défaut" not in page  # neither above the list nor in the Views menu
+
+    def test_default_view_is_said_only_when_the_list_is_the_default_view(self, secretary, secretary_client, school):
+        saved_filter_save(
+            school=school, owner=secretary, name="Nouvelles", criteria={"status": ["new"]}, make_default=True
+        )
+        saved_filter_save(school=school, owner=secretary, name="Mes relances", criteria={"status": ["in_progress"]})
+        receive_inquiry(school)
+
+        def above_the_list(query: str) -> str:
+            page = page_text(secretary_client.get(inbox_url(school, query), follow=True))
+            return page[page.index("data-results-count") :].split("</p>", 1)[0]
+
+        assert "· vue par défaut : Nouvelles" in above_the_list("")
+        assert "· vue par défaut : Nouvelles" in above_the_list("f=1&status=new&sort=")
+        for search in ("f=1", "f=1&q=Martin", "f=1&status=new&q=Martin"):
+            assert "vue" not in above_the_list(search), search
+        shown = above_the_list("f=1&status=in_progress")
+        assert "· vue : Mes relances" in shown
+        assert "par défaut" not in shown
 
     def test_reset_goes_back_to_no_default(self, secretary, secretary_client, school, village):
         saved_filter_save(

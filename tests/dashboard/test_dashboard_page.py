@@ -99,6 +99,12 @@ class TestPage:
         assert response.status_code == 200
         assert 'aria-current="page"><span class="nav-icon icon-chart"' in response.content.decode()
 
+    def test_the_key_figures_count_requests_in_french_plurals(self, manager_client, school, january):
+        page = manager_client.get(dashboard_url(school, JANUARY)).content.decode()
+        # They count requests (feminine in French), a quote's own status stays "Devis envoyé", "Payé".
+        assert re.search(r'key-figure-label">Devis envoyés</p>\s*<p class="key-figure-value">2<', page)
+        assert re.search(r'key-figure-label">Payées</p>\s*<p class="key-figure-value">1<', page)
+
     def test_figures_charts_and_tables_in_english(self, english_client, school, january):
         page = english_client.get(dashboard_url(school, JANUARY)).content.decode()
 

@@ -1,0 +1,61 @@
+"""The dossier page in a browser: on a 1024-pixel screen, and after a refused form."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from msem.accounts.models import User
+from msem.inquiries.dossier import inquiry_note_add
+from tests.browser.conftest import log_in
+from tests.factories import PASSWORD
+from tests.inquiries.helpers import receive_inquiry
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_on_a_1024_screen_the_panel_and_the_phone_are_in_the_first_screen(
+    page, school, secretary, language, screenshot
+):
+    busy = receive_inquiry(school, first_name="Paul", last_name="Lambert", phone="06 11 22 33 44")
+    for number in range(30):
+        inquiry_note_add(school=school, actor=secretary, inquiry_id=busy.pk, text=f"Appel n° {number + 1} : rappeler.")
+    log_in(page, secretary.email, PASSWORD)
+    User.objects.filter(pk=secretary.pk).update(language=language)
+    take = "Je m'en occupe" if language == "fr" else "I'll take it"
+
+    for width, height in ((1024, 768), (1366, 900)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"/backoffice/{school.slug}/inquiries/{busy.reference}/")
+        button = page.get_by_role("button", name=take)
+        expect(button).to_be_visible()
+        assert button.bounding_box()["y"] + button.bounding_box()["height"] < height
+        # Beside the timeline, not above or below it; the client's phone a short scroll away.
+        side = page.locator(".dossier-side").bounding_box()
+        main = page.locator(".dossier-main").bounding_box()
+        assert side["x"] >= main["x"] + main["width"]
+        assert page.get_by_role("link", name="06 11 22 33 44").bounding_box()["y"] < 2 * height
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        screenshot(page, f"dossier-{language}-{width}", full_page=False)
+
+
+def test_after_a_refused_answer_the_address_is_the_dossiers_and_reloading_shows_it(page, school, secretary):
+    dossier = receive_inquiry(school, first_name="Paul", last_name="Lambert")
+    log_in(page, secretary.email, PASSWORD)
+    page.goto(f"/backoffice/{school.slug}/inquiries/?f=1&q=Lambert")
+    page.get_by_role("link", name="Paul Lambert").click()
+    page.wait_for_url(f"**/inquiries/{dossier.reference}/?back=*")
+    dossier_address = page.url
+
+    page.get_by_label("Votre réponse").fill("")
+    page.get_by_role("button", name="Envoyer la réponse").click()
+    expect(page.locator(".field-error").first).to_be_visible()
+    assert page.url == dossier_address  # not …/reply/, a POST-only address
+
+    response = page.reload()
+    assert response.status == 200
+    expect(page.get_by_role("heading", name=f"{dossier.reference} · Paul Lambert")).to_be_visible()
+    # The page's own "Demandes" link (the menu's opens her default list).
+    page.locator(".page-header").get_by_role("link", name="Demandes").click()
+    page.wait_for_url("**/inquiries/?*q=Lambert*")
