@@ -23,7 +23,8 @@ from msem.quotes.pdf import quote_pdf
 
 def quote_url(quote: Quote) -> str:
     return settings.MSEM_BASE_URL + reverse(
-        "public_site:quote", kwargs={"language": quote.language, "school_slug": quote.school.slug, "token": quote.token}
+        "public_site:quote",
+        kwargs={"language": quote.language, "school_slug": quote.school.slug, "token": quote.link_token},
     )
 
 

@@ -50,7 +50,7 @@ def test_the_quote_fits_a_phone_and_each_line_keeps_its_dates_and_participants(
     quote = a_quote_with_two_lines(school, manager)
     page.set_viewport_size(PHONE)
 
-    page.goto(f"/{language}/{school.slug}/quote/{quote.token}/")
+    page.goto(f"/{language}/{school.slug}/quote/{quote.link_token}/")
 
     assert page_width_overflow(page) == 0
     lines = page.locator(".public-table tbody tr")
@@ -87,7 +87,7 @@ def test_the_payment_page_fits_a_phone(page, school_taking_payments, manager, la
 def test_on_a_computer_the_quote_keeps_its_columns(page, school, manager):
     quote = a_quote_with_two_lines(school, manager)
 
-    page.goto(f"/en/{school.slug}/quote/{quote.token}/")
+    page.goto(f"/en/{school.slug}/quote/{quote.link_token}/")
 
     for header in ("Product", "Dates", "Participants", "Qty", "Total"):
         expect(page.get_by_role("columnheader", name=header)).to_be_visible()

@@ -13,17 +13,17 @@ from django.utils import timezone
 from msem.payments.links import payment_link_token
 from msem.payments.models import Payment
 from msem.quotes.models import Quote
-from msem.quotes.services import quote_reopen
+from msem.quotes.services import quote_cancel, quote_line_add, quote_reopen, quote_send
 from msem.sales.models import Sale
 from tests.html_forms import page_text
-from tests.quotes.helpers import payment_request, sent_quote
+from tests.quotes.helpers import lesson_day, payment_request, product_with_price, sent_quote
 
 pytestmark = pytest.mark.django_db
 
 
 def quote_url(quote: Quote, language: str = "fr", suffix: str = "") -> str:
     name = "public_site:quote_pdf" if suffix == "pdf" else "public_site:quote"
-    return reverse(name, kwargs={"language": language, "school_slug": quote.school.slug, "token": quote.token})
+    return reverse(name, kwargs={"language": language, "school_slug": quote.school.slug, "token": quote.link_token})
 
 
 def pay_url(request, language="fr", action=""):
@@ -90,6 +90,81 @@ class TestQuotePage:
         assert response.status_code == 400
         quote.refresh_from_db()
         assert quote.status == Quote.Status.DRAFT
+
+
+def _reopen_and_add_a_line(quote: Quote, manager) -> None:
+    quote_reopen(school=quote.school, actor=manager, quote_id=quote.pk)
+    quote_line_add(
+        school=quote.school,
+        actor=manager,
+        quote_id=quote.pk,
+        catalog=None,
+        product=product_with_price(quote.school, code="PRIV-1H", name_fr="Cours particulier 1 h", price="72.00"),
+        start_date=lesson_day(),
+    )
+
+
+class TestTheLinkOfAChangedQuote:
+    """ "Modifier ce devis (ses liens cessent de fonctionner)": the client's old links show nothing of the draft."""
+
+    def test_a_quote_being_revised_shows_only_that_it_is_being_revised(self, school, manager, settings):
+        settings.MSEM_PAYMENT_SANDBOX = True
+        quote = sent_quote(school, manager)
+        deposit = payment_request(school, manager, quote, kind="deposit", percentage=Decimal("30"))
+        page, pdf, pay = quote_url(quote), quote_url(quote, suffix="pdf"), pay_url(deposit, action="sandbox")
+        _reopen_and_add_a_line(quote, manager)
+
+        response = Client().get(page)
+        french = page_text(response)
+        assert response.status_code == 410
+        assert "Ce devis est en cours de modification" in french
+        assert "vous recevrez le nouveau devis par e-mail" in french
+        for draft_content in ("Brouillon", "Cours particulier 1 h", "Cours collectif Flocon", "Payer", "PDF", "€"):
+            assert draft_content not in french
+        english = page_text(Client().get(quote_url(quote, "en")))
+        assert "This quote is being revised" in english
+        assert "Group lesson Flocon" not in english
+
+        refused_pdf = Client().get(pdf)
+        assert refused_pdf.status_code == 410
+        assert not refused_pdf.content.startswith(b"%PDF")
+        assert Client().post(pay, {"outcome": "pay"}).status_code == 410
+        assert not Payment.objects.exists()
+
+    def test_a_draft_is_not_shown_even_through_its_own_version_or_a_bare_token(self, school, manager):
+        quote = sent_quote(school, manager)
+        _reopen_and_add_a_line(quote, manager)
+        quote.refresh_from_db()
+        bare = reverse("public_site:quote", kwargs={"language": "fr", "school_slug": school.slug, "token": quote.token})
+        for url in (quote_url(quote), bare):
+            assert "Cours particulier 1 h" not in page_text(Client().get(url))
+
+    def test_once_sent_again_the_old_link_points_to_the_new_email_and_the_new_link_works(self, school, manager):
+        quote = sent_quote(school, manager)
+        old_page, old_pdf = quote_url(quote), quote_url(quote, suffix="pdf")
+        _reopen_and_add_a_line(quote, manager)
+        quote_send(school=school, actor=manager, quote_id=quote.pk, subject="Votre devis", body="Le voici, modifié.")
+        quote.refresh_from_db()
+
+        old = page_text(Client().get(old_page))
+        assert "Ce devis a été remplacé" in old
+        assert "Cours particulier 1 h" not in old
+        assert Client().get(old_pdf).status_code == 410
+        assert Client().post(old_page).status_code == 400
+        quote.refresh_from_db()
+        assert quote.status == Quote.Status.SENT
+
+        new = page_text(Client().get(quote_url(quote)))
+        assert "Cours particulier 1 h" in new
+        assert Client().get(quote_url(quote, suffix="pdf")).content.startswith(b"%PDF")
+
+    def test_a_withdrawn_quote_says_so_without_its_content(self, school, manager):
+        quote = sent_quote(school, manager)
+        page = quote_url(quote, "en")
+        quote_cancel(school=school, actor=manager, quote_id=quote.pk)
+        text = page_text(Client().get(page))
+        assert "This quote was withdrawn" in text
+        assert "Group lesson Flocon" not in text
 
 
 class TestPayPage:

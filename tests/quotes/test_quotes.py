@@ -164,7 +164,7 @@ class TestLifecycle:
         assert email.kind == OutgoingEmail.Kind.QUOTE
         assert email.subject == f"Your quote {quote.number}"
         assert "Hello Claire Martin, here is our quote for €378.00:" in email.text_body
-        assert f"/en/{school.slug}/quote/{quote.token}/" in email.text_body
+        assert f"/en/{school.slug}/quote/{quote.link_token}/" in email.text_body
         assert "Total including VAT: €378.00" in email.text_body  # English: no space before the colon
         assert "The ESF Val Neige team" in email.text_body
         [attachment] = email.attachments.all()
@@ -274,7 +274,7 @@ class TestReminder:
         assert f"<title>{email.subject}</title>" in email.html_body
         assert email.to_email == quote.inquiry.email
         assert "Hello Claire Martin," in email.text_body  # the school's English "Envoi de devis" text
-        assert f"/en/{school.slug}/quote/{quote.token}/" in email.text_body
+        assert f"/en/{school.slug}/quote/{quote.link_token}/" in email.text_body
         assert "Total including VAT: €378.00" in email.text_body
         [attachment] = email.attachments.all()
         assert attachment.filename == f"{quote.number}.pdf"
