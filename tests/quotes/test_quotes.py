@@ -8,12 +8,14 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from pypdf import PdfReader
 
 from msem.catalog.models import CatalogPrice
 from msem.inquiries.models import Inquiry, InquiryEvent
 from msem.mailing.models import OutgoingEmail
+from msem.quotes.formatting import format_date
 from msem.quotes.models import Quote
 from msem.quotes.pdf import quote_pdf
 from msem.quotes.services import (
@@ -328,3 +330,37 @@ def test_the_pdf_reads_back_with_the_total_and_the_clients_name(school, manager)
     assert "378,00" in text
     assert "Total TTC" in text or "Total including VAT" in text
     assert "ESF Val Neige" in text
+
+
+def _pdf_lines(quote: Quote) -> list[str]:
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(quote_pdf(quote))).pages)
+    return [line.strip() for line in text.replace("\u00a0", " ").splitlines()]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_pdf_keeps_headings_and_dates_whole_and_says_nothing_of_the_4807_catalog(school, manager, language):
+    reseller = catalog(school, code="TO-NEIGE-2026")
+    product = product_with_price(school, code="CA-DEBUTANT", price="171.00", catalog=reseller)
+    inquiry = receive_inquiry(school, language=language)
+    quote = draft_quote(school, manager, inquiry=inquiry, lines=[(product, reseller, 2, 1)])
+    start = lesson_day()
+    quote_line_update(
+        school=school,
+        actor=manager,
+        line_id=quote.lines.get().pk,
+        start_date=start,
+        end_date=start + timedelta(days=7),
+        participants=2,
+        quantity=1,
+    )
+
+    with translation.override(language):
+        headings = [gettext(word) for word in ("Participants", "Unit price", "Qty", "Total")]
+    lines = _pdf_lines(quote)
+
+    assert all(heading in lines for heading in headings), lines
+    # The range on two lines, each date whole.
+    assert f"{format_date(start, language)} →" in lines
+    assert format_date(start + timedelta(days=7), language) in lines
+    assert "CA-DEBUTANT" in lines
+    assert not any("TO-NEIGE-2026" in row for row in lines)
