@@ -12,12 +12,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from pypdf import PdfReader
 
-from msem.catalog.models import CatalogPrice
+from msem.catalog.models import CatalogPrice, Product
 from msem.inquiries.models import Inquiry, InquiryEvent
 from msem.mailing.models import OutgoingEmail
 from msem.quotes.formatting import format_date
 from msem.quotes.models import Quote
 from msem.quotes.pdf import quote_pdf
+from msem.quotes.sending import quote_summary
 from msem.quotes.services import (
     quote_accept,
     quote_cancel,
@@ -330,6 +331,67 @@ def test_the_pdf_reads_back_with_the_total_and_the_clients_name(school, manager)
     assert "378,00" in text
     assert "Total TTC" in text or "Total including VAT" in text
     assert "ESF Val Neige" in text
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "fr",
+            "• Cours particulier 1 h — du {start} au {end} — 2 participants — 3 séances à 72,00\u00a0€ chacune"
+            " — total 216,00\u00a0€",
+        ),
+        (
+            "en",
+            "• Private lesson 1 h — from {start} to {end} — 2 participants — 3 lessons at €72.00 each — total €216.00",
+        ),
+    ],
+)
+def test_the_emails_summary_says_each_lines_dates_participants_lessons_and_price_in_words(
+    school, manager, language, expected
+):
+    private = product_with_price(
+        school,
+        code="PRIV-1H",
+        name_fr="Cours particulier 1 h",
+        name_en="Private lesson 1 h",
+        price="72.00",
+        unit=Product.PricingUnit.PER_LESSON,
+    )
+    quote = draft_quote(
+        school, manager, inquiry=receive_inquiry(school, language=language), lines=[(private, None, 2, 3)]
+    )
+    start = lesson_day()
+    line = quote.lines.get()
+    quote_line_update(
+        school=school,
+        actor=manager,
+        line_id=line.pk,
+        start_date=start,
+        end_date=start + timedelta(days=7),
+        participants=2,
+        quantity=3,
+    )
+
+    email = quote_send(school=school, actor=manager, quote_id=quote.pk, subject="{quote_number}", body="")
+
+    end = start + timedelta(days=7)
+    assert expected.format(start=format_date(start, language), end=format_date(end, language)) in email.text_body
+
+
+def test_the_summary_says_hours_and_a_price_per_person_in_words(school, manager):
+    hourly = product_with_price(school, code="PRIV-H", name_fr="Cours particulier", price="60.00", unit="per_hour")
+    group = product_with_price(school, code="COLL", name_fr="Cours collectif", price="150.00")
+    quote = draft_quote(school, manager, lines=[(hourly, None, 1, 2), (group, None, 3, 1)])
+
+    summary = quote_summary(quote)
+
+    assert (
+        f"Cours particulier — {format_date(lesson_day(), 'fr')} — 1 participant — 2 heures à 60,00\u00a0€ l'heure"
+        in summary
+    )
+    assert "Cours collectif — " in summary
+    assert "3 participants — 150,00\u00a0€ par personne — total 450,00\u00a0€" in summary
 
 
 def _pdf_lines(quote: Quote) -> list[str]:
