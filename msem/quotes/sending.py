@@ -97,6 +97,8 @@ def quote_email_compose(
             school=quote.school, kinds=(MailKind.QUOTE,), language=quote.language
         ).get((MailKind.QUOTE, quote.language))
         body = template.body if template else ""
+    with translation.override(quote.language):
+        link_label = _("View your quote")
     return school_mail_compose(
         school=quote.school,
         kind=MailKind.QUOTE,
@@ -105,6 +107,7 @@ def quote_email_compose(
         subject=subject,
         body=f"{body.strip()}\n\n{quote_summary(quote)}",
         reminder=reminder,
+        link_labels={quote_url(quote): link_label},
     )
 
 
