@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -78,6 +79,7 @@ def quote_view(request: HttpRequest, language: str, school_slug: str, token: str
             "lines": lines,
             "totals": quote.totals(lines),
             "paid": paid,
+            "remaining": max(quote.totals(lines).including_vat - paid, Decimal("0")),
             "pending_request": pending,
             "pending_link": payment_link_token(pending) if pending else "",
             "error": error,
@@ -109,8 +111,12 @@ def _pay_page(request: HttpRequest, language: str, token: str, *, error: str = "
             "payment_request": invalid.payment_request,
         }
         if invalid.payment_request is not None:
+            quote = invalid.payment_request.quote
             context["school"] = invalid.payment_request.school
-            context["quote"] = invalid.payment_request.quote
+            context["quote"] = quote
+            if invalid.reason == "paid":
+                # What is left to pay after this payment, for the client to know what comes next.
+                context["remaining"] = max(quote.totals().including_vat - amount_paid(quote), Decimal("0"))
         status = 200 if invalid.reason == "paid" else 410
         return render(request, "public_site/pay_unavailable.html", context, status=status)
     quote = payment_request.quote

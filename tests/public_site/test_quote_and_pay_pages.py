@@ -201,6 +201,35 @@ class TestPayPage:
         page = page_text(client.get(pay_url(request)))
         assert "Paiement reçu, merci" in page
 
+    def test_after_a_deposit_the_client_reads_what_is_left_to_pay_and_what_comes_next(self, school, manager, settings):
+        settings.MSEM_PAYMENT_SANDBOX = True
+        quote = sent_quote(school, manager)  # 378,00 €
+        deposit = payment_request(school, manager, quote, kind="deposit", percentage=Decimal("30"))  # 113,40 €
+        client = Client()
+        client.post(pay_url(deposit, action="sandbox"), {"outcome": "pay"})
+
+        french = page_text(client.get(pay_url(deposit)))
+        assert "Nous avons bien reçu 113,40\u00a0€" in french
+        assert f"Reste à payer sur le devis {quote.number} : 264,60\u00a0€." in french
+        assert "vous enverra par e-mail un lien pour régler le solde" in french
+        assert "Votre devis est entièrement payé" not in french
+        english = page_text(client.get(pay_url(deposit, "en")))
+        assert f"Left to pay on quote {quote.number}: €264.60." in english
+
+        accepted = page_text(client.get(quote_url(quote)))
+        assert "Vous avez accepté ce devis" in accepted
+        assert "Reste à payer" in accepted
+        assert "264,60\u00a0€" in accepted
+        assert "vous enverra par e-mail un lien pour payer 264,60\u00a0€" in accepted
+
+        balance = payment_request(school, manager, quote)
+        accepted = page_text(client.get(quote_url(quote, "en")))
+        assert "Next step: pay €264.60 with the button below to confirm your booking." in accepted
+        client.post(pay_url(balance, action="sandbox"), {"outcome": "pay"})
+        paid = page_text(client.get(pay_url(balance)))
+        assert "Votre devis est entièrement payé" in paid
+        assert "Reste à payer" not in paid
+
     def test_a_declined_sandbox_card_changes_nothing(self, school, manager, settings):
         settings.MSEM_PAYMENT_SANDBOX = True
         request = payment_request(school, manager, sent_quote(school, manager))
