@@ -23,12 +23,13 @@ def school_mail_compose(
     body: str | None = None,
     signature: str | None = None,
     reminder: bool = False,
+    link_labels: Mapping[str, str] | None = None,
 ) -> ComposedMail:
     """The school's text of `kind` (or the given subject/body), its signature and its legal footer.
 
     `{school_name}` is always available; the caller gives the other values. A
     reminder's subject is marked as one in the client's language, in the
-    header and in the HTML part's title alike.
+    header and in the HTML part's title alike. `link_labels`: see mail_compose.
     """
     templates = mail_templates_by_kind_and_language(school=school, kinds=(kind, MailKind.SIGNATURE), language=language)
     template = templates.get((kind, language))
@@ -45,4 +46,5 @@ def school_mail_compose(
         values={"school_name": school.name, **values},
         language=language,
         with_html=True,
+        link_labels=link_labels,
     )

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
+from django.utils.html import escape
 
 from msem.mailing.placeholders import fill_placeholders
 
@@ -34,7 +35,14 @@ def mail_compose(
     values: Mapping[str, str],
     language: str = "fr",
     with_html: bool = False,
+    link_labels: Mapping[str, str] | None = None,
 ) -> ComposedMail:
+    """The e-mail's text and, `with_html`, its HTML part.
+
+    `link_labels` gives a label to a link of the text: in the HTML part the
+    link shows as a button with that label instead of its address, that a
+    phone's screen would not hold; the text part keeps the address.
+    """
     filled_subject = _LINE_BREAKS.sub(" ", fill_placeholders(subject, values)).strip()
     filled_body = fill_placeholders(body, values).strip()
     filled_signature = fill_placeholders(signature, values).strip()
@@ -54,4 +62,22 @@ def mail_compose(
                 "footer": filled_footer,
             },
         )
+        html = _labelled_links(html, link_labels or {})
     return ComposedMail(subject=filled_subject, text=text + "\n", html=html)
+
+
+LINK_BUTTON_STYLE = (
+    "display:inline-block;padding:10px 20px;margin:4px 0;background:#0d3b66;color:#ffffff;"
+    "border-radius:6px;font-weight:bold;text-decoration:none;"
+)
+
+
+def _labelled_links(html: str, labels: Mapping[str, str]) -> str:
+    """Each labelled link as `urlize` made it (its address as its text) becomes a button with its label."""
+    for url, label in labels.items():
+        address = escape(url)
+        html = html.replace(
+            f'<a href="{address}" rel="nofollow">{address}</a>',
+            f'<a href="{address}" rel="nofollow" style="{LINK_BUTTON_STYLE}">{escape(label)}</a>',
+        )
+    return html

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from msem.accounts.models import User
 from msem.inquiries.notifications import client_email_queue
@@ -46,6 +47,8 @@ def payment_email_compose(
         if text is not None:
             validate_placeholders(text, allowed=allowed)
     quote = payment_request.quote
+    with translation.override(quote.language):
+        link_label = _("Pay %(amount)s") % {"amount": format_money(payment_request.amount, quote.language)}
     return school_mail_compose(
         school=quote.school,
         kind=MailKind.PAYMENT_REQUEST,
@@ -54,6 +57,7 @@ def payment_email_compose(
         subject=subject,
         body=body,
         reminder=reminder,
+        link_labels={payment_url(payment_request): link_label},
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from msem.payments.links import PaymentLinkInvalid, payment_link_token, payment_
 from msem.payments.models import Payment, PaymentRequest
 from msem.payments.services import PaymentRefused, amount_paid, payment_record
 from msem.payments.stripe_checkout import WebhookRejected, checkout_session_start, stripe_available, webhook_apply
+from msem.quotes.links import quote_link_problem, quote_link_split
 from msem.quotes.models import Quote
 from msem.quotes.pdf import quote_pdf
 from msem.quotes.services import quote_accept, quote_expire_if_due
@@ -25,27 +27,47 @@ from msem.quotes.services import quote_accept, quote_expire_if_due
 logger = logging.getLogger(__name__)
 
 
-def _quote_or_404(school_slug: str, token: str) -> Quote:
+def _quote_or_404(school_slug: str, link_token: str) -> tuple[Quote, int | None]:
+    """The quote of a client's link, and the version the link was sent for."""
+    token, version = quote_link_split(link_token)
     quote = Quote.objects.select_related("school", "inquiry").filter(token=token, school__slug=school_slug).first()
     if quote is None:
         raise Http404
-    return quote_expire_if_due(quote)
+    return quote_expire_if_due(quote), version
+
+
+def _quote_unavailable(request: HttpRequest, language: str, quote: Quote, problem: str, *, status: int) -> HttpResponse:
+    """The page of a link that shows no quote: nothing of the quote's content, only why and what comes next."""
+    return render(
+        request,
+        "public_site/quote_unavailable.html",
+        {"school": quote.school, "language": language, "quote": quote, "problem": problem},
+        status=status,
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def quote_view(request: HttpRequest, language: str, school_slug: str, token: str) -> HttpResponse:
-    quote = _quote_or_404(school_slug, token)
+    quote, version = _quote_or_404(school_slug, token)
+    problem = quote_link_problem(quote, version)
+    if problem:
+        # A refused acceptance is a bad request; a link that no longer shows its quote is gone.
+        return _quote_unavailable(request, language, quote, problem, status=400 if request.method == "POST" else 410)
     error = ""
     if request.method == "POST":
         try:
-            quote_accept(school=quote.school, quote_id=quote.pk, token=token)
+            quote_accept(school=quote.school, quote_id=quote.pk, token=quote.token, version=version)
         except (ValidationError, PermissionDenied):
             error = "not_acceptable"
         else:
             return redirect(request.path)
-        quote = _quote_or_404(school_slug, token)
+        quote, version = _quote_or_404(school_slug, token)
     lines = list(quote.lines.all())
-    pending = quote.payment_requests.filter(status=PaymentRequest.Status.PENDING).order_by("-created_at").first()
+    pending = (
+        quote.payment_requests.filter(status=PaymentRequest.Status.PENDING, quote_version=quote.version)
+        .order_by("-created_at")
+        .first()
+    )
     paid = amount_paid(quote)
     return render(
         request,
@@ -57,6 +79,7 @@ def quote_view(request: HttpRequest, language: str, school_slug: str, token: str
             "lines": lines,
             "totals": quote.totals(lines),
             "paid": paid,
+            "remaining": max(quote.totals(lines).including_vat - paid, Decimal("0")),
             "pending_request": pending,
             "pending_link": payment_link_token(pending) if pending else "",
             "error": error,
@@ -67,7 +90,10 @@ def quote_view(request: HttpRequest, language: str, school_slug: str, token: str
 
 @require_GET
 def quote_pdf_view(request: HttpRequest, language: str, school_slug: str, token: str) -> HttpResponse:
-    quote = _quote_or_404(school_slug, token)
+    quote, version = _quote_or_404(school_slug, token)
+    problem = quote_link_problem(quote, version)
+    if problem:
+        return _quote_unavailable(request, language, quote, problem, status=410)
     response = HttpResponse(quote_pdf(quote), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{quote.number}.pdf"'
     return response
@@ -85,8 +111,12 @@ def _pay_page(request: HttpRequest, language: str, token: str, *, error: str = "
             "payment_request": invalid.payment_request,
         }
         if invalid.payment_request is not None:
+            quote = invalid.payment_request.quote
             context["school"] = invalid.payment_request.school
-            context["quote"] = invalid.payment_request.quote
+            context["quote"] = quote
+            if invalid.reason == "paid":
+                # What is left to pay after this payment, for the client to know what comes next.
+                context["remaining"] = max(quote.totals().including_vat - amount_paid(quote), Decimal("0"))
         status = 200 if invalid.reason == "paid" else 410
         return render(request, "public_site/pay_unavailable.html", context, status=status)
     quote = payment_request.quote

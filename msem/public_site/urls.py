@@ -6,7 +6,8 @@ app_name = "public_site"
 
 LANGUAGE = r"(?P<language>fr|en)"
 SCHOOL = r"(?P<school_slug>[-a-zA-Z0-9_]+)"
-QUOTE_TOKEN = r"(?P<token>[-\w]{20,64})"
+# The quote's token, then the version the link was sent for (see msem.quotes.links).
+QUOTE_TOKEN = r"(?P<token>[-\w]{20,64}(?:\.\d{1,9})?)"
 PAY_TOKEN = r"(?P<token>[-:\w]{10,200})"
 
 urlpatterns = [

@@ -13,6 +13,8 @@ from msem.schools.models import SchoolScopedModel, SchoolScopedQuerySet
 
 MAX_QUANTITY = 100
 MAX_LINE_PARTICIPANTS = 500
+# The client's link is "<token>.<version>": "." is never in a token.
+LINK_VERSION_SEPARATOR = "."
 
 
 class Quote(SchoolScopedModel):
@@ -71,6 +73,11 @@ class Quote(SchoolScopedModel):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def link_token(self) -> str:
+        """The token of the client's link to this version (see msem.quotes.links)."""
+        return f"{self.token}{LINK_VERSION_SEPARATOR}{self.version}"
 
     def totals(self, lines: list[QuoteLine] | None = None) -> Totals:
         lines = list(self.lines.all()) if lines is None else lines

@@ -21,8 +21,8 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from msem.catalog.models import Product
 from msem.mailing.placeholders import fill_placeholders
-from msem.quotes.formatting import format_date, format_money
-from msem.quotes.models import Quote
+from msem.quotes.formatting import NO_BREAK_SPACE, format_date, format_money
+from msem.quotes.models import Quote, QuoteLine
 
 BRAND = colors.HexColor("#0d3b66")
 LINE = colors.HexColor("#c5ced8")
@@ -43,6 +43,18 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 def _unit_label(pricing_unit: str) -> str:
     return str(Product.PricingUnit(pricing_unit).label)
+
+
+def _unbroken(text: str) -> str:
+    return escape(text).replace(" ", NO_BREAK_SPACE)
+
+
+def _dates(line: QuoteLine, language: str) -> str:
+    """The line's dates as table markup: the start, then "→ end" on its own line."""
+    dates = _unbroken(format_date(line.start_date, language))
+    if line.end_date and line.end_date != line.start_date:
+        dates += f" →<br/>{_unbroken(format_date(line.end_date, language))}"
+    return dates
 
 
 def quote_pdf(quote: Quote) -> bytes:
@@ -89,20 +101,24 @@ def quote_pdf(quote: Quote) -> bytes:
             Spacer(1, 6 * mm),
         ]
         header = [_("Product"), _("Dates"), _("Participants"), _("Qty"), _("Unit price"), _("Total")]
-        rows: list[list[Any]] = [[Paragraph(f"<b>{escape(text)}</b>", styles["cell"]) for text in header]]
+        # Numbers are right-aligned, so are their headings.
+        rows: list[list[Any]] = [
+            [
+                Paragraph(f"<b>{escape(text)}</b>", styles["cell"] if column < 2 else styles["right"])
+                for column, text in enumerate(header)
+            ]
+        ]
         for line in lines:
-            dates = format_date(line.start_date, language)
-            if line.end_date and line.end_date != line.start_date:
-                dates += f" → {format_date(line.end_date, language)}"
             rows.append(
                 [
+                    # The product's code helps the client quote it; the 4807 catalog's code is the
+                    # school's account with its reseller, never the client's business.
                     Paragraph(
                         f"{escape(line.name(language))}<br/><font size=7 color='#6b7886'>"
-                        f"{escape(line.product_code)}{' · ' + escape(line.catalog_code) if line.catalog_code else ''}"
-                        "</font>",
+                        f"{escape(line.product_code)}</font>",
                         styles["cell"],
                     ),
-                    Paragraph(escape(dates), styles["cell"]),
+                    Paragraph(_dates(line, language), styles["cell"]),
                     Paragraph(str(line.participants), styles["right"]),
                     Paragraph(str(line.quantity), styles["right"]),
                     Paragraph(
@@ -113,7 +129,9 @@ def quote_pdf(quote: Quote) -> bytes:
                     Paragraph(escape(format_money(line.total, language)), styles["right"]),
                 ]
             )
-        table = Table(rows, colWidths=[62 * mm, 36 * mm, 20 * mm, 12 * mm, 22 * mm, 22 * mm], repeatRows=1)
+        # Wide enough for the longest heading ("Participants", "Prix unitaire") and amount on one
+        # line; a date range takes two lines, one date each, never a date cut in two.
+        table = Table(rows, colWidths=[63 * mm, 30 * mm, 23 * mm, 12 * mm, 24 * mm, 22 * mm], repeatRows=1)
         table.setStyle(
             TableStyle(
                 [

@@ -6,8 +6,10 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from msem.accounts.models import User
+from msem.catalog.models import Product
 from msem.inquiries.notifications import client_email_queue
 from msem.mailing.client_mail import school_mail_compose
 from msem.mailing.composition import ComposedMail
@@ -17,13 +19,14 @@ from msem.mailing.placeholders import ALLOWED_BY_KIND, validate_placeholders
 from msem.mailing.selectors import mail_templates_by_kind_and_language
 from msem.platform.labels import labelled
 from msem.quotes.formatting import format_date, format_money
-from msem.quotes.models import Quote
+from msem.quotes.models import Quote, QuoteLine
 from msem.quotes.pdf import quote_pdf
 
 
 def quote_url(quote: Quote) -> str:
     return settings.MSEM_BASE_URL + reverse(
-        "public_site:quote", kwargs={"language": quote.language, "school_slug": quote.school.slug, "token": quote.token}
+        "public_site:quote",
+        kwargs={"language": quote.language, "school_slug": quote.school.slug, "token": quote.link_token},
     )
 
 
@@ -40,15 +43,43 @@ def quote_values(quote: Quote) -> dict[str, str]:
     }
 
 
+def _dates(line: QuoteLine, language: str) -> str:
+    start = format_date(line.start_date, language)
+    if line.end_date is None or line.end_date == line.start_date:
+        return start
+    return _("from %(start)s to %(end)s") % {"start": start, "end": format_date(line.end_date, language)}
+
+
+def _quantity_and_price(line: QuoteLine, language: str) -> str:
+    """What the unit price counts, in words: lessons, hours, or each participant."""
+    values = {"count": line.quantity, "price": format_money(line.unit_price, language)}
+    if line.pricing_unit == Product.PricingUnit.PER_LESSON:
+        return ngettext("%(count)d lesson at %(price)s", "%(count)d lessons at %(price)s each", line.quantity) % values
+    if line.pricing_unit == Product.PricingUnit.PER_HOUR:
+        return ngettext("%(count)d hour at %(price)s", "%(count)d hours at %(price)s an hour", line.quantity) % values
+    return ngettext("%(price)s per person", "%(count)d times %(price)s per person", line.quantity) % values
+
+
+def quote_line_summary(line: QuoteLine, language: str) -> str:
+    """One line of the quote as the client reads it in the e-mail: dates, participants, quantity and price, total."""
+    participants = ngettext("%(count)d participant", "%(count)d participants", line.participants) % {
+        "count": line.participants
+    }
+    parts = (
+        line.name(language),
+        _dates(line, language),
+        participants,
+        _quantity_and_price(line, language),
+        _("total %(amount)s") % {"amount": format_money(line.total, language)},
+    )
+    return "• " + " — ".join(parts)
+
+
 def quote_summary(quote: Quote) -> str:
     language = quote.language
     with translation.override(language):
         lines = [f"{_('Quote')} {quote.number}"]
-        for line in quote.lines.all():
-            lines.append(
-                f"• {line.name(language)} — {format_date(line.start_date, language)}"
-                f" — {line.participants} × {line.quantity} — {format_money(line.total, language)}"
-            )
+        lines += [quote_line_summary(line, language) for line in quote.lines.all()]
         lines.append(labelled(_("Total including VAT"), format_money(quote.totals().including_vat, language)))
     return "\n".join(lines)
 
@@ -66,6 +97,8 @@ def quote_email_compose(
             school=quote.school, kinds=(MailKind.QUOTE,), language=quote.language
         ).get((MailKind.QUOTE, quote.language))
         body = template.body if template else ""
+    with translation.override(quote.language):
+        link_label = _("View your quote")
     return school_mail_compose(
         school=quote.school,
         kind=MailKind.QUOTE,
@@ -74,6 +107,7 @@ def quote_email_compose(
         subject=subject,
         body=f"{body.strip()}\n\n{quote_summary(quote)}",
         reminder=reminder,
+        link_labels={quote_url(quote): link_label},
     )
 
 

@@ -273,11 +273,16 @@ def expire_quotes() -> int:
 
 
 @transaction.atomic
-def quote_accept(*, school: School, quote_id: int, token: str) -> Quote:
-    """The client accepts the quote from its page (the token is the only credential)."""
+def quote_accept(*, school: School, quote_id: int, token: str, version: int | None = None) -> Quote:
+    """The client accepts the quote from its page (the token is the only credential).
+
+    `version` is the one of the client's link: a version since changed cannot be accepted.
+    """
     quote = _locked_quote(school, quote_id)
     if not secrets.compare_digest(quote.token, token):
         raise PermissionDenied
+    if version is not None and version != quote.version:
+        raise ValidationError(_("This quote has changed since it was sent."), code="quote_changed")
     quote_expire_if_due(quote)
     if quote.status == Quote.Status.ACCEPTED:
         return quote

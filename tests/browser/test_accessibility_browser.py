@@ -132,7 +132,7 @@ def _rate_limited(page, school, settings, **_):
 @screen("client-quote")
 def _client_quote(page, school, dossier, **_):
     quote = Quote.objects.get(inquiry=dossier)
-    page.goto(f"/fr/{school.slug}/quote/{quote.token}/")
+    page.goto(f"/fr/{school.slug}/quote/{quote.link_token}/")
 
 
 @screen("not-found-fr")

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.core import signing
 from playwright.sync_api import expect
 
 from msem.catalog.models import Product
 from msem.payments.links import payment_link_token
+from msem.payments.sending import payment_email_compose, payment_url
 from msem.public_site.views import THANKS_SALT
+from msem.quotes.sending import quote_email_compose, quote_url
+from tests.inquiries.helpers import receive_inquiry
 from tests.quotes.helpers import lesson_day, payment_request, product_with_price, sent_quote
 
 PHONE = {"width": 375, "height": 740}
@@ -52,7 +57,7 @@ def test_the_quote_fits_a_phone_and_each_line_keeps_its_dates_and_participants(
     quote = a_quote_with_two_lines(school, manager)
     page.set_viewport_size(PHONE)
 
-    page.goto(f"/{language}/{school.slug}/quote/{quote.token}/")
+    page.goto(f"/{language}/{school.slug}/quote/{quote.link_token}/")
 
     assert page_width_overflow(page) == 0
     lines = page.locator(".public-table tbody tr")
@@ -89,7 +94,7 @@ def test_the_payment_page_fits_a_phone(page, school_taking_payments, manager, la
 def test_on_a_computer_the_quote_keeps_its_columns(page, school, manager):
     quote = a_quote_with_two_lines(school, manager)
 
-    page.goto(f"/en/{school.slug}/quote/{quote.token}/")
+    page.goto(f"/en/{school.slug}/quote/{quote.link_token}/")
 
     for header in ("Product", "Dates", "Participants", "Qty", "Total"):
         expect(page.get_by_role("columnheader", name=header)).to_be_visible()
@@ -139,3 +144,38 @@ def test_a_mistyped_quote_link_gets_the_clients_page_not_found(page, school, lan
     assert page_width_overflow(page) == 0
     expect(page.get_by_role("heading", name=heading)).to_be_visible()
     expect(page.get_by_role("link", name=school.main_email)).to_have_attribute("href", f"mailto:{school.main_email}")
+
+
+@pytest.fixture
+def school_at_a_long_address(school, settings):
+    settings.MSEM_BASE_URL = "https://reservations.esf-val-neige.example.com"
+    return school
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_quote_and_payment_emails_fit_a_phone_with_a_labelled_link(
+    page, school_at_a_long_address, manager, language, screenshot
+):
+    """The address of a link is 100 characters and more: the HTML part shows a button, the text part the address."""
+    school = school_at_a_long_address
+    quote = sent_quote(school, manager, inquiry=receive_inquiry(school, language=language))
+    request = payment_request(school, manager, quote, kind="deposit", percentage=Decimal("30"))
+    mails = {
+        "quote": (quote_email_compose(quote=quote), quote_url(quote), LABELS[language][0]),
+        "payment": (payment_email_compose(payment_request=request), payment_url(request), LABELS[language][1]),
+    }
+    page.set_viewport_size({"width": 390, "height": 800})
+
+    for name, (mail, url, label) in mails.items():
+        assert len(url) > 100
+        assert url in mail.text
+        page.set_content(mail.html)
+
+        screenshot(page, f"{name}-email-{language}-phone")
+        assert page_width_overflow(page) == 0
+        link = page.get_by_role("link", name=label)
+        expect(link).to_have_attribute("href", url)
+        expect(page.get_by_text(url)).to_have_count(0)
+
+
+LABELS = {"fr": ("Voir votre devis", "Payer 113,40\u00a0€"), "en": ("View your quote", "Pay €113.40")}

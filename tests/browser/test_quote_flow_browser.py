@@ -91,7 +91,7 @@ def test_a_request_becomes_a_paid_quote_with_a_4807_catalog_in_french(page, scho
     assert quote.status == "sent"
 
     # The client's page: accept.
-    page.goto(f"/fr/{school.slug}/quote/{quote.token}/")
+    page.goto(f"/fr/{school.slug}/quote/{quote.link_token}/")
     expect(page.get_by_text("Journée hors-piste privée")).to_be_visible()
     screenshot(page, "quote-fr-client")
     page.get_by_role("button", name="Accepter le devis").click()
@@ -136,7 +136,7 @@ def test_the_same_in_english(page, school, manager, shop, screenshot):
     page.locator(".quote-send").get_by_role("button", name="Send the quote").click()
     quote = Quote.objects.get()
 
-    page.goto(f"/en/{school.slug}/quote/{quote.token}/")
+    page.goto(f"/en/{school.slug}/quote/{quote.link_token}/")
     page.get_by_role("button", name="Accept the quote").click()
     expect(page.get_by_text("You accepted this quote")).to_be_visible()
     screenshot(page, "quote-en-client")

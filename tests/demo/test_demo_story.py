@@ -178,7 +178,7 @@ def test_some_clients_who_did_not_answer_were_reminded_of_their_quote(demo):
         assert again.created_at == quote.last_reminded_at
         marked = "Rappel : " if quote.language == "fr" else "Reminder: "
         assert again.subject == marked + first.subject
-        assert f"/{quote.language}/demo/quote/{quote.token}/" in again.text_body
+        assert f"/{quote.language}/demo/quote/{quote.link_token}/" in again.text_body
         assert (
             InquiryEvent.objects.for_school(demo)
             .filter(inquiry=quote.inquiry, kind=Kind.QUOTE, data__action="reminded", created_at=quote.last_reminded_at)

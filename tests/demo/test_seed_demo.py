@@ -98,7 +98,7 @@ def test_demo_emails_are_written_and_delivered_as_the_app_does(settings):
         elif email.kind == OutgoingEmail.Kind.QUOTE:
             quote = Quote.objects.get(inquiry=inquiry)
             assert quote.number in email.text_body
-            assert f"/{inquiry.language}/{school.slug}/quote/{quote.token}/" in email.text_body
+            assert f"/{inquiry.language}/{school.slug}/quote/{quote.link_token}/" in email.text_body
         elif email.kind == OutgoingEmail.Kind.PAYMENT_REQUEST:
             # The school's "Demande de paiement" text with the link the client paid through.
             payment_request = PaymentRequest.objects.for_school(school).get(quote__inquiry=inquiry)

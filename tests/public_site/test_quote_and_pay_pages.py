@@ -13,17 +13,17 @@ from django.utils import timezone
 from msem.payments.links import payment_link_token
 from msem.payments.models import Payment
 from msem.quotes.models import Quote
-from msem.quotes.services import quote_reopen
+from msem.quotes.services import quote_cancel, quote_line_add, quote_reopen, quote_send
 from msem.sales.models import Sale
 from tests.html_forms import page_text
-from tests.quotes.helpers import payment_request, sent_quote
+from tests.quotes.helpers import lesson_day, payment_request, product_with_price, sent_quote
 
 pytestmark = pytest.mark.django_db
 
 
 def quote_url(quote: Quote, language: str = "fr", suffix: str = "") -> str:
     name = "public_site:quote_pdf" if suffix == "pdf" else "public_site:quote"
-    return reverse(name, kwargs={"language": language, "school_slug": quote.school.slug, "token": quote.token})
+    return reverse(name, kwargs={"language": language, "school_slug": quote.school.slug, "token": quote.link_token})
 
 
 def pay_url(request, language="fr", action=""):
@@ -92,6 +92,81 @@ class TestQuotePage:
         assert quote.status == Quote.Status.DRAFT
 
 
+def _reopen_and_add_a_line(quote: Quote, manager) -> None:
+    quote_reopen(school=quote.school, actor=manager, quote_id=quote.pk)
+    quote_line_add(
+        school=quote.school,
+        actor=manager,
+        quote_id=quote.pk,
+        catalog=None,
+        product=product_with_price(quote.school, code="PRIV-1H", name_fr="Cours particulier 1 h", price="72.00"),
+        start_date=lesson_day(),
+    )
+
+
+class TestTheLinkOfAChangedQuote:
+    """ "Modifier ce devis (ses liens cessent de fonctionner)": the client's old links show nothing of the draft."""
+
+    def test_a_quote_being_revised_shows_only_that_it_is_being_revised(self, school, manager, settings):
+        settings.MSEM_PAYMENT_SANDBOX = True
+        quote = sent_quote(school, manager)
+        deposit = payment_request(school, manager, quote, kind="deposit", percentage=Decimal("30"))
+        page, pdf, pay = quote_url(quote), quote_url(quote, suffix="pdf"), pay_url(deposit, action="sandbox")
+        _reopen_and_add_a_line(quote, manager)
+
+        response = Client().get(page)
+        french = page_text(response)
+        assert response.status_code == 410
+        assert "Ce devis est en cours de modification" in french
+        assert "vous recevrez le nouveau devis par e-mail" in french
+        for draft_content in ("Brouillon", "Cours particulier 1 h", "Cours collectif Flocon", "Payer", "PDF", "€"):
+            assert draft_content not in french
+        english = page_text(Client().get(quote_url(quote, "en")))
+        assert "This quote is being revised" in english
+        assert "Group lesson Flocon" not in english
+
+        refused_pdf = Client().get(pdf)
+        assert refused_pdf.status_code == 410
+        assert not refused_pdf.content.startswith(b"%PDF")
+        assert Client().post(pay, {"outcome": "pay"}).status_code == 410
+        assert not Payment.objects.exists()
+
+    def test_a_draft_is_not_shown_even_through_its_own_version_or_a_bare_token(self, school, manager):
+        quote = sent_quote(school, manager)
+        _reopen_and_add_a_line(quote, manager)
+        quote.refresh_from_db()
+        bare = reverse("public_site:quote", kwargs={"language": "fr", "school_slug": school.slug, "token": quote.token})
+        for url in (quote_url(quote), bare):
+            assert "Cours particulier 1 h" not in page_text(Client().get(url))
+
+    def test_once_sent_again_the_old_link_points_to_the_new_email_and_the_new_link_works(self, school, manager):
+        quote = sent_quote(school, manager)
+        old_page, old_pdf = quote_url(quote), quote_url(quote, suffix="pdf")
+        _reopen_and_add_a_line(quote, manager)
+        quote_send(school=school, actor=manager, quote_id=quote.pk, subject="Votre devis", body="Le voici, modifié.")
+        quote.refresh_from_db()
+
+        old = page_text(Client().get(old_page))
+        assert "Ce devis a été remplacé" in old
+        assert "Cours particulier 1 h" not in old
+        assert Client().get(old_pdf).status_code == 410
+        assert Client().post(old_page).status_code == 400
+        quote.refresh_from_db()
+        assert quote.status == Quote.Status.SENT
+
+        new = page_text(Client().get(quote_url(quote)))
+        assert "Cours particulier 1 h" in new
+        assert Client().get(quote_url(quote, suffix="pdf")).content.startswith(b"%PDF")
+
+    def test_a_withdrawn_quote_says_so_without_its_content(self, school, manager):
+        quote = sent_quote(school, manager)
+        page = quote_url(quote, "en")
+        quote_cancel(school=school, actor=manager, quote_id=quote.pk)
+        text = page_text(Client().get(page))
+        assert "This quote was withdrawn" in text
+        assert "Group lesson Flocon" not in text
+
+
 class TestPayPage:
     def test_shows_the_amount_and_the_means_of_payment(self, school, manager, settings):
         settings.MSEM_PAYMENT_SANDBOX = True
@@ -125,6 +200,35 @@ class TestPayPage:
         assert Sale.objects.count() == 1
         page = page_text(client.get(pay_url(request)))
         assert "Paiement reçu, merci" in page
+
+    def test_after_a_deposit_the_client_reads_what_is_left_to_pay_and_what_comes_next(self, school, manager, settings):
+        settings.MSEM_PAYMENT_SANDBOX = True
+        quote = sent_quote(school, manager)  # 378,00 €
+        deposit = payment_request(school, manager, quote, kind="deposit", percentage=Decimal("30"))  # 113,40 €
+        client = Client()
+        client.post(pay_url(deposit, action="sandbox"), {"outcome": "pay"})
+
+        french = page_text(client.get(pay_url(deposit)))
+        assert "Nous avons bien reçu 113,40\u00a0€" in french
+        assert f"Reste à payer sur le devis {quote.number} : 264,60\u00a0€." in french
+        assert "vous enverra par e-mail un lien pour régler le solde" in french
+        assert "Votre devis est entièrement payé" not in french
+        english = page_text(client.get(pay_url(deposit, "en")))
+        assert f"Left to pay on quote {quote.number}: €264.60." in english
+
+        accepted = page_text(client.get(quote_url(quote)))
+        assert "Vous avez accepté ce devis" in accepted
+        assert "Reste à payer" in accepted
+        assert "264,60\u00a0€" in accepted
+        assert "vous enverra par e-mail un lien pour payer 264,60\u00a0€" in accepted
+
+        balance = payment_request(school, manager, quote)
+        accepted = page_text(client.get(quote_url(quote, "en")))
+        assert "Next step: pay €264.60 with the button below to confirm your booking." in accepted
+        client.post(pay_url(balance, action="sandbox"), {"outcome": "pay"})
+        paid = page_text(client.get(pay_url(balance)))
+        assert "Votre devis est entièrement payé" in paid
+        assert "Reste à payer" not in paid
 
     def test_a_declined_sandbox_card_changes_nothing(self, school, manager, settings):
         settings.MSEM_PAYMENT_SANDBOX = True

@@ -8,14 +8,17 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from pypdf import PdfReader
 
-from msem.catalog.models import CatalogPrice
+from msem.catalog.models import CatalogPrice, Product
 from msem.inquiries.models import Inquiry, InquiryEvent
 from msem.mailing.models import OutgoingEmail
+from msem.quotes.formatting import format_date
 from msem.quotes.models import Quote
 from msem.quotes.pdf import quote_pdf
+from msem.quotes.sending import quote_summary
 from msem.quotes.services import (
     quote_accept,
     quote_cancel,
@@ -164,7 +167,7 @@ class TestLifecycle:
         assert email.kind == OutgoingEmail.Kind.QUOTE
         assert email.subject == f"Your quote {quote.number}"
         assert "Hello Claire Martin, here is our quote for €378.00:" in email.text_body
-        assert f"/en/{school.slug}/quote/{quote.token}/" in email.text_body
+        assert f"/en/{school.slug}/quote/{quote.link_token}/" in email.text_body
         assert "Total including VAT: €378.00" in email.text_body  # English: no space before the colon
         assert "The ESF Val Neige team" in email.text_body
         [attachment] = email.attachments.all()
@@ -274,7 +277,7 @@ class TestReminder:
         assert f"<title>{email.subject}</title>" in email.html_body
         assert email.to_email == quote.inquiry.email
         assert "Hello Claire Martin," in email.text_body  # the school's English "Envoi de devis" text
-        assert f"/en/{school.slug}/quote/{quote.token}/" in email.text_body
+        assert f"/en/{school.slug}/quote/{quote.link_token}/" in email.text_body
         assert "Total including VAT: €378.00" in email.text_body
         [attachment] = email.attachments.all()
         assert attachment.filename == f"{quote.number}.pdf"
@@ -329,3 +332,98 @@ def test_the_pdf_reads_back_with_the_total_and_the_clients_name(school, manager)
     assert "Total TTC" in text or "Total including VAT" in text
     assert "ESF Val Neige" in text
     assert school.main_email in text  # where "contact the school" leads
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "fr",
+            "• Cours particulier 1 h — du {start} au {end} — 2 participants — 3 séances à 72,00\u00a0€ chacune"
+            " — total 216,00\u00a0€",
+        ),
+        (
+            "en",
+            "• Private lesson 1 h — from {start} to {end} — 2 participants — 3 lessons at €72.00 each — total €216.00",
+        ),
+    ],
+)
+def test_the_emails_summary_says_each_lines_dates_participants_lessons_and_price_in_words(
+    school, manager, language, expected
+):
+    private = product_with_price(
+        school,
+        code="PRIV-1H",
+        name_fr="Cours particulier 1 h",
+        name_en="Private lesson 1 h",
+        price="72.00",
+        unit=Product.PricingUnit.PER_LESSON,
+    )
+    quote = draft_quote(
+        school, manager, inquiry=receive_inquiry(school, language=language), lines=[(private, None, 2, 3)]
+    )
+    start = lesson_day()
+    line = quote.lines.get()
+    quote_line_update(
+        school=school,
+        actor=manager,
+        line_id=line.pk,
+        start_date=start,
+        end_date=start + timedelta(days=7),
+        participants=2,
+        quantity=3,
+    )
+
+    email = quote_send(school=school, actor=manager, quote_id=quote.pk, subject="{quote_number}", body="")
+
+    end = start + timedelta(days=7)
+    assert expected.format(start=format_date(start, language), end=format_date(end, language)) in email.text_body
+
+
+def test_the_summary_says_hours_and_a_price_per_person_in_words(school, manager):
+    hourly = product_with_price(school, code="PRIV-H", name_fr="Cours particulier", price="60.00", unit="per_hour")
+    group = product_with_price(school, code="COLL", name_fr="Cours collectif", price="150.00")
+    quote = draft_quote(school, manager, lines=[(hourly, None, 1, 2), (group, None, 3, 1)])
+
+    summary = quote_summary(quote)
+
+    assert (
+        f"Cours particulier — {format_date(lesson_day(), 'fr')} — 1 participant — 2 heures à 60,00\u00a0€ l'heure"
+        in summary
+    )
+    assert "Cours collectif — " in summary
+    assert "3 participants — 150,00\u00a0€ par personne — total 450,00\u00a0€" in summary
+
+
+def _pdf_lines(quote: Quote) -> list[str]:
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(quote_pdf(quote))).pages)
+    return [line.strip() for line in text.replace("\u00a0", " ").splitlines()]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_pdf_keeps_headings_and_dates_whole_and_says_nothing_of_the_4807_catalog(school, manager, language):
+    reseller = catalog(school, code="TO-NEIGE-2026")
+    product = product_with_price(school, code="CA-DEBUTANT", price="171.00", catalog=reseller)
+    inquiry = receive_inquiry(school, language=language)
+    quote = draft_quote(school, manager, inquiry=inquiry, lines=[(product, reseller, 2, 1)])
+    start = lesson_day()
+    quote_line_update(
+        school=school,
+        actor=manager,
+        line_id=quote.lines.get().pk,
+        start_date=start,
+        end_date=start + timedelta(days=7),
+        participants=2,
+        quantity=1,
+    )
+
+    with translation.override(language):
+        headings = [gettext(word) for word in ("Participants", "Unit price", "Qty", "Total")]
+    lines = _pdf_lines(quote)
+
+    assert all(heading in lines for heading in headings), lines
+    # The range on two lines, each date whole.
+    assert f"{format_date(start, language)} →" in lines
+    assert format_date(start + timedelta(days=7), language) in lines
+    assert "CA-DEBUTANT" in lines
+    assert not any("TO-NEIGE-2026" in row for row in lines)
