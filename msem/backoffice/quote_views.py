@@ -229,8 +229,12 @@ def quote_status_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
         service(school=request.school, actor=request.user, quote_id=quote.pk)
     except ValidationError as error:
         return _fail(request, quote, error.messages)
-    if action == "remind":
-        messages.success(request, _("The reminder is on its way to %(email)s.") % {"email": quote.inquiry.email})
+    done = {
+        "remind": _("The reminder is on its way to %(email)s."),
+        "reopen": _("Quote %(number)s is a draft again: its links no longer work. Change it, then send it again."),
+        "cancel": _("Quote %(number)s is cancelled."),
+    }[action or ""]
+    messages.success(request, done % {"email": quote.inquiry.email, "number": quote.number})
     return _back(quote)
 
 
@@ -293,6 +297,11 @@ def payment_request_action_view(request: SchoolRequest, payment_request_id: int)
             messages.success(request, _("The reminder is on its way."))
         elif action == "cancel":
             payment_request_cancel(school=request.school, actor=request.user, payment_request_id=payment_request.pk)
+            messages.success(
+                request,
+                _("The payment request %(reference)s is cancelled: its link no longer works.")
+                % {"reference": payment_request.reference},
+            )
         elif action == "transfer":
             form = TransferReceivedForm(request.POST)
             if not form.is_valid():

@@ -190,3 +190,46 @@ class TestPanel:
             secretary_client.get(url("inquiry", school, reference=inquiry.reference))
         with django_assert_max_num_queries(10):
             secretary_client.get(url("quotes_panel", school, reference=inquiry.reference))
+
+
+class TestIrreversibleActions:
+    """Cancelling or reopening a quote asks first (data-confirm) and says what it did."""
+
+    def test_the_buttons_say_what_cannot_be_undone_before_acting(self, secretary, secretary_client, school):
+        sent = sent_quote(school, secretary)
+        payment_request(school, secretary, sent)
+        panel = page_text(secretary_client.get(url("quotes_panel", school, reference=sent.inquiry.reference)))
+        assert f'data-confirm="Annuler le devis {sent.number} ? C’est définitif : ses liens cessent' in panel
+        assert f'data-confirm="Modifier le devis {sent.number} ? Les liens que le client a déjà' in panel
+        assert f'data-confirm="Annuler la demande de paiement {sent.number}-P1 ?' in panel
+        draft = draft_quote(school, secretary)
+        panel = page_text(secretary_client.get(url("quotes_panel", school, reference=draft.inquiry.reference)))
+        assert f'data-confirm="Annuler le devis {draft.number} ?' in panel
+
+    def test_cancelling_says_so(self, secretary, secretary_client, school):
+        quote = draft_quote(school, secretary)
+        response = secretary_client.post(
+            url("quote_status", school, quote_id=quote.pk), {"action": "cancel"}, follow=True
+        )
+        assert f"Le devis {quote.number} est annulé." in page_text(response)
+        assert Quote.objects.get(pk=quote.pk).status == "cancelled"
+
+    def test_reopening_says_the_links_no_longer_work(self, secretary, secretary_client, school):
+        quote = sent_quote(school, secretary)
+        response = secretary_client.post(
+            url("quote_status", school, quote_id=quote.pk), {"action": "reopen"}, follow=True
+        )
+        assert f"Le devis {quote.number} est de nouveau un brouillon : ses liens ne fonctionnent plus." in page_text(
+            response
+        )
+        assert Quote.objects.get(pk=quote.pk).status == "draft"
+
+    def test_cancelling_a_payment_request_says_so(self, secretary, secretary_client, school):
+        request = payment_request(school, secretary, sent_quote(school, secretary))
+        response = secretary_client.post(
+            url("payment_request_action", school, payment_request_id=request.pk), {"action": "cancel"}, follow=True
+        )
+        assert f"La demande de paiement {request.reference} est annulée : son lien ne fonctionne plus." in page_text(
+            response
+        )
+        assert PaymentRequest.objects.get(pk=request.pk).status == "cancelled"
