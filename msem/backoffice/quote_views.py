@@ -266,13 +266,28 @@ def payment_request_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
             valid_days=data["valid_days"],
             subject=data["subject"],
             body=data["body"],
+            replaces=data.get("replaces"),
         )
     except ValidationError as error:
         return _fail(request, quote, error.messages)
+    replaced = (
+        PaymentRequest.objects.for_school(request.school).filter(pk=data["replaces"], quote=quote).first()
+        if data.get("replaces")
+        else None
+    )
+    done = (
+        _("The payment request %(reference)s is on its way to %(email)s; %(replaced)s no longer works.")
+        if replaced
+        else _("The payment request %(reference)s is on its way to %(email)s.")
+    )
     messages.success(
         request,
-        _("The payment request %(reference)s is on its way to %(email)s.")
-        % {"reference": payment_request.reference, "email": quote.inquiry.email},
+        done
+        % {
+            "reference": payment_request.reference,
+            "email": quote.inquiry.email,
+            "replaced": replaced.reference if replaced else "",
+        },
     )
     return _back(quote)
 

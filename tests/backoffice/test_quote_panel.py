@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from msem.mailing.models import OutgoingEmail
 from msem.payments.models import Payment, PaymentRequest
 from msem.quotes.models import Quote
 from msem.sales.models import Sale
@@ -233,3 +235,72 @@ class TestIrreversibleActions:
             response
         )
         assert PaymentRequest.objects.get(pk=request.pk).status == "cancelled"
+
+
+class TestAskingForPaymentAgain:
+    """A new payment request replaces the waiting one: said before, asked first, never twice by accident."""
+
+    @staticmethod
+    def ask(client, school, quote, replaces=""):
+        return client.post(
+            url("payment_request_create", school, quote_id=quote.pk),
+            {
+                "kind": "full",
+                "valid_days": "7",
+                "subject": "Paiement",
+                "body": "Merci de régler {amount} : {payment_link}",
+                "replaces": replaces,
+            },
+            follow=True,
+        )
+
+    def test_a_double_click_sends_one_request_and_one_email(self, secretary, secretary_client, school):
+        quote = sent_quote(school, secretary)
+        self.ask(secretary_client, school, quote)
+        again = page_text(self.ask(secretary_client, school, quote))  # the same form, a second time
+
+        first = PaymentRequest.objects.get()
+        assert first.status == "pending"
+        assert OutgoingEmail.objects.filter(kind="payment_request").count() == 1
+        assert (
+            f"La demande de paiement {first.reference} attend déjà le paiement (envoyée à l’instant, par vous ou "
+            "un collègue) : celle-ci n’est pas partie." in again
+        )
+
+    def test_with_a_request_waiting_the_button_says_it_replaces_it(self, secretary, secretary_client, school):
+        quote = sent_quote(school, secretary)
+        waiting = payment_request(school, secretary, quote)
+        panel = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference)))
+        assert f'<input type="hidden" name="replaces" value="{waiting.pk}">' in panel
+        assert (
+            f"{waiting.reference} attend le paiement : une nouvelle demande la remplace. Le lien que le client a "
+            "déjà cesse de fonctionner, et le client reçoit un nouvel e-mail avec le nouveau lien." in panel
+        )
+        assert f"Remplacer {waiting.reference} et envoyer la nouvelle demande" in panel
+        assert f'data-confirm="Remplacer la demande de paiement {waiting.reference} ?' in panel
+        assert "Envoyer la demande de paiement" not in panel
+
+    def test_replacing_the_request_seen_works_once(self, secretary, secretary_client, school):
+        quote = sent_quote(school, secretary)
+        waiting = payment_request(school, secretary, quote)
+        done = page_text(self.ask(secretary_client, school, quote, replaces=waiting.pk))
+        self.ask(secretary_client, school, quote, replaces=waiting.pk)  # a double click
+
+        assert [(r.reference, r.status) for r in PaymentRequest.objects.order_by("id")] == [
+            (waiting.reference, "cancelled"),
+            (f"{quote.number}-P2", "pending"),
+        ]
+        assert OutgoingEmail.objects.filter(kind="payment_request").count() == 1
+        assert f"{waiting.reference} ne fonctionne plus." in done
+
+    def test_a_request_paid_meanwhile_is_not_replaced(self, secretary, secretary_client, school):
+        quote = sent_quote(school, secretary)
+        waiting = payment_request(school, secretary, quote, kind="deposit", percentage=Decimal("30"))
+        secretary_client.post(
+            url("payment_request_action", school, payment_request_id=waiting.pk),
+            {"action": "transfer", "received_on": timezone.localdate().isoformat(), "bank_reference": "VIR 9"},
+        )
+        page = page_text(self.ask(secretary_client, school, quote, replaces=waiting.pk))
+        assert "n’attend plus le paiement (payée ou annulée entre-temps) : rien n’est parti." in page
+        assert PaymentRequest.objects.count() == 1
+        assert not OutgoingEmail.objects.filter(kind="payment_request").exists()

@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from msem.mailing.models import OutgoingEmail
+from msem.payments.models import PaymentRequest
 from msem.quotes.models import Quote
 from tests.browser.conftest import log_in
 from tests.factories import PASSWORD
-from tests.quotes.helpers import sent_quote
+from tests.quotes.helpers import payment_request, sent_quote
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -79,3 +81,48 @@ def test_changing_a_sent_quote_asks_first_in_english(page, school, manager, scre
     expect(done).to_be_in_viewport()
     assert Quote.objects.get(pk=quote.pk).status == "draft"
     screenshot(page, "quote-en-reopened", full_page=False)
+
+
+def test_a_new_payment_request_says_it_replaces_the_waiting_one_and_asks_first(page, school, manager, screenshot):
+    quote = sent_quote(school, manager)
+    log_in(page, manager.email, PASSWORD)
+    open_dossier(page, school, quote)
+    form = page.locator(".payment-request-form")
+    form.get_by_role("button", name="Envoyer la demande de paiement").dblclick()  # the replay is in test_quote_panel
+    expect(page.locator(f"#quote-{quote.pk} .alert-success")).to_contain_text(f"{quote.number}-P1")
+    page.wait_for_timeout(300)
+    assert list(PaymentRequest.objects.values_list("status", flat=True)) == ["pending"]
+    assert OutgoingEmail.objects.filter(kind="payment_request").count() == 1
+
+    open_dossier(page, school, quote)
+    replace = form.get_by_role("button", name=f"Remplacer {quote.number}-P1 et envoyer la nouvelle demande")
+    expect(form).to_contain_text(f"{quote.number}-P1 attend le paiement : une nouvelle demande la remplace.")
+    replace.scroll_into_view_if_needed()
+    screenshot(page, "payment-request-fr-replace", full_page=False)
+    questions = answer_next_question(page, accept=False)
+    replace.click()
+    page.wait_for_timeout(300)
+    assert questions == [
+        f"Remplacer la demande de paiement {quote.number}-P1 ? Son lien cesse de fonctionner et le client reçoit "
+        "un nouvel e-mail."
+    ]
+    assert PaymentRequest.objects.count() == 1
+
+    answer_next_question(page, accept=True)
+    replace.click()
+    expect(page.locator(f"#quote-{quote.pk} .alert-success")).to_contain_text(f"{quote.number}-P1 ne fonctionne plus")
+    assert list(PaymentRequest.objects.order_by("id").values_list("status", flat=True)) == ["cancelled", "pending"]
+    assert OutgoingEmail.objects.filter(kind="payment_request").count() == 2
+
+
+def test_the_replace_button_in_english(page, school, manager, screenshot):
+    manager.language = "en"
+    manager.save()
+    quote = sent_quote(school, manager)
+    payment_request(school, manager, quote)
+    log_in(page, manager.email, PASSWORD)
+    open_dossier(page, school, quote)
+    form = page.locator(".payment-request-form")
+    expect(form.get_by_role("button", name=f"Replace {quote.number}-P1 and send the new request")).to_be_visible()
+    form.scroll_into_view_if_needed()
+    screenshot(page, "payment-request-en-replace", full_page=False)
