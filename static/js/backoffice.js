@@ -159,7 +159,7 @@
       return;
     }
     var search = form.closest(".quote-add").querySelector(".product-search");
-    ["start_date", "end_date", "participants", "quantity"].forEach(function (name) {
+    ["start_date", "end_date", "participants", "quantity", "search"].forEach(function (name) {
       var source = search.querySelector('[name="' + name + '"]');
       var copy = form.querySelector('input[type=hidden][name="' + name + '"]');
       if (!copy) {

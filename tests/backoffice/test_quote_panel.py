@@ -92,9 +92,10 @@ class TestPanel:
             "participants": 1,
             "quantity": 1,
         } | changes
-        response = secretary_client.post(url("quote_line_add", school, quote_id=quote.pk), data, follow=True)
-        assert response.status_code == 200
-        assert response.context["messages"]
+        response = secretary_client.post(url("quote_line_add", school, quote_id=quote.pk), data)
+        assert response["Location"].endswith(f"#add-line-{quote.pk}")
+        panel = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference)))
+        assert "Cette prestation n’a pas été ajoutée\u00a0:" in panel  # next to the add form, not in the banner
         assert not quote.lines.exists()
 
     def test_a_product_of_another_school_cannot_be_added(self, secretary, secretary_client, school, other_school):
@@ -304,3 +305,65 @@ class TestAskingForPaymentAgain:
         assert "n’attend plus le paiement (payée ou annulée entre-temps) : rien n’est parti." in page
         assert PaymentRequest.objects.count() == 1
         assert not OutgoingEmail.objects.filter(kind="payment_request").exists()
+
+
+class TestAddingSeveralLines:
+    """The add form starts from the last line added; a line refused comes back as typed, errors beside it."""
+
+    def test_the_next_line_starts_from_the_last_ones_price_list_dates_and_participants(
+        self, secretary, secretary_client, school
+    ):
+        tour_operator = catalog(school)
+        product = product_with_price(school, code="PRIV-DAY", catalog=tour_operator)
+        quote = draft_quote(school, secretary, lines=[])
+        start, end = lesson_day() + timedelta(days=2), lesson_day() + timedelta(days=5)
+        secretary_client.post(
+            url("quote_line_add", school, quote_id=quote.pk),
+            {
+                "price_list": str(tour_operator.pk),
+                "product": product.pk,
+                "start_date": start.isoformat(),
+                "end_date": end.isoformat(),
+                "participants": 2,
+                "quantity": 3,
+            },
+        )
+        panel = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference)))
+        assert f'<option value="{tour_operator.pk}" selected>TO-NEIGE-2026' in panel
+        assert f'name="start_date" id="start-{quote.pk}" value="{start.isoformat()}"' in panel
+        assert f'name="end_date" id="end-{quote.pk}" value="{end.isoformat()}"' in panel
+        assert f'name="participants" id="participants-{quote.pk}" value="2"' in panel
+        assert f'name="quantity" id="quantity-{quote.pk}" value="1"' in panel  # a quantity is the product's own
+
+    def test_a_line_refused_comes_back_as_typed_with_its_error_beside_the_form(
+        self, secretary, secretary_client, school
+    ):
+        tour_operator = catalog(school)
+        product = product_with_price(school, code="PRIV-DAY", catalog=tour_operator)
+        quote = draft_quote(school, secretary, lines=[])
+        yesterday = timezone.localdate() - timedelta(days=1)
+        secretary_client.post(
+            url("quote_line_add", school, quote_id=quote.pk),
+            {
+                "price_list": str(tour_operator.pk),
+                "product": product.pk,
+                "search": "PRIV",
+                "start_date": yesterday.isoformat(),
+                "participants": 4,
+                "quantity": 2,
+            },
+        )
+        dossier = page_text(secretary_client.get(url("inquiry", school, reference=quote.inquiry.reference)))
+        assert "La date est passée." not in dossier  # not in the banner at the top, out of sight
+        panel_url = url("quotes_panel", school, reference=quote.inquiry.reference)
+        panel = page_text(secretary_client.get(panel_url))
+        add_form = panel[panel.index(f'id="add-line-{quote.pk}"') :]
+        assert "<li>Début\u00a0: La date est passée.</li>" in add_form
+        assert f'<option value="{tour_operator.pk}" selected>' in add_form
+        assert 'name="search" id="search-' in add_form
+        assert 'value="PRIV"' in add_form
+        assert f'value="{yesterday.isoformat()}"' in add_form
+        assert f'name="participants" id="participants-{quote.pk}" value="4"' in add_form
+        assert f'name="quantity" id="quantity-{quote.pk}" value="2"' in add_form
+        assert not quote.lines.exists()
+        assert "La date est passée." not in page_text(secretary_client.get(panel_url))  # said once
