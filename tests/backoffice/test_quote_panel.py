@@ -367,3 +367,22 @@ class TestAddingSeveralLines:
         assert f'name="quantity" id="quantity-{quote.pk}" value="2"' in add_form
         assert not quote.lines.exists()
         assert "La date est passée." not in page_text(secretary_client.get(panel_url))  # said once
+
+
+def test_a_deposit_percentage_takes_two_decimals_like_the_server(secretary, secretary_client, school):
+    quote = sent_quote(school, secretary)
+    panel = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference)))
+    assert f'name="percentage" id="percentage-{quote.pk}" min="1" max="99" step="0.01"' in panel
+    secretary_client.post(
+        url("payment_request_create", school, quote_id=quote.pk),
+        {
+            "kind": "deposit",
+            "percentage": "30.5",
+            "valid_days": "7",
+            "subject": "Acompte",
+            "body": "{payment_link}",
+            "replaces": "",
+        },
+    )
+    request = PaymentRequest.objects.get()
+    assert (str(request.percentage), str(request.amount)) == ("30.50", "115.29")  # 30.5 % of 378.00

@@ -124,5 +124,10 @@ def test_the_replace_button_in_english(page, school, manager, screenshot):
     open_dossier(page, school, quote)
     form = page.locator(".payment-request-form")
     expect(form.get_by_role("button", name=f"Replace {quote.number}-P1 and send the new request")).to_be_visible()
+    # A deposit of 30.5 % is a value the browser accepts, as the server does (2 decimals).
+    form.get_by_label("A deposit").check()
+    percentage = form.locator("input[name=percentage]")
+    percentage.fill("30.5")
+    assert percentage.evaluate("input => input.validity.valid")
     form.scroll_into_view_if_needed()
     screenshot(page, "payment-request-en-replace", full_page=False)
