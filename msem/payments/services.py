@@ -35,7 +35,7 @@ DEFAULT_LINK_DAYS = 7
 
 
 def payment_request_reference(quote: Quote, number: int) -> str:
-    """DEV-2026-000042-P1: the quote's number and the request's rank among the quote's requests."""
+    """DEV-2026-00042-P1: the quote's number and the request's rank among the quote's requests."""
     return f"{quote.number}-P{number}"
 
 
