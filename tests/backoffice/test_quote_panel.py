@@ -386,3 +386,23 @@ def test_a_deposit_percentage_takes_two_decimals_like_the_server(secretary, secr
     )
     request = PaymentRequest.objects.get()
     assert (str(request.percentage), str(request.amount)) == ("30.50", "115.29")  # 30.5 % of 378.00
+
+
+def test_statuses_agree_with_their_noun_in_french(secretary, secretary_client, school):
+    """Une demande de paiement « Payée », « Annulée »; un devis « Annulé »."""
+    quote = sent_quote(school, secretary, inquiry=receive_inquiry(school))
+    replaced = payment_request(school, secretary, quote, kind="deposit", percentage=Decimal("30"))
+    paid = payment_request(school, secretary, quote, kind="deposit", percentage=Decimal("30"))
+    secretary_client.post(
+        url("payment_request_action", school, payment_request_id=paid.pk),
+        {"action": "transfer", "received_on": timezone.localdate().isoformat(), "bank_reference": "VIR 1"},
+    )
+    panel = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference)))
+    assert '<span class="status status-payment-paid">Payée</span>' in panel
+    assert '<span class="status status-payment-cancelled">Annulée</span>' in panel
+    assert replaced.reference in panel
+
+    draft = draft_quote(school, secretary)
+    secretary_client.post(url("quote_status", school, quote_id=draft.pk), {"action": "cancel"})
+    panel = page_text(secretary_client.get(url("quotes_panel", school, reference=draft.inquiry.reference)))
+    assert '<span class="status status-quote-cancelled">Annulé</span>' in panel
