@@ -90,6 +90,8 @@ class PaymentRequestForm(SendQuoteForm):
     valid_days = forms.IntegerField(
         label=_("Link valid for (days)"), min_value=1, max_value=MAX_LINK_DAYS, initial=DEFAULT_LINK_DAYS
     )
+    # The request waiting for payment when the page was shown (empty: none); see payment_request_create.
+    replaces = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

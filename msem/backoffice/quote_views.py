@@ -23,6 +23,7 @@ from msem.backoffice.quote_forms import (
     SendQuoteForm,
     TransferReceivedForm,
 )
+from msem.backoffice.quote_line_defaults import line_defaults, line_refused
 from msem.catalog.selectors import price_list_by_key, price_lists, priced_products
 from msem.inquiries.selectors import inquiry_by_reference
 from msem.mailing.models import MailKind
@@ -87,7 +88,6 @@ def quotes_panel_view(request: SchoolRequest, reference: str) -> HttpResponse:
     if inquiry is None:
         raise Http404
     today = timezone.localdate()
-    start = inquiry.arrival_date if inquiry.arrival_date and inquiry.arrival_date >= today else today
     quotes = quotes_of_dossier(school=request.school, inquiry=inquiry)
     draft = next((entry for entry in quotes if entry.quote.status == Quote.Status.DRAFT), None)
     payable = next(
@@ -100,11 +100,13 @@ def quotes_panel_view(request: SchoolRequest, reference: str) -> HttpResponse:
             "inquiry": inquiry,
             "quotes": quotes,
             "price_lists": price_lists(school=request.school) if draft else [],
-            "line_defaults": {
-                "start_date": start.isoformat(),
-                "end_date": inquiry.departure_date.isoformat() if inquiry.departure_date else "",
-                "participants": inquiry.participants or 1,
-            },
+            "line_defaults": line_defaults(
+                session=request.session,
+                inquiry=inquiry,
+                quote_id=draft.quote.pk if draft else None,
+                lines=draft.lines if draft else [],
+                today=today,
+            ),
             "send_form": SendQuoteForm(initial=SendQuoteForm.initial_for(school=request.school, quote=draft.quote))
             if draft
             else None,
@@ -162,13 +164,22 @@ def quote_products_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
     )
 
 
+def _line_refused(request: SchoolRequest, quote: Quote, errors: list[str]) -> HttpResponse:
+    """Back to the add form, with what was typed and the errors next to it (not in the banner, out of sight)."""
+    line_refused(request.session, quote_id=quote.pk, data=request.POST, errors=errors)
+    url = reverse(
+        "backoffice:inquiry", kwargs={"school_slug": quote.inquiry.school.slug, "reference": quote.inquiry.reference}
+    )
+    return redirect(f"{url}{back_suffix(request_back(request))}#add-line-{quote.pk}")
+
+
 @school_view()
 @require_POST
 def quote_line_add_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
     quote = _quote_or_404(request, quote_id)
     form = LineAddForm(request.POST, school=request.school)
     if not form.is_valid():
-        return _fail(request, quote, _form_errors(form))
+        return _line_refused(request, quote, _form_errors(form))
     data = form.cleaned_data
     try:
         quote_line_add(
@@ -183,7 +194,7 @@ def quote_line_add_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
             quantity=data["quantity"],
         )
     except ValidationError as error:
-        return _fail(request, quote, error.messages)
+        return _line_refused(request, quote, error.messages)
     messages.success(request, _("Product added."))
     return _back(request, quote)
 
@@ -238,8 +249,12 @@ def quote_status_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
         service(school=request.school, actor=request.user, quote_id=quote.pk)
     except ValidationError as error:
         return _fail(request, quote, error.messages)
-    if action == "remind":
-        messages.success(request, _("The reminder is on its way to %(email)s.") % {"email": quote.inquiry.email})
+    done = {
+        "remind": _("The reminder is on its way to %(email)s."),
+        "reopen": _("Quote %(number)s is a draft again: its links no longer work. Change it, then send it again."),
+        "cancel": _("Quote %(number)s is cancelled."),
+    }[action or ""]
+    messages.success(request, done % {"email": quote.inquiry.email, "number": quote.number})
     return _back(request, quote)
 
 
@@ -271,13 +286,28 @@ def payment_request_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
             valid_days=data["valid_days"],
             subject=data["subject"],
             body=data["body"],
+            replaces=data.get("replaces"),
         )
     except ValidationError as error:
         return _fail(request, quote, error.messages)
+    replaced = (
+        PaymentRequest.objects.for_school(request.school).filter(pk=data["replaces"], quote=quote).first()
+        if data.get("replaces")
+        else None
+    )
+    done = (
+        _("The payment request %(reference)s is on its way to %(email)s; %(replaced)s no longer works.")
+        if replaced
+        else _("The payment request %(reference)s is on its way to %(email)s.")
+    )
     messages.success(
         request,
-        _("The payment request %(reference)s is on its way to %(email)s.")
-        % {"reference": payment_request.reference, "email": quote.inquiry.email},
+        done
+        % {
+            "reference": payment_request.reference,
+            "email": quote.inquiry.email,
+            "replaced": replaced.reference if replaced else "",
+        },
     )
     return _back(request, quote)
 
@@ -302,6 +332,11 @@ def payment_request_action_view(request: SchoolRequest, payment_request_id: int)
             messages.success(request, _("The reminder is on its way."))
         elif action == "cancel":
             payment_request_cancel(school=request.school, actor=request.user, payment_request_id=payment_request.pk)
+            messages.success(
+                request,
+                _("The payment request %(reference)s is cancelled: its link no longer works.")
+                % {"reference": payment_request.reference},
+            )
         elif action == "transfer":
             form = TransferReceivedForm(request.POST)
             if not form.is_valid():

@@ -40,6 +40,7 @@ from msem.payments.models import Payment, PaymentRequest
 from msem.payments.services import DEFAULT_LINK_DAYS, payment_request_reference
 from msem.quotes.models import Quote, QuoteLine
 from msem.quotes.pricing import Totals, line_total, totals
+from msem.quotes.services import QUOTE_SERIES, quote_number
 from msem.sales.models import Sale
 from msem.schools.models import DocumentCounter, School
 
@@ -399,9 +400,9 @@ def _store_quotes(school: School, quotes: list[_Quoted]) -> None:
     if not quotes:
         return
     year = timezone.localdate().year
-    counter, _created = DocumentCounter.objects.get_or_create(school=school, series="DEV", year=year)
+    counter, _created = DocumentCounter.objects.get_or_create(school=school, series=QUOTE_SERIES, year=year)
     for offset, quoted in enumerate(quotes, start=counter.last_value + 1):
-        quoted.quote.number = f"DEV-{year}-{offset:06d}"
+        quoted.quote.number = quote_number(year=year, number=offset)
     DocumentCounter.objects.filter(pk=counter.pk).update(last_value=counter.last_value + len(quotes))
     stored = Quote.objects.bulk_create([quoted.quote for quoted in quotes], batch_size=1000)
     all_lines = []

@@ -19,6 +19,7 @@ from django.utils import timezone
 from msem.accounts.models import User
 from msem.demo.client_messages import ClientMessage, flat_texts, messages_for
 from msem.inquiries.models import Category, Inquiry, InquiryEvent, Subject
+from msem.inquiries.reception import REFERENCE_SERIES, inquiry_reference
 from msem.inquiries.search import search_text_for
 from msem.schools.models import DocumentCounter, School
 
@@ -243,10 +244,10 @@ def inquiries_bulk_create(school: School, inquiries: list[Inquiry], *, with_even
     for inquiry in inquiries:
         by_year.setdefault(timezone.localtime(inquiry.received_at).year, []).append(inquiry)
     for year, batch in by_year.items():
-        counter, _created = DocumentCounter.objects.get_or_create(school=school, series="DEM", year=year)
+        counter, _created = DocumentCounter.objects.get_or_create(school=school, series=REFERENCE_SERIES, year=year)
         start = counter.last_value
         for offset, inquiry in enumerate(batch, start=1):
-            inquiry.reference = f"DEM-{year}-{start + offset:05d}"
+            inquiry.reference = inquiry_reference(year=year, number=start + offset)
             inquiry.search_text = search_text_for(inquiry)
         DocumentCounter.objects.filter(pk=counter.pk).update(last_value=F("last_value") + len(batch))
     created = Inquiry.objects.bulk_create(inquiries, batch_size=1000)

@@ -25,6 +25,11 @@ from msem.schools.services import document_number_next
 REFERENCE_SERIES = "DEM"
 
 
+def inquiry_reference(*, year: int, number: int) -> str:
+    """DEM-2026-00042: a dossier's reference, given in turn per school and year."""
+    return f"{REFERENCE_SERIES}-{year}-{number:05d}"
+
+
 @dataclass(frozen=True)
 class Receipt:
     inquiry: Inquiry
@@ -82,7 +87,7 @@ def _receive(*, school: School, data: IntakeData, intake_key: str, source: str) 
     number = document_number_next(school=school, series=REFERENCE_SERIES, year=year)
     inquiry = Inquiry(
         school=school,
-        reference=f"{REFERENCE_SERIES}-{year}-{number:05d}",
+        reference=inquiry_reference(year=year, number=number),
         language=data.language,
         subject=data.subject,
         category=data.category,

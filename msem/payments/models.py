@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from msem.quotes.models import Quote
 from msem.schools.models import SchoolScopedModel, SchoolScopedQuerySet
@@ -17,9 +18,10 @@ class PaymentRequest(SchoolScopedModel):
         BALANCE = "balance", _("Balance")
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting for payment")
-        PAID = "paid", _("Paid")
-        CANCELLED = "cancelled", _("Cancelled")
+        # A "demande de paiement" is feminine in French: "Payée", "Annulée", where a quote is "Payé", "Annulé".
+        PENDING = "pending", pgettext_lazy("payment request status", "Waiting for payment")
+        PAID = "paid", pgettext_lazy("payment request status", "Paid")
+        CANCELLED = "cancelled", pgettext_lazy("payment request status", "Cancelled")
 
     quote = models.ForeignKey(Quote, on_delete=models.PROTECT, related_name="payment_requests")
     reference = models.CharField(_("reference"), max_length=30)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
+from types import EllipsisType
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -37,7 +38,7 @@ DEFAULT_LINK_DAYS = 7
 
 
 def payment_request_reference(quote: Quote, number: int) -> str:
-    """DEV-2026-000042-P1: the quote's number and the request's rank among the quote's requests."""
+    """DEV-2026-00042-P1: the quote's number and the request's rank among the quote's requests."""
     return f"{quote.number}-P{number}"
 
 
@@ -67,6 +68,28 @@ def amount_paid(quote: Quote) -> Decimal:
     return paid["total"] or Decimal("0.00")
 
 
+def _check_replaced(waiting_requests: list[PaymentRequest], replaces: int | None) -> None:
+    """The requests waiting are those the secretary saw, or nothing is made."""
+    unseen = [waiting for waiting in waiting_requests if waiting.pk != replaces]
+    if unseen:
+        raise ValidationError(
+            _(
+                "Payment request %(reference)s is already waiting for payment (sent a moment ago, by you or a "
+                "colleague): this one was not sent. Check it before asking again."
+            )
+            % {"reference": unseen[-1].reference},
+            code="already_requested",
+        )
+    if replaces is not None and not waiting_requests:
+        raise ValidationError(
+            _(
+                "The request you were replacing is no longer waiting for payment (paid or cancelled meanwhile): "
+                "nothing was sent. Check the quote before asking again."
+            ),
+            code="replaced_request_changed",
+        )
+
+
 @transaction.atomic
 def payment_request_create(
     *,
@@ -77,10 +100,14 @@ def payment_request_create(
     percentage: Decimal | None = None,
     amount: Decimal | None = None,
     valid_days: int = DEFAULT_LINK_DAYS,
+    replaces: int | EllipsisType | None = ...,
 ) -> PaymentRequest:
     """Ask for the whole amount left to pay, or a deposit (a percentage of the total, or an amount).
 
     A request still waiting is replaced: only one link can be paid at a time.
+    `replaces` is the waiting request the secretary saw when she asked (None: none
+    was waiting); when another one is waiting, her page was out of date or the same
+    form came twice (a double click), and nothing is made. `...` does not check.
     """
     _require_member(school, actor)
     quote = Quote.objects.for_school(school).select_for_update().select_related("inquiry").get(pk=quote_id)
@@ -115,7 +142,10 @@ def payment_request_create(
     else:
         raise ValidationError(_("Unknown kind of payment request."), code="invalid_kind")
 
-    for waiting in quote.payment_requests.filter(status=PaymentRequest.Status.PENDING):
+    waiting_requests = list(quote.payment_requests.filter(status=PaymentRequest.Status.PENDING))
+    if replaces is not ...:
+        _check_replaced(waiting_requests, replaces)
+    for waiting in waiting_requests:
         waiting.status = PaymentRequest.Status.CANCELLED
         waiting.save(update_fields=["status"])
         payment_event(waiting, actor, "replaced")
@@ -251,6 +281,7 @@ def payment_request_send(
     valid_days: int = 7,
     subject: str | None = None,
     body: str | None = None,
+    replaces: int | EllipsisType | None = ...,
 ) -> PaymentRequest:
     """Make the request and e-mail its link to the client, together or not at all."""
     payment_request = payment_request_create(
@@ -261,6 +292,7 @@ def payment_request_send(
         percentage=percentage,
         amount=amount,
         valid_days=valid_days,
+        replaces=replaces,
     )
     payment_email_queue(payment_request=payment_request, actor=actor, subject=subject, body=body)
     return payment_request

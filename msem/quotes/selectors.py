@@ -39,6 +39,14 @@ class DossierQuote:
     def left_to_pay(self) -> Decimal:
         return self.totals.including_vat - self.paid
 
+    @property
+    def pending_request(self) -> PaymentRequest | None:
+        """The request whose link the client can pay now; a new request replaces it."""
+        return next(
+            (item.request for item in self.payment_requests if item.request.status == PaymentRequest.Status.PENDING),
+            None,
+        )
+
 
 def quotes_of_dossier(*, school: School, inquiry: Inquiry) -> list[DossierQuote]:
     quotes = (

@@ -79,6 +79,11 @@ def _bump(quote: Quote) -> None:
     quote.version = scoped.values_list("version", flat=True).get()
 
 
+def quote_number(*, year: int, number: int) -> str:
+    """DEV-2026-00042: a quote's number, given in turn per school and year without gaps."""
+    return f"{QUOTE_SERIES}-{year}-{number:05d}"
+
+
 @transaction.atomic
 def quote_create(*, school: School, actor: User, inquiry_id: int) -> Quote:
     _require_member(school, actor)
@@ -88,7 +93,7 @@ def quote_create(*, school: School, actor: User, inquiry_id: int) -> Quote:
     quote = Quote.objects.create(
         school=school,
         inquiry=inquiry,
-        number=f"{QUOTE_SERIES}-{today.year}-{number:05d}",
+        number=quote_number(year=today.year, number=number),
         language=inquiry.language,
         valid_until=today + timedelta(days=school.quote_validity_days),
         prices_include_vat=school.prices_include_vat,

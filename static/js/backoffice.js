@@ -105,6 +105,26 @@
     });
   }
 
+  // --- Asking before an action that cannot be undone ----------------------------
+
+  // A submit button (or its form) with data-confirm="…" asks that question first;
+  // "Cancel" sends nothing. Listened to while capturing, on the document: it runs
+  // before any listener on the form itself (htmx's among them), so a refused
+  // confirmation stops htmx requests too.
+  document.addEventListener(
+    "submit",
+    function (event) {
+      var button = event.submitter;
+      var question =
+        (button && button.getAttribute("data-confirm")) || event.target.getAttribute("data-confirm");
+      if (question && !window.confirm(question)) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+      }
+    },
+    true
+  );
+
   // --- Leaving with unsaved changes --------------------------------------------
 
   var dirty = false;
@@ -139,7 +159,7 @@
       return;
     }
     var search = form.closest(".quote-add").querySelector(".product-search");
-    ["start_date", "end_date", "participants", "quantity"].forEach(function (name) {
+    ["start_date", "end_date", "participants", "quantity", "search"].forEach(function (name) {
       var source = search.querySelector('[name="' + name + '"]');
       var copy = form.querySelector('input[type=hidden][name="' + name + '"]');
       if (!copy) {
@@ -153,10 +173,16 @@
   });
 
   // The panel arrives after the page: scroll to the quote the address points at.
+  // The message of what was just done to that quote goes with it: left in the
+  // banner at the top of the page, it would be out of sight.
   document.addEventListener("htmx:afterSettle", function (event) {
     if (event.detail.elt && event.detail.elt.id === "quotes-panel" && window.location.hash) {
       var target = document.getElementById(window.location.hash.slice(1));
       if (target) {
+        var banner = document.querySelector("main > .messages");
+        if (banner) {
+          target.insertBefore(banner, target.firstChild);
+        }
         target.scrollIntoView();
       }
     }

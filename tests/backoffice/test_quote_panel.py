@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from msem.mailing.models import OutgoingEmail
 from msem.payments.models import Payment, PaymentRequest
 from msem.quotes.models import Quote
 from msem.sales.models import Sale
@@ -90,9 +92,10 @@ class TestPanel:
             "participants": 1,
             "quantity": 1,
         } | changes
-        response = secretary_client.post(url("quote_line_add", school, quote_id=quote.pk), data, follow=True)
-        assert response.status_code == 200
-        assert response.context["messages"]
+        response = secretary_client.post(url("quote_line_add", school, quote_id=quote.pk), data)
+        assert response["Location"].endswith(f"#add-line-{quote.pk}")
+        panel = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference)))
+        assert "Cette prestation n’a pas été ajoutée\u00a0:" in panel  # next to the add form, not in the banner
         assert not quote.lines.exists()
 
     def test_a_product_of_another_school_cannot_be_added(self, secretary, secretary_client, school, other_school):
@@ -190,3 +193,216 @@ class TestPanel:
             secretary_client.get(url("inquiry", school, reference=inquiry.reference))
         with django_assert_max_num_queries(10):
             secretary_client.get(url("quotes_panel", school, reference=inquiry.reference))
+
+
+class TestIrreversibleActions:
+    """Cancelling or reopening a quote asks first (data-confirm) and says what it did."""
+
+    def test_the_buttons_say_what_cannot_be_undone_before_acting(self, secretary, secretary_client, school):
+        sent = sent_quote(school, secretary)
+        payment_request(school, secretary, sent)
+        panel = page_text(secretary_client.get(url("quotes_panel", school, reference=sent.inquiry.reference)))
+        assert f'data-confirm="Annuler le devis {sent.number} ? C’est définitif : ses liens cessent' in panel
+        assert f'data-confirm="Modifier le devis {sent.number} ? Les liens que le client a déjà' in panel
+        assert f'data-confirm="Annuler la demande de paiement {sent.number}-P1 ?' in panel
+        draft = draft_quote(school, secretary)
+        panel = page_text(secretary_client.get(url("quotes_panel", school, reference=draft.inquiry.reference)))
+        assert f'data-confirm="Annuler le devis {draft.number} ?' in panel
+
+    def test_cancelling_says_so(self, secretary, secretary_client, school):
+        quote = draft_quote(school, secretary)
+        response = secretary_client.post(
+            url("quote_status", school, quote_id=quote.pk), {"action": "cancel"}, follow=True
+        )
+        assert f"Le devis {quote.number} est annulé." in page_text(response)
+        assert Quote.objects.get(pk=quote.pk).status == "cancelled"
+
+    def test_reopening_says_the_links_no_longer_work(self, secretary, secretary_client, school):
+        quote = sent_quote(school, secretary)
+        response = secretary_client.post(
+            url("quote_status", school, quote_id=quote.pk), {"action": "reopen"}, follow=True
+        )
+        assert f"Le devis {quote.number} est de nouveau un brouillon : ses liens ne fonctionnent plus." in page_text(
+            response
+        )
+        assert Quote.objects.get(pk=quote.pk).status == "draft"
+
+    def test_cancelling_a_payment_request_says_so(self, secretary, secretary_client, school):
+        request = payment_request(school, secretary, sent_quote(school, secretary))
+        response = secretary_client.post(
+            url("payment_request_action", school, payment_request_id=request.pk), {"action": "cancel"}, follow=True
+        )
+        assert f"La demande de paiement {request.reference} est annulée : son lien ne fonctionne plus." in page_text(
+            response
+        )
+        assert PaymentRequest.objects.get(pk=request.pk).status == "cancelled"
+
+
+class TestAskingForPaymentAgain:
+    """A new payment request replaces the waiting one: said before, asked first, never twice by accident."""
+
+    @staticmethod
+    def ask(client, school, quote, replaces=""):
+        return client.post(
+            url("payment_request_create", school, quote_id=quote.pk),
+            {
+                "kind": "full",
+                "valid_days": "7",
+                "subject": "Paiement",
+                "body": "Merci de régler {amount} : {payment_link}",
+                "replaces": replaces,
+            },
+            follow=True,
+        )
+
+    def test_a_double_click_sends_one_request_and_one_email(self, secretary, secretary_client, school):
+        quote = sent_quote(school, secretary)
+        self.ask(secretary_client, school, quote)
+        again = page_text(self.ask(secretary_client, school, quote))  # the same form, a second time
+
+        first = PaymentRequest.objects.get()
+        assert first.status == "pending"
+        assert OutgoingEmail.objects.filter(kind="payment_request").count() == 1
+        assert (
+            f"La demande de paiement {first.reference} attend déjà le paiement (envoyée à l’instant, par vous ou "
+            "un collègue) : celle-ci n’est pas partie." in again
+        )
+
+    def test_with_a_request_waiting_the_button_says_it_replaces_it(self, secretary, secretary_client, school):
+        quote = sent_quote(school, secretary)
+        waiting = payment_request(school, secretary, quote)
+        panel = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference)))
+        assert f'<input type="hidden" name="replaces" value="{waiting.pk}">' in panel
+        assert (
+            f"{waiting.reference} attend le paiement : une nouvelle demande la remplace. Le lien que le client a "
+            "déjà cesse de fonctionner, et le client reçoit un nouvel e-mail avec le nouveau lien." in panel
+        )
+        assert f"Remplacer {waiting.reference} et envoyer la nouvelle demande" in panel
+        assert f'data-confirm="Remplacer la demande de paiement {waiting.reference} ?' in panel
+        assert "Envoyer la demande de paiement" not in panel
+
+    def test_replacing_the_request_seen_works_once(self, secretary, secretary_client, school):
+        quote = sent_quote(school, secretary)
+        waiting = payment_request(school, secretary, quote)
+        done = page_text(self.ask(secretary_client, school, quote, replaces=waiting.pk))
+        self.ask(secretary_client, school, quote, replaces=waiting.pk)  # a double click
+
+        assert [(r.reference, r.status) for r in PaymentRequest.objects.order_by("id")] == [
+            (waiting.reference, "cancelled"),
+            (f"{quote.number}-P2", "pending"),
+        ]
+        assert OutgoingEmail.objects.filter(kind="payment_request").count() == 1
+        assert f"{waiting.reference} ne fonctionne plus." in done
+
+    def test_a_request_paid_meanwhile_is_not_replaced(self, secretary, secretary_client, school):
+        quote = sent_quote(school, secretary)
+        waiting = payment_request(school, secretary, quote, kind="deposit", percentage=Decimal("30"))
+        secretary_client.post(
+            url("payment_request_action", school, payment_request_id=waiting.pk),
+            {"action": "transfer", "received_on": timezone.localdate().isoformat(), "bank_reference": "VIR 9"},
+        )
+        page = page_text(self.ask(secretary_client, school, quote, replaces=waiting.pk))
+        assert "n’attend plus le paiement (payée ou annulée entre-temps) : rien n’est parti." in page
+        assert PaymentRequest.objects.count() == 1
+        assert not OutgoingEmail.objects.filter(kind="payment_request").exists()
+
+
+class TestAddingSeveralLines:
+    """The add form starts from the last line added; a line refused comes back as typed, errors beside it."""
+
+    def test_the_next_line_starts_from_the_last_ones_price_list_dates_and_participants(
+        self, secretary, secretary_client, school
+    ):
+        tour_operator = catalog(school)
+        product = product_with_price(school, code="PRIV-DAY", catalog=tour_operator)
+        quote = draft_quote(school, secretary, lines=[])
+        start, end = lesson_day() + timedelta(days=2), lesson_day() + timedelta(days=5)
+        secretary_client.post(
+            url("quote_line_add", school, quote_id=quote.pk),
+            {
+                "price_list": str(tour_operator.pk),
+                "product": product.pk,
+                "start_date": start.isoformat(),
+                "end_date": end.isoformat(),
+                "participants": 2,
+                "quantity": 3,
+            },
+        )
+        panel = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference)))
+        assert f'<option value="{tour_operator.pk}" selected>TO-NEIGE-2026' in panel
+        assert f'name="start_date" id="start-{quote.pk}" value="{start.isoformat()}"' in panel
+        assert f'name="end_date" id="end-{quote.pk}" value="{end.isoformat()}"' in panel
+        assert f'name="participants" id="participants-{quote.pk}" value="2"' in panel
+        assert f'name="quantity" id="quantity-{quote.pk}" value="1"' in panel  # a quantity is the product's own
+
+    def test_a_line_refused_comes_back_as_typed_with_its_error_beside_the_form(
+        self, secretary, secretary_client, school
+    ):
+        tour_operator = catalog(school)
+        product = product_with_price(school, code="PRIV-DAY", catalog=tour_operator)
+        quote = draft_quote(school, secretary, lines=[])
+        yesterday = timezone.localdate() - timedelta(days=1)
+        secretary_client.post(
+            url("quote_line_add", school, quote_id=quote.pk),
+            {
+                "price_list": str(tour_operator.pk),
+                "product": product.pk,
+                "search": "PRIV",
+                "start_date": yesterday.isoformat(),
+                "participants": 4,
+                "quantity": 2,
+            },
+        )
+        dossier = page_text(secretary_client.get(url("inquiry", school, reference=quote.inquiry.reference)))
+        assert "La date est passée." not in dossier  # not in the banner at the top, out of sight
+        panel_url = url("quotes_panel", school, reference=quote.inquiry.reference)
+        panel = page_text(secretary_client.get(panel_url))
+        add_form = panel[panel.index(f'id="add-line-{quote.pk}"') :]
+        assert "<li>Début\u00a0: La date est passée.</li>" in add_form
+        assert f'<option value="{tour_operator.pk}" selected>' in add_form
+        assert 'name="search" id="search-' in add_form
+        assert 'value="PRIV"' in add_form
+        assert f'value="{yesterday.isoformat()}"' in add_form
+        assert f'name="participants" id="participants-{quote.pk}" value="4"' in add_form
+        assert f'name="quantity" id="quantity-{quote.pk}" value="2"' in add_form
+        assert not quote.lines.exists()
+        assert "La date est passée." not in page_text(secretary_client.get(panel_url))  # said once
+
+
+def test_a_deposit_percentage_takes_two_decimals_like_the_server(secretary, secretary_client, school):
+    quote = sent_quote(school, secretary)
+    panel = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference)))
+    assert f'name="percentage" id="percentage-{quote.pk}" min="1" max="99" step="0.01"' in panel
+    secretary_client.post(
+        url("payment_request_create", school, quote_id=quote.pk),
+        {
+            "kind": "deposit",
+            "percentage": "30.5",
+            "valid_days": "7",
+            "subject": "Acompte",
+            "body": "{payment_link}",
+            "replaces": "",
+        },
+    )
+    request = PaymentRequest.objects.get()
+    assert (str(request.percentage), str(request.amount)) == ("30.50", "115.29")  # 30.5 % of 378.00
+
+
+def test_statuses_agree_with_their_noun_in_french(secretary, secretary_client, school):
+    """Une demande de paiement « Payée », « Annulée »; un devis « Annulé »."""
+    quote = sent_quote(school, secretary, inquiry=receive_inquiry(school))
+    replaced = payment_request(school, secretary, quote, kind="deposit", percentage=Decimal("30"))
+    paid = payment_request(school, secretary, quote, kind="deposit", percentage=Decimal("30"))
+    secretary_client.post(
+        url("payment_request_action", school, payment_request_id=paid.pk),
+        {"action": "transfer", "received_on": timezone.localdate().isoformat(), "bank_reference": "VIR 1"},
+    )
+    panel = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference)))
+    assert '<span class="status status-payment-paid">Payée</span>' in panel
+    assert '<span class="status status-payment-cancelled">Annulée</span>' in panel
+    assert replaced.reference in panel
+
+    draft = draft_quote(school, secretary)
+    secretary_client.post(url("quote_status", school, quote_id=draft.pk), {"action": "cancel"})
+    panel = page_text(secretary_client.get(url("quotes_panel", school, reference=draft.inquiry.reference)))
+    assert '<span class="status status-quote-cancelled">Annulé</span>' in panel

@@ -13,7 +13,9 @@ from msem.demo.inquiry_generator import SchoolChoices, generate_inquiries, inqui
 from msem.inquiries.models import Inquiry, InquiryEvent
 from msem.inquiries.selectors import categories_live, subjects_live
 from msem.quotes.models import Quote
+from msem.quotes.services import quote_create
 from msem.sales.models import Sale
+from tests.inquiries.helpers import receive_inquiry
 
 pytestmark = pytest.mark.django_db
 
@@ -48,3 +50,22 @@ def test_a_season_of_answers_quotes_and_sales(school, manager, secretary):
 
     # A second run adds nothing to dossiers that already have their history.
     assert commercial_history_bulk_create(school, staff=[manager]).answered == 0
+
+
+def test_the_demo_numbers_quotes_and_dossiers_as_the_app_does(school, manager, secretary):
+    choices = SchoolChoices(
+        subjects=list(subjects_live(school=school)), categories=list(categories_live(school=school)), staff=[]
+    )
+    rows = generate_inquiries(school, choices, count=200, start=season_start(timezone.localdate()), end=timezone.now())
+    inquiries_bulk_create(school, list(rows), with_events=False)
+    commercial_history_bulk_create(school, staff=[manager, secretary])
+
+    seeded = list(Quote.objects.for_school(school).order_by("number").values_list("number", flat=True))
+    made_by_the_app = quote_create(school=school, actor=manager, inquiry_id=Inquiry.objects.for_school(school)[0].pk)
+    # Same width, and the app's next number follows the demo's last one.
+    year = timezone.localdate().year
+    assert made_by_the_app.number == f"DEV-{year}-{len(seeded) + 1:05d}"
+    assert seeded[-1] == f"DEV-{year}-{len(seeded):05d}"
+    assert all(len(number) == len(made_by_the_app.number) for number in seeded)
+    received = receive_inquiry(school)
+    assert len(received.reference) == len(Inquiry.objects.for_school(school).earliest("received_at").reference)
