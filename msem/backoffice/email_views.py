@@ -40,6 +40,7 @@ KIND_SHORT_LABELS: dict[str, str | Promise] = {
     Kind.QUOTE: pgettext_lazy("e-mail kind, short", "Quote"),
     Kind.PAYMENT_REQUEST: pgettext_lazy("e-mail kind, short", "Payment request"),
     Kind.ALERT: pgettext_lazy("e-mail kind, short", "Alert"),
+    Kind.ACCESS_GRANTED: pgettext_lazy("e-mail kind, short", "Access"),
 }
 
 

@@ -304,6 +304,15 @@
     }
   });
 
+  // --- A button that asks first: data-confirm="the question" (removing a member) ----
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-confirm]");
+    if (button && !window.confirm(button.getAttribute("data-confirm"))) {
+      event.preventDefault();
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-line].is-removed").forEach(function (row) {
       var remove = row.querySelector("[data-remove-line]");
