@@ -27,6 +27,7 @@ from msem.accounts.models import Membership, User
 from msem.mailing.models import OutgoingEmail
 from msem.mailing.outbox import email_enqueue
 from msem.platform.security_events import security_event
+from msem.schools.models import School
 
 
 class InvitationTokenGenerator(PasswordResetTokenGenerator):
@@ -62,18 +63,23 @@ def invitation_link(user: User) -> str:
     return settings.MSEM_BASE_URL + reverse("backoffice:invitation_open", kwargs={"uidb64": uid, "token": token})
 
 
-def invitation_send(*, user: User, sent_by: User | None) -> OutgoingEmail:
+def invitation_send(*, user: User, sent_by: User | None, school: School | None = None) -> OutgoingEmail:
     """Queue an invitation e-mail to a user who has no password yet; any earlier link of hers dies.
 
-    Raises InvitationRefused when she already has a password (she uses "Forgot your
-    password?"), is deactivated, or has no school to file the e-mail under.
+    The e-mail names `school` and is filed under it (a manager inviting her to her own school);
+    without one, under the user's first school (the platform's administrators). Raises
+    InvitationRefused when she already has a password (she uses "Forgot your password?"), is
+    deactivated, or is not a member of the school (or of any).
     """
     if not user.is_active:
         raise InvitationRefused("inactive")
     if user.has_usable_password():
         raise InvitationRefused("has_password")
-    # The outbox is school-scoped: the e-mail is filed under the user's first school.
-    membership = Membership.objects.filter(user=user).select_related("school").order_by("pk").first()
+    # The outbox is school-scoped: the e-mail is filed under the inviting school, or her first one.
+    memberships = Membership.objects.filter(user=user).select_related("school").order_by("pk")
+    if school is not None:
+        memberships = memberships.filter(school=school)
+    membership = memberships.first()
     if membership is None:
         raise InvitationRefused("no_school")
     with transaction.atomic():
@@ -124,3 +130,31 @@ def invitation_user(uidb64: str, token: str) -> User | None:
 def invitation_accepted(*, user: User, ip_address: str) -> None:
     """After she has saved her password: on record (the token is dead, her password hash changed)."""
     security_event("invitation.accepted", level=logging.INFO, user_id=user.pk, ip_address=ip_address)
+
+
+def access_granted_send(*, user: User, school: School, sent_by: User) -> OutgoingEmail:
+    """Tell someone who already has an account that she now works for one more school.
+
+    Her password is hers and stays untouched: the e-mail only names the school
+    and the login page (no link that opens the account). In the caller's transaction.
+    """
+    with translation.override(user.language):
+        context = {
+            "user": user,
+            "school": school,
+            "login_url": settings.MSEM_BASE_URL + reverse("backoffice:login"),
+        }
+        subject = render_to_string("mail/access_granted/subject.txt", context).strip()
+        text = render_to_string("mail/access_granted/body.txt", context)
+        html = render_to_string("mail/access_granted/body.html", context)
+    email = email_enqueue(
+        school=school,
+        kind=OutgoingEmail.Kind.ACCESS_GRANTED,
+        language=user.language,
+        to_email=user.email,
+        subject=" ".join(subject.split()),
+        text_body=text,
+        html_body=html,
+    )
+    security_event("access_granted.sent", user_id=user.pk, sent_by=sent_by.pk, school_id=school.pk)
+    return email

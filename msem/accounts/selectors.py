@@ -4,14 +4,46 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from msem.accounts.models import Membership, User, UserSession
+from msem.accounts.models import Membership, Role, SecondFactor, User, UserSession
+from msem.schools.models import School
 
 
 def memberships_of_user(*, user: User) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("school").order_by("school__name")
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    membership: Membership
+    user: User
+    # Invited, her password not chosen yet: she has never logged in.
+    pending: bool
+    two_factor: bool
+
+
+def team_members(*, school: School) -> list[TeamMember]:
+    """The school's members for the Team page: managers first, then by name."""
+    memberships = (
+        Membership.objects.for_school(school)
+        .select_related("user")
+        .annotate(
+            two_factor=Exists(SecondFactor.objects.filter(user_id=OuterRef("user_id"), confirmed_at__isnull=False))
+        )
+    )
+    members = [
+        TeamMember(
+            membership=membership,
+            user=membership.user,
+            pending=not membership.user.has_usable_password() and membership.user.last_login is None,
+            two_factor=membership.two_factor,  # type: ignore[attr-defined]
+        )
+        for membership in memberships
+    ]
+    members.sort(key=lambda member: (member.membership.role != Role.MANAGER, str(member.user).casefold()))
+    return members
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,9 @@ class AuditRecord(SchoolScopedModel):
         SETTINGS_SAVED = "settings.saved", _("Settings saved")
         PERSONAL_DATA_EXPORTED = "personal_data.exported", _("A client's personal data exported")
         PERSONAL_DATA_ERASED = "personal_data.erased", _("A client's personal data erased")
+        MEMBER_INVITED = "member.invited", _("Member of the team invited")
+        MEMBER_ROLE_CHANGED = "member.role_changed", _("Role of a member changed")
+        MEMBER_REMOVED = "member.removed", _("Member removed from the team")
 
     action = models.CharField(_("action"), max_length=64, choices=Action.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")

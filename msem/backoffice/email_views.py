@@ -43,6 +43,7 @@ KIND_SHORT_LABELS: dict[str, str | Promise] = {
     Kind.PAYMENT_RECEIPT: pgettext_lazy("e-mail kind, short", "Receipt"),
     Kind.CLIENT_ACTION: pgettext_lazy("e-mail kind, short", "Client's action"),
     Kind.ALERT: pgettext_lazy("e-mail kind, short", "Alert"),
+    Kind.ACCESS_GRANTED: pgettext_lazy("e-mail kind, short", "Access"),
 }
 
 

@@ -17,6 +17,7 @@ from msem.audit.models import AuditRecord
 from msem.audit.selectors import audit_records_for_school
 from msem.backoffice.access import SchoolRequest, school_view
 from msem.backoffice.settings_forms import LANGUAGES, CatalogCodeCheckForm, MailTextsForm, SettingsPageForms
+from msem.backoffice.team_history import member_change
 from msem.catalog.selectors import catalogs_live
 from msem.commercial_settings.changes import settings_changes
 from msem.commercial_settings.services import SettingsConflict, commercial_settings_save
@@ -218,6 +219,7 @@ def settings_history_view(request: SchoolRequest) -> HttpResponse:
             settings_changes(record.before, record.after)
             if record.action == AuditRecord.Action.SETTINGS_SAVED
             else None,
+            member_change(record),
         )
         for record in page
     ]

@@ -12,6 +12,7 @@ from msem.backoffice import (
     sales_views,
     settings_views,
     shell_views,
+    team_views,
     two_factor_views,
 )
 from msem.backoffice.catalog_views import catalogs_import_view, catalogs_view
@@ -118,5 +119,7 @@ urlpatterns = [
     path(
         "<slug:school_slug>/settings/test-email/", settings_views.settings_test_email_view, name="settings_test_email"
     ),
+    path("<slug:school_slug>/team/", team_views.team_view, name="team"),
+    path("<slug:school_slug>/team/<int:membership_id>/", team_views.team_member_view, name="team_member"),
     path("<slug:school_slug>/settings/history/", settings_views.settings_history_view, name="settings_history"),
 ]

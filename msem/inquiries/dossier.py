@@ -287,6 +287,30 @@ def _move(inquiry: Inquiry, actor: User | None, *, assignee: User | None, status
         )
 
 
+# A dossier still being worked on; a won, paid or lost one keeps who handled it.
+_OPEN_STATUSES = (Inquiry.Status.NEW, Inquiry.Status.IN_PROGRESS, Inquiry.Status.WAITING_FOR_CLIENT)
+
+
+@transaction.atomic
+def inquiries_unassign_member(*, school: School, actor: User, member: User) -> list[str]:
+    """A member leaves the school: her open dossiers become nobody's, each with a line in its timeline.
+
+    Closed and archived dossiers keep her name: they say who handled them. Returns the references.
+    """
+    inquiries = list(
+        Inquiry.objects.for_school(school)
+        .select_for_update()
+        .filter(assignee=member, archived_at__isnull=True, status__in=_OPEN_STATUSES)
+        .order_by("pk")
+    )
+    for inquiry in inquiries:
+        _event(inquiry, actor, InquiryEvent.Kind.ASSIGNED, before=str(member), after=None)
+    Inquiry.objects.for_school(school).filter(pk__in=[inquiry.pk for inquiry in inquiries]).update(
+        assignee=None, version=F("version") + 1, updated_at=timezone.now()
+    )
+    return [inquiry.reference for inquiry in inquiries]
+
+
 @transaction.atomic
 def inquiries_archive(*, school: School, actor: User, inquiry_ids: Iterable[int], archive: bool = True) -> int:
     """Archive (or take out of the archive) the given dossiers of the school; returns how many changed."""

@@ -62,6 +62,7 @@ class OutgoingEmail(OutboxRow):
         ALERT = "alert", _("Alert to the managers")
         PASSWORD_RESET = "password_reset", _("Password reset link")
         INVITATION = "invitation", _("Invitation to choose a password")
+        ACCESS_GRANTED = "access_granted", _("Access to the school's back office")
 
     Status = OutboxStatus
 

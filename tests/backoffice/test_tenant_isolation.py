@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from msem.accounts.models import Membership, Role
 from msem.commercial_settings.selectors import commercial_settings_snapshot
 from msem.connector4807.models import SalePush
 from msem.inquiries.models import Inquiry, QuarantinedRequest, SavedFilter
@@ -67,6 +68,7 @@ def objects_of_school_b(other_school, other_manager):
         "push_id": SalePush.objects.for_school(other_school).get().pk,
         "quarantined_id": quarantine_put(school=other_school, data=intake_data(other_school), reason="links").pk,
         "chart": "funnel",
+        "membership_id": Membership.objects.for_school(other_school).get(user=other_manager).pk,
     }
 
 
@@ -126,6 +128,7 @@ def assert_untouched(other_school, objects_of_school_b, settings_before, inquiri
     assert commercial_settings_snapshot(school=other_school) == settings_before
     assert list(Inquiry.objects.for_school(other_school).values()) == inquiries_before
     assert SavedFilter.objects.for_school(other_school).count() == 1
+    assert list(Membership.objects.for_school(other_school).values_list("role", flat=True)) == [Role.MANAGER]
     quote = Quote.objects.for_school(other_school).get(pk=objects_of_school_b["quote_id"])
     assert (quote.status, quote.version, quote.lines.count()) == ("sent", objects_of_school_b["quote_version"], 1)
     assert PaymentRequest.objects.for_school(other_school).get(pk=objects_of_school_b["payment_request_id"]).status == (

@@ -1,0 +1,163 @@
+"""A school's manager runs her own team: invites, changes roles, removes members.
+
+Each change is scoped to her school, atomic, and on record twice: the security
+log (membership.granted / changed / removed, from msem/accounts/security_log.py)
+and the school's audit, shown in the settings' history of changes.
+The school always keeps at least one manager.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from msem.accounts.invitations import InvitationRefused, access_granted_send, invitation_send
+from msem.accounts.models import Membership, Role, User
+from msem.accounts.services import user_sessions_end
+from msem.audit.models import AuditRecord
+from msem.audit.services import audit_record_create
+from msem.inquiries.dossier import inquiries_unassign_member
+from msem.schools.models import School
+
+
+@dataclass(frozen=True)
+class Invitation:
+    membership: Membership
+    # False: the address already had an account (another school's): she got an "access" e-mail, not a link.
+    account_created: bool
+
+
+def _member(membership: Membership) -> dict[str, str]:
+    return {"email": membership.user.email, "name": membership.user.full_name, "role": membership.role}
+
+
+def _locked_managers(school: School) -> list[int]:
+    """The ids of the school's managers' memberships, locked: two removals at once can't both pass the guard."""
+    return list(
+        Membership.objects.for_school(school).select_for_update().filter(role=Role.MANAGER).values_list("pk", flat=True)
+    )
+
+
+def _refuse_leaving_without_manager(school: School, membership: Membership) -> None:
+    if membership.is_manager and _locked_managers(school) == [membership.pk]:
+        raise ValidationError(
+            _("The school must keep at least one manager: make someone else a manager first."), code="last_manager"
+        )
+
+
+@transaction.atomic
+def membership_invite(
+    *, school: School, actor: User, email: str, full_name: str, role: str, language: str
+) -> Invitation:
+    """Give an address access to the school.
+
+    A new address gets an account without a password and the invitation e-mail
+    (she chooses her password from its link). An address that already has an
+    account gets the membership and an e-mail saying so: her password is never touched.
+    """
+    if role not in Role.values:
+        raise ValidationError(_("Choose a role."), code="invalid_role")
+    email = email.strip().lower()
+    user = User.objects.filter(email=email).first()
+    if user is not None and Membership.objects.for_school(school).filter(user=user).exists():
+        raise ValidationError(_("%(email)s is already a member of the team.") % {"email": email}, code="member")
+    if user is not None and not user.is_active:
+        raise ValidationError(
+            _("The account of %(email)s is deactivated: ask the platform's administrators.") % {"email": email},
+            code="inactive",
+        )
+    created = user is None
+    if user is None:
+        user = User.objects.create_user(email=email, password=None, full_name=full_name.strip(), language=language)
+    membership = Membership.objects.create(school=school, user=user, role=role)
+    if user.has_usable_password():
+        access_granted_send(user=user, school=school, sent_by=actor)
+    else:
+        # A new account, or one still waiting for its first password (invited by another school): the link.
+        invitation_send(user=user, sent_by=actor, school=school)
+    audit_record_create(
+        school=school,
+        actor=actor,
+        action=AuditRecord.Action.MEMBER_INVITED,
+        before={},
+        after={**_member(membership), "account_created": created},
+    )
+    return Invitation(membership=membership, account_created=created)
+
+
+def _membership(school: School, membership_id: int) -> Membership:
+    """The school's membership, locked; another school's id is not found (Membership.DoesNotExist)."""
+    return Membership.objects.for_school(school).select_for_update().select_related("user").get(pk=membership_id)
+
+
+@transaction.atomic
+def membership_invitation_resend(*, school: School, actor: User, membership_id: int) -> None:
+    """A new invitation link for a member who has not chosen her password yet; the previous link dies."""
+    membership = _membership(school, membership_id)
+    try:
+        invitation_send(user=membership.user, sent_by=actor, school=school)
+    except InvitationRefused as refused:
+        raise ValidationError(
+            _("%(name)s has already chosen her password: she can log in, or use “Forgot your password?”.")
+            % {"name": membership.user},
+            code="not_pending",
+        ) from refused
+
+
+@transaction.atomic
+def membership_role_set(*, school: School, actor: User, membership_id: int, role: str) -> Membership:
+    if role not in Role.values:
+        raise ValidationError(_("Choose a role."), code="invalid_role")
+    membership = _membership(school, membership_id)
+    if membership.role == role:
+        return membership
+    if role != Role.MANAGER:
+        _refuse_leaving_without_manager(school, membership)
+    before = _member(membership)
+    membership.role = role
+    membership.save(update_fields=["role"])
+    audit_record_create(
+        school=school,
+        actor=actor,
+        action=AuditRecord.Action.MEMBER_ROLE_CHANGED,
+        before=before,
+        after=_member(membership),
+    )
+    return membership
+
+
+@dataclass(frozen=True)
+class Removal:
+    user: User
+    unassigned: list[str]  # references of the open dossiers that are nobody's now
+    sessions_ended: bool  # she had no other school: she is logged out everywhere
+
+
+@transaction.atomic
+def membership_remove(*, school: School, actor: User, membership_id: int) -> Removal:
+    """She no longer works for the school: her membership goes, her account stays.
+
+    The school's pages refuse her from her next request (every page checks the
+    membership). With no school left, her sessions end too; with another
+    school, they stay open for that one.
+    """
+    membership = _membership(school, membership_id)
+    _refuse_leaving_without_manager(school, membership)
+    user = membership.user
+    before = _member(membership)
+    unassigned = inquiries_unassign_member(school=school, actor=actor, member=user)
+    membership.delete()
+    others = Membership.objects.filter(user=user).exists()  # her other schools
+    if not others:
+        user_sessions_end(user_ids=[user.pk])
+    audit_record_create(
+        school=school,
+        actor=actor,
+        action=AuditRecord.Action.MEMBER_REMOVED,
+        before=before,
+        after={"dossiers_unassigned": unassigned},
+    )
+    return Removal(user=user, unassigned=unassigned, sessions_ended=not others)

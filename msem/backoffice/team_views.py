@@ -1,0 +1,113 @@
+"""Équipe: a school's manager invites her staff, changes their role, removes those who leave.
+
+Managers only (a secretary gets 403, as on the settings' history). Every
+member id is looked up within the school: another school's id is a 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from msem.accounts.models import Membership, Role, User
+from msem.accounts.selectors import team_members
+from msem.accounts.team import (
+    membership_invitation_resend,
+    membership_invite,
+    membership_remove,
+    membership_role_set,
+)
+from msem.backoffice.access import SchoolRequest, school_view
+from msem.backoffice.team_forms import InviteForm, RoleForm
+
+
+def _page(request: SchoolRequest, form: InviteForm, *, status: int = 200) -> HttpResponse:
+    context = {
+        "active_menu": "team",
+        "members": team_members(school=request.school),
+        "form": form,
+        "role_choices": Role.choices,
+    }
+    return render(request, "backoffice/team/team.html", context, status=status)
+
+
+@school_view(managers_only=True)
+@require_http_methods(["GET", "POST"])
+def team_view(request: SchoolRequest) -> HttpResponse:
+    if request.method == "GET":
+        language = get_language() if get_language() in User.Language.values else User.Language.FRENCH
+        return _page(request, InviteForm(initial={"language": language}))
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        try:
+            invitation = membership_invite(
+                school=request.school,
+                actor=request.user,
+                email=form.cleaned_data["email"],
+                full_name=form.full_name,
+                role=form.cleaned_data["role"],
+                language=form.cleaned_data["language"],
+            )
+        except ValidationError as error:
+            form.add_error("email", error)
+        else:
+            user = invitation.membership.user
+            if invitation.account_created:
+                message = _("%(email)s is invited: she chooses her password from the e-mail she will receive.")
+            else:
+                message = _(
+                    "%(email)s already had a Msem account: she now has access to this school too, and an e-mail "
+                    "tells her so. Her password has not changed."
+                )
+            messages.success(request, message % {"email": user.email})
+            return redirect("backoffice:team", school_slug=request.school.slug)
+    return _page(request, form, status=400)
+
+
+@school_view(managers_only=True)
+@require_POST
+def team_member_view(request: SchoolRequest, membership_id: int) -> HttpResponse:
+    """One member's actions, by the button pressed: role, resend (the invitation), remove."""
+    if not Membership.objects.for_school(request.school).filter(pk=membership_id).exists():
+        raise Http404
+    action = request.POST.get("action")
+    try:
+        if action == "role":
+            form = RoleForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Choose a role."))
+            membership = membership_role_set(
+                school=request.school, actor=request.user, membership_id=membership_id, role=form.cleaned_data["role"]
+            )
+            messages.success(
+                request,
+                _("%(name)s is now: %(role)s.") % {"name": membership.user, "role": Role(membership.role).label},
+            )
+            if membership.user_id == request.user.pk and not membership.is_manager:
+                return redirect("backoffice:inquiries", school_slug=request.school.slug)
+        elif action == "resend":
+            membership_invitation_resend(school=request.school, actor=request.user, membership_id=membership_id)
+            messages.success(request, _("A new invitation is on its way; the previous link no longer works."))
+        elif action == "remove":
+            removal = membership_remove(school=request.school, actor=request.user, membership_id=membership_id)
+            message = _("%(name)s no longer has access to this school.") % {"name": removal.user}
+            if removal.unassigned:
+                message += " " + _("Her open dossiers are nobody's now: %(references)s.") % {
+                    "references": ", ".join(removal.unassigned)
+                }
+            messages.success(request, message)
+            if removal.user.pk == request.user.pk:
+                return redirect("backoffice:home")
+        else:
+            raise Http404
+    except Membership.DoesNotExist as missing:
+        raise Http404 from missing
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    return redirect("backoffice:team", school_slug=request.school.slug)

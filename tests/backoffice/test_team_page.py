@@ -1,0 +1,195 @@
+"""Équipe over HTTP: a manager lists, invites, changes roles and removes; a secretary and another school can't."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from msem.accounts.models import Membership, Role, User
+from msem.accounts.two_factor_models import SecondFactor
+from msem.audit.models import AuditRecord
+from msem.mailing.models import OutgoingEmail
+from tests.factories import MembershipFactory
+from tests.html_forms import page_text
+
+pytestmark = pytest.mark.django_db
+
+
+def team_url(school) -> str:
+    return f"/backoffice/{school.slug}/team/"
+
+
+def member_url(school, membership) -> str:
+    return f"/backoffice/{school.slug}/team/{membership.pk}/"
+
+
+def invite_data(**overrides) -> dict[str, str]:
+    return {
+        "email": "anna@valneige.test",
+        "first_name": "Anna",
+        "last_name": "Martin",
+        "role": Role.SECRETARY,
+        "language": "fr",
+        **overrides,
+    }
+
+
+def membership_of(school, user) -> Membership:
+    return Membership.objects.for_school(school).get(user=user)
+
+
+class TestTheList:
+    def test_the_manager_sees_her_team_with_role_access_two_step_and_last_login(self, school, manager, secretary):
+        User.objects.filter(pk=secretary.pk).update(last_login=timezone.now())
+        SecondFactor.objects.create(user=manager, sealed_secret="x", confirmed_at=timezone.now())
+        pending = MembershipFactory(school=school, user__email="new@valneige.test").user
+        pending.set_unusable_password()
+        pending.save()
+        client = Client()
+        client.force_login(manager)
+        User.objects.filter(pk=manager.pk).update(last_login=None)
+
+        response = client.get(team_url(school))
+
+        assert response.status_code == 200
+        text = page_text(response)
+        for email in (manager.email, secretary.email, "new@valneige.test"):
+            assert email in text
+        assert "Responsable" in text
+        assert "Secrétaire" in text
+        assert text.count("Invitation en attente") == 1
+        assert "Renvoyer l’invitation" in text
+        assert 'aria-current="page"' in text
+        assert "Équipe" in text
+
+    def test_the_menu_shows_team_to_managers_only(self, manager_client, secretary_client, school):
+        link = f'href="{team_url(school)}"'
+        assert link in manager_client.get(f"/backoffice/{school.slug}/inquiries/").content.decode()
+        assert link not in secretary_client.get(f"/backoffice/{school.slug}/inquiries/").content.decode()
+
+    def test_in_english(self, manager, school):
+        manager.language = "en"
+        manager.save()
+        client = Client()
+        client.force_login(manager)
+        text = page_text(client.get(team_url(school), HTTP_ACCEPT_LANGUAGE="en"))
+        assert "Team" in text
+        assert "Invite someone" in text
+        assert "Manager" in text
+
+
+class TestRefusals:
+    def test_a_secretary_gets_403_everywhere(self, secretary_client, school, manager):
+        assert secretary_client.get(team_url(school)).status_code == 403
+        assert secretary_client.post(team_url(school), invite_data()).status_code == 403
+        response = secretary_client.post(member_url(school, membership_of(school, manager)), {"action": "remove"})
+        assert response.status_code == 403
+        assert Membership.objects.for_school(school).count() == 2
+        assert not User.objects.filter(email="anna@valneige.test").exists()
+
+    def test_another_schools_manager_gets_404(self, school, manager, other_manager):
+        client = Client()
+        client.force_login(other_manager)
+        assert client.get(team_url(school)).status_code == 404
+
+    def test_another_schools_member_id_is_404(self, manager_client, school, other_school, other_manager):
+        theirs = membership_of(other_school, other_manager)
+        for action in ("remove", "role", "resend"):
+            response = manager_client.post(member_url(school, theirs), {"action": action, "role": Role.SECRETARY})
+            assert response.status_code == 404
+        assert membership_of(other_school, other_manager).role == Role.MANAGER
+
+    def test_csrf_is_required(self, manager, school):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(manager)
+        assert client.post(team_url(school), invite_data()).status_code == 403
+        assert not User.objects.filter(email="anna@valneige.test").exists()
+
+
+class TestInvite:
+    def test_inviting_queues_the_invitation_and_lists_her_pending(self, manager_client, school, settings):
+        response = manager_client.post(team_url(school), invite_data(), follow=True)
+
+        text = page_text(response)
+        assert "anna@valneige.test est invitée" in text
+        assert "Invitation en attente" in text
+        email = OutgoingEmail.objects.for_school(school).get(to_email="anna@valneige.test")
+        assert email.kind == OutgoingEmail.Kind.INVITATION
+        assert f"{settings.MSEM_BASE_URL}/backoffice/invitation/" in email.text_body
+        assert "Anna Martin" in email.text_body
+        assert User.objects.get(email="anna@valneige.test").full_name == "Anna Martin"
+
+    @pytest.mark.parametrize(
+        ("overrides", "error"),
+        [
+            ({"email": "not-an-address"}, "Saisissez une adresse de courriel valide"),
+            ({"email": "anna@valneige.test\r\nBcc: x@evil.test"}, "Saisissez une adresse de courriel valide"),
+            ({"first_name": "Anna\r\nBcc: x@evil.test"}, "Les retours à la ligne"),
+            ({"last_name": "M" * 60}, "au plus 59 caractères"),
+            ({"email": "a" * 250 + "@x.fr"}, "au plus 254 caractères"),
+            ({"role": "owner"}, "Sélectionnez un choix valide"),
+        ],
+    )
+    def test_bad_input_is_refused_in_french_and_nothing_is_stored(self, manager_client, school, overrides, error):
+        response = manager_client.post(team_url(school), invite_data(**overrides))
+        assert response.status_code == 400
+        assert error in page_text(response)
+        assert Membership.objects.for_school(school).count() == 1
+        assert not OutgoingEmail.objects.exists()
+        assert not AuditRecord.objects.exists()
+
+    def test_a_member_already_gets_a_clear_error(self, manager_client, school, secretary):
+        response = manager_client.post(team_url(school), invite_data(email=secretary.email))
+        assert response.status_code == 400
+        assert f"{secretary.email} fait déjà partie de l’équipe" in page_text(response)
+        assert not OutgoingEmail.objects.exists()
+
+
+class TestMemberActions:
+    def test_role_change_and_removal(self, manager_client, school, secretary):
+        membership = membership_of(school, secretary)
+        response = manager_client.post(
+            member_url(school, membership), {"action": "role", "role": Role.MANAGER}, follow=True
+        )
+        assert "est maintenant : Responsable" in page_text(response)
+        assert membership_of(school, secretary).role == Role.MANAGER
+
+        response = manager_client.post(member_url(school, membership), {"action": "remove"}, follow=True)
+        assert "n’a plus accès à cette école" in page_text(response)
+        assert not Membership.objects.for_school(school).filter(user=secretary).exists()
+
+    def test_the_last_manager_is_told_why_she_cannot_leave(self, manager_client, school, manager):
+        response = manager_client.post(
+            member_url(school, membership_of(school, manager)), {"action": "remove"}, follow=True
+        )
+        assert "L’école doit garder au moins un responsable" in page_text(response)
+        assert membership_of(school, manager).role == Role.MANAGER
+
+    def test_a_manager_who_steps_down_lands_on_the_requests(self, manager_client, school, manager, secretary):
+        membership_of(school, secretary).__class__.objects.for_school(school).filter(user=secretary).update(
+            role=Role.MANAGER
+        )
+        response = manager_client.post(
+            member_url(school, membership_of(school, manager)), {"action": "role", "role": Role.SECRETARY}
+        )
+        assert response.url == f"/backoffice/{school.slug}/inquiries/"
+        assert manager_client.get(team_url(school)).status_code == 403
+
+    def test_the_removal_button_asks_for_confirmation(self, manager_client, school, secretary):
+        text = page_text(manager_client.get(team_url(school)))
+        assert f'data-confirm="Retirer {secretary.full_name} de ESF Val Neige' in text
+
+    def test_the_changes_are_in_the_history(self, manager_client, school, secretary):
+        manager_client.post(team_url(school), invite_data())
+        membership = membership_of(school, secretary)
+        manager_client.post(member_url(school, membership), {"action": "role", "role": Role.MANAGER})
+        manager_client.post(member_url(school, membership), {"action": "remove"})
+
+        text = page_text(manager_client.get(f"/backoffice/{school.slug}/settings/history/"))
+
+        assert "Membre de l’équipe invité" in text
+        assert "anna@valneige.test" in text
+        assert "Secrétaire → Responsable" in text
+        assert "Membre retiré de l’équipe" in text
+        assert secretary.email in text
