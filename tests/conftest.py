@@ -5,6 +5,7 @@ from django.contrib.auth.hashers import ScryptPasswordHasher
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 
 from msem.accounts import two_factor
 from msem.accounts.models import Role, User
@@ -26,6 +27,18 @@ def _blank_forms_drawn_afresh():
     # A blank form is kept per process under a key of what it shows; tests reuse ids and
     # names, and a page drawn under one test's static files storage 404s its assets in another.
     form_pages_forget()
+
+
+@pytest.fixture(autouse=True)
+def _default_language_active(settings):
+    """Each test starts in the default language, whatever the one before did.
+
+    A request through the test client runs in the test's thread, and the
+    language middleware leaves its language active there (a server's next
+    request sets its own): an English page would otherwise turn the next
+    test's messages English, depending on the order tests run in.
+    """
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
