@@ -16,9 +16,7 @@ import logging
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base64_encode
@@ -26,6 +24,7 @@ from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base
 from msem.accounts.models import Membership, User
 from msem.mailing.models import OutgoingEmail
 from msem.mailing.outbox import email_enqueue
+from msem.mailing.staff_mail import staff_mail_render
 from msem.platform.security_events import security_event
 from msem.schools.models import School
 
@@ -85,25 +84,22 @@ def invitation_send(*, user: User, sent_by: User | None, school: School | None =
     with transaction.atomic():
         user.set_unusable_password()  # a new random marker: the previous invitation's link no longer matches
         user.save(update_fields=["password"])
-        with translation.override(user.language):
-            context = {
-                "user": user,
-                "school": membership.school,
-                "url": invitation_link(user),
-                "hours": settings.MSEM_INVITATION_HOURS,
-                "login_url": settings.MSEM_BASE_URL + reverse("backoffice:login"),
-            }
-            subject = render_to_string("mail/invitation/subject.txt", context).strip()
-            text = render_to_string("mail/invitation/body.txt", context)
-            html = render_to_string("mail/invitation/body.html", context)
+        context = {
+            "user": user,
+            "school": membership.school,
+            "url": invitation_link(user),
+            "hours": settings.MSEM_INVITATION_HOURS,
+            "login_url": settings.MSEM_BASE_URL + reverse("backoffice:login"),
+        }
+        mail = staff_mail_render("invitation", context, language=user.language)
         email = email_enqueue(
             school=membership.school,
             kind=OutgoingEmail.Kind.INVITATION,
             language=user.language,
             to_email=user.email,
-            subject=" ".join(subject.split()),
-            text_body=text,
-            html_body=html,
+            subject=mail.subject,
+            text_body=mail.text,
+            html_body=mail.html,
         )
         security_event(
             "invitation.sent",
@@ -138,23 +134,20 @@ def access_granted_send(*, user: User, school: School, sent_by: User) -> Outgoin
     Her password is hers and stays untouched: the e-mail only names the school
     and the login page (no link that opens the account). In the caller's transaction.
     """
-    with translation.override(user.language):
-        context = {
-            "user": user,
-            "school": school,
-            "login_url": settings.MSEM_BASE_URL + reverse("backoffice:login"),
-        }
-        subject = render_to_string("mail/access_granted/subject.txt", context).strip()
-        text = render_to_string("mail/access_granted/body.txt", context)
-        html = render_to_string("mail/access_granted/body.html", context)
+    context = {
+        "user": user,
+        "school": school,
+        "login_url": settings.MSEM_BASE_URL + reverse("backoffice:login"),
+    }
+    mail = staff_mail_render("access_granted", context, language=user.language)
     email = email_enqueue(
         school=school,
         kind=OutgoingEmail.Kind.ACCESS_GRANTED,
         language=user.language,
         to_email=user.email,
-        subject=" ".join(subject.split()),
-        text_body=text,
-        html_body=html,
+        subject=mail.subject,
+        text_body=mail.text,
+        html_body=mail.html,
     )
     security_event("access_granted.sent", user_id=user.pk, sent_by=sent_by.pk, school_id=school.pk)
     return email

@@ -13,9 +13,7 @@ import logging
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
@@ -23,6 +21,7 @@ from msem.accounts.models import Membership, User
 from msem.accounts.services import user_sessions_end
 from msem.mailing.models import OutgoingEmail
 from msem.mailing.outbox import email_enqueue
+from msem.mailing.staff_mail import staff_mail_render
 from msem.platform.rate_limits import Limit, private_key, rate_limits_allow, rate_limits_hit
 from msem.platform.security_events import email_digest, security_event
 
@@ -62,22 +61,20 @@ def password_reset_request(*, email: str, ip_address: str) -> bool:
     if membership is None:
         security_event("password_reset.no_school", user_id=user.pk, ip_address=ip_address)
         return True
-    with translation.override(user.language):
-        context = {
-            "user": user,
-            "url": password_reset_link(user),
-            "minutes": settings.PASSWORD_RESET_TIMEOUT // 60,
-        }
-        subject = render_to_string("mail/password_reset/subject.txt", context).strip()
-        text = render_to_string("mail/password_reset/body.txt", context)
+    context = {
+        "user": user,
+        "url": password_reset_link(user),
+        "minutes": settings.PASSWORD_RESET_TIMEOUT // 60,
+    }
+    mail = staff_mail_render("password_reset", context, language=user.language, with_html=False)
     with transaction.atomic():
         email_enqueue(
             school=membership.school,
             kind=OutgoingEmail.Kind.PASSWORD_RESET,
             language=user.language,
             to_email=user.email,
-            subject=" ".join(subject.split()),
-            text_body=text,
+            subject=mail.subject,
+            text_body=mail.text,
         )
         security_event("password_reset.requested", user_id=user.pk, ip_address=ip_address)
     return True

@@ -7,9 +7,8 @@ from typing import Any, Self
 
 from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django_tasks import task
 
 from msem.accounts.models import Membership, Role
@@ -19,6 +18,7 @@ from msem.inquiries.models import InquiryEvent
 from msem.inquiries.notifications import email_event_record
 from msem.mailing.models import OutgoingEmail
 from msem.mailing.outbox import email_enqueue
+from msem.mailing.staff_mail import staff_mail_render
 from msem.outbox.worker import Channel, RunReport, outbox_run, wake_up
 from msem.sales.models import Sale
 from msem.schools.models import School
@@ -106,17 +106,15 @@ def _alert_managers(push: SalePush) -> None:
     url = settings.MSEM_BASE_URL + reverse("backoffice:sale_pushes", kwargs={"school_slug": school.slug})
     managers = Membership.objects.for_school(school).filter(role=Role.MANAGER).select_related("user")
     for membership in managers:
-        with translation.override(membership.user.language):
-            context = {"sale": sale, "push": push, "school": school, "url": url}
-            subject = render_to_string("mail/sale_push_failed/subject.txt", context).strip()
-            text = render_to_string("mail/sale_push_failed/body.txt", context)
+        context = {"sale": sale, "push": push, "school": school, "url": url}
+        mail = staff_mail_render("sale_push_failed", context, language=membership.user.language, with_html=False)
         email = email_enqueue(
             school=school,
             kind=OutgoingEmail.Kind.ALERT,
             language=membership.user.language,
             to_email=membership.user.email,
-            subject=" ".join(subject.split()),
-            text_body=text,
+            subject=mail.subject,
+            text_body=mail.text,
         )
         # In the dossier's timeline like its other e-mails: the E-mails page then finds it by the reference.
         email_event_record(sale.inquiry, email)

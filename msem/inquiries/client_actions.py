@@ -13,14 +13,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from email.utils import formataddr
 
-from django.template.loader import render_to_string
-from django.utils import translation
-
 from msem.accounts.models import Membership
 from msem.inquiries.models import Inquiry
 from msem.inquiries.notifications import dossier_url, email_event_record, school_sender
 from msem.mailing.models import OutgoingEmail
 from msem.mailing.outbox import email_enqueue
+from msem.mailing.staff_mail import staff_mail_render
 from msem.quotes.formatting import format_money
 
 
@@ -56,27 +54,24 @@ def _school_recipient(inquiry: Inquiry) -> str:
 def client_action_notification_queue(*, inquiry: Inquiry, action: ClientAction) -> OutgoingEmail:
     """The school is told, in French, with a link to the dossier; replying writes to the client."""
     school = inquiry.school
-    with translation.override("fr"):
-        context = {
-            "school": school,
-            "inquiry": inquiry,
-            "action": action,
-            "amount": format_money(action.amount, "fr") if action.amount is not None else "",
-            "remaining": format_money(action.remaining, "fr") if action.remaining is not None else "",
-            "dossier_url": dossier_url(inquiry),
-        }
-        subject = render_to_string("mail/client_action_notification/subject.txt", context)
-        text = render_to_string("mail/client_action_notification/body.txt", context)
-        html = render_to_string("mail/client_action_notification/body.html", context)
+    context = {
+        "school": school,
+        "inquiry": inquiry,
+        "action": action,
+        "amount": format_money(action.amount, "fr") if action.amount is not None else "",
+        "remaining": format_money(action.remaining, "fr") if action.remaining is not None else "",
+        "dossier_url": dossier_url(inquiry),
+    }
+    mail = staff_mail_render("client_action_notification", context, language="fr")
     email = email_enqueue(
         school=school,
         kind=OutgoingEmail.Kind.CLIENT_ACTION,
         language="fr",
         to_email=_school_recipient(inquiry),
         reply_to=formataddr((inquiry.client_name, inquiry.email)),
-        subject=" ".join(subject.split()),
-        text_body=text,
-        html_body=html,
+        subject=mail.subject,
+        text_body=mail.text,
+        html_body=mail.html,
         from_email=school_sender(school),
     )
     email_event_record(inquiry, email)
