@@ -7,10 +7,36 @@
   // and, from the thank-you page, that a request was sent (for the site's statistics).
   // The message holds nothing else, nothing of the request, and only the school's
   // declared sites may frame these pages (frame-ancestors): "*" reaches no one else.
+  // The thank-you page tells of a request sent once: not again when it is reloaded,
+  // reached through the browser's history, or shown again for the same request
+  // (a replayed form lands on the same thank-you address).
+  function aRequestJustSent() {
+    if (!document.body.hasAttribute("data-request-sent")) {
+      return false;
+    }
+    var navigation = window.performance && window.performance.getEntriesByType
+      ? window.performance.getEntriesByType("navigation")[0]
+      : null;
+    if (navigation && navigation.type !== "navigate") {
+      return false;
+    }
+    try {
+      var key = "msem:request-sent:" + window.location.pathname;
+      if (window.sessionStorage.getItem(key)) {
+        return false;
+      }
+      window.sessionStorage.setItem(key, "1");
+    } catch (refused) {
+      // Storage refused to a framed page (the browser's privacy settings): the
+      // navigation's type alone decides.
+    }
+    return true;
+  }
+
   function tellTheFramingPage() {
     var first = true;
     var pending = false;
-    var requestSent = document.body.hasAttribute("data-request-sent");
+    var requestSent = aRequestJustSent();
     function send() {
       pending = false;
       var height = Math.ceil(document.body.getBoundingClientRect().height);

@@ -133,8 +133,12 @@ def _inner_scroll(frame_page) -> tuple[int, int]:
 
 
 def test_the_pasted_code_gives_the_frame_the_forms_height_and_no_scroll_bar(page, school, school_website, screenshot):
-    # The website counts the requests sent, for its statistics.
-    counter = '<script>window.sent = 0; document.addEventListener("msem:request-sent", () => window.sent++);</script>'
+    # The website counts the requests sent, for its statistics (and the test, the framed pages shown).
+    counter = (
+        '<script>window.sent = 0; document.addEventListener("msem:request-sent", () => window.sent++);'
+        "window.pages = 0; window.addEventListener('message', e => { if (e.data.newPage) window.pages++; });"
+        "</script>"
+    )
     _SchoolWebsite.content = counter + contact_form_embeddings(school)[0].code
     page.goto(school_website)
     frame = page.frame_locator("iframe[data-msem-form]")
@@ -170,6 +174,16 @@ def test_the_pasted_code_gives_the_frame_the_forms_height_and_no_scroll_bar(page
     assert shows_all_of_it()
     assert page.locator("iframe[data-msem-form]").evaluate("frame => frame.getBoundingClientRect().top") > -1
     screenshot(page, "contact-fr-embedded-thanks")
+    assert page.evaluate("window.sent") == 1
+
+    # Reloading the thank-you page, or opening its address again, sends no second request: not counted.
+    thanks_url = framed.url
+    for again in ("location.reload()", f"location.assign({thanks_url!r})"):
+        pages = page.evaluate("window.pages")
+        framed.evaluate(again)
+        page.wait_for_function(f"window.pages > {pages}")
+        framed = page.frames[1]
+        expect(frame.get_by_role("heading", name="Merci, votre demande a bien été envoyée")).to_be_visible()
     assert page.evaluate("window.sent") == 1
 
     # A message from anything but the form's own pages does not size the frame.
