@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
-from types import EllipsisType
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -100,14 +99,15 @@ def payment_request_create(
     percentage: Decimal | None = None,
     amount: Decimal | None = None,
     valid_days: int = DEFAULT_LINK_DAYS,
-    replaces: int | EllipsisType | None = ...,
+    replaces: int | None,
 ) -> PaymentRequest:
     """Ask for the whole amount left to pay, or a deposit (a percentage of the total, or an amount).
 
     A request still waiting is replaced: only one link can be paid at a time.
     `replaces` is the waiting request the secretary saw when she asked (None: none
     was waiting); when another one is waiting, her page was out of date or the same
-    form came twice (a double click), and nothing is made. `...` does not check.
+    form came twice (a double click), and nothing is made. Every caller says what
+    it saw: there is no way to ask without this check.
     """
     _require_member(school, actor)
     quote = Quote.objects.for_school(school).select_for_update().select_related("inquiry").get(pk=quote_id)
@@ -143,8 +143,7 @@ def payment_request_create(
         raise ValidationError(_("Unknown kind of payment request."), code="invalid_kind")
 
     waiting_requests = list(quote.payment_requests.filter(status=PaymentRequest.Status.PENDING))
-    if replaces is not ...:
-        _check_replaced(waiting_requests, replaces)
+    _check_replaced(waiting_requests, replaces)
     for waiting in waiting_requests:
         waiting.status = PaymentRequest.Status.CANCELLED
         waiting.save(update_fields=["status"])
@@ -281,7 +280,7 @@ def payment_request_send(
     valid_days: int = 7,
     subject: str | None = None,
     body: str | None = None,
-    replaces: int | EllipsisType | None = ...,
+    replaces: int | None,
 ) -> PaymentRequest:
     """Make the request and e-mail its link to the client, together or not at all."""
     payment_request = payment_request_create(

@@ -250,7 +250,7 @@ class TestTimeToFirstAnswer:
         quote = quote_sent(inquiry, manager, after=5 * HOUR)
         InquiryEvent.objects.filter(inquiry=inquiry, email__kind="quote").delete()
         inquiry_note_add(school=school, actor=manager, inquiry_id=inquiry.pk, text="Rappeler demain")
-        payment_request_send(school=school, actor=manager, quote_id=quote.pk, kind="full")
+        payment_request_send(school=school, actor=manager, quote_id=quote.pk, kind="full", replaces=None)
         InquiryEvent.objects.filter(inquiry=inquiry).exclude(kind="received").update(created_at=IN_JANUARY + HOUR)
         assert InquiryEvent.objects.filter(inquiry=inquiry, email__kind="acknowledgement").exists()
         assert InquiryEvent.objects.filter(inquiry=inquiry, email__kind="payment_request").exists()

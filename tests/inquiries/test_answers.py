@@ -55,7 +55,7 @@ def test_a_quote_answers_a_request_and_a_payment_request_does_not(school, manage
 
     # A payment request e-mailed on a dossier whose quote e-mail is gone from the timeline.
     Inquiry.objects.filter(pk=quoted.pk).update(first_answer_at=None, first_answer_by=None)
-    payment_request_send(school=school, actor=manager, quote_id=quote.pk, kind="full")
+    payment_request_send(school=school, actor=manager, quote_id=quote.pk, kind="full", replaces=None)
     assert first_answer(quoted) == (None, None)
 
 

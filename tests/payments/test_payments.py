@@ -70,7 +70,7 @@ class TestRequests:
     def test_bad_requests_are_refused(self, school, manager, options):
         quote = sent_quote(school, manager)
         with pytest.raises(ValidationError):
-            payment_request_create(school=school, actor=manager, quote_id=quote.pk, **options)
+            payment_request_create(school=school, actor=manager, quote_id=quote.pk, replaces=None, **options)
         assert not PaymentRequest.objects.exists()
 
     def test_a_draft_quote_cannot_be_paid(self, school, manager):
@@ -82,7 +82,7 @@ class TestRequests:
     def test_the_email_carries_the_link_and_the_amount_in_the_clients_language(self, school, manager):
         quote = sent_quote(school, manager)
         request = payment_request_send(
-            school=school, actor=manager, quote_id=quote.pk, kind="deposit", percentage=Decimal("30")
+            school=school, actor=manager, quote_id=quote.pk, kind="deposit", percentage=Decimal("30"), replaces=None
         )
         email = OutgoingEmail.objects.get(kind="payment_request")
         assert "113,40\u00a0€" in email.text_body
@@ -90,7 +90,7 @@ class TestRequests:
 
     def test_a_reminder_sends_the_same_link_again(self, school, manager):
         quote = sent_quote(school, manager)
-        request = payment_request_send(school=school, actor=manager, quote_id=quote.pk, kind="full")
+        request = payment_request_send(school=school, actor=manager, quote_id=quote.pk, kind="full", replaces=None)
         payment_request_remind(school=school, actor=manager, payment_request_id=request.pk)
         emails = list(OutgoingEmail.objects.filter(kind="payment_request").order_by("id"))
         assert len(emails) == 2

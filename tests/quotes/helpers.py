@@ -84,5 +84,7 @@ def sent_quote(school: School, actor, **kwargs) -> Quote:
 
 
 def payment_request(school: School, actor, quote: Quote, **kwargs) -> PaymentRequest:
-    options = {"kind": PaymentRequest.Kind.FULL} | kwargs
+    """Asked by a secretary whose page is up to date: she replaces the request waiting, if any."""
+    waiting = quote.payment_requests.filter(status=PaymentRequest.Status.PENDING).first()
+    options = {"kind": PaymentRequest.Kind.FULL, "replaces": waiting.pk if waiting else None} | kwargs
     return payment_request_create(school=school, actor=actor, quote_id=quote.pk, **options)
