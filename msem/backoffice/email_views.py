@@ -41,6 +41,7 @@ KIND_SHORT_LABELS: dict[str, str | Promise] = {
     Kind.QUOTE: pgettext_lazy("e-mail kind, short", "Quote"),
     Kind.PAYMENT_REQUEST: pgettext_lazy("e-mail kind, short", "Payment request"),
     Kind.PAYMENT_RECEIPT: pgettext_lazy("e-mail kind, short", "Receipt"),
+    Kind.QUOTE_ACCEPTED: pgettext_lazy("e-mail kind, short", "Quote accepted"),
     Kind.CLIENT_ACTION: pgettext_lazy("e-mail kind, short", "Client's action"),
     Kind.ALERT: pgettext_lazy("e-mail kind, short", "Alert"),
     Kind.ACCESS_GRANTED: pgettext_lazy("e-mail kind, short", "Access"),

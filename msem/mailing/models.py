@@ -58,6 +58,7 @@ class OutgoingEmail(OutboxRow):
         QUOTE = "quote", _("Quote")
         PAYMENT_REQUEST = "payment_request", _("Payment request")
         PAYMENT_RECEIPT = "payment_receipt", _("Payment receipt")
+        QUOTE_ACCEPTED = "quote_accepted", _("Confirmation to the client: quote accepted")
         CLIENT_ACTION = "client_action", _("Notice to the school: quote accepted or payment received")
         ALERT = "alert", _("Alert to the managers")
         PASSWORD_RESET = "password_reset", _("Password reset link")

@@ -6,10 +6,12 @@ from django.core import signing
 from django.utils import timezone
 
 from msem.payments.models import PaymentRequest
+from msem.payments.pay_link import LINK_SALT, payment_link_token
 from msem.quotes.models import Quote
 from msem.quotes.services import quote_expire_if_due
 
-LINK_SALT = "msem.payments.link"
+# payment_link_token is made in pay_link; it is still imported from here, where it was.
+__all__ = ["PaymentLinkInvalid", "payment_link_token", "payment_request_from_token"]
 
 
 class PaymentLinkInvalid(Exception):
@@ -21,12 +23,6 @@ class PaymentLinkInvalid(Exception):
         super().__init__(reason)
         self.reason = reason
         self.payment_request = payment_request
-
-
-def payment_link_token(payment_request: PaymentRequest) -> str:
-    return signing.dumps(
-        {"s": payment_request.school_id, "r": payment_request.pk, "v": payment_request.quote_version}, salt=LINK_SALT
-    )
 
 
 def payment_request_from_token(token: str) -> PaymentRequest:

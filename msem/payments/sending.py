@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -13,16 +11,9 @@ from msem.mailing.client_mail import school_mail_compose
 from msem.mailing.composition import ComposedMail
 from msem.mailing.models import MailKind, OutgoingEmail
 from msem.mailing.placeholders import ALLOWED_BY_KIND, validate_placeholders
-from msem.payments.links import payment_link_token
 from msem.payments.models import PaymentRequest
+from msem.payments.pay_link import payment_url
 from msem.quotes.formatting import format_date, format_money
-
-
-def payment_url(payment_request: PaymentRequest) -> str:
-    return settings.MSEM_BASE_URL + reverse(
-        "public_site:pay",
-        kwargs={"language": payment_request.quote.language, "token": payment_link_token(payment_request)},
-    )
 
 
 def payment_values(payment_request: PaymentRequest) -> dict[str, str]:

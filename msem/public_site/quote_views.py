@@ -16,7 +16,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from msem.payments.links import PaymentLinkInvalid, payment_link_token, payment_request_from_token
-from msem.payments.models import Payment, PaymentRequest
+from msem.payments.models import Payment
+from msem.payments.pay_link import payment_request_waiting
 from msem.payments.services import PaymentRefused, amount_paid, payment_record
 from msem.payments.stripe_checkout import WebhookRejected, checkout_session_start, stripe_available, webhook_apply
 from msem.quotes.links import quote_link_problem, quote_link_split
@@ -63,11 +64,7 @@ def quote_view(request: HttpRequest, language: str, school_slug: str, token: str
             return redirect(request.path)
         quote, version = _quote_or_404(school_slug, token)
     lines = list(quote.lines.all())
-    pending = (
-        quote.payment_requests.filter(status=PaymentRequest.Status.PENDING, quote_version=quote.version)
-        .order_by("-created_at")
-        .first()
-    )
+    pending = payment_request_waiting(quote)
     paid = amount_paid(quote)
     return render(
         request,

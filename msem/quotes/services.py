@@ -25,6 +25,7 @@ from msem.inquiries.client_actions import ClientAction
 from msem.inquiries.dossier import inquiry_answered, inquiry_client_acted
 from msem.inquiries.models import Inquiry, InquiryEvent
 from msem.mailing.models import OutgoingEmail
+from msem.quotes.acceptance import quote_acceptance_queue
 from msem.quotes.models import MAX_LINE_PARTICIPANTS, MAX_QUANTITY, QUOTE_TRANSITIONS, Quote, QuoteLine
 from msem.quotes.sending import quote_email_queue
 from msem.schools.models import School
@@ -302,6 +303,8 @@ def quote_accept(*, school: School, quote_id: int, token: str, version: int | No
         action=ClientAction(kind=ClientAction.QUOTE_ACCEPTED, quote_number=quote.number),
         notify=True,
     )
+    # Only the first acceptance gets here (an accepted quote returned above): the client's one confirmation.
+    quote_acceptance_queue(quote=quote)
     return quote
 
 
