@@ -4,10 +4,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from msem.accounts.models import Membership, Role, SecondFactor, User, UserSession
+from msem.mailing.models import OutgoingEmail
 from msem.schools.models import School
 
 
@@ -22,6 +23,30 @@ class TeamMember:
     # Invited, her password not chosen yet: she has never logged in.
     pending: bool
     two_factor: bool
+    # For a pending member: the latest invitation (or access) e-mail the school queued for her, with its
+    # state in the outbox (queued, sent, failed and the server's answer); None when there is none.
+    invitation_email: OutgoingEmail | None = None
+
+
+# The e-mails that let a member in: the link to choose her password, or the notice of her access.
+_INVITATION_KINDS = (OutgoingEmail.Kind.INVITATION, OutgoingEmail.Kind.ACCESS_GRANTED)
+
+
+def _latest_invitation_emails(*, school: School, addresses: set[str]) -> dict[str, OutgoingEmail]:
+    """Each address's latest invitation or access e-mail filed under the school, in one query.
+
+    An e-mail knows its recipient by address and its school, not by membership: the
+    invitation is filed under the school that invited her (msem/accounts/invitations.py).
+    Only the state is read, never the body: it holds the link that opens her account.
+    """
+    if not addresses:
+        return {}
+    sent_to_her = OutgoingEmail.objects.for_school(school).filter(kind__in=_INVITATION_KINDS)
+    latest = sent_to_her.filter(to_email=OuterRef("to_email")).order_by("-created_at", "-id").values("pk")[:1]
+    emails = sent_to_her.filter(to_email__in=addresses, pk=Subquery(latest)).only(
+        "to_email", "kind", "status", "attempts", "last_error", "created_at", "sent_at"
+    )
+    return {email.to_email: email for email in emails}
 
 
 def team_members(*, school: School) -> list[TeamMember]:
@@ -33,12 +58,20 @@ def team_members(*, school: School) -> list[TeamMember]:
             two_factor=Exists(SecondFactor.objects.filter(user_id=OuterRef("user_id"), confirmed_at__isnull=False))
         )
     )
+    pending = {
+        membership.pk: not membership.user.has_usable_password() and membership.user.last_login is None
+        for membership in memberships
+    }
+    emails = _latest_invitation_emails(
+        school=school, addresses={membership.user.email for membership in memberships if pending[membership.pk]}
+    )
     members = [
         TeamMember(
             membership=membership,
             user=membership.user,
-            pending=not membership.user.has_usable_password() and membership.user.last_login is None,
+            pending=pending[membership.pk],
             two_factor=membership.two_factor,  # type: ignore[attr-defined]
+            invitation_email=emails.get(membership.user.email) if pending[membership.pk] else None,
         )
         for membership in memberships
     ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from msem.accounts.invitations import InvitationRefused, access_granted_send, invitation_send
@@ -26,8 +26,11 @@ from msem.schools.models import School
 @dataclass(frozen=True)
 class Invitation:
     membership: Membership
-    # False: the address already had an account (another school's): she got an "access" e-mail, not a link.
+    # False: the address already had an account (another school's, or another manager's invitation a moment before).
     account_created: bool
+    # True: she has no password yet (a new account, or one still waiting for its first) and got the link to
+    # choose it; False: she got the "access" e-mail and logs in with her usual password.
+    link_sent: bool
 
 
 def _member(membership: Membership) -> dict[str, str]:
@@ -48,6 +51,41 @@ def _refuse_leaving_without_manager(school: School, membership: Membership) -> N
         )
 
 
+def _already_a_member(email: str) -> ValidationError:
+    return ValidationError(_("%(email)s is already a member of the team.") % {"email": email}, code="member")
+
+
+def _refuse_existing_account(school: School, user: User) -> None:
+    if Membership.objects.for_school(school).filter(user=user).exists():
+        raise _already_a_member(user.email)
+    if not user.is_active:
+        raise ValidationError(
+            _("The account of %(email)s is deactivated: ask the platform's administrators.") % {"email": user.email},
+            code="inactive",
+        )
+
+
+def _account_for_invitation(*, email: str, full_name: str, language: str) -> tuple[User, bool]:
+    """Her account, and whether it was created now (without a password).
+
+    Two managers may invite the same new address at the same instant: both find no
+    account, the second one's insert meets the first one's on the unique address.
+    Inside a savepoint the transaction survives that, and the second invitation goes
+    on with the account that now exists, as for any address that had one.
+    """
+    user = User.objects.filter(email=email).first()
+    if user is not None:
+        return user, False
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(email=email, password=None, full_name=full_name, language=language), True
+    except IntegrityError:
+        user = User.objects.filter(email=email).first()
+        if user is None:  # not the address that clashed: nothing to fall back on
+            raise
+        return user, False
+
+
 @transaction.atomic
 def membership_invite(
     *, school: School, actor: User, email: str, full_name: str, role: str, language: str
@@ -61,23 +99,21 @@ def membership_invite(
     if role not in Role.values:
         raise ValidationError(_("Choose a role."), code="invalid_role")
     email = email.strip().lower()
-    user = User.objects.filter(email=email).first()
-    if user is not None and Membership.objects.for_school(school).filter(user=user).exists():
-        raise ValidationError(_("%(email)s is already a member of the team.") % {"email": email}, code="member")
-    if user is not None and not user.is_active:
-        raise ValidationError(
-            _("The account of %(email)s is deactivated: ask the platform's administrators.") % {"email": email},
-            code="inactive",
-        )
-    created = user is None
-    if user is None:
-        user = User.objects.create_user(email=email, password=None, full_name=full_name.strip(), language=language)
-    membership = Membership.objects.create(school=school, user=user, role=role)
-    if user.has_usable_password():
-        access_granted_send(user=user, school=school, sent_by=actor)
-    else:
+    user, created = _account_for_invitation(email=email, full_name=full_name.strip(), language=language)
+    if not created:
+        _refuse_existing_account(school, user)
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(school=school, user=user, role=role)
+    except IntegrityError as clash:
+        # Another manager of the school gave her access between our check and this insert: one grant, one e-mail.
+        raise _already_a_member(email) from clash
+    link_sent = not user.has_usable_password()
+    if link_sent:
         # A new account, or one still waiting for its first password (invited by another school): the link.
         invitation_send(user=user, sent_by=actor, school=school)
+    else:
+        access_granted_send(user=user, school=school, sent_by=actor)
     audit_record_create(
         school=school,
         actor=actor,
@@ -85,7 +121,7 @@ def membership_invite(
         before={},
         after={**_member(membership), "account_created": created},
     )
-    return Invitation(membership=membership, account_created=created)
+    return Invitation(membership=membership, account_created=created, link_sent=link_sent)
 
 
 def _membership(school: School, membership_id: int) -> Membership:

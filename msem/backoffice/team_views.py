@@ -57,7 +57,9 @@ def team_view(request: SchoolRequest) -> HttpResponse:
             form.add_error("email", error)
         else:
             user = invitation.membership.user
-            if invitation.account_created:
+            # A link to choose her password (a new account, or one another school invited and still waiting)
+            # or access with the password she has.
+            if invitation.link_sent:
                 message = _("%(email)s is invited: she chooses her password from the e-mail she will receive.")
             else:
                 message = _(

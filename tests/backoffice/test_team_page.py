@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.db import connection
 from django.test import Client
-from django.utils import timezone
+from django.test.utils import CaptureQueriesContext
+from django.utils import formats, timezone, translation
 
 from msem.accounts.models import Membership, Role, User
+from msem.accounts.team import membership_invite
 from msem.accounts.two_factor_models import SecondFactor
 from msem.audit.models import AuditRecord
+from msem.mailing.delivery import outbox_deliver
 from msem.mailing.models import OutgoingEmail
 from tests.factories import MembershipFactory
 from tests.html_forms import page_text
@@ -193,3 +199,124 @@ class TestMemberActions:
         assert "Secrétaire → Responsable" in text
         assert "Membre retiré de l’équipe" in text
         assert secretary.email in text
+
+
+def member_row(response, email: str) -> str:
+    """The HTML of her row of the table, entities decoded."""
+    row = re.search(rf'<tr data-member="{re.escape(email)}">(.*?)</tr>', page_text(response), re.DOTALL)
+    assert row, f"no row for {email}"
+    return row.group(1)
+
+
+def deliver() -> None:
+    outbox_deliver(time_budget=10)
+
+
+class TestWhatBecameOfTheInvitation:
+    """A pending member's row says what became of her latest invitation e-mail, with the resend button beside it."""
+
+    def test_refused_by_the_mail_server_the_row_says_so_with_its_answer(self, manager_client, school, smtp_server):
+        smtp_server.handler.data_answer = "550 5.1.1 <anna@valneige.test>: Recipient address rejected: User unknown"
+        manager_client.post(team_url(school), invite_data())
+        deliver()
+
+        row = member_row(manager_client.get(team_url(school)), "anna@valneige.test")
+
+        assert "Invitation en attente" in row
+        assert "E-mail non remis" in row
+        assert "Réponse du serveur de messagerie : 550 5.1.1 <anna@valneige.test>: Recipient address rejected" in row
+        assert "Renvoyer l’invitation" in row
+        assert "/backoffice/invitation/" not in row  # the link in the e-mail opens her account: never on the page
+
+    def test_a_temporary_refusal_is_retried_and_says_so(self, manager_client, school, smtp_server):
+        smtp_server.handler.data_answer = "451 4.3.0 Mailbox temporarily unavailable"
+        manager_client.post(team_url(school), invite_data())
+        deliver()
+
+        row = member_row(manager_client.get(team_url(school)), "anna@valneige.test")
+
+        assert "Pas encore remis, nouvel essai prévu" in row
+        assert "451 4.3.0 Mailbox temporarily unavailable" in row
+
+    def test_sent_with_its_date_then_the_resend_is_waiting(self, manager_client, school, smtp_server):
+        manager_client.post(team_url(school), invite_data())
+        row = member_row(manager_client.get(team_url(school)), "anna@valneige.test")
+        assert "E-mail en attente d’envoi" in row
+
+        deliver()
+        sent = OutgoingEmail.objects.for_school(school).get(to_email="anna@valneige.test")
+        row = member_row(manager_client.get(team_url(school)), "anna@valneige.test")
+        assert sent.status == OutgoingEmail.Status.SENT
+        with translation.override("fr"):
+            when = formats.date_format(timezone.localtime(sent.sent_at), "SHORT_DATETIME_FORMAT")
+        assert "E-mail envoyé</span> <time datetime=" in row
+        assert when in row
+        assert "Réponse du serveur" not in row
+
+        manager_client.post(
+            member_url(school, membership_of(school, User.objects.get(email="anna@valneige.test"))),
+            {"action": "resend"},
+        )
+        row = member_row(manager_client.get(team_url(school)), "anna@valneige.test")
+        assert "E-mail en attente d’envoi" in row  # the latest e-mail, the resent one
+        assert "E-mail envoyé" not in row
+
+    def test_only_this_schools_invitation_counts(
+        self, manager_client, school, other_school, other_manager, smtp_server
+    ):
+        # Another school invited her first; its e-mail failed. This school's went out: its row says sent.
+        smtp_server.handler.data_answer = "550 5.1.1 User unknown"
+        membership_invite(
+            school=other_school,
+            actor=other_manager,
+            email="anna@valneige.test",
+            full_name="Anna",
+            role=Role.SECRETARY,
+            language="fr",
+        )
+        deliver()
+        smtp_server.handler.data_answer = None
+        manager_client.post(team_url(school), invite_data())
+        deliver()
+
+        row = member_row(manager_client.get(team_url(school)), "anna@valneige.test")
+
+        assert "E-mail envoyé" in row
+        assert "User unknown" not in row
+
+    def test_active_members_show_no_e_mail_state(self, manager_client, school, secretary, smtp_server):
+        text = member_row(manager_client.get(team_url(school)), secretary.email)
+        assert "Active" in text
+        assert "E-mail" not in text
+        assert "Renvoyer l’invitation" not in text
+
+    def test_in_english(self, manager, school, smtp_server):
+        manager.language = "en"
+        manager.save()
+        client = Client()
+        client.force_login(manager)
+        smtp_server.handler.data_answer = "550 5.1.1 User unknown"
+        client.post(team_url(school), invite_data(language="en"))
+        deliver()
+
+        row = member_row(client.get(team_url(school), HTTP_ACCEPT_LANGUAGE="en"), "anna@valneige.test")
+
+        assert "Invitation pending" in row
+        assert "E-mail not delivered" in row
+        assert "The mail server answered: 550 5.1.1 User unknown" in row
+        assert "Resend the invitation" in row
+
+    def test_one_query_for_the_e_mails_of_the_whole_team(self, manager_client, school):
+        def page_queries() -> list[str]:
+            with CaptureQueriesContext(connection) as queries:
+                assert manager_client.get(team_url(school)).status_code == 200
+            return [query["sql"] for query in queries.captured_queries]
+
+        manager_client.post(team_url(school), invite_data(email="one@valneige.test"))
+        with_one = page_queries()
+        for number in range(2, 6):
+            manager_client.post(team_url(school), invite_data(email=f"member{number}@valneige.test"))
+        with_five = page_queries()
+
+        assert len(with_five) == len(with_one)
+        assert len([sql for sql in with_five if '"mailing_outgoingemail"' in sql]) == 1

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from msem.accounts.models import Membership, Role, User
+from msem.mailing.delivery import outbox_deliver
 from msem.mailing.models import OutgoingEmail
 from tests.browser.conftest import log_in
 from tests.factories import PASSWORD
@@ -76,3 +77,44 @@ def test_the_page_in_english(page, school, manager, secretary, screenshot):
     page.get_by_role("button", name="Invite", exact=True).click()
     expect(page.locator(".field-error").first).to_be_visible()
     screenshot(page, "team-en-errors")
+
+
+def test_an_invitation_the_mail_server_refused_shows_on_her_row_with_the_resend_beside_it(
+    page, school, manager, smtp_server, screenshot
+):
+    smtp_server.handler.data_answer = "550 5.1.1 <paul@valneige.test>: Recipient address rejected: User unknown"
+    log_in(page, manager.email, PASSWORD)
+    page.goto(f"/backoffice/{school.slug}/team/")
+    page.get_by_label("Adresse e-mail").fill("paul@valneige.test")
+    page.get_by_label("Prénom").fill("Paul")
+    page.get_by_label("Nom", exact=True).fill("Girard")
+    page.get_by_role("button", name="Inviter", exact=True).click()
+    row = page.locator('tr[data-member="paul@valneige.test"]')
+    expect(row).to_contain_text("E-mail en attente d’envoi")
+
+    outbox_deliver(time_budget=10)  # what the worker does
+    page.reload()
+
+    expect(row).to_contain_text("E-mail non remis")
+    expect(row).to_contain_text("Réponse du serveur de messagerie : 550 5.1.1 <paul@valneige.test>: Recipient")
+    screenshot(page, "team-invitation-failed-fr")
+    page.set_viewport_size({"width": 390, "height": 844})
+    expect(row.locator(".invitation-error")).to_be_visible()
+    # On a phone each member is a card: the server's answer stays inside it, under her name.
+    # (The back office's menu is wider than 390 px on every page: that is not the Team page's own.)
+    error, name = row.locator(".invitation-error").bounding_box(), row.locator("td").first.bounding_box()
+    assert error is not None
+    assert name is not None
+    assert error["x"] == name["x"]
+    assert error["x"] + error["width"] <= name["x"] + name["width"]
+    screenshot(page, "team-invitation-failed-fr-phone")
+
+    smtp_server.handler.data_answer = None
+    row.get_by_role("button", name="Renvoyer l’invitation").click()
+    expect(page.locator(".alert-success")).to_contain_text("Une nouvelle invitation")
+    expect(row).to_contain_text("E-mail en attente d’envoi")
+    outbox_deliver(time_budget=10)
+    page.reload()
+    expect(row).to_contain_text("E-mail envoyé")
+    expect(row).not_to_contain_text("Réponse du serveur")
+    assert len(smtp_server.to("paul@valneige.test")) == 1
