@@ -356,5 +356,11 @@
     if (summary) {
       summary.focus();
     }
+    // On a phone the menu is one row that scrolls sideways: show the current page's link.
+    var menu = document.querySelector(".sidebar");
+    var current = menu && menu.querySelector('a[aria-current="page"]');
+    if (current && menu.scrollWidth > menu.clientWidth) {
+      menu.scrollLeft = current.offsetLeft - (menu.clientWidth - current.offsetWidth) / 2;
+    }
   });
 })();
