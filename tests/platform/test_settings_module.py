@@ -136,6 +136,32 @@ def test_check_deploy_refuses_links_to_an_address_nobody_can_reach(tmp_path, bas
     assert "msem.W004" in result.stderr + result.stdout
 
 
+@pytest.mark.parametrize("gateway", ["gateway.4807.example/api/v1", "https:///api/v1", "ftp://gateway.4807.example"])
+def test_check_deploy_refuses_a_4807_address_that_cannot_be_called(tmp_path, gateway):
+    result = check_deploy(tmp_path, MSEM_4807_URL=gateway)
+    assert result.returncode != 0
+    assert "msem.W005" in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize("variable", ["MSEM_PAYMENT_SANDBOX", "MSEM_DEMO"])
+def test_check_deploy_refuses_the_demos_pretend_payments(tmp_path, variable):
+    result = check_deploy(tmp_path, **{variable: "true"})
+    assert result.returncode != 0
+    assert "msem.W006" in result.stderr + result.stdout
+
+
+def test_check_deploy_refuses_card_payments_whose_webhooks_would_all_be_refused(tmp_path):
+    result = check_deploy(tmp_path, MSEM_STRIPE_SECRET_KEY="rk_live_example")
+    assert result.returncode != 0
+    assert "msem.W007" in result.stderr + result.stdout
+    assert (
+        check_deploy(
+            tmp_path, MSEM_STRIPE_SECRET_KEY="rk_live_example", MSEM_STRIPE_WEBHOOK_SECRET="whsec_x"
+        ).returncode
+        == 0
+    )
+
+
 def test_backends_on_this_machine_need_no_tls(tmp_path):
     result = check_deploy(
         tmp_path,
