@@ -89,6 +89,28 @@ def test_without_smtp_mail_goes_to_files_and_with_it_to_smtp(tmp_path):
     assert read_settings(tmp_path, DEBUG="true", EMAIL_HOST="smtp.test")["email"].endswith("smtp.EmailBackend")
 
 
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("MSEM_INTAKE_LIMIT_PER_IP", "10"),
+        ("MSEM_INTAKE_LIMIT_PER_SCHOOL", "ten/3600"),
+        ("MSEM_INTAKE_LIMIT_PER_RECIPIENT", "5/0"),
+        ("MSEM_PASSWORD_RESET_LIMIT_PER_EMAIL", "3 per hour"),
+        ("MSEM_4807_READ_TIMEOUT", "10s"),
+        ("MSEM_PWNED_PASSWORDS_TIMEOUT_SECONDS", "two"),
+    ],
+)
+def test_a_malformed_limit_or_timeout_stops_every_process_at_start_naming_the_variable(tmp_path, variable, value):
+    """Not a 500 on the contact form (or the password reset) at the first client who sends it."""
+    result = read_settings(tmp_path, DEBUG="true", expect_failure="yes", **{variable: value})
+    assert f"ImproperlyConfigured: {variable} must be" in result["stderr"]
+    assert repr(value) in result["stderr"]
+
+
+def test_limits_and_timeouts_as_documented_are_accepted(tmp_path):
+    read_settings(tmp_path, DEBUG="true", MSEM_INTAKE_LIMIT_PER_IP="20/3600", MSEM_4807_READ_TIMEOUT="2.5")
+
+
 def check_deploy(tmp_path, **env: str) -> subprocess.CompletedProcess:
     environment = {
         "PATH": os.environ["PATH"],
