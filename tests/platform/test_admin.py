@@ -121,6 +121,15 @@ class TestAdminLogin:
         assert logged_in["Location"] == "/admin/mailing/outgoingemail/"
         assert client.get("/admin/mailing/outgoingemail/").status_code == 200
 
+    def test_an_administrator_of_no_school_lands_on_the_admin_after_login(self, administrator_with_password):
+        client = Client()
+        logged_in = client.post("/backoffice/login/", {"email": "root@msem.test", "password": PASSWORD})
+
+        assert logged_in["Location"] == "/backoffice/"
+        landing = client.get("/backoffice/")
+        assert (landing.status_code, landing["Location"]) == (302, "/admin/")
+        assert client.get("/admin/").status_code == 200
+
     def test_a_password_posted_to_the_admin_login_is_not_even_checked(self, administrator_with_password):
         client = Client()
         response = client.post("/admin/login/", {"username": "root@msem.test", "password": PASSWORD})
