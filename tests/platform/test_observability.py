@@ -233,6 +233,11 @@ class TestHeartbeat:
             expected[(school_search_indexes_task.module_path, "default")] = 1  # hourly, PostgreSQL only
         assert waiting == expected
 
+    def test_the_scheduler_says_it_started_and_how_often_it_ticks(self, caplog):
+        with caplog.at_level(logging.INFO, logger="msem.platform.management.commands.schedule"):
+            call_command("schedule", "--once", "--interval", "30")
+        assert "scheduler started: enqueues periodic work every 30.0 s" in caplog.messages
+
     @pytest.mark.django_db(transaction=True)  # the worker closes its connection between tasks
     def test_a_worker_records_the_beat_of_the_queue_it_serves_and_the_lag(self):
         queued_at = (timezone.now() - timedelta(seconds=2)).isoformat()
