@@ -114,3 +114,19 @@ def payments(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
             )
         )
     return found
+
+
+@register(Tags.security, deploy=True)
+def client_addresses(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    # With DEBUG off, Msem trusts a proxy's X-Forwarded-Proto: there is a proxy. Counted as none, every
+    # client has its address, and the public form's per-IP limit (10 an hour) is the whole platform's.
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None) and settings.MSEM_TRUSTED_PROXY_COUNT <= 0:
+        return [
+            CheckWarning(
+                "MSEM_TRUSTED_PROXY_COUNT is 0 behind an HTTPS proxy: every client would have the proxy's address, "
+                "and share its rate limits (the contact forms of every school refused after a few requests).",
+                hint="Set MSEM_TRUSTED_PROXY_COUNT to the number of proxies that append to X-Forwarded-For (often 1).",
+                id="msem.W008",
+            )
+        ]
+    return []

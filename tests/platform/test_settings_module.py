@@ -121,6 +121,7 @@ def check_deploy(tmp_path, **env: str) -> subprocess.CompletedProcess:
         "EMAIL_USE_TLS": "true",
         "MSEM_4807_URL": "https://gateway.4807.example/api/v1",
         "MSEM_BASE_URL": "https://msem.example.com",
+        "MSEM_TRUSTED_PROXY_COUNT": "1",
         "MSEM_VAR_DIR": str(tmp_path),
         **env,
     }
@@ -182,6 +183,14 @@ def test_check_deploy_refuses_card_payments_whose_webhooks_would_all_be_refused(
         ).returncode
         == 0
     )
+
+
+@pytest.mark.parametrize("count", ["", "0"])
+def test_check_deploy_refuses_a_proxy_counted_as_none(tmp_path, count):
+    """Every client would share the proxy's address, and the public form's per-address limit."""
+    result = check_deploy(tmp_path, MSEM_TRUSTED_PROXY_COUNT=count)
+    assert result.returncode != 0
+    assert "msem.W008" in result.stderr + result.stdout
 
 
 def test_backends_on_this_machine_need_no_tls(tmp_path):
