@@ -43,6 +43,25 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from error
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return float(value)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} must be a number of seconds, not {value!r}") from error
+
+
+def env_rate(name: str, default: str) -> str:
+    """A limit "hits/seconds" (10/3600: ten an hour), checked now rather than at the first request it limits."""
+    value = os.environ.get(name) or default
+    hits, _slash, seconds = value.partition("/")
+    if not (hits.strip().isdigit() and seconds.strip().isdigit() and int(seconds) > 0):
+        raise ImproperlyConfigured(f"{name} must be hits/seconds, e.g. 10/3600, not {value!r}")
+    return value
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -215,7 +234,7 @@ AUTH_PASSWORD_VALIDATORS = [
 MSEM_PWNED_PASSWORDS_URL = os.environ.get(
     "MSEM_PWNED_PASSWORDS_URL", "" if DEBUG else "https://api.pwnedpasswords.com"
 ).rstrip("/")
-MSEM_PWNED_PASSWORDS_TIMEOUT_SECONDS = float(os.environ.get("MSEM_PWNED_PASSWORDS_TIMEOUT_SECONDS", "2"))
+MSEM_PWNED_PASSWORDS_TIMEOUT_SECONDS = env_float("MSEM_PWNED_PASSWORDS_TIMEOUT_SECONDS", 2)
 # A session ends after an hour without activity, and ten hours after login in any case.
 MSEM_SESSION_IDLE_MINUTES = env_int("MSEM_SESSION_IDLE_MINUTES", 60)
 MSEM_SESSION_MAX_HOURS = env_int("MSEM_SESSION_MAX_HOURS", 10)
@@ -400,11 +419,11 @@ MSEM_ACKNOWLEDGEMENTS_PER_RECIPIENT_PER_DAY = env_int("MSEM_ACKNOWLEDGEMENTS_PER
 PASSWORD_RESET_TIMEOUT = 3600
 # An invitation to choose one's first password lives longer: it waits for a seasonal secretary to open it.
 MSEM_INVITATION_HOURS = env_int("MSEM_INVITATION_HOURS", 72)
-MSEM_PASSWORD_RESET_LIMIT_PER_IP = os.environ.get("MSEM_PASSWORD_RESET_LIMIT_PER_IP", "10/3600")
-MSEM_PASSWORD_RESET_LIMIT_PER_EMAIL = os.environ.get("MSEM_PASSWORD_RESET_LIMIT_PER_EMAIL", "3/3600")
-MSEM_INTAKE_LIMIT_PER_IP = os.environ.get("MSEM_INTAKE_LIMIT_PER_IP", "10/3600")
-MSEM_INTAKE_LIMIT_PER_SCHOOL = os.environ.get("MSEM_INTAKE_LIMIT_PER_SCHOOL", "600/3600")
-MSEM_INTAKE_LIMIT_PER_RECIPIENT = os.environ.get("MSEM_INTAKE_LIMIT_PER_RECIPIENT", "5/86400")
+MSEM_PASSWORD_RESET_LIMIT_PER_IP = env_rate("MSEM_PASSWORD_RESET_LIMIT_PER_IP", "10/3600")
+MSEM_PASSWORD_RESET_LIMIT_PER_EMAIL = env_rate("MSEM_PASSWORD_RESET_LIMIT_PER_EMAIL", "3/3600")
+MSEM_INTAKE_LIMIT_PER_IP = env_rate("MSEM_INTAKE_LIMIT_PER_IP", "10/3600")
+MSEM_INTAKE_LIMIT_PER_SCHOOL = env_rate("MSEM_INTAKE_LIMIT_PER_SCHOOL", "600/3600")
+MSEM_INTAKE_LIMIT_PER_RECIPIENT = env_rate("MSEM_INTAKE_LIMIT_PER_RECIPIENT", "5/86400")
 # A human needs at least this long to fill the form; faster is a robot.
 MSEM_FORM_MIN_FILL_SECONDS = env_int("MSEM_FORM_MIN_FILL_SECONDS", 3)
 # A form left open longer than this must be sent again.
@@ -436,8 +455,8 @@ MSEM_PAYMENT_SANDBOX = env_bool("MSEM_PAYMENT_SANDBOX", MSEM_DEMO)
 # platform's administrators); MSEM_4807_TOKEN is the default.
 MSEM_4807_URL = os.environ.get("MSEM_4807_URL", "").rstrip("/")
 MSEM_4807_TOKEN = os.environ.get("MSEM_4807_TOKEN", "")
-MSEM_4807_CONNECT_TIMEOUT = float(os.environ.get("MSEM_4807_CONNECT_TIMEOUT", "3"))
-MSEM_4807_READ_TIMEOUT = float(os.environ.get("MSEM_4807_READ_TIMEOUT", "10"))
+MSEM_4807_CONNECT_TIMEOUT = env_float("MSEM_4807_CONNECT_TIMEOUT", 3)
+MSEM_4807_READ_TIMEOUT = env_float("MSEM_4807_READ_TIMEOUT", 10)
 MSEM_4807_PUSH_MAX_ATTEMPTS = env_int("MSEM_4807_PUSH_MAX_ATTEMPTS", 12)
 MSEM_4807_RETRY_BASE_SECONDS = env_int("MSEM_4807_RETRY_BASE_SECONDS", 30)
 MSEM_4807_RETRY_MAX_SECONDS = env_int("MSEM_4807_RETRY_MAX_SECONDS", 3600)

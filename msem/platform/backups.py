@@ -63,8 +63,11 @@ def backup_write(path: Path) -> Path:
     """Write a consistent copy of the whole database to `path` (not overwritten if it exists)."""
     if path.exists():
         raise BackupError(f"{path} exists already")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
+    # Every client's personal data is in there: readable by the user that runs Msem only, from the first byte
+    # (pg_dump and SQLite write into this file and keep its mode, whatever the umask).
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     if _engine() == "sqlite":
         connection.ensure_connection()
         target = sqlite3.connect(partial)

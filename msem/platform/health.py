@@ -29,12 +29,17 @@ class OutboxBacklog:
     name: str
     pending: int  # queued or being sent
     failed: int  # failed for good: a person must look
-    # How long the oldest row that is due has been waiting for a worker.
+    # How long the oldest row that is due has been waiting for a worker (the workers' lag).
     oldest_due_seconds: int | None
+    # How long the oldest row not yet done has waited since it was written, retries included. A relay
+    # or a 4807 that refuses everything keeps each row's next attempt in the future, so the due lag
+    # stays small while nothing leaves: this is what tells that outage.
+    oldest_pending_seconds: int | None = None
 
     @property
     def late(self) -> bool:
-        return (self.oldest_due_seconds or 0) > settings.MSEM_HEALTH_OUTBOX_MAX_DELAY_SECONDS
+        limit = settings.MSEM_HEALTH_OUTBOX_MAX_DELAY_SECONDS
+        return (self.oldest_due_seconds or 0) > limit or (self.oldest_pending_seconds or 0) > limit
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,7 @@ class HealthReport:
                     "pending": outbox.pending,
                     "failed": outbox.failed,
                     "oldest_due_seconds": outbox.oldest_due_seconds,
+                    "oldest_pending_seconds": outbox.oldest_pending_seconds,
                 }
                 for outbox in self.outboxes
             },
@@ -123,13 +129,16 @@ def outbox_backlog(name: str, model: type[OutboxRow], now: datetime) -> OutboxBa
         pending=Count("pk", filter=Q(status__in=pending_statuses)),
         failed=Count("pk", filter=Q(status=OutboxStatus.FAILED)),
         oldest_due=Min("next_attempt_at", filter=Q(status=OutboxStatus.QUEUED, next_attempt_at__lte=now)),
+        oldest_pending=Min("created_at", filter=Q(status__in=pending_statuses)),
     )
     oldest = counts["oldest_due"]
+    oldest_pending = counts["oldest_pending"]
     return OutboxBacklog(
         name=name,
         pending=counts["pending"],
         failed=counts["failed"],
         oldest_due_seconds=int((now - oldest).total_seconds()) if oldest else None,
+        oldest_pending_seconds=int((now - oldest_pending).total_seconds()) if oldest_pending else None,
     )
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -51,6 +54,24 @@ def test_the_first_page_shows_the_workers_and_the_outbox_counts(admin_client, sc
     assert "/admin/mailing/outgoingemail/?status__exact=failed" in page
     # Each school's failures, the school with the most first.
     assert page.index(school.name) < page.index(other_school.name)
+
+
+def test_the_first_page_shows_e_mails_refused_for_a_quarter_of_an_hour_as_late(admin_client, school):
+    """A relay that refuses everything: no e-mail is ever due for long, but they were written long ago."""
+    for queue_name in task_queues():
+        heartbeat_record(queue_name=queue_name, queued_at=timezone.now())
+    receive_inquiry(school)
+    OutgoingEmail.objects.for_school(school).update(
+        created_at=timezone.now() - timedelta(minutes=15),
+        next_attempt_at=timezone.now() + timedelta(minutes=4),
+        attempts=5,
+        last_error="ConnectionRefusedError: [Errno 111] Connection refused",
+    )
+
+    page = admin_client.get("/admin/").content.decode()
+
+    assert "Oldest not yet done, written" in page
+    assert re.search(r"<strong>9\d\d s ago</strong>", page)
 
 
 def test_a_queue_no_worker_serves_is_named_silent(admin_client, administrator):
@@ -120,6 +141,15 @@ class TestAdminLogin:
 
         assert logged_in["Location"] == "/admin/mailing/outgoingemail/"
         assert client.get("/admin/mailing/outgoingemail/").status_code == 200
+
+    def test_an_administrator_of_no_school_lands_on_the_admin_after_login(self, administrator_with_password):
+        client = Client()
+        logged_in = client.post("/backoffice/login/", {"email": "root@msem.test", "password": PASSWORD})
+
+        assert logged_in["Location"] == "/backoffice/"
+        landing = client.get("/backoffice/")
+        assert (landing.status_code, landing["Location"]) == (302, "/admin/")
+        assert client.get("/admin/").status_code == 200
 
     def test_a_password_posted_to_the_admin_login_is_not_even_checked(self, administrator_with_password):
         client = Client()

@@ -6,6 +6,8 @@ pg_dump/pg_restore against the PostgreSQL server).
 
 from __future__ import annotations
 
+import os
+import stat
 from io import StringIO
 
 import pytest
@@ -69,6 +71,20 @@ def test_a_backup_never_overwrites_another(tmp_path):
     backup_write(tmp_path / "once.backup")
     with pytest.raises(BackupError, match="exists already"):
         backup_write(tmp_path / "once.backup")
+
+
+def test_a_backup_is_readable_by_its_owner_only(school, tmp_path):
+    """It holds every client's personal data; a umask of 022 (the usual one) must not make it world-readable."""
+    receive_inquiry(school)
+    previous = os.umask(0o022)
+    try:
+        path = backup_write(tmp_path / "backups" / "msem.backup")
+    finally:
+        os.umask(previous)
+
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert backup_check(path).row_counts["inquiries_inquiry"] == 1
 
 
 def test_a_missing_backup_is_a_clear_error(tmp_path):

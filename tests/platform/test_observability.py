@@ -17,7 +17,7 @@ from django_tasks_db.models import DBTaskResult
 from msem.connector4807.pushing import push_sales
 from msem.inquiries.quarantine import purge_quarantine
 from msem.inquiries.search_indexes import school_search_indexes_task
-from msem.mailing.delivery import deliver_outbox
+from msem.mailing.delivery import deliver_outbox, outbox_deliver
 from msem.mailing.models import OutgoingEmail
 from msem.platform.heartbeat import heartbeat_record, task_queues, worker_heartbeat
 from msem.platform.json_logs import JsonFormatter
@@ -26,6 +26,7 @@ from msem.platform.scheduling import periodic_enqueue, prune_task_results
 from msem.quotes.services import expire_quotes
 from tests.inquiries.helpers import receive_inquiry
 from tests.log_lines import json_lines_of
+from tests.mailing.smtp_server import free_port
 from tests.quotes.helpers import sent_quote
 
 pytestmark = pytest.mark.django_db
@@ -189,6 +190,26 @@ class TestHealth:
         assert (emails["ok"], emails["pending"], emails["failed"]) == (False, 1, 1)
         assert emails["oldest_due_seconds"] >= 15 * 60
 
+    def test_a_relay_refusing_every_e_mail_fails_the_check_once_they_waited_too_long(self, client, school, settings):
+        """SMTP down: each try puts the e-mail's next attempt later, so none is ever "due" for long."""
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nothing listens there
+        beat_on_every_queue()
+        receive_inquiry(school)
+        outbox_deliver()
+        assert client.get("/health/").status_code == 200  # a short outage is not an alert
+        # A quarter of an hour later, tried again and still refused.
+        written = timezone.now() - timedelta(minutes=15)
+        OutgoingEmail.objects.for_school(school).update(created_at=written, next_attempt_at=timezone.now())
+        assert outbox_deliver().retried == 2
+
+        response = client.get("/health/")
+
+        assert response.status_code == 503
+        emails = response.json()["outboxes"]["emails"]
+        assert (emails["ok"], emails["pending"], emails["oldest_due_seconds"]) == (False, 2, None)
+        assert emails["oldest_pending_seconds"] >= 15 * 60
+        assert "Connection refused" in OutgoingEmail.objects.for_school(school).first().last_error
+
     def test_only_get(self, client):
         assert client.post("/health/").status_code == 405
 
@@ -211,6 +232,11 @@ class TestHeartbeat:
         if connection.vendor == "postgresql":
             expected[(school_search_indexes_task.module_path, "default")] = 1  # hourly, PostgreSQL only
         assert waiting == expected
+
+    def test_the_scheduler_says_it_started_and_how_often_it_ticks(self, caplog):
+        with caplog.at_level(logging.INFO, logger="msem.platform.management.commands.schedule"):
+            call_command("schedule", "--once", "--interval", "30")
+        assert "scheduler started: enqueues periodic work every 30.0 s" in caplog.messages
 
     @pytest.mark.django_db(transaction=True)  # the worker closes its connection between tasks
     def test_a_worker_records_the_beat_of_the_queue_it_serves_and_the_lag(self):

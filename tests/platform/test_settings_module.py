@@ -89,6 +89,28 @@ def test_without_smtp_mail_goes_to_files_and_with_it_to_smtp(tmp_path):
     assert read_settings(tmp_path, DEBUG="true", EMAIL_HOST="smtp.test")["email"].endswith("smtp.EmailBackend")
 
 
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("MSEM_INTAKE_LIMIT_PER_IP", "10"),
+        ("MSEM_INTAKE_LIMIT_PER_SCHOOL", "ten/3600"),
+        ("MSEM_INTAKE_LIMIT_PER_RECIPIENT", "5/0"),
+        ("MSEM_PASSWORD_RESET_LIMIT_PER_EMAIL", "3 per hour"),
+        ("MSEM_4807_READ_TIMEOUT", "10s"),
+        ("MSEM_PWNED_PASSWORDS_TIMEOUT_SECONDS", "two"),
+    ],
+)
+def test_a_malformed_limit_or_timeout_stops_every_process_at_start_naming_the_variable(tmp_path, variable, value):
+    """Not a 500 on the contact form (or the password reset) at the first client who sends it."""
+    result = read_settings(tmp_path, DEBUG="true", expect_failure="yes", **{variable: value})
+    assert f"ImproperlyConfigured: {variable} must be" in result["stderr"]
+    assert repr(value) in result["stderr"]
+
+
+def test_limits_and_timeouts_as_documented_are_accepted(tmp_path):
+    read_settings(tmp_path, DEBUG="true", MSEM_INTAKE_LIMIT_PER_IP="20/3600", MSEM_4807_READ_TIMEOUT="2.5")
+
+
 def check_deploy(tmp_path, **env: str) -> subprocess.CompletedProcess:
     environment = {
         "PATH": os.environ["PATH"],
@@ -99,6 +121,7 @@ def check_deploy(tmp_path, **env: str) -> subprocess.CompletedProcess:
         "EMAIL_USE_TLS": "true",
         "MSEM_4807_URL": "https://gateway.4807.example/api/v1",
         "MSEM_BASE_URL": "https://msem.example.com",
+        "MSEM_TRUSTED_PROXY_COUNT": "1",
         "MSEM_VAR_DIR": str(tmp_path),
         **env,
     }
@@ -134,6 +157,40 @@ def test_check_deploy_refuses_links_to_an_address_nobody_can_reach(tmp_path, bas
     result = check_deploy(tmp_path, MSEM_BASE_URL=base_url)
     assert result.returncode != 0
     assert "msem.W004" in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize("gateway", ["gateway.4807.example/api/v1", "https:///api/v1", "ftp://gateway.4807.example"])
+def test_check_deploy_refuses_a_4807_address_that_cannot_be_called(tmp_path, gateway):
+    result = check_deploy(tmp_path, MSEM_4807_URL=gateway)
+    assert result.returncode != 0
+    assert "msem.W005" in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize("variable", ["MSEM_PAYMENT_SANDBOX", "MSEM_DEMO"])
+def test_check_deploy_refuses_the_demos_pretend_payments(tmp_path, variable):
+    result = check_deploy(tmp_path, **{variable: "true"})
+    assert result.returncode != 0
+    assert "msem.W006" in result.stderr + result.stdout
+
+
+def test_check_deploy_refuses_card_payments_whose_webhooks_would_all_be_refused(tmp_path):
+    result = check_deploy(tmp_path, MSEM_STRIPE_SECRET_KEY="rk_live_example")
+    assert result.returncode != 0
+    assert "msem.W007" in result.stderr + result.stdout
+    assert (
+        check_deploy(
+            tmp_path, MSEM_STRIPE_SECRET_KEY="rk_live_example", MSEM_STRIPE_WEBHOOK_SECRET="whsec_x"
+        ).returncode
+        == 0
+    )
+
+
+@pytest.mark.parametrize("count", ["", "0"])
+def test_check_deploy_refuses_a_proxy_counted_as_none(tmp_path, count):
+    """Every client would share the proxy's address, and the public form's per-address limit."""
+    result = check_deploy(tmp_path, MSEM_TRUSTED_PROXY_COUNT=count)
+    assert result.returncode != 0
+    assert "msem.W008" in result.stderr + result.stdout
 
 
 def test_backends_on_this_machine_need_no_tls(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -9,6 +10,8 @@ from django.core.management.base import BaseCommand
 
 from msem.platform.outage import DATABASE_UNAVAILABLE, Backoff
 from msem.platform.scheduling import periodic_enqueue
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -21,6 +24,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         clock = None
         backoff = Backoff()
+        # Otherwise silent while all is well: the operator who starts it sees it is running, and how often it ticks.
+        logger.info("scheduler started: enqueues periodic work every %s s", options["interval"])
         while True:
             try:
                 clock = periodic_enqueue(clock=clock)
