@@ -460,8 +460,14 @@ class TestChangingALine:
         ("changes", "error"),
         [
             ({"participants": "0"}, "Participants\u00a0: "),
-            ({"end_date": (lesson_day() - timedelta(days=1)).isoformat()}, "La fin est avant le début."),
-            ({"start_date": (timezone.localdate() + timedelta(days=300)).isoformat()}, "n’est pas vendu"),
+            (
+                {"end_date": (lesson_day() - timedelta(days=1)).isoformat()},
+                "Fin\u00a0: La fin est antérieure au début.",
+            ),
+            (
+                {"start_date": (timezone.localdate() + timedelta(days=300)).isoformat()},
+                "n'est pas vendu dans ce catalogue",
+            ),
             ({"quantity": "abc"}, "Quantité\u00a0: "),
         ],
     )

@@ -32,7 +32,7 @@ def test_the_next_line_keeps_the_catalog_dates_and_participants(page, school, ma
     add.get_by_label("Participants").fill("2")
     add.get_by_label("Quantité").fill("3")
     add.locator("li", has_text="Cours privé 2 h").get_by_role("button").click()
-    expect(page.locator(".quote-lines tbody tr")).to_have_count(1)
+    expect(page.locator(".quote-lines tr.quote-line")).to_have_count(1)
 
     expect(add.get_by_label("Catalogue")).to_have_value(str(tour_operator.pk))
     expect(add.get_by_label("Début")).to_have_value(start.isoformat())
@@ -40,7 +40,7 @@ def test_the_next_line_keeps_the_catalog_dates_and_participants(page, school, ma
     expect(add.get_by_label("Participants")).to_have_value("2")
     expect(add.get_by_label("Quantité")).to_have_value("1")
     add.locator("li", has_text="Journée privée").get_by_role("button").click()
-    expect(page.locator(".quote-lines tbody tr")).to_have_count(2)
+    expect(page.locator(".quote-lines tr.quote-line")).to_have_count(2)
     assert {(line.catalog_code, line.participants, line.start_date) for line in QuoteLine.objects.all()} == {
         ("CE-ALPES", 2, start)
     }
@@ -117,7 +117,7 @@ def test_changing_a_lines_participants_changes_the_total(page, school, manager, 
     form.get_by_role("button", name="Enregistrer").click()
     expect(total).to_have_text("1\u202f185,00\u00a0€")  # 2 × 120 + 5 × 189
     expect(page.locator(f"#quote-{quote.pk}")).to_contain_text("Ligne COLL-FLOCON modifiée.")
-    assert "back=q%3Dfavre" in page.url  # the way back to the inbox survives
+    assert "back=f%3D1%26q%3Dfavre" in page.url  # the way back to the inbox survives
     line.refresh_from_db()
     assert line.participants == 5
 
@@ -128,13 +128,13 @@ def test_changing_a_lines_participants_changes_the_total(page, school, manager, 
     form.get_by_role("button", name="Enregistrer").click()
     error = form.get_by_role("alert")
     expect(error).to_contain_text("La ligne COLL-FLOCON n’a pas été modifiée\u00a0:")
-    expect(error).to_contain_text("La fin est avant le début.")
+    expect(error).to_contain_text("Fin\u00a0: La fin est antérieure au début.")
     expect(error).to_be_in_viewport()
     expect(form.get_by_label("Début")).to_be_focused()
     expect(form.get_by_label("Participants")).to_have_value("7")
     expect(form.get_by_label("Participants")).to_have_attribute("aria-describedby", f"line-errors-{line.pk}")
     expect(total).to_have_text("1\u202f185,00\u00a0€")
-    assert "back=q%3Dfavre" in page.url
+    assert "back=f%3D1%26q%3Dfavre" in page.url
     assert QuoteLine.objects.get(pk=line.pk).participants == 5
     screenshot(page, "quote-fr-line-edit-refused", full_page=False)
     page.set_viewport_size({"width": 1024, "height": 768})
@@ -145,8 +145,10 @@ def test_changing_a_lines_participants_changes_the_total(page, school, manager, 
 def test_changing_a_line_in_english(page, school, manager, screenshot):
     manager.language = "en"
     manager.save()
-    product_with_price(school, code="COLL-FLOCON", name_fr="Cours collectif Flocon", name_en="Group lesson Flocon")
-    quote = draft_quote(school, manager)
+    group = product_with_price(
+        school, code="COLL-FLOCON", name_fr="Cours collectif Flocon", name_en="Group lesson Flocon"
+    )
+    quote = draft_quote(school, manager, lines=[(group, None, 2, 1)])
     line = quote.lines.get()
     log_in(page, manager.email, PASSWORD)
     page.goto(f"/backoffice/{school.slug}/inquiries/{quote.inquiry.reference}/")
