@@ -3,7 +3,8 @@
 A quote of several lines is usually built from one price list, for one stay and
 one group: the next line starts from the last one added (its price list, dates
 and participants), not from the public price list and the dossier's stay again.
-A line refused comes back as it was typed, with its errors next to the form.
+A line refused comes back as it was typed, with its errors next to the form;
+so does a change of a line's dates, participants or quantity, next to that line.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from msem.catalog.selectors import PUBLIC
 from msem.inquiries.models import Inquiry
 from msem.quotes.models import QuoteLine
 
-# The session key of a line refused, until the panel shows it once.
+# The session key of a line refused (added, or changed), until the panel shows it once.
 REFUSED_LINE = "quote_line_refused"
 TYPED_FIELDS = ("price_list", "search", "start_date", "end_date", "participants", "quantity")
 
@@ -34,10 +35,24 @@ class LineDefaults:
     errors: list[str] = field(default_factory=list)
 
 
-def line_refused(session: SessionBase, *, quote_id: int, data: Any, errors: list[str]) -> None:
-    """Keep what was typed and why it was refused, for the panel to show next to the form."""
+@dataclass
+class LineEdit:
+    """A line of a draft quote and what its "Edit" form shows: its own values, or the ones refused."""
+
+    line: QuoteLine
+    values: LineDefaults
+
+
+def line_refused(
+    session: SessionBase, *, quote_id: int, data: Any, errors: list[str], line_id: int | None = None
+) -> None:
+    """Keep what was typed and why it was refused, for the panel to show next to the form.
+
+    `line_id` is the line whose change was refused; none for a line to add.
+    """
     session[REFUSED_LINE] = {
         "quote": quote_id,
+        "line": line_id,
         "values": {name: str(data.get(name, ""))[:100] for name in TYPED_FIELDS},
         "errors": errors,
     }
@@ -47,7 +62,7 @@ def line_defaults(
     *, session: SessionBase, inquiry: Inquiry, quote_id: int | None, lines: list[QuoteLine], today: date
 ) -> LineDefaults:
     refused = session.get(REFUSED_LINE)
-    if refused and refused.get("quote") == quote_id:
+    if refused and refused.get("quote") == quote_id and not refused.get("line"):
         del session[REFUSED_LINE]
         return LineDefaults(**refused["values"], errors=refused["errors"])
     if lines:
@@ -65,3 +80,25 @@ def line_defaults(
         end_date=inquiry.departure_date.isoformat() if inquiry.departure_date else "",
         participants=str(inquiry.participants or 1),
     )
+
+
+def line_edits(*, session: SessionBase, quote_id: int | None, lines: list[QuoteLine]) -> list[LineEdit]:
+    """Each line's "Edit" form: the line as it is, or for a change refused, the values typed and why."""
+    refused = session.get(REFUSED_LINE) or {}
+    refused_line = refused.get("line") if refused.get("quote") == quote_id else None
+    if refused_line:
+        del session[REFUSED_LINE]
+    return [
+        LineEdit(
+            line=line,
+            values=LineDefaults(**refused["values"], errors=refused["errors"])
+            if line.pk == refused_line
+            else LineDefaults(
+                start_date=line.start_date.isoformat(),
+                end_date=line.end_date.isoformat() if line.end_date else "",
+                participants=str(line.participants),
+                quantity=str(line.quantity),
+            ),
+        )
+        for line in lines
+    ]

@@ -23,7 +23,7 @@ from msem.backoffice.quote_forms import (
     SendQuoteForm,
     TransferReceivedForm,
 )
-from msem.backoffice.quote_line_defaults import line_defaults, line_refused
+from msem.backoffice.quote_line_defaults import line_defaults, line_edits, line_refused
 from msem.catalog.selectors import price_list_by_key, price_lists, priced_products
 from msem.inquiries.selectors import inquiry_by_reference
 from msem.mailing.models import MailKind
@@ -107,6 +107,9 @@ def quotes_panel_view(request: SchoolRequest, reference: str) -> HttpResponse:
                 lines=draft.lines if draft else [],
                 today=today,
             ),
+            "line_edits": line_edits(
+                session=request.session, quote_id=draft.quote.pk if draft else None, lines=draft.lines if draft else []
+            ),
             "send_form": SendQuoteForm(initial=SendQuoteForm.initial_for(school=request.school, quote=draft.quote))
             if draft
             else None,
@@ -164,13 +167,20 @@ def quote_products_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
     )
 
 
-def _line_refused(request: SchoolRequest, quote: Quote, errors: list[str]) -> HttpResponse:
-    """Back to the add form, with what was typed and the errors next to it (not in the banner, out of sight)."""
-    line_refused(request.session, quote_id=quote.pk, data=request.POST, errors=errors)
+def _line_refused(
+    request: SchoolRequest, quote: Quote, errors: list[str], line: QuoteLine | None = None
+) -> HttpResponse:
+    """Back to the form, with what was typed and the errors next to it (not in the banner, out of sight).
+
+    The add form, or for a change of a line refused, that line's own form.
+    """
+    line_id = line.pk if line else None
+    line_refused(request.session, quote_id=quote.pk, data=request.POST, errors=errors, line_id=line_id)
     url = reverse(
         "backoffice:inquiry", kwargs={"school_slug": quote.inquiry.school.slug, "reference": quote.inquiry.reference}
     )
-    return redirect(f"{url}{back_suffix(request_back(request))}#add-line-{quote.pk}")
+    anchor = f"line-edit-{line.pk}" if line else f"add-line-{quote.pk}"
+    return redirect(f"{url}{back_suffix(request_back(request))}#{anchor}")
 
 
 @school_view()
@@ -212,13 +222,20 @@ def quote_line_update_view(request: SchoolRequest, line_id: int) -> HttpResponse
             return _fail(request, line.quote, error.messages)
         return _back(request, line.quote)
     form = LineValuesForm(request.POST)
-    if not form.is_valid():
-        return _fail(request, line.quote, _form_errors(form))
-    try:
-        quote_line_update(school=request.school, actor=request.user, line_id=line.pk, **form.cleaned_data)
-    except ValidationError as error:
-        return _fail(request, line.quote, error.messages)
-    return _back(request, line.quote)
+    if form.is_valid():
+        try:
+            quote_line_update(school=request.school, actor=request.user, line_id=line.pk, **form.cleaned_data)
+        except ValidationError as error:
+            refused = error
+        else:
+            messages.success(request, _("Line %(code)s changed.") % {"code": line.product_code})
+            return _back(request, line.quote)
+    else:
+        refused = ValidationError(_form_errors(form))
+    if line.quote.status != Quote.Status.DRAFT or refused.error_list[0].code == "quote_not_draft":
+        # No form of this line on the panel any more (the quote was sent): say it in the banner.
+        return _fail(request, line.quote, refused.messages)
+    return _line_refused(request, line.quote, refused.messages, line)
 
 
 @school_view()

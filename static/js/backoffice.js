@@ -172,6 +172,45 @@
     });
   });
 
+  // "Edit" on a line of a draft quote opens its form in the row below, focus on its first field;
+  // "Cancel" (or Escape) closes it, puts back what the form started with, and returns to "Edit".
+  function lineEditOpener(row) {
+    return document.querySelector('[data-edit-line="' + row.id + '"]');
+  }
+
+  function openLineEdit(row) {
+    row.hidden = false;
+    var opener = lineEditOpener(row);
+    if (opener) {
+      opener.setAttribute("aria-expanded", "true");
+    }
+    var first = row.querySelector("input:not([type=hidden])");
+    if (first) {
+      first.focus();
+    }
+  }
+
+  function closeLineEdit(row) {
+    var form = row.querySelector("form");
+    if (form) {
+      form.reset();
+    }
+    row.hidden = true;
+    var opener = lineEditOpener(row);
+    if (opener) {
+      opener.setAttribute("aria-expanded", "false");
+      opener.focus();
+    }
+  }
+
+  document.addEventListener("keydown", function (event) {
+    var row = event.key === "Escape" && event.target.closest && event.target.closest(".line-edit-row");
+    if (row) {
+      event.preventDefault();
+      closeLineEdit(row);
+    }
+  });
+
   // The panel arrives after the page: scroll to the quote the address points at.
   // The message of what was just done to that quote goes with it: left in the
   // banner at the top of the page, it would be out of sight.
@@ -184,6 +223,14 @@
           target.insertBefore(banner, target.firstChild);
         }
         target.scrollIntoView();
+        // A line's change refused: its form is open with the errors; back to its first field,
+        // which the errors describe.
+        if (target.hasAttribute("data-line-edit")) {
+          var field = target.querySelector("input:not([type=hidden])");
+          if (field) {
+            field.focus({ preventScroll: true });
+          }
+        }
       }
     }
   });
@@ -292,6 +339,23 @@
     var copy = event.target.closest("[data-copy]");
     if (copy) {
       copyCode(copy);
+      return;
+    }
+    var edit = event.target.closest("[data-edit-line]");
+    if (edit) {
+      var row = document.getElementById(edit.getAttribute("data-edit-line"));
+      if (row) {
+        if (row.hidden) {
+          openLineEdit(row);
+        } else {
+          closeLineEdit(row);
+        }
+      }
+      return;
+    }
+    var close = event.target.closest("[data-close-line-edit]");
+    if (close) {
+      closeLineEdit(close.closest(".line-edit-row"));
       return;
     }
     var target = event.target.closest(

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from msem.mailing.models import OutgoingEmail
 from msem.payments.models import Payment, PaymentRequest
-from msem.quotes.models import Quote
+from msem.quotes.models import Quote, QuoteLine
 from msem.sales.models import Sale
 from tests.html_forms import page_text
 from tests.inquiries.helpers import receive_inquiry
@@ -406,3 +406,121 @@ def test_statuses_agree_with_their_noun_in_french(secretary, secretary_client, s
     secretary_client.post(url("quote_status", school, quote_id=draft.pk), {"action": "cancel"})
     panel = page_text(secretary_client.get(url("quotes_panel", school, reference=draft.inquiry.reference)))
     assert '<span class="status status-quote-cancelled">Annulé</span>' in panel
+
+
+class TestChangingALine:
+    """A line of a draft quote is changed in place: its dates, participants and quantity; its price stays."""
+
+    @staticmethod
+    def change(client, school, line, back="", **changes):
+        values = {
+            "start_date": line.start_date.isoformat(),
+            "end_date": line.end_date.isoformat() if line.end_date else "",
+            "participants": line.participants,
+            "quantity": line.quantity,
+        } | changes
+        return client.post(url("quote_line", school, line_id=line.pk) + back, values)
+
+    def test_each_line_offers_its_form_filled_with_its_values(self, secretary, secretary_client, school):
+        quote = draft_quote(school, secretary)
+        line = quote.lines.get()
+        panel = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference)))
+        assert f'aria-controls="line-edit-row-{line.pk}" aria-expanded="false">Modifier' in panel
+        assert f'<tr class="line-edit-row" id="line-edit-row-{line.pk}" hidden>' in panel
+        assert f'<label for="line-start-{line.pk}">Début</label>' in panel
+        assert f'id="line-start-{line.pk}" value="{lesson_day().isoformat()}"' in panel
+        assert f'id="line-participants-{line.pk}" value="2"' in panel
+        assert f'id="line-quantity-{line.pk}" value="1"' in panel
+
+    def test_the_change_is_saved_and_the_totals_follow(self, secretary, secretary_client, school):
+        quote = draft_quote(school, secretary)
+        line = quote.lines.get()
+        start, end = lesson_day() + timedelta(days=1), lesson_day() + timedelta(days=4)
+        response = self.change(
+            secretary_client,
+            school,
+            line,
+            start_date=start.isoformat(),
+            end_date=end.isoformat(),
+            participants=4,
+            quantity=2,
+        )
+        assert response.status_code == 302
+        assert response["Location"].endswith(f"#quote-{quote.pk}")
+        line.refresh_from_db()
+        assert (line.start_date, line.end_date, line.participants, line.quantity) == (start, end, 4, 2)
+        assert str(line.total) == "1512.00"  # 189.00 × 4 participants × 2, at the price frozen when added
+        dossier = page_text(secretary_client.get(url("inquiry", school, reference=quote.inquiry.reference)))
+        assert f"Ligne {line.product_code} modifiée." in dossier
+        panel = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference)))
+        assert "1\u202f512,00\u00a0€" in panel
+        assert Quote.objects.get(pk=quote.pk).version > quote.version  # payment links made before stop working
+
+    @pytest.mark.parametrize(
+        ("changes", "error"),
+        [
+            ({"participants": "0"}, "Participants\u00a0: "),
+            (
+                {"end_date": (lesson_day() - timedelta(days=1)).isoformat()},
+                "Fin\u00a0: La fin est antérieure au début.",
+            ),
+            (
+                {"start_date": (timezone.localdate() + timedelta(days=300)).isoformat()},
+                "n'est pas vendu dans ce catalogue",
+            ),
+            ({"quantity": "abc"}, "Quantité\u00a0: "),
+        ],
+    )
+    def test_a_change_refused_comes_back_beside_its_line_and_changes_nothing(
+        self, secretary, secretary_client, school, changes, error
+    ):
+        quote = draft_quote(school, secretary)
+        line = quote.lines.get()
+        back = "?back=" + "status%3Dnew%26q%3Dfavre"
+        response = self.change(secretary_client, school, line, back=back, **changes)
+        assert response["Location"].endswith(f"?back=f%3D1%26status%3Dnew%26q%3Dfavre#line-edit-{line.pk}")
+
+        dossier = page_text(secretary_client.get(response["Location"]))
+        assert error not in dossier  # not in the banner at the top, out of sight
+        panel = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference) + back))
+        row = panel[panel.index(f'id="line-edit-row-{line.pk}"') :]
+        row = row[: row.index("</tr>")]
+        assert f"La ligne {line.product_code} n’a pas été modifiée\u00a0:" in row
+        assert error in row
+        for name, value in changes.items():
+            assert f'name="{name}" id="line-{name.split("_")[0]}-{line.pk}" value="{value}"' in row
+        assert f'aria-describedby="line-errors-{line.pk}"' in row
+        assert "?back=f%3D1%26status%3Dnew%26q%3Dfavre" in row  # the way back to the inbox survives
+        assert 'aria-expanded="true">Modifier' in panel
+        assert f'<tr class="line-edit-row" id="line-edit-row-{line.pk}">' in panel  # open, not hidden
+        add_form = panel[panel.index(f'id="add-line-{quote.pk}"') :]
+        assert "n’a pas été ajoutée" not in add_form  # the add form is not the one refused
+
+        stored = quote.lines.get()
+        assert (stored.start_date, stored.end_date, stored.participants, stored.quantity) == (
+            line.start_date,
+            line.end_date,
+            line.participants,
+            line.quantity,
+        )
+        again = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference)))
+        assert error not in again  # said once
+        assert f'<tr class="line-edit-row" id="line-edit-row-{line.pk}" hidden>' in again
+
+    def test_another_schools_line_is_not_found(self, secretary_client, school, other_school, other_manager):
+        foreign = draft_quote(other_school, other_manager).lines.get()
+        response = self.change(secretary_client, school, foreign, participants=9)
+        assert response.status_code == 404
+        assert QuoteLine.objects.get(pk=foreign.pk).participants == 2
+
+    def test_a_sent_quotes_line_cannot_be_changed(self, secretary, secretary_client, school):
+        quote = sent_quote(school, secretary)
+        line = quote.lines.get()
+        response = self.change(secretary_client, school, line, participants=5)
+        assert response["Location"].endswith(f"#quote-{quote.pk}")
+        dossier = page_text(secretary_client.get(response["Location"]))
+        assert "Seul un devis en brouillon peut être modifié." in dossier
+        assert quote.lines.get().participants == 2
+        panel = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference)))
+        assert "line-edit-row" not in panel
+        assert "Modifier<span" not in panel

@@ -175,6 +175,19 @@ def _quote_editor(page, school, manager, dossier, **_):
     expect(page.locator("#quotes-panel")).not_to_have_attribute("aria-busy", "true")
 
 
+@screen("quote-line-refused")
+def _quote_line_refused(page, school, manager, dossier, **_):
+    """A line's "Edit" form open, its change refused: the error and the fields beside the line."""
+    line = draft_quote(school, manager, inquiry=dossier).lines.get()
+    log_in(page, manager.email, PASSWORD)
+    page.goto(f"/backoffice/{school.slug}/inquiries/{dossier.reference}/")
+    page.get_by_role("button", name=f"Modifier {line.product_code}").click()
+    page.locator(f"#line-participants-{line.pk}").fill("0")
+    page.locator(f"#line-edit-{line.pk}").get_by_role("button", name="Enregistrer").click()
+    expect(page.locator(f"#line-errors-{line.pk}")).to_be_visible()
+    expect(page.locator("#quotes-panel")).not_to_have_attribute("aria-busy", "true")
+
+
 @screen("settings")
 def _settings(page, school, manager, **_):
     log_in(page, manager.email, PASSWORD)

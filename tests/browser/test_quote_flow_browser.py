@@ -80,7 +80,7 @@ def test_a_request_becomes_a_paid_quote_with_a_4807_catalog_in_french(page, scho
     expect(page.locator("#quotes-panel")).to_contain_text("Ajouter une prestation")
     add_product(page, "TO-NEIGE-2026 — Neige & Soleil Voyages", "Journée hors-piste privée")
     add_product(page, "Tarif public", "Cours collectif Flocon — 6 matinées")
-    lines = page.locator(".quote-lines tbody tr")
+    lines = page.locator(".quote-lines tr.quote-line")
     expect(lines).to_have_count(2)
     expect(page.locator("[data-quote-total]")).to_have_text("1\u202f017,00\u00a0€")  # 450 + 3 × 189
     screenshot(page, "quote-fr-draft")

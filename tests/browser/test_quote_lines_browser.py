@@ -32,7 +32,7 @@ def test_the_next_line_keeps_the_catalog_dates_and_participants(page, school, ma
     add.get_by_label("Participants").fill("2")
     add.get_by_label("Quantité").fill("3")
     add.locator("li", has_text="Cours privé 2 h").get_by_role("button").click()
-    expect(page.locator(".quote-lines tbody tr")).to_have_count(1)
+    expect(page.locator(".quote-lines tr.quote-line")).to_have_count(1)
 
     expect(add.get_by_label("Catalogue")).to_have_value(str(tour_operator.pk))
     expect(add.get_by_label("Début")).to_have_value(start.isoformat())
@@ -40,7 +40,7 @@ def test_the_next_line_keeps_the_catalog_dates_and_participants(page, school, ma
     expect(add.get_by_label("Participants")).to_have_value("2")
     expect(add.get_by_label("Quantité")).to_have_value("1")
     add.locator("li", has_text="Journée privée").get_by_role("button").click()
-    expect(page.locator(".quote-lines tbody tr")).to_have_count(2)
+    expect(page.locator(".quote-lines tr.quote-line")).to_have_count(2)
     assert {(line.catalog_code, line.participants, line.start_date) for line in QuoteLine.objects.all()} == {
         ("CE-ALPES", 2, start)
     }
@@ -76,3 +76,98 @@ def test_a_refused_line_in_english(page, school, manager, screenshot):
     expect(add.get_by_role("alert")).to_contain_text("Start: The date is in the past.")
     expect(add.locator(".product-results")).to_contain_text("Group lesson Flocon")
     screenshot(page, "quote-en-line-refused", full_page=False)
+
+
+def test_changing_a_lines_participants_changes_the_total(page, school, manager, screenshot):
+    private = product_with_price(school, code="PRIV-2H", name_fr="Cours privé 2 h", price="120.00")
+    group = product_with_price(school, code="COLL-FLOCON", name_fr="Cours collectif Flocon", price="189.00")
+    quote = draft_quote(school, manager, lines=[(private, None, 2, 1), (group, None, 2, 1)])
+    line = quote.lines.get(product_code="COLL-FLOCON")
+    log_in(page, manager.email, PASSWORD)
+    page.goto(f"/backoffice/{school.slug}/inquiries/{quote.inquiry.reference}/?back=q%3Dfavre")
+    total = page.locator(f"#quote-{quote.pk} [data-quote-total]")
+    expect(total).to_have_text("618,00\u00a0€")  # 2 × 120 + 2 × 189, the prices including VAT
+
+    edit = page.get_by_role("button", name="Modifier COLL-FLOCON")
+    expect(edit).to_have_attribute("aria-expanded", "false")
+    form = page.locator(f"#line-edit-{line.pk}")
+    expect(form).to_be_hidden()
+    edit.focus()
+    page.keyboard.press("Enter")
+    expect(edit).to_have_attribute("aria-expanded", "true")
+    expect(form.get_by_label("Début")).to_be_focused()  # the keyboard lands in the form it opened
+    expect(form.get_by_label("Début")).to_have_value(lesson_day().isoformat())
+    expect(form.get_by_label("Participants")).to_have_value("2")
+    expect(form.get_by_label("Quantité")).to_have_value("1")
+    screenshot(page, "quote-fr-line-edit-open", full_page=False)
+    page.set_viewport_size({"width": 1024, "height": 768})
+    form.scroll_into_view_if_needed()
+    screenshot(page, "quote-fr-line-edit-open-1024", full_page=False)
+    page.set_viewport_size({"width": 1440, "height": 900})
+
+    # Escape closes it, as it was, and gives the focus back to "Modifier".
+    form.get_by_label("Participants").fill("9")
+    page.keyboard.press("Escape")
+    expect(form).to_be_hidden()
+    expect(edit).to_be_focused()
+    edit.click()
+    expect(form.get_by_label("Participants")).to_have_value("2")
+
+    form.get_by_label("Participants").fill("5")
+    form.get_by_role("button", name="Enregistrer").click()
+    expect(total).to_have_text("1\u202f185,00\u00a0€")  # 2 × 120 + 5 × 189
+    expect(page.locator(f"#quote-{quote.pk}")).to_contain_text("Ligne COLL-FLOCON modifiée.")
+    assert "back=f%3D1%26q%3Dfavre" in page.url  # the way back to the inbox survives
+    line.refresh_from_db()
+    assert line.participants == 5
+
+    # An end before the start: the error beside the line, her values kept, nothing changed.
+    page.get_by_role("button", name="Modifier COLL-FLOCON").click()
+    form.get_by_label("Fin").fill((lesson_day() - timedelta(days=2)).isoformat())
+    form.get_by_label("Participants").fill("7")
+    form.get_by_role("button", name="Enregistrer").click()
+    error = form.get_by_role("alert")
+    expect(error).to_contain_text("La ligne COLL-FLOCON n’a pas été modifiée\u00a0:")
+    expect(error).to_contain_text("Fin\u00a0: La fin est antérieure au début.")
+    expect(error).to_be_in_viewport()
+    expect(form.get_by_label("Début")).to_be_focused()
+    expect(form.get_by_label("Participants")).to_have_value("7")
+    expect(form.get_by_label("Participants")).to_have_attribute("aria-describedby", f"line-errors-{line.pk}")
+    expect(total).to_have_text("1\u202f185,00\u00a0€")
+    assert "back=f%3D1%26q%3Dfavre" in page.url
+    assert QuoteLine.objects.get(pk=line.pk).participants == 5
+    screenshot(page, "quote-fr-line-edit-refused", full_page=False)
+    page.set_viewport_size({"width": 1024, "height": 768})
+    error.scroll_into_view_if_needed()
+    screenshot(page, "quote-fr-line-edit-refused-1024", full_page=False)
+
+
+def test_changing_a_line_in_english(page, school, manager, screenshot):
+    manager.language = "en"
+    manager.save()
+    group = product_with_price(
+        school, code="COLL-FLOCON", name_fr="Cours collectif Flocon", name_en="Group lesson Flocon"
+    )
+    quote = draft_quote(school, manager, lines=[(group, None, 2, 1)])
+    line = quote.lines.get()
+    log_in(page, manager.email, PASSWORD)
+    page.goto(f"/backoffice/{school.slug}/inquiries/{quote.inquiry.reference}/")
+    page.get_by_role("button", name="Edit COLL-FLOCON").click()
+    form = page.locator(f"#line-edit-{line.pk}")
+    expect(form.get_by_label("Start")).to_be_focused()
+    screenshot(page, "quote-en-line-edit-open", full_page=False)
+    page.set_viewport_size({"width": 1024, "height": 768})
+    screenshot(page, "quote-en-line-edit-open-1024", full_page=False)
+    page.set_viewport_size({"width": 1440, "height": 900})
+
+    form.get_by_label("Participants").fill("0")
+    form.get_by_role("button", name="Save").click()
+    error = form.get_by_role("alert")
+    expect(error).to_contain_text("Line COLL-FLOCON was not changed:")
+    expect(error).to_contain_text("Participants: ")
+    expect(form.get_by_label("Participants")).to_have_value("0")
+    assert QuoteLine.objects.get(pk=line.pk).participants == 2
+    screenshot(page, "quote-en-line-edit-refused", full_page=False)
+    page.set_viewport_size({"width": 1024, "height": 768})
+    error.scroll_into_view_if_needed()
+    screenshot(page, "quote-en-line-edit-refused-1024", full_page=False)
