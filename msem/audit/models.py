@@ -17,6 +17,7 @@ class AuditRecord(SchoolScopedModel):
         MEMBER_INVITED = "member.invited", _("Member of the team invited")
         MEMBER_ROLE_CHANGED = "member.role_changed", _("Role of a member changed")
         MEMBER_REMOVED = "member.removed", _("Member removed from the team")
+        SCHOOL_CHANGED_BY_PLATFORM = "school.changed_by_platform", _("School's details changed by the platform")
 
     action = models.CharField(_("action"), max_length=64, choices=Action.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from msem.accounts.models import Membership
-from msem.commercial_settings.services import school_create
+from msem.commercial_settings.services import PLATFORM_FIELDS, school_create, school_update_by_platform
 from msem.mailing.defaults import DEFAULT_LEGAL_FOOTERS
 from msem.mailing.placeholders import ALLOWED_IN_FOOTER, validate_placeholders
 from msem.schools.models import School
@@ -16,21 +16,7 @@ from msem.schools.models import School
 class SchoolAdminForm(forms.ModelForm):
     class Meta:
         model = School
-        fields = [
-            "name",
-            "slug",
-            "main_email",
-            "website_origins",
-            "legal_footer_fr",
-            "legal_footer_en",
-            "prices_include_vat",
-            "vat_rate",
-            "quote_validity_days",
-            "bank_account_holder",
-            "iban",
-            "bic",
-            "connector_token",
-        ]
+        fields = list(PLATFORM_FIELDS)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -67,7 +53,12 @@ class SchoolAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: School, form: forms.ModelForm, change: bool) -> None:
         if change:
-            super().save_model(request, obj, form, change)
+            # Through the service: the school's managers see the change in their history, and it is on record.
+            school_update_by_platform(
+                school=obj,
+                administrator=request.user,  # type: ignore[arg-type]
+                changes={name: form.cleaned_data[name] for name in PLATFORM_FIELDS if name in form.cleaned_data},
+            )
         else:
             # A new school starts with its default subject and e-mail texts.
             school_create(name=obj.name, slug=obj.slug, main_email=obj.main_email, school=obj)
