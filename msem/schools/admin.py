@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from msem.accounts.models import Membership
 from msem.commercial_settings.services import PLATFORM_FIELDS, school_create, school_update_by_platform
@@ -13,13 +14,35 @@ from msem.mailing.placeholders import ALLOWED_IN_FOOTER, validate_placeholders
 from msem.schools.models import School
 
 
+class KeptSecretField(forms.CharField):
+    """A secret that is never rendered back: empty keeps the saved one, so only a typed value is a change."""
+
+    widget = forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"})
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        return bool(data)
+
+
 class SchoolAdminForm(forms.ModelForm):
+    # The token opens the school's 4807 account: the page (and its cache, a screenshot) never shows it.
+    connector_token = KeptSecretField(label=_("4807 gateway token"), required=False, max_length=200)
+    connector_token_remove = forms.BooleanField(
+        label=_("Remove the school's 4807 token"),
+        required=False,
+        help_text=_("The platform's token (MSEM_4807_TOKEN) is then used, if there is one."),
+    )
+
     class Meta:
         model = School
         fields = list(PLATFORM_FIELDS)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["connector_token"].help_text = (
+            _("A token is saved. Leave empty to keep the current token; type a new one to replace it.")
+            if self.instance.connector_token
+            else _("No token saved: the platform's token (MSEM_4807_TOKEN) is used.")
+        )
         if self.instance.pk is None:
             self.fields["legal_footer_fr"].initial = DEFAULT_LEGAL_FOOTERS["fr"]
             self.fields["legal_footer_en"].initial = DEFAULT_LEGAL_FOOTERS["en"]
@@ -34,6 +57,14 @@ class SchoolAdminForm(forms.ModelForm):
 
     def clean_legal_footer_en(self) -> str:
         return self._clean_footer("legal_footer_en")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("connector_token_remove"):
+            cleaned["connector_token"] = ""
+        elif not cleaned.get("connector_token"):
+            cleaned["connector_token"] = self.instance.connector_token
+        return cleaned
 
 
 class MembershipInline(admin.TabularInline):

@@ -137,3 +137,38 @@ def test_a_school_created_in_the_admin_starts_with_its_subject_and_footers(admin
     school = School.objects.get(slug="neuve")
     assert school.legal_footer_fr
     assert [subject.email for subject in subjects_live(school=school)] == ["info@neuve.test"]
+
+
+class TestThe4807TokenIsNeverShown:
+    @pytest.fixture
+    def school_with_token(self, school) -> School:
+        school.connector_token = "old-token-value"
+        school.save(update_fields=["connector_token"])
+        return school
+
+    def test_the_form_offers_a_password_field_without_the_token(self, admin_client, school_with_token):
+        page = admin_client.get(change_url(school_with_token)).content.decode()
+
+        assert "old-token-value" not in page
+        assert 'type="password" name="connector_token"' in page
+        assert form_data(page, "school_form")["connector_token"] == [""]
+        assert "Leave empty to keep the current token" in page
+
+    def test_saving_with_the_field_left_empty_keeps_the_token(self, admin_client, school_with_token):
+        admin_save(admin_client, school_with_token, iban=IBAN)
+
+        school_with_token.refresh_from_db()
+        assert (school_with_token.connector_token, school_with_token.iban) == ("old-token-value", IBAN)
+        [record] = AuditRecord.objects.for_school(school_with_token)
+        assert set(record.after) == {"iban"}
+
+    def test_the_token_can_be_removed(self, admin_client, school_with_token):
+        admin_save(admin_client, school_with_token, connector_token_remove="on")
+
+        school_with_token.refresh_from_db()
+        assert school_with_token.connector_token == ""
+        [record] = AuditRecord.objects.for_school(school_with_token)
+        assert (record.before, record.after) == ({"connector_token": "secret:set"}, {"connector_token": ""})
+
+    def test_a_school_without_a_token_says_the_platforms_is_used(self, admin_client, school):
+        assert "No token saved" in admin_client.get(change_url(school)).content.decode()
