@@ -59,7 +59,7 @@ class SchoolAdminForm(forms.ModelForm):
         return self._clean_footer("legal_footer_en")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         if cleaned.get("connector_token_remove"):
             cleaned["connector_token"] = ""
         elif not cleaned.get("connector_token"):
