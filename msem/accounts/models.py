@@ -98,7 +98,8 @@ class Membership(SchoolScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} @ {self.school_id} ({self.role})"
+        # Lists that show memberships select their user and school (the admin's inlines do).
+        return f"{self.user} @ {self.school} ({self.get_role_display()})"
 
     @property
     def is_manager(self) -> bool:

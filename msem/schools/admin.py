@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -70,6 +71,11 @@ class SchoolAdminForm(forms.ModelForm):
 class MembershipInline(admin.TabularInline):
     model = Membership
     fk_name = "school"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
+        # Each row is titled with its user and school (Membership.__str__): one query, not one per row.
+        return super().get_queryset(request).select_related("user", "school")
+
     extra = 1
     autocomplete_fields = ["user"]
 

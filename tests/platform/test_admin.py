@@ -6,13 +6,15 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from msem.accounts.models import User
 from msem.mailing.models import OutgoingEmail
 from msem.platform.heartbeat import heartbeat_record, task_queues
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, MembershipFactory, SchoolFactory
 from tests.inquiries.helpers import receive_inquiry
 
 pytestmark = pytest.mark.django_db
@@ -176,3 +178,36 @@ class TestAdminLogin:
 
     def test_staff_of_a_school_already_logged_in_is_refused_not_sent_round_in_circles(self, manager_client):
         assert manager_client.get("/admin/login/?next=/admin/").status_code == 403
+
+
+class TestMembershipRows:
+    """A membership reads "Marie Manager @ ESF Val Neige (Manager)", its school by name, without a query per row."""
+
+    def test_a_membership_names_its_school(self, admin_client, school, manager):
+        manager.full_name = "Marie Manager"
+        manager.save(update_fields=["full_name"])
+
+        page = admin_client.get(f"/admin/accounts/user/{manager.pk}/change/").content.decode()
+
+        assert "Marie Manager @ ESF Val Neige (Manager)" in page
+
+    def test_the_rows_of_a_school_and_of_a_user_cost_no_query_each(self, admin_client, school, other_school, manager):
+        def queries(url: str) -> int:
+            with CaptureQueriesContext(connection) as captured:
+                assert admin_client.get(url).status_code == 200
+            return len(captured)
+
+        user_page, school_page = (
+            f"/admin/accounts/user/{manager.pk}/change/",
+            f"/admin/schools/school/{school.pk}/change/",
+        )
+        with_one = queries(user_page), queries(school_page)
+        MembershipFactory(school=other_school, user=manager)
+        third = SchoolFactory(name="ESF Troisième", slug="troisieme")
+        MembershipFactory(school=third, user=manager)
+        MembershipFactory(school=school)
+        MembershipFactory(school=school)
+
+        assert queries(user_page) == with_one[0]
+        # On the school's page Django's autocomplete box of a row may read its one user: never its title.
+        assert queries(school_page) <= with_one[1] + 2
