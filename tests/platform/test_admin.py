@@ -12,10 +12,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from msem.accounts.models import User
+from msem.mailing.delivery import outbox_deliver
 from msem.mailing.models import OutgoingEmail
 from msem.platform.heartbeat import heartbeat_record, task_queues
 from tests.factories import PASSWORD, MembershipFactory, SchoolFactory
 from tests.inquiries.helpers import receive_inquiry
+from tests.mailing.smtp_server import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -116,6 +118,34 @@ def test_failed_emails_can_be_put_back_in_the_queue(admin_client, school):
 
     email.refresh_from_db()
     assert (email.status, email.attempts, email.last_error) == ("queued", 0, "")
+
+
+def test_emails_retrying_are_tried_now_once_the_mail_server_is_back(admin_client, school, smtp_server, settings):
+    port = settings.EMAIL_PORT
+    settings.EMAIL_PORT = free_port()  # the mail server is down
+    receive_inquiry(school)
+    receive_inquiry(school)
+    assert outbox_deliver(time_budget=10).retried == 4
+    already_failed = OutgoingEmail.objects.first()
+    OutgoingEmail.objects.filter(pk=already_failed.pk).update(status="failed")
+    waiting = OutgoingEmail.objects.filter(status="queued")
+    assert waiting.count() == 3
+    assert all(email.next_attempt_at > timezone.now() for email in waiting)
+    settings.EMAIL_PORT = port  # the operator fixed it
+
+    response = admin_client.post(
+        "/admin/mailing/outgoingemail/",
+        {"action": "try_now", "_selected_action": list(OutgoingEmail.objects.values_list("pk", flat=True))},
+        follow=True,
+    )
+
+    assert "3 rows will be tried now." in response.content.decode()
+    assert outbox_deliver(time_budget=10).sent == 3
+    assert len(smtp_server.received) == 3
+    already_failed.refresh_from_db()
+    assert already_failed.status == "failed"  # "Put the failed ones back in the queue" is for these
+    sent = OutgoingEmail.objects.filter(status="sent").exclude(pk=already_failed.pk)
+    assert [email.attempts for email in sent] == [2, 2, 2]
 
 
 def test_staff_of_a_school_cannot_open_the_admin(manager_client):
