@@ -6,10 +6,13 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from msem.accounts.models import User
 from msem.mailing.delivery import outbox_deliver
@@ -241,3 +244,44 @@ class TestMembershipRows:
         assert queries(user_page) == with_one[0]
         # On the school's page Django's autocomplete box of a row may read its one user: never its title.
         assert queries(school_page) <= with_one[1] + 2
+
+
+def test_every_column_and_filter_of_the_admin_has_a_translated_name():
+    """A field without verbose_name shows its Python name ("next_attempt_at" → "Next attempt at") in every language."""
+    unnamed = []
+    for model, model_admin in admin.site._registry.items():
+        if not model.__module__.startswith("msem."):
+            continue  # the task queue's own admin is Django's
+        for name in [*model_admin.list_display, *model_admin.list_filter]:
+            if not isinstance(name, str):
+                continue
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue  # a method: its @admin.display names it
+            verbose_name = getattr(field, "_verbose_name", None) or getattr(field, "verbose_name", None)
+            if not isinstance(verbose_name, Promise):
+                unnamed.append(f"{model._meta.label}.{name}")
+    assert unnamed == []
+
+
+def test_the_email_list_speaks_french_to_a_french_administrator(admin_client, administrator, school):
+    failed_emails(school)
+    administrator.language = "fr"
+    administrator.save(update_fields=["language"])
+
+    page = admin_client.get("/admin/mailing/outgoingemail/").content.decode()
+
+    for heading in [
+        "Créé le",
+        "École",
+        "Type",
+        "Statut",
+        "Tentatives",
+        "Prochaine tentative",
+        "Par statut",
+        "Par type",
+    ]:
+        assert heading in page
+    for english in ["Created at", "Next attempt at", "Attempts", "Par status", "Par kind"]:
+        assert english not in page
