@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from msem.accounts.models import Membership
@@ -13,6 +14,11 @@ from msem.commercial_settings.services import PLATFORM_FIELDS, school_create, sc
 from msem.mailing.defaults import DEFAULT_LEGAL_FOOTERS
 from msem.mailing.placeholders import ALLOWED_IN_FOOTER, validate_placeholders
 from msem.schools.models import School
+
+
+def _one_kind_of_line_break(text: str) -> str:
+    # Browsers post a textarea's lines with CRLF: saved as typed, the same text would read as a change.
+    return text.replace("\r\n", "\n")
 
 
 class KeptSecretField(forms.CharField):
@@ -26,7 +32,7 @@ class KeptSecretField(forms.CharField):
 
 class SchoolAdminForm(forms.ModelForm):
     # The token opens the school's 4807 account: the page (and its cache, a screenshot) never shows it.
-    connector_token = KeptSecretField(label=_("4807 gateway token"), required=False, max_length=200)
+    connector_token = KeptSecretField(label=capfirst(_("4807 gateway token")), required=False, max_length=200)
     connector_token_remove = forms.BooleanField(
         label=_("Remove the school's 4807 token"),
         required=False,
@@ -49,7 +55,7 @@ class SchoolAdminForm(forms.ModelForm):
             self.fields["legal_footer_en"].initial = DEFAULT_LEGAL_FOOTERS["en"]
 
     def _clean_footer(self, name: str) -> str:
-        value = self.cleaned_data[name]
+        value = _one_kind_of_line_break(self.cleaned_data[name])
         validate_placeholders(value, allowed=ALLOWED_IN_FOOTER)
         return value
 
@@ -58,6 +64,9 @@ class SchoolAdminForm(forms.ModelForm):
 
     def clean_legal_footer_en(self) -> str:
         return self._clean_footer("legal_footer_en")
+
+    def clean_website_origins(self) -> str:
+        return _one_kind_of_line_break(self.cleaned_data["website_origins"])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or self.cleaned_data

@@ -90,6 +90,14 @@ class TestAChangeByThePlatformIsOnRecord:
 
         assert not AuditRecord.objects.for_school(school).exists()
 
+    def test_lines_posted_with_crlf_as_browsers_do_are_no_change(self, admin_client, school):
+        school.website_origins = "https://www.valneige.test\nhttps://valneige.test"
+        school.save(update_fields=["website_origins"])
+
+        admin_save(admin_client, school, website_origins="https://www.valneige.test\r\nhttps://valneige.test")
+
+        assert not AuditRecord.objects.for_school(school).exists()
+
     def test_an_invalid_iban_is_refused_and_nothing_is_recorded(self, admin_client, school):
         data = form_data(admin_client.get(change_url(school)).content.decode(), "school_form")
         data["iban"] = ["FR76 0000"]
