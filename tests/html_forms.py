@@ -40,7 +40,9 @@ class _FormReader(HTMLParser):
                 return
             if attributes.get("type") in {"submit", "button"}:
                 return
-            self.data.appendlist(name, attributes.get("value", ""))
+            # A checked box without a value is sent as "on", as browsers do.
+            default = "on" if attributes.get("type") in {"checkbox", "radio"} else ""
+            self.data.appendlist(name, attributes.get("value", default))
         elif tag == "textarea" and name:
             self._textarea, self._text = name, []
         elif tag == "select" and name:

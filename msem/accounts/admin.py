@@ -52,6 +52,18 @@ class UserChangeForm(DjangoUserChangeForm):
 class MembershipInline(admin.TabularInline):
     model = Membership
     fk_name = "user"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
+        # Each row is titled with its user and school (Membership.__str__): one query, not one per row.
+        return super().get_queryset(request).select_related("user", "school")
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "school" and field is not None:
+            # Read the schools once for all the rows: each row's select would query them again.
+            field.choices = list(field.choices)  # type: ignore[arg-type]
+        return field
+
     extra = 1
 
 

@@ -47,7 +47,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False,
         help_text=_("Can log into the platform administration (schools, legal footers)."),
     )
-    date_joined = models.DateTimeField(default=timezone.now)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
     # Set when an administrator typed the password (the admin's password form): she must choose
     # her own at her next login (ASVS 6.4.1). Any password she sets herself clears it (set_password).
     password_is_temporary = models.BooleanField(_("temporary password"), default=False)
@@ -84,9 +84,9 @@ class Role(models.TextChoices):
 class Membership(SchoolScopedModel):
     """A user works for a school, as a secretary or as a manager."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user"))
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.SECRETARY)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = SchoolScopedQuerySet.as_manager()
 
@@ -98,7 +98,8 @@ class Membership(SchoolScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} @ {self.school_id} ({self.role})"
+        # Lists that show memberships select their user and school (the admin's inlines do).
+        return f"{self.user} @ {self.school} ({self.get_role_display()})"
 
     @property
     def is_manager(self) -> bool:

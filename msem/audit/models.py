@@ -17,15 +17,18 @@ class AuditRecord(SchoolScopedModel):
         MEMBER_INVITED = "member.invited", _("Member of the team invited")
         MEMBER_ROLE_CHANGED = "member.role_changed", _("Role of a member changed")
         MEMBER_REMOVED = "member.removed", _("Member removed from the team")
+        SCHOOL_CHANGED_BY_PLATFORM = "school.changed_by_platform", _("School's details changed by the platform")
 
     action = models.CharField(_("action"), max_length=64, choices=Action.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("made by")
+    )
     # Kept beside the foreign key: the record must still say who it was
     # after the account is deleted.
-    actor_email = models.CharField(max_length=254)
-    created_at = models.DateTimeField(auto_now_add=True)
-    before = models.JSONField(default=dict)
-    after = models.JSONField(default=dict)
+    actor_email = models.CharField(_("made by (e-mail address)"), max_length=254)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    before = models.JSONField(_("before"), default=dict)
+    after = models.JSONField(_("after"), default=dict)
 
     objects = SchoolScopedQuerySet.as_manager()
 

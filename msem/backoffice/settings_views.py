@@ -19,7 +19,7 @@ from msem.backoffice.access import SchoolRequest, school_view
 from msem.backoffice.settings_forms import LANGUAGES, CatalogCodeCheckForm, MailTextsForm, SettingsPageForms
 from msem.backoffice.team_history import member_change
 from msem.catalog.selectors import catalogs_live
-from msem.commercial_settings.changes import settings_changes
+from msem.commercial_settings.changes import platform_changes, settings_changes
 from msem.commercial_settings.services import SettingsConflict, commercial_settings_save
 from msem.connector4807.gateway import gateway_configured
 from msem.connector4807.services import CodeCheck, catalog_code_check
@@ -218,6 +218,8 @@ def settings_history_view(request: SchoolRequest) -> HttpResponse:
             record,
             settings_changes(record.before, record.after)
             if record.action == AuditRecord.Action.SETTINGS_SAVED
+            else platform_changes(record.before, record.after)
+            if record.action == AuditRecord.Action.SCHOOL_CHANGED_BY_PLATFORM
             else None,
             member_change(record),
         )

@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from msem.mailing.models import MailKind
+from msem.schools.models import School
 
 
 @dataclass(frozen=True)
@@ -71,4 +74,32 @@ def settings_changes(before: dict[str, Any], after: dict[str, Any]) -> list[Sett
     old_codes, new_codes = before.get("catalogs", []), after.get("catalogs", [])
     changes += [SettingsChange(catalogs, _("Added"), after=code) for code in new_codes if code not in old_codes]
     changes += [SettingsChange(catalogs, _("Removed"), before=code) for code in old_codes if code not in new_codes]
+    return changes
+
+
+def _platform_value(value: Any) -> str:
+    # A secret's value is never in the record (msem/commercial_settings/services.py): only whether there is one.
+    if value == "secret:set":
+        return _("set (not shown)")
+    if value == "secret:changed":
+        return _("new one (not shown)")
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return "" if value is None else str(value)
+
+
+def platform_changes(before: dict[str, Any], after: dict[str, Any]) -> list[SettingsChange]:
+    """The school's details a platform administrator changed, one line per field."""
+    section = _("School's details (set by the platform)")
+    changes = []
+    for name in [*after, *(name for name in before if name not in after)]:
+        try:
+            label = str(capfirst(getattr(School._meta.get_field(name), "verbose_name", name)))
+        except FieldDoesNotExist:  # a field removed since the record was written: its name still says what it was
+            label = name
+        changes.append(
+            SettingsChange(
+                section, label, before=_platform_value(before.get(name)), after=_platform_value(after.get(name))
+            )
+        )
     return changes

@@ -8,6 +8,8 @@ settings version, and writes the audit record.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -23,6 +25,27 @@ from msem.inquiries.services import CategoryLine, SubjectLine, categories_sync, 
 from msem.mailing.defaults import DEFAULT_LEGAL_FOOTERS, DEFAULT_TEXTS
 from msem.mailing.services import mail_templates_update
 from msem.schools.models import School
+
+# What platform administrators set on a school (Django's admin), and which of it is a secret: an audit
+# record says a secret changed, never its value (the record is shown to the school's managers).
+PLATFORM_FIELDS = (
+    "name",
+    "slug",
+    "main_email",
+    "website_origins",
+    "legal_footer_fr",
+    "legal_footer_en",
+    "prices_include_vat",
+    "vat_rate",
+    "quote_validity_days",
+    "bank_account_holder",
+    "iban",
+    "bic",
+    "connector_token",
+)
+SECRET_FIELDS = frozenset({"connector_token"})
+# How a secret appears in an audit record: whether one was set, and that it changed.
+SECRET_SET, SECRET_CHANGED = "secret:set", "secret:changed"
 
 
 class SettingsConflict(Exception):
@@ -65,6 +88,46 @@ def school_create(
         },
     )
     return school
+
+
+def _recorded(name: str, value: Any, *, before: bool) -> Any:
+    if name in SECRET_FIELDS:
+        if not value:
+            return ""
+        return SECRET_SET if before else SECRET_CHANGED
+    return str(value) if isinstance(value, Decimal) else value
+
+
+@transaction.atomic
+def school_update_by_platform(*, school: School, administrator: User, changes: Mapping[str, Any]) -> School:
+    """Save what a platform administrator changed on a school, with an audit record of it.
+
+    `changes` maps fields of PLATFORM_FIELDS to their new values; the ones equal to the saved
+    values are left alone. The record keeps each changed field before and after (a secret: only
+    that it changed), the school's managers see it in their history of changes, and the security
+    log gets the event. Raises ValidationError (nothing saved) for an invalid value.
+    """
+    unknown = set(changes) - set(PLATFORM_FIELDS)
+    if unknown:
+        raise ValueError(f"not set by platform administrators: {sorted(unknown)}")
+    locked = School.objects.select_for_update().get(pk=school.pk)
+    changed = [name for name, value in changes.items() if getattr(locked, name) != value]
+    if not changed:
+        return locked
+    before = {name: _recorded(name, getattr(locked, name), before=True) for name in changed}
+    for name in changed:
+        setattr(locked, name, changes[name])
+    locked.full_clean()
+    locked.save(update_fields=changed)
+    after = {name: _recorded(name, getattr(locked, name), before=False) for name in changed}
+    audit_record_create(
+        school=locked,
+        actor=administrator,
+        action=AuditRecord.Action.SCHOOL_CHANGED_BY_PLATFORM,
+        before=before,
+        after=after,
+    )
+    return locked
 
 
 @transaction.atomic

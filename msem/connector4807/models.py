@@ -18,10 +18,10 @@ class SalePush(OutboxRow):
 
     Status = OutboxStatus
 
-    sale = models.OneToOneField(Sale, on_delete=models.PROTECT, related_name="push")
-    idempotency_key = models.CharField(max_length=80, unique=True)
+    sale = models.OneToOneField(Sale, on_delete=models.PROTECT, related_name="push", verbose_name=_("sale"))
+    idempotency_key = models.CharField(_("idempotency key"), max_length=80, unique=True)
     # The sale's identifier in 4807 (or in the local ledger), once recorded.
-    remote_id = models.CharField(max_length=80, blank=True)
+    remote_id = models.CharField(_("sale number at 4807"), max_length=80, blank=True)
 
     objects = SchoolScopedQuerySet.as_manager()
 

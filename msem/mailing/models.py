@@ -67,8 +67,8 @@ class OutgoingEmail(OutboxRow):
 
     Status = OutboxStatus
 
-    kind = models.CharField(max_length=24, choices=Kind.choices)
-    language = models.CharField(max_length=2)
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    language = models.CharField(_("language"), max_length=2)
     from_email = models.CharField(max_length=320)
     to_email = models.EmailField(max_length=254)
     reply_to = models.CharField(max_length=320, blank=True)

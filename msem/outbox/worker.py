@@ -411,3 +411,19 @@ def outbox_retry(row: models.Model, channel: Channel) -> bool:
         if retried:
             wake_up(channel.task)
     return bool(retried)
+
+
+def outbox_try_now(*, channel: Channel, row_ids: Iterable[int]) -> int:
+    """Rows waiting for their next attempt are due now, once the cause of their errors is fixed.
+
+    The rows keep their attempts (a row that keeps failing still fails for good at the limit); a run is
+    enqueued now instead of at the retry the backoff planned, up to an hour away. Returns how many rows.
+    """
+    with transaction.atomic():
+        now = timezone.now()
+        moved = channel.row_model._default_manager.filter(
+            pk__in=list(row_ids), status=OutboxStatus.QUEUED, next_attempt_at__gt=now
+        ).update(next_attempt_at=now)
+        if moved:
+            wake_up(channel.task)
+    return moved

@@ -4,42 +4,58 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from msem.accounts.models import Membership
-from msem.commercial_settings.services import school_create
+from msem.commercial_settings.services import PLATFORM_FIELDS, school_create, school_update_by_platform
 from msem.mailing.defaults import DEFAULT_LEGAL_FOOTERS
 from msem.mailing.placeholders import ALLOWED_IN_FOOTER, validate_placeholders
 from msem.schools.models import School
 
 
+def _one_kind_of_line_break(text: str) -> str:
+    # Browsers post a textarea's lines with CRLF: saved as typed, the same text would read as a change.
+    return text.replace("\r\n", "\n")
+
+
+class KeptSecretField(forms.CharField):
+    """A secret that is never rendered back: empty keeps the saved one, so only a typed value is a change."""
+
+    widget = forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"})
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        return bool(data)
+
+
 class SchoolAdminForm(forms.ModelForm):
+    # The token opens the school's 4807 account: the page (and its cache, a screenshot) never shows it.
+    connector_token = KeptSecretField(label=capfirst(_("4807 gateway token")), required=False, max_length=200)
+    connector_token_remove = forms.BooleanField(
+        label=_("Remove the school's 4807 token"),
+        required=False,
+        help_text=_("The platform's token (MSEM_4807_TOKEN) is then used, if there is one."),
+    )
+
     class Meta:
         model = School
-        fields = [
-            "name",
-            "slug",
-            "main_email",
-            "website_origins",
-            "legal_footer_fr",
-            "legal_footer_en",
-            "prices_include_vat",
-            "vat_rate",
-            "quote_validity_days",
-            "bank_account_holder",
-            "iban",
-            "bic",
-            "connector_token",
-        ]
+        fields = list(PLATFORM_FIELDS)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["connector_token"].help_text = (
+            _("A token is saved. Leave empty to keep the current token; type a new one to replace it.")
+            if self.instance.connector_token
+            else _("No token saved: the platform's token (MSEM_4807_TOKEN) is used.")
+        )
         if self.instance.pk is None:
             self.fields["legal_footer_fr"].initial = DEFAULT_LEGAL_FOOTERS["fr"]
             self.fields["legal_footer_en"].initial = DEFAULT_LEGAL_FOOTERS["en"]
 
     def _clean_footer(self, name: str) -> str:
-        value = self.cleaned_data[name]
+        value = _one_kind_of_line_break(self.cleaned_data[name])
         validate_placeholders(value, allowed=ALLOWED_IN_FOOTER)
         return value
 
@@ -49,10 +65,26 @@ class SchoolAdminForm(forms.ModelForm):
     def clean_legal_footer_en(self) -> str:
         return self._clean_footer("legal_footer_en")
 
+    def clean_website_origins(self) -> str:
+        return _one_kind_of_line_break(self.cleaned_data["website_origins"])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or self.cleaned_data
+        if cleaned.get("connector_token_remove"):
+            cleaned["connector_token"] = ""
+        elif not cleaned.get("connector_token"):
+            cleaned["connector_token"] = self.instance.connector_token
+        return cleaned
+
 
 class MembershipInline(admin.TabularInline):
     model = Membership
     fk_name = "school"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
+        # Each row is titled with its user and school (Membership.__str__): one query, not one per row.
+        return super().get_queryset(request).select_related("user", "school")
+
     extra = 1
     autocomplete_fields = ["user"]
 
@@ -67,7 +99,12 @@ class SchoolAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: School, form: forms.ModelForm, change: bool) -> None:
         if change:
-            super().save_model(request, obj, form, change)
+            # Through the service: the school's managers see the change in their history, and it is on record.
+            school_update_by_platform(
+                school=obj,
+                administrator=request.user,  # type: ignore[arg-type]
+                changes={name: form.cleaned_data[name] for name in PLATFORM_FIELDS if name in form.cleaned_data},
+            )
         else:
             # A new school starts with its default subject and e-mail texts.
             school_create(name=obj.name, slug=obj.slug, main_email=obj.main_email, school=obj)

@@ -51,7 +51,7 @@ class School(models.Model):
     # Bumped by every save of the settings page: a save that read an older
     # version is refused instead of overwriting someone else's changes.
     settings_version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("school")
@@ -84,7 +84,7 @@ class SchoolScopedModel(models.Model):
     SchoolScopedQuerySet (or a subclass), so `for_school` is always there.
     """
 
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+", verbose_name=_("school"))
 
     class Meta:
         abstract = True

@@ -8,6 +8,8 @@ from playwright.sync_api import expect
 
 from msem.accounts.models import User
 from msem.platform.heartbeat import heartbeat_record, task_queues
+from tests.browser.conftest import log_in
+from tests.factories import PASSWORD
 from tests.platform.test_admin import failed_emails
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,3 +36,33 @@ def test_an_administrator_sees_the_health_and_requeues_a_failed_email(page, scho
     page.locator("select[name=action]").select_option("put_back_in_queue")
     page.locator("button[name=index]").click()
     expect(page.locator(".messagelist")).to_contain_text("de nouveau en file d’attente")
+
+
+def test_a_school_changed_in_the_admin_shows_in_its_managers_history(page, browser, live_server, school, manager):
+    User.objects.create_superuser(email="ops@msem.test", password="ops-password")
+    school.connector_token = "old-token-value"
+    school.save(update_fields=["connector_token"])
+    page.goto("/admin/")
+    page.locator("#id_email").fill("ops@msem.test")
+    page.locator("#id_password").fill("ops-password")
+    page.get_by_role("button", name="Se connecter").click()
+
+    page.goto(f"/admin/schools/school/{school.pk}/change/")
+    expect(page.locator("#id_connector_token")).to_have_value("")
+    expect(page.locator("#id_connector_token")).to_have_attribute("type", "password")
+    page.locator("#id_iban").fill("FR7630006000011234567890189")
+    page.locator("#id_connector_token").fill("new-token-value")
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".messagelist")).to_contain_text("modifié avec succès")
+
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, base_url=live_server.url)
+    manager_page = context.new_page()
+    log_in(manager_page, manager.email, PASSWORD)
+    manager_page.goto(f"/backoffice/{school.slug}/settings/history/")
+    entry = manager_page.locator("article.audit-entry").first
+    expect(entry).to_contain_text("par les administrateurs de la plateforme")
+    expect(entry).to_contain_text("FR7630006000011234567890189")
+    expect(entry).to_contain_text("nouvelle valeur (non affichée)")
+    # Nothing else: the browser's line breaks in the footers and origins are no change.
+    expect(entry.locator("tbody tr")).to_have_count(2)
+    context.close()

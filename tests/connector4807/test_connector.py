@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from msem.accounts.models import User
 from msem.catalog.models import Catalog, CatalogPrice, Product
 from msem.connector4807.gateway import HttpGateway
 from msem.connector4807.models import LedgerEntry, SalePush
@@ -179,6 +180,27 @@ class TestSales:
         push_due_now()
         assert sales_push_due(time_budget=10).sent == 1
         assert len(simulator.sales) == 1
+
+    def test_a_push_retrying_is_tried_now_from_the_admin_once_4807_is_back(self, school, manager, simulator, settings):
+        push = paid_sale(school, manager)
+        url = settings.MSEM_4807_URL
+        settings.MSEM_4807_URL = f"http://127.0.0.1:{free_port()}/api/v1"
+        settings.MSEM_4807_RETRY_BASE_SECONDS = settings.MSEM_4807_RETRY_MAX_SECONDS = 3600
+        assert sales_push_due(time_budget=10).retried == 1
+        settings.MSEM_4807_URL = url
+        assert sales_push_due(time_budget=10).sent == 0  # its next attempt is an hour away
+        administrator = Client()
+        administrator.force_login(User.objects.create_superuser(email="ops@msem.test", password="x", language="en"))
+
+        response = administrator.post(
+            "/admin/connector4807/salepush/", {"action": "try_now", "_selected_action": [push.pk]}, follow=True
+        )
+
+        assert "1 row will be tried now." in response.content.decode()
+        assert sales_push_due(time_budget=10).sent == 1
+        assert len(simulator.sales) == 1
+        push.refresh_from_db()
+        assert (push.status, push.attempts) == ("sent", 2)
 
     def test_the_connection_cut_after_4807_recorded_the_sale_creates_no_second_sale(self, school, manager, simulator):
         push = paid_sale(school, manager)

@@ -6,14 +6,21 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from msem.accounts.models import User
+from msem.mailing.delivery import outbox_deliver
 from msem.mailing.models import OutgoingEmail
 from msem.platform.heartbeat import heartbeat_record, task_queues
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, MembershipFactory, SchoolFactory
 from tests.inquiries.helpers import receive_inquiry
+from tests.mailing.smtp_server import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -116,6 +123,34 @@ def test_failed_emails_can_be_put_back_in_the_queue(admin_client, school):
     assert (email.status, email.attempts, email.last_error) == ("queued", 0, "")
 
 
+def test_emails_retrying_are_tried_now_once_the_mail_server_is_back(admin_client, school, smtp_server, settings):
+    port = settings.EMAIL_PORT
+    settings.EMAIL_PORT = free_port()  # the mail server is down
+    receive_inquiry(school)
+    receive_inquiry(school)
+    assert outbox_deliver(time_budget=10).retried == 4
+    already_failed = OutgoingEmail.objects.first()
+    OutgoingEmail.objects.filter(pk=already_failed.pk).update(status="failed")
+    waiting = OutgoingEmail.objects.filter(status="queued")
+    assert waiting.count() == 3
+    assert all(email.next_attempt_at > timezone.now() for email in waiting)
+    settings.EMAIL_PORT = port  # the operator fixed it
+
+    response = admin_client.post(
+        "/admin/mailing/outgoingemail/",
+        {"action": "try_now", "_selected_action": list(OutgoingEmail.objects.values_list("pk", flat=True))},
+        follow=True,
+    )
+
+    assert "3 rows will be tried now." in response.content.decode()
+    assert outbox_deliver(time_budget=10).sent == 3
+    assert len(smtp_server.received) == 3
+    already_failed.refresh_from_db()
+    assert already_failed.status == "failed"  # "Put the failed ones back in the queue" is for these
+    sent = OutgoingEmail.objects.filter(status="sent").exclude(pk=already_failed.pk)
+    assert [email.attempts for email in sent] == [2, 2, 2]
+
+
 def test_staff_of_a_school_cannot_open_the_admin(manager_client):
     response = manager_client.get("/admin/")
     assert response.status_code == 302
@@ -176,3 +211,77 @@ class TestAdminLogin:
 
     def test_staff_of_a_school_already_logged_in_is_refused_not_sent_round_in_circles(self, manager_client):
         assert manager_client.get("/admin/login/?next=/admin/").status_code == 403
+
+
+class TestMembershipRows:
+    """A membership reads "Marie Manager @ ESF Val Neige (Manager)", its school by name, without a query per row."""
+
+    def test_a_membership_names_its_school(self, admin_client, school, manager):
+        manager.full_name = "Marie Manager"
+        manager.save(update_fields=["full_name"])
+
+        page = admin_client.get(f"/admin/accounts/user/{manager.pk}/change/").content.decode()
+
+        assert "Marie Manager @ ESF Val Neige (Manager)" in page
+
+    def test_the_rows_of_a_school_and_of_a_user_cost_no_query_each(self, admin_client, school, other_school, manager):
+        def queries(url: str) -> int:
+            with CaptureQueriesContext(connection) as captured:
+                assert admin_client.get(url).status_code == 200
+            return len(captured)
+
+        user_page, school_page = (
+            f"/admin/accounts/user/{manager.pk}/change/",
+            f"/admin/schools/school/{school.pk}/change/",
+        )
+        with_one = queries(user_page), queries(school_page)
+        MembershipFactory(school=other_school, user=manager)
+        third = SchoolFactory(name="ESF Troisième", slug="troisieme")
+        MembershipFactory(school=third, user=manager)
+        MembershipFactory(school=school)
+        MembershipFactory(school=school)
+
+        assert queries(user_page) == with_one[0]
+        # On the school's page Django's autocomplete box of a row may read its one user: never its title.
+        assert queries(school_page) <= with_one[1] + 2
+
+
+def test_every_column_and_filter_of_the_admin_has_a_translated_name():
+    """A field without verbose_name shows its Python name ("next_attempt_at" → "Next attempt at") in every language."""
+    unnamed = []
+    for model, model_admin in admin.site._registry.items():
+        if not model.__module__.startswith("msem."):
+            continue  # the task queue's own admin is Django's
+        for name in [*model_admin.list_display, *model_admin.list_filter]:
+            if not isinstance(name, str):
+                continue
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue  # a method: its @admin.display names it
+            verbose_name = getattr(field, "_verbose_name", None) or getattr(field, "verbose_name", None)
+            if not isinstance(verbose_name, Promise):
+                unnamed.append(f"{model._meta.label}.{name}")
+    assert unnamed == []
+
+
+def test_the_email_list_speaks_french_to_a_french_administrator(admin_client, administrator, school):
+    failed_emails(school)
+    administrator.language = "fr"
+    administrator.save(update_fields=["language"])
+
+    page = admin_client.get("/admin/mailing/outgoingemail/").content.decode()
+
+    for heading in [
+        "Créé le",
+        "École",
+        "Type",
+        "Statut",
+        "Tentatives",
+        "Prochaine tentative",
+        "Par statut",
+        "Par type",
+    ]:
+        assert heading in page
+    for english in ["Created at", "Next attempt at", "Attempts", "Par status", "Par kind"]:
+        assert english not in page
