@@ -1,0 +1,189 @@
+"""A secretary or a director opens each back-office screen on a phone: none is wider than the screen.
+
+The demo school's season (420 requests, quotes, sales, e-mails) fills the screens as a busy school's
+would; a draft quote of two lines, a held request, an invitation and a role change are added so that
+the quote editor, the quarantine, the team and the history of changes have their rows too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import expect
+
+from msem.accounts.models import Membership, Role, User
+from msem.accounts.team import membership_invite, membership_role_set
+from msem.catalog.models import Product
+from msem.demo.services import DEMO_PASSWORD, demo_school_ensure
+from msem.inquiries.models import Inquiry
+from msem.inquiries.quarantine import quarantine_put
+from msem.mailing.models import OutgoingEmail
+from msem.quotes.models import Quote
+from msem.sales.models import Sale
+from tests.browser.conftest import log_in
+from tests.inquiries.helpers import intake_data
+from tests.quotes.helpers import draft_quote, product_with_price
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# A phone held upright (an iPhone 14's screen, in CSS pixels), as Chromium draws a page on a phone.
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+MANAGER = "manager@demo.test"
+
+
+def page_width_overflow(page) -> int:
+    """How many pixels the page is wider than the screen (0: nothing to scroll sideways)."""
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+@pytest.fixture
+def busy_school():
+    """The demo school's season, and one of each row the demo has none of."""
+    school = demo_school_ensure().school
+    manager = User.objects.get(email=MANAGER)
+    long_name = product_with_price(
+        school,
+        code="CP-HEURE-CREUSE",
+        name_fr="Cours particulier en heure creuse (8 h 45 ou 12 h 30)",
+        name_en="Off-peak private lesson (8:45 am or 12:30 pm)",
+        price="58.00",
+        unit=Product.PricingUnit.PER_HOUR,
+        kind=Product.Kind.PRIVATE,
+    )
+    unanswered = Inquiry.objects.for_school(school).filter(quotes__isnull=True).order_by("-received_at").first()
+    draft_quote(
+        school, manager, inquiry=unanswered, lines=[(product_with_price(school), None, 4, 1), (long_name, None, 1, 2)]
+    )
+    quarantine_put(school=school, data=intake_data(school, first_name="Jeanne"), reason="too_fast")
+    membership_invite(
+        school=school,
+        actor=manager,
+        email="marie-christine.de-la-fontaine@esf-valneige.example.com",
+        full_name="Marie-Christine de La Fontaine",
+        role=Role.SECRETARY,
+        language="fr",
+    )
+    secretary = Membership.objects.for_school(school).get(user__email="secretaire@demo.test")
+    membership_role_set(school=school, actor=manager, membership_id=secretary.pk, role=Role.MANAGER)
+    return school
+
+
+def _dossier_with_draft(page, school):
+    quote = Quote.objects.for_school(school).get(status=Quote.Status.DRAFT)
+    page.goto(f"/backoffice/{school.slug}/inquiries/{quote.inquiry.reference}/")
+    expect(page.locator("#quotes-panel")).not_to_have_attribute("aria-busy", "true")
+
+
+def _dossier_with_sale(page, school):
+    sale = Sale.objects.for_school(school).order_by("-pk").first()
+    page.goto(f"/backoffice/{school.slug}/inquiries/{sale.inquiry.reference}/")
+    expect(page.locator("#quotes-panel")).not_to_have_attribute("aria-busy", "true")
+
+
+def _email(page, school):
+    # A quote's e-mail: its text carries the client's page's long address.
+    email = OutgoingEmail.objects.filter(school=school, text_body__contains="/quote/").order_by("pk").first()
+    page.goto(f"/backoffice/{school.slug}/emails/{email.pk}/")
+
+
+def _personal_data(page, school):
+    inquiry = Inquiry.objects.for_school(school).order_by("-received_at").first()
+    page.goto(f"/backoffice/{school.slug}/inquiries/{inquiry.reference}/")
+    page.locator("form[action$='/personal-data/'] button").click()
+    expect(page.locator(".summary-list")).to_be_visible()
+
+
+def _settings(page, school):
+    page.goto(f"/backoffice/{school.slug}/settings/")
+    # Opened: the addresses and codes of the form for the school's website are long.
+    page.locator("#form-embedding summary").click()
+    expect(page.locator("#form-embedding pre").first).to_be_visible()
+
+
+def _at(path: str) -> Callable:
+    return lambda page, school: page.goto(path.format(slug=school.slug))
+
+
+SCREENS: dict[str, Callable] = {
+    "dashboard": _at("/backoffice/{slug}/dashboard/"),
+    "inbox": _at("/backoffice/{slug}/inquiries/"),
+    "dossier-draft-quote": _dossier_with_draft,
+    "dossier-sale": _dossier_with_sale,
+    "emails": _at("/backoffice/{slug}/emails/"),
+    "email": _email,
+    "catalogs": _at("/backoffice/{slug}/catalogs/"),
+    "sales": _at("/backoffice/{slug}/sales/"),
+    "quarantine": _at("/backoffice/{slug}/quarantine/"),
+    "personal-data": _personal_data,
+    "team": _at("/backoffice/{slug}/team/"),
+    "settings": _settings,
+    "history": _at("/backoffice/{slug}/settings/history/"),
+    "password-sessions": _at("/backoffice/password/"),
+    "two-step": _at("/backoffice/two-step/"),
+    "two-step-enrol": _at("/backoffice/two-step/enrol/"),
+}
+
+
+@pytest.fixture
+def phone(browser, page, live_server):
+    """The `page` fixture's twin on a phone (its console watched the same way: `page` stays open)."""
+    context = browser.new_context(base_url=live_server.url, **PHONE)
+    phone_page = context.new_page()
+    phone_page.set_default_timeout(10_000)
+    problems: list[str] = []
+    phone_page.on("pageerror", lambda error: problems.append(str(error)))
+    phone_page.on(
+        "console",
+        lambda message: (
+            message.type == "error"
+            and not message.text.startswith("Failed to load resource")
+            and problems.append(message.text)
+        ),
+    )
+    yield phone_page
+    context.close()
+    assert problems == [], f"errors in the browser console: {problems}"
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_no_back_office_screen_is_wider_than_a_phone(phone, busy_school, language, screenshot):
+    User.objects.filter(email=MANAGER).update(language=language)
+    wider: dict[str, int] = {}
+
+    phone.goto("/backoffice/login/")
+    screenshot(phone, f"phone-{language}-login")
+    wider["login"] = page_width_overflow(phone)
+    log_in(phone, MANAGER, DEMO_PASSWORD)
+    for name, visit in SCREENS.items():
+        visit(phone, busy_school)
+        phone.wait_for_load_state("networkidle")
+        screenshot(phone, f"phone-{language}-{name}")
+        wider[name] = page_width_overflow(phone)
+
+    # 1 px: a rounding of the layout, not something to scroll to.
+    assert {name: pixels for name, pixels in wider.items() if pixels > 1} == {}
+
+
+def test_on_a_phone_a_page_title_stands_above_its_buttons(phone, busy_school):
+    log_in(phone, MANAGER, DEMO_PASSWORD)
+    phone.goto(f"/backoffice/{busy_school.slug}/inquiries/")
+
+    title = phone.get_by_role("heading", level=1).bounding_box()
+    button = phone.get_by_role("link", name="Ouvrir le formulaire de contact").bounding_box()
+    assert button["y"] >= title["y"] + title["height"]
+    assert button["x"] + button["width"] <= 390
+
+
+def test_on_a_phone_each_settings_line_stacks_its_fields_under_their_labels(phone, busy_school, screenshot):
+    log_in(phone, MANAGER, DEMO_PASSWORD)
+    phone.goto(f"/backoffice/{busy_school.slug}/settings/")
+
+    line = phone.locator("#contact tbody tr").first
+    fields = [line.get_by_label(label) for label in ("Libellé FR", "Libellé EN", "Adresse e-mail")]
+    boxes = [field.bounding_box() for field in fields]
+    # Each field a row of its own, as wide as a phone allows: before, three ~50-pixel boxes side by side.
+    assert [box["width"] >= 200 for box in boxes] == [True, True, True]
+    assert boxes[0]["y"] < boxes[1]["y"] < boxes[2]["y"]
+    line.scroll_into_view_if_needed()
+    screenshot(phone, "phone-fr-settings-lines", full_page=False)
