@@ -72,13 +72,13 @@ def busy_school():
 def _dossier_with_draft(page, school):
     quote = Quote.objects.for_school(school).get(status=Quote.Status.DRAFT)
     page.goto(f"/backoffice/{school.slug}/inquiries/{quote.inquiry.reference}/")
-    expect(page.locator("#quotes-panel")).not_to_have_attribute("aria-busy", "true")
+    expect(page.locator("#quotes-panel")).not_to_have_attribute("aria-busy", "true", timeout=30_000)
 
 
 def _dossier_with_sale(page, school):
     sale = Sale.objects.for_school(school).order_by("-pk").first()
     page.goto(f"/backoffice/{school.slug}/inquiries/{sale.inquiry.reference}/")
-    expect(page.locator("#quotes-panel")).not_to_have_attribute("aria-busy", "true")
+    expect(page.locator("#quotes-panel")).not_to_have_attribute("aria-busy", "true", timeout=30_000)
 
 
 def _email(page, school):
@@ -91,14 +91,14 @@ def _personal_data(page, school):
     inquiry = Inquiry.objects.for_school(school).order_by("-received_at").first()
     page.goto(f"/backoffice/{school.slug}/inquiries/{inquiry.reference}/")
     page.locator("form[action$='/personal-data/'] button").click()
-    expect(page.locator(".summary-list")).to_be_visible()
+    expect(page.locator(".summary-list")).to_be_visible(timeout=30_000)
 
 
 def _settings(page, school):
     page.goto(f"/backoffice/{school.slug}/settings/")
     # Opened: the addresses and codes of the form for the school's website are long.
     page.locator("#form-embedding summary").click()
-    expect(page.locator("#form-embedding pre").first).to_be_visible()
+    expect(page.locator("#form-embedding pre").first).to_be_visible(timeout=30_000)
 
 
 def _at(path: str) -> Callable:
@@ -130,7 +130,8 @@ def phone(browser, page, live_server):
     """The `page` fixture's twin on a phone (its console watched the same way: `page` stays open)."""
     context = browser.new_context(base_url=live_server.url, **PHONE)
     phone_page = context.new_page()
-    phone_page.set_default_timeout(10_000)
+    # The demo's season makes big pages, on a shared machine: more time than the `page` fixture's 10 s.
+    phone_page.set_default_timeout(30_000)
     problems: list[str] = []
     phone_page.on("pageerror", lambda error: problems.append(str(error)))
     phone_page.on(
