@@ -14,7 +14,6 @@ from playwright.sync_api import expect
 
 from msem.accounts.models import Membership, Role, User
 from msem.accounts.team import membership_invite, membership_role_set
-from msem.catalog.models import Product
 from msem.demo.services import DEMO_PASSWORD, demo_school_ensure
 from msem.inquiries.models import Inquiry
 from msem.inquiries.quarantine import quarantine_put
@@ -23,7 +22,7 @@ from msem.quotes.models import Quote
 from msem.sales.models import Sale
 from tests.browser.conftest import log_in
 from tests.inquiries.helpers import intake_data
-from tests.quotes.helpers import draft_quote, product_with_price
+from tests.quotes.helpers import draft_quote, off_peak_private_lesson, product_with_price
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,15 +41,7 @@ def busy_school():
     """The demo school's season, and one of each row the demo has none of."""
     school = demo_school_ensure().school
     manager = User.objects.get(email=MANAGER)
-    long_name = product_with_price(
-        school,
-        code="CP-HEURE-CREUSE",
-        name_fr="Cours particulier en heure creuse (8 h 45 ou 12 h 30)",
-        name_en="Off-peak private lesson (8:45 am or 12:30 pm)",
-        price="58.00",
-        unit=Product.PricingUnit.PER_HOUR,
-        kind=Product.Kind.PRIVATE,
-    )
+    long_name = off_peak_private_lesson(school)
     unanswered = Inquiry.objects.for_school(school).filter(quotes__isnull=True).order_by("-received_at").first()
     draft_quote(
         school, manager, inquiry=unanswered, lines=[(product_with_price(school), None, 4, 1), (long_name, None, 1, 2)]

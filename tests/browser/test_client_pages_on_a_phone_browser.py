@@ -8,13 +8,12 @@ import pytest
 from django.core import signing
 from playwright.sync_api import expect
 
-from msem.catalog.models import Product
 from msem.payments.links import payment_link_token
 from msem.payments.sending import payment_email_compose, payment_url
 from msem.public_site.views import THANKS_SALT
 from msem.quotes.sending import quote_email_compose, quote_url
 from tests.inquiries.helpers import receive_inquiry
-from tests.quotes.helpers import lesson_day, payment_request, product_with_price, sent_quote
+from tests.quotes.helpers import lesson_day, off_peak_private_lesson, payment_request, product_with_price, sent_quote
 
 PHONE = {"width": 375, "height": 740}
 
@@ -27,15 +26,7 @@ def page_width_overflow(page) -> int:
 
 
 def a_quote_with_two_lines(school, manager):
-    private = product_with_price(
-        school,
-        code="CP-HEURE-CREUSE",
-        name_fr="Cours particulier en heure creuse (8 h 45 ou 12 h 30)",
-        name_en="Off-peak private lesson (8:45 am or 12:30 pm)",
-        price="58.00",
-        unit=Product.PricingUnit.PER_HOUR,
-        kind=Product.Kind.PRIVATE,
-    )
+    private = off_peak_private_lesson(school)
     return sent_quote(school, manager, lines=[(product_with_price(school), None, 4, 1), (private, None, 1, 2)])
 
 

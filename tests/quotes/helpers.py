@@ -48,6 +48,19 @@ def product_with_price(
     return product
 
 
+def off_peak_private_lesson(school: School) -> Product:
+    """A private lesson by the hour with a long name: the one that tests a narrow screen's layout."""
+    return product_with_price(
+        school,
+        code="CP-HEURE-CREUSE",
+        name_fr="Cours particulier en heure creuse (8 h 45 ou 12 h 30)",
+        name_en="Off-peak private lesson (8:45 am or 12:30 pm)",
+        price="58.00",
+        unit=Product.PricingUnit.PER_HOUR,
+        kind=Product.Kind.PRIVATE,
+    )
+
+
 def catalog(school: School, code: str = "TO-NEIGE-2026", name: str = "Neige & Soleil Voyages") -> Catalog:
     return Catalog.objects.create(school=school, code=code, account_name=name)
 
