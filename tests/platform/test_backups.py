@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import os
 import stat
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from msem.inquiries.models import Inquiry
 from msem.platform.backups import BackupError, backup_check, backup_write
+from msem.platform.heartbeat import heartbeat_record
+from msem.platform.models import WorkerHeartbeat
 from tests.inquiries.helpers import receive_inquiry
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -53,6 +57,28 @@ def test_restoring_asks_for_confirmation(tmp_path):
     backup = backup_write(tmp_path / "b.backup")
     with pytest.raises(CommandError, match="--yes"):
         call_command("restore_database", str(backup))
+
+
+def test_restoring_refuses_while_workers_run(school, tmp_path):
+    kept = receive_inquiry(school)
+    backup = backup_write(tmp_path / "b.backup")
+    receive_inquiry(school)
+    heartbeat_record(queue_name="mail", queued_at=timezone.now())  # a worker of the mail queue, just now
+
+    with pytest.raises(CommandError, match=r"Workers ran lately: .*\(mail\)\. Stop the workers"):
+        call_command("restore_database", str(backup), "--yes", stdout=StringIO())
+    assert Inquiry.objects.for_school(school).count() == 2  # nothing replaced
+
+    # Its beat is older than the health check allows: stopped. Or the operator says they are.
+    WorkerHeartbeat.objects.update(beat_at=timezone.now() - timedelta(minutes=10))
+    call_command("restore_database", str(backup), "--yes", stdout=StringIO())
+    assert list(Inquiry.objects.for_school(school).values_list("reference", flat=True)) == [kept.reference]
+
+
+def test_restoring_with_workers_seen_lately_when_the_operator_says_they_are_stopped(school, tmp_path):
+    backup = backup_write(tmp_path / "b.backup")
+    heartbeat_record(queue_name="default", queued_at=timezone.now())
+    call_command("restore_database", str(backup), "--yes", "--even-if-workers-run", stdout=StringIO())
 
 
 def test_a_damaged_backup_is_reported_and_never_restored(school, tmp_path):
