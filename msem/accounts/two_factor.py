@@ -2,7 +2,7 @@
 
 Services (every write, each with its security event) and the few reads the
 pages need. The codes themselves are computed by msem/accounts/totp.py; the
-shared secret is sealed at rest by msem/accounts/secret_box.py.
+shared secret is sealed at rest by msem/platform/secret_box.py.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from msem.accounts import totp
 from msem.accounts.models import Role, User
-from msem.accounts.secret_box import SecretBoxError, open_box, opens_with_current_key, seal
 from msem.accounts.two_factor_models import RecoveryCode, SecondFactor
+from msem.platform.secret_box import SecretBoxError, open_box, opens_with_current_key, seal, sealed_again
 from msem.platform.security_events import security_event
 
 EVERYONE = "everyone"
@@ -200,3 +200,23 @@ def second_factor_remove(*, user: User, by: User | None = None) -> bool:
     else:
         security_event("two_factor.reset", level=logging.WARNING, user_id=by.pk, target_user_id=user.pk)
     return bool(deleted)
+
+
+def second_factors_seal_again() -> tuple[int, list[int]]:
+    """After a SECRET_KEY rotation: every TOTP secret sealed under the current key, without waiting for a login.
+
+    Returns how many were sealed again and the ids of the users whose secret no key opens
+    (their recovery codes, or a reset). Conditional updates: an enrolment meanwhile is kept.
+    """
+    resealed, unreadable = 0, []
+    for factor in SecondFactor.objects.only("pk", "user_id", "sealed_secret"):
+        try:
+            box = sealed_again(factor.sealed_secret, purpose=_SEAL_PURPOSE, owner=str(factor.user_id))
+        except SecretBoxError:
+            unreadable.append(factor.user_id)
+            continue
+        if box is not None:
+            resealed += SecondFactor.objects.filter(pk=factor.pk, sealed_secret=factor.sealed_secret).update(
+                sealed_secret=box
+            )
+    return resealed, unreadable

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 class SecondFactor(models.Model):
     """A TOTP authenticator of one user; in use once confirmed with a first code.
 
-    The shared secret is kept sealed (msem/accounts/secret_box.py) and shown only
+    The shared secret is kept sealed (msem/platform/secret_box.py) and shown only
     while the user enrols. `last_step` is the time step of the last code accepted:
     a code of that step or an earlier one is refused (a code works once, ASVS 6.5.1).
     """

@@ -88,13 +88,17 @@ def _platform_value(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+# A field recorded under the name the admin form gives it, stored in another column (sealed).
+_STORED_AS = {"connector_token": "connector_token_box"}
+
+
 def platform_changes(before: dict[str, Any], after: dict[str, Any]) -> list[SettingsChange]:
     """The school's details a platform administrator changed, one line per field."""
     section = _("School's details (set by the platform)")
     changes = []
     for name in [*after, *(name for name in before if name not in after)]:
         try:
-            label = str(capfirst(getattr(School._meta.get_field(name), "verbose_name", name)))
+            label = str(capfirst(getattr(School._meta.get_field(_STORED_AS.get(name, name)), "verbose_name", name)))
         except FieldDoesNotExist:  # a field removed since the record was written: its name still says what it was
             label = name
         changes.append(

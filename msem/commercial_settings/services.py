@@ -24,7 +24,7 @@ from msem.connector4807.services import verify_catalog_codes
 from msem.inquiries.services import CategoryLine, SubjectLine, categories_sync, subjects_sync
 from msem.mailing.defaults import DEFAULT_LEGAL_FOOTERS, DEFAULT_TEXTS
 from msem.mailing.services import mail_templates_update
-from msem.schools.models import School
+from msem.schools.models import ConnectorTokenUnreadable, School
 
 # What platform administrators set on a school (Django's admin), and which of it is a secret: an audit
 # record says a secret changed, never its value (the record is shown to the school's managers).
@@ -46,6 +46,8 @@ PLATFORM_FIELDS = (
 SECRET_FIELDS = frozenset({"connector_token"})
 # How a secret appears in an audit record: whether one was set, and that it changed.
 SECRET_SET, SECRET_CHANGED = "secret:set", "secret:changed"
+# A saved token no current key opens: any token typed, or its removal, is a change.
+_UNREADABLE = object()
 
 
 class SettingsConflict(Exception):
@@ -90,8 +92,29 @@ def school_create(
     return school
 
 
+def _current(school: School, name: str) -> Any:
+    if name == "connector_token":
+        # Kept sealed in connector_token_box: compared with what was typed once opened.
+        try:
+            return school.connector_token_get()
+        except ConnectorTokenUnreadable:
+            return _UNREADABLE
+    return getattr(school, name)
+
+
+def _set(school: School, name: str, value: Any) -> str:
+    """Set one field on the school; returns the column that changed."""
+    if name == "connector_token":
+        school.connector_token_seal(value)
+        return "connector_token_box"
+    setattr(school, name, value)
+    return name
+
+
 def _recorded(name: str, value: Any, *, before: bool) -> Any:
     if name in SECRET_FIELDS:
+        if value is _UNREADABLE:
+            return SECRET_SET
         if not value:
             return ""
         return SECRET_SET if before else SECRET_CHANGED
@@ -111,15 +134,14 @@ def school_update_by_platform(*, school: School, administrator: User, changes: M
     if unknown:
         raise ValueError(f"not set by platform administrators: {sorted(unknown)}")
     locked = School.objects.select_for_update().get(pk=school.pk)
-    changed = [name for name, value in changes.items() if getattr(locked, name) != value]
+    changed = [name for name, value in changes.items() if _current(locked, name) != value]
     if not changed:
         return locked
-    before = {name: _recorded(name, getattr(locked, name), before=True) for name in changed}
-    for name in changed:
-        setattr(locked, name, changes[name])
+    before = {name: _recorded(name, _current(locked, name), before=True) for name in changed}
+    columns = [_set(locked, name, changes[name]) for name in changed]
     locked.full_clean()
-    locked.save(update_fields=changed)
-    after = {name: _recorded(name, getattr(locked, name), before=False) for name in changed}
+    locked.save(update_fields=columns)
+    after = {name: _recorded(name, _current(locked, name), before=False) for name in changed}
     audit_record_create(
         school=locked,
         actor=administrator,

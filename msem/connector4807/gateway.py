@@ -9,6 +9,7 @@ CSV for entry into 4807 by hand.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
@@ -20,10 +21,12 @@ from django.utils import timezone
 
 from msem.connector4807.models import LedgerEntry
 from msem.outbox.errors import DeliveryError
-from msem.schools.models import School
+from msem.schools.models import ConnectorTokenUnreadable, School
 from msem.schools.services import document_number_next
 
 LEDGER_SERIES = "LED"
+
+logger = logging.getLogger(__name__)
 
 
 def ledger_number(*, year: int, number: int) -> str:
@@ -177,6 +180,32 @@ class EmbeddedGateway:
         return entry.number
 
 
+class UnreadableTokenGateway:
+    """A school whose 4807 token no current key opens: nothing is sent to 4807 until it is entered again.
+
+    Neither the platform's token nor the garbage of a box opened wrong: every call fails, with a
+    reason the sale push records, and the pushes wait (retried with backoff) for the token.
+    """
+
+    verifies_codes = True
+
+    def __init__(self, *, school: School) -> None:
+        self.reason = (
+            f"the 4807 token of school {school.slug} cannot be read (SECRET_KEY changed without the old key "
+            "in SECRET_KEY_FALLBACKS): a platform administrator must enter it again in the admin"
+        )
+
+    def account_lookup(self, code: str) -> Account | None:
+        raise GatewayUnreachable(self.reason)
+
+    def products(self, code: str | None) -> list[RemoteProduct]:
+        raise GatewayUnreachable(self.reason)
+
+    def sale_record(self, *, payload: dict[str, Any], idempotency_key: str) -> str:
+        # Not permanent: once the token is typed again, the next try goes through without anyone's help.
+        raise DeliveryError(self.reason, permanent=False)
+
+
 def gateway_configured() -> bool:
     """Whether a 4807 gateway is configured: without one, catalog codes cannot be checked."""
     return bool(settings.MSEM_4807_URL)
@@ -184,7 +213,12 @@ def gateway_configured() -> bool:
 
 def gateway_for(school: School) -> Gateway:
     if gateway_configured():
-        token = school.connector_token or settings.MSEM_4807_TOKEN
+        try:
+            token = school.connector_token_get() or settings.MSEM_4807_TOKEN
+        except ConnectorTokenUnreadable:
+            gateway = UnreadableTokenGateway(school=school)
+            logger.error("%s", gateway.reason)
+            return gateway
         return HttpGateway(
             base_url=settings.MSEM_4807_URL,
             token=token,

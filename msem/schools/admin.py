@@ -3,9 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +14,7 @@ from msem.commercial_settings.services import PLATFORM_FIELDS, school_create, sc
 from msem.mailing.defaults import DEFAULT_LEGAL_FOOTERS
 from msem.mailing.placeholders import ALLOWED_IN_FOOTER, validate_placeholders
 from msem.schools.models import School
+from msem.schools.services import school_connector_token_set
 
 
 def _one_kind_of_line_break(text: str) -> str:
@@ -45,11 +46,21 @@ class SchoolAdminForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["connector_token"].help_text = (
-            _("A token is saved. Leave empty to keep the current token; type a new one to replace it.")
-            if self.instance.connector_token
-            else _("No token saved: the platform's token (MSEM_4807_TOKEN) is used.")
-        )
+        token_field = self.fields["connector_token"]
+        if self.instance.pk is not None and self.instance.connector_token_unreadable:
+            # Sealed under a SECRET_KEY that is gone: 4807 is not reached for this school until it is typed again.
+            token_field.help_text = _(
+                "The saved token cannot be read: SECRET_KEY changed without the old key in "
+                "SECRET_KEY_FALLBACKS. Enter the school's token again: until then, its sales wait to be "
+                "reported to 4807."
+            )
+            token_field.widget.attrs["aria-invalid"] = "true"
+        elif self.instance.connector_token_box:
+            token_field.help_text = _(
+                "A token is saved. Leave empty to keep the current token; type a new one to replace it."
+            )
+        else:
+            token_field.help_text = _("No token saved: the platform's token (MSEM_4807_TOKEN) is used.")
         if self.instance.pk is None:
             self.fields["legal_footer_fr"].initial = DEFAULT_LEGAL_FOOTERS["fr"]
             self.fields["legal_footer_en"].initial = DEFAULT_LEGAL_FOOTERS["en"]
@@ -73,7 +84,8 @@ class SchoolAdminForm(forms.ModelForm):
         if cleaned.get("connector_token_remove"):
             cleaned["connector_token"] = ""
         elif not cleaned.get("connector_token"):
-            cleaned["connector_token"] = self.instance.connector_token
+            # Left empty: the saved token stays as it is (it is never sent to the page to be posted back).
+            cleaned.pop("connector_token", None)
         return cleaned
 
 
@@ -97,6 +109,18 @@ class SchoolAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
 
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        school = self.get_object(request, object_id)
+        if request.method == "GET" and school is not None and school.connector_token_unreadable:
+            messages.warning(
+                request,
+                _("The 4807 token of %(school)s cannot be read any more (SECRET_KEY changed): enter it again.")
+                % {"school": school.name},
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request: HttpRequest, obj: School, form: forms.ModelForm, change: bool) -> None:
         if change:
             # Through the service: the school's managers see the change in their history, and it is on record.
@@ -108,3 +132,6 @@ class SchoolAdmin(admin.ModelAdmin):
         else:
             # A new school starts with its default subject and e-mail texts.
             school_create(name=obj.name, slug=obj.slug, main_email=obj.main_email, school=obj)
+            if form.cleaned_data.get("connector_token"):
+                # Sealed for the school's id, which it only has now.
+                school_connector_token_set(school=obj, token=form.cleaned_data["connector_token"])

@@ -6,7 +6,15 @@ from typing import Self
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from msem.platform.secret_box import SecretBoxError, open_box, seal
 from msem.validators import validate_iban, validate_single_line, validate_website_origins
+
+# What a school's 4807 token is sealed for (msem/platform/secret_box.py); its owner is the school's id.
+CONNECTOR_TOKEN_PURPOSE = "msem.connector4807.token"
+
+
+class ConnectorTokenUnreadable(Exception):
+    """The school's 4807 token was sealed under a SECRET_KEY that is gone: it must be entered again."""
 
 
 class School(models.Model):
@@ -46,8 +54,10 @@ class School(models.Model):
     )
     iban = models.CharField(_("IBAN"), max_length=34, blank=True, validators=[validate_iban])
     bic = models.CharField(_("BIC"), max_length=11, blank=True)
-    # The school's bearer token at the 4807 gateway (empty: MSEM_4807_TOKEN).
-    connector_token = models.CharField(_("4807 gateway token"), max_length=200, blank=True)
+    # The school's bearer token at the 4807 gateway, sealed (empty: MSEM_4807_TOKEN). Never in clear
+    # in the database: a dump, a backup or an SQL injection must not give the school's 4807 account.
+    # Read with connector_token_get(), written with msem.schools.services.school_connector_token_set.
+    connector_token_box = models.TextField(_("4807 gateway token"), blank=True, editable=False)
     # Bumped by every save of the settings page: a save that read an older
     # version is refused instead of overwriting someone else's changes.
     settings_version = models.PositiveIntegerField(default=1, editable=False)
@@ -63,6 +73,32 @@ class School(models.Model):
 
     def legal_footer(self, language: str) -> str:
         return self.legal_footer_en if language == "en" else self.legal_footer_fr
+
+    def connector_token_get(self) -> str:
+        """The school's own 4807 token, "" when it has none. Raises ConnectorTokenUnreadable."""
+        if not self.connector_token_box:
+            return ""
+        try:
+            plain = open_box(self.connector_token_box, purpose=CONNECTOR_TOKEN_PURPOSE, owner=str(self.pk))
+        except SecretBoxError as error:
+            raise ConnectorTokenUnreadable(f"the 4807 token of school {self.slug} cannot be read") from error
+        return plain.decode()
+
+    def connector_token_seal(self, token: str) -> None:
+        """Put the token, sealed, on this (saved) school; the caller saves connector_token_box."""
+        if self.pk is None:
+            raise ValueError("a school's token is sealed for its id: save the school first")
+        self.connector_token_box = (
+            seal(token.encode(), purpose=CONNECTOR_TOKEN_PURPOSE, owner=str(self.pk)) if token else ""
+        )
+
+    @property
+    def connector_token_unreadable(self) -> bool:
+        try:
+            self.connector_token_get()
+        except ConnectorTokenUnreadable:
+            return True
+        return False
 
     @property
     def origins(self) -> list[str]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.db import IntegrityError, connection, transaction
 
-from msem.schools.models import DocumentCounter, School
+from msem.platform.secret_box import SecretBoxError, sealed_again
+from msem.schools.models import CONNECTOR_TOKEN_PURPOSE, DocumentCounter, School
 
 
 def _counter_increment(*, school: School, series: str, year: int) -> int | None:
@@ -46,3 +47,37 @@ def document_number_next(*, school: School, series: str, year: int) -> int:
             number = _counter_increment(school=school, series=series, year=year)
             assert number is not None, "the counter a concurrent caller created is there"
             return number
+
+
+@transaction.atomic
+def school_connector_token_set(*, school: School, token: str) -> School:
+    """Save the school's own 4807 token, sealed ("" removes it: MSEM_4807_TOKEN is then used).
+
+    No audit record: a change by a platform administrator goes through
+    msem.commercial_settings.services.school_update_by_platform, which writes one.
+    """
+    school.connector_token_seal(token)
+    school.save(update_fields=["connector_token_box"])
+    return school
+
+
+def connector_tokens_seal_again() -> tuple[int, list[str]]:
+    """After a SECRET_KEY rotation: every school's token sealed under the current key.
+
+    Returns how many were sealed again and the slugs of the schools whose token no key opens
+    (to enter again in the admin). Once it reports none, the old key can leave SECRET_KEY_FALLBACKS
+    as far as the tokens are concerned.
+    """
+    resealed, unreadable = 0, []
+    for school in School.objects.exclude(connector_token_box="").only("pk", "slug", "connector_token_box"):
+        try:
+            box = sealed_again(school.connector_token_box, purpose=CONNECTOR_TOKEN_PURPOSE, owner=str(school.pk))
+        except SecretBoxError:
+            unreadable.append(school.slug)
+            continue
+        if box is not None:
+            # Conditional: a token typed in the admin meanwhile is not overwritten by the old one.
+            resealed += School.objects.filter(pk=school.pk, connector_token_box=school.connector_token_box).update(
+                connector_token_box=box
+            )
+    return resealed, unreadable

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from msem.accounts import totp
-from msem.accounts.secret_box import SecretBoxError, open_box, seal
+from msem.platform.secret_box import SecretBoxError, open_box, seal
 
 RFC4226_KEY = b"12345678901234567890"
 # RFC 4226, appendix D: HOTP values for counters 0 to 9.

@@ -7,6 +7,7 @@ other tests log in with a password alone; every mode is set here explicitly.
 from __future__ import annotations
 
 import base64
+import io
 import json
 import re
 import time
@@ -16,6 +17,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.hashers import ScryptPasswordHasher
 from django.contrib.auth.tokens import default_token_generator
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -413,6 +415,18 @@ class TestSecretKeyRotation:
         later = Client()
         password_step(later, manager.email)
         assert later.post(VERIFY, {"code": next_code(manager, key)}).status_code == 302
+
+    def test_seal_secrets_again_lets_the_old_key_go_before_she_logs_in(self, manager, settings):
+        key, _codes = enrolled(manager)
+        settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+        settings.SECRET_KEY = "the-new-secret-key-of-this-test-0123456789-abcdefghijklmnop"
+
+        call_command("seal_secrets_again", stdout=io.StringIO())
+
+        settings.SECRET_KEY_FALLBACKS = []
+        client = Client()
+        password_step(client, manager.email)
+        assert client.post(VERIFY, {"code": next_code(manager, key)}).status_code == 302
 
     def test_a_secret_sealed_under_a_key_now_gone_leaves_the_recovery_codes(self, manager, settings, security_log):
         key, codes = enrolled(manager)

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from msem.accounts.models import User
 from msem.platform.heartbeat import heartbeat_record, task_queues
+from msem.schools.services import school_connector_token_set
 from tests.browser.conftest import log_in
 from tests.factories import PASSWORD
 from tests.platform.test_admin import failed_emails
@@ -40,8 +41,7 @@ def test_an_administrator_sees_the_health_and_requeues_a_failed_email(page, scho
 
 def test_a_school_changed_in_the_admin_shows_in_its_managers_history(page, browser, live_server, school, manager):
     User.objects.create_superuser(email="ops@msem.test", password="ops-password")
-    school.connector_token = "old-token-value"
-    school.save(update_fields=["connector_token"])
+    school_connector_token_set(school=school, token="old-token-value")
     page.goto("/admin/")
     page.locator("#id_email").fill("ops@msem.test")
     page.locator("#id_password").fill("ops-password")

@@ -11,6 +11,7 @@ import pytest
 
 from msem.connector4807.services import CodeCheck, catalog_code_check
 from msem.connector4807.simulator import Simulator, demo_establishment
+from msem.schools.services import school_connector_token_set
 
 pytestmark = pytest.mark.django_db
 
@@ -27,18 +28,15 @@ def simulator(settings):
 
 
 def test_a_school_is_served_with_its_own_token_and_another_school_not_with_it(school, other_school, simulator):
-    school.connector_token = "valneige-token"
-    school.save(update_fields=["connector_token"])
+    school_connector_token_set(school=school, token="valneige-token")
 
     assert catalog_code_check(school=school, code="CE-ALPES").status == CodeCheck.KNOWN
     assert catalog_code_check(school=other_school, code="CE-ALPES").status == CodeCheck.UNREACHABLE
 
 
 def test_a_school_token_revoked_at_4807_stops_that_school_only(school, other_school, simulator):
-    school.connector_token = "valneige-token"
-    school.save(update_fields=["connector_token"])
-    other_school.connector_token = "autre-token"
-    other_school.save(update_fields=["connector_token"])
+    school_connector_token_set(school=school, token="valneige-token")
+    school_connector_token_set(school=other_school, token="autre-token")
     simulator.state.establishments["autre-token"] = demo_establishment()
 
     del simulator.state.establishments["valneige-token"]

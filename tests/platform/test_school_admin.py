@@ -12,6 +12,7 @@ from msem.accounts.models import User
 from msem.audit.models import AuditRecord
 from msem.inquiries.selectors import subjects_live
 from msem.schools.models import School
+from msem.schools.services import school_connector_token_set
 from tests.html_forms import flatten, form_data, page_text
 
 pytestmark = pytest.mark.django_db
@@ -69,8 +70,7 @@ class TestAChangeByThePlatformIsOnRecord:
 
     def test_a_new_4807_token_is_recorded_as_changed_never_its_value(self, admin_client, school, caplog):
         caplog.set_level(logging.INFO, logger="msem.security")
-        school.connector_token = "old-token-value"
-        school.save(update_fields=["connector_token"])
+        school_connector_token_set(school=school, token="old-token-value")
 
         admin_save(admin_client, school, connector_token="new-token-value")
 
@@ -80,7 +80,7 @@ class TestAChangeByThePlatformIsOnRecord:
             {"connector_token": "secret:changed"},
         )
         school.refresh_from_db()
-        assert school.connector_token == "new-token-value"
+        assert school.connector_token_get() == "new-token-value"
         [event] = [line for line in caplog.records if getattr(line, "event", "") == "school.changed_by_platform"]
         assert (event.school_id, event.changed) == (school.pk, ["connector_token"])
         assert "token-value" not in caplog.text
@@ -116,8 +116,7 @@ class TestAChangeByThePlatformIsOnRecord:
     )
     def test_its_managers_see_it_in_their_history(self, admin_client, school, manager_client, language, expected):
         User.objects.filter(email="manager@valneige.test").update(language=language)
-        school.connector_token = "old-token-value"
-        school.save(update_fields=["connector_token"])
+        school_connector_token_set(school=school, token="old-token-value")
         admin_save(admin_client, school, iban=IBAN, connector_token="new-token-value")
 
         page = page_text(
@@ -150,8 +149,7 @@ def test_a_school_created_in_the_admin_starts_with_its_subject_and_footers(admin
 class TestThe4807TokenIsNeverShown:
     @pytest.fixture
     def school_with_token(self, school) -> School:
-        school.connector_token = "old-token-value"
-        school.save(update_fields=["connector_token"])
+        school_connector_token_set(school=school, token="old-token-value")
         return school
 
     def test_the_form_offers_a_password_field_without_the_token(self, admin_client, school_with_token):
@@ -166,7 +164,7 @@ class TestThe4807TokenIsNeverShown:
         admin_save(admin_client, school_with_token, iban=IBAN)
 
         school_with_token.refresh_from_db()
-        assert (school_with_token.connector_token, school_with_token.iban) == ("old-token-value", IBAN)
+        assert (school_with_token.connector_token_get(), school_with_token.iban) == ("old-token-value", IBAN)
         [record] = AuditRecord.objects.for_school(school_with_token)
         assert set(record.after) == {"iban"}
 
@@ -174,7 +172,7 @@ class TestThe4807TokenIsNeverShown:
         admin_save(admin_client, school_with_token, connector_token_remove="on")
 
         school_with_token.refresh_from_db()
-        assert school_with_token.connector_token == ""
+        assert school_with_token.connector_token_get() == ""
         [record] = AuditRecord.objects.for_school(school_with_token)
         assert (record.before, record.after) == ({"connector_token": "secret:set"}, {"connector_token": ""})
 

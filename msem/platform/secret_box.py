@@ -1,12 +1,15 @@
-"""Small secrets encrypted at rest with a key derived from SECRET_KEY (the TOTP shared secrets).
+"""Small secrets encrypted at rest with a key derived from SECRET_KEY.
 
+Used by two apps: the TOTP shared secrets (msem/accounts/two_factor.py) and each
+school's 4807 token (msem/schools/models.py), hence its place in the platform.
 A database dump, a backup or a read-only SQL injection then gives nothing that
-generates codes. AES-256-GCM (authenticated: an altered box does not open) from
+generates codes or opens a school's 4807 account. AES-256-GCM (authenticated: an altered box does not open) from
 the `cryptography` library, a random 96-bit nonce per box, and a key derived
 from SECRET_KEY with HKDF-SHA256 for each purpose. The associated data binds a
-box to its purpose and its owner: one user's box copied onto another user's row
-does not open. Decryption also tries the keys of SECRET_KEY_FALLBACKS, so a
-SECRET_KEY rotation done the Django way keeps every second factor working.
+box to its purpose and its owner: one user's (or school's) box copied onto
+another's row does not open. Decryption also tries the keys of
+SECRET_KEY_FALLBACKS, so a SECRET_KEY rotation done the Django way keeps every
+box opening; `sealed_again` then moves a box to the current key.
 """
 
 from __future__ import annotations
@@ -66,3 +69,15 @@ def opens_with_current_key(box: str, *, purpose: str, owner: str) -> bool:
     except InvalidTag:
         return False
     return True
+
+
+def sealed_again(box: str, *, purpose: str, owner: str) -> str | None:
+    """The same secret sealed under the current key, or None when the box already is.
+
+    Raises SecretBoxError when no current key opens it: after a SECRET_KEY rotation, every
+    box re-sealed this way no longer needs the old key in SECRET_KEY_FALLBACKS.
+    """
+    plain = open_box(box, purpose=purpose, owner=owner)
+    if opens_with_current_key(box, purpose=purpose, owner=owner):
+        return None
+    return seal(plain, purpose=purpose, owner=owner)
