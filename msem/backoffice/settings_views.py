@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,6 +20,7 @@ from msem.backoffice.settings_forms import LANGUAGES, CatalogCodeCheckForm, Mail
 from msem.backoffice.team_history import member_change
 from msem.catalog.selectors import catalogs_live
 from msem.commercial_settings.changes import platform_changes, settings_changes
+from msem.commercial_settings.selectors import CatalogUse, catalogs_use
 from msem.commercial_settings.services import SettingsConflict, commercial_settings_save
 from msem.connector4807.gateway import gateway_configured
 from msem.connector4807.services import CodeCheck, catalog_code_check
@@ -73,11 +74,40 @@ def _mail_rows(page: SettingsPageForms) -> list[dict[str, Any]]:
     return rows
 
 
+def _catalog_use_texts(code: str, use: CatalogUse | None) -> dict[str, str]:
+    """What a catalog's chip says of its use, and the question asked before removing it (none if unused)."""
+    if use is None or not use.in_use:
+        return {}
+    uses = []
+    if use.open_quotes:
+        uses.append(
+            ngettext("%(count)d quote in progress", "%(count)d quotes in progress", use.open_quotes)
+            % {"count": use.open_quotes}
+        )
+    if use.drafts:
+        drafts = ngettext("%(count)d of them a draft", "%(count)d of them drafts", use.drafts)
+        uses.append(drafts % {"count": use.drafts})
+    if use.sales:
+        uses.append(ngettext("%(count)d sale", "%(count)d sales", use.sales) % {"count": use.sales})
+    listed = ", ".join(uses)
+    return {
+        "use_label": _("In use: %(uses)s") % {"uses": listed},
+        "confirm_removal": _(
+            "Remove the catalog %(code)s when the page is saved? In use: %(uses)s. These quotes and sales stay "
+            "as they are, with their prices and the catalog's code, and the lines of a draft can still be "
+            "changed; but no new quote line can come from this catalog. Typing its code again brings it back "
+            "with its prices."
+        )
+        % {"code": code, "uses": listed},
+    }
+
+
 def _render_page(
     request: SchoolRequest, page: SettingsPageForms, *, status: int = 200, conflict: bool = False
 ) -> HttpResponse:
     school = request.school
     catalogs = {c.code: c for c in catalogs_live(school=school)}
+    uses = catalogs_use(school=school)
     codes = page.catalogs["catalog_codes"].value() or []
     if isinstance(codes, str):
         codes = [codes]
@@ -93,7 +123,14 @@ def _render_page(
             for language in LANGUAGES
         ],
         "placeholders": [(p, examples[p.name]) for p in PLACEHOLDERS.values()],
-        "catalog_chips": [catalogs.get(code) or {"code": code} for code in codes],
+        "catalog_chips": [
+            {
+                "code": code,
+                "account_name": catalogs[code].account_name if code in catalogs else "",
+                **_catalog_use_texts(code, uses.get(code)),
+            }
+            for code in codes
+        ],
         "catalog_codes_checked": gateway_configured(),
         "form_embeddings": contact_form_embeddings(school),
         "subject_forms": subject_forms(school),

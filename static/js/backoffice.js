@@ -125,6 +125,20 @@
     true
   );
 
+  // A button that acts on the page only (type="button", e.g. removing a catalog's chip) asks its
+  // data-confirm question on click, before any other listener; "Cancel" leaves the page as it was.
+  document.addEventListener(
+    "click",
+    function (event) {
+      var button = event.target.closest && event.target.closest('button[type="button"][data-confirm]');
+      if (button && !window.confirm(button.getAttribute("data-confirm"))) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+      }
+    },
+    true
+  );
+
   // --- Leaving with unsaved changes --------------------------------------------
 
   var dirty = false;
