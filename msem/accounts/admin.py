@@ -15,8 +15,9 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from msem.accounts.invitations import InvitationRefused, invitation_send
-from msem.accounts.models import Membership, User
+from msem.accounts.models import Membership, Role, User
 from msem.accounts.services import user_sessions_end
+from msem.accounts.team import membership_grant_by_platform, membership_remove, membership_role_set
 from msem.accounts.temporary_password import password_set_by_administrator
 from msem.accounts.two_factor import second_factor_remove
 
@@ -49,8 +50,75 @@ class UserChangeForm(DjangoUserChangeForm):
         fields = "__all__"
 
 
+class MembershipRowForm(forms.ModelForm):
+    """A row of the memberships inline: its role can change; who and which school, no."""
+
+    class Meta:
+        model = Membership
+        fields = ("user", "school", "role")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or self.cleaned_data
+        if self.instance.pk is not None and {"user", "school"} & set(self.changed_data):
+            # Another person or school is another membership: on record as one removed and one given.
+            raise forms.ValidationError(
+                _("A membership's person and school cannot change: tick “Delete” and add a row instead.")
+            )
+        return cleaned
+
+
+def membership_rows_save(request: HttpRequest, formset: Any, *, new_account: bool = False) -> None:
+    """Save the admin's membership rows through the Team services, each change on the school's record.
+
+    The records are the Équipe page's (member invited, role changed, removed), made "by the
+    platform's administrators". The last manager may go (see msem.accounts.team): the
+    administrator is warned that the school has none left.
+    """
+    administrator: User = request.user  # type: ignore[assignment]
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+    schools = set()
+    with transaction.atomic():
+        for form in formset.extra_forms:
+            if not form.has_changed() or formset._should_delete_form(form):
+                continue
+            membership = membership_grant_by_platform(
+                school=form.instance.school,
+                administrator=administrator,
+                user=form.instance.user,
+                role=form.cleaned_data["role"],
+                account_created=new_account,
+            )
+            formset.new_objects.append(membership)
+        for form in formset.initial_forms:
+            membership = form.instance
+            if formset._should_delete_form(form):
+                schools.add(membership.school)
+                membership_remove(
+                    school=membership.school, actor=administrator, membership_id=membership.pk, by_platform=True
+                )
+                formset.deleted_objects.append(membership)
+            elif "role" in form.changed_data:
+                schools.add(membership.school)
+                membership_role_set(
+                    school=membership.school,
+                    actor=administrator,
+                    membership_id=membership.pk,
+                    role=form.cleaned_data["role"],
+                    by_platform=True,
+                )
+                formset.changed_objects.append((membership, ["role"]))
+    for school in sorted(schools, key=lambda school: school.name):
+        if not Membership.objects.for_school(school).filter(role=Role.MANAGER).exists():
+            messages.warning(
+                request,
+                gettext("%(school)s has no manager any more: nobody there can change its team or its settings.")
+                % {"school": school.name},
+            )
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
+    form = MembershipRowForm
     fk_name = "user"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
@@ -129,6 +197,12 @@ class UserAdmin(DjangoUserAdmin):
             self.message_user(request, _REFUSALS[str(refusal)] % {"user": user.email}, messages.WARNING)
             return False
         return True
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is Membership:
+            membership_rows_save(request, formset, new_account=not change)
+        else:
+            super().save_formset(request, form, formset, change)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)

@@ -3,7 +3,9 @@
 Each change is scoped to her school, atomic, and on record twice: the security
 log (membership.granted / changed / removed, from msem/accounts/security_log.py)
 and the school's audit, shown in the settings' history of changes.
-The school always keeps at least one manager.
+The school always keeps at least one manager, except when a platform administrator
+changes the team in Django's admin (`by_platform`): the platform is who a school without a
+manager turns to, and the admin may have to remove one manager before adding the next.
 """
 
 from __future__ import annotations
@@ -144,13 +146,37 @@ def membership_invitation_resend(*, school: School, actor: User, membership_id: 
 
 
 @transaction.atomic
-def membership_role_set(*, school: School, actor: User, membership_id: int, role: str) -> Membership:
+def membership_grant_by_platform(
+    *, school: School, administrator: User, user: User, role: str, account_created: bool = False
+) -> Membership:
+    """A platform administrator gives an existing account access to the school (Django's admin).
+
+    No e-mail here: the admin invites a new account itself, after its memberships are saved.
+    """
+    if role not in Role.values:
+        raise ValidationError(_("Choose a role."), code="invalid_role")
+    membership = Membership.objects.create(school=school, user=user, role=role)
+    audit_record_create(
+        school=school,
+        actor=administrator,
+        action=AuditRecord.Action.MEMBER_INVITED,
+        before={},
+        after={**_member(membership), "account_created": account_created},
+        by_platform=True,
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_role_set(
+    *, school: School, actor: User, membership_id: int, role: str, by_platform: bool = False
+) -> Membership:
     if role not in Role.values:
         raise ValidationError(_("Choose a role."), code="invalid_role")
     membership = _membership(school, membership_id)
     if membership.role == role:
         return membership
-    if role != Role.MANAGER:
+    if role != Role.MANAGER and not by_platform:
         _refuse_leaving_without_manager(school, membership)
     before = _member(membership)
     membership.role = role
@@ -161,6 +187,7 @@ def membership_role_set(*, school: School, actor: User, membership_id: int, role
         action=AuditRecord.Action.MEMBER_ROLE_CHANGED,
         before=before,
         after=_member(membership),
+        by_platform=by_platform,
     )
     return membership
 
@@ -173,7 +200,7 @@ class Removal:
 
 
 @transaction.atomic
-def membership_remove(*, school: School, actor: User, membership_id: int) -> Removal:
+def membership_remove(*, school: School, actor: User, membership_id: int, by_platform: bool = False) -> Removal:
     """She no longer works for the school: her membership goes, her account stays.
 
     The school's pages refuse her from her next request (every page checks the
@@ -181,7 +208,8 @@ def membership_remove(*, school: School, actor: User, membership_id: int) -> Rem
     school, they stay open for that one.
     """
     membership = _membership(school, membership_id)
-    _refuse_leaving_without_manager(school, membership)
+    if not by_platform:
+        _refuse_leaving_without_manager(school, membership)
     user = membership.user
     before = _member(membership)
     unassigned = inquiries_unassign_member(school=school, actor=actor, member=user)
@@ -195,5 +223,6 @@ def membership_remove(*, school: School, actor: User, membership_id: int) -> Rem
         action=AuditRecord.Action.MEMBER_REMOVED,
         before=before,
         after={"dossiers_unassigned": unassigned},
+        by_platform=by_platform,
     )
     return Removal(user=user, unassigned=unassigned, sessions_ended=not others)

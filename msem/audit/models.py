@@ -26,6 +26,9 @@ class AuditRecord(SchoolScopedModel):
     # Kept beside the foreign key: the record must still say who it was
     # after the account is deleted.
     actor_email = models.CharField(_("made by (e-mail address)"), max_length=254)
+    # Made in Django's admin by a platform administrator, not by a member of the school: the history
+    # says "by the platform's administrators" rather than a name the school does not know.
+    by_platform = models.BooleanField(_("by the platform's administrators"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     before = models.JSONField(_("before"), default=dict)
     after = models.JSONField(_("after"), default=dict)

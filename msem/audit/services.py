@@ -9,10 +9,22 @@ from msem.schools.models import School
 
 
 def audit_record_create(
-    *, school: School, actor: User, action: str, before: dict[str, Any], after: dict[str, Any]
+    *,
+    school: School,
+    actor: User,
+    action: str,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    by_platform: bool = False,
 ) -> AuditRecord:
     record = AuditRecord.objects.create(
-        school=school, actor=actor, actor_email=actor.email, action=action, before=before, after=after
+        school=school,
+        actor=actor,
+        actor_email=actor.email,
+        action=action,
+        before=before,
+        after=after,
+        by_platform=by_platform,
     )
     # The log says what kind of change and who, never the content (it is in the audit record, in the database).
     security_event(

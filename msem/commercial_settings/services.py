@@ -148,6 +148,7 @@ def school_update_by_platform(*, school: School, administrator: User, changes: M
         action=AuditRecord.Action.SCHOOL_CHANGED_BY_PLATFORM,
         before=before,
         after=after,
+        by_platform=True,
     )
     return locked
 

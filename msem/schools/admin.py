@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from msem.accounts.admin import MembershipRowForm, membership_rows_save
 from msem.accounts.models import Membership
 from msem.commercial_settings.services import PLATFORM_FIELDS, school_create, school_update_by_platform
 from msem.mailing.defaults import DEFAULT_LEGAL_FOOTERS
@@ -91,6 +92,7 @@ class SchoolAdminForm(forms.ModelForm):
 
 class MembershipInline(admin.TabularInline):
     model = Membership
+    form = MembershipRowForm
     fk_name = "school"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
@@ -120,6 +122,13 @@ class SchoolAdmin(admin.ModelAdmin):
                 % {"school": school.name},
             )
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is Membership:
+            # Through the Team services: each change is in the school's history, as one made on its Équipe page.
+            membership_rows_save(request, formset)
+        else:
+            super().save_formset(request, form, formset, change)
 
     def save_model(self, request: HttpRequest, obj: School, form: forms.ModelForm, change: bool) -> None:
         if change:
