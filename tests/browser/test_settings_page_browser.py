@@ -7,10 +7,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from msem.catalog.models import Catalog
 from msem.commercial_settings.selectors import commercial_settings_snapshot
 from msem.public_site.embedding import contact_form_embeddings
 from tests.browser.conftest import log_in
 from tests.factories import PASSWORD
+from tests.quotes.helpers import catalog, draft_quote, product_with_price, sent_quote
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -164,3 +166,46 @@ def test_a_manager_copies_the_code_that_shows_the_form_on_her_website(page, scho
     expect(page.locator("#form-embedding [data-language=en]")).to_contain_text("The form in English")
     page.locator("#form-embedding").scroll_into_view_if_needed()
     screenshot(page, "settings-form-embedding-en", full_page=False)
+
+
+def test_removing_a_catalog_that_quotes_use_asks_first(page, school, manager, screenshot):
+    tour_operator = catalog(school, code="TO-NEIGE", name="Neige & Soleil Voyages")
+    catalog(school, code="CE-ALPES", name="CE des Alpes")
+    lines = [(product_with_price(school, price="170.00", catalog=tour_operator), tour_operator, 2, 1)]
+    draft_quote(school, manager, lines=lines)
+    sent_quote(school, manager, lines=lines)
+    log_in(page, manager.email, PASSWORD)
+    open_settings(page, school)
+    chips = page.locator("#catalog-chips [data-chip]")
+    used = chips.filter(has_text="TO-NEIGE")
+    expect(used).to_contain_text("Utilisé : 2 devis en cours, dont 1 brouillon")
+    page.locator("#catalogs").scroll_into_view_if_needed()
+    screenshot(page, "settings-catalog-in-use", full_page=False)
+
+    questions: list[str] = []
+
+    def answer(accept: bool):
+        def on_dialog(dialog) -> None:
+            questions.append(dialog.message)
+            dialog.accept() if accept else dialog.dismiss()
+
+        page.once("dialog", on_dialog)
+
+    # "Cancel": the chip stays.
+    answer(accept=False)
+    used.get_by_role("button", name="Retirer le catalogue TO-NEIGE").click()
+    assert questions[-1].startswith("Retirer le catalogue TO-NEIGE à l’enregistrement de la page ?")
+    expect(chips).to_have_count(2)
+
+    # A catalog nothing uses goes without a question.
+    chips.filter(has_text="CE-ALPES").get_by_role("button").click()
+    expect(chips).to_have_count(1)
+    assert len(questions) == 1
+
+    # "OK": the chip goes, and the catalog with the save; its quotes keep it.
+    answer(accept=True)
+    used.get_by_role("button", name="Retirer le catalogue TO-NEIGE").click()
+    expect(chips).to_have_count(0)
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("Les paramètres ont été enregistrés.")).to_be_visible()
+    assert not Catalog.objects.for_school(school).live().exists()
