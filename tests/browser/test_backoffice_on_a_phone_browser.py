@@ -209,3 +209,21 @@ def test_on_a_phone_a_bank_transfer_is_recorded_without_leaving_the_screen(
     record.click()
     expect(phone.locator(f"#quote-{quote.pk} .alert-success")).to_be_visible()
     assert PaymentRequest.objects.get(pk=request.pk).status == PaymentRequest.Status.PAID
+
+
+def test_on_a_phone_a_refused_invitation_brings_its_error_into_view(phone, school, manager, secretary, screenshot):
+    """QA: the page came back at its top, the invitation form and its error a screen below, out of sight."""
+    log_in(phone, manager.email, PASSWORD)
+    phone.goto(f"/backoffice/{school.slug}/team/")
+    form = phone.locator("form.team-invite")
+    form.get_by_label("Adresse e-mail").fill(secretary.email)
+    form.get_by_label("Prénom").fill("Julie")
+    form.get_by_label("Nom", exact=True).fill("Perrin")
+    form.get_by_role("button", name="Inviter").click()
+
+    email = phone.locator("form.team-invite").get_by_label("Adresse e-mail")
+    expect(email).to_be_focused()
+    expect(email).to_be_in_viewport()
+    expect(phone.locator("#email-error")).to_have_text(f"{secretary.email} fait déjà partie de l’équipe.")
+    expect(phone.locator("#email-error")).to_be_in_viewport()
+    screenshot(phone, "phone-fr-team-invitation-refused", full_page=False)
