@@ -24,7 +24,8 @@ from msem.quotes.formatting import format_money
 
 @dataclass(frozen=True)
 class ClientAction:
-    """A quote accepted by the client, or money received for one (with what is left to pay)."""
+    """A quote accepted by the client (with the payment request already waiting, if any), or money
+    received for one (with what is left to pay)."""
 
     QUOTE_ACCEPTED = "quote_accepted"
     PAYMENT_RECEIVED = "payment_received"

@@ -25,6 +25,7 @@ from msem.inquiries.client_actions import ClientAction
 from msem.inquiries.dossier import inquiry_answered, inquiry_client_acted
 from msem.inquiries.models import Inquiry, InquiryEvent
 from msem.mailing.models import OutgoingEmail
+from msem.payments.pay_link import payment_request_waiting
 from msem.quotes.acceptance import quote_acceptance_queue
 from msem.quotes.models import MAX_LINE_PARTICIPANTS, MAX_QUANTITY, QUOTE_TRANSITIONS, Quote, QuoteLine
 from msem.quotes.sending import quote_email_queue
@@ -296,11 +297,18 @@ def quote_accept(*, school: School, quote_id: int, token: str, version: int | No
     quote.accepted_at = timezone.now()
     quote.save(update_fields=["status", "accepted_at"])
     quote_event(quote, None, "accepted")
-    # Nobody at the school saw it: the dossier is theirs again, and they are told.
+    # Nobody at the school saw it: the dossier is theirs again, and they are told. A payment request
+    # already waiting is named: its link is in the client's confirmation, and asking again would replace it.
+    waiting = payment_request_waiting(quote)
     inquiry_client_acted(
         school=school,
         inquiry_id=quote.inquiry_id,
-        action=ClientAction(kind=ClientAction.QUOTE_ACCEPTED, quote_number=quote.number),
+        action=ClientAction(
+            kind=ClientAction.QUOTE_ACCEPTED,
+            quote_number=quote.number,
+            payment_reference=waiting.reference if waiting is not None else "",
+            amount=waiting.amount if waiting is not None else None,
+        ),
         notify=True,
     )
     # Only the first acceptance gets here (an accepted quote returned above): the client's one confirmation.

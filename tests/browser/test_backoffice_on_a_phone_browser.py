@@ -18,11 +18,13 @@ from msem.demo.services import DEMO_PASSWORD, demo_school_ensure
 from msem.inquiries.models import Inquiry
 from msem.inquiries.quarantine import quarantine_put
 from msem.mailing.models import OutgoingEmail
+from msem.payments.models import PaymentRequest
 from msem.quotes.models import Quote
 from msem.sales.models import Sale
 from tests.browser.conftest import log_in
+from tests.factories import PASSWORD
 from tests.inquiries.helpers import intake_data
-from tests.quotes.helpers import draft_quote, off_peak_private_lesson, product_with_price
+from tests.quotes.helpers import draft_quote, off_peak_private_lesson, payment_request, product_with_price, sent_quote
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -179,3 +181,49 @@ def test_on_a_phone_each_settings_line_stacks_its_fields_under_their_labels(phon
     assert boxes[0]["y"] < boxes[1]["y"] < boxes[2]["y"]
     line.scroll_into_view_if_needed()
     screenshot(phone, "phone-fr-settings-lines", full_page=False)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_on_a_phone_a_bank_transfer_is_recorded_without_leaving_the_screen(
+    phone, school, manager, language, screenshot
+):
+    """QA: the transfer's date, reference and button side by side made the dossier 30 px too wide."""
+    manager.language = language
+    manager.save(update_fields=["language"])
+    quote = sent_quote(school, manager)
+    request = payment_request(school, manager, quote)
+    log_in(phone, manager.email, PASSWORD)
+    phone.goto(f"/backoffice/{school.slug}/inquiries/{quote.inquiry.reference}/")
+    expect(phone.locator("#quotes-panel")).not_to_have_attribute("aria-busy", "true")
+
+    summary = {"fr": "Enregistrer le virement reçu", "en": "Record the bank transfer received"}[language]
+    phone.get_by_text(summary).click()
+    record = phone.locator(".transfer-form").get_by_role("button")
+    record.scroll_into_view_if_needed()
+    screenshot(phone, f"phone-{language}-transfer-form", full_page=False)
+    assert page_width_overflow(phone) <= 1
+    box = record.bounding_box()
+    assert box["x"] + box["width"] <= 390
+
+    phone.locator(".transfer-form input[name=bank_reference]").fill("VIR 2026-12-07")
+    record.click()
+    expect(phone.locator(f"#quote-{quote.pk} .alert-success")).to_be_visible()
+    assert PaymentRequest.objects.get(pk=request.pk).status == PaymentRequest.Status.PAID
+
+
+def test_on_a_phone_a_refused_invitation_brings_its_error_into_view(phone, school, manager, secretary, screenshot):
+    """QA: the page came back at its top, the invitation form and its error a screen below, out of sight."""
+    log_in(phone, manager.email, PASSWORD)
+    phone.goto(f"/backoffice/{school.slug}/team/")
+    form = phone.locator("form.team-invite")
+    form.get_by_label("Adresse e-mail").fill(secretary.email)
+    form.get_by_label("Prénom").fill("Julie")
+    form.get_by_label("Nom", exact=True).fill("Perrin")
+    form.get_by_role("button", name="Inviter").click()
+
+    email = phone.locator("form.team-invite").get_by_label("Adresse e-mail")
+    expect(email).to_be_focused()
+    expect(email).to_be_in_viewport()
+    expect(phone.locator("#email-error")).to_have_text(f"{secretary.email} fait déjà partie de l’équipe.")
+    expect(phone.locator("#email-error")).to_be_in_viewport()
+    screenshot(phone, "phone-fr-team-invitation-refused", full_page=False)

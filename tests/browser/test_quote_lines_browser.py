@@ -171,3 +171,23 @@ def test_changing_a_line_in_english(page, school, manager, screenshot):
     page.set_viewport_size({"width": 1024, "height": 768})
     error.scroll_into_view_if_needed()
     screenshot(page, "quote-en-line-edit-refused-1024", full_page=False)
+
+
+def test_on_a_phone_a_lines_form_says_which_line_it_changes(page, school, manager, screenshot):
+    """QA: on a phone the table is scrolled to the Edit button, the product's name out of sight."""
+    group = product_with_price(school, code="COLL-FLOCON", name_fr="Cours collectif Flocon")
+    private = product_with_price(school, code="PRIV-2H", name_fr="Cours particulier 2 h")
+    quote = draft_quote(school, manager, lines=[(group, None, 2, 1), (private, None, 1, 1)])
+    line = quote.lines.get(product_code="PRIV-2H")
+    log_in(page, manager.email, PASSWORD)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/backoffice/{school.slug}/inquiries/{quote.inquiry.reference}/")
+    page.get_by_role("button", name="Modifier PRIV-2H").click()
+
+    named = page.locator(f"#line-edit-{line.pk} .line-edit-name")
+    expect(named).to_have_text("Cours particulier 2 h PRIV-2H")
+    expect(named).to_be_in_viewport()
+    screenshot(page, "quote-fr-line-edit-phone", full_page=False)
+    # On a wider screen the line's row, right above, says it.
+    page.set_viewport_size({"width": 1440, "height": 900})
+    expect(named).to_be_hidden()

@@ -14,6 +14,7 @@ from msem.inquiries.models import Inquiry, InquiryEvent
 from msem.mailing.models import OutgoingEmail
 from msem.payments.models import Payment
 from msem.payments.services import payment_record
+from msem.quotes.formatting import format_money
 from msem.quotes.models import Quote
 from tests.html_forms import page_text
 from tests.quotes.helpers import payment_request, sent_quote
@@ -92,6 +93,23 @@ class TestQuoteAccepted:
         assert f"/backoffice/{school.slug}/inquiries/{inquiry.reference}/" in email.text_body
         assert email.reply_to == "Claire Martin <claire.martin@example.org>"
         assert InquiryEvent.objects.filter(inquiry=inquiry, kind=InquiryEvent.Kind.EMAIL, email=email).exists()
+
+    def test_a_payment_request_already_waiting_is_named_rather_than_asked_again(self, school, secretary):
+        """QA: told to send the payment request, the school would replace the link the client was just given."""
+        quote = sent_quote(school, secretary)
+        request = payment_request(school, secretary, quote)
+        accept_on_its_page(quote)
+
+        [email] = school_notifications()
+        amount = format_money(request.amount, "fr")
+        said = (
+            f"Prochaine étape : rien à envoyer. La demande de paiement {request.reference} de {amount} attend ; "
+            "le client en a le lien dans sa confirmation. Réservez les cours une fois qu’elle est payée."
+        )
+        for body in (email.text_body, email.html_body):
+            assert said in body
+            assert "envoyez la demande de paiement" not in body
+        assert f"Demande de paiement : {request.reference}" in email.text_body
 
     def test_the_assignee_is_told_rather_than_the_subjects_address(self, school, secretary):
         quote = sent_quote(school, secretary)  # sending it made the dossier hers
