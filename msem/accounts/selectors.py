@@ -49,6 +49,11 @@ def _latest_invitation_emails(*, school: School, addresses: set[str]) -> dict[st
     return {email.to_email: email for email in emails}
 
 
+def invitation_email_latest(*, school: School, email: str) -> OutgoingEmail | None:
+    """Her latest invitation or access e-mail filed under the school (its state only, as above)."""
+    return _latest_invitation_emails(school=school, addresses={email}).get(email)
+
+
 def team_members(*, school: School) -> list[TeamMember]:
     """The school's members for the Team page: managers first, then by name."""
     memberships = (

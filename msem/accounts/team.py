@@ -18,10 +18,12 @@ from django.utils.translation import gettext as _
 
 from msem.accounts.invitations import InvitationRefused, access_granted_send, invitation_send
 from msem.accounts.models import Membership, Role, User
+from msem.accounts.selectors import invitation_email_latest
 from msem.accounts.services import user_sessions_end
 from msem.audit.models import AuditRecord
 from msem.audit.services import audit_record_create
 from msem.inquiries.dossier import inquiries_unassign_member
+from msem.outbox.rows import OutboxStatus
 from msem.schools.models import School
 
 
@@ -135,6 +137,15 @@ def _membership(school: School, membership_id: int) -> Membership:
 def membership_invitation_resend(*, school: School, actor: User, membership_id: int) -> None:
     """A new invitation link for a member who has not chosen her password yet; the previous link dies."""
     membership = _membership(school, membership_id)
+    latest = invitation_email_latest(school=school, email=membership.user.email)
+    if latest is not None and latest.status in (OutboxStatus.QUEUED, OutboxStatus.SENDING):
+        # A double click, or a resend while the mail server refuses: a new e-mail would not leave sooner,
+        # and its link would end the one on its way. (The membership's row lock makes the check hold.)
+        raise ValidationError(
+            _("The invitation of %(name)s has not left yet: a new one would not leave sooner.")
+            % {"name": membership.user},
+            code="invitation_not_left",
+        )
     try:
         invitation_send(user=membership.user, sent_by=actor, school=school)
     except InvitationRefused as refused:

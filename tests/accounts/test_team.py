@@ -10,12 +10,14 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.utils import timezone
 
 from msem.accounts.models import Membership, Role, User
 from msem.accounts.team import membership_invitation_resend, membership_invite, membership_remove, membership_role_set
 from msem.audit.models import AuditRecord
 from msem.inquiries.models import Inquiry, InquiryEvent
 from msem.mailing.models import OutgoingEmail
+from msem.outbox.rows import OutboxStatus
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
 from tests.inquiries.helpers import receive_inquiry
 
@@ -33,6 +35,10 @@ def invite(school, manager, email="anna@valneige.test", role=Role.SECRETARY, lan
     return membership_invite(
         school=school, actor=manager, email=email, full_name="Anna Martin", role=role, language=language
     )
+
+
+def delivered(email: OutgoingEmail) -> None:
+    OutgoingEmail.objects.filter(pk=email.pk).update(status=OutboxStatus.SENT, sent_at=timezone.now())
 
 
 def membership_of(school, user) -> Membership:
@@ -114,6 +120,7 @@ class TestInvite:
     def test_resend_sends_a_new_link_and_the_old_one_dies(self, school, manager):
         membership = invite(school, manager).membership
         first = OutgoingEmail.objects.for_school(school).get()
+        delivered(first)  # she got it, and lost it
         membership_invitation_resend(school=school, actor=manager, membership_id=membership.pk)
         second = OutgoingEmail.objects.for_school(school).exclude(pk=first.pk).get()
         old_path = re.search(r"https?://[^/\s]+(/backoffice/invitation/\S+/)", first.text_body).group(1)
@@ -121,6 +128,28 @@ class TestInvite:
         assert old_path != new_path
         assert Client().get(old_path).status_code != 302
         assert Client().get(new_path).status_code == 302
+
+    def test_resend_is_refused_while_her_invitation_has_not_left(self, school, manager):
+        # A double click, or the mail server refusing it for now: a second e-mail would end the first's link.
+        membership = invite(school, manager).membership
+        first = OutgoingEmail.objects.for_school(school).get()
+        with refused("invitation_not_left"):
+            membership_invitation_resend(school=school, actor=manager, membership_id=membership.pk)
+        OutgoingEmail.objects.filter(pk=first.pk).update(attempts=1, last_error="421 try again later")
+        with refused("invitation_not_left"):
+            membership_invitation_resend(school=school, actor=manager, membership_id=membership.pk)
+        assert OutgoingEmail.objects.for_school(school).count() == 1
+        assert (
+            Client()
+            .get(re.search(r"https?://[^/\s]+(/backoffice/invitation/\S+/)", first.text_body).group(1))
+            .status_code
+            == 302
+        )
+
+        # Failed for good (a mistyped domain, say): a new one can go.
+        OutgoingEmail.objects.filter(pk=first.pk).update(status=OutboxStatus.FAILED)
+        membership_invitation_resend(school=school, actor=manager, membership_id=membership.pk)
+        assert OutgoingEmail.objects.for_school(school).count() == 2
 
     def test_resend_is_refused_once_she_has_her_password(self, school, manager, secretary):
         with refused("not_pending"):

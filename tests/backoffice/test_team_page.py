@@ -237,11 +237,13 @@ class TestWhatBecameOfTheInvitation:
 
         assert "Pas encore remis, nouvel essai prévu" in row
         assert "451 4.3.0 Mailbox temporarily unavailable" in row
+        assert "Renvoyer l’invitation" not in row  # a new one would not leave sooner
 
     def test_sent_with_its_date_then_the_resend_is_waiting(self, manager_client, school, smtp_server):
         manager_client.post(team_url(school), invite_data())
         row = member_row(manager_client.get(team_url(school)), "anna@valneige.test")
         assert "E-mail en attente d’envoi" in row
+        assert "Renvoyer l’invitation" not in row
 
         deliver()
         sent = OutgoingEmail.objects.for_school(school).get(to_email="anna@valneige.test")
@@ -252,6 +254,7 @@ class TestWhatBecameOfTheInvitation:
         assert "E-mail envoyé</span> <time datetime=" in row
         assert when in row
         assert "Réponse du serveur" not in row
+        assert "Renvoyer l’invitation" in row
 
         manager_client.post(
             member_url(school, membership_of(school, User.objects.get(email="anna@valneige.test"))),
