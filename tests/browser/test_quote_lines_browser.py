@@ -31,6 +31,7 @@ def test_the_next_line_keeps_the_catalog_dates_and_participants(page, school, ma
     add.get_by_label("Fin").fill(end.isoformat())
     add.get_by_label("Participants").fill("2")
     add.get_by_label("Quantité").fill("3")
+    page.wait_for_load_state("networkidle")  # the list shown for the new start date, as she would see it
     add.locator("li", has_text="Cours privé 2 h").get_by_role("button").click()
     expect(page.locator(".quote-lines tr.quote-line")).to_have_count(1)
 
