@@ -25,6 +25,7 @@ from msem.commercial_settings.services import SettingsConflict, commercial_setti
 from msem.connector4807.gateway import gateway_configured
 from msem.connector4807.services import CodeCheck, catalog_code_check
 from msem.inquiries.selectors import categories_live, subjects_live
+from msem.mailing.client_mail import subject_naming_the_quote
 from msem.mailing.composition import mail_compose
 from msem.mailing.models import KINDS_WITH_SUBJECT_LINE, MailKind
 from msem.mailing.placeholders import ALLOWED_BY_KIND, PLACEHOLDERS, example_values, fill_placeholders
@@ -61,6 +62,12 @@ def _mail_rows(page: SettingsPageForms) -> list[dict[str, Any]]:
                 "label": label,
                 "previewable": kind != MailKind.SIGNATURE,
                 "placeholders": ["{%s}" % name for name in ALLOWED_BY_KIND[kind]],
+                # Said next to the text, so that the number at the end of a subject line surprises nobody.
+                "subject_note": _(
+                    "The subject line always gives the quote's number: without {quote_number}, it is added at the end."
+                )
+                if kind == MailKind.PAYMENT_REQUEST
+                else "",
                 "languages": [
                     {
                         "code": language,
@@ -189,12 +196,17 @@ def settings_preview_view(request: SchoolRequest) -> HttpResponse:
     context: dict[str, Any] = {"kind_label": MailKind(kind).label, "language": language, "errors": errors}
     if not errors:
         school = request.school
+        subject = form.cleaned_data[f"{kind}_{language}_subject"]
+        examples = example_values(language)
+        if kind == MailKind.PAYMENT_REQUEST:
+            # As the client will read it (school_mail_compose does the same when it is sent).
+            subject = subject_naming_the_quote(subject, language=language, quote_number=examples["quote_number"])
         context["mail"] = mail_compose(
-            subject=form.cleaned_data[f"{kind}_{language}_subject"],
+            subject=subject,
             body=form.cleaned_data[f"{kind}_{language}_body"],
             signature=form.cleaned_data[f"signature_{language}_body"],
             footer=school.legal_footer(language),
-            values=example_values(language) | {"school_name": school.name},
+            values=examples | {"school_name": school.name},
         )
     return render(request, "backoffice/settings/_preview.html", context)
 

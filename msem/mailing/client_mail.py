@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from msem.mailing.composition import ComposedMail, mail_compose
 from msem.mailing.models import MailKind
+from msem.mailing.placeholders import placeholders_used
 from msem.mailing.selectors import mail_templates_by_kind_and_language
 from msem.schools.models import School
 
@@ -35,6 +36,8 @@ def school_mail_compose(
     template = templates.get((kind, language))
     signature_template = templates.get((MailKind.SIGNATURE, language))
     subject = subject if subject is not None else (template.subject if template else "")
+    if kind == MailKind.PAYMENT_REQUEST:
+        subject = subject_naming_the_quote(subject, language=language, quote_number=values.get("quote_number", ""))
     if reminder:
         with translation.override(language):
             subject = _("Reminder: %(subject)s") % {"subject": subject}
@@ -48,3 +51,20 @@ def school_mail_compose(
         with_html=True,
         link_labels=link_labels,
     )
+
+
+def subject_naming_the_quote(subject: str, *, language: str, quote_number: str) -> str:
+    """A payment request's subject line with the quote's number, whatever the school's text says.
+
+    A client with two bookings, or a school searching its sent mail, tells two
+    payment requests apart by it. A text without {quote_number} (a school's own,
+    or one written before the default text had it) gets it at its end, in the
+    client's language; one that has it, or the number typed out, is kept as it is.
+    """
+    if "quote_number" in placeholders_used(subject) or (quote_number and quote_number in subject):
+        return subject
+    with translation.override(language):
+        if not subject.strip():
+            return _("Payment request for your quote {quote_number}")
+        # The school's text is a value here, not a format: its braces stay placeholders, filled later.
+        return _("%(subject)s (quote {quote_number})") % {"subject": subject.rstrip()}

@@ -62,7 +62,7 @@ DEFAULT_TEXTS: dict[str, dict[str, tuple[str, str]]] = {
     },
     MailKind.PAYMENT_REQUEST: {
         "fr": (
-            "Demande de paiement — {school_name}",
+            "Demande de paiement pour votre devis {quote_number} — {school_name}",
             "Bonjour {client_name},\n\n"
             "Pour confirmer votre réservation ({reference}), merci de régler la somme de "
             "{amount} en suivant ce lien de paiement sécurisé :\n{payment_link}\n\n"
@@ -70,7 +70,7 @@ DEFAULT_TEXTS: dict[str, dict[str, tuple[str, str]]] = {
             "dès réception du paiement.",
         ),
         "en": (
-            "Payment request — {school_name}",
+            "Payment request for your quote {quote_number} — {school_name}",
             "Hello {client_name},\n\n"
             "To confirm your booking ({reference}), please pay {amount} using this secure "
             "payment link:\n{payment_link}\n\n"

@@ -382,6 +382,29 @@ class TestPreview:
 
         assert expected in page_text(response)
 
+    @pytest.mark.parametrize(
+        ("language", "expected"),
+        [
+            ("fr", "Demande de paiement — ESF Val Neige (devis DEV-2026-00017)"),
+            ("en", "Demande de paiement — ESF Val Neige (quote DEV-2026-00017)"),
+        ],
+    )
+    def test_a_payment_request_subject_line_without_the_quote_gets_its_number(
+        self, manager_client, school, language, expected
+    ):
+        page = page_text(manager_client.get(reverse("backoffice:settings", kwargs={"school_slug": school.slug})))
+        assert "L’objet donne toujours le numéro du devis : sans {quote_number}, il est ajouté à la fin." in page
+
+        data = page_data(manager_client, school)
+        data[f"payment_request_{language}_subject"] = ["Demande de paiement — {school_name}"]
+        data["preview_kind"], data["preview_language"] = ["payment_request"], [language]
+
+        response = manager_client.post(
+            reverse("backoffice:settings_preview", kwargs={"school_slug": school.slug}), flatten(data)
+        )
+
+        assert f'<dd class="preview-subject">{expected}</dd>' in page_text(response)
+
     def test_reports_an_unknown_placeholder_instead_of_a_preview(self, manager_client, school):
         data = page_data(manager_client, school)
         data["quote_fr_body"] = ["Voici {lien}"]
@@ -449,7 +472,7 @@ class TestTestEmail:
         assert email.from_email.startswith("ESF Val Neige <")
         assert email.reply_to == school.main_email
         assert email.status == OutgoingEmail.Status.QUEUED
-        assert email.subject.startswith("[TEST] Payment request — ESF Val Neige")
+        assert email.subject == "[TEST] Payment request for your quote DEV-2026-00017 — ESF Val Neige"
         assert "Please pay €480.00 here: https://msem.example/en/pay/…/" in email.text_body
         assert "See you soon on the slopes," in email.text_body
         assert f"Un e-mail de test part vers {manager.email}" in page_text(response)

@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from msem.inquiries.models import Inquiry
-from msem.mailing.models import OutgoingEmail
+from msem.mailing.delivery import outbox_deliver
+from msem.mailing.models import MailTemplate, OutgoingEmail
 from msem.payments.links import PaymentLinkInvalid, payment_link_token, payment_request_from_token
 from msem.payments.models import Payment, PaymentRequest, ProviderEvent
 from msem.payments.services import (
@@ -27,6 +28,7 @@ from msem.payments.services import (
 from msem.quotes.models import Quote
 from msem.quotes.services import quote_reopen
 from msem.sales.models import Sale
+from tests.inquiries.helpers import receive_inquiry
 from tests.payments.stripe_server import FakeStripe, completed_event, signature
 from tests.quotes.helpers import payment_request, sent_quote
 
@@ -99,6 +101,78 @@ class TestRequests:
         assert paid_by_the_link_in(emails[1].text_body, language="fr") == request
         request.refresh_from_db()
         assert request.reminders_sent == 1
+
+
+def send_full(school, manager, quote: Quote, **email) -> OutgoingEmail:
+    payment_request_send(school=school, actor=manager, quote_id=quote.pk, kind="full", replaces=None, **email)
+    return OutgoingEmail.objects.filter(kind="payment_request").latest("id")
+
+
+def english_quote(school, manager) -> Quote:
+    inquiry = receive_inquiry(school, language="en", first_name="John", last_name="Smith", email="john@example.com")
+    return sent_quote(school, manager, inquiry=inquiry)
+
+
+def school_subject_line(school, language: str, subject: str) -> None:
+    """As a school that wrote its own subject line, before the default one named the quote."""
+    MailTemplate.objects.for_school(school).filter(kind="payment_request", language=language).update(subject=subject)
+
+
+class TestSubjectLine:
+    """Two bookings of one client, or a school searching its sent mail: the subject line tells them apart."""
+
+    def test_the_default_names_the_quote_in_the_clients_language(self, school, manager):
+        french = sent_quote(school, manager)
+        assert send_full(school, manager, french).subject == (
+            f"Demande de paiement pour votre devis {french.number} — ESF Val Neige"
+        )
+        english = english_quote(school, manager)
+        assert send_full(school, manager, english).subject == (
+            f"Payment request for your quote {english.number} — ESF Val Neige"
+        )
+
+    def test_two_bookings_of_one_client_get_two_subject_lines(self, school, manager):
+        first, second = sent_quote(school, manager), sent_quote(school, manager)
+        assert send_full(school, manager, first).subject != send_full(school, manager, second).subject
+
+    def test_a_schools_own_text_without_the_number_gets_it_at_its_end(self, school, manager):
+        school_subject_line(school, "fr", "Demande de paiement — {school_name}")
+        school_subject_line(school, "en", "Your payment to {school_name}")
+        french, english = sent_quote(school, manager), english_quote(school, manager)
+
+        assert send_full(school, manager, french).subject == (
+            f"Demande de paiement — ESF Val Neige (devis {french.number})"
+        )
+        assert send_full(school, manager, english).subject == f"Your payment to ESF Val Neige (quote {english.number})"
+
+    def test_a_reminder_keeps_it(self, school, manager):
+        school_subject_line(school, "fr", "Demande de paiement — {school_name}")
+        quote = sent_quote(school, manager)
+        request = payment_request_send(school=school, actor=manager, quote_id=quote.pk, kind="full", replaces=None)
+        payment_request_remind(school=school, actor=manager, payment_request_id=request.pk)
+        reminder = OutgoingEmail.objects.filter(kind="payment_request").latest("id")
+        assert reminder.subject == f"Rappel : Demande de paiement — ESF Val Neige (devis {quote.number})"
+
+    def test_a_subject_line_that_has_it_is_sent_as_written(self, school, manager):
+        quote, other = sent_quote(school, manager), sent_quote(school, manager)
+        assert send_full(school, manager, quote, subject="{quote_number} : votre acompte").subject == (
+            f"{quote.number} : votre acompte"
+        )
+        assert send_full(school, manager, other, subject=f"Solde du devis {other.number}").subject == (
+            f"Solde du devis {other.number}"
+        )
+
+    def test_it_reaches_the_client_through_a_real_mail_server(self, school, manager, smtp_server):
+        quote = english_quote(school, manager)
+        send_full(school, manager, quote)
+
+        outbox_deliver(time_budget=10)
+
+        [received] = [
+            item for item in smtp_server.to("john@example.com") if "Payment request" in item.message["Subject"]
+        ]
+        assert received.message["Subject"] == f"Payment request for your quote {quote.number} — ESF Val Neige"
+        assert f"<title>Payment request for your quote {quote.number} — ESF Val Neige</title>" in received.html
 
 
 def paid_by_the_link_in(body: str, *, language: str) -> PaymentRequest:
