@@ -67,3 +67,35 @@ def school_view(*, managers_only: bool = False) -> Callable[[View], View]:
         return wrapped
 
     return decorator
+
+
+def membership_worked_on_last(request: HttpRequest, memberships: list[Membership]) -> Membership | None:
+    """The school she opened last in this session, or her first one; None if she belongs to none."""
+    last = request.session.get(LAST_SCHOOL_SESSION_KEY)
+    return next((m for m in memberships if m.school.slug == last), memberships[0] if memberships else None)
+
+
+def school_frame(view: View) -> View:
+    """Her own account's pages (password, two-step verification) in the frame of the school she works on.
+
+    Their address names no school, but she came from one: they show its menu,
+    as every other page does, so that she has a way back other than the
+    browser's button. Under login_required: the login's own steps (the code,
+    the enrolment it demands) never get it, she is not through the login yet.
+    Nor does a temporary password's page: every link of the menu would lead
+    back to it (TemporaryPasswordMiddleware).
+    """
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        user = request.user
+        if user.is_authenticated and not getattr(user, "password_is_temporary", False):
+            memberships = list(memberships_of_user(user=user))  # type: ignore[arg-type]
+            membership = membership_worked_on_last(request, memberships)
+            if membership is not None:
+                request.memberships = memberships  # type: ignore[attr-defined]
+                request.membership = membership  # type: ignore[attr-defined]
+                request.school = membership.school  # type: ignore[attr-defined]
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -34,6 +34,7 @@ from msem.accounts.services import (
 from msem.accounts.session_limits import ROW
 from msem.accounts.temporary_password import password_forced_change_done
 from msem.accounts.two_factor_pending import pending_begin
+from msem.backoffice.access import school_frame
 from msem.backoffice.password_links import PasswordLink, password_link_open, password_link_set
 from msem.platform.client_ip import client_ip
 from msem.platform.security_events import email_digest, request_fields, security_event
@@ -142,6 +143,7 @@ def language_view(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters()
 @csrf_protect
 @login_required
+@school_frame
 @require_http_methods(["GET", "POST"])
 def password_change_view(request: HttpRequest) -> HttpResponse:
     """A user changes her own password: the current one first, then a new one that the policy accepts.

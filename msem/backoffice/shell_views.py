@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from msem.accounts.selectors import memberships_of_user
-from msem.backoffice.access import LAST_SCHOOL_SESSION_KEY
+from msem.backoffice.access import membership_worked_on_last
 
 
 @login_required
@@ -19,6 +19,6 @@ def home_view(request: HttpRequest) -> HttpResponse:
             # A platform administrator's work is in the admin; "ask the administrators" would be addressed to her.
             return redirect("admin:index")
         return render(request, "backoffice/no_school.html", status=403)
-    last = request.session.get(LAST_SCHOOL_SESSION_KEY)
-    slug = next((m.school.slug for m in memberships if m.school.slug == last), memberships[0].school.slug)
-    return redirect("backoffice:inquiries", school_slug=slug)
+    membership = membership_worked_on_last(request, memberships)
+    assert membership is not None
+    return redirect("backoffice:inquiries", school_slug=membership.school.slug)

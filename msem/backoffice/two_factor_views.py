@@ -36,6 +36,7 @@ from msem.accounts.two_factor import (
     two_factor_required,
 )
 from msem.accounts.two_factor_pending import ENROL, VERIFY, Pending, pending_complete, pending_of
+from msem.backoffice.access import school_frame
 from msem.backoffice.auth_views import _safe_next, _too_many
 from msem.backoffice.qr_code import qr_svg
 from msem.backoffice.two_factor_forms import AppCodeForm, VerificationCodeForm
@@ -167,6 +168,7 @@ def login_enrol_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@school_frame
 @never_cache
 @require_http_methods(["GET"])
 def two_factor_view(request: HttpRequest) -> HttpResponse:
@@ -185,6 +187,7 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
 
 @sensitive_post_parameters("code")
 @login_required
+@school_frame
 @never_cache
 @require_http_methods(["GET", "POST"])
 def two_factor_enrol_view(request: HttpRequest) -> HttpResponse:
@@ -234,6 +237,7 @@ def _account_code_check(request: HttpRequest, user: User) -> tuple[bool, HttpRes
 
 @sensitive_post_parameters("code")
 @login_required
+@school_frame
 @never_cache
 @require_POST
 def two_factor_codes_view(request: HttpRequest) -> HttpResponse:
@@ -250,6 +254,7 @@ def two_factor_codes_view(request: HttpRequest) -> HttpResponse:
 
 @sensitive_post_parameters("code")
 @login_required
+@school_frame
 @never_cache
 @require_POST
 def two_factor_disable_view(request: HttpRequest) -> HttpResponse:
