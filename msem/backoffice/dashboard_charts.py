@@ -873,6 +873,17 @@ class KeyFigure:
     href: str = ""
 
 
+def _waiting_label(hours: int) -> str:
+    days = fmt.whole_days(hours)
+    if days:
+        return ngettext("Waiting for more than %(days)s day", "Waiting for more than %(days)s days", days) % {
+            "days": fmt.integer(days)
+        }
+    return ngettext("Waiting for more than %(hours)s hour", "Waiting for more than %(hours)s hours", hours) % {
+        "hours": fmt.integer(hours)
+    }
+
+
 def key_figures(dashboard: Dashboard, waiting: Waiting, language: str) -> list[KeyFigure]:
     funnel, answers = dashboard.funnel, dashboard.answers
     return [
@@ -898,7 +909,7 @@ def key_figures(dashboard: Dashboard, waiting: Waiting, language: str) -> list[K
             _("90th percentile: %(time)s") % {"time": fmt.duration(answers.p90)} if answers.answered else "",
         ),
         KeyFigure(
-            _("Waiting for more than %(hours)s h") % {"hours": fmt.integer(waiting.hours)},
+            _waiting_label(waiting.hours),
             fmt.integer(waiting.total),
             _("open requests, now"),
             href="#waiting",

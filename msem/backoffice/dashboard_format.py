@@ -67,6 +67,12 @@ def duration(seconds: float | None) -> str:
     return _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
 
 
+def whole_days(hours: int) -> int | None:
+    """48 hours are said "2 days", as a secretary says them; 36 stay hours (None)."""
+    days, rest = divmod(hours, 24)
+    return days if days and not rest else None
+
+
 def day(value: date, language: str) -> str:
     return format_date(value, language)
 

@@ -51,7 +51,8 @@ class DashboardForm(forms.Form):
     start = _date_field(_("From"))
     end = _date_field(_("To"))
     hours = forms.IntegerField(
-        label=_("Waiting for more than (hours)"),
+        # Named so for the list of errors above the form; the form itself reads as a sentence (page.html).
+        label=_("Threshold of the waiting requests (hours)"),
         required=False,
         min_value=1,
         max_value=MAX_WAITING_HOURS,

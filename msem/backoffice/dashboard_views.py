@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from msem.backoffice import dashboard_format as fmt
 from msem.backoffice.access import SchoolRequest, school_view
 from msem.backoffice.dashboard_charts import (
     CHART_SLUGS,
@@ -63,6 +64,7 @@ def dashboard_view(request: SchoolRequest) -> HttpResponse:
             "period": period,
             "period_label": period_label(period, language),
             "hours": hours,
+            "waiting_days": fmt.whole_days(hours),
             "query": _query(period, hours),
             "dashboard": dashboard,
             "charts": dashboard_charts(dashboard, language),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from datetime import UTC, datetime, timedelta
@@ -193,11 +194,97 @@ class TestPage:
         page = english_client.get(dashboard_url(school)).content.decode()
         assert f'<a href="/backoffice/{school.slug}/inquiries/{old.reference}/">{old.reference}</a>' in page
         assert "Hélène Favre" in page
-        assert re.search(r'Waiting for more than 48 h</a></p>\s*<p class="key-figure-value">1<', page)
+        assert re.search(r'Waiting for more than 2 days</a></p>\s*<p class="key-figure-value">1<', page)
 
         page = english_client.get(dashboard_url(school, "hours=72")).content.decode()
         assert old.reference not in page
-        assert "No open request has been waiting for more than 72 h." in page
+        assert "No open request has been waiting for more than 3 days." in page
+
+    @pytest.mark.parametrize(
+        "case",
+        [
+            (
+                "en",
+                48,
+                [
+                    "Waiting for more than 2 days</a>",
+                    '<h3 id="waiting-heading">Open for more than 2 days</h3>',
+                    "The requests received more than 2 days ago and still open (new, in progress or waiting for the"
+                    " client), as of now, whatever the period chosen above. The oldest first.",
+                    "No open request has been waiting for more than 2 days.",
+                ],
+            ),
+            (
+                "en",
+                36,
+                [
+                    "Waiting for more than 36 hours</a>",
+                    '<h3 id="waiting-heading">Open for more than 36 hours</h3>',
+                    "The requests received more than 36 hours ago and still open",
+                    "No open request has been waiting for more than 36 hours.",
+                ],
+            ),
+            (
+                "en",
+                24,
+                ['<h3 id="waiting-heading">Open for more than 1 day</h3>', "received more than 1 day ago and"],
+            ),
+            (
+                "en",
+                1,
+                ['<h3 id="waiting-heading">Open for more than 1 hour</h3>', "received more than 1 hour ago and"],
+            ),
+            (
+                "fr",
+                48,
+                [
+                    "En attente depuis plus de 2 jours</a>",
+                    '<h3 id="waiting-heading">Ouvertes depuis plus de 2 jours</h3>',
+                    "Les demandes reçues il y a plus de 2 jours et toujours ouvertes (nouvelles, en cours ou en attente"
+                    " du client), à cet instant, quelle que soit la période choisie plus haut. Les plus anciennes"
+                    " d’abord.",
+                    "Aucune demande ouverte n’attend depuis plus de 2 jours.",
+                ],
+            ),
+            (
+                "fr",
+                36,
+                [
+                    "En attente depuis plus de 36 heures</a>",
+                    '<h3 id="waiting-heading">Ouvertes depuis plus de 36 heures</h3>',
+                    "Les demandes reçues il y a plus de 36 heures et toujours ouvertes",
+                    "Aucune demande ouverte n’attend depuis plus de 36 heures.",
+                ],
+            ),
+        ],
+    )
+    def test_the_waiting_threshold_reads_as_a_secretary_says_it(self, english_manager, english_client, school, case):
+        language, hours, texts = case
+        english_manager.language = language
+        english_manager.save(update_fields=["language"])
+        page = english_client.get(dashboard_url(school, f"hours={hours}")).content.decode()
+        page = re.sub(r"\s+", " ", html.unescape(page))
+        for text in texts:
+            assert text in page
+        # The threshold form reads as a sentence: "Show the requests open for more than [48] hours [Apply]".
+        label, unit = {
+            "en": ("Show the requests open for more than", "hours"),
+            "fr": ("Afficher les demandes ouvertes depuis plus de", "heures"),
+        }[language]
+        assert re.search(
+            rf'<label for="id_waiting_hours">{label}</label> <input type="number" name="hours"'
+            rf' id="id_waiting_hours" value="{hours}" [^>]*aria-describedby="waiting-hours-unit">'
+            rf' <span id="waiting-hours-unit">{unit}</span>',
+            page,
+        )
+
+    def test_a_bad_threshold_is_named_in_the_error(self, manager_client, school):
+        response = manager_client.get(dashboard_url(school, "hours=0"))
+        assert response.status_code == 400
+        assert (
+            "Seuil des demandes en attente (heures)\u00a0: Assurez-vous que cette valeur est supérieure ou égale à 1."
+            in (html.unescape(response.content.decode()))
+        )
 
     def test_the_quotes_to_follow_up_link_to_their_dossiers(self, manager_client, school, manager):
         waiting = quote_sent(dossier(school, timezone.now() - timedelta(days=8), first_name="Hélène"), manager)
