@@ -21,7 +21,7 @@ from django.utils import timezone
 from msem.accounts import totp
 from msem.accounts.models import Role, User
 from msem.accounts.two_factor_models import RecoveryCode, SecondFactor
-from msem.platform.secret_box import SecretBoxError, open_box, opens_with_current_key, seal, sealed_again
+from msem.platform.secret_box import SecretBoxError, boxes_seal_again, open_box, opens_with_current_key, seal
 from msem.platform.security_events import security_event
 
 EVERYONE = "everyone"
@@ -206,17 +206,12 @@ def second_factors_seal_again() -> tuple[int, list[int]]:
     """After a SECRET_KEY rotation: every TOTP secret sealed under the current key, without waiting for a login.
 
     Returns how many were sealed again and the ids of the users whose secret no key opens
-    (their recovery codes, or a reset). Conditional updates: an enrolment meanwhile is kept.
+    (their recovery codes, or a reset).
     """
-    resealed, unreadable = 0, []
-    for factor in SecondFactor.objects.only("pk", "user_id", "sealed_secret"):
-        try:
-            box = sealed_again(factor.sealed_secret, purpose=_SEAL_PURPOSE, owner=str(factor.user_id))
-        except SecretBoxError:
-            unreadable.append(factor.user_id)
-            continue
-        if box is not None:
-            resealed += SecondFactor.objects.filter(pk=factor.pk, sealed_secret=factor.sealed_secret).update(
-                sealed_secret=box
-            )
-    return resealed, unreadable
+    return boxes_seal_again(
+        SecondFactor.objects.only("pk", "user_id", "sealed_secret"),
+        box_field="sealed_secret",
+        purpose=_SEAL_PURPOSE,
+        owner=lambda factor: str(factor.user_id),
+        name=lambda factor: factor.user_id,
+    )

@@ -17,14 +17,19 @@ from __future__ import annotations
 import base64
 import binascii
 import secrets
+from collections.abc import Callable
+from typing import TypeVar
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
+from django.db.models import Model, QuerySet
 
 _VERSION = b"\x01"
+_Row = TypeVar("_Row", bound=Model)
+_Name = TypeVar("_Name")
 _NONCE_BYTES = 12
 
 
@@ -81,3 +86,25 @@ def sealed_again(box: str, *, purpose: str, owner: str) -> str | None:
     if opens_with_current_key(box, purpose=purpose, owner=owner):
         return None
     return seal(plain, purpose=purpose, owner=owner)
+
+
+def boxes_seal_again(
+    rows: QuerySet[_Row], *, box_field: str, purpose: str, owner: Callable[[_Row], str], name: Callable[[_Row], _Name]
+) -> tuple[int, list[_Name]]:
+    """After a SECRET_KEY rotation: every box of these rows sealed under the current key, without waiting for a use.
+
+    Returns how many were sealed again and the names of the rows whose box no key opens. Each
+    update is conditional on the box read: a box written meanwhile (an enrolment, a token typed in
+    the admin) is not overwritten by the old secret.
+    """
+    resealed, unreadable = 0, []
+    for row in rows:
+        box_read = getattr(row, box_field)
+        try:
+            box = sealed_again(box_read, purpose=purpose, owner=owner(row))
+        except SecretBoxError:
+            unreadable.append(name(row))
+            continue
+        if box is not None:
+            resealed += rows.filter(pk=row.pk, **{box_field: box_read}).update(**{box_field: box})
+    return resealed, unreadable

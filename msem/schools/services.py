@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, connection, transaction
 
-from msem.platform.secret_box import SecretBoxError, sealed_again
+from msem.platform.secret_box import boxes_seal_again
 from msem.schools.models import CONNECTOR_TOKEN_PURPOSE, DocumentCounter, School
 
 
@@ -68,16 +68,10 @@ def connector_tokens_seal_again() -> tuple[int, list[str]]:
     (to enter again in the admin). Once it reports none, the old key can leave SECRET_KEY_FALLBACKS
     as far as the tokens are concerned.
     """
-    resealed, unreadable = 0, []
-    for school in School.objects.exclude(connector_token_box="").only("pk", "slug", "connector_token_box"):
-        try:
-            box = sealed_again(school.connector_token_box, purpose=CONNECTOR_TOKEN_PURPOSE, owner=str(school.pk))
-        except SecretBoxError:
-            unreadable.append(school.slug)
-            continue
-        if box is not None:
-            # Conditional: a token typed in the admin meanwhile is not overwritten by the old one.
-            resealed += School.objects.filter(pk=school.pk, connector_token_box=school.connector_token_box).update(
-                connector_token_box=box
-            )
-    return resealed, unreadable
+    return boxes_seal_again(
+        School.objects.exclude(connector_token_box="").only("pk", "slug", "connector_token_box"),
+        box_field="connector_token_box",
+        purpose=CONNECTOR_TOKEN_PURPOSE,
+        owner=lambda school: str(school.pk),
+        name=lambda school: school.slug,
+    )
