@@ -20,6 +20,7 @@ from msem.payments.models import Payment
 from msem.payments.pay_link import payment_request_waiting
 from msem.payments.services import PaymentRefused, amount_paid, payment_record
 from msem.payments.stripe_checkout import WebhookRejected, checkout_session_start, stripe_available, webhook_apply
+from msem.quotes.issue import quote_issue
 from msem.quotes.links import quote_link_problem, quote_link_split
 from msem.quotes.models import Quote
 from msem.quotes.next_step import quote_next_step
@@ -79,6 +80,7 @@ def quote_view(request: HttpRequest, language: str, school_slug: str, token: str
             "totals": quote.totals(lines),
             "paid": paid,
             "remaining": remaining,
+            "issue": quote_issue(quote),
             # In the acceptance e-mail's words (msem.quotes.next_step).
             "next_step": quote_next_step(quote=quote, waiting=pending, left_to_pay=remaining, language=language)
             if quote.status == Quote.Status.ACCEPTED
