@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -216,6 +217,16 @@ new MutationObserver(function (records) {
 """
 
 
+def _eventually(page, expression: str, seconds: float = 5) -> bool:
+    """Polled from here: page.wait_for_function would evaluate it with eval(), which the CSP refuses."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            return False
+        page.wait_for_timeout(50)
+    return True
+
+
 def _focused_edit_button(page) -> str | None:
     return page.evaluate("document.activeElement && document.activeElement.getAttribute('data-edit-line')")
 
@@ -255,12 +266,12 @@ def test_after_a_change_the_keyboard_is_back_on_the_line(page, school, manager, 
     form.get_by_label("Participants").press("Enter")  # the keyboard alone submits it
 
     expect(page.locator(f"#quote-{quote.pk} [role=status]")).to_have_text(changed)
-    page.wait_for_function(f"document.activeElement.getAttribute('data-edit-line') === 'line-edit-row-{line.pk}'")
-    assert _focused_edit_button(page) == f"line-edit-row-{line.pk}"
+    expect(edit).to_be_focused()
+    assert _focused_edit_button(page) == f"line-edit-row-{line.pk}"  # document.activeElement: the line's Edit
     expect(edit).to_be_in_viewport()
     expect(page.locator(f"#line-{line.pk}")).to_contain_text("4")
     # Said once the panel is there, in the live region the other messages of the panel use.
-    page.wait_for_function(f"window.__announced.indexOf({changed!r}) >= 0")
+    assert _eventually(page, f"window.__announced.indexOf({changed!r}) >= 0")
     assert QuoteLine.objects.get(pk=line.pk).participants == 4
     # Tab goes on from the line: to its "remove" button, not to the top of the page.
     page.keyboard.press("Tab")
