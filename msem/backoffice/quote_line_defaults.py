@@ -33,6 +33,8 @@ class LineDefaults:
     participants: str = "1"
     quantity: str = "1"
     errors: list[str] = field(default_factory=list)
+    # The fields the errors are about, for the form to mark them (aria-invalid) and focus the first.
+    invalid: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -44,18 +46,30 @@ class LineEdit:
 
 
 def line_refused(
-    session: SessionBase, *, quote_id: int, data: Any, errors: list[str], line_id: int | None = None
+    session: SessionBase,
+    *,
+    quote_id: int,
+    data: Any,
+    errors: list[str],
+    line_id: int | None = None,
+    invalid: list[str] | None = None,
 ) -> None:
     """Keep what was typed and why it was refused, for the panel to show next to the form.
 
-    `line_id` is the line whose change was refused; none for a line to add.
+    `line_id` is the line whose change was refused; none for a line to add. `invalid` names the
+    fields in error (none known: the errors are about the line as a whole).
     """
     session[REFUSED_LINE] = {
         "quote": quote_id,
         "line": line_id,
         "values": {name: str(data.get(name, ""))[:100] for name in TYPED_FIELDS},
         "errors": errors,
+        "invalid": [name for name in invalid or [] if name in TYPED_FIELDS],
     }
+
+
+def _refused_values(refused: dict[str, Any]) -> LineDefaults:
+    return LineDefaults(**refused["values"], errors=refused["errors"], invalid=refused.get("invalid", []))
 
 
 def line_defaults(
@@ -64,7 +78,7 @@ def line_defaults(
     refused = session.get(REFUSED_LINE)
     if refused and refused.get("quote") == quote_id and not refused.get("line"):
         del session[REFUSED_LINE]
-        return LineDefaults(**refused["values"], errors=refused["errors"])
+        return _refused_values(refused)
     if lines:
         last = max(lines, key=lambda line: line.pk)
         starts = last.start_date if last.start_date >= today else today
@@ -91,7 +105,7 @@ def line_edits(*, session: SessionBase, quote_id: int | None, lines: list[QuoteL
     return [
         LineEdit(
             line=line,
-            values=LineDefaults(**refused["values"], errors=refused["errors"])
+            values=_refused_values(refused)
             if line.pk == refused_line
             else LineDefaults(
                 start_date=line.start_date.isoformat(),

@@ -58,18 +58,36 @@ def _quote_or_404(request: SchoolRequest, quote_id: int) -> Quote:
     return quote
 
 
-def _back(request: SchoolRequest, quote: Quote) -> HttpResponse:
-    """The dossier at this quote, with the way back to the inbox it was opened from."""
+def _back(request: SchoolRequest, quote: Quote, *, line: QuoteLine | None = None) -> HttpResponse:
+    """The dossier at this quote (or at one of its lines), with the way back to the inbox it was opened from."""
     url = reverse(
         "backoffice:inquiry", kwargs={"school_slug": quote.inquiry.school.slug, "reference": quote.inquiry.reference}
     )
-    return redirect(f"{url}{back_suffix(request_back(request))}#quote-{quote.pk}")
+    anchor = f"line-{line.pk}" if line else f"quote-{quote.pk}"
+    return redirect(f"{url}{back_suffix(request_back(request))}#{anchor}")
 
 
 def _fail(request: SchoolRequest, quote: Quote, errors: list[str]) -> HttpResponse:
     for error in errors:
         messages.error(request, error)
     return _back(request, quote)
+
+
+# The field of a line that a service's refusal is about (its code), for the form to focus it.
+SERVICE_ERROR_FIELDS = {
+    "past_date": "start_date",
+    "far_date": "start_date",
+    "not_sold_then": "start_date",
+    "end_before_start": "end_date",
+    "participants": "participants",
+    "quantity": "quantity",
+}
+
+
+def _invalid_fields(error: ValidationError | forms.Form) -> list[str]:
+    if isinstance(error, forms.Form):
+        return [name for name in error.errors if name != "__all__"]
+    return [SERVICE_ERROR_FIELDS[item.code] for item in error.error_list if item.code in SERVICE_ERROR_FIELDS]
 
 
 def _form_errors(form: forms.Form) -> list[str]:
@@ -168,14 +186,18 @@ def quote_products_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
 
 
 def _line_refused(
-    request: SchoolRequest, quote: Quote, errors: list[str], line: QuoteLine | None = None
+    request: SchoolRequest,
+    quote: Quote,
+    errors: list[str],
+    line: QuoteLine | None = None,
+    invalid: list[str] | None = None,
 ) -> HttpResponse:
     """Back to the form, with what was typed and the errors next to it (not in the banner, out of sight).
 
-    The add form, or for a change of a line refused, that line's own form.
+    The add form, or for a change of a line refused, that line's own form, its fields in error marked.
     """
     line_id = line.pk if line else None
-    line_refused(request.session, quote_id=quote.pk, data=request.POST, errors=errors, line_id=line_id)
+    line_refused(request.session, quote_id=quote.pk, data=request.POST, errors=errors, line_id=line_id, invalid=invalid)
     url = reverse(
         "backoffice:inquiry", kwargs={"school_slug": quote.inquiry.school.slug, "reference": quote.inquiry.reference}
     )
@@ -189,7 +211,7 @@ def quote_line_add_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
     quote = _quote_or_404(request, quote_id)
     form = LineAddForm(request.POST, school=request.school)
     if not form.is_valid():
-        return _line_refused(request, quote, _form_errors(form))
+        return _line_refused(request, quote, _form_errors(form), invalid=_invalid_fields(form))
     data = form.cleaned_data
     try:
         quote_line_add(
@@ -204,7 +226,7 @@ def quote_line_add_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
             quantity=data["quantity"],
         )
     except ValidationError as error:
-        return _line_refused(request, quote, error.messages)
+        return _line_refused(request, quote, error.messages, invalid=_invalid_fields(error))
     messages.success(request, _("Product added."))
     return _back(request, quote)
 
@@ -226,16 +248,17 @@ def quote_line_update_view(request: SchoolRequest, line_id: int) -> HttpResponse
         try:
             quote_line_update(school=request.school, actor=request.user, line_id=line.pk, **form.cleaned_data)
         except ValidationError as error:
-            refused = error
+            refused, invalid = error, _invalid_fields(error)
         else:
             messages.success(request, _("Line %(code)s changed.") % {"code": line.product_code})
-            return _back(request, line.quote)
+            # Back at the line: the keyboard and the screen reader carry on from where she was.
+            return _back(request, line.quote, line=line)
     else:
-        refused = ValidationError(_form_errors(form))
+        refused, invalid = ValidationError(_form_errors(form)), _invalid_fields(form)
     if line.quote.status != Quote.Status.DRAFT or refused.error_list[0].code == "quote_not_draft":
         # No form of this line on the panel any more (the quote was sent): say it in the banner.
         return _fail(request, line.quote, refused.messages)
-    return _line_refused(request, line.quote, refused.messages, line)
+    return _line_refused(request, line.quote, refused.messages, line, invalid)
 
 
 @school_view()

@@ -20,8 +20,10 @@ from msem.payments.models import Payment
 from msem.payments.pay_link import payment_request_waiting
 from msem.payments.services import PaymentRefused, amount_paid, payment_record
 from msem.payments.stripe_checkout import WebhookRejected, checkout_session_start, stripe_available, webhook_apply
+from msem.quotes.issue import quote_issue
 from msem.quotes.links import quote_link_problem, quote_link_split
 from msem.quotes.models import Quote
+from msem.quotes.next_step import quote_next_step
 from msem.quotes.pdf import quote_pdf
 from msem.quotes.services import quote_accept, quote_expire_if_due
 
@@ -66,6 +68,7 @@ def quote_view(request: HttpRequest, language: str, school_slug: str, token: str
     lines = list(quote.lines.all())
     pending = payment_request_waiting(quote)
     paid = amount_paid(quote)
+    remaining = max(quote.totals(lines).including_vat - paid, Decimal("0"))
     return render(
         request,
         "public_site/quote.html",
@@ -76,7 +79,12 @@ def quote_view(request: HttpRequest, language: str, school_slug: str, token: str
             "lines": lines,
             "totals": quote.totals(lines),
             "paid": paid,
-            "remaining": max(quote.totals(lines).including_vat - paid, Decimal("0")),
+            "remaining": remaining,
+            "issue": quote_issue(quote),
+            # In the acceptance e-mail's words (msem.quotes.next_step).
+            "next_step": quote_next_step(quote=quote, waiting=pending, left_to_pay=remaining, language=language)
+            if quote.status == Quote.Status.ACCEPTED
+            else "",
             "pending_request": pending,
             "pending_link": payment_link_token(pending) if pending else "",
             "error": error,

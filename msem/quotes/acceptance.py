@@ -2,9 +2,9 @@
 
 He accepted it on its page, where nobody at the school was watching: the
 e-mail is his record of it. Our own words (a school has no text to edit for
-it), the quote's summary as the quote e-mail words it, and the next step as
-the quote's page says it after acceptance: pay the request waiting, with its
-link, or wait for the school's. Then the school's signature and legal footer,
+it), the quote's summary as the quote e-mail words it, and the next step in the
+words of the quote's page after acceptance (msem.quotes.next_step): pay the
+request waiting, with its link, or wait for the school's. Then the school's signature and legal footer,
 as in every e-mail to a client. quote_accept queues it only when the quote
 becomes accepted, so a double click or a replayed POST sends nothing more.
 """
@@ -22,28 +22,21 @@ from msem.payments.models import PaymentRequest
 from msem.payments.pay_link import payment_request_waiting, payment_url
 from msem.quotes.formatting import format_date, format_money
 from msem.quotes.models import Quote
+from msem.quotes.next_step import quote_next_step
 from msem.quotes.sending import quote_summary, quote_url
 
 
 def _next_step(quote: Quote, waiting: PaymentRequest | None, pay_link: str) -> str:
-    """In the active language: what the quote's page says under "You accepted this quote"."""
+    """In the active language: the quote's page's own words, then the link to pay and until when it works."""
     language = quote.language
+    # Money received on a sent quote accepts it (payment_record): one accepted here has none, and
+    # what is left to pay is the whole total.
+    step = quote_next_step(quote=quote, waiting=waiting, left_to_pay=quote.totals().including_vat, language=language)
     if waiting is None:
-        # Money received on a sent quote accepts it (payment_record): one accepted here has none, and the
-        # school asks for the whole total. The page's own words.
-        return _(
-            "Next step: %(school)s will send you a link by e-mail to pay %(amount)s; your booking is confirmed "
-            "once the quote is fully paid."
-        ) % {"school": quote.school.name, "amount": format_money(quote.totals().including_vat, language)}
-    values = {
-        "amount": format_money(waiting.amount, language),
-        "day": format_date(timezone.localtime(waiting.expires_at).date(), language),
+        return step
+    validity = _("This link is valid until %(day)s.") % {
+        "day": format_date(timezone.localtime(waiting.expires_at).date(), language)
     }
-    if waiting.kind == PaymentRequest.Kind.DEPOSIT:
-        step = _("Next step: pay the deposit of %(amount)s with the link below to confirm your booking.") % values
-    else:
-        step = _("Next step: pay %(amount)s with the link below to confirm your booking.") % values
-    validity = _("This link is valid until %(day)s.") % values
     return f"{step}\n{pay_link}\n{validity}"
 
 

@@ -22,6 +22,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from msem.catalog.models import Product
 from msem.mailing.placeholders import fill_placeholders
 from msem.quotes.formatting import NO_BREAK_SPACE, format_date, format_money
+from msem.quotes.issue import quote_issue
 from msem.quotes.models import Quote, QuoteLine
 
 BRAND = colors.HexColor("#0d3b66")
@@ -63,6 +64,8 @@ def quote_pdf(quote: Quote) -> bytes:
     inquiry = quote.inquiry
     lines = list(quote.lines.all())
     totals = quote.totals(lines)
+    # The day this version was sent, not the day its draft was begun (msem.quotes.issue).
+    issue = quote_issue(quote)
     styles = _styles()
     buffer = BytesIO()
     with translation.override(language):
@@ -85,12 +88,25 @@ def quote_pdf(quote: Quote) -> bytes:
                 escape(
                     _("Issued on %(day)s · valid until %(valid)s · request %(reference)s")
                     % {
-                        "day": format_date(quote.created_at.date(), language),
+                        "day": format_date(issue.sent_on, language),
                         "valid": format_date(quote.valid_until, language),
                         "reference": inquiry.reference,
                     }
                 ),
                 styles["normal"],
+            ),
+            *(
+                [
+                    Paragraph(
+                        escape(
+                            _("Updated version of the quote first issued on %(day)s.")
+                            % {"day": format_date(issue.first_sent_on, language)}
+                        ),
+                        styles["normal"],
+                    )
+                ]
+                if issue.first_sent_on
+                else []
             ),
             Spacer(1, 6 * mm),
             Paragraph(escape(_("Client")), styles["heading"]),

@@ -188,11 +188,19 @@
 
   // "Edit" on a line of a draft quote opens its form in the row below, focus on its first field;
   // "Cancel" (or Escape) closes it, puts back what the form started with, and returns to "Edit".
+  // One line is changed at a time: "Save" sends its own form and the page comes back, so what was
+  // typed in another line's form would be lost anyway, unsaved. Opening a line's form closes the
+  // other one, as it was, rather than let "Save" drop it without a word.
   function lineEditOpener(row) {
     return document.querySelector('[data-edit-line="' + row.id + '"]');
   }
 
   function openLineEdit(row) {
+    document.querySelectorAll(".line-edit-row:not([hidden])").forEach(function (other) {
+      if (other !== row) {
+        closeLineEdit(other, false);
+      }
+    });
     row.hidden = false;
     var opener = lineEditOpener(row);
     if (opener) {
@@ -204,7 +212,7 @@
     }
   }
 
-  function closeLineEdit(row) {
+  function closeLineEdit(row, backToOpener) {
     var form = row.querySelector("form");
     if (form) {
       form.reset();
@@ -213,7 +221,9 @@
     var opener = lineEditOpener(row);
     if (opener) {
       opener.setAttribute("aria-expanded", "false");
-      opener.focus();
+      if (backToOpener !== false) {
+        opener.focus();
+      }
     }
   }
 
@@ -225,26 +235,66 @@
     }
   });
 
-  // The panel arrives after the page: scroll to the quote the address points at.
+  // The panel arrives after the page: scroll to the quote (or the line) the address points at.
   // The message of what was just done to that quote goes with it: left in the
   // banner at the top of the page, it would be out of sight.
+  // Moved, the message is said again: the page was loading when it was first there, and a screen
+  // reader said it then, if at all, before the panel was on the page.
+  function announceAgain(banner, then) {
+    var notices = Array.prototype.slice.call(banner.querySelectorAll('[role="status"]'));
+    var texts = notices.map(function (notice) {
+      var text = notice.textContent;
+      notice.textContent = "";
+      return text;
+    });
+    window.setTimeout(function () {
+      notices.forEach(function (notice, index) {
+        notice.textContent = texts[index];
+      });
+      then();
+    }, 100);
+  }
+
   document.addEventListener("htmx:afterSettle", function (event) {
-    if (event.detail.elt && event.detail.elt.id === "quotes-panel" && window.location.hash) {
-      var target = document.getElementById(window.location.hash.slice(1));
-      if (target) {
-        var banner = document.querySelector("main > .messages");
-        if (banner) {
-          target.insertBefore(banner, target.firstChild);
-        }
+    if (!(event.detail.elt && event.detail.elt.id === "quotes-panel" && window.location.hash)) {
+      return;
+    }
+    var target = document.getElementById(window.location.hash.slice(1));
+    if (!target) {
+      return;
+    }
+    // A line just changed: a table row holds no message, its quote does; the keyboard goes back to
+    // the line's "Edit", where it was before "Save".
+    var line = target.matches("tr.quote-line") ? target : null;
+    var holder = line ? line.closest(".quote") : target;
+    var edit = line && line.querySelector("[data-edit-line]");
+    var banner = document.querySelector("main > .messages");
+    if (edit) {
+      edit.focus();
+    }
+    function scroll() {
+      if (!line) {
         target.scrollIntoView();
-        // A line's change refused: its form is open with the errors; back to its first field,
-        // which the errors describe.
-        if (target.hasAttribute("data-line-edit")) {
-          var field = target.querySelector("input:not([type=hidden])");
-          if (field) {
-            field.focus({ preventScroll: true });
-          }
-        }
+        return;
+      }
+      // The message, and the line below it if the screen holds both; the line first.
+      if (banner) {
+        banner.scrollIntoView({ block: "start" });
+      }
+      (edit || line).scrollIntoView({ block: "nearest", inline: "nearest" });
+    }
+    if (banner && holder) {
+      holder.insertBefore(banner, holder.firstChild);
+      announceAgain(banner, scroll);
+    }
+    scroll();
+    // A line's change refused: its form is open with the errors; the keyboard goes to the first
+    // field in error (none named: the first field), which the errors describe.
+    if (target.hasAttribute("data-line-edit")) {
+      var field =
+        target.querySelector('[aria-invalid="true"]') || target.querySelector("input:not([type=hidden])");
+      if (field) {
+        field.focus({ preventScroll: true });
       }
     }
   });

@@ -446,7 +446,7 @@ class TestChangingALine:
             quantity=2,
         )
         assert response.status_code == 302
-        assert response["Location"].endswith(f"#quote-{quote.pk}")
+        assert response["Location"].endswith(f"#line-{line.pk}")  # back at the line changed, not the quote's top
         line.refresh_from_db()
         assert (line.start_date, line.end_date, line.participants, line.quantity) == (start, end, 4, 2)
         assert str(line.total) == "1512.00"  # 189.00 × 4 participants × 2, at the price frozen when added
@@ -457,23 +457,26 @@ class TestChangingALine:
         assert Quote.objects.get(pk=quote.pk).version > quote.version  # payment links made before stop working
 
     @pytest.mark.parametrize(
-        ("changes", "error"),
+        ("changes", "refusal"),
         [
-            ({"participants": "0"}, "Participants\u00a0: "),
+            # What is sent; the error shown, and the field it marks.
+            ({"participants": "0"}, ("Participants\u00a0: ", "participants")),
             (
                 {"end_date": (lesson_day() - timedelta(days=1)).isoformat()},
-                "Fin\u00a0: La fin est antérieure au début.",
+                ("Fin\u00a0: La fin est antérieure au début.", "end"),
             ),
             (
                 {"start_date": (timezone.localdate() + timedelta(days=300)).isoformat()},
-                "n'est pas vendu dans ce catalogue",
+                # Refused by the service (no price that day), not by the form.
+                ("n'est pas vendu dans ce catalogue", "start"),
             ),
-            ({"quantity": "abc"}, "Quantité\u00a0: "),
+            ({"quantity": "abc"}, ("Quantité\u00a0: ", "quantity")),
         ],
     )
     def test_a_change_refused_comes_back_beside_its_line_and_changes_nothing(
-        self, secretary, secretary_client, school, changes, error
+        self, secretary, secretary_client, school, changes, refusal
     ):
+        error, invalid = refusal
         quote = draft_quote(school, secretary)
         line = quote.lines.get()
         back = "?back=" + "status%3Dnew%26q%3Dfavre"
@@ -490,6 +493,10 @@ class TestChangingALine:
         for name, value in changes.items():
             assert f'name="{name}" id="line-{name.split("_")[0]}-{line.pk}" value="{value}"' in row
         assert f'aria-describedby="line-errors-{line.pk}"' in row
+        # The field in error is marked, and it alone: the browser puts the keyboard there.
+        field = row[row.index(f'id="line-{invalid}-{line.pk}"') :]
+        assert 'aria-invalid="true"' in field[: field.index(">")]
+        assert row.count('aria-invalid="true"') == 1
         assert "?back=f%3D1%26status%3Dnew%26q%3Dfavre" in row  # the way back to the inbox survives
         assert 'aria-expanded="true">Modifier' in panel
         assert f'<tr class="line-edit-row" id="line-edit-row-{line.pk}">' in panel  # open, not hidden

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -118,6 +119,7 @@ def test_changing_a_lines_participants_changes_the_total(page, school, manager, 
     form.get_by_role("button", name="Enregistrer").click()
     expect(total).to_have_text("1\u202f185,00\u00a0€")  # 2 × 120 + 5 × 189
     expect(page.locator(f"#quote-{quote.pk}")).to_contain_text("Ligne COLL-FLOCON modifiée.")
+    expect(edit).to_be_focused()  # back on the line she changed, not at the top of the page
     assert "back=f%3D1%26q%3Dfavre" in page.url  # the way back to the inbox survives
     line.refresh_from_db()
     assert line.participants == 5
@@ -131,7 +133,10 @@ def test_changing_a_lines_participants_changes_the_total(page, school, manager, 
     expect(error).to_contain_text("La ligne COLL-FLOCON n’a pas été modifiée\u00a0:")
     expect(error).to_contain_text("Fin\u00a0: La fin est antérieure au début.")
     expect(error).to_be_in_viewport()
-    expect(form.get_by_label("Début")).to_be_focused()
+    expect(form.get_by_label("Fin")).to_be_focused()  # the field in error, not the first one
+    expect(form.get_by_label("Fin")).to_have_attribute("aria-invalid", "true")
+    expect(form.get_by_label("Fin")).to_have_attribute("aria-describedby", f"line-errors-{line.pk}")
+    expect(form.get_by_label("Début")).not_to_have_attribute("aria-invalid", "true")
     expect(form.get_by_label("Participants")).to_have_value("7")
     expect(form.get_by_label("Participants")).to_have_attribute("aria-describedby", f"line-errors-{line.pk}")
     expect(total).to_have_text("1\u202f185,00\u00a0€")
@@ -167,6 +172,8 @@ def test_changing_a_line_in_english(page, school, manager, screenshot):
     expect(error).to_contain_text("Line COLL-FLOCON was not changed:")
     expect(error).to_contain_text("Participants: ")
     expect(form.get_by_label("Participants")).to_have_value("0")
+    expect(form.get_by_label("Participants")).to_be_focused()
+    expect(form.get_by_label("Participants")).to_have_attribute("aria-invalid", "true")
     assert QuoteLine.objects.get(pk=line.pk).participants == 2
     screenshot(page, "quote-en-line-edit-refused", full_page=False)
     page.set_viewport_size({"width": 1024, "height": 768})
@@ -192,3 +199,136 @@ def test_on_a_phone_a_lines_form_says_which_line_it_changes(page, school, manage
     # On a wider screen the line's row, right above, says it.
     page.set_viewport_size({"width": 1440, "height": 900})
     expect(named).to_be_hidden()
+
+
+# Records what is written into a live region of the "Cours de ski" panel once it is on the page:
+# what a screen reader says (a message already there when the page loads may go unheard).
+ANNOUNCEMENTS = """
+window.__announced = [];
+new MutationObserver(function (records) {
+  records.forEach(function (record) {
+    var node = record.target.nodeType === 1 ? record.target : record.target.parentElement;
+    var region = node && node.closest('[role="status"], [aria-live]');
+    if (region && region.closest("#quotes-panel") && region.textContent.trim()) {
+      window.__announced.push(region.textContent.trim());
+    }
+  });
+}).observe(document, { subtree: true, childList: true, characterData: true });
+"""
+
+
+def _eventually(page, expression: str, seconds: float = 5) -> bool:
+    """Polled from here: page.wait_for_function would evaluate it with eval(), which the CSP refuses."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            return False
+        page.wait_for_timeout(50)
+    return True
+
+
+def _focused_edit_button(page) -> str | None:
+    return page.evaluate("document.activeElement && document.activeElement.getAttribute('data-edit-line')")
+
+
+def _three_line_quote(school, manager):
+    products = [
+        product_with_price(school, code="COLL-OURSON", name_fr="Cours collectif Ourson", name_en="Group lesson Ourson"),
+        product_with_price(school, code="PRIV-2H", name_fr="Cours privé 2 h", name_en="Private lesson 2 h"),
+        product_with_price(school, code="COLL-FLOCON", name_fr="Cours collectif Flocon", name_en="Group lesson Flocon"),
+    ]
+    quote = draft_quote(school, manager, lines=[(product, None, 2, 1) for product in products])
+    return quote, quote.lines.get(product_code="COLL-FLOCON")
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("fr", ("Modifier COLL-FLOCON", "Ligne COLL-FLOCON modifiée.")),
+        ("en", ("Edit COLL-FLOCON", "Line COLL-FLOCON changed.")),
+    ],
+)
+def test_after_a_change_the_keyboard_is_back_on_the_line(page, school, manager, language, words):
+    """QA: the panel came back with the focus at the top of the page, the line she changed out of reach."""
+    edit_name, changed = words
+    manager.language = language
+    manager.save()
+    quote, line = _three_line_quote(school, manager)
+    page.add_init_script(ANNOUNCEMENTS)
+    log_in(page, manager.email, PASSWORD)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/backoffice/{school.slug}/inquiries/{quote.inquiry.reference}/")
+    edit = page.get_by_role("button", name=edit_name)
+    edit.focus()
+    page.keyboard.press("Enter")
+    form = page.locator(f"#line-edit-{line.pk}")
+    form.get_by_label("Participants").fill("4")
+    form.get_by_label("Participants").press("Enter")  # the keyboard alone submits it
+
+    expect(page.locator(f"#quote-{quote.pk} [role=status]")).to_have_text(changed)
+    expect(edit).to_be_focused()
+    assert _focused_edit_button(page) == f"line-edit-row-{line.pk}"  # document.activeElement: the line's Edit
+    expect(edit).to_be_in_viewport()
+    expect(page.locator(f"#line-{line.pk}")).to_contain_text("4")
+    # Said once the panel is there, in the live region the other messages of the panel use.
+    assert _eventually(page, f"window.__announced.indexOf({changed!r}) >= 0")
+    assert QuoteLine.objects.get(pk=line.pk).participants == 4
+    # Tab goes on from the line: to its "remove" button, not to the top of the page.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('tr') && document.activeElement.closest('tr').id") == (
+        f"line-{line.pk}"
+    )
+
+
+def test_a_change_refused_by_the_school_s_prices_focuses_the_start_date(page, school, manager):
+    """A refusal from the service rather than the form (no price that day): its field is named too."""
+    quote, line = _three_line_quote(school, manager)
+    log_in(page, manager.email, PASSWORD)
+    page.goto(f"/backoffice/{school.slug}/inquiries/{quote.inquiry.reference}/")
+    page.get_by_role("button", name="Modifier COLL-FLOCON").click()
+    form = page.locator(f"#line-edit-{line.pk}")
+    far = timezone.localdate() + timedelta(days=400)  # after the season of its price
+    form.get_by_label("Fin").fill("")
+    form.get_by_label("Début").fill(far.isoformat())
+    form.get_by_label("Participants").fill("3")
+    form.get_by_role("button", name="Enregistrer").click()
+    expect(form.get_by_role("alert")).to_contain_text("pas vendu dans ce catalogue")
+    expect(form.get_by_label("Début")).to_be_focused()
+    expect(form.get_by_label("Début")).to_have_attribute("aria-invalid", "true")
+    expect(form.get_by_label("Participants")).not_to_have_attribute("aria-invalid", "true")
+    assert QuoteLine.objects.get(pk=line.pk).participants == 2
+
+
+def test_opening_a_lines_form_closes_the_other_one(page, school, manager, screenshot):
+    """QA: two lines' forms open at once, where "Save" sends one and the other's values are lost unsaid."""
+    quote, line = _three_line_quote(school, manager)
+    other = quote.lines.get(product_code="PRIV-2H")
+    log_in(page, manager.email, PASSWORD)
+    page.goto(f"/backoffice/{school.slug}/inquiries/{quote.inquiry.reference}/")
+    first_edit = page.get_by_role("button", name="Modifier PRIV-2H")
+    second_edit = page.get_by_role("button", name="Modifier COLL-FLOCON")
+    first_form, second_form = page.locator(f"#line-edit-{other.pk}"), page.locator(f"#line-edit-{line.pk}")
+    first_edit.click()
+    first_form.get_by_label("Participants").fill("9")
+
+    second_edit.click()
+    expect(second_form.get_by_label("Début")).to_be_focused()
+    expect(first_form).to_be_hidden()
+    expect(first_edit).to_have_attribute("aria-expanded", "false")
+    expect(second_edit).to_have_attribute("aria-expanded", "true")
+    assert page.locator(".line-edit-row:not([hidden])").count() == 1
+    screenshot(page, "quote-fr-line-edit-one-at-a-time", full_page=False)
+    # Its unsaved values are dropped: opened again, it shows the line as it is.
+    first_edit.click()
+    expect(first_form.get_by_label("Participants")).to_have_value("2")
+    expect(second_form).to_be_hidden()
+    assert QuoteLine.objects.get(pk=other.pk).participants == 2
+
+    # A line's refused change, open with its errors, closes too when another line is opened.
+    first_form.get_by_label("Participants").fill("0")
+    first_form.get_by_role("button", name="Enregistrer").click()
+    expect(first_form.get_by_role("alert")).to_be_visible()
+    expect(first_form.get_by_label("Participants")).to_be_focused()
+    second_edit.click()
+    expect(first_form).to_be_hidden()
+    expect(second_form).to_be_visible()

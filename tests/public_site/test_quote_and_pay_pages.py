@@ -220,11 +220,11 @@ class TestPayPage:
         assert "Vous avez accepté ce devis" in accepted
         assert "Reste à payer" in accepted
         assert "264,60\u00a0€" in accepted
-        assert "vous enverra par e-mail un lien pour payer 264,60\u00a0€" in accepted
+        assert "vous enverra par e-mail un lien pour payer le solde de 264,60\u00a0€" in accepted
 
         balance = payment_request(school, manager, quote)
         accepted = page_text(client.get(quote_url(quote, "en")))
-        assert "Next step: pay €264.60 with the button below to confirm your booking." in accepted
+        assert "Next step: pay the balance of €264.60 to confirm your booking." in accepted
         client.post(pay_url(balance, action="sandbox"), {"outcome": "pay"})
         paid = page_text(client.get(pay_url(balance)))
         assert "Votre devis est entièrement payé" in paid

@@ -93,7 +93,8 @@ class TestWhatTheClientReads:
         assert f"Quote {quote.number}\n" in body
         assert "Group lesson Flocon — 6 mornings" in body
         assert "Total including VAT: €378.00" in body
-        assert "Next step: pay the deposit of €113.40 with the link below to confirm your booking." in body
+        next_step = "Next step: pay the deposit of €113.40 to confirm your booking."
+        assert next_step in body
         pay_link = reverse("public_site:pay", kwargs={"language": "en", "token": payment_link_token(deposit)})
         assert f"{pay_link}\nThis link is valid until " in body
         assert "will send you a link" not in body
@@ -103,18 +104,35 @@ class TestWhatTheClientReads:
         assert ">Pay €113.40</a>" in html
         assert ">View your quote</a>" in html
 
-        # The page offers the same payment.
+        # The page offers the same payment, in the same words: the deposit, not "pay €113.40" (QA).
         quote_page = page_text(Client().get(page(quote)))
-        assert "Next step: pay €113.40 with the button below to confirm your booking." in quote_page
+        assert next_step in quote_page
+        assert ">Pay €113.40</a>" in quote_page
+
+    def test_in_french_the_page_and_the_e_mail_both_say_the_deposit(self, school, manager):
+        """QA: the page said « payez 113,40 € » where the e-mail said « l'acompte de 113,40 € »."""
+        quote = sent_quote(school, manager)
+        payment_request(school, manager, quote, kind="deposit", percentage=Decimal("30"))
+        client = Client()
+        client.post(page(quote))
+        [email] = confirmations()
+        next_step = "Prochaine étape : payez l'acompte de 113,40\u00a0€ pour confirmer votre réservation."
+        assert next_step in email.text_body
+        quote_page = re.sub(r"[ \n]+", " ", page_text(client.get(page(quote))))
+        assert next_step in quote_page
+        # Read in English, the same page says it in English.
+        english = page_text(client.get(page(quote, "en")))
+        assert "Next step: pay the deposit of €113.40 to confirm your booking." in english
 
     def test_a_request_of_the_whole_amount_waiting_is_given_without_the_word_deposit(self, school, manager):
         quote = sent_quote(school, manager)
         payment_request(school, manager, quote)
         quote_accept(school=school, quote_id=quote.pk, token=quote.token)
         [email] = confirmations()
-        assert "Prochaine étape : payez 378,00\u00a0€ avec le lien ci-dessous pour confirmer votre réservation." in (
-            email.text_body
-        )
+        next_step = "Prochaine étape : payez le montant total de 378,00\u00a0€ pour confirmer votre réservation."
+        assert next_step in email.text_body
+        assert "acompte" not in email.text_body
+        assert next_step in re.sub(r"[ \n]+", " ", page_text(Client().get(page(quote))))
 
     def test_an_expired_payment_link_is_not_given_the_school_will_send_a_new_one(self, school, manager):
         quote = sent_quote(school, manager)
