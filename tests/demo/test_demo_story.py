@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,10 +30,27 @@ pytestmark = pytest.mark.django_db
 Kind = InquiryEvent.Kind
 
 
+# Nothing listens there: a push to it would fail, not be sent.
+NOWHERE = "http://127.0.0.1:9/"
+
+
+@pytest.fixture(scope="module")
+def demo_season(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """The demo's season, seeded once for the module: seeded for each test, it took a minute of every CI run.
+
+    Committed outside the tests' transactions, which roll back whatever a test changes; flushed at
+    the end, as a live-server test's rows are.
+    """
+    with django_db_blocker.unblock(), override_settings(MSEM_DEMO=True, MSEM_4807_URL=NOWHERE):
+        call_command("seed_demo")
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
 @pytest.fixture
-def demo(settings) -> School:
+def demo(demo_season, settings) -> School:
     settings.MSEM_DEMO = True
-    call_command("seed_demo")
     return School.objects.get(slug="demo")
 
 
@@ -43,12 +62,12 @@ def manager_of_demo(demo) -> Client:
     return client
 
 
-def test_every_demo_sale_was_reported_to_4807_once_in_the_embedded_ledger(settings):
-    """Sent a few seconds after the payment, in one attempt, under the ledger number; a gateway is never called."""
-    settings.MSEM_DEMO = True
-    settings.MSEM_4807_URL = "http://127.0.0.1:9/"  # nothing listens: a push to it would fail, not be sent
-    call_command("seed_demo")
-    school = School.objects.get(slug="demo")
+def test_every_demo_sale_was_reported_to_4807_once_in_the_embedded_ledger(demo):
+    """Sent a few seconds after the payment, in one attempt, under the ledger number; a gateway is never called.
+
+    The season was seeded with a 4807 address where nothing listens (NOWHERE).
+    """
+    school = demo
     sales = list(Sale.objects.for_school(school).select_related("push", "quote", "inquiry"))
     assert len(sales) >= 10
     entries = {entry.idempotency_key: entry for entry in LedgerEntry.objects.for_school(school)}
