@@ -288,6 +288,13 @@
       announceAgain(banner, scroll);
     }
     scroll();
+    // A product refused: the add form is back as typed; the keyboard goes to the field in error.
+    if (target.classList.contains("quote-add")) {
+      var invalid = target.querySelector('[aria-invalid="true"]');
+      if (invalid) {
+        invalid.focus({ preventScroll: true });
+      }
+    }
     // A line's change refused: its form is open with the errors; the keyboard goes to the first
     // field in error (none named: the first field), which the errors describe.
     if (target.hasAttribute("data-line-edit")) {

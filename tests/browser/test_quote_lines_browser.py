@@ -55,6 +55,11 @@ def test_the_next_line_keeps_the_catalog_dates_and_participants(page, school, ma
     error = add.get_by_role("alert")
     expect(error).to_contain_text("Début\u00a0: La date est passée.")
     expect(error).to_be_in_viewport()
+    # The keyboard is on the field in error, which says so and points at the error.
+    expect(add.get_by_label("Début")).to_be_focused()
+    expect(add.get_by_label("Début")).to_have_attribute("aria-invalid", "true")
+    expect(add.get_by_label("Début")).to_have_attribute("aria-describedby", f"add-errors-{quote.pk}")
+    expect(add.get_by_label("Participants")).not_to_have_attribute("aria-invalid", "true")
     expect(add.get_by_label("Catalogue")).to_have_value(str(tour_operator.pk))
     expect(add.get_by_label("Début")).to_have_value(yesterday.isoformat())
     expect(add.get_by_label("Participants")).to_have_value("5")
