@@ -280,6 +280,8 @@ def test_on_a_phone_each_request_is_a_card_that_a_finger_or_the_keyboard_opens(p
         edge = cards.nth(index).bounding_box()
         phone.touchscreen.tap(edge["x"] + 8, edge["y"] + edge["height"] - 10)
         expect(boxes.nth(index)).to_be_checked()
+        # The card stands out as a whole, an accent line down its edge.
+        expect(cards.nth(index)).to_have_css("box-shadow", re.compile(r"inset"))
     assert phone.url.endswith("/inquiries/")
     phone.get_by_text("Tout sélectionner").tap()
     expect(phone.locator("input[name=ids]:checked")).to_have_count(50)
