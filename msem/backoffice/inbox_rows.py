@@ -26,15 +26,21 @@ from msem.backoffice.inbox_return import back_suffix
 from msem.inquiries.inbox import InboxRow
 from msem.inquiries.models import Inquiry
 
+# The roles repeat the elements' own: on a phone the rows are laid out as cards (display: grid), and
+# a browser may then drop the table's semantics (WebKit did); written out, they stay a table's rows and
+# cells for a screen reader, each cell named by its column's header. The labels (data-label) are the
+# cards' visible headings of the cells whose value does not say what it is; the checkbox's <label> is
+# a card's whole left edge, a finger's target.
 _ROW = (
-    "<tr{row_class}>"
-    '<td class="col-check"><input type="checkbox" name="ids" value="{pk}" aria-label="{select}"></td>'
-    '<td><a href="{url}">{reference}</a></td>'
-    '<td><time datetime="{iso}" title="{long}">{short}</time></td>'
-    '<td class="col-client"><span class="one-line">{language_badge}'
+    '<tr role="row"{row_class}>'
+    '<td role="cell" class="col-check"><label class="row-check">'
+    '<input type="checkbox" name="ids" value="{pk}" aria-label="{select}"></label></td>'
+    '<td role="cell" class="col-reference"><a class="reference-link" href="{url}">{reference}</a></td>'
+    '<td role="cell" class="col-received"><time datetime="{iso}" title="{long}">{short}</time></td>'
+    '<td role="cell" class="col-client"><span class="one-line">{language_badge}'
     '<a class="client-link" href="{url}" title="{client}">{client}</a></span></td>'
     "{subject_cell}"
-    '<td><span class="status status-{status}">{status_label}</span>{archived}</td>'
+    '<td role="cell" class="col-status"><span class="status status-{status}">{status_label}</span>{archived}</td>'
     "{assignee_cell}"
     "{category_cell}"
     "</tr>\n"
@@ -116,9 +122,12 @@ class ReceivedShort:
         return self.other_year(local)
 
 
-def _titled_cell(css_class: str, text: str) -> str:
+def _titled_cell(css_class: str, text: str, label: str = "") -> str:
     escaped = escape(text)
-    return f'<td class="{css_class}" title="{escaped}"><span class="one-line">{escaped}</span></td>'
+    labelled = f' data-label="{escape(label)}"' if label else ""
+    return (
+        f'<td role="cell" class="{css_class}"{labelled} title="{escaped}"><span class="one-line">{escaped}</span></td>'
+    )
 
 
 def inbox_rows_html(rows: Iterable[InboxRow], *, school_slug: str, back: str = "") -> SafeString:
@@ -134,8 +143,12 @@ def inbox_rows_html(rows: Iterable[InboxRow], *, school_slug: str, back: str = "
         for value, label in Inquiry.Language.choices
     }
     archived = f' <span class="badge">{escape(gettext("archived"))}</span>'
-    no_category = '<td class="col-category"><span class="muted">—</span></td>'
-    no_assignee = '<td class="col-assignee">—</td>'
+    category_label = gettext("Category")
+    assignee_label = gettext("Assigned to")
+    # On a phone a card leaves out the line of a category it has not: a school without categories
+    # would read "Category —" on every card.
+    no_category = '<td role="cell" class="col-category is-empty"><span class="muted">—</span></td>'
+    no_assignee = f'<td role="cell" class="col-assignee" data-label="{escape(assignee_label)}">—</td>'
     select = gettext("Select %(reference)s")
     long_datetime = RowDateFormat(formats.get_format("DATETIME_FORMAT"))
     zone = timezone.get_current_timezone()
@@ -171,9 +184,13 @@ def inbox_rows_html(rows: Iterable[InboxRow], *, school_slug: str, back: str = "
                 status=escape_repeated(inquiry.status),
                 status_label=escape_repeated(statuses.get(inquiry.status, inquiry.status)),
                 archived=archived if inquiry.archived_at else "",
-                assignee_cell=no_assignee if assignee is None else titled_cell("col-assignee", assignee),
+                assignee_cell=(
+                    no_assignee if assignee is None else titled_cell("col-assignee", assignee, assignee_label)
+                ),
                 category_cell=(
-                    no_category if inquiry.category_label_fr is None else titled_cell("col-category", category or "")
+                    no_category
+                    if inquiry.category_label_fr is None
+                    else titled_cell("col-category", category or "", category_label)
                 ),
             )
         )

@@ -170,7 +170,7 @@ def test_the_inbox_shows_short_received_times_with_the_full_date_in_the_title(
         Inquiry.objects.filter(pk=dossiers[name].pk).update(received_at=moment)
 
     html = page_text(secretary_client.get(f"/backoffice/{school.slug}/inquiries/?f=1"))
-    assert f'<th scope="col">{header}</th>' in html
+    assert f'<th role="columnheader" scope="col">{header}</th>' in html
     shown = {}
     for name, dossier in dossiers.items():
         row = html[html.index(f">{dossier.reference}</a>") :].split("</tr>")[0]
@@ -234,13 +234,17 @@ def test_a_removed_subject_and_category_and_a_former_member_keep_their_names_in_
 
     html = page_text(secretary_client.get(f"/backoffice/{school.slug}/inquiries/?f=1"))
     row = html[html.index(inquiry.reference) :].split("</tr>")[0]
-    assert '<td class="col-subject" title="Ancien objet"><span class="one-line">Ancien objet</span></td>' in row
     assert (
-        '<td class="col-assignee" title="sans-nom@school.test"><span class="one-line">sans-nom@school.test</span></td>'
+        '<td role="cell" class="col-subject" title="Ancien objet"><span class="one-line">Ancien objet</span></td>'
         in row
     )
+    assert (
+        '<td role="cell" class="col-assignee" data-label="Assignée à"'
+        ' title="sans-nom@school.test"><span class="one-line">sans-nom@school.test</span></td>' in row
+    )
     assert row.endswith(
-        '<td class="col-category" title="Ancienne <catégorie>"><span class="one-line">Ancienne <catégorie></span></td>'
+        '<td role="cell" class="col-category" data-label="Catégorie"'
+        ' title="Ancienne <catégorie>"><span class="one-line">Ancienne <catégorie></span></td>'
     )
 
 
@@ -256,16 +260,17 @@ def test_a_row_without_category_or_assignee_shows_dashes_and_names_the_assignee(
     response = secretary_client.get(f"/backoffice/{school.slug}/inquiries/?f=1")
     html = response.content.decode()
     bare_row = html[html.index(f'aria-label="Sélectionner {bare.reference}"') :].split("</tr>")[0]
-    assert '<td class="col-assignee">—</td>' in bare_row  # nobody assigned
-    assert bare_row.endswith('<td class="col-category"><span class="muted">—</span></td>')
+    assert '<td role="cell" class="col-assignee" data-label="Assignée à">—</td>' in bare_row  # nobody assigned
+    assert bare_row.endswith('<td role="cell" class="col-category is-empty"><span class="muted">—</span></td>')
     assert "&lt;b&gt;Lopez&lt;/b&gt;" in bare_row
     assigned_row = page_text(response)
     assigned_row = assigned_row[assigned_row.index(assigned.reference) :].split("</tr>")[0]
     # No full name: her e-mail address.
     assert (
-        '<td class="col-assignee" title="sans-nom@school.test"><span class="one-line">sans-nom@school.test</span></td>'
-        in assigned_row
+        '<td role="cell" class="col-assignee" data-label="Assignée à"'
+        ' title="sans-nom@school.test"><span class="one-line">sans-nom@school.test</span></td>' in assigned_row
     )
     assert assigned_row.endswith(
-        '<td class="col-category" title="Tom & <Jerry>"><span class="one-line">Tom & <Jerry></span></td>'
+        '<td role="cell" class="col-category" data-label="Catégorie"'
+        ' title="Tom & <Jerry>"><span class="one-line">Tom & <Jerry></span></td>'
     )

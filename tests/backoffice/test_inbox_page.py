@@ -66,8 +66,8 @@ class TestList:
         row = row[: row.index("</tr>")]
         # The category's text, and its whole in the title (a long one is cut with an ellipsis).
         assert (
-            row.rstrip().rsplit("<td", 1)[1]
-            == ' class="col-category" title="Village"><span class="one-line">Village</span></td>'
+            row.rstrip().rsplit("<td", 1)[1] == ' role="cell" class="col-category" data-label="Catégorie"'
+            ' title="Village"><span class="one-line">Village</span></td>'
         )
 
     def test_the_language_and_archive_filters_say_toutes(self, secretary_client, school):

@@ -203,7 +203,7 @@ class TestMemberActions:
 
 def member_row(response, email: str) -> str:
     """The HTML of her row of the table, entities decoded."""
-    row = re.search(rf'<tr data-member="{re.escape(email)}">(.*?)</tr>', page_text(response), re.DOTALL)
+    row = re.search(rf'<tr role="row" data-member="{re.escape(email)}">(.*?)</tr>', page_text(response), re.DOTALL)
     assert row, f"no row for {email}"
     return row.group(1)
 

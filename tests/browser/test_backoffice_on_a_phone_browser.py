@@ -3,13 +3,18 @@
 The demo school's season (420 requests, quotes, sales, e-mails) fills the screens as a busy school's
 would; a draft quote of two lines, a held request, an invitation and a role change are added so that
 the quote editor, the quarantine, the team and the history of changes have their rows too.
+
+The inbox and the team are lists of cards there, not tables to scroll sideways; they stay tables for a
+screen reader, as Chromium's own accessibility tree shows (read through the DevTools protocol).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
+from django.utils import translation
 from playwright.sync_api import expect
 
 from msem.accounts.models import Membership, Role, User
@@ -22,6 +27,7 @@ from msem.payments.models import PaymentRequest
 from msem.quotes.models import Quote
 from msem.sales.models import Sale
 from tests.browser.conftest import log_in
+from tests.browser.test_accessibility_browser import BLOCKING, axe_violations, describe
 from tests.factories import PASSWORD
 from tests.inquiries.helpers import intake_data
 from tests.quotes.helpers import draft_quote, off_peak_private_lesson, payment_request, product_with_price, sent_quote
@@ -36,6 +42,28 @@ MANAGER = "manager@demo.test"
 def page_width_overflow(page) -> int:
     """How many pixels the page is wider than the screen (0: nothing to scroll sideways)."""
     return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def box_overflow(page) -> int:
+    """How many pixels the widest table's box scrolls sideways (0: its rows fit the screen)."""
+    return page.evaluate(
+        "Math.max(0, ...[...document.querySelectorAll('.table-scroll')].map(box => box.scrollWidth - box.clientWidth))"
+    )
+
+
+def accessible_table(page, selector: str) -> dict[str, int]:
+    """The rows, cells and column headers that Chromium's accessibility tree (a screen reader's) holds in a table."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+        table = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        counts = {}
+        for role in ("table", "row", "columnheader", "cell"):
+            nodes = cdp.send("Accessibility.queryAXTree", {"nodeId": table, "role": role})["nodes"]
+            counts[role] = len([node for node in nodes if not node.get("ignored")])
+        return counts
+    finally:
+        cdp.detach()
 
 
 @pytest.fixture
@@ -118,6 +146,10 @@ SCREENS: dict[str, Callable] = {
 }
 
 
+# The lists a phone shows as cards: nothing in them scrolls sideways, and axe finds nothing serious.
+LISTS_OF_CARDS = {"inbox", "team"}
+
+
 @pytest.fixture
 def phone(browser, page, live_server):
     """The `page` fixture's twin on a phone (its console watched the same way: `page` stays open)."""
@@ -149,14 +181,128 @@ def test_no_back_office_screen_is_wider_than_a_phone(phone, busy_school, languag
     screenshot(phone, f"phone-{language}-login")
     wider["login"] = page_width_overflow(phone)
     log_in(phone, MANAGER, DEMO_PASSWORD)
+    scrolled: dict[str, int] = {}
+    violations: dict[str, list] = {}
     for name, visit in SCREENS.items():
         visit(phone, busy_school)
         phone.wait_for_load_state("networkidle")
         screenshot(phone, f"phone-{language}-{name}")
         wider[name] = page_width_overflow(phone)
+        if name in LISTS_OF_CARDS:
+            scrolled[name] = box_overflow(phone)
+            violations[name] = axe_violations(phone)
 
     # 1 px: a rounding of the layout, not something to scroll to.
     assert {name: pixels for name, pixels in wider.items() if pixels > 1} == {}
+    # The inbox's eight columns scrolled 600 px sideways in their box, the client's name out of sight.
+    assert {name: pixels for name, pixels in scrolled.items() if pixels > 1} == {}
+    blocking = {
+        name: describe(found) for name, found in violations.items() if any(v["impact"] in BLOCKING for v in found)
+    }
+    assert blocking == {}
+
+
+# Where the keyboard's focus is, after each Tab: the dossier a link opens (its card's reference), in sight or not.
+FOCUSED = """() => {
+  const element = document.activeElement;
+  const card = element.closest('.inbox-table tbody tr');
+  const box = element.getBoundingClientRect();
+  return {
+    kind: element.matches('.reference-link') ? 'reference' : element.matches('.client-link') ? 'client'
+      : element.matches('input[name=ids]') ? 'checkbox' : element.tagName.toLowerCase(),
+    card: card ? card.querySelector('.reference-link').textContent : null,
+    opens: element.href ? new URL(element.href).pathname : null,
+    // 1 px: Chromium scrolls an element to the screen's edge, to a fraction of a pixel.
+    inSight: box.top >= -1 && box.bottom <= window.innerHeight + 1 && box.left >= 0 && box.right <= window.innerWidth,
+  };
+}"""
+
+
+def test_on_a_phone_each_request_is_a_card_that_a_finger_or_the_keyboard_opens(phone, busy_school, screenshot):
+    """The inbox's eight columns scrolled sideways: a card each, its dossier a tap or a Tab and Enter away."""
+    log_in(phone, MANAGER, DEMO_PASSWORD)
+    newest = Inquiry.objects.for_school(busy_school).filter(archived_at__isnull=True).order_by("-received_at").first()
+    cards = phone.locator(".inbox-table tbody tr")
+    expect(cards).to_have_count(50)
+    screenshot(phone, "phone-fr-inbox-cards", full_page=False)
+
+    # The first card: its reference and status on a line, the client below, everything within the screen.
+    card = cards.first
+    expect(card.locator(".col-reference")).to_have_text(newest.reference)
+    expect(card.locator(".col-client")).to_contain_text(newest.client_name)
+    with translation.override("fr"):
+        expect(card.locator(".col-status")).to_have_text(newest.get_status_display())
+    boxes = {
+        name: card.locator(f".col-{name}").bounding_box()
+        for name in ("reference", "status", "client", "received", "subject", "category", "assignee")
+    }
+    middle = {name: box["y"] + box["height"] / 2 for name, box in boxes.items()}
+    assert abs(middle["reference"] - middle["status"]) < 6
+    assert abs(middle["client"] - middle["received"]) < 6
+    assert middle["reference"] < middle["client"] < middle["subject"] < middle["category"] < middle["assignee"]
+    assert {name: box for name, box in boxes.items() if box["x"] < 16 or box["x"] + box["width"] > 390 - 16} == {}
+    assert card.bounding_box()["width"] >= 390 - 2 * 16 - 2
+    assert box_overflow(phone) <= 1
+    # The column headers are out of sight, not out of a screen reader's reach: it reads a table still.
+    expect(phone.get_by_role("columnheader", name="Client")).to_have_count(1)
+    expect(phone.get_by_text("Tout sélectionner")).to_be_visible()
+    shown_cells = phone.locator(".inbox-table tbody td:not(.is-empty)").count()
+    assert accessible_table(phone, ".inbox-table") == {"table": 1, "row": 51, "columnheader": 8, "cell": shown_cells}
+
+    # The keyboard reaches every card, in the order they are shown, each stop in sight: its checkbox,
+    # the reference's link and the client's, both opening its dossier.
+    phone.get_by_label("Tout sélectionner").focus()
+    stops = []
+    for _press in range(3 * 50):
+        phone.keyboard.press("Tab")
+        stops.append(phone.evaluate(FOCUSED))
+    references = cards.locator(".reference-link").all_text_contents()
+    assert [stop["card"] for stop in stops if stop["kind"] == "reference"] == references
+    assert [stop["kind"] for stop in stops] == ["checkbox", "reference", "client"] * 50
+    assert [stop for stop in stops if not stop["inSight"]] == []
+    assert {stop["opens"].split("/")[-2] for stop in stops if stop["opens"]} == set(references)
+    phone.get_by_label("Tout sélectionner").focus()
+    for _press in range(5):
+        phone.keyboard.press("Tab")
+    phone.keyboard.press("Enter")
+    expect(phone.get_by_role("heading", level=1)).to_contain_text(references[1])
+    phone.go_back()
+
+    # A tap anywhere on a card opens it (here on its subject, which is no link)...
+    subject = cards.nth(2).locator(".col-subject").bounding_box()
+    phone.touchscreen.tap(subject["x"] + subject["width"] / 2, subject["y"] + subject["height"] / 2)
+    expect(phone.get_by_role("heading", level=1)).to_contain_text(references[2])
+    phone.go_back()
+
+    # ...but on its left edge, below the checkbox, it selects it; "Tout sélectionner" selects them all.
+    boxes = phone.locator("input[name=ids]")
+    for index in (0, 1):
+        edge = cards.nth(index).bounding_box()
+        phone.touchscreen.tap(edge["x"] + 8, edge["y"] + edge["height"] - 10)
+        expect(boxes.nth(index)).to_be_checked()
+        # The card stands out as a whole, an accent line down its edge.
+        expect(cards.nth(index)).to_have_css("box-shadow", re.compile(r"inset"))
+    assert phone.url.endswith("/inquiries/")
+    phone.get_by_text("Tout sélectionner").tap()
+    expect(phone.locator("input[name=ids]:checked")).to_have_count(50)
+    phone.get_by_text("Tout sélectionner").tap()
+    expect(phone.locator("input[name=ids]:checked")).to_have_count(0)
+    boxes.nth(0).tap()
+    boxes.nth(1).tap()
+    phone.get_by_role("button", name="Archiver la sélection").tap()
+    expect(phone.get_by_text("2 demandes archivées.")).to_be_visible()
+    assert set(
+        Inquiry.objects.for_school(busy_school)
+        .filter(archived_at__isnull=False, reference__in=references[:2])
+        .values_list("reference", flat=True)
+    ) == set(references[:2])
+
+    # The next page is cards too.
+    phone.get_by_role("link", name="50 suivantes").tap()
+    expect(phone).to_have_url(re.compile(r"after="))
+    expect(cards).to_have_count(50)
+    assert cards.locator(".reference-link").first.text_content() not in references
+    assert box_overflow(phone) <= 1
 
 
 def test_on_a_phone_a_page_title_stands_above_its_buttons(phone, busy_school):
