@@ -305,9 +305,10 @@ def test_on_a_phone_each_request_is_a_card_that_a_finger_or_the_keyboard_opens(p
     assert box_overflow(phone) <= 1
 
 
-def test_on_a_phone_a_page_title_stands_above_its_buttons(phone, busy_school):
-    log_in(phone, MANAGER, DEMO_PASSWORD)
-    phone.goto(f"/backoffice/{busy_school.slug}/inquiries/")
+# The next two are about the page's frame, whatever its rows: a school of their own, not the demo's season.
+def test_on_a_phone_a_page_title_stands_above_its_buttons(phone, school, manager):
+    log_in(phone, manager.email, PASSWORD)
+    phone.goto(f"/backoffice/{school.slug}/inquiries/")
 
     title = phone.get_by_role("heading", level=1).bounding_box()
     button = phone.get_by_role("link", name="Ouvrir le formulaire de contact").bounding_box()
@@ -315,9 +316,9 @@ def test_on_a_phone_a_page_title_stands_above_its_buttons(phone, busy_school):
     assert button["x"] + button["width"] <= 390
 
 
-def test_on_a_phone_each_settings_line_stacks_its_fields_under_their_labels(phone, busy_school, screenshot):
-    log_in(phone, MANAGER, DEMO_PASSWORD)
-    phone.goto(f"/backoffice/{busy_school.slug}/settings/")
+def test_on_a_phone_each_settings_line_stacks_its_fields_under_their_labels(phone, school, manager, screenshot):
+    log_in(phone, manager.email, PASSWORD)
+    phone.goto(f"/backoffice/{school.slug}/settings/")
 
     line = phone.locator("#contact tbody tr").first
     fields = [line.get_by_label(label) for label in ("Libellé FR", "Libellé EN", "Adresse e-mail")]
