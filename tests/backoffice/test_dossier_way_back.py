@@ -34,7 +34,7 @@ def dossier_path(inquiry, action: str = "") -> str:
 def row_link(inbox_page, inquiry) -> str:
     """The dossier's link in the inbox's row."""
     page = inbox_page.content.decode()
-    match = re.search(r'<a href="([^"]+)">' + re.escape(inquiry.reference) + "</a>", page)
+    match = re.search(r'<a [^>]*href="([^"]+)"[^>]*>' + re.escape(inquiry.reference) + "</a>", page)
     assert match, "the dossier is not in the list"
     return unescape(match.group(1))
 
