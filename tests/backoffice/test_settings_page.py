@@ -62,6 +62,23 @@ class TestManagerSaves:
         assert "Enregistrer" in page
         assert "Pied du mail" in page
 
+    def test_the_lines_stay_a_table_for_a_screen_reader_when_a_phone_stacks_them(self, manager_client, school):
+        """On a phone the rows are grids: explicit roles keep the rows and cells that WebKit drops with `display`."""
+        Category.objects.create(school=school, code="village", label_fr="Village", label_en="Village")
+        html = manager_client.get(settings_url(school)).content.decode()
+        for section in ("contact-title", "categories-title"):
+            table = re.search(
+                rf'<table class="lines" role="table" aria-labelledby="{section}">(.*?)</table>', html, re.S
+            )
+            assert table is not None, section
+            rows = re.findall(r"<tr\b[^>]*>(.*?)</tr>", table.group(1), re.S)
+            assert len(rows) == 2  # the headers and one line
+            for row in rows:
+                cells = re.findall(r"<t[dh]\b[^>]*>", row)
+                assert len(cells) == 5
+                assert all('role="cell"' in cell or 'role="columnheader"' in cell for cell in cells), cells
+            assert table.group(1).count('role="row"') == 2
+
     def test_the_page_speaks_english_for_a_user_who_chose_it(self, manager, manager_client, school):
         manager.language = "en"
         manager.save()

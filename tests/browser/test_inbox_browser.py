@@ -11,6 +11,8 @@ from msem.accounts.models import User
 from msem.demo.services import DEMO_PASSWORD, demo_school_ensure
 from msem.inquiries.dossier import inquiry_take
 from msem.inquiries.models import Category, Inquiry
+from msem.inquiries.selectors import subjects_live
+from msem.inquiries.services import SubjectLine, subjects_sync
 from msem.mailing.models import OutgoingEmail
 from tests.browser.conftest import log_in
 from tests.factories import PASSWORD
@@ -228,3 +230,43 @@ def test_on_a_smaller_laptop_the_menu_gives_its_room_to_the_clients_names(page, 
     rows = page.evaluate(ROWS_LAYOUT)
     assert [row for row in rows if row["wrapped"]] == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 1024
+
+
+# Each card's place, and whether its subject is whole.
+CARDS_LAYOUT = """() => Array.from(document.querySelectorAll('.inbox-table tbody tr')).map(row => {
+  const box = row.getBoundingClientRect();
+  const subject = row.querySelector('.col-subject');
+  // Cut: clamped (the text taller than its box) or ellipsed (wider), as ROWS_LAYOUT tells it.
+  const boxes = [subject, ...subject.querySelectorAll('.one-line')];
+  return {x: Math.round(box.x), y: Math.round(box.y), width: Math.round(box.width),
+          display: getComputedStyle(row).display, subject: subject.innerText.trim(),
+          cut: boxes.some(box => box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1)};
+})"""
+
+
+def test_on_a_tablet_the_requests_are_cards_two_by_two_their_subjects_whole(page, school, manager, screenshot):
+    """QA: at 768 px the eight columns left the subject three letters ("Gro…"); at 820, five."""
+    first = subjects_live(school=school).get()
+    subjects_sync(
+        school=school,
+        lines=[SubjectLine(first.pk, "Groupes, clubs et scolaires", "Groups, clubs and schools", school.main_email)],
+    )
+    for first_name in ("Hélène", "Pierre", "Samuel", "Chloé", "Anaïs"):
+        receive_inquiry(school, first_name=first_name, last_name="Favre-Lambert")
+    log_in(page, manager.email, PASSWORD)
+
+    for width in (768, 820, 900):
+        page.set_viewport_size({"width": width, "height": 1100})
+        cards = page.evaluate(CARDS_LAYOUT)
+        assert len(cards) == 5
+        assert {card["subject"] for card in cards} == {"Groupes, clubs et scolaires"}
+        assert [card for card in cards if card["cut"]] == [], width
+        # Two by two: the first two side by side, the third under them.
+        assert cards[0]["y"] == cards[1]["y"] < cards[2]["y"]
+        assert cards[0]["x"] < cards[1]["x"]
+        assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1
+    screenshot(page, "inbox-fr-tablet-900", full_page=False)
+
+    # From 901 px, where the menu stands at the side, the table's columns again.
+    page.set_viewport_size({"width": 1024, "height": 800})
+    assert {card["display"] for card in page.evaluate(CARDS_LAYOUT)} == {"table-row"}
