@@ -9,6 +9,7 @@ from pathlib import Path
 import polib
 import pytest
 
+from msem.mailing.defaults import DEFAULT_LEGAL_FOOTERS, DEFAULT_TEXTS
 from msem.platform.compile_messages import compiled
 from msem.platform.french_typography import COMMAND, FRENCH_CATALOG, entries_to_fix, fix_catalog, french_typography
 
@@ -26,6 +27,15 @@ def test_every_french_translation_has_no_break_spaces_before_its_punctuation():
             "then `python -m msem.platform.compile_messages`:\n" + "\n".join(wrong),
             pytrace=False,
         )
+
+
+@pytest.mark.parametrize(
+    ("kind", "text"),
+    [(kind, text) for kind, by_language in DEFAULT_TEXTS.items() for text in by_language["fr"]]
+    + [("legal footer", DEFAULT_LEGAL_FOOTERS["fr"])],
+)
+def test_the_french_texts_a_new_school_starts_with_follow_the_same_convention(kind: str, text: str):
+    assert french_typography(text) == text, f"msem/mailing/defaults.py, {kind}: write \\u00a0 or \\u202f"
 
 
 def _described(entry: polib.POEntry) -> str:
