@@ -56,7 +56,7 @@ class TestWhatTheClientReads:
         assert email.subject == f"Votre devis {quote.number} est accepté"
         body = email.text_body
         assert body.startswith("Bonjour Claire Martin,\n\n")
-        assert f"Vous avez accepté ce devis le {day}. Merci !" in body
+        assert f"Vous avez accepté ce devis le {day}. Merci\u202f!" in body
         # The lines as the quote e-mail words them.
         assert f"Devis {quote.number}\n" in body
         assert (
@@ -65,7 +65,7 @@ class TestWhatTheClientReads:
         )
         assert "Total TTC\u00a0: 378,00\u00a0€" in body
         next_step = (
-            "Prochaine étape : ESF Val Neige vous enverra par e-mail un lien pour payer 378,00\u00a0€ ; "
+            "Prochaine étape\u00a0: ESF Val Neige vous enverra par e-mail un lien pour payer 378,00\u00a0€\u202f; "
             "votre réservation est confirmée une fois le devis entièrement payé."
         )
         assert next_step in body
@@ -112,8 +112,9 @@ class TestWhatTheClientReads:
         payment_request(school, manager, quote)
         quote_accept(school=school, quote_id=quote.pk, token=quote.token)
         [email] = confirmations()
-        assert "Prochaine étape : payez 378,00\u00a0€ avec le lien ci-dessous pour confirmer votre réservation." in (
-            email.text_body
+        assert (
+            "Prochaine étape\u00a0: payez 378,00\u00a0€ avec le lien ci-dessous pour confirmer votre réservation."
+            in email.text_body
         )
 
     def test_an_expired_payment_link_is_not_given_the_school_will_send_a_new_one(self, school, manager):
@@ -204,7 +205,7 @@ def test_it_reaches_the_client_through_a_real_mail_server(school, manager, smtp_
 
 # The kind's short label in the list of e-mails, and its whole label.
 KIND_LABELS = {
-    "fr": ("Devis accepté", "Confirmation au client : devis accepté"),
+    "fr": ("Devis accepté", "Confirmation au client\u00a0: devis accepté"),
     "en": ("Quote accepted", "Confirmation to the client: quote accepted"),
 }
 
