@@ -2,7 +2,7 @@
 
     python -m msem.platform.french_typography
 
-rewrites every French msgstr (and msgstr[n]) in place, then compiles nothing: run
+rewrites every French msgstr (and msgstr[n]) in place. It does not compile the catalog: run
 `python -m msem.platform.compile_messages` after it (`make messages` runs both).
 
 The convention (README, "Translations"):
@@ -39,8 +39,8 @@ NARROW_NO_BREAK_SPACE = "\u202f"
 # one written with the other convention is brought to this one).
 _SPACE = f"[ {NO_BREAK_SPACE}{NARROW_NO_BREAK_SPACE}]+"
 _SPACE_INSIDE_GUILLEMETS = re.compile(f"(?<=«){_SPACE}|{_SPACE}(?=»)")
-# (?<![«\s…]): the run starts at its first space, and a space right after « belongs to the guillemet
-# (« ; » lists the semicolon as a character; the space before it is the guillemet's).
+# The lookbehind makes a match start at the run's first space, and leaves a space right after « to
+# the guillemet (« ; » quotes the semicolon as a character: the space before it is the guillemet's).
 _SPACE_BEFORE_MARK = re.compile(f"(?<![«{NO_BREAK_SPACE}{NARROW_NO_BREAK_SPACE} ]){_SPACE}(?=[:;!?])")
 _WANTED_BEFORE = {
     ":": NO_BREAK_SPACE,
