@@ -73,11 +73,12 @@ bench: $(VENV)/.dev-installed
 bench-sales: $(VENV)/.dev-installed
 	$(PY) -m bench.sales_push_bench $(BENCH_ARGS)
 
-# Extract the strings to translate (needs GNU gettext's xgettext), then
-# compile the catalogs with polib: the .mo files are committed, so `make run`
-# needs nothing but Python.
+# Extract the strings to translate (needs GNU gettext's xgettext), put French no-break spaces
+# before « : ; ! ? » (README, Translations), then compile the catalogs with polib: the .mo files
+# are committed, so `make run` needs nothing but Python.
 messages: $(VENV)/.dev-installed
 	DEBUG=true $(PY) manage.py makemessages --locale fr --locale en --no-obsolete --add-location file --ignore "bench/*" --ignore "tests/*" --ignore "var/*"
+	$(PY) -m msem.platform.french_typography
 	$(PY) -m msem.platform.compile_messages
 
 # make audit: the pinned dependencies against the Python Packaging Advisory Database (pip-audit,

@@ -19,6 +19,7 @@ from msem.mailing.client_mail import school_mail_compose
 from msem.mailing.composition import ComposedMail
 from msem.mailing.models import MailKind, OutgoingEmail
 from msem.mailing.outbox import Attachment, email_enqueue
+from msem.mailing.staff_mail import subject_line
 from msem.schools.models import School
 
 # Headers of an automatic reply (RFC 3834, and what Exchange understands), so
@@ -78,13 +79,13 @@ def notification_compose(*, inquiry: Inquiry, subject: Subject, actor: User | No
             "dossier_url": dossier_url(inquiry),
             "forwarded_by": actor,
         }
-        mail_subject = render_to_string("mail/inquiry_notification/subject.txt", context).strip()
+        mail_subject = subject_line(render_to_string("mail/inquiry_notification/subject.txt", context))
         text = render_to_string("mail/inquiry_notification/body.txt", context)
         html = render_to_string("mail/inquiry_notification/body.html", context)
     return NotificationMail(
         to_email=subject.email,
         reply_to=formataddr((inquiry.client_name, inquiry.email)),
-        mail=ComposedMail(subject=" ".join(mail_subject.split()), text=text, html=html),
+        mail=ComposedMail(subject=mail_subject, text=text, html=html),
         actor=actor,
     )
 

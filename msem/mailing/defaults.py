@@ -2,6 +2,8 @@
 
 They are data, not interface strings: a school sees and edits both languages
 side by side, so they are written out here rather than passed through gettext.
+The French follows the catalog's typography (README, Translations): a no-break
+space before « : ; ! ? », so that a colon never starts a line of the e-mail.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ DEFAULT_TEXTS: dict[str, dict[str, tuple[str, str]]] = {
             "enregistrée sous la référence {reference}.\n\n"
             "Un membre de notre équipe vous répondra dans les meilleurs délais, en général "
             "sous 48 heures. En haute saison (vacances de Noël et de février), ce délai peut "
-            "être un peu plus long : merci de votre patience.\n\n"
+            "être un peu plus long\u00a0: merci de votre patience.\n\n"
             "Pour compléter votre demande, répondez simplement à cet e-mail en rappelant la "
             "référence {reference}.",
         ),
@@ -45,7 +47,7 @@ DEFAULT_TEXTS: dict[str, dict[str, tuple[str, str]]] = {
             "Bonjour {client_name},\n\n"
             "Suite à votre demande {reference}, nous avons le plaisir de vous adresser "
             "notre devis {quote_number}, d'un montant de {amount}.\n\n"
-            "Vous pouvez le consulter et l'accepter en ligne : {quote_link}\n\n"
+            "Vous pouvez le consulter et l'accepter en ligne\u00a0: {quote_link}\n\n"
             "Ce devis est valable jusqu'au {valid_until}. Les places dans nos cours étant "
             "limitées pendant les vacances scolaires, nous vous conseillons de ne pas trop "
             "attendre.",
@@ -65,7 +67,7 @@ DEFAULT_TEXTS: dict[str, dict[str, tuple[str, str]]] = {
             "Demande de paiement pour votre devis {quote_number} — {school_name}",
             "Bonjour {client_name},\n\n"
             "Pour confirmer votre réservation ({reference}), merci de régler la somme de "
-            "{amount} en suivant ce lien de paiement sécurisé :\n{payment_link}\n\n"
+            "{amount} en suivant ce lien de paiement sécurisé\u00a0:\n{payment_link}\n\n"
             "Ce lien est valable jusqu'au {expires_on}. Votre réservation sera confirmée "
             "dès réception du paiement.",
         ),

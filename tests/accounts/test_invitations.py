@@ -89,7 +89,7 @@ class TestTheAdministratorCreatesAUser:
         [
             (
                 "fr",
-                "[Msem] Votre accès au back-office : ESF Val Neige",
+                "[Msem] Votre accès au back-office\u00a0: ESF Val Neige",
                 "Le lien fonctionne une fois, pendant 72 heures.",
             ),
             ("en", "[Msem] Your access to the back office: ESF Val Neige", "The link works once, for 72 hours."),
@@ -131,7 +131,9 @@ class TestTheAdministratorCreatesAUser:
         user = User.objects.get(email="anna@valneige.test")
         assert not user.has_usable_password()
         assert invitations() == []
-        assert "n’a pas encore d’école : aucune invitation envoyée" in page_text(admin_client.get(response["Location"]))
+        assert "n’a pas encore d’école\u00a0: aucune invitation envoyée" in page_text(
+            admin_client.get(response["Location"])
+        )
 
 
 class TestTheLink:
@@ -170,7 +172,7 @@ class TestTheLink:
         monkeypatch.setattr(invitation_tokens, "_now", lambda: datetime.now() + timedelta(hours=73))
         dead = choose(link, CHOSEN)
         assert dead.status_code == 400
-        assert "Mot de passe oublié ?" in page_text(dead)
+        assert "Mot de passe oublié\u202f?" in page_text(dead)
         settings.MSEM_INVITATION_HOURS = 100
         assert Client().get(link).status_code == 302
 
@@ -246,7 +248,7 @@ class TestANewInvitation:
         response = admin_client.post(LIST, {"action": "send_invitation", "_selected_action": [manager.pk]}, follow=True)
 
         assert invitations() == []
-        assert "a déjà un mot de passe : aucune invitation envoyée" in page_text(response)
+        assert "a déjà un mot de passe\u00a0: aucune invitation envoyée" in page_text(response)
         assert logs_in(manager.email, PASSWORD)
 
     def test_a_deactivated_user_gets_none(self, school):

@@ -52,7 +52,7 @@ def test_the_login_page_offers_it():
     page = Client().get("/backoffice/login/").content.decode()
 
     assert f'href="{PAGE}"' in page
-    assert "Mot de passe oublié ?" in page
+    assert "Mot de passe oublié\u202f?" in page
 
 
 def test_a_known_and_an_unknown_address_get_the_same_answer(manager):

@@ -63,9 +63,9 @@ class TestTheChipSaysWhatUsesTheCatalog:
         page = page_text(manager_client.get(settings_url(school)))
 
         used = chip_of(page, "TO-NEIGE")
-        assert "Utilisé : 3 devis en cours, dont 1 brouillon" in used
+        assert "Utilisé\u00a0: 3 devis en cours, dont 1 brouillon" in used
         [question] = re.findall(r'data-confirm="([^"]*)"', used)
-        assert question.startswith("Retirer le catalogue TO-NEIGE à l’enregistrement de la page ?")
+        assert question.startswith("Retirer le catalogue TO-NEIGE à l’enregistrement de la page\u202f?")
         assert "3 devis en cours, dont 1 brouillon" in question
         assert "aucune nouvelle ligne de devis ne pourra plus venir de ce catalogue" in question
         unused = chip_of(page, "CE-ALPES")
@@ -79,7 +79,7 @@ class TestTheChipSaysWhatUsesTheCatalog:
 
         used = chip_of(page_text(manager_client.get(settings_url(school))), "TO-NEIGE")
 
-        assert "Utilisé : 1 vente" in used
+        assert "Utilisé\u00a0: 1 vente" in used
         assert "devis en cours" not in used
         assert "data-confirm=" in used
 
@@ -164,7 +164,7 @@ class TestSavingWithoutTheCatalog:
         assert Catalog.objects.get(code="TO-NEIGE").pk == tour_operator.pk
         secretary_client.post(url("quote_line_add", school, quote_id=draft.pk), new_line)
         assert [line.unit_price for line in QuoteLine.objects.filter(quote=draft)] == [Decimal("170.00")] * 2
-        assert "Utilisé : 1 devis en cours, dont 1 brouillon" in chip_of(
+        assert "Utilisé\u00a0: 1 devis en cours, dont 1 brouillon" in chip_of(
             page_text(manager_client.get(settings_url(school))), "TO-NEIGE"
         )
 

@@ -206,7 +206,7 @@ class TestDefaultFilters:
             reverse("backoffice:inbox_default_save", kwargs={"school_slug": school.slug}), {"query": "f=1&status=new"}
         )
         assert SavedFilter.objects.get(owner=secretary).name == "Mon filtre par défaut"
-        assert "· vue par défaut : Mon filtre par défaut" in page_text(
+        assert "· vue par défaut\u00a0: Mon filtre par défaut" in page_text(
             secretary_client.get(inbox_url(school), follow=True)
         )
 
@@ -227,12 +227,12 @@ class TestDefaultFilters:
             page = page_text(secretary_client.get(inbox_url(school, query), follow=True))
             return page[page.index("data-results-count") :].split("</p>", 1)[0]
 
-        assert "· vue par défaut : Nouvelles" in above_the_list("")
-        assert "· vue par défaut : Nouvelles" in above_the_list("f=1&status=new&sort=")
+        assert "· vue par défaut\u00a0: Nouvelles" in above_the_list("")
+        assert "· vue par défaut\u00a0: Nouvelles" in above_the_list("f=1&status=new&sort=")
         for search in ("f=1", "f=1&q=Martin", "f=1&status=new&q=Martin"):
             assert "vue" not in above_the_list(search), search
         shown = above_the_list("f=1&status=in_progress")
-        assert "· vue : Mes relances" in shown
+        assert "· vue\u00a0: Mes relances" in shown
         assert "par défaut" not in shown
 
     def test_reset_goes_back_to_no_default(self, secretary, secretary_client, school, village):
@@ -287,7 +287,7 @@ class TestDefaultFilters:
 
         response = secretary_client.post(url, {"action": "delete"}, follow=True)
 
-        assert "La vue « Village » est supprimée." in page_text(response)
+        assert "La vue «\u00a0Village\u00a0» est supprimée." in page_text(response)
         assert not SavedFilter.objects.filter(pk=mine.pk).exists()
         assert inbox_default_filter(school=school, user=manager) is None
 
@@ -465,7 +465,7 @@ class TestBulkTake:
         assert response["Location"] == inbox_url(school, "f=1")
         page = page_text(secretary_client.get(response["Location"]))
         assert "2 demandes sont maintenant à vous." in page
-        assert "1 demande avait déjà quelqu'un : laissée telle quelle." in page
+        assert "1 demande avait déjà quelqu'un\u00a0: laissée telle quelle." in page
         assert {i.assignee for i in Inquiry.objects.filter(pk__in=[i.pk for i in ticked])} == {secretary}
         assert Inquiry.objects.get(pk=colleagues.pk).assignee == manager
         assert Inquiry.objects.get(pk=kept.pk).assignee is None
@@ -486,7 +486,7 @@ class TestBulkTake:
         Inquiry.objects.filter(pk=archived.pk).update(archived_at=timezone.now())
         response = secretary_client.post(self.url(school), {"ids": [str(archived.pk)]})
         page = page_text(secretary_client.get(response["Location"]))
-        assert "Rien à prendre parmi les demandes cochées : elles sont déjà à vous, ou archivées." in page
+        assert "Rien à prendre parmi les demandes cochées\u00a0: elles sont déjà à vous, ou archivées." in page
         assert Inquiry.objects.get(pk=archived.pk).assignee is None
 
     def test_not_offered_on_the_archive(self, secretary_client, school):
@@ -650,7 +650,7 @@ class TestDossierPage:
     def test_answering_a_dossier_nobody_had_assigns_it_to_her(self, secretary_client, secretary, school):
         inquiry = receive_inquiry(school)
         before = page_text(secretary_client.get(dossier_url(inquiry)))
-        assert "Personne n'a encore ce dossier : votre réponse vous l'attribue." in before
+        assert "Personne n'a encore ce dossier\u00a0: votre réponse vous l'attribue." in before
 
         secretary_client.post(dossier_url(inquiry, "reply"), {"subject": "Re", "body": "Bonjour, oui."})
 

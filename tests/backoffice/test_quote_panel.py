@@ -202,12 +202,12 @@ class TestIrreversibleActions:
         sent = sent_quote(school, secretary)
         payment_request(school, secretary, sent)
         panel = page_text(secretary_client.get(url("quotes_panel", school, reference=sent.inquiry.reference)))
-        assert f'data-confirm="Annuler le devis {sent.number} ? C’est définitif : ses liens cessent' in panel
-        assert f'data-confirm="Modifier le devis {sent.number} ? Les liens que le client a déjà' in panel
-        assert f'data-confirm="Annuler la demande de paiement {sent.number}-P1 ?' in panel
+        assert f'data-confirm="Annuler le devis {sent.number}\u202f? C’est définitif\u00a0: ses liens cessent' in panel
+        assert f'data-confirm="Modifier le devis {sent.number}\u202f? Les liens que le client a déjà' in panel
+        assert f'data-confirm="Annuler la demande de paiement {sent.number}-P1\u202f?' in panel
         draft = draft_quote(school, secretary)
         panel = page_text(secretary_client.get(url("quotes_panel", school, reference=draft.inquiry.reference)))
-        assert f'data-confirm="Annuler le devis {draft.number} ?' in panel
+        assert f'data-confirm="Annuler le devis {draft.number}\u202f?' in panel
 
     def test_cancelling_says_so(self, secretary, secretary_client, school):
         quote = draft_quote(school, secretary)
@@ -222,8 +222,9 @@ class TestIrreversibleActions:
         response = secretary_client.post(
             url("quote_status", school, quote_id=quote.pk), {"action": "reopen"}, follow=True
         )
-        assert f"Le devis {quote.number} est de nouveau un brouillon : ses liens ne fonctionnent plus." in page_text(
-            response
+        assert (
+            f"Le devis {quote.number} est de nouveau un brouillon\u00a0: ses liens ne fonctionnent plus."
+            in page_text(response)
         )
         assert Quote.objects.get(pk=quote.pk).status == "draft"
 
@@ -232,8 +233,9 @@ class TestIrreversibleActions:
         response = secretary_client.post(
             url("payment_request_action", school, payment_request_id=request.pk), {"action": "cancel"}, follow=True
         )
-        assert f"La demande de paiement {request.reference} est annulée : son lien ne fonctionne plus." in page_text(
-            response
+        assert (
+            f"La demande de paiement {request.reference} est annulée\u00a0: son lien ne fonctionne plus."
+            in page_text(response)
         )
         assert PaymentRequest.objects.get(pk=request.pk).status == "cancelled"
 
@@ -265,7 +267,7 @@ class TestAskingForPaymentAgain:
         assert OutgoingEmail.objects.filter(kind="payment_request").count() == 1
         assert (
             f"La demande de paiement {first.reference} attend déjà le paiement (envoyée à l’instant, par vous ou "
-            "un collègue) : celle-ci n’est pas partie." in again
+            "un collègue)\u00a0: celle-ci n’est pas partie." in again
         )
 
     def test_with_a_request_waiting_the_button_says_it_replaces_it(self, secretary, secretary_client, school):
@@ -274,11 +276,11 @@ class TestAskingForPaymentAgain:
         panel = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference)))
         assert f'<input type="hidden" name="replaces" value="{waiting.pk}">' in panel
         assert (
-            f"{waiting.reference} attend le paiement : une nouvelle demande la remplace. Le lien que le client a "
+            f"{waiting.reference} attend le paiement\u00a0: une nouvelle demande la remplace. Le lien que le client a "
             "déjà cesse de fonctionner, et le client reçoit un nouvel e-mail avec le nouveau lien." in panel
         )
         assert f"Remplacer {waiting.reference} et envoyer la nouvelle demande" in panel
-        assert f'data-confirm="Remplacer la demande de paiement {waiting.reference} ?' in panel
+        assert f'data-confirm="Remplacer la demande de paiement {waiting.reference}\u202f?' in panel
         assert "Envoyer la demande de paiement" not in panel
 
     def test_replacing_the_request_seen_works_once(self, secretary, secretary_client, school):
@@ -302,7 +304,7 @@ class TestAskingForPaymentAgain:
             {"action": "transfer", "received_on": timezone.localdate().isoformat(), "bank_reference": "VIR 9"},
         )
         page = page_text(self.ask(secretary_client, school, quote, replaces=waiting.pk))
-        assert "n’attend plus le paiement (payée ou annulée entre-temps) : rien n’est parti." in page
+        assert "n’attend plus le paiement (payée ou annulée entre-temps)\u00a0: rien n’est parti." in page
         assert PaymentRequest.objects.count() == 1
         assert not OutgoingEmail.objects.filter(kind="payment_request").exists()
 

@@ -197,7 +197,7 @@ class TestBadInput:
         data = page_data(manager_client, school)
         data["acknowledgement_fr_body"] = ["Bonjour {client_nom} de {ecole}"]
         page = page_text(post(manager_client, school, data))
-        assert "Variables inconnues : {client_nom}, {ecole}." in page
+        assert "Variables inconnues\u00a0: {client_nom}, {ecole}." in page
 
     @pytest.mark.parametrize(
         ("field", "text"),
@@ -230,7 +230,7 @@ class TestBadInput:
         email = '<a href="#id_subjects-1-email">Contact, ligne 2 — Adresse e-mail</a>'
         assert summary.index(label) < summary.index(email)  # in the order of the line's columns
         assert '<a href="#id_quote_en_body">Envoi de devis (EN) — Texte</a>' in summary
-        assert "Variable inconnue : {quote_url}." in summary
+        assert "Variable inconnue\u00a0: {quote_url}." in summary
 
     def test_a_line_being_removed_shows_no_error_of_its_own(self, manager_client, school):
         data = page_data(manager_client, school)
@@ -240,7 +240,7 @@ class TestBadInput:
 
         page = page_text(post(manager_client, school, data))
 
-        assert "Variable inconnue : {client_nom}." in page  # the page came back with the other error
+        assert "Variable inconnue\u00a0: {client_nom}." in page  # the page came back with the other error
         assert "Saisissez une adresse de courriel valide" not in page
 
     def test_duplicate_category_codes_are_refused(self, manager_client, school):
@@ -345,7 +345,11 @@ class TestSecretary:
         assert "en lecture seule" in page
         assert '<fieldset class="settings-fieldset" disabled>' in page
         assert 'id="save-settings"' not in page
-        for how_to_edit in ("Appuyez sur Entrée pour ajouter le code.", "Conseil :", "Supprimer un objet le retire"):
+        for how_to_edit in (
+            "Appuyez sur Entrée pour ajouter le code.",
+            "Conseil\u00a0:",
+            "Supprimer un objet le retire",
+        ):
             assert how_to_edit not in page
 
     def test_cannot_save(self, manager_client, secretary_client, school):
@@ -429,7 +433,7 @@ class TestPreview:
         response = manager_client.post(
             reverse("backoffice:settings_preview", kwargs={"school_slug": school.slug}), flatten(data)
         )
-        assert "Variable inconnue : {lien}." in page_text(response)
+        assert "Variable inconnue\u00a0: {lien}." in page_text(response)
 
     def test_refuses_an_unknown_kind(self, manager_client, school):
         response = manager_client.post(
@@ -501,7 +505,7 @@ class TestTestEmail:
         data["quote_fr_body"] = ["{lien}"]
         data["preview_kind"], data["preview_language"] = ["quote"], ["fr"]
         response = manager_client.post(self.url(school), flatten(data))
-        assert "Variable inconnue : {lien}." in page_text(response)
+        assert "Variable inconnue\u00a0: {lien}." in page_text(response)
         assert not OutgoingEmail.objects.exists()
 
     def test_a_secretary_cannot_send_one(self, manager_client, secretary_client, school):
@@ -549,7 +553,7 @@ class TestTheFormOnTheSchoolsWebsite:
         assert "Le formulaire sur un seul objet" in page
         assert f'href="https://msem.example/fr/{school.slug}/contact/?subject={private.pk}"' in page
         assert f"/en/{school.slug}/contact/?subject={private.pk}" not in page
-        assert "Pas de libellé anglais : absent du formulaire anglais." in page
+        assert "Pas de libellé anglais\u00a0: absent du formulaire anglais." in page
         first = Subject.objects.for_school(school).live().exclude(pk=private.pk).get()
         assert f'href="https://msem.example/en/{school.slug}/contact/?subject={first.pk}"' in page
 

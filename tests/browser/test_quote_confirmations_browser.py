@@ -44,7 +44,9 @@ def test_cancelling_a_quote_asks_first_and_dismissing_changes_nothing(page, scho
     questions = answer_next_question(page, accept=False)
     cancel.click()
     expect(cancel).to_be_visible()
-    assert questions == [f"Annuler le devis {quote.number} ? C’est définitif : ses liens cessent de fonctionner."]
+    assert questions == [
+        f"Annuler le devis {quote.number}\u202f? C’est définitif\u00a0: ses liens cessent de fonctionner."
+    ]
     page.wait_for_timeout(300)  # a request, had one left, would have landed by now
     assert Quote.objects.get(pk=quote.pk).status == "sent"
     expect(page.locator(".alert")).to_have_count(0)
@@ -103,7 +105,7 @@ def test_a_new_payment_request_says_it_replaces_the_waiting_one_and_asks_first(p
     replace.click()
     page.wait_for_timeout(300)
     assert questions == [
-        f"Remplacer la demande de paiement {quote.number}-P1 ? Son lien cesse de fonctionner et le client reçoit "
+        f"Remplacer la demande de paiement {quote.number}-P1\u202f? Son lien cesse de fonctionner et le client reçoit "
         "un nouvel e-mail."
     ]
     assert PaymentRequest.objects.count() == 1

@@ -194,7 +194,7 @@ def test_removing_a_catalog_that_quotes_use_asks_first(page, school, manager, sc
     # "Cancel": the chip stays.
     answer(accept=False)
     used.get_by_role("button", name="Retirer le catalogue TO-NEIGE").click()
-    assert questions[-1].startswith("Retirer le catalogue TO-NEIGE à l’enregistrement de la page ?")
+    assert questions[-1].startswith("Retirer le catalogue TO-NEIGE à l’enregistrement de la page\u202f?")
     expect(chips).to_have_count(2)
 
     # A catalog nothing uses goes without a question.

@@ -60,7 +60,7 @@ def test_a_manager_runs_her_team(page, school, manager, secretary, screenshot):
     row.get_by_role("button", name="Retirer").click()
     expect(page.locator(".alert-success")).to_contain_text("Lucie Bernard n’a plus accès à cette école")
     expect(page.locator('tr[data-member="lucie@valneige.test"]')).to_have_count(0)
-    assert questions[0].startswith("Retirer Lucie Bernard de ESF Val Neige ?")
+    assert questions[0].startswith("Retirer Lucie Bernard de ESF Val Neige\u202f?")
     assert not Membership.objects.filter(user=lucie).exists()
     assert User.objects.filter(pk=lucie.pk).exists()
 

@@ -384,7 +384,7 @@ class TestTimeline:
         assert (failed["outcome"], failed["error"]) == ("failed", push.last_error)
         assert failed["error"]
         page = self.timeline_text(manager, push)
-        assert f"Vente du devis {push.sale.quote.number} : la remontée vers 4807 a échoué" in page
+        assert f"Vente du devis {push.sale.quote.number}\u00a0: la remontée vers 4807 a échoué" in page
         assert push.last_error in page
 
         sale_push_retry(school=school, push_id=push.pk)

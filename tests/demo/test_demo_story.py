@@ -195,7 +195,7 @@ def test_some_clients_who_did_not_answer_were_reminded_of_their_quote(demo):
             .order_by("created_at")
         )
         assert again.created_at == quote.last_reminded_at
-        marked = "Rappel : " if quote.language == "fr" else "Reminder: "
+        marked = "Rappel\u00a0: " if quote.language == "fr" else "Reminder: "
         assert again.subject == marked + first.subject
         assert f"/{quote.language}/demo/quote/{quote.link_token}/" in again.text_body
         assert (

@@ -103,13 +103,13 @@ class TestQuoteAccepted:
         [email] = school_notifications()
         amount = format_money(request.amount, "fr")
         said = (
-            f"Prochaine étape : rien à envoyer. La demande de paiement {request.reference} de {amount} attend ; "
-            "le client en a le lien dans sa confirmation. Réservez les cours une fois qu’elle est payée."
+            f"Prochaine étape\u00a0: rien à envoyer. La demande de paiement {request.reference} de {amount} "
+            "attend\u202f; le client en a le lien dans sa confirmation. Réservez les cours une fois qu’elle est payée."
         )
         for body in (email.text_body, email.html_body):
             assert said in body
             assert "envoyez la demande de paiement" not in body
-        assert f"Demande de paiement : {request.reference}" in email.text_body
+        assert f"Demande de paiement\u00a0: {request.reference}" in email.text_body
 
     def test_the_assignee_is_told_rather_than_the_subjects_address(self, school, secretary):
         quote = sent_quote(school, secretary)  # sending it made the dossier hers
@@ -167,8 +167,10 @@ class TestPaymentReceived:
         }
         [email] = school_notifications()
         assert email.to_email == secretary.email
-        assert email.subject == f"Paiement de 113,40 € reçu pour {inquiry.reference} ({quote.number}) — Claire Martin"
-        assert "Reste à payer : 264,60\u00a0€" in email.text_body
+        assert (
+            email.subject == f"Paiement de 113,40\u00a0€ reçu pour {inquiry.reference} ({quote.number}) — Claire Martin"
+        )
+        assert "Reste à payer\u00a0: 264,60\u00a0€" in email.text_body
         assert deposit.reference in email.text_body
 
     def test_the_whole_amount_makes_the_dossier_paid_and_says_so(self, school, secretary, secretary_client):

@@ -30,6 +30,8 @@ class Received:
     sender: str
     recipients: list[str]
     message: Message
+    # The bytes as they came over the wire, to see how a header or a part was encoded.
+    raw: bytes = b""
 
     @property
     def text(self) -> str:
@@ -55,9 +57,10 @@ class RecordingHandler:
     async def handle_DATA(self, server, session, envelope) -> str:
         if self.data_answer:
             return self.data_answer
-        message = email.message_from_bytes(envelope.original_content or envelope.content, policy=default_policy)
+        raw = envelope.original_content or envelope.content
+        message = email.message_from_bytes(raw, policy=default_policy)
         with self.lock:
-            self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
+            self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message, raw))
         if self.hold is not None and not self.hold.is_set():
             self.holding.set()
             while not self.hold.is_set():

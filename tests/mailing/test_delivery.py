@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import timedelta
 
 import pytest
@@ -40,7 +41,7 @@ class TestDelivered:
         message = notification.message
         assert message["Reply-To"] == "Ana Lopez <ana@example.org>"
         assert message["Subject"] == f"[{inquiry.reference}] Nouvelle demande — Demande d'informations — Ana Lopez"
-        assert "Message :" in notification.text
+        assert "Message\u00a0:" in notification.text
         assert inquiry.message in notification.text
         assert f"/backoffice/{school.slug}/inquiries/{inquiry.reference}/" in notification.text
         assert message["Auto-Submitted"] is None
@@ -108,11 +109,35 @@ class TestDelivered:
 
         deliver()
 
+        # "Rappel :" is ours and takes its no-break space; the school's own text is kept as she typed it.
         expected = (
-            f"Rappel : Votre devis {quote.number} de l'École du ski français : cours collectifs et leçons particulières"
+            f"Rappel\u00a0: Votre devis {quote.number} de l'École du ski français : cours collectifs et leçons "
+            "particulières"
         )
         subjects = [item.message["Subject"] for item in smtp_server.to(quote.inquiry.email)]
         assert expected in subjects
+
+    def test_a_no_break_space_in_a_french_subject_travels_encoded_and_reads_back_as_one(
+        self, school, manager, smtp_server
+    ):
+        quote = sent_quote(school, manager)
+        quote_remind(school=school, actor=manager, quote_id=quote.pk)
+
+        deliver()
+
+        [reminder] = [item for item in smtp_server.to(quote.inquiry.email) if "Rappel" in item.message["Subject"]]
+        assert reminder.message["Subject"] == f"Rappel\u00a0: Votre devis {quote.number} — ESF Val Neige"
+        # On the wire the header is ASCII: RFC 2047 encoded words, the no-break space among their bytes.
+        head = reminder.raw.split(b"\r\n\r\n", 1)[0]
+        subject_lines = re.search(rb"^Subject:.*(?:\r\n[ \t].*)*", head, re.MULTILINE | re.IGNORECASE)
+        assert subject_lines is not None
+        assert subject_lines.group().isascii()
+        assert b"=?utf-8?" in subject_lines.group().lower()
+        # The plain text part says it is UTF-8 and reads as written: the colon stays with its word, the
+        # link on the same line after it.
+        plain = reminder.message.get_body(preferencelist=("plain",))
+        assert plain.get_content_charset() == "utf-8"
+        assert "Vous pouvez le consulter et l'accepter en ligne\u00a0: http://" in reminder.text
 
     def test_a_name_trying_to_inject_a_header_is_refused_before_anything_is_stored(self, school, smtp_server):
         # The form refuses it; the service refuses it too, whoever calls it.

@@ -96,8 +96,8 @@ class TestRequests:
         payment_request_remind(school=school, actor=manager, payment_request_id=request.pk)
         emails = list(OutgoingEmail.objects.filter(kind="payment_request").order_by("id"))
         assert len(emails) == 2
-        assert emails[1].subject == f"Rappel : {emails[0].subject}"
-        assert f"<title>Rappel : {emails[0].subject}</title>" in emails[1].html_body  # the HTML part says it too
+        assert emails[1].subject == f"Rappel\u00a0: {emails[0].subject}"
+        assert f"<title>Rappel\u00a0: {emails[0].subject}</title>" in emails[1].html_body  # the HTML part says it too
         assert paid_by_the_link_in(emails[1].text_body, language="fr") == request
         request.refresh_from_db()
         assert request.reminders_sent == 1

@@ -45,7 +45,9 @@ class TestReceipt:
         assert email.subject == f"Paiement reçu pour votre devis {quote.number}"
         body = email.text_body
         assert body.startswith("Bonjour Claire Martin,")
-        assert f"Nous avons bien reçu votre paiement de 113,40\u00a0€ pour le devis {quote.number}. Merci !" in body
+        assert (
+            f"Nous avons bien reçu votre paiement de 113,40\u00a0€ pour le devis {quote.number}. Merci\u202f!" in body
+        )
         assert f"Référence du paiement\u00a0: {deposit.reference}" in body
         assert f"Votre demande\u00a0: {inquiry.reference}" in body
         assert "Moyen de paiement\u00a0: Bac à sable (démo)" in body

@@ -210,7 +210,7 @@ class TestPayPage:
 
         french = page_text(client.get(pay_url(deposit)))
         assert "Nous avons bien reçu 113,40\u00a0€" in french
-        assert f"Reste à payer sur le devis {quote.number} : 264,60\u00a0€." in french
+        assert f"Reste à payer sur le devis {quote.number}\u00a0: 264,60\u00a0€." in french
         assert "vous enverra par e-mail un lien pour régler le solde" in french
         assert "Votre devis est entièrement payé" not in french
         english = page_text(client.get(pay_url(deposit, "en")))
@@ -272,7 +272,7 @@ class TestTheSchoolsContact:
         assert f'href="mailto:{school.main_email}"' in html
 
     @pytest.mark.parametrize(
-        ("language", "invitation"), [("fr", "Une question\u00a0? Contactez"), ("en", "Questions? Contact")]
+        ("language", "invitation"), [("fr", "Une question\u202f? Contactez"), ("en", "Questions? Contact")]
     )
     def test_on_the_quote_page(self, school, manager, language, invitation):
         response = Client().get(quote_url(sent_quote(school, manager), language))

@@ -56,7 +56,7 @@ class TestWhatTheClientReads:
         assert email.subject == f"Votre devis {quote.number} est accepté"
         body = email.text_body
         assert body.startswith("Bonjour Claire Martin,\n\n")
-        assert f"Vous avez accepté ce devis le {day}. Merci !" in body
+        assert f"Vous avez accepté ce devis le {day}. Merci\u202f!" in body
         # The lines as the quote e-mail words them.
         assert f"Devis {quote.number}\n" in body
         assert (
@@ -65,7 +65,7 @@ class TestWhatTheClientReads:
         )
         assert "Total TTC\u00a0: 378,00\u00a0€" in body
         next_step = (
-            "Prochaine étape : ESF Val Neige vous enverra par e-mail un lien pour payer 378,00\u00a0€ ; "
+            "Prochaine étape\u00a0: ESF Val Neige vous enverra par e-mail un lien pour payer 378,00\u00a0€\u202f; "
             "votre réservation est confirmée une fois le devis entièrement payé."
         )
         assert next_step in body
@@ -116,7 +116,7 @@ class TestWhatTheClientReads:
         client = Client()
         client.post(page(quote))
         [email] = confirmations()
-        next_step = "Prochaine étape : payez l'acompte de 113,40\u00a0€ pour confirmer votre réservation."
+        next_step = "Prochaine étape\u00a0: payez l'acompte de 113,40\u00a0€ pour confirmer votre réservation."
         assert next_step in email.text_body
         quote_page = re.sub(r"[ \n]+", " ", page_text(client.get(page(quote))))
         assert next_step in quote_page
@@ -129,7 +129,7 @@ class TestWhatTheClientReads:
         payment_request(school, manager, quote)
         quote_accept(school=school, quote_id=quote.pk, token=quote.token)
         [email] = confirmations()
-        next_step = "Prochaine étape : payez le montant total de 378,00\u00a0€ pour confirmer votre réservation."
+        next_step = "Prochaine étape\u00a0: payez le montant total de 378,00\u00a0€ pour confirmer votre réservation."
         assert next_step in email.text_body
         assert "acompte" not in email.text_body
         assert next_step in re.sub(r"[ \n]+", " ", page_text(Client().get(page(quote))))
@@ -222,7 +222,7 @@ def test_it_reaches_the_client_through_a_real_mail_server(school, manager, smtp_
 
 # The kind's short label in the list of e-mails, and its whole label.
 KIND_LABELS = {
-    "fr": ("Devis accepté", "Confirmation au client : devis accepté"),
+    "fr": ("Devis accepté", "Confirmation au client\u00a0: devis accepté"),
     "en": ("Quote accepted", "Confirmation to the client: quote accepted"),
 }
 
