@@ -414,7 +414,7 @@ class TestPreview:
         self, manager_client, school, language, expected
     ):
         page = page_text(manager_client.get(reverse("backoffice:settings", kwargs={"school_slug": school.slug})))
-        assert "L’objet donne toujours le numéro du devis : sans {quote_number}, il est ajouté à la fin." in page
+        assert "L’objet donne toujours le numéro du devis\u00a0: sans {quote_number}, il est ajouté à la fin." in page
 
         data = page_data(manager_client, school)
         data[f"payment_request_{language}_subject"] = ["Demande de paiement — {school_name}"]

@@ -151,7 +151,7 @@ class TestSubjectLine:
         request = payment_request_send(school=school, actor=manager, quote_id=quote.pk, kind="full", replaces=None)
         payment_request_remind(school=school, actor=manager, payment_request_id=request.pk)
         reminder = OutgoingEmail.objects.filter(kind="payment_request").latest("id")
-        assert reminder.subject == f"Rappel : Demande de paiement — ESF Val Neige (devis {quote.number})"
+        assert reminder.subject == f"Rappel\u00a0: Demande de paiement — ESF Val Neige (devis {quote.number})"
 
     def test_a_subject_line_that_has_it_is_sent_as_written(self, school, manager):
         quote, other = sent_quote(school, manager), sent_quote(school, manager)
