@@ -139,6 +139,29 @@
     true
   );
 
+  // --- A double click sends a form once ------------------------------------------
+
+  // The same form submitted again a moment later (a double click, Enter pressed twice) is not sent
+  // again. The server refuses the replay anyway (single-use keys, row locks), but the browser shows
+  // the last answer: she read "this one did not leave" about the request that did. Plain POST forms
+  // only: htmx sends its own (and has prevented the browser's by now), a search may be sent again.
+  // For a moment, not until the page goes: a form answered by a file leaves the page where it is.
+  var SAME_SUBMISSION_MS = 1500;
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || (form.getAttribute("method") || "").toLowerCase() !== "post") {
+      return;
+    }
+    var now = Date.now();
+    var last = parseInt(form.getAttribute("data-submitted-at") || "0", 10);
+    if (now - last < SAME_SUBMISSION_MS) {
+      event.preventDefault();
+      return;
+    }
+    form.setAttribute("data-submitted-at", String(now));
+  });
+
   // --- Leaving with unsaved changes --------------------------------------------
 
   var dirty = false;

@@ -90,8 +90,13 @@ def test_a_new_payment_request_says_it_replaces_the_waiting_one_and_asks_first(p
     log_in(page, manager.email, PASSWORD)
     open_dossier(page, school, quote)
     form = page.locator(".payment-request-form")
-    form.get_by_role("button", name="Envoyer la demande de paiement").dblclick()  # the replay is in test_quote_panel
+    posts: list[str] = []
+    page.on("request", lambda request: request.method == "POST" and posts.append(request.url))
+    # A double click sends the form once (the server's refusal of a replay is in test_quote_panel): the
+    # page then says the request left, not "this one did not leave", the second click's answer.
+    form.get_by_role("button", name="Envoyer la demande de paiement").dblclick()
     expect(page.locator(f"#quote-{quote.pk} .alert-success")).to_contain_text(f"{quote.number}-P1")
+    assert len(posts) == 1, posts
     page.wait_for_timeout(300)
     assert list(PaymentRequest.objects.values_list("status", flat=True)) == ["pending"]
     assert OutgoingEmail.objects.filter(kind="payment_request").count() == 1
