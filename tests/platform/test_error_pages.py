@@ -1,0 +1,66 @@
+"""The error pages a secretary can land on: what they say, and that a phone and a tab show them properly."""
+
+from __future__ import annotations
+
+import pytest
+from django.template.loader import render_to_string
+from django.test import Client, RequestFactory
+from django.views import defaults
+
+from msem.accounts.services import user_language_set
+from tests.html_forms import page_text
+
+pytestmark = pytest.mark.django_db
+
+ICON = 'rel="icon"'
+VIEWPORT = 'name="viewport" content="width=device-width, initial-scale=1"'
+
+
+class TestAccessDenied:
+    @pytest.mark.parametrize("page", ["team/", "personal-data/", "settings/history/"])
+    def test_a_secretary_on_a_managers_page_is_told_who_can_open_it_in_french(self, secretary_client, school, page):
+        response = secretary_client.get(f"/backoffice/{school.slug}/{page}")
+        assert response.status_code == 403
+        text = page_text(response)
+        assert "Accès refusé" in text
+        assert "Cette page n'est pas ouverte à votre compte" in text
+        assert "adressez-vous au responsable de votre école" in text
+        # The Team page or the personal data are not "its settings": the page no longer says so.
+        assert "paramètres" not in text
+
+    def test_in_english_for_a_secretary_who_chose_english(self, secretary_client, secretary, school):
+        user_language_set(user=secretary, language="en")
+        text = page_text(secretary_client.get(f"/backoffice/{school.slug}/team/"))
+        assert "Access denied" in text
+        assert "ask your school's manager" in text
+
+    def test_the_page_names_its_icon_so_the_browser_asks_for_no_favicon_ico(self, secretary_client, school):
+        response = secretary_client.get(f"/backoffice/{school.slug}/team/")
+        assert ICON in response.content.decode()
+        assert VIEWPORT in response.content.decode()
+
+
+def test_a_back_office_page_not_found_names_its_icon(manager_client):
+    response = manager_client.get("/backoffice/nowhere/dashboard/")
+    assert response.status_code == 404
+    assert ICON in response.content.decode()
+
+
+def test_the_server_error_page_fits_a_phone_and_names_its_icon():
+    # The 500 page is plain HTML (it is shown when anything may be broken): read it as Django serves it.
+    response = defaults.server_error(RequestFactory().get("/backoffice/"))
+    page = response.content.decode()
+    assert response.status_code == 500
+    assert VIEWPORT in page
+    assert ICON in page
+    assert "Server error" in page
+
+
+def test_the_database_unavailable_page_names_its_icon():
+    assert ICON in render_to_string("503.html")
+
+
+def test_an_anonymous_visitor_is_sent_to_the_login_not_shown_access_denied(school):
+    response = Client().get(f"/backoffice/{school.slug}/team/")
+    assert response.status_code == 302
+    assert "/backoffice/login/" in response["Location"]
