@@ -68,3 +68,14 @@ def subject_naming_the_quote(subject: str, *, language: str, quote_number: str) 
             return _("Payment request for your quote {quote_number}")
         # The school's text is a value here, not a format: its braces stay placeholders, filled later.
         return _("%(subject)s (quote {quote_number})") % {"subject": subject.rstrip()}
+
+
+def quote_number_suffix(*, language: str, quote_number: str) -> str:
+    """What subject_naming_the_quote adds to a subject line without the number: "(devis DEV-…)".
+
+    The payment form says it under its subject line, so that the secretary knows what the client
+    will read. It is taken from the very text that adds it, so the two cannot drift apart.
+    """
+    with translation.override(language):
+        added = _("%(subject)s (quote {quote_number})") % {"subject": ""}
+    return added.strip().replace("{quote_number}", quote_number)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 
 from msem.quotes.pricing import to_cents
@@ -21,3 +21,8 @@ def format_money(amount: Decimal, language: str) -> str:
 
 def format_date(day: date, language: str) -> str:
     return day.strftime("%d/%m/%Y") if language != "en" else day.strftime("%d %b %Y").lstrip("0")
+
+
+def format_time(moment: time, language: str) -> str:
+    """09:12 in both languages: the school's clock, as its booking confirmations write it."""
+    return moment.strftime("%H:%M")

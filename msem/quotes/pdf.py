@@ -21,7 +21,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from msem.catalog.models import Product
 from msem.mailing.placeholders import fill_placeholders
-from msem.quotes.formatting import NO_BREAK_SPACE, format_date, format_money
+from msem.quotes.formatting import NO_BREAK_SPACE, format_date, format_money, format_time
 from msem.quotes.issue import quote_issue
 from msem.quotes.models import Quote, QuoteLine
 
@@ -106,6 +106,20 @@ def quote_pdf(quote: Quote) -> bytes:
                     )
                 ]
                 if issue.first_sent_on
+                else []
+            ),
+            *(
+                # "The same day", not "today": the client may download this PDF days later.
+                [
+                    Paragraph(
+                        escape(
+                            _("Updated version of the quote first issued the same day at %(time)s.")
+                            % {"time": format_time(issue.first_sent_at_same_day, language)}
+                        ),
+                        styles["normal"],
+                    )
+                ]
+                if issue.first_sent_at_same_day
                 else []
             ),
             Spacer(1, 6 * mm),

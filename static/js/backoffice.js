@@ -293,7 +293,10 @@
     var edit = line && line.querySelector("[data-edit-line]");
     var banner = document.querySelector("main > .messages");
     if (edit) {
-      edit.focus();
+      // Not scrolled to: on a phone the lines scroll sideways and "Edit" is in the last column, so
+      // the table would come back scrolled to its end, the product's name out of sight. The line
+      // is shown from its start instead; "Edit" stays in view at the right edge (the CSS).
+      edit.focus({ preventScroll: true });
     }
     function scroll() {
       if (!line) {
@@ -304,7 +307,11 @@
       if (banner) {
         banner.scrollIntoView({ block: "start" });
       }
-      (edit || line).scrollIntoView({ block: "nearest", inline: "nearest" });
+      var box = line.closest(".table-scroll");
+      if (box) {
+        box.scrollLeft = 0;
+      }
+      line.cells[0].scrollIntoView({ block: "nearest", inline: "nearest" });
     }
     if (banner && holder) {
       holder.insertBefore(banner, holder.firstChild);

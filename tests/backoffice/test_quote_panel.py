@@ -390,6 +390,31 @@ def test_a_deposit_percentage_takes_two_decimals_like_the_server(secretary, secr
     assert (str(request.percentage), str(request.amount)) == ("30.50", "115.29")  # 30.5 % of 378.00
 
 
+@pytest.mark.parametrize(
+    ("language", "suffix"), [("fr", "(devis {number})"), ("en", "(quote {number})")], ids=["french", "english"]
+)
+def test_the_payment_form_says_what_its_subject_line_ends_with(secretary, secretary_client, school, language, suffix):
+    """QA: the subject got "(devis DEV-…)" at its end, and only the settings page said so."""
+    quote = sent_quote(school, secretary, inquiry=receive_inquiry(school, language=language))
+    suffix = suffix.format(number=quote.number)
+    panel = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference)))
+    form = panel[panel.index('class="payment-request-form"') :]
+    assert f'aria-describedby="pay-subject-hint-{quote.pk}"' in form
+    hint = form[form.index(f'id="pay-subject-hint-{quote.pk}">') :]
+    # The back office is in French; what the client reads is in his language.
+    assert hint.startswith(
+        f'id="pay-subject-hint-{quote.pk}">Sans {{quote_number}}, le client reçoit cet objet suivi de'
+        f" «\u00a0{suffix}\u00a0».</p>"
+    )
+
+    secretary_client.post(
+        url("payment_request_create", school, quote_id=quote.pk),
+        {"kind": "full", "valid_days": "7", "subject": "Acompte", "body": "{payment_link}", "replaces": ""},
+    )
+    email = OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.PAYMENT_REQUEST).get()
+    assert email.subject == f"Acompte {suffix}"
+
+
 def test_statuses_agree_with_their_noun_in_french(secretary, secretary_client, school):
     """Une demande de paiement « Payée », « Annulée »; un devis « Annulé »."""
     quote = sent_quote(school, secretary, inquiry=receive_inquiry(school))

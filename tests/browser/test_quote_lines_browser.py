@@ -247,15 +247,20 @@ def _three_line_quote(school, manager):
 
 
 @pytest.mark.parametrize(
-    ("language", "words"),
+    "words",
     [
-        ("fr", ("Modifier COLL-FLOCON", "Ligne COLL-FLOCON modifiée.")),
-        ("en", ("Edit COLL-FLOCON", "Line COLL-FLOCON changed.")),
+        ("fr", "Modifier COLL-FLOCON", "Ligne COLL-FLOCON modifiée."),
+        ("en", "Edit COLL-FLOCON", "Line COLL-FLOCON changed."),
     ],
+    ids=["fr", "en"],
 )
-def test_after_a_change_the_keyboard_is_back_on_the_line(page, school, manager, language, words):
-    """QA: the panel came back with the focus at the top of the page, the line she changed out of reach."""
-    edit_name, changed = words
+def test_after_a_change_the_keyboard_is_back_on_the_line(page, school, manager, screenshot, words):
+    """QA: the panel came back with the focus at the top of the page, the line she changed out of reach.
+
+    QA again: on a phone the focus on "Edit" scrolled the lines sideways to their last column, the
+    product's name out of sight.
+    """
+    language, edit_name, changed = words
     manager.language = language
     manager.save()
     quote, line = _three_line_quote(school, manager)
@@ -274,6 +279,12 @@ def test_after_a_change_the_keyboard_is_back_on_the_line(page, school, manager, 
     expect(edit).to_be_focused()
     assert _focused_edit_button(page) == f"line-edit-row-{line.pk}"  # document.activeElement: the line's Edit
     expect(edit).to_be_in_viewport()
+    # The line from its start: the product's name whole in view, next to its Edit, on a 390 px screen.
+    name_cell = page.locator(f"#line-{line.pk} > td").first
+    expect(name_cell).to_contain_text("COLL-FLOCON")
+    expect(name_cell).to_be_in_viewport(ratio=1)
+    assert page.evaluate(f"document.getElementById('line-{line.pk}').closest('.table-scroll').scrollLeft") == 0
+    screenshot(page, f"quote-{language}-line-changed-phone", full_page=False)
     expect(page.locator(f"#line-{line.pk}")).to_contain_text("4")
     # Said once the panel is there, in the live region the other messages of the panel use.
     assert _eventually(page, f"window.__announced.indexOf({changed!r}) >= 0")

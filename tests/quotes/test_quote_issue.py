@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.test import Client
@@ -133,3 +133,61 @@ def test_a_draft_never_sent_is_issued_today(school, manager):
     text = pdf_text(quote_pdf(quote))
     assert f"Émis le {format_date(timezone.localdate(), 'fr')} ·" in text
     assert "première fois" not in text
+
+
+def sends_at(quote: Quote, *, day, first: str, last: str) -> None:
+    """As if the quote had been first sent at `first` and sent again at `last` on `day`, the school's clock."""
+    first_event, last_event = InquiryEvent.objects.filter(
+        inquiry_id=quote.inquiry_id, kind="quote", data__action="sent"
+    ).order_by("created_at", "id")
+
+    def moment(hour_minute: str):
+        hour, minute = map(int, hour_minute.split(":"))
+        return timezone.make_aware(datetime.combine(day, time(hour, minute, 37)))
+
+    InquiryEvent.objects.filter(pk=first_event.pk).update(created_at=moment(first))
+    InquiryEvent.objects.filter(pk=last_event.pk).update(created_at=moment(last))
+    Quote.objects.filter(pk=quote.pk).update(sent_at=moment(last))
+    quote.refresh_from_db()
+
+
+def test_a_quote_sent_again_the_same_day_says_it_is_an_update_and_when_the_first_left(school, manager):
+    """QA: a version sent again on the day of the first said only "sent on <today>", like the first."""
+    quote = sent_again(school, manager, sent_quote(school, manager))
+    today = timezone.localdate()
+    sends_at(quote, day=today, first="09:12", last="15:40")
+
+    client = Client()
+    french = lead(client.get(page(quote)))
+    assert f"envoyé le {format_date(today, 'fr')}" in french
+    assert "(version mise à jour du devis envoyé pour la première fois aujourd'hui à 09:12)" in french
+    english = lead(client.get(page(quote, "en")))
+    assert f"sent on {format_date(today, 'en')}" in english
+    assert "(updated version, first sent today at 09:12)" in english
+
+    # The PDF may be read days later: "the same day", never "today".
+    text = pdf_text(Client().get(page(quote) + "pdf/").content)
+    assert f"Émis le {format_date(today, 'fr')} ·" in text
+    assert "Version mise à jour du devis émis pour la première fois le même jour à 09:12." in text
+
+
+def test_a_page_read_days_after_a_same_day_update_says_the_same_day_not_today(school, manager):
+    quote = sent_again(school, manager, sent_quote(school, manager))
+    day = timezone.localdate() - timedelta(days=3)
+    sends_at(quote, day=day, first="09:12", last="15:40")
+
+    client = Client()
+    french = lead(client.get(page(quote)))
+    assert f"envoyé le {format_date(day, 'fr')}" in french
+    assert "(version mise à jour du devis envoyé pour la première fois le même jour à 09:12)" in french
+    assert "aujourd" not in french
+    english = lead(client.get(page(quote, "en")))
+    assert "(updated version, first sent the same day at 09:12)" in english
+
+
+def test_a_quote_sent_once_today_is_not_called_an_update(school, manager):
+    quote = sent_quote(school, manager)
+    french = lead(Client().get(page(quote)))
+    assert f"envoyé le {format_date(timezone.localdate(), 'fr')}" in french
+    assert "mise à jour" not in french
+    assert "première fois" not in pdf_text(quote_pdf(quote))

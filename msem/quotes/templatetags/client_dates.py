@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django import template
 from django.utils import timezone, translation
 
-from msem.quotes.formatting import format_date
+from msem.quotes.formatting import format_date, format_time
 
 register = template.Library()
 
@@ -22,3 +22,11 @@ def client_date(value: date | datetime | None) -> str:
     if isinstance(value, datetime):
         value = timezone.localdate(value)
     return format_date(value, translation.get_language() or "fr")
+
+
+@register.filter
+def client_time(value: time | None) -> str:
+    """A time of day on the client's pages as the PDF writes it: 09:12."""
+    if value is None:
+        return ""
+    return format_time(value, translation.get_language() or "fr")
