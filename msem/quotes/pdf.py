@@ -22,7 +22,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from msem.catalog.models import Product
 from msem.mailing.placeholders import fill_placeholders
 from msem.quotes.formatting import NO_BREAK_SPACE, format_date, format_money, format_time
-from msem.quotes.issue import quote_issue
+from msem.quotes.issue import QuoteIssue, quote_issue
 from msem.quotes.models import Quote, QuoteLine
 
 BRAND = colors.HexColor("#0d3b66")
@@ -58,6 +58,20 @@ def _dates(line: QuoteLine, language: str) -> str:
     return dates
 
 
+def _update_note(issue: QuoteIssue, language: str) -> str:
+    """What says that this version updates one sent before; "" for a quote sent once."""
+    if issue.first_sent_on:
+        return _("Updated version of the quote first issued on %(day)s.") % {
+            "day": format_date(issue.first_sent_on, language)
+        }
+    if issue.first_sent_at_same_day:
+        # "The same day", not "today": the client may download this PDF days later.
+        return _("Updated version of the quote first issued the same day at %(time)s.") % {
+            "time": format_time(issue.first_sent_at_same_day, language)
+        }
+    return ""
+
+
 def quote_pdf(quote: Quote) -> bytes:
     language = quote.language
     school = quote.school
@@ -69,6 +83,7 @@ def quote_pdf(quote: Quote) -> bytes:
     styles = _styles()
     buffer = BytesIO()
     with translation.override(language):
+        update_note = _update_note(issue, language)
         document = SimpleDocTemplate(
             buffer,
             pagesize=A4,
@@ -95,33 +110,7 @@ def quote_pdf(quote: Quote) -> bytes:
                 ),
                 styles["normal"],
             ),
-            *(
-                [
-                    Paragraph(
-                        escape(
-                            _("Updated version of the quote first issued on %(day)s.")
-                            % {"day": format_date(issue.first_sent_on, language)}
-                        ),
-                        styles["normal"],
-                    )
-                ]
-                if issue.first_sent_on
-                else []
-            ),
-            *(
-                # "The same day", not "today": the client may download this PDF days later.
-                [
-                    Paragraph(
-                        escape(
-                            _("Updated version of the quote first issued the same day at %(time)s.")
-                            % {"time": format_time(issue.first_sent_at_same_day, language)}
-                        ),
-                        styles["normal"],
-                    )
-                ]
-                if issue.first_sent_at_same_day
-                else []
-            ),
+            *([Paragraph(escape(update_note), styles["normal"])] if update_note else []),
             Spacer(1, 6 * mm),
             Paragraph(escape(_("Client")), styles["heading"]),
             Paragraph(
