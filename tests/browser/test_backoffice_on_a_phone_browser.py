@@ -385,6 +385,14 @@ def test_on_a_phone_each_email_and_price_is_a_card_its_subject_status_and_price_
     assert accessible_table(phone, ".price-table") == {"table": 1, "row": rows + 1, "columnheader": 8, "cell": cells}
     cards_on_a_screen(phone, ".price-table", language, screenshot, "catalogs")
 
+    # The team too: at 768 px its table scrolled 170 px, the last login and the Remove buttons out of sight.
+    phone.goto(f"/backoffice/{busy_school.slug}/team/")
+    cards_on_a_screen(phone, ".team-table", language, screenshot, "team")
+    phone.set_viewport_size({"width": 768, "height": 1024})
+    remove = {"fr": "Retirer", "en": "Remove"}[language]
+    buttons = phone.locator(".team-table").get_by_role("button", name=remove, exact=True)
+    assert out_of_sight(phone, {index: button for index, button in enumerate(buttons.all())}) == {}
+
 
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_on_a_phone_a_failed_sale_shows_its_amount_and_status_and_is_retried(
