@@ -29,7 +29,7 @@ def emails_page(client, school, query: str = ""):
 def listed_subjects(response) -> list[str]:
     """The subjects of the listed rows, in their order."""
     html = response.content.decode()
-    return [unescape(subject) for subject in re.findall(r'<td class="col-subject" title="([^"]*)"', html)]
+    return [unescape(subject) for subject in re.findall(r'<td role="cell" class="col-subject" title="([^"]*)"', html)]
 
 
 def listed_ids(response, school) -> set[int]:
@@ -38,7 +38,7 @@ def listed_ids(response, school) -> set[int]:
 
 def listed_addresses(response) -> set[str]:
     html = response.content.decode()
-    return {unescape(address) for address in re.findall(r'<td class="col-to" title="([^"]*)"', html)}
+    return {unescape(address) for address in re.findall(r'<td role="cell" class="col-to" title="([^"]*)"', html)}
 
 
 def fail(email: OutgoingEmail, error: str = "550 5.1.1 User unknown") -> None:
@@ -224,11 +224,11 @@ class TestPages:
         long_subject = "Votre séjour du 27 décembre au 3 janvier : cours collectifs, cours particuliers et garderie"
         OutgoingEmail.objects.filter(pk=season["to_marc"].pk).update(subject=long_subject)
         page = emails_page(secretary_client, school).content.decode()
-        cell = re.search(rf'<td class="col-subject" title="{long_subject}"><span class="one-line">', page)
+        cell = re.search(rf'<td role="cell" class="col-subject" title="{long_subject}"><span class="one-line">', page)
         assert cell is not None
         # The time is short, the whole date in its title; the kind is short, its whole label in its title.
         assert re.search(r'<time datetime="[^"]+" title="[^"]+ \d{4}[^"]*">\d{2}:\d{2}</time>', page)
-        assert '<td title="Réponse au client">Réponse</td>' in page
+        assert '<td role="cell" class="col-kind" title="Réponse au client">Réponse</td>' in page
 
     def test_the_number_of_queries_does_not_grow_with_the_rows(self, secretary_client, school, secretary):
         receive_inquiry(school, email="a@example.fr")

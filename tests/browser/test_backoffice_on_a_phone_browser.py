@@ -4,8 +4,9 @@ The demo school's season (420 requests, quotes, sales, e-mails) fills the screen
 would; a draft quote of two lines, a held request, an invitation and a role change are added so that
 the quote editor, the quarantine, the team and the history of changes have their rows too.
 
-The inbox and the team are lists of cards there, not tables to scroll sideways; they stay tables for a
-screen reader, as Chromium's own accessibility tree shows (read through the DevTools protocol).
+The inbox, the team, the e-mails, the sales to 4807 and the price lists are lists of cards there, not
+tables to scroll sideways; they stay tables for a screen reader, as Chromium's own accessibility tree
+shows (read through the DevTools protocol).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from playwright.sync_api import expect
 
 from msem.accounts.models import Membership, Role, User
 from msem.accounts.team import membership_invite, membership_role_set
+from msem.connector4807.pushing import sales_push_due
 from msem.demo.services import DEMO_PASSWORD, demo_school_ensure
 from msem.inquiries.models import Inquiry
 from msem.inquiries.quarantine import quarantine_put
@@ -28,6 +30,7 @@ from msem.quotes.models import Quote
 from msem.sales.models import Sale
 from tests.browser.conftest import log_in
 from tests.browser.test_accessibility_browser import BLOCKING, axe_violations, describe
+from tests.connector4807.test_connector import paid_sale, simulator  # noqa: F401 (fixture)
 from tests.factories import PASSWORD
 from tests.inquiries.helpers import intake_data
 from tests.quotes.helpers import draft_quote, off_peak_private_lesson, payment_request, product_with_price, sent_quote
@@ -147,7 +150,7 @@ SCREENS: dict[str, Callable] = {
 
 
 # The lists a phone shows as cards: nothing in them scrolls sideways, and axe finds nothing serious.
-LISTS_OF_CARDS = {"inbox", "team"}
+LISTS_OF_CARDS = {"inbox", "team", "emails", "catalogs", "sales"}
 
 
 @pytest.fixture
@@ -303,6 +306,142 @@ def test_on_a_phone_each_request_is_a_card_that_a_finger_or_the_keyboard_opens(p
     expect(cards).to_have_count(50)
     assert cards.locator(".reference-link").first.text_content() not in references
     assert box_overflow(phone) <= 1
+
+
+def out_of_sight(page, cells: dict) -> dict:
+    """The cells (name: locator) that are not wholly within the screen's width, with their boxes."""
+    width = page.viewport_size["width"]
+    boxes = {name: cell.bounding_box() for name, cell in cells.items()}
+    return {name: box for name, box in boxes.items() if box is None or box["x"] < 0 or box["x"] + box["width"] > width}
+
+
+def cards_on_a_screen(page, table: str, language: str, screenshot, name: str) -> None:
+    """At 390 px one card a row, at 768 px two: nothing scrolls sideways; at 1280 px the table as it was."""
+    rows = page.locator(f"{table} tbody tr")
+    page.set_viewport_size({"width": 768, "height": 1024})
+    first, second = rows.nth(0).bounding_box(), rows.nth(1).bounding_box()
+    assert abs(first["y"] - second["y"]) < 1
+    assert second["x"] >= first["x"] + first["width"] - 1
+    assert (page_width_overflow(page), box_overflow(page)) == (0, 0)
+    screenshot(page, f"tablet-{language}-{name}-cards", full_page=False)
+
+    # From 901 px the table: its header row in sight, each row's cells side by side on one line.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    expect(page.locator(f"{table} thead tr")).to_be_visible()
+    cells = [cell.bounding_box() for cell in rows.first.locator("td").all()]
+    assert len({round(cell["y"]) for cell in cells}) == 1
+    assert [cell["x"] for cell in cells] == sorted(cell["x"] for cell in cells)
+    assert (page_width_overflow(page), box_overflow(page)) == (0, 0)
+    page.set_viewport_size(PHONE["viewport"])
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_on_a_phone_each_email_and_price_is_a_card_its_subject_status_and_price_in_sight(
+    phone, busy_school, language, screenshot
+):
+    """The e-mails' subjects and statuses, and the price lists' prices, were a sideways scroll away."""
+    User.objects.filter(email=MANAGER).update(language=language)
+    log_in(phone, MANAGER, DEMO_PASSWORD)
+
+    phone.goto(f"/backoffice/{busy_school.slug}/emails/")
+    card = phone.locator(".emails-table tbody tr").first
+    email = OutgoingEmail.objects.get(pk=card.get_by_role("link").get_attribute("href").split("/")[-2])
+    expect(card.locator(".col-subject")).to_have_attribute("title", email.subject)
+    with translation.override(language):
+        expect(card.locator(".col-status")).to_have_text(email.get_status_display())
+    screenshot(phone, f"phone-{language}-emails-cards", full_page=False)
+    assert (page_width_overflow(phone), box_overflow(phone)) == (0, 0)
+    parts = {name: card.locator(f".col-{name}") for name in ("subject", "status", "to", "queued", "kind")}
+    assert out_of_sight(phone, parts) == {}
+    middle = {name: box["y"] + box["height"] / 2 for name, box in ((n, c.bounding_box()) for n, c in parts.items())}
+    # The subject and status first, then to whom and when, then the kind.
+    assert card.locator(".col-subject").bounding_box()["y"] < middle["to"] < middle["kind"]
+    assert abs(middle["to"] - middle["queued"]) < 6
+    assert card.locator(".col-status").bounding_box()["y"] < middle["to"]
+    # A tap on the card, beside its link, opens the e-mail.
+    kind = parts["kind"].bounding_box()
+    phone.touchscreen.tap(kind["x"] + kind["width"] - 4, kind["y"] + kind["height"] / 2)
+    expect(phone).to_have_url(re.compile(rf"/emails/{email.pk}/$"))
+    phone.go_back()
+    rows, cells = (phone.locator(f".emails-table tbody {part}").count() for part in ("tr", "td:visible"))
+    assert accessible_table(phone, ".emails-table") == {"table": 1, "row": rows + 1, "columnheader": 5, "cell": cells}
+    cards_on_a_screen(phone, ".emails-table", language, screenshot, "emails")
+
+    phone.goto(f"/backoffice/{busy_school.slug}/catalogs/")
+    card = phone.locator(".price-table tbody tr").first
+    screenshot(phone, f"phone-{language}-catalogs-cards", full_page=False)
+    assert (page_width_overflow(phone), box_overflow(phone)) == (0, 0)
+    parts = {
+        name: card.locator(f".col-{name}")
+        for name in ("product", "price", "product-code", "unit", "kind", "active", "duration", "season")
+    }
+    assert out_of_sight(phone, parts) == {}
+    expect(parts["price"]).to_have_text(re.compile(r"^\d+[.,]\d\d\xa0€$"))
+    product, price = parts["product"].bounding_box(), parts["price"].bounding_box()
+    # The product and its price on the card's first line, its code below.
+    assert abs(product["y"] - price["y"]) < 4
+    assert parts["product-code"].bounding_box()["y"] >= product["y"] + product["height"] - 1
+    rows, cells = (phone.locator(f".price-table tbody {part}").count() for part in ("tr", "td:visible"))
+    assert accessible_table(phone, ".price-table") == {"table": 1, "row": rows + 1, "columnheader": 8, "cell": cells}
+    cards_on_a_screen(phone, ".price-table", language, screenshot, "catalogs")
+
+    # The team too: at 768 px its table scrolled 170 px, the last login and the Remove buttons out of sight.
+    phone.goto(f"/backoffice/{busy_school.slug}/team/")
+    cards_on_a_screen(phone, ".team-table", language, screenshot, "team")
+    phone.set_viewport_size({"width": 768, "height": 1024})
+    remove = {"fr": "Retirer", "en": "Remove"}[language]
+    buttons = phone.locator(".team-table").get_by_role("button", name=remove, exact=True)
+    assert out_of_sight(phone, {index: button for index, button in enumerate(buttons.all())}) == {}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_on_a_phone_a_failed_sale_shows_its_amount_and_status_and_is_retried(
+    phone,
+    school,
+    manager,
+    simulator,  # noqa: F811
+    *,
+    language,
+    screenshot,
+):
+    """The sales' amounts, their report's status and the Retry button were a sideways scroll away."""
+    manager.language = language
+    manager.save(update_fields=["language"])
+    failed = paid_sale(school, manager)
+    simulator.inject("validation")
+    sales_push_due(time_budget=10)
+    paid_sale(school, manager)
+    log_in(phone, manager.email, PASSWORD)
+    phone.goto(f"/backoffice/{school.slug}/sales/")
+
+    # Failed reports first.
+    card = phone.locator(".sales-table tbody tr").first
+    expect(card.locator(".col-sale")).to_contain_text(failed.sale.quote.number)
+    failure = {"fr": "Échec de la remontée vers 4807", "en": "Report to 4807 failed"}[language]
+    expect(card.locator(".col-push .status")).to_have_text(failure)
+    screenshot(phone, f"phone-{language}-sales-cards", full_page=False)
+    assert (page_width_overflow(phone), box_overflow(phone)) == (0, 0)
+    retry = card.get_by_role("button", name={"fr": "Réessayer", "en": "Retry"}[language])
+    parts = {
+        "sale": card.locator(".col-sale a"),
+        "client": card.locator(".col-client"),
+        "total": card.locator(".col-total"),
+        "status": card.locator(".col-push .status"),
+        "retry": retry,
+    }
+    assert out_of_sight(phone, parts) == {}
+    sale, total = parts["sale"].bounding_box(), parts["total"].bounding_box()
+    # The quote's number and the amount on the card's first line, the client below.
+    assert abs(sale["y"] + sale["height"] / 2 - (total["y"] + total["height"] / 2)) < 6
+    assert parts["client"].bounding_box()["y"] >= sale["y"] + sale["height"] - 1
+    # A sale without a catalog has no "Catalog —" line: 4 cells in sight, and heard.
+    cells = phone.locator(".sales-table tbody td:visible").count()
+    assert accessible_table(phone, ".sales-table") == {"table": 1, "row": 3, "columnheader": 5, "cell": cells}
+    cards_on_a_screen(phone, ".sales-table", language, screenshot, "sales")
+
+    retry.tap()
+    again = {"fr": "La vente repart vers 4807", "en": "The sale goes back to 4807"}[language]
+    expect(phone.get_by_text(again)).to_be_visible()
 
 
 # The next two are about the page's frame, whatever its rows: a school of their own, not the demo's season.

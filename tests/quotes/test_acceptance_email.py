@@ -239,7 +239,7 @@ def test_the_back_office_names_it_in_the_emails_page_and_the_timeline(
     [email] = confirmations()
 
     emails_page = page_text(secretary_client.get(f"/backoffice/{school.slug}/emails/"))
-    assert f'<td title="{whole}">{short}</td>' in emails_page
+    assert f'<td role="cell" class="col-kind" title="{whole}">{short}</td>' in emails_page
     email_page = page_text(secretary_client.get(f"/backoffice/{school.slug}/emails/{email.pk}/"))
     assert whole in email_page
     dossier = page_text(secretary_client.get(f"/backoffice/{school.slug}/inquiries/{quote.inquiry.reference}/"))
