@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -68,6 +68,10 @@ class Cell:
     raw: str | None = None
     numeric: bool = False
     href: str = ""
+    # On a column's header, in a table of cards (Table.cards): its cells' class, and whether a card
+    # names them by the header (a duration or a date, unlike a client's name or a status).
+    column: str = ""
+    labelled: bool = False
 
     @property
     def csv(self) -> str:
@@ -98,6 +102,26 @@ def _cells_html(row: list[Cell]) -> str:
     return "".join(html)
 
 
+def _card_cells_html(row: list[Cell], headers: list[Cell]) -> str:
+    """A row of a table of cards: each cell with its column's class, its header's words when it needs them.
+
+    The roles repeat the elements' own: a screen reader still finds a table once CSS makes the rows grids.
+    The first cell's link opens the row, so it covers the whole card ("card-link").
+    """
+    html = []
+    for index, (cell, header) in enumerate(zip(row, headers, strict=True)):
+        text: str = _escape(cell.text)
+        if cell.href:
+            text = f'<a class="card-link" href="{_escape(cell.href)}">{text}</a>'
+        classes = " ".join(name for name in (f"col-{header.column}", "num" if cell.numeric else "") if name)
+        if index == 0:
+            html.append(f'<th role="rowheader" scope="row" class="{classes}">{text}</th>')
+        else:
+            label = f' data-label="{_escape(header.text)}"' if header.labelled else ""
+            html.append(f'<td role="cell" class="{classes}"{label}>{text}</td>')
+    return "".join(html)
+
+
 @dataclass(frozen=True)
 class RowGroup:
     title: str
@@ -112,6 +136,9 @@ class Table:
     # The name of the group column in the CSV file, when the table has groups.
     group_header: str = ""
     caption: str = ""
+    # A list rather than figures to compare (the waiting requests): below 901 px each row is a card
+    # of the shared "card-table", laid out by this class's rules (backoffice.css, "Lists as cards").
+    cards: str = ""
 
     @property
     def rows(self) -> list[list[Cell]]:
@@ -123,7 +150,7 @@ class Table:
         first = next(iter(self.rows), None)
         if first is None:
             return self.headers
-        return [Cell(header.text, header.raw, cell.numeric) for header, cell in zip(self.headers, first, strict=False)]
+        return [replace(header, numeric=cell.numeric) for header, cell in zip(self.headers, first, strict=False)]
 
     @property
     def html(self) -> SafeString:
@@ -136,6 +163,8 @@ class Table:
         # so the scrolling box is a focusable region, named apart from its chart's section.
         name = _("Table of the figures") + f" — {self.caption}"
         region = f' tabindex="0" role="region" aria-label="{_escape(name)}"' if self.caption else ' tabindex="0"'
+        if self.cards:
+            return self._cards_html(region)
         parts = [
             f'<div class="table-scroll"{region}><table class="data-table chart-table">',
             f'<caption class="visually-hidden">{_escape(self.caption)}</caption>',
@@ -146,7 +175,7 @@ class Table:
             if group.title:
                 parts.append(
                     f'<tr class="group-row"><th scope="colgroup" colspan="{len(self.headers)}">'
-                    f"{_escape(group.title)}</th></tr>"
+                    f'<span class="group-title">{_escape(group.title)}</span></th></tr>'
                 )
             parts.extend(f"<tr>{_cells_html(row)}</tr>" for row in group.rows)
             parts.append("</tbody>")
@@ -154,6 +183,21 @@ class Table:
             parts.append(f"<tfoot><tr>{_cells_html(self.footer)}</tr></tfoot>")
         parts.append("</table></div>")
         return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+
+    def _cards_html(self, region: str) -> SafeString:
+        """A list's table, without groups nor footer, whose rows are cards on a phone or a tablet."""
+        headers = "".join(
+            f'<th role="columnheader" scope="col"{_NUMERIC if header.numeric else ""}>{_header_html(header)}</th>'
+            for header in self.aligned_headers
+        )
+        rows = "".join(f'<tr role="row">{_card_cells_html(row, self.headers)}</tr>' for row in self.rows)
+        return mark_safe(  # noqa: S308 - every value is escaped
+            f'<div class="table-scroll"{region}>'
+            f'<table class="data-table chart-table card-table {_escape(self.cards)}" role="table">'
+            f'<caption class="visually-hidden">{_escape(self.caption)}</caption>'
+            f'<thead role="rowgroup"><tr role="row">{headers}</tr></thead>'
+            f'<tbody role="rowgroup">{rows}</tbody></table></div>'
+        )
 
     def csv_rows(self) -> list[list[str]]:
         grouped = bool(self.group_header)
@@ -788,13 +832,13 @@ def _revenue_chart(
 
 def waiting_table(waiting: Waiting, school: School, language: str) -> Table:
     headers = [
-        Cell(_("Reference")),
-        Cell(_("Client")),
-        Cell(_("Subject")),
-        Cell(_("Status")),
-        Cell(_("Assigned to")),
-        Cell(_("Received")),
-        Cell(_("Waiting for"), raw=_("Waiting for (hours)")),
+        Cell(_("Reference"), column="reference"),
+        Cell(_("Client"), column="client"),
+        Cell(_("Subject"), column="subject"),
+        Cell(_("Status"), column="status"),
+        Cell(_("Assigned to"), column="assignee", labelled=True),
+        Cell(_("Received"), column="received", labelled=True),
+        Cell(_("Waiting for"), raw=_("Waiting for (hours)"), column="waiting"),
     ]
     rows = []
     for row in waiting.rows:
@@ -813,7 +857,7 @@ def waiting_table(waiting: Waiting, school: School, language: str) -> Table:
                 Cell(fmt.duration(age), raw=fmt.csv_decimal(age / 3600, 1), numeric=True),
             ]
         )
-    return Table(headers, [RowGroup("", rows)], caption=_("Waiting requests"))
+    return Table(headers, [RowGroup("", rows)], caption=_("Waiting requests"), cards="waiting-table")
 
 
 # --- The quotes to follow up: a table, downloadable too ------------------------------------------------
@@ -821,12 +865,12 @@ def waiting_table(waiting: Waiting, school: School, language: str) -> Table:
 
 def follow_ups_table(follow_ups: FollowUps, school: School, language: str) -> Table:
     headers = [
-        Cell(_("Quote")),
-        Cell(_("Client")),
-        Cell(_("Sent")),
-        Cell(_("Valid until")),
-        Cell(_("Total including VAT")),
-        Cell(_("Reminded"), raw=_("Reminders")),
+        Cell(_("Quote"), column="quote"),
+        Cell(_("Client"), column="client"),
+        Cell(_("Sent"), column="sent", labelled=True),
+        Cell(_("Valid until"), column="valid-until", labelled=True),
+        Cell(_("Total including VAT"), column="total"),
+        Cell(_("Reminded"), raw=_("Reminders"), column="reminded", labelled=True),
     ]
     rows = []
     for row in follow_ups.rows:
@@ -850,7 +894,7 @@ def follow_ups_table(follow_ups: FollowUps, school: School, language: str) -> Ta
                 Cell(reminded, raw=str(row.reminders_sent)),
             ]
         )
-    return Table(headers, [RowGroup("", rows)], caption=_("Quotes to follow up"))
+    return Table(headers, [RowGroup("", rows)], caption=_("Quotes to follow up"), cards="follow-ups-table")
 
 
 def _received(moment: datetime, language: str) -> str:

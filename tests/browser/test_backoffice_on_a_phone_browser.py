@@ -4,9 +4,11 @@ The demo school's season (420 requests, quotes, sales, e-mails) fills the screen
 would; a draft quote of two lines, a held request, an invitation and a role change are added so that
 the quote editor, the quarantine, the team and the history of changes have their rows too.
 
-The inbox, the team, the e-mails, the sales to 4807 and the price lists are lists of cards there, not
-tables to scroll sideways; they stay tables for a screen reader, as Chromium's own accessibility tree
-shows (read through the DevTools protocol).
+The inbox, the team, the e-mails, the sales to 4807, the price lists, the dashboard's waiting requests and
+quotes to follow up, the quarantine, the open sessions and the history of changes are lists of cards there,
+not tables to scroll sideways; they stay tables for a screen reader, as Chromium's own accessibility tree
+shows (read through the DevTools protocol). The dashboard's tables of figures stay tables, scrolling in
+their box, each row's name kept in sight.
 """
 
 from __future__ import annotations
@@ -150,7 +152,7 @@ SCREENS: dict[str, Callable] = {
 
 
 # The lists a phone shows as cards: nothing in them scrolls sideways, and axe finds nothing serious.
-LISTS_OF_CARDS = {"inbox", "team", "emails", "catalogs", "sales"}
+LISTS_OF_CARDS = {"inbox", "team", "emails", "catalogs", "sales", "quarantine", "history", "password-sessions"}
 
 
 @pytest.fixture
@@ -324,11 +326,14 @@ def cards_on_a_screen(page, table: str, language: str, screenshot, name: str) ->
     assert second["x"] >= first["x"] + first["width"] - 1
     assert (page_width_overflow(page), box_overflow(page)) == (0, 0)
     screenshot(page, f"tablet-{language}-{name}-cards", full_page=False)
+    a_table_on_a_computer(page, table)
 
-    # From 901 px the table: its header row in sight, each row's cells side by side on one line.
+
+def a_table_on_a_computer(page, table: str) -> None:
+    """From 901 px the table: its header row in sight, each row's cells side by side on one line."""
     page.set_viewport_size({"width": 1280, "height": 900})
     expect(page.locator(f"{table} thead tr")).to_be_visible()
-    cells = [cell.bounding_box() for cell in rows.first.locator("td").all()]
+    cells = [cell.bounding_box() for cell in page.locator(f"{table} tbody tr").first.locator("th, td").all()]
     assert len({round(cell["y"]) for cell in cells}) == 1
     assert [cell["x"] for cell in cells] == sorted(cell["x"] for cell in cells)
     assert (page_width_overflow(page), box_overflow(page)) == (0, 0)
@@ -442,6 +447,114 @@ def test_on_a_phone_a_failed_sale_shows_its_amount_and_status_and_is_retried(
     retry.tap()
     again = {"fr": "La vente repart vers 4807", "en": "The sale goes back to 4807"}[language]
     expect(phone.get_by_text(again)).to_be_visible()
+
+
+def first_line_together(card, first: str, second: str) -> None:
+    """Two cells of a card side by side at its top, what is scanned for first (the first of two lines, maybe)."""
+    one, two = card.locator(f".col-{first}").bounding_box(), card.locator(f".col-{second}").bounding_box()
+    assert abs(one["y"] - two["y"]) < 6
+    assert one["x"] + one["width"] <= two["x"]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_on_a_phone_the_dashboards_waiting_requests_and_quotes_to_follow_up_are_cards(
+    phone, busy_school, language, screenshot
+):
+    """Their status, waiting time, validity and total were a sideways scroll away; the figures stay tables."""
+    User.objects.filter(email=MANAGER).update(language=language)
+    log_in(phone, MANAGER, DEMO_PASSWORD)
+    phone.goto(f"/backoffice/{busy_school.slug}/dashboard/")
+    assert page_width_overflow(phone) <= 1
+
+    lists = {
+        ".waiting-table": ("reference", "waiting", "client", "status", "subject", "received", "assignee"),
+        ".follow-ups-table": ("quote", "total", "client", "valid-until", "sent", "reminded"),
+    }
+    for table, columns in lists.items():
+        box = phone.locator(f"{table}").locator("xpath=..")
+        box.scroll_into_view_if_needed()
+        screenshot(phone, f"phone-{language}-dashboard{table.replace('.', '-')}", full_page=False)
+        assert box.evaluate("box => box.scrollWidth - box.clientWidth") == 0
+        card = phone.locator(f"{table} tbody tr").first
+        assert out_of_sight(phone, {name: card.locator(f".col-{name}") for name in columns}) == {}
+        first_line_together(card, columns[0], columns[1])
+        # The card's link opens the dossier, its quotes panel for a quote.
+        expect(card.locator(".card-link")).to_have_attribute("href", re.compile(r"/inquiries/DEM-"))
+        rows = phone.locator(f"{table} tbody tr").count()
+        cells = phone.locator(f"{table} tbody :is(td, th)").count()
+        heard = accessible_table(phone, table)
+        # Its first cell heads the row: a screen reader says the reference (the quote) before each cell.
+        assert (heard["table"], heard["row"], heard["columnheader"]) == (1, rows + 1, len(columns))
+        assert heard["cell"] == cells - rows
+    with translation.override(language):
+        waiting = phone.locator(".waiting-table tbody tr").first
+        expect(waiting.locator(".col-waiting")).to_have_text(re.compile(r"^\d+ (j|d) \d+ h$"))
+        expect(phone.locator(".follow-ups-table tbody tr").first.locator(".col-total")).to_have_text(
+            re.compile(r"\d\d")
+        )
+    blocking = [v for v in axe_violations(phone) if v["impact"] in BLOCKING]
+    assert blocking == [], describe(blocking)
+
+    # A table of figures stays a table, scrolling in its box, each row's name at its left edge.
+    funnel = phone.locator("[data-chart=funnel] .table-scroll")
+    funnel.scroll_into_view_if_needed()
+    names = funnel.locator("tbody th[scope=row]").first
+    left = names.bounding_box()["x"]
+    funnel.evaluate("box => { box.scrollLeft = box.scrollWidth; }")
+    assert funnel.evaluate("box => box.scrollLeft") > 50
+    assert abs(names.bounding_box()["x"] - left) < 1
+    screenshot(phone, f"phone-{language}-dashboard-funnel-scrolled", full_page=False)
+
+    for table in lists:
+        cards_on_a_screen(phone, table, language, screenshot, f"dashboard{table.replace('.', '-')}")
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_on_a_phone_the_quarantine_the_sessions_and_the_history_are_cards(phone, busy_school, language, screenshot):
+    """A held request's buttons and a session's "End" were a sideways scroll away; a change squeezed to a word a line."""
+    quarantine_put(school=busy_school, data=intake_data(busy_school, first_name="Marie-Christine"), reason="too_fast")
+    User.objects.filter(email=MANAGER).update(language=language)
+    log_in(phone, MANAGER, DEMO_PASSWORD)
+
+    phone.goto(f"/backoffice/{busy_school.slug}/quarantine/")
+    card = phone.locator(".quarantine-table tbody tr").first
+    screenshot(phone, f"phone-{language}-quarantine-cards", full_page=False)
+    assert (page_width_overflow(phone), box_overflow(phone)) == (0, 0)
+    let_in = {"fr": "Pas un robot : la laisser entrer", "en": "Not a robot: let it in"}[language]
+    parts = {name: card.locator(f".col-{name}") for name in ("client", "received", "reason", "message")}
+    parts["let-in"] = card.get_by_role("button", name=let_in)
+    parts["delete"] = card.get_by_role("button", name={"fr": "Supprimer", "en": "Delete"}[language])
+    assert out_of_sight(phone, parts) == {}
+    first_line_together(card, "client", "received")
+    cells = phone.locator(".quarantine-table tbody td:visible").count()
+    assert accessible_table(phone, ".quarantine-table") == {"table": 1, "row": 3, "columnheader": 5, "cell": cells}
+    cards_on_a_screen(phone, ".quarantine-table", language, screenshot, "quarantine")
+
+    phone.goto("/backoffice/password/")
+    card = phone.locator(".sessions-table tbody tr").first
+    card.scroll_into_view_if_needed()
+    screenshot(phone, f"phone-{language}-sessions-cards", full_page=False)
+    assert (page_width_overflow(phone), box_overflow(phone)) == (0, 0)
+    parts = {name: card.locator(f".col-{name}") for name in ("browser", "action", "ip", "started", "last-seen")}
+    assert out_of_sight(phone, parts) == {}
+    first_line_together(card, "browser", "action")
+    a_table_on_a_computer(phone, ".sessions-table")
+
+    # A subject's label made longer: a change of the settings, its values before and after.
+    phone.goto(f"/backoffice/{busy_school.slug}/settings/")
+    label = phone.locator("#contact tbody tr").first.locator("input[type=text]").first
+    label.fill(label.input_value() + " et hors-piste du domaine skiable, journée complète")
+    phone.locator("#save-settings").click()
+    expect(phone.locator(".alert-success")).to_be_visible()
+    phone.goto(f"/backoffice/{busy_school.slug}/settings/history/")
+    change = phone.locator(".audit-changes tbody tr").first
+    screenshot(phone, f"phone-{language}-history-cards", full_page=False)
+    assert page_width_overflow(phone) == 0
+    parts = {name: change.locator(f".col-{name}") for name in ("section", "change", "before", "after")}
+    assert out_of_sight(phone, parts) == {}
+    # The values before and after at the card's width, not four columns of a few letters.
+    assert min(parts[name].bounding_box()["width"] for name in ("before", "after")) > 300
+    a_table_on_a_computer(phone, ".audit-changes")
 
 
 # The next two are about the page's frame, whatever its rows: a school of their own, not the demo's season.
