@@ -381,7 +381,9 @@ def test_on_a_phone_each_email_and_price_is_a_card_its_subject_status_and_price_
         for name in ("product", "price", "product-code", "unit", "kind", "active", "duration", "season")
     }
     assert out_of_sight(phone, parts) == {}
-    expect(parts["price"]).to_have_text(re.compile(r"^\d+[.,]\d\d\xa0€$"))
+    # As every amount of the back office in her language: "195,00 €", "€195.00".
+    price = r"^\d+,\d\d\xa0€$" if language == "fr" else r"^€\d+\.\d\d$"
+    expect(parts["price"]).to_have_text(re.compile(price))
     product, price = parts["product"].bounding_box(), parts["price"].bounding_box()
     # The product and its price on the card's first line, its code below.
     assert abs(product["y"] - price["y"]) < 4
@@ -511,7 +513,10 @@ def test_on_a_phone_the_dashboards_waiting_requests_and_quotes_to_follow_up_are_
 
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_on_a_phone_the_quarantine_the_sessions_and_the_history_are_cards(phone, busy_school, language, screenshot):
-    """A held request's buttons and a session's "End" were a sideways scroll away; a change squeezed to a word a line."""
+    """A held request's buttons and a session's "End" were a sideways scroll away.
+
+    And a setting's change was squeezed to a word a line.
+    """
     quarantine_put(school=busy_school, data=intake_data(busy_school, first_name="Marie-Christine"), reason="too_fast")
     User.objects.filter(email=MANAGER).update(language=language)
     log_in(phone, MANAGER, DEMO_PASSWORD)

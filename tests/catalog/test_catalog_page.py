@@ -64,7 +64,8 @@ def test_the_public_price_list_is_shown_first_with_a_tab_per_catalog(manager_cli
     assert f'href="{page_url(school)}?list={ce_alpes.pk}"' in page
     assert "Comité d&#x27;entreprise Alpes" in page
     assert "Ourson – 6 mornings" in page  # the English name, in an English back office
-    assert "189.00" in page
+    # The amount as every other page writes it in English (the sales, the quotes): the euro sign first.
+    assert '<td role="cell" class="col-price">€189.00</td>' in page
     assert "HP-JOUR" not in page
     assert 'aria-current="page"><span class="nav-icon icon-catalog"' in page
 
@@ -86,7 +87,7 @@ def test_the_page_speaks_the_users_language(manager, manager_client, school, pri
     manager.save()
     page = manager_client.get(page_url(school)).content.decode()
     assert "Ourson – 6 matinées" in page
-    assert "189,00" in page
+    assert '<td role="cell" class="col-price">189,00\u00a0€</td>' in page
 
 
 def test_past_seasons_are_hidden_until_asked_for(manager_client, school):
