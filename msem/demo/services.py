@@ -20,6 +20,9 @@ from msem.demo.emails import demo_emails_write
 from msem.demo.inquiry_generator import SchoolChoices, generate_inquiries, inquiries_bulk_create
 from msem.demo.sale_reports import sale_reports_bulk_create
 from msem.demo.timelines import dossier_timelines_bulk_create
+from msem.inquiries.intake import IntakeData
+from msem.inquiries.models import QuarantinedRequest
+from msem.inquiries.quarantine import quarantine_put
 from msem.inquiries.selectors import categories_live, subjects_live
 from msem.inquiries.services import CategoryLine, SubjectLine, categories_sync, subjects_sync
 from msem.schools.models import School
@@ -113,6 +116,53 @@ def _demo_inquiries(school: School) -> None:
     dossier_timelines_bulk_create(school, staff=staff, seed=7)
     # The e-mails as the app composes and delivers them: a visitor opens them.
     demo_emails_write(school, seed=7)
+    _demo_quarantine(school, choices)
+
+
+def _demo_quarantine(school: School, choices: SchoolChoices) -> None:
+    """Two requests held aside as a robot's: one is (links in a made-up message), one is a family's.
+
+    The family's browser filled the form by itself, faster than anyone types: the secretary lets it in.
+    A visitor who opens "Indésirables" sees both cases rather than an empty page.
+    """
+    information, *_others, groups = choices.subjects
+    held = [
+        (
+            IntakeData(
+                language="en",
+                subject=information,
+                category=None,
+                first_name="Best",
+                last_name="Offers",
+                email="promo@cheap-links.example.com",
+                phone="",
+                message="Great deals www.cheap-links.example.com http://example.com/a http://example.com/b",
+                arrival_date=None,
+                departure_date=None,
+                participants=None,
+            ),
+            QuarantinedRequest.Reason.LINKS,
+        ),
+        (
+            IntakeData(
+                language="fr",
+                subject=groups,
+                category=choices.categories[0] if choices.categories else None,
+                first_name="Marie",
+                last_name="Lefèvre",
+                email="marie.lefevre@example.fr",
+                phone="+33 6 12 34 56 78",
+                message="Bonjour, nous venons à 12 (club de ski d'Annecy) pendant les vacances de février. "
+                "Est-il possible d'avoir des cours le matin pour les enfants ?",
+                arrival_date=None,
+                departure_date=None,
+                participants=12,
+            ),
+            QuarantinedRequest.Reason.TOO_FAST,
+        ),
+    ]
+    for data, reason in held:
+        quarantine_put(school=school, data=data, reason=reason)
 
 
 def demo_season(today: date) -> tuple[date, date]:

@@ -24,7 +24,7 @@ from msem.accounts.models import Membership, Role, User
 from msem.accounts.team import membership_invite, membership_role_set
 from msem.connector4807.pushing import sales_push_due
 from msem.demo.services import DEMO_PASSWORD, demo_school_ensure
-from msem.inquiries.models import Inquiry
+from msem.inquiries.models import Inquiry, QuarantinedRequest
 from msem.inquiries.quarantine import quarantine_put
 from msem.mailing.models import OutgoingEmail
 from msem.payments.models import PaymentRequest
@@ -73,7 +73,7 @@ def accessible_table(page, selector: str) -> dict[str, int]:
 
 @pytest.fixture
 def busy_school():
-    """The demo school's season, and one of each row the demo has none of."""
+    """The demo school's season (its two held requests too), and one of each row the demo has none of."""
     school = demo_school_ensure().school
     manager = User.objects.get(email=MANAGER)
     long_name = off_peak_private_lesson(school)
@@ -81,7 +81,6 @@ def busy_school():
     draft_quote(
         school, manager, inquiry=unanswered, lines=[(product_with_price(school), None, 4, 1), (long_name, None, 1, 2)]
     )
-    quarantine_put(school=school, data=intake_data(school, first_name="Jeanne"), reason="too_fast")
     membership_invite(
         school=school,
         actor=manager,
@@ -532,7 +531,10 @@ def test_on_a_phone_the_quarantine_the_sessions_and_the_history_are_cards(phone,
     assert out_of_sight(phone, parts) == {}
     first_line_together(card, "client", "received")
     cells = phone.locator(".quarantine-table tbody td:visible").count()
-    assert accessible_table(phone, ".quarantine-table") == {"table": 1, "row": 3, "columnheader": 5, "cell": cells}
+    held = QuarantinedRequest.objects.for_school(busy_school).count()  # the demo's two, and Marie-Christine's
+    assert held == 3
+    rows = held + 1  # and the header's
+    assert accessible_table(phone, ".quarantine-table") == {"table": 1, "row": rows, "columnheader": 5, "cell": cells}
     cards_on_a_screen(phone, ".quarantine-table", language, screenshot, "quarantine")
 
     phone.goto("/backoffice/password/")

@@ -11,8 +11,9 @@ from msem.accounts.models import Membership, Role, User
 from msem.catalog.models import Catalog
 from msem.demo.services import DEMO_REQUESTS
 from msem.inquiries.dossier import status_change_allowed
-from msem.inquiries.models import Category, Inquiry, InquiryEvent, Subject
+from msem.inquiries.models import Category, Inquiry, InquiryEvent, QuarantinedRequest, Subject
 from msem.inquiries.notifications import school_sender
+from msem.inquiries.quarantine import quarantine_release
 from msem.mailing.models import DeliveryAttempt, OutgoingEmail
 from msem.payments.models import PaymentRequest
 from msem.quotes.models import Quote, QuoteLine
@@ -62,7 +63,31 @@ def _demo_rows() -> dict[str, list]:
         "events": list(InquiryEvent.objects.order_by("pk").values_list("pk", "kind", "created_at")),
         "emails": list(OutgoingEmail.objects.order_by("pk").values_list("pk", "status", "subject", "text_body")),
         "attempts": list(DeliveryAttempt.objects.order_by("pk").values_list("pk", "email_id", "outcome")),
+        "held": list(QuarantinedRequest.objects.order_by("pk").values_list("pk", "email", "received_at")),
     }
+
+
+def test_the_demo_holds_a_robots_request_and_a_familys_in_quarantine(settings):
+    """A first look at "Indésirables" shows what it is for, not an empty page."""
+    settings.MSEM_DEMO = True
+    call_command("seed_demo")
+    school = School.objects.get(slug="demo")
+    manager = User.objects.get(email="manager@demo.test")
+    client = Client()
+    client.force_login(manager)
+
+    page = client.get(f"/backoffice/{school.slug}/quarantine/").content.decode()
+    assert "promo@cheap-links.example.com" in page
+    assert "marie.lefevre@example.fr" in page
+    held = QuarantinedRequest.objects.for_school(school)
+    assert sorted(held.values_list("reason", flat=True)) == ["links", "too_fast"]
+
+    # The family's request is a real one: let in, it becomes a dossier like any other.
+    family = held.get(email="marie.lefevre@example.fr")
+    inquiry = quarantine_release(school=school, actor=manager, quarantined_id=family.pk)
+    assert inquiry.subject.label_fr == "Groupes, clubs et scolaires"
+    assert inquiry.participants == 12
+    assert Inquiry.objects.for_school(school).count() == DEMO_REQUESTS + 1
 
 
 def test_demo_emails_are_written_and_delivered_as_the_app_does(settings):
