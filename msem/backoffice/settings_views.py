@@ -207,6 +207,7 @@ def settings_preview_view(request: SchoolRequest) -> HttpResponse:
             signature=form.cleaned_data[f"signature_{language}_body"],
             footer=school.legal_footer(language),
             values=examples | {"school_name": school.name},
+            language=language,
         )
     return render(request, "backoffice/settings/_preview.html", context)
 

@@ -2,6 +2,12 @@
 
 The same three parts give the plain-text version and the HTML version; the
 HTML one escapes everything the school or the client typed.
+
+A French e-mail's text, signature and footer get the no-break spaces of French punctuation, as our
+own French does: a secretary types "Bonjour !" with an ordinary space, and the client's mail program
+may then put the "!" alone at the start of a line. The subject line is sent as typed: it is one line,
+never wrapped, and the school searches its sent mail for it. The values filled in (a client's name,
+a link) are left as they are.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils.html import escape
 
 from msem.mailing.placeholders import fill_placeholders
+from msem.platform.french_spacing import french_typography
 
 FOOTER_SEPARATOR = "—" * 24
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x85]+")
@@ -43,6 +50,8 @@ def mail_compose(
     link shows as a button with that label instead of its address, that a
     phone's screen would not hold; the text part keeps the address.
     """
+    if language == "fr":
+        body, signature, footer = map(french_typography, (body, signature, footer))
     filled_subject = _LINE_BREAKS.sub(" ", fill_placeholders(subject, values)).strip()
     filled_body = fill_placeholders(body, values).strip()
     filled_signature = fill_placeholders(signature, values).strip()

@@ -19,64 +19,18 @@ nothing the second time.
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import polib
 
 from msem.platform.compile_messages import LOCALE_DIR
+from msem.platform.french_spacing import french_typography
 
 FRENCH_CATALOG = LOCALE_DIR / "fr" / "LC_MESSAGES" / "django.po"
 COMMAND = "python -m msem.platform.french_typography"
-
-NO_BREAK_SPACE = "\u00a0"
-NARROW_NO_BREAK_SPACE = "\u202f"
-
-# The spaces that may stand before a mark: the ordinary one, and either no-break space (so that
-# one written with the other convention is brought to this one).
-_SPACE = f"[ {NO_BREAK_SPACE}{NARROW_NO_BREAK_SPACE}]+"
-_SPACE_INSIDE_GUILLEMETS = re.compile(f"(?<=«){_SPACE}|{_SPACE}(?=»)")
-# The lookbehind makes a match start at the run's first space, and leaves a space right after « to
-# the guillemet (« ; » quotes the semicolon as a character: the space before it is the guillemet's).
-_SPACE_BEFORE_MARK = re.compile(f"(?<![«{NO_BREAK_SPACE}{NARROW_NO_BREAK_SPACE} ]){_SPACE}(?=[:;!?])")
-_WANTED_BEFORE = {
-    ":": NO_BREAK_SPACE,
-    ";": NARROW_NO_BREAK_SPACE,
-    "!": NARROW_NO_BREAK_SPACE,
-    "?": NARROW_NO_BREAK_SPACE,
-}
-
-# What is not French prose: placeholders (printf-style with a name, bare %s/%d, %%), str.format
-# fields, URLs and HTML tags. A space next to them may change; nothing inside them does.
-_PROTECTED = re.compile(
-    r"%\([^)]*\)[#0\- +]*\d*(?:\.\d+)?[a-zA-Z]"
-    r"|%%|%[#0\- +]*\d*(?:\.\d+)?[sdifr]"
-    r"|\{[^{}\s]*\}"
-    r"|[a-zA-Z][a-zA-Z0-9+.-]*://[^\s<>\"'«»]+"
-    r"|<[a-zA-Z/!][^<>]*>"
-)
-
-
-def _replace_spaces(pattern: re.Pattern[str], text: str, wanted: Callable[[re.Match[str]], str]) -> str:
-    """Replace the space runs `pattern` finds by `wanted(match)`, except those in a protected span."""
-    spans = [match.span() for match in _PROTECTED.finditer(text)]
-
-    def replacement(match: re.Match[str]) -> str:
-        start, end = match.span()
-        if any(start < span_end and span_start < end for span_start, span_end in spans):
-            return match.group()
-        return wanted(match)
-
-    return pattern.sub(replacement, text)
-
-
-def french_typography(text: str) -> str:
-    """The text with the convention's no-break space before « : ; ! ? » and inside « »."""
-    text = _replace_spaces(_SPACE_INSIDE_GUILLEMETS, text, lambda match: NO_BREAK_SPACE)
-    return _replace_spaces(_SPACE_BEFORE_MARK, text, lambda match: _WANTED_BEFORE[match.string[match.end()]])
 
 
 def _translations(entry: polib.POEntry) -> Iterator[str]:
