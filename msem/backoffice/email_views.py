@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import formats, timezone
@@ -14,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from msem.backoffice.access import SchoolRequest, school_view
+from msem.backoffice.capped_paginator import CappedPaginator
 from msem.backoffice.email_forms import EmailFilterForm
 from msem.backoffice.inbox_rows import ReceivedShort, RowDateFormat
 from msem.mailing.models import OutgoingEmail
@@ -98,7 +98,7 @@ def emails_view(request: SchoolRequest) -> HttpResponse:
     emails = outgoing_emails_found(
         school=request.school, statuses=form.statuses, kind=form.cleaned_data["kind"], text=form.cleaned_data["q"]
     )
-    page = Paginator(emails, EMAILS_PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(emails, EMAILS_PER_PAGE).get_page(request.GET.get("page"))
     # The page links carry the criteria, as they were understood.
     criteria = urlencode([(name, value) for name, value in form.cleaned_data.items() if value])
     context.update(

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from msem.backoffice import email_views
+from msem.backoffice import capped_paginator, email_views
 from msem.inquiries.dossier import inquiry_reply
 from msem.inquiries.models import Inquiry, InquiryEvent
 from msem.mailing import services as mailing_services
@@ -219,6 +219,45 @@ class TestPages:
         newer = re.search(r'<a class="btn btn-secondary" href="\?([^"]*)">Plus récentes</a>', second.content.decode())
         assert newer is not None
         assert unescape(newer.group(1)) == "q=example&status=sent&page=1"
+
+    def test_a_long_list_is_counted_only_so_far_and_its_pages_lead_to_every_email(
+        self, secretary_client, school, season, monkeypatch
+    ):
+        # As a school with 100 000 e-mails and the cap at 1 000: six e-mails, two a page, counted up to three.
+        monkeypatch.setattr(email_views, "EMAILS_PER_PAGE", 2)
+        monkeypatch.setattr(capped_paginator, "COUNT_CAP", 3)
+        seen: list[set[int]] = []
+        said: list[tuple[str, str]] = []
+        query = ""
+        while True:
+            response = emails_page(secretary_client, school, query)
+            page = unescape(response.content.decode())
+            seen.append(listed_ids(response, school))
+            count = re.search(r'<p class="results-count">([^<]*)</p>', page)
+            number = re.search(r'<nav class="pagination"[^>]*>.*?<span>([^<]*)</span>', page, re.DOTALL)
+            assert count is not None
+            assert number is not None
+            said.append((count.group(1), number.group(1)))
+            older = re.search(r'<a class="btn btn-secondary" href="\?([^"]*)">Plus anciennes</a>', page)
+            if older is None:
+                break
+            query = older.group(1)
+        assert said == [
+            ("Plus de 3 e-mails", "Page 1"),
+            ("Plus de 4 e-mails", "Page 2"),
+            ("6 e-mails", "Page 3 sur 3"),  # the last page knows how many there are
+        ]
+        assert [len(ids) for ids in seen] == [2, 2, 2]
+        assert set().union(*seen) == set(OutgoingEmail.objects.for_school(school).values_list("pk", flat=True))
+
+    def test_a_long_list_in_english(self, secretary_client, school, secretary, season, monkeypatch):
+        secretary.language = "en"
+        secretary.save(update_fields=["language"])
+        monkeypatch.setattr(email_views, "EMAILS_PER_PAGE", 2)
+        monkeypatch.setattr(capped_paginator, "COUNT_CAP", 3)
+        page = emails_page(secretary_client, school).content.decode()
+        assert '<p class="results-count">More than 3 e-mails</p>' in page
+        assert "<span>Page 1</span>" in page
 
     def test_the_rows_are_one_line_each_with_the_whole_subject_in_the_title(self, secretary_client, school, season):
         long_subject = "Votre séjour du 27 décembre au 3 janvier : cours collectifs, cours particuliers et garderie"
