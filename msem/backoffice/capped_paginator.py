@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 # The count goes this far at least: a list shorter than this is counted exactly.
@@ -18,8 +19,9 @@ COUNT_CAP = 1000
 
 
 class CappedPaginator(Paginator):
-    def __init__(self, object_list: Any, per_page: int, *, cap: int | None = None) -> None:
+    def __init__(self, object_list: QuerySet[Any], per_page: int, *, cap: int | None = None) -> None:
         super().__init__(object_list, per_page)
+        self.queryset = object_list
         self.cap = COUNT_CAP if cap is None else cap
         self.count_limit = self.cap + 1
 
@@ -35,7 +37,7 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         # SELECT COUNT(*) FROM (SELECT … LIMIT n): the database stops reading at the limit.
-        return self.object_list.order_by()[: self.count_limit].count()
+        return self.queryset.order_by()[: self.count_limit].count()
 
     @property
     def count_is_capped(self) -> bool:
