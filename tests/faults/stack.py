@@ -34,7 +34,8 @@ WEBHOOK_SECRET = "whsec_faults"
 # A short busy timeout on SQLite, so that a lock held a few seconds is an outage.
 SQLITE_BUSY_SECONDS = 2
 LEASE_SECONDS = 15
-GUNICORN_OPTIONS = ("-w", "2", "--timeout", "60", "--log-level", "warning")
+# As in production (docs/deployment.md): its own lines as JSON, beside the application's.
+GUNICORN_OPTIONS = ("-c", "config/gunicorn.py", "-w", "2", "--timeout", "60", "--log-level", "warning")
 WORKER_OPTIONS = ("--interval", "0.2", "--no-startup-delay", "--queue-name", "*")
 
 

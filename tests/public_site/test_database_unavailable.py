@@ -39,6 +39,8 @@ def app_without_database(_collected_static_files):
             sys.executable,
             "-m",
             "gunicorn",
+            "-c",
+            "config/gunicorn.py",
             "config.wsgi",
             "-b",
             f"127.0.0.1:{port}",
