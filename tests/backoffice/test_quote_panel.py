@@ -453,7 +453,7 @@ class TestChangingALine:
         line = quote.lines.get()
         panel = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference)))
         assert f'aria-controls="line-edit-row-{line.pk}" aria-expanded="false">Modifier' in panel
-        assert f'<tr class="line-edit-row" id="line-edit-row-{line.pk}" hidden>' in panel
+        assert f'<tr class="line-edit-row" id="line-edit-row-{line.pk}" role="row" hidden>' in panel
         assert f'<label for="line-start-{line.pk}">Début</label>' in panel
         assert f'id="line-start-{line.pk}" value="{lesson_day().isoformat()}"' in panel
         assert f'id="line-participants-{line.pk}" value="2"' in panel
@@ -526,7 +526,7 @@ class TestChangingALine:
         assert row.count('aria-invalid="true"') == 1
         assert "?back=f%3D1%26status%3Dnew%26q%3Dfavre" in row  # the way back to the inbox survives
         assert 'aria-expanded="true">Modifier' in panel
-        assert f'<tr class="line-edit-row" id="line-edit-row-{line.pk}">' in panel  # open, not hidden
+        assert f'<tr class="line-edit-row" id="line-edit-row-{line.pk}" role="row">' in panel  # open, not hidden
         add_form = panel[panel.index(f'id="add-line-{quote.pk}"') :]
         assert "n’a pas été ajoutée" not in add_form  # the add form is not the one refused
 
@@ -539,7 +539,7 @@ class TestChangingALine:
         )
         again = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference)))
         assert error not in again  # said once
-        assert f'<tr class="line-edit-row" id="line-edit-row-{line.pk}" hidden>' in again
+        assert f'<tr class="line-edit-row" id="line-edit-row-{line.pk}" role="row" hidden>' in again
 
     def test_another_schools_line_is_not_found(self, secretary_client, school, other_school, other_manager):
         foreign = draft_quote(other_school, other_manager).lines.get()

@@ -5,10 +5,10 @@ would; a draft quote of two lines, a held request, an invitation and a role chan
 the quote editor, the quarantine, the team and the history of changes have their rows too.
 
 The inbox, the team, the e-mails, the sales to 4807, the price lists, the dashboard's waiting requests and
-quotes to follow up, the quarantine, the open sessions and the history of changes are lists of cards there,
-not tables to scroll sideways; they stay tables for a screen reader, as Chromium's own accessibility tree
-shows (read through the DevTools protocol). The dashboard's tables of figures stay tables, scrolling in
-their box, each row's name kept in sight.
+quotes to follow up, the quarantine, the open sessions, the history of changes and a quote's lines are lists
+of cards there, not tables to scroll sideways; they stay tables for a screen reader, as Chromium's own
+accessibility tree shows (read through the DevTools protocol). The dashboard's tables of figures stay tables,
+scrolling in their box, each row's name kept in sight.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from msem.inquiries.models import Inquiry, QuarantinedRequest
 from msem.inquiries.quarantine import quarantine_put
 from msem.mailing.models import OutgoingEmail
 from msem.payments.models import PaymentRequest
+from msem.quotes.formatting import format_money
 from msem.quotes.models import Quote
 from msem.sales.models import Sale
 from tests.browser.conftest import log_in
@@ -35,7 +36,14 @@ from tests.browser.test_accessibility_browser import BLOCKING, axe_violations, d
 from tests.connector4807.test_connector import paid_sale, simulator  # noqa: F401 (fixture)
 from tests.factories import PASSWORD
 from tests.inquiries.helpers import intake_data
-from tests.quotes.helpers import draft_quote, off_peak_private_lesson, payment_request, product_with_price, sent_quote
+from tests.quotes.helpers import (
+    catalog,
+    draft_quote,
+    off_peak_private_lesson,
+    payment_request,
+    product_with_price,
+    sent_quote,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -151,7 +159,19 @@ SCREENS: dict[str, Callable] = {
 
 
 # The lists a phone shows as cards: nothing in them scrolls sideways, and axe finds nothing serious.
-LISTS_OF_CARDS = {"inbox", "team", "emails", "catalogs", "sales", "quarantine", "history", "password-sessions"}
+# The dossiers: their quotes' lines.
+LISTS_OF_CARDS = {
+    "inbox",
+    "dossier-draft-quote",
+    "dossier-sale",
+    "team",
+    "emails",
+    "catalogs",
+    "sales",
+    "quarantine",
+    "history",
+    "password-sessions",
+}
 
 
 @pytest.fixture
@@ -615,6 +635,140 @@ def test_on_a_phone_a_bank_transfer_is_recorded_without_leaving_the_screen(
     record.click()
     expect(phone.locator(f"#quote-{quote.pk} .alert-success")).to_be_visible()
     assert PaymentRequest.objects.get(pk=request.pk).status == PaymentRequest.Status.PAID
+
+
+def long_lines(school) -> list[tuple]:
+    """Four lines: two long product names, a tour operator's price, amounts past a thousand, 12 participants."""
+    group = product_with_price(school)
+    tour_operator = catalog(school, code="CE-ALPES", name="CE Alpes Industries")
+    off_piste = product_with_price(
+        school,
+        code="STAGE-HORS-PISTE-3J",
+        name_fr="Stage hors-piste et randonnée à skis — 3 journées avec guide",
+        name_en="Off-piste and ski touring course — 3 days with a guide",
+        price="1450.00",
+        catalog=tour_operator,
+    )
+    private = off_peak_private_lesson(school)
+    return [(group, None, 4, 1), (private, None, 1, 2), (off_piste, tour_operator, 2, 1), (group, None, 12, 3)]
+
+
+def side_by_side(one: dict, two: dict) -> bool:
+    """Two boxes on one line (their middles within a few pixels), the first on the left."""
+    together = abs(one["y"] + one["height"] / 2 - (two["y"] + two["height"] / 2)) < 6
+    return together and one["x"] + one["width"] <= two["x"]
+
+
+QUOTE_WORDS = {
+    "fr": {"edit": "Modifier", "remove": "Retirer", "totals": ("Total HT", "TVA 20 %", "Total TTC")},
+    "en": {"edit": "Edit", "remove": "Remove", "totals": ("Total excluding VAT", "VAT 20 %", "Total including VAT")},
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_on_a_phone_each_quote_line_is_a_card_its_figures_totals_and_buttons_in_sight(
+    phone, school, manager, language, screenshot
+):
+    """A quote's quantities, unit prices and totals were a sideways scroll away (250 to 320 px at 390 px).
+
+    And the totals of a draft slid under its pinned Edit column, which hid part of the "Part." header.
+    """
+    manager.language = language
+    manager.save(update_fields=["language"])
+    words = QUOTE_WORDS[language]
+    lines = long_lines(school)
+    draft, sent = draft_quote(school, manager, lines=lines), sent_quote(school, manager, lines=lines)
+    log_in(phone, manager.email, PASSWORD)
+
+    for quote in (draft, sent):
+        is_draft = quote.status == Quote.Status.DRAFT
+        phone.goto(f"/backoffice/{school.slug}/inquiries/{quote.inquiry.reference}/")
+        expect(phone.locator("#quotes-panel")).not_to_have_attribute("aria-busy", "true")
+        table = f"#quote-{quote.pk} .quote-lines"
+        cards = phone.locator(f"{table} tr.quote-line")
+        expect(cards).to_have_count(4)
+        phone.locator(f"#quote-{quote.pk}").scroll_into_view_if_needed()
+        screenshot(phone, f"phone-{language}-quote-{quote.status}-cards", full_page=False)
+        assert (page_width_overflow(phone), box_overflow(phone)) == (0, 0)
+
+        for card, line in zip(cards.all(), quote.lines.all(), strict=True):
+            parts = {
+                name: card.locator(f".col-{name}")
+                for name in ("product", "dates", "participants", "quantity", "unit-price", "total")
+            }
+            expect(parts["product"]).to_contain_text(line.name(language))
+            expect(parts["participants"]).to_have_text(str(line.participants))
+            expect(parts["quantity"]).to_have_text(str(line.quantity))
+            expect(parts["unit-price"]).to_contain_text(format_money(line.unit_price, language))
+            expect(parts["total"]).to_have_text(format_money(line.total, language))
+            if is_draft:
+                parts["edit"] = card.get_by_role("button", name=f"{words['edit']} {line.product_code}", exact=True)
+                parts["remove"] = card.get_by_role("button", name=f"{words['remove']} {line.product_code}")
+            assert out_of_sight(phone, parts) == {}
+            # The product and its total first, side by side; its figures below, each after its label.
+            product, total = parts["product"].bounding_box(), parts["total"].bounding_box()
+            assert abs(product["y"] - total["y"]) < 4
+            assert product["x"] + product["width"] <= total["x"]
+            assert parts["participants"].bounding_box()["y"] >= product["y"] + product["height"] - 1
+
+        # The totals after the lines, each label facing its amount, the Edit column gone from beside them.
+        totals = phone.locator(f"{table} tfoot tr")
+        expect(totals).to_have_count(3)
+        heads = [head.strip() for head in totals.locator("th").all_inner_texts()]
+        assert heads == list(words["totals"])
+        amounts = quote.totals()
+        expected = (amounts.excluding_vat, amounts.vat, amounts.including_vat)
+        for row, amount in zip(totals.all(), expected, strict=True):
+            label, value = row.locator("th"), row.locator("td:visible")
+            expect(value).to_have_text(format_money(amount, language))
+            assert out_of_sight(phone, {"label": label, "value": value}) == {}
+            assert side_by_side(label.bounding_box(), value.bounding_box())
+        last = cards.last.bounding_box()
+        assert totals.first.bounding_box()["y"] >= last["y"] + last["height"] - 1
+
+        # A table still, for a screen reader: its header row, four lines and three totals.
+        columns = 7 if is_draft else 6
+        cells = phone.locator(f"{table} :is(tbody, tfoot) td:visible").count()
+        heard = accessible_table(phone, table)
+        assert heard == {"table": 1, "row": 1 + 4 + 3, "columnheader": columns, "cell": cells}
+        blocking = [v for v in axe_violations(phone) if v["impact"] in BLOCKING]
+        assert blocking == [], describe(blocking)
+
+        # On a tablet, the lines one under the other at the box's width; from 901 px the table as it was.
+        phone.set_viewport_size({"width": 768, "height": 1024})
+        boxes = [card.bounding_box() for card in cards.all()]
+        assert len({round(box["x"]) for box in boxes}) == 1
+        assert [box["y"] for box in boxes] == sorted(box["y"] for box in boxes)
+        assert boxes[0]["width"] >= phone.locator(table).bounding_box()["width"] - 1
+        assert (page_width_overflow(phone), box_overflow(phone)) == (0, 0)
+        phone.locator(f"#quote-{quote.pk}").scroll_into_view_if_needed()
+        screenshot(phone, f"tablet-{language}-quote-{quote.status}-cards", full_page=False)
+        a_table_on_a_computer(phone, table)
+
+
+def test_on_a_phone_a_quote_lines_edit_opens_its_form_below_its_card(phone, school, manager, screenshot):
+    """The form opens under the line it changes, at the card's width; the line, once changed, says its new figures."""
+    quote = draft_quote(school, manager, lines=long_lines(school))
+    line = quote.lines.get(product_code="CP-HEURE-CREUSE")
+    log_in(phone, manager.email, PASSWORD)
+    phone.goto(f"/backoffice/{school.slug}/inquiries/{quote.inquiry.reference}/")
+    card = phone.locator(f"#line-{line.pk}")
+    edit = card.get_by_role("button", name="Modifier CP-HEURE-CREUSE")
+    edit.tap()
+    form = phone.locator(f"#line-edit-{line.pk}")
+    expect(form.get_by_label("Début")).to_be_focused()
+    form_box, card_box = form.bounding_box(), card.bounding_box()
+    assert form_box["y"] >= card_box["y"] + card_box["height"] - 1
+    assert out_of_sight(phone, {"form": form, "save": form.get_by_role("button", name="Enregistrer")}) == {}
+    assert (page_width_overflow(phone), box_overflow(phone)) == (0, 0)
+    screenshot(phone, "phone-fr-quote-line-form", full_page=False)
+
+    form.get_by_label("Quantité").fill("3")
+    form.get_by_role("button", name="Enregistrer").tap()
+    expect(edit).to_be_focused()
+    expect(card.locator(".col-quantity")).to_have_text("3")
+    expect(card.locator(".col-total")).to_have_text("174,00\u00a0€")  # 58 € an hour × 3
+    assert out_of_sight(phone, {"total": card.locator(".col-total"), "edit": edit}) == {}
 
 
 def test_on_a_phone_a_refused_invitation_brings_its_error_into_view(phone, school, manager, secretary, screenshot):
