@@ -18,3 +18,5 @@ urlpatterns = [
 handler500 = "msem.platform.database_unavailable.server_error"
 # A public address answers the client's own "page not found"; the others, the back office's.
 handler404 = "msem.public_site.not_found.page_not_found"
+# Under /admin/, the platform operator's "access denied"; elsewhere, the back office's.
+handler403 = "msem.backoffice.access_denied.permission_denied"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
@@ -35,6 +36,7 @@ from msem.accounts.session_limits import ROW
 from msem.accounts.temporary_password import password_forced_change_done
 from msem.accounts.two_factor_pending import pending_begin
 from msem.backoffice.access import school_frame
+from msem.backoffice.access_denied import is_admin_address
 from msem.backoffice.password_links import PasswordLink, password_link_open, password_link_set
 from msem.platform.client_ip import client_ip
 from msem.platform.security_events import email_digest, request_fields, security_event
@@ -105,7 +107,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 login_failures_clear(email=email)
                 login(request, user)  # a new session key: no fixation
                 return redirect(next_url or reverse("backoffice:home"))
-    return render(request, "backoffice/login.html", {"form": form, "next": next_url or ""}, status=status)
+    # Sent here by the admin (its login is this one): the page says whose administration it leads to.
+    for_admin = next_url is not None and is_admin_address(urlsplit(next_url).path)
+    context = {"form": form, "next": next_url or "", "for_admin": for_admin}
+    return render(request, "backoffice/login.html", context, status=status)
 
 
 @require_POST

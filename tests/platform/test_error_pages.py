@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.views import defaults
 
+from msem.accounts.models import User
 from msem.accounts.services import user_language_set
 from tests.html_forms import page_text
 
@@ -38,6 +40,68 @@ class TestAccessDenied:
         response = secretary_client.get(f"/backoffice/{school.slug}/team/")
         assert ICON in response.content.decode()
         assert VIEWPORT in response.content.decode()
+
+
+def english_browser() -> Client:
+    """A browser not logged in that chose English on the login page (the language's cookie)."""
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+class TestAccessDeniedInTheAdmin:
+    """The admin is the platform operator's: a school's staff refused there is not told to ask her manager."""
+
+    def test_a_manager_who_opens_the_admin_is_told_whose_it_is_and_led_to_her_dashboard(
+        self, manager_client, manager, school
+    ):
+        user_language_set(user=manager, language="en")
+        response = manager_client.get("/admin/", follow=True)
+
+        assert response.status_code == 403
+        text = page_text(response)
+        assert "Platform administration" in text
+        assert "kept for its operator: a school's account does not open them" in text
+        assert "ask your school's manager" not in text
+        assert f'href="/backoffice/{school.slug}/dashboard/">Back to the back office</a>' in text
+        assert ICON in text
+
+    @pytest.mark.parametrize("page", ["/admin/", "/admin/mailing/outgoingemail/", "/admin/login/?next=/admin/"])
+    def test_a_secretary_gets_the_same_page_wherever_she_opens_the_admin(
+        self, secretary_client, secretary, school, page
+    ):
+        user_language_set(user=secretary, language="en")
+        response = secretary_client.get(page, follow=True)
+
+        assert response.status_code == 403
+        assert "administration of the Msem platform" in page_text(response)
+
+    def test_an_administrator_refused_one_page_is_told_of_a_permission_and_led_back_to_the_admin(self, db):
+        operator = User.objects.create_user("ops@msem.test", "x", is_staff=True, language="en")
+        client = Client()
+        client.force_login(operator)
+
+        response = client.get("/admin/mailing/outgoingemail/")
+
+        assert response.status_code == 403
+        text = page_text(response)
+        assert "Your administrator's account does not have the permission this page needs" in text
+        assert "a school's account does not open them" not in text
+        assert 'href="/admin/">Back to the platform administration</a>' in text
+
+    def test_the_login_the_admin_sends_to_says_whose_administration_it_opens(self, db):
+        response = english_browser().get("/admin/", follow=True)
+
+        assert response.redirect_chain[-1][0].startswith("/backoffice/login/?next=")
+        text = page_text(response)
+        assert "Platform administration" in text
+        assert "For the operator of the Msem platform" in text
+        assert '<a href="/backoffice/login/">log in to the back office</a>' in text
+
+    def test_the_back_offices_own_login_says_nothing_of_the_admin(self, db):
+        text = page_text(english_browser().get("/backoffice/login/?next=/backoffice/"))
+        assert "Commercial management" in text
+        assert "Platform administration" not in text
 
 
 def test_a_back_office_page_not_found_names_its_icon(manager_client):
