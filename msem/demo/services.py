@@ -19,6 +19,7 @@ from msem.demo.commercial_history import commercial_history_bulk_create
 from msem.demo.emails import demo_emails_write
 from msem.demo.inquiry_generator import SchoolChoices, generate_inquiries, inquiries_bulk_create
 from msem.demo.sale_reports import sale_reports_bulk_create
+from msem.demo.settings_history import SAVES_AFTER_THE_REQUESTS, SAVES_THE_EMAILS_CARRY, demo_settings_saves
 from msem.demo.timelines import dossier_timelines_bulk_create
 from msem.inquiries.intake import IntakeData
 from msem.inquiries.models import QuarantinedRequest
@@ -68,7 +69,8 @@ def demo_school_ensure() -> DemoSchool:
             lines=[
                 SubjectLine(default_subject.pk, "Demande d'informations", "Request for information", school.main_email),
                 SubjectLine(None, "Cours collectifs", "Group lessons", "collectifs@esf-valneige.demo.test"),
-                SubjectLine(None, "Cours particuliers", "Private lessons", "prives@esf-valneige.demo.test"),
+                # Routed to their own address later, by the manager (msem/demo/settings_history.py).
+                SubjectLine(None, "Cours particuliers", "Private lessons", school.main_email),
                 SubjectLine(
                     None, "Groupes, clubs et scolaires", "Groups, clubs and schools", "groupes@esf-valneige.demo.test"
                 ),
@@ -90,7 +92,11 @@ def demo_school_ensure() -> DemoSchool:
             user = User.objects.create_user(email, DEMO_PASSWORD, full_name=full_name)
         membership_grant(school=school, user=user, role=role)
     if created:
+        # The manager's last saves of the settings page: its history of changes has something to show.
+        manager, now = User.objects.get(email=DEMO_LOGINS[0][0]), timezone.now()
+        demo_settings_saves(school, manager=manager, now=now, saves=SAVES_THE_EMAILS_CARRY)
         _demo_inquiries(school)
+        demo_settings_saves(school, manager=manager, now=now, saves=SAVES_AFTER_THE_REQUESTS)
     return DemoSchool(school=school, created=created)
 
 

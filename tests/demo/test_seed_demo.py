@@ -8,7 +8,9 @@ from django.test import Client
 from django.utils import timezone
 
 from msem.accounts.models import Membership, Role, User
+from msem.audit.models import AuditRecord
 from msem.catalog.models import Catalog
+from msem.commercial_settings.selectors import commercial_settings_snapshot
 from msem.demo.services import DEMO_REQUESTS
 from msem.inquiries.dossier import status_change_allowed
 from msem.inquiries.models import Category, Inquiry, InquiryEvent, QuarantinedRequest, Subject
@@ -19,6 +21,7 @@ from msem.payments.models import PaymentRequest
 from msem.quotes.models import Quote, QuoteLine
 from msem.sales.models import Sale
 from msem.schools.models import School
+from tests.html_forms import page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +67,50 @@ def _demo_rows() -> dict[str, list]:
         "emails": list(OutgoingEmail.objects.order_by("pk").values_list("pk", "status", "subject", "text_body")),
         "attempts": list(DeliveryAttempt.objects.order_by("pk").values_list("pk", "email_id", "outcome")),
         "held": list(QuarantinedRequest.objects.order_by("pk").values_list("pk", "email", "received_at")),
+        "settings saved": list(AuditRecord.objects.order_by("pk").values_list("pk", "action", "created_at")),
     }
+
+
+def test_the_settings_history_shows_the_managers_last_saves(settings):
+    """A first look at "Historique des modifications" shows what it keeps, not "not changed yet"."""
+    settings.MSEM_DEMO = True
+    call_command("seed_demo")
+    school = School.objects.get(slug="demo")
+    client = Client()
+    client.force_login(User.objects.get(email="manager@demo.test"))
+
+    page = page_text(client.get(f"/backoffice/{school.slug}/settings/history/"))
+
+    assert "Les paramètres n'ont pas encore été modifiés" not in page
+    assert page.count("par Hélène Favre") == 3
+    # Newest first: the hamlet's category three days ago, the holiday hours, then the private lessons' address.
+    hamlet = page.index("Hameau des Granges (1600) / Les Granges hamlet (1600)")
+    hours = page.index("Pendant les vacances scolaires, notre bureau est ouvert tous les jours de 8 h 30 à 19 h.")
+    hours_en = page.index("During the school holidays our office is open every day from 8.30 am to 7 pm.")
+    address = page.index("Cours particuliers / Private lessons → prives@esf-valneige.demo.test")
+    assert hamlet < min(hours, hours_en) < max(hours, hours_en) < address
+    assert "Cours particuliers / Private lessons → info@esf-valneige.demo.test" in page
+    today = timezone.localdate()
+    saved_on = [timezone.localtime(r.created_at).date() for r in AuditRecord.objects.for_school(school)]
+    assert saved_on == [today - timedelta(days=days) for days in (3, 6, 9)]
+
+
+def test_the_demo_settings_saves_are_the_settings_pages_own(settings):
+    """Each save starts where the one before ended, and the last one is the settings as the page shows them."""
+    settings.MSEM_DEMO = True
+    call_command("seed_demo")
+    school = School.objects.get(slug="demo")
+
+    first, second, third = AuditRecord.objects.for_school(school).order_by("created_at")
+
+    assert {first.action, second.action, third.action} == {AuditRecord.Action.SETTINGS_SAVED}
+    assert first.after == second.before
+    assert second.after == third.before
+    assert third.after == commercial_settings_snapshot(school=school)
+    assert school.settings_version == 1 + 3  # a new school's, and one more for each save
+    assert Subject.objects.for_school(school).get(label_fr="Cours particuliers").email == (
+        "prives@esf-valneige.demo.test"
+    )
 
 
 def test_the_demo_holds_a_robots_request_and_a_familys_in_quarantine(settings):
