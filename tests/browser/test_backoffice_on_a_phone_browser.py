@@ -1,14 +1,15 @@
 """A secretary or a director opens each back-office screen on a phone: none is wider than the screen.
 
 The demo school's season (420 requests, quotes, sales, e-mails) fills the screens as a busy school's
-would; a draft quote of two lines, a held request, an invitation and a role change are added so that
-the quote editor, the quarantine, the team and the history of changes have their rows too.
+would; a draft quote of two lines, a held request, an invitation, a role change and an e-mail the mail
+server refused are added so that the quote editor, the quarantine, the team, the history of changes and
+an e-mail's attempts have their rows too.
 
-The inbox, the team, the e-mails, the sales to 4807, the price lists, the dashboard's waiting requests and
-quotes to follow up, the quarantine, the open sessions, the history of changes and a quote's lines are lists
-of cards there, not tables to scroll sideways; they stay tables for a screen reader, as Chromium's own
-accessibility tree shows (read through the DevTools protocol). The dashboard's tables of figures stay tables,
-scrolling in their box, each row's name kept in sight.
+The inbox, the team, the e-mails and an e-mail's delivery attempts, the sales to 4807, the price lists, the
+dashboard's waiting requests and quotes to follow up, the quarantine, the open sessions, the history of changes
+and a quote's lines are lists of cards there, not tables to scroll sideways; they stay tables for a screen
+reader, as Chromium's own accessibility tree shows (read through the DevTools protocol). The dashboard's tables
+of figures stay tables, scrolling in their box, each row's name kept in sight.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from msem.connector4807.pushing import sales_push_due
 from msem.demo.services import DEMO_PASSWORD, demo_school_ensure
 from msem.inquiries.models import Inquiry, QuarantinedRequest
 from msem.inquiries.quarantine import quarantine_put
+from msem.mailing.delivery import outbox_deliver
 from msem.mailing.models import OutgoingEmail
 from msem.payments.models import PaymentRequest
 from msem.quotes.formatting import format_money
@@ -35,7 +37,7 @@ from tests.browser.conftest import log_in
 from tests.browser.test_accessibility_browser import BLOCKING, axe_violations, describe
 from tests.connector4807.test_connector import paid_sale, simulator  # noqa: F401 (fixture)
 from tests.factories import PASSWORD
-from tests.inquiries.helpers import intake_data
+from tests.inquiries.helpers import intake_data, receive_inquiry
 from tests.quotes.helpers import (
     catalog,
     draft_quote,
@@ -79,10 +81,20 @@ def accessible_table(page, selector: str) -> dict[str, int]:
         cdp.detach()
 
 
+# A mail server's refusal as long as they come: its address has no space to break a line at.
+LONG_REFUSAL = (
+    "550 5.7.1 Service unavailable; client host [203.0.113.5] blocked using zen.spamhaus.org; see "
+    "https://check.spamhaus.org/query/ip/203.0.113.5?ref=smtp-reject&id=AB12CD34EF56GH78IJ90KL12MN34OP56QR78ST90UV12WX34YZ"
+)
+
+
 @pytest.fixture
-def busy_school():
+def busy_school(smtp_server):
     """The demo school's season (its two held requests too), and one of each row the demo has none of."""
     school = demo_school_ensure().school
+    smtp_server.handler.data_answer = LONG_REFUSAL
+    receive_inquiry(school, first_name="Ana", last_name="Lopez", email="ana.lopez@exemple.fr")
+    assert outbox_deliver(time_budget=10).failed == 2  # her acknowledgement and the school's notification
     manager = User.objects.get(email=MANAGER)
     long_name = off_peak_private_lesson(school)
     unanswered = Inquiry.objects.for_school(school).filter(quotes__isnull=True).order_by("-received_at").first()
@@ -120,6 +132,12 @@ def _email(page, school):
     page.goto(f"/backoffice/{school.slug}/emails/{email.pk}/")
 
 
+def _email_refused(page, school):
+    # The mail server's answer in its attempts' list: one long address.
+    email = OutgoingEmail.objects.filter(school=school, last_error=LONG_REFUSAL).order_by("pk").first()
+    page.goto(f"/backoffice/{school.slug}/emails/{email.pk}/")
+
+
 def _personal_data(page, school):
     inquiry = Inquiry.objects.for_school(school).order_by("-received_at").first()
     page.goto(f"/backoffice/{school.slug}/inquiries/{inquiry.reference}/")
@@ -145,6 +163,7 @@ SCREENS: dict[str, Callable] = {
     "dossier-sale": _dossier_with_sale,
     "emails": _at("/backoffice/{slug}/emails/"),
     "email": _email,
+    "email-refused": _email_refused,
     "catalogs": _at("/backoffice/{slug}/catalogs/"),
     "sales": _at("/backoffice/{slug}/sales/"),
     "quarantine": _at("/backoffice/{slug}/quarantine/"),
@@ -166,6 +185,7 @@ LISTS_OF_CARDS = {
     "dossier-sale",
     "team",
     "emails",
+    "email-refused",
     "catalogs",
     "sales",
     "quarantine",

@@ -108,6 +108,8 @@ def test_the_failed_emails_are_found_and_one_shows_the_servers_answer(page, scho
     attempts = page.locator("section", has=page.get_by_role("heading", name="Tentatives d'envoi"))
     expect(attempts).to_contain_text("Échec définitif")
     expect(attempts).to_contain_text(REFUSED)
+    # The answer starts with its code: not said twice ("550 550 5.1.1 …").
+    expect(attempts).not_to_contain_text("550 550")
 
     # Back to the list as it was left.
     page.go_back()
