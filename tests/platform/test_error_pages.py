@@ -66,6 +66,21 @@ class TestAccessDeniedInTheAdmin:
         assert f'href="/backoffice/{school.slug}/dashboard/">Back to the back office</a>' in text
         assert ICON in text
 
+    def test_in_french_for_a_secretary_who_kept_french(self, secretary_client, school):
+        response = secretary_client.get("/admin/", follow=True)
+
+        assert response.status_code == 403
+        text = page_text(response)
+        assert "Administration de la plateforme" in text
+        assert "réservée à son opérateur\u00a0: un compte d'école n'y a pas accès, quel que soit son rôle" in text
+        assert "adressez-vous au responsable de votre école" not in text
+        assert f'href="/backoffice/{school.slug}/dashboard/">Retour au back office</a>' in text
+
+    def test_the_login_says_it_in_french_too(self, db):
+        text = page_text(Client().get("/admin/", follow=True))
+        assert "Pour l'opérateur de la plateforme Msem\u00a0: connectez-vous avec votre compte d'administrateur" in text
+        assert '<a href="/backoffice/login/">connectez-vous au back office</a>' in text
+
     @pytest.mark.parametrize("page", ["/admin/", "/admin/mailing/outgoingemail/", "/admin/login/?next=/admin/"])
     def test_a_secretary_gets_the_same_page_wherever_she_opens_the_admin(
         self, secretary_client, secretary, school, page
