@@ -149,6 +149,23 @@ class TestManagerSaves:
         assert "info@valneige.test" in page
         assert manager.full_name in page
 
+    def test_the_history_marks_the_words_a_text_lost_and_gained(self, manager_client, school):
+        data = page_data(manager_client, school)
+        before = data["acknowledgement_fr_body"][0]
+        data["acknowledgement_fr_body"] = [
+            before.replace("{client_name},", "{client_name}, <script>alert(1)</script> bienvenue !", 1)
+        ]
+        post(manager_client, school, data)
+
+        page = manager_client.get(reverse("backoffice:settings_history", kwargs={"school_slug": school.slug}))
+        html = page.content.decode()
+        # In "After" only the typed words are marked, escaped; the rest of the text is as it was.
+        marked = '<ins><span class="visually-hidden">ajouté : </span> &lt;script&gt;alert(1)&lt;/script&gt; bienvenue !'
+        assert f"{marked}</ins>" in html.replace("\u00a0", " ")
+        assert "<script>alert(1)" not in html
+        assert "<del>" not in html  # nothing was removed
+        assert html.count("<ins>") == 1
+
     def test_saving_without_changes_writes_no_audit_record(self, manager_client, school):
         data = page_data(manager_client, school)
         assert post(manager_client, school, data).status_code == 302
