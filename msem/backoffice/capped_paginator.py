@@ -16,6 +16,7 @@ from django.utils.functional import cached_property
 
 # The count goes this far at least: a list shorter than this is counted exactly.
 COUNT_CAP = 1000
+_FURTHEST_PAGE = 1_000_000
 
 
 class CappedPaginator(Paginator):
@@ -28,7 +29,8 @@ class CappedPaginator(Paginator):
     def get_page(self, number: Any) -> Page:
         # Far enough for the page asked for and the one after it: "Older" is there when it has rows.
         try:
-            asked = max(int(number), 1)
+            # At most a page far past any list: a number of twenty digits is no LIMIT a database takes.
+            asked = min(max(int(number), 1), _FURTHEST_PAGE)
         except (TypeError, ValueError):
             asked = 1
         self.count_limit = max(self.cap, asked * self.per_page) + 1

@@ -319,6 +319,14 @@ class TestBadInput:
         assert listed_subjects(response) == []
         assert (OutgoingEmail.objects.count(), InquiryEvent.objects.count()) == (emails_before, events_before)
 
+    @pytest.mark.parametrize("number", ["99999999999999999999", "-3", "0"])
+    def test_a_page_number_out_of_range_shows_the_last_or_the_first_page(
+        self, secretary_client, school, season, number
+    ):
+        response = emails_page(secretary_client, school, f"page={number}&status=sent")
+        assert response.status_code == 200
+        assert len(listed_subjects(response)) == 4
+
     def test_a_page_number_that_is_not_one_shows_the_first_page(self, secretary_client, school, season):
         response = emails_page(secretary_client, school, "page=x%00y&status=sent")
         assert response.status_code == 200
