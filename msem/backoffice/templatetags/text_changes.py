@@ -2,8 +2,10 @@
 
 A manager who edits one sentence of an e-mail text finds, in the history, the whole text twice: the
 sentence she looks for is somewhere in two columns of paragraphs. Words are compared (difflib), and
-the ones removed or added are wrapped in <del> and <ins>, which the stylesheet highlights; a
-visually hidden word says it to a screen reader. Everything else is escaped, its line breaks kept.
+the ones removed or added are wrapped in <del> and <ins>, which the stylesheet highlights. Its
+generated content says "removed:" or "added:" to a screen reader (`data-said`, in the page's
+language), out of sight and out of the text a copy takes. Everything else is escaped, its line
+breaks kept.
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ def _marked(before: str, after: str, *, side: str) -> SafeString:
         if not changed:
             parts.append(_html(text))
         elif text.strip():
-            parts.append(f'<{element}><span class="visually-hidden">{escape(said)} </span>{_html(text)}</{element}>')
+            parts.append(f'<{element} data-said="{escape(said)}">{_html(text)}</{element}>')
         else:
             parts.append(_html(text))
     return mark_safe("".join(parts))  # noqa: S308 (every text part escaped by _html)
