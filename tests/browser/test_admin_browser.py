@@ -63,6 +63,8 @@ def test_a_school_changed_in_the_admin_shows_in_its_managers_history(page, brows
     expect(entry).to_contain_text("par les administrateurs de la plateforme")
     expect(entry).to_contain_text("FR7630006000011234567890189")
     expect(entry).to_contain_text("nouvelle valeur (non affichée)")
+    # What changed is marked, and said to a screen reader (msem/backoffice/templatetags/text_changes.py).
+    assert 'insertion: "ajouté : nouvelle valeur"' in entry.aria_snapshot()
     # Nothing else: the browser's line breaks in the footers and origins are no change.
     expect(entry.locator("tbody tr")).to_have_count(2)
     context.close()
