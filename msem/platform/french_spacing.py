@@ -33,25 +33,34 @@ _PROTECTED = re.compile(
     r"%\([^)]*\)[#0\- +]*\d*(?:\.\d+)?[a-zA-Z]"
     r"|%%|%[#0\- +]*\d*(?:\.\d+)?[sdifr]"
     r"|\{[^{}\s]*\}"
-    r"|[a-zA-Z][a-zA-Z0-9+.-]*://[^\s<>\"'«»]+"
+    r"|\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s<>\"'«»]+"
     r"|<[a-zA-Z/!][^<>]*>"
 )
 
 
 def _replace_spaces(pattern: re.Pattern[str], text: str, wanted: Callable[[re.Match[str]], str]) -> str:
     """Replace the space runs `pattern` finds by `wanted(match)`, except those in a protected span."""
-    spans = [match.span() for match in _PROTECTED.finditer(text)]
+    # Found only when a space is to change: a text that follows the convention already (a school's
+    # French e-mail, composed in the form's request) is not read for its URLs and placeholders.
+    spans: list[tuple[int, int]] | None = None
 
     def replacement(match: re.Match[str]) -> str:
+        nonlocal spans
+        replaced = wanted(match)
+        if replaced == match.group():
+            return replaced
+        if spans is None:
+            spans = [protected.span() for protected in _PROTECTED.finditer(text)]
         start, end = match.span()
         if any(start < span_end and span_start < end for span_start, span_end in spans):
             return match.group()
-        return wanted(match)
+        return replaced
 
     return pattern.sub(replacement, text)
 
 
 def french_typography(text: str) -> str:
     """The text with the convention's no-break space before « : ; ! ? » and inside « »."""
-    text = _replace_spaces(_SPACE_INSIDE_GUILLEMETS, text, lambda match: NO_BREAK_SPACE)
+    if "«" in text or "»" in text:
+        text = _replace_spaces(_SPACE_INSIDE_GUILLEMETS, text, lambda match: NO_BREAK_SPACE)
     return _replace_spaces(_SPACE_BEFORE_MARK, text, lambda match: _WANTED_BEFORE[match.string[match.end()]])
