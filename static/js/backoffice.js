@@ -293,9 +293,9 @@
     var edit = line && line.querySelector("[data-edit-line]");
     var banner = document.querySelector("main > .messages");
     if (edit) {
-      // Not scrolled to: where the lines still scroll sideways (a table in a narrow column; on a
-      // phone or a tablet they are cards) "Edit" is in the last column, so the table would come
-      // back scrolled to its end, the product's name out of sight. The line is shown from its start.
+      // Not scrolled to: should the table outgrow its box (it is a table from 720 px, cards below)
+      // "Edit" is in the last column, so the table would come back scrolled to its end, the
+      // product's name out of sight. The line is shown from its start.
       edit.focus({ preventScroll: true });
     }
     function scroll() {

@@ -681,6 +681,16 @@ def side_by_side(one: dict, two: dict) -> bool:
     return together and one["x"] + one["width"] <= two["x"]
 
 
+def outside_the_box(box: dict, parts: dict) -> dict:
+    """The parts (name: locator) that are not wholly within a box's width (cut off or a sideways scroll away)."""
+    boxes = {name: part.bounding_box() for name, part in parts.items()}
+    return {
+        name: part
+        for name, part in boxes.items()
+        if part is None or part["x"] < box["x"] - 0.5 or part["x"] + part["width"] > box["x"] + box["width"] + 0.5
+    }
+
+
 QUOTE_WORDS = {
     "fr": {"edit": "Modifier", "remove": "Retirer", "totals": ("Total HT", "TVA 20 %", "Total TTC")},
     "en": {"edit": "Edit", "remove": "Remove", "totals": ("Total excluding VAT", "VAT 20 %", "Total including VAT")},
@@ -693,7 +703,8 @@ def test_on_a_phone_each_quote_line_is_a_card_its_figures_totals_and_buttons_in_
 ):
     """A quote's quantities, unit prices and totals were a sideways scroll away (250 to 320 px at 390 px).
 
-    And the totals of a draft slid under its pinned Edit column, which hid part of the "Part." header.
+    And the totals of a draft slid under its pinned Edit column, which hid part of the "Part." header. On a
+    small laptop too, in the dossier's second column, the table scrolled (140 px at 901 px, 17 px at 1024 px).
     """
     manager.language = language
     manager.save(update_fields=["language"])
@@ -756,7 +767,7 @@ def test_on_a_phone_each_quote_line_is_a_card_its_figures_totals_and_buttons_in_
         blocking = [v for v in axe_violations(phone) if v["impact"] in BLOCKING]
         assert blocking == [], describe(blocking)
 
-        # On a tablet, the lines one under the other at the box's width; from 901 px the table as it was.
+        # On a tablet, the lines one under the other at the box's width.
         phone.set_viewport_size({"width": 768, "height": 1024})
         boxes = [card.bounding_box() for card in cards.all()]
         assert len({round(box["x"]) for box in boxes}) == 1
@@ -765,6 +776,33 @@ def test_on_a_phone_each_quote_line_is_a_card_its_figures_totals_and_buttons_in_
         assert (page_width_overflow(phone), box_overflow(phone)) == (0, 0)
         phone.locator(f"#quote-{quote.pk}").scroll_into_view_if_needed()
         screenshot(phone, f"tablet-{language}-quote-{quote.status}-cards", full_page=False)
+
+        # A small laptop's dossier in two columns gives the lines 443 to 580 px: cards there too. The table
+        # scrolled 140 px sideways at 901 px, the totals and the Edit buttons out of sight, each product's
+        # name a word a line.
+        for width in (901, 960, 1024):
+            phone.set_viewport_size({"width": width, "height": 900})
+            assert (page_width_overflow(phone), box_overflow(phone)) == (0, 0), width
+            box = phone.locator(f"#quote-{quote.pk} .quote-lines-box").bounding_box()
+            for card, line in zip(cards.all(), quote.lines.all(), strict=True):
+                product, total = card.locator(".col-product"), card.locator(".col-total")
+                expect(product).to_contain_text(line.name(language))
+                expect(total).to_have_text(format_money(line.total, language))
+                parts = {"product": product, "total": total}
+                if is_draft:
+                    parts["edit"] = card.get_by_role("button", name=f"{words['edit']} {line.product_code}", exact=True)
+                assert outside_the_box(box, parts) == {}, width
+                # The name across the card, its total beside it: not squeezed to a word a line.
+                name, amount = product.bounding_box(), total.bounding_box()
+                assert abs(name["y"] - amount["y"]) < 4, width
+                assert name["x"] + name["width"] <= amount["x"], width
+                assert name["width"] >= box["width"] / 2, width
+            amounts = phone.locator(f"{table} tfoot td:visible")
+            assert outside_the_box(box, dict(enumerate(amounts.all()))) == {}, width
+            phone.locator(f"#quote-{quote.pk}").scroll_into_view_if_needed()
+            screenshot(phone, f"laptop-{width}-{language}-quote-{quote.status}-cards", full_page=False)
+
+        # From 720 px of box (1280 px: 770) the table as it was.
         a_table_on_a_computer(phone, table)
 
 

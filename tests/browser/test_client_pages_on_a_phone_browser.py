@@ -30,6 +30,32 @@ def a_quote_with_two_lines(school, manager):
     return sent_quote(school, manager, lines=[(product_with_price(school), None, 4, 1), (private, None, 1, 2)])
 
 
+def heard_table(page) -> dict:
+    """The quote's table as Chromium's accessibility tree (a screen reader's) holds it: its column headers, and
+    what each row's cells say (read through the DevTools protocol). The headers in capitals, as drawn."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+        table = cdp.send("DOM.querySelector", {"nodeId": root, "selector": ".public-table"})["nodeId"]
+
+        def heard(role: str) -> list[dict]:
+            nodes = cdp.send("Accessibility.queryAXTree", {"nodeId": table, "role": role})["nodes"]
+            return [node for node in nodes if not node.get("ignored")]
+
+        cells = {node["nodeId"]: node["name"]["value"] for role in ("cell", "rowheader") for node in heard(role)}
+        rows = [[cells[child] for child in row.get("childIds", []) if child in cells] for row in heard("row")]
+        headers = [node["name"]["value"] for node in heard("columnheader")]
+        return {"headers": headers, "rows": [row for row in rows if row]}
+    finally:
+        cdp.detach()
+
+
+HEADERS = {
+    "fr": ["Prestation", "Dates", "Participants", "Qté", "Total"],
+    "en": ["Product", "Dates", "Participants", "Qty", "Total"],
+}
+
+
 # Each line's facts under its name, and the button, in each language.
 ON_A_PHONE = {
     "fr": (["{day:%d/%m/%Y} · 4 participants", "{day:%d/%m/%Y} · 1 participant · quantité 2"], "Accepter le devis"),
@@ -56,6 +82,19 @@ def test_the_quote_fits_a_phone_and_each_line_keeps_its_dates_and_participants(
     for line, fact in zip(lines.all(), facts, strict=True):
         expect(line.locator(".public-line-facts")).to_have_text(fact.format(day=lesson_day()))
     expect(page.get_by_role("button", name=accept)).to_be_visible()
+
+    # A table still for a screen reader, as on a computer: the five column headers (none, when the header row
+    # was hidden from it too), each line's dates, participants, quantity and total in their columns, its facts
+    # under its name not heard twice. Nothing moves in sight: the header row and the three cells are clipped.
+    heard = heard_table(page)
+    assert [header.casefold() for header in heard["headers"]] == [h.casefold() for h in HEADERS[language]]
+    day = lines.first.locator(".public-dates").text_content()
+    assert [row[1:] for row in heard["rows"][:2]] == [
+        [day, "4", "1", lines.nth(0).locator("td").last.inner_text()],
+        [day, "1", "2", lines.nth(1).locator("td").last.inner_text()],
+    ]
+    assert day not in heard["rows"][0][0]
+    assert [len(row) for row in heard["rows"][2:]] == [2, 2, 2]  # each total: its label and its amount
     screenshot(page, f"quote-{language}-phone")
 
 
