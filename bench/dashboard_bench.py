@@ -29,26 +29,15 @@ Results and the command that produced them are in docs/performance.md ("Dashboar
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULT_MARK = "BENCH-RESULT "
+sys.path.insert(0, str(ROOT))
 
-
-def _percentile(values: list[float], percent: int) -> float:
-    ordered = sorted(values)
-    position = (len(ordered) - 1) * percent / 100
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
-
+from bench.in_process import child_report, percentile, print_result, reports_per_backend  # noqa: E402
 
 # --- In the child process: one database, seeded and measured ---------------------------------
 
@@ -161,7 +150,7 @@ def _measure(school, manager, requests: int) -> dict:
         ).count(),
         "queries": queries,
         "results": {
-            name: {"p50": _percentile(values, 50), "p95": _percentile(values, 95), "cpu": _percentile(cpu[name], 50)}
+            name: {"p50": percentile(values, 50), "p95": percentile(values, 95), "cpu": percentile(cpu[name], 50)}
             for name, values in timings.items()
         },
         "load": os.getloadavg()[0],
@@ -172,28 +161,6 @@ def _measure(school, manager, requests: int) -> dict:
 # --- In the parent: a database per run, and the report -----------------------------------------
 
 
-def _postgres_database(admin_url: str, name: str, *, drop: bool) -> str:
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        if drop:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        else:
-            connection.execute(f'CREATE DATABASE "{name}"')
-    parts = urlsplit(admin_url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-def _child(env: dict[str, str], args: argparse.Namespace) -> dict:
-    command = [sys.executable, __file__, "--child", "--dossiers", str(args.dossiers), "--requests", str(args.requests)]
-    completed = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
-    if completed.returncode != 0:
-        sys.stderr.write(completed.stdout + completed.stderr)
-        raise SystemExit(f"the {env.get('DATABASE_URL', 'SQLite')} run failed")
-    line = next(line for line in completed.stdout.splitlines() if line.startswith(RESULT_MARK))
-    return json.loads(line[len(RESULT_MARK) :])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dossiers", type=int, default=100_000)
@@ -202,34 +169,13 @@ def main() -> None:
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(RESULT_MARK + json.dumps(run_one(args.dossiers, args.requests)))
+        print_result(run_one(args.dossiers, args.requests))
         return
 
-    base_env = {
-        **os.environ,
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-only-not-a-secret",
-        "ALLOWED_HOSTS": "testserver",
-        "SECURE_SSL_REDIRECT": "false",
-        "SESSION_COOKIE_SECURE": "false",
-        "CSRF_COOKIE_SECURE": "false",
-        "LOG_LEVEL": "WARNING",
-    }
-    base_env.pop("DATABASE_URL", None)
-    reports = []
-    for backend in args.backends.split(","):
-        with tempfile.TemporaryDirectory(prefix="msem-dashboard-bench-") as var_dir:
-            env = {**base_env, "MSEM_VAR_DIR": var_dir}
-            if backend == "sqlite":
-                reports.append(_child(env, args))
-                continue
-            admin_url = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-            name = f"msem_dashboard_bench_{os.getpid()}"
-            env["DATABASE_URL"] = _postgres_database(admin_url, name, drop=False)
-            try:
-                reports.append(_child(env, args))
-            finally:
-                _postgres_database(admin_url, name, drop=True)
+    arguments = ["--dossiers", str(args.dossiers), "--requests", str(args.requests)]
+    reports = reports_per_backend(
+        backends=args.backends, name="dashboard", run=lambda environment: child_report(__file__, arguments, environment)
+    )
 
     for report in reports:
         login = report["results"]["login page"]["p50"]

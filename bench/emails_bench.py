@@ -22,20 +22,15 @@ Results and the command are in docs/performance.md ("The E-mails page counted").
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.dashboard_bench import _percentile, _postgres_database  # noqa: E402
-
-RESULT_MARK = "BENCH-RESULT "
+from bench.in_process import child_report, percentile, print_result, reports_per_backend  # noqa: E402
 
 
 def run_one(emails: int, requests: int) -> dict:
@@ -127,19 +122,9 @@ def _measure(school, manager, requests: int) -> dict:
     return {
         "vendor": connection.vendor,
         "emails": every.count(),
-        "results": {name: {"p50": _percentile(v, 50), "p95": _percentile(v, 95)} for name, v in timings.items()},
+        "results": {name: {"p50": percentile(v, 50), "p95": percentile(v, 95)} for name, v in timings.items()},
         "load": os.getloadavg()[0],
     }
-
-
-def _child(env: dict[str, str], args: argparse.Namespace) -> dict:
-    command = [sys.executable, __file__, "--child", "--emails", str(args.emails), "--requests", str(args.requests)]
-    completed = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
-    if completed.returncode != 0:
-        sys.stderr.write(completed.stdout + completed.stderr)
-        raise SystemExit(f"the {env.get('DATABASE_URL', 'SQLite')} run failed")
-    line = next(line for line in completed.stdout.splitlines() if line.startswith(RESULT_MARK))
-    return json.loads(line[len(RESULT_MARK) :])
 
 
 def main() -> None:
@@ -150,34 +135,13 @@ def main() -> None:
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(RESULT_MARK + json.dumps(run_one(args.emails, args.requests)))
+        print_result(run_one(args.emails, args.requests))
         return
 
-    base_env = {
-        **os.environ,
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-only-not-a-secret",
-        "ALLOWED_HOSTS": "testserver",
-        "SECURE_SSL_REDIRECT": "false",
-        "SESSION_COOKIE_SECURE": "false",
-        "CSRF_COOKIE_SECURE": "false",
-        "LOG_LEVEL": "WARNING",
-    }
-    base_env.pop("DATABASE_URL", None)
-    reports = []
-    for backend in args.backends.split(","):
-        with tempfile.TemporaryDirectory(prefix="msem-emails-bench-") as var_dir:
-            env = {**base_env, "MSEM_VAR_DIR": var_dir}
-            if backend == "sqlite":
-                reports.append(_child(env, args))
-                continue
-            admin_url = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-            name = f"msem_emails_bench_{os.getpid()}"
-            env["DATABASE_URL"] = _postgres_database(admin_url, name, drop=False)
-            try:
-                reports.append(_child(env, args))
-            finally:
-                _postgres_database(admin_url, name, drop=True)
+    arguments = ["--emails", str(args.emails), "--requests", str(args.requests)]
+    reports = reports_per_backend(
+        backends=args.backends, name="emails", run=lambda environment: child_report(__file__, arguments, environment)
+    )
 
     for report in reports:
         login = report["results"]["login page"]["p50"]

@@ -45,23 +45,25 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULT_MARK = "BENCH-RESULT "
+sys.path.insert(0, str(ROOT))
+
+from bench.in_process import (  # noqa: E402
+    bench_environment,
+    child_report,
+    database_url,
+    percentile,
+    postgres_execute,
+    print_result,
+)
+
 LOGIN = "login page"
 # Goals of the issue (server time, p95, in milliseconds).
 GOAL_PAGE = 20.0
 GOAL_SEARCH = {"postgresql": 50.0, "sqlite": 100.0}
 GOAL_QUERIES = 10
-
-
-def _percentile(values: list[float], percent: int) -> float:
-    ordered = sorted(values)
-    position = (len(ordered) - 1) * percent / 100
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
 # --- In the child process: one database, seeded and measured ---------------------------------
@@ -254,35 +256,13 @@ def _measure(school, secretary, requests: int) -> dict:
         "rows": rows,
         "urls": targets,
         "results": {
-            name: {"p50": _percentile(values, 50), "p95": _percentile(values, 95)} for name, values in timings.items()
+            name: {"p50": percentile(values, 50), "p95": percentile(values, 95)} for name, values in timings.items()
         },
         "measure_seconds": round(time.monotonic() - began),
     }
 
 
 # --- In the parent: a database per run, and the report -----------------------------------------
-
-
-def _postgres(admin_url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(sql)
-
-
-def _database_url(admin_url: str, name: str) -> str:
-    return urlunsplit(urlsplit(admin_url)._replace(path=f"/{name}"))
-
-
-def _child(env: dict[str, str], args: argparse.Namespace) -> dict:
-    command = [sys.executable, __file__, "--child", "--dossiers", str(args.dossiers)]
-    command += ["--other-schools", str(args.other_schools), "--requests", str(args.requests)]
-    completed = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
-    if completed.returncode != 0:
-        sys.stderr.write(completed.stdout + completed.stderr)
-        raise SystemExit(f"the {env.get('DATABASE_URL', 'SQLite')} run failed")
-    line = next(line for line in completed.stdout.splitlines() if line.startswith(RESULT_MARK))
-    return json.loads(line[len(RESULT_MARK) :])
 
 
 def _goal(vendor: str, name: str) -> float:
@@ -335,28 +315,19 @@ def main() -> None:
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(RESULT_MARK + json.dumps(run_one(args)))
+        print_result(run_one(args))
         return
 
-    base_env = {
-        **os.environ,
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-only-not-a-secret",
-        "ALLOWED_HOSTS": "testserver",
-        "SECURE_SSL_REDIRECT": "false",
-        "SESSION_COOKIE_SECURE": "false",
-        "CSRF_COOKIE_SECURE": "false",
-        "LOG_LEVEL": "WARNING",
-    }
-    base_env.pop("DATABASE_URL", None)
-    admin_url = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    base_env = bench_environment()
+    arguments = ["--dossiers", str(args.dossiers), "--other-schools", str(args.other_schools)]
+    arguments += ["--requests", str(args.requests)]
     reports = []
     commit = _commit()
     for backend in args.backends.split(","):
         if backend == "sqlite":
             var_dir = args.reuse or tempfile.mkdtemp(prefix="msem-inbox-bench-")
             try:
-                reports.append(_child({**base_env, "MSEM_VAR_DIR": var_dir}, args))
+                reports.append(child_report(__file__, arguments, {**base_env, "MSEM_VAR_DIR": var_dir}))
             finally:
                 if args.keep or args.reuse:
                     print(f"SQLite kept in {var_dir}", flush=True)
@@ -365,17 +336,17 @@ def main() -> None:
         else:
             name = args.reuse or f"msem_inbox_bench_{os.getpid()}"
             if not args.reuse:
-                _postgres(admin_url, f'CREATE DATABASE "{name}"')
+                postgres_execute(f'CREATE DATABASE "{name}"')
             var_dir = tempfile.mkdtemp(prefix="msem-inbox-bench-")
-            env = {**base_env, "MSEM_VAR_DIR": var_dir, "DATABASE_URL": _database_url(admin_url, name)}
+            env = {**base_env, "MSEM_VAR_DIR": var_dir, "DATABASE_URL": database_url(name)}
             try:
-                reports.append(_child(env, args))
+                reports.append(child_report(__file__, arguments, env))
             finally:
                 shutil.rmtree(var_dir, ignore_errors=True)
                 if args.keep or args.reuse:
                     print(f"PostgreSQL database kept: {name}", flush=True)
                 else:
-                    _postgres(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                    postgres_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         reports[-1]["commit"] = commit
         print_report(reports[-1])
     if args.json:
