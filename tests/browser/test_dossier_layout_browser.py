@@ -40,6 +40,31 @@ def test_on_a_1024_screen_the_panel_and_the_phone_are_in_the_first_screen(
         screenshot(page, f"dossier-{language}-{width}", full_page=False)
 
 
+# Whatever sticks out of a card of the side column, by how many pixels (none expected).
+OUTSIDE_THEIR_CARD = """() => [...document.querySelectorAll('.dossier-side .card *')].flatMap(element => {
+    const card = element.closest('.card').getBoundingClientRect();
+    const box = element.getBoundingClientRect();
+    const past = Math.round(box.right - card.right);
+    const named = `${element.tagName} «${element.textContent.trim().slice(0, 40)}»`;
+    return box.width > 0 && past > 0 ? [`${named} +${past}px`] : [];
+})"""
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_managers_side_column_keeps_its_buttons_inside_their_cards(page, school, manager, language):
+    # The narrowest side column: the dossier's two columns from 901 px, the menu's labels back at 1 300.
+    dossier = receive_inquiry(school, first_name="Paul", last_name="Lambert", email="paul.lambert@exemple-long.fr")
+    User.objects.filter(pk=manager.pk).update(language=language)
+    log_in(page, manager.email, PASSWORD)
+
+    for width in (901, 960, 1024, 1300, 1366):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"/backoffice/{school.slug}/inquiries/{dossier.reference}/")
+        # "Données personnelles de ce client" ran 20 px past its card at 960 and 1 024 px.
+        expect(page.locator(".dossier-side form.inline-form button")).to_be_visible()
+        assert page.evaluate(OUTSIDE_THEIR_CARD) == [], width
+
+
 def test_after_a_refused_answer_the_address_is_the_dossiers_and_reloading_shows_it(page, school, secretary):
     dossier = receive_inquiry(school, first_name="Paul", last_name="Lambert")
     log_in(page, secretary.email, PASSWORD)
