@@ -8,6 +8,7 @@ from html import unescape
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from msem.backoffice import capped_paginator, email_views
 from msem.inquiries.dossier import inquiry_reply
@@ -258,6 +259,31 @@ class TestPages:
         page = emails_page(secretary_client, school).content.decode()
         assert '<p class="results-count">More than 3 e-mails</p>' in page
         assert "<span>Page 1</span>" in page
+
+    @pytest.mark.parametrize(("language", "said"), [("fr", "1\u00a0001 e-mails"), ("en", "1,001 e-mails")])
+    def test_the_last_page_of_a_long_list_writes_its_count_as_the_more_than_above_it(
+        self, secretary_client, school, secretary, language, said
+    ):
+        secretary.language = language
+        secretary.save(update_fields=["language"])
+        OutgoingEmail.objects.bulk_create(
+            OutgoingEmail(
+                school=school,
+                kind=OutgoingEmail.Kind.REPLY,
+                language="fr",
+                from_email="info@valneige.test",
+                to_email=f"client{number}@example.fr",
+                subject=f"Réponse {number}",
+                text_body="Bonjour.",
+                message_id=f"<{number}@valneige.test>",
+                next_attempt_at=timezone.now(),
+            )
+            for number in range(1001)
+        )
+        first = emails_page(secretary_client, school).content.decode()
+        last = emails_page(secretary_client, school, "page=21").content.decode()
+        assert re.search(r'<p class="results-count">(More than|Plus de) 1[,\u00a0]000 e-mails</p>', first)
+        assert f'<p class="results-count">{said}</p>' in last
 
     def test_the_rows_are_one_line_each_with_the_whole_subject_in_the_title(self, secretary_client, school, season):
         long_subject = "Votre séjour du 27 décembre au 3 janvier : cours collectifs, cours particuliers et garderie"
