@@ -3,7 +3,8 @@
 They are data, not interface strings: a school sees and edits both languages
 side by side, so they are written out here rather than passed through gettext.
 The French follows the catalog's typography (README, Translations): a no-break
-space before « : ; ! ? », so that a colon never starts a line of the e-mail.
+space before « : ; ! ? », so that a colon never starts a line of the e-mail, and
+the typographic apostrophe (\u2019).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ DEFAULT_TEXTS: dict[str, dict[str, tuple[str, str]]] = {
         "fr": (
             "Nous avons bien reçu votre demande {reference}",
             "Bonjour {client_name},\n\n"
-            "Merci d'avoir contacté {school_name}. Nous avons bien reçu votre demande, "
+            "Merci d\u2019avoir contacté {school_name}. Nous avons bien reçu votre demande, "
             "enregistrée sous la référence {reference}.\n\n"
             "Un membre de notre équipe vous répondra dans les meilleurs délais, en général "
             "sous 48 heures. En haute saison (vacances de Noël et de février), ce délai peut "
@@ -38,7 +39,7 @@ DEFAULT_TEXTS: dict[str, dict[str, tuple[str, str]]] = {
     },
     MailKind.SIGNATURE: {
         # "L'équipe de ESF…" would need an elision before a vowel: the name stands on its own.
-        "fr": ("", "À très bientôt sur les pistes,\nL'équipe {school_name}"),
+        "fr": ("", "À très bientôt sur les pistes,\nL\u2019équipe {school_name}"),
         "en": ("", "See you soon on the slopes,\nThe {school_name} team"),
     },
     MailKind.QUOTE: {
@@ -46,9 +47,9 @@ DEFAULT_TEXTS: dict[str, dict[str, tuple[str, str]]] = {
             "Votre devis {quote_number} — {school_name}",
             "Bonjour {client_name},\n\n"
             "Suite à votre demande {reference}, nous avons le plaisir de vous adresser "
-            "notre devis {quote_number}, d'un montant de {amount}.\n\n"
-            "Vous pouvez le consulter et l'accepter en ligne\u00a0: {quote_link}\n\n"
-            "Ce devis est valable jusqu'au {valid_until}. Les places dans nos cours étant "
+            "notre devis {quote_number}, d\u2019un montant de {amount}.\n\n"
+            "Vous pouvez le consulter et l\u2019accepter en ligne\u00a0: {quote_link}\n\n"
+            "Ce devis est valable jusqu\u2019au {valid_until}. Les places dans nos cours étant "
             "limitées pendant les vacances scolaires, nous vous conseillons de ne pas trop "
             "attendre.",
         ),
@@ -68,7 +69,7 @@ DEFAULT_TEXTS: dict[str, dict[str, tuple[str, str]]] = {
             "Bonjour {client_name},\n\n"
             "Pour confirmer votre réservation ({reference}), merci de régler la somme de "
             "{amount} en suivant ce lien de paiement sécurisé\u00a0:\n{payment_link}\n\n"
-            "Ce lien est valable jusqu'au {expires_on}. Votre réservation sera confirmée "
+            "Ce lien est valable jusqu\u2019au {expires_on}. Votre réservation sera confirmée "
             "dès réception du paiement.",
         ),
         "en": (
@@ -86,8 +87,8 @@ DEFAULT_LEGAL_FOOTERS: dict[str, str] = {
     "fr": (
         "{school_name} — Les informations recueillies dans le cadre de votre demande sont "
         "utilisées uniquement pour y répondre et pour la gestion de votre réservation. "
-        "Conformément au RGPD, vous pouvez exercer vos droits d'accès, de rectification et "
-        "d'effacement en répondant à cet e-mail."
+        "Conformément au RGPD, vous pouvez exercer vos droits d\u2019accès, de rectification et "
+        "d\u2019effacement en répondant à cet e-mail."
     ),
     "en": (
         "{school_name} — The information collected with your request is used only to "

@@ -3,6 +3,9 @@
 Our own catalog follows it (`python -m msem.platform.french_typography` rewrites it); a school's
 French e-mail texts are given it when they are composed, so that a « ! » or a « : » the secretary
 typed after a space never starts a line of the client's e-mail.
+
+The same convention writes an elision's apostrophe as the typographic one (l’école, aujourd’hui),
+as Django's own French does: the keyboard's straight ' beside it on one page looked like two hands.
 """
 
 from __future__ import annotations
@@ -27,20 +30,26 @@ _WANTED_BEFORE = {
     "?": NARROW_NO_BREAK_SPACE,
 }
 
+# An apostrophe between two letters is an elision's; one after a space or before a digit quotes.
+_ELISION = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])")
+APOSTROPHE = "\u2019"
+
 # What is not French prose: placeholders (printf-style with a name, bare %s/%d, %%), str.format
-# fields, URLs and HTML tags. A space next to them may change; nothing inside them does.
+# fields, URLs, e-mail addresses (o'brien@… is an address, not an elision) and HTML tags. A space
+# next to them may change; nothing inside them does.
 _PROTECTED = re.compile(
     r"%\([^)]*\)[#0\- +]*\d*(?:\.\d+)?[a-zA-Z]"
     r"|%%|%[#0\- +]*\d*(?:\.\d+)?[sdifr]"
     r"|\{[^{}\s]*\}"
     r"|\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s<>\"'«»]+"
+    r"|[\w.+'-]+@[\w-]+(?:\.[\w-]+)+"
     r"|<[a-zA-Z/!][^<>]*>"
 )
 
 
-def _replace_spaces(pattern: re.Pattern[str], text: str, wanted: Callable[[re.Match[str]], str]) -> str:
-    """Replace the space runs `pattern` finds by `wanted(match)`, except those in a protected span."""
-    # Found only when a space is to change: a text that follows the convention already (a school's
+def _replace_unprotected(pattern: re.Pattern[str], text: str, wanted: Callable[[re.Match[str]], str]) -> str:
+    """Replace what `pattern` finds (a run of spaces, an apostrophe) by `wanted(match)`, outside protected spans."""
+    # Found only when something is to change: a text that follows the convention already (a school's
     # French e-mail, composed in the form's request) is not read for its URLs and placeholders.
     spans: list[tuple[int, int]] | None = None
 
@@ -60,7 +69,9 @@ def _replace_spaces(pattern: re.Pattern[str], text: str, wanted: Callable[[re.Ma
 
 
 def french_typography(text: str) -> str:
-    """The text with the convention's no-break space before « : ; ! ? » and inside « »."""
+    """The text with the convention's no-break space before « : ; ! ? » and inside « », and its apostrophes."""
     if "«" in text or "»" in text:
-        text = _replace_spaces(_SPACE_INSIDE_GUILLEMETS, text, lambda match: NO_BREAK_SPACE)
-    return _replace_spaces(_SPACE_BEFORE_MARK, text, lambda match: _WANTED_BEFORE[match.string[match.end()]])
+        text = _replace_unprotected(_SPACE_INSIDE_GUILLEMETS, text, lambda match: NO_BREAK_SPACE)
+    if "'" in text:
+        text = _replace_unprotected(_ELISION, text, lambda match: APOSTROPHE)
+    return _replace_unprotected(_SPACE_BEFORE_MARK, text, lambda match: _WANTED_BEFORE[match.string[match.end()]])

@@ -1,4 +1,7 @@
-"""French punctuation never wraps alone onto the next line: no-break spaces before « : ; ! ? » and inside « »."""
+"""French typography in our French: no-break spaces before « : ; ! ? » and inside « », typographic apostrophes.
+
+Punctuation never wraps alone onto the next line, and an elision's apostrophe is Django's own (U+2019).
+"""
 
 from __future__ import annotations
 
@@ -15,15 +18,17 @@ from msem.platform.french_typography import COMMAND, FRENCH_CATALOG, entries_to_
 
 NBSP = "\u00a0"  # before « : » and inside « »
 NNBSP = "\u202f"  # before « ; ! ? »
+RSQUO = "\u2019"  # an elision's apostrophe
 
 
-def test_every_french_translation_has_no_break_spaces_before_its_punctuation():
+def test_every_french_translation_follows_the_typography_convention():
     catalog = polib.pofile(str(FRENCH_CATALOG))
     wrong = [_described(entry) for entry in entries_to_fix(catalog)]
     if wrong:
         pytest.fail(
             f"{len(wrong)} French translation(s) with an ordinary space where a no-break space belongs "
-            f"(U+00A0 before « : » and inside « », U+202F before « ; ! ? »). Run `{COMMAND}`, "
+            f"(U+00A0 before « : » and inside « », U+202F before « ; ! ? ») or a straight apostrophe where "
+            f"an elision's belongs (U+2019). Run `{COMMAND}`, "
             "then `python -m msem.platform.compile_messages`:\n" + "\n".join(wrong),
             pytrace=False,
         )
@@ -35,7 +40,7 @@ def test_every_french_translation_has_no_break_spaces_before_its_punctuation():
     + [("legal footer", DEFAULT_LEGAL_FOOTERS["fr"])],
 )
 def test_the_french_texts_a_new_school_starts_with_follow_the_same_convention(kind: str, text: str):
-    assert french_typography(text) == text, f"msem/mailing/defaults.py, {kind}: write \\u00a0 or \\u202f"
+    assert french_typography(text) == text, f"msem/mailing/defaults.py, {kind}: write \\u00a0, \\u202f or \\u2019"
 
 
 def _described(entry: polib.POEntry) -> str:
@@ -72,9 +77,15 @@ def _described(entry: polib.POEntry) -> str:
         ("Rôle  :", f"Rôle{NBSP}:"),
         # The other no-break space is brought to the convention.
         (f"Rôle{NNBSP}: a{NBSP}? b", f"Rôle{NBSP}: a{NNBSP}? b"),
+        # An elision's apostrophe is the typographic one, as in Django's own French.
+        ("Personne n'a ce dossier d'aujourd'hui", f"Personne n{RSQUO}a ce dossier d{RSQUO}aujourd{RSQUO}hui"),
+        ("L'Équipe %(name)s", f"L{RSQUO}Équipe %(name)s"),
+        # An address is not an elision; a placeholder's name or a tag's attribute is not prose.
+        ("Écrivez à o'brien@esf-exemple.fr, l'équipe", f"Écrivez à o'brien@esf-exemple.fr, l{RSQUO}équipe"),
+        ("<a title='l'école'>l'école</a>", f"<a title='l'école'>l{RSQUO}école</a>"),
     ],
 )
-def test_the_tool_puts_the_conventions_no_break_space(text: str, expected: str):
+def test_the_tool_puts_the_conventions_no_break_space_and_apostrophe(text: str, expected: str):
     assert french_typography(text) == expected
     assert french_typography(expected) == expected
 
@@ -92,6 +103,9 @@ def test_the_tool_puts_the_conventions_no_break_space(text: str, expected: str):
         "Rôle\n: manager",  # a line break is not a space: the author chose it
         "«Supprimer»",
         "Paiement reçu, merci.",
+        "l’école",  # already typographic
+        "le mot 'devis' entre apostrophes",  # quotes, not elisions: after a space, before one
+        "4'30",  # between digits: a duration
     ],
 )
 def test_the_tool_leaves_what_has_no_space_to_replace(text: str):
