@@ -37,7 +37,7 @@ class TestChangingThePassword:
         assert "Modifier mon mot de passe" in page
         assert "Ancien mot de passe" in page
         assert "au minimum 10 caractères" in page
-        assert "mots que tout le monde essaie d'abord" in page
+        assert "mots que tout le monde essaie d’abord" in page
 
     def test_the_new_password_works_and_the_old_one_no_longer(self, manager_client, manager):
         response = change(manager_client, LONG)
@@ -85,9 +85,9 @@ class TestPolicy:
             ("Lk9#mQ2!z", "Ce mot de passe est trop court"),  # 9 characters: 10 is the minimum
             ("qwertyuiop", "Ce mot de passe est trop courant"),  # one of Django's 20,000 common passwords
             ("4815162342", "Ce mot de passe est entièrement numérique"),
-            ("msem2025!!", "mots que tout le monde essaie d'abord"),  # the product's name
-            ("ValNeige2026", "mots que tout le monde essaie d'abord"),  # the school's name
-            ("Étoile-Ski-2026", "mots que tout le monde essaie d'abord"),
+            ("msem2025!!", "mots que tout le monde essaie d’abord"),  # the product's name
+            ("ValNeige2026", "mots que tout le monde essaie d’abord"),  # the school's name
+            ("Étoile-Ski-2026", "mots que tout le monde essaie d’abord"),
         ],
     )
     def test_a_weak_password_is_refused_with_the_reason(self, manager_client, manager, password, reason):

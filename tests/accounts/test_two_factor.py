@@ -378,7 +378,7 @@ class TestLoginWithACode:
 
         assert response["Location"] == LOGIN
         assert not logged_in(client)
-        assert "Trop de temps s'est écoulé depuis votre mot de passe" in page_text(client.get(LOGIN))
+        assert "Trop de temps s’est écoulé depuis votre mot de passe" in page_text(client.get(LOGIN))
         assert security_log.events("two_factor.pending_expired")[0]["user_id"] == manager.pk
         assert client.get(VERIFY)["Location"] == LOGIN  # and it stays gone
 

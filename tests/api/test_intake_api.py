@@ -184,7 +184,7 @@ class TestHttpsOnly:
         assert response["X-Content-Type-Options"] == "nosniff"
         assert not Inquiry.objects.exists()
         french = Client().get(f"/api/v1/schools/{school.slug}/form")
-        assert french.json()["error"].startswith("Cette API n'est servie qu'en HTTPS")
+        assert french.json()["error"].startswith("Cette API n’est servie qu’en HTTPS")
 
     def test_the_same_call_over_https_goes_through(self, school):
         response = Client().post(

@@ -190,7 +190,7 @@ def test_the_inbox_shows_short_received_times_with_the_full_date_in_the_title(
 DOSSIER_RECEIVED = {"fr": "reçue <time", "en": "received <time"}
 DOSSIER_MOMENTS = {
     # days before today -> French, English, at 14:05
-    0: ("aujourd'hui à 14:05", "today at 14:05"),
+    0: ("aujourd’hui à 14:05", "today at 14:05"),
     1: ("hier à 14:05", "yesterday at 14:05"),
 }
 

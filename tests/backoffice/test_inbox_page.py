@@ -454,7 +454,7 @@ class TestBulkTake:
         colleagues = receive_inquiry(school, email="m@x.fr")
         inquiry_take(school=school, actor=manager, inquiry_id=colleagues.pk)
         kept = receive_inquiry(school, email="k@x.fr")
-        assert "Je m'occupe de la sélection" in page_text(secretary_client.get(inbox_url(school)))
+        assert "Je m’occupe de la sélection" in page_text(secretary_client.get(inbox_url(school)))
 
         response = secretary_client.post(
             self.url(school),
@@ -465,14 +465,14 @@ class TestBulkTake:
         assert response["Location"] == inbox_url(school, "f=1")
         page = page_text(secretary_client.get(response["Location"]))
         assert "2 demandes sont maintenant à vous." in page
-        assert "1 demande avait déjà quelqu'un\u00a0: laissée telle quelle." in page
+        assert "1 demande avait déjà quelqu’un\u00a0: laissée telle quelle." in page
         assert {i.assignee for i in Inquiry.objects.filter(pk__in=[i.pk for i in ticked])} == {secretary}
         assert Inquiry.objects.get(pk=colleagues.pk).assignee == manager
         assert Inquiry.objects.get(pk=kept.pk).assignee is None
 
     def test_nothing_ticked_or_ids_of_another_school_take_nothing(self, secretary_client, school, other_school):
         response = secretary_client.post(self.url(school), {"ids": ["abc"]})
-        assert "Cochez d'abord les demandes à prendre." in page_text(secretary_client.get(response["Location"]))
+        assert "Cochez d’abord les demandes à prendre." in page_text(secretary_client.get(response["Location"]))
         foreign = receive_inquiry(other_school)
         response = secretary_client.post(self.url(school), {"ids": [str(foreign.pk)]})
         assert "Rien à prendre" in page_text(secretary_client.get(response["Location"]))
@@ -493,7 +493,7 @@ class TestBulkTake:
         archived = receive_inquiry(school)
         Inquiry.objects.filter(pk=archived.pk).update(archived_at=timezone.now())
         page = page_text(secretary_client.get(inbox_url(school, "f=1&archived=yes")))
-        assert "Je m'occupe de la sélection" not in page
+        assert "Je m’occupe de la sélection" not in page
 
 
 class TestDossierPage:
@@ -521,7 +521,7 @@ class TestDossierPage:
         stale = panel | {"status": ["lost"]}
         response = secretary_client.post(dossier_url(inquiry, "panel"), flatten(stale))
         assert response.status_code == 409
-        assert "Quelqu'un d'autre a modifié ce dossier" in page_text(response)
+        assert "Quelqu’un d’autre a modifié ce dossier" in page_text(response)
         inquiry.refresh_from_db()
         assert inquiry.status == "in_progress"
 
@@ -645,24 +645,24 @@ class TestDossierPage:
         assert reply.to_email == inquiry.email
         page = page_text(secretary_client.get(dossier_url(inquiry)))
         assert "Réponse au client" in page
-        assert "En attente d'envoi" in page
+        assert "En attente d’envoi" in page
 
     def test_answering_a_dossier_nobody_had_assigns_it_to_her(self, secretary_client, secretary, school):
         inquiry = receive_inquiry(school)
         before = page_text(secretary_client.get(dossier_url(inquiry)))
-        assert "Personne n'a encore ce dossier\u00a0: votre réponse vous l'attribue." in before
+        assert "Personne n’a encore ce dossier\u00a0: votre réponse vous l’attribue." in before
 
         secretary_client.post(dossier_url(inquiry, "reply"), {"subject": "Re", "body": "Bonjour, oui."})
 
         after = page_text(secretary_client.get(dossier_url(inquiry)))
         assert f"Assignée à {secretary}" in after
-        assert "votre réponse vous l'attribue" not in after
+        assert "votre réponse vous l’attribue" not in after
         listed = page_text(secretary_client.get(f"/backoffice/{school.slug}/inquiries/?status=waiting_for_client"))
         assert str(secretary) in listed
 
     def test_ill_take_it_makes_the_dossier_hers(self, secretary_client, secretary, school):
         inquiry = receive_inquiry(school)
-        assert "Je m'en occupe" in page_text(secretary_client.get(dossier_url(inquiry)))
+        assert "Je m’en occupe" in page_text(secretary_client.get(dossier_url(inquiry)))
 
         response = secretary_client.post(dossier_url(inquiry, "take"))
 
@@ -670,7 +670,7 @@ class TestDossierPage:
         page = page_text(secretary_client.get(response["Location"]))
         assert "Le dossier est à vous." in page
         assert f"Assignée à {secretary}" in page
-        assert "Je m'en occupe" not in page
+        assert "Je m’en occupe" not in page
         inquiry.refresh_from_db()
         assert (inquiry.assignee, inquiry.status) == (secretary, Inquiry.Status.IN_PROGRESS)
 

@@ -47,7 +47,7 @@ class TestLogin:
     def test_a_wrong_password_is_refused_without_saying_which_part_is_wrong(self, manager):
         response = log_in(Client(), manager.email, "wrong")
         assert response.status_code == 200
-        assert "L'adresse e-mail ou le mot de passe est incorrect." in page_text(response)
+        assert "L’adresse e-mail ou le mot de passe est incorrect." in page_text(response)
         assert "_auth_user_id" not in Client().session
 
     def test_next_is_followed_only_within_the_site(self, manager, school):
@@ -187,7 +187,7 @@ class TestSchools:
         client.force_login(UserFactory())
         response = client.get("/backoffice/")
         assert response.status_code == 403
-        assert "Vous n'êtes rattaché(e) à aucune école" in page_text(response)
+        assert "Vous n’êtes rattaché(e) à aucune école" in page_text(response)
 
 
 class TestSessionLimits:

@@ -495,7 +495,7 @@ class TestChangingALine:
             (
                 {"start_date": (timezone.localdate() + timedelta(days=300)).isoformat()},
                 # Refused by the service (no price that day), not by the form.
-                ("n'est pas vendu dans ce catalogue", "start"),
+                ("n’est pas vendu dans ce catalogue", "start"),
             ),
             ({"quantity": "abc"}, ("Quantité\u00a0: ", "quantity")),
         ],

@@ -206,7 +206,7 @@ class TestBadInput:
         page = page_text(response)
         assert f'id="id_{field}_error"' in page
         assert f'aria-describedby="id_{field}_error"' in page
-        assert "Rien n'a été enregistré." in page
+        assert "Rien n’a été enregistré." in page
         assert commercial_settings_snapshot(school=school) == before
         assert not AuditRecord.objects.exists()
 
@@ -346,7 +346,7 @@ class TestConcurrentEdits:
 
         assert response.status_code == 409
         page = page_text(response)
-        assert "Quelqu'un d'autre a enregistré ces paramètres" in page
+        assert "Quelqu’un d’autre a enregistré ces paramètres" in page
         assert "signalés ci-dessous" not in page  # no field is wrong: nothing to look for below
         assert 'value="Information"' in page  # her edit is still in the page
         assert f'href="{settings_url(school)}"' in page
@@ -579,7 +579,7 @@ class TestTheFormOnTheSchoolsWebsite:
         school.website_origins = ""
         school.save()
         page = page_text(manager_client.get(settings_url(school)))
-        assert "Aucun site n'est encore déclaré pour votre école" in page
+        assert "Aucun site n’est encore déclaré pour votre école" in page
 
     def test_a_secretary_sees_the_code_without_the_copy_button(self, secretary_client, school):
         page = page_text(secretary_client.get(settings_url(school)))

@@ -23,7 +23,7 @@ def test_on_a_1024_screen_the_panel_and_the_phone_are_in_the_first_screen(
         inquiry_note_add(school=school, actor=secretary, inquiry_id=busy.pk, text=f"Appel n° {number + 1} : rappeler.")
     log_in(page, secretary.email, PASSWORD)
     User.objects.filter(pk=secretary.pk).update(language=language)
-    take = "Je m'en occupe" if language == "fr" else "I'll take it"
+    take = "Je m’en occupe" if language == "fr" else "I'll take it"
 
     for width, height in ((1024, 768), (1366, 900)):
         page.set_viewport_size({"width": width, "height": height})

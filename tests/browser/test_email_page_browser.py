@@ -105,7 +105,7 @@ def test_the_failed_emails_are_found_and_one_shows_the_servers_answer(page, scho
     expect(rows).to_have_count(1)
     rows.first.get_by_role("link").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(ana.reference)
-    attempts = page.locator("section", has=page.get_by_role("heading", name="Tentatives d'envoi"))
+    attempts = page.locator("section", has=page.get_by_role("heading", name="Tentatives d’envoi"))
     expect(attempts).to_contain_text("Échec définitif")
     expect(attempts).to_contain_text(REFUSED)
     # The answer starts with its code: not said twice ("550 550 5.1.1 …").

@@ -85,7 +85,7 @@ def test_reassign_reply_and_archive_from_the_dossier(page, school, secretary, in
     page.get_by_role("link", name="Léa Roux").click()
     expect(page.get_by_role("heading", name=f"{unsure.reference} · Léa Roux")).to_be_visible()
 
-    expect(page.get_by_role("button", name="Je m'en occupe")).to_be_visible()
+    expect(page.get_by_role("button", name="Je m’en occupe")).to_be_visible()
     # The "Dossier" panel: the category, in two clicks.
     page.get_by_label("Catégorie").select_option(label="Village")
     page.get_by_role("button", name="Enregistrer le dossier").click()
@@ -99,7 +99,7 @@ def test_reassign_reply_and_archive_from_the_dossier(page, school, secretary, in
     expect(page.locator(".timeline")).to_contain_text("Réponse au client")
     # Nobody had it: answering made it hers, and "I'll take it" is gone.
     expect(page.get_by_label("Assignée à")).to_have_value(str(secretary.pk))
-    expect(page.get_by_role("button", name="Je m'en occupe")).to_have_count(0)
+    expect(page.get_by_role("button", name="Je m’en occupe")).to_have_count(0)
     screenshot(page, "dossier-fr")
 
     # Back in the list, the new category is in the last column.
@@ -135,9 +135,9 @@ def test_taking_the_selection_from_the_list(page, secretary, manager, inbox, scr
     inquiry_take(school=colleagues.school, actor=manager, inquiry_id=colleagues.pk)
     log_in(page, secretary.email, PASSWORD)
     page.get_by_label("Tout sélectionner").check()
-    page.get_by_role("button", name="Je m'occupe de la sélection").click()
+    page.get_by_role("button", name="Je m’occupe de la sélection").click()
     expect(page.get_by_text("2 demandes sont maintenant à vous.")).to_be_visible()
-    expect(page.get_by_text("1 demande avait déjà quelqu'un : laissée telle quelle.")).to_be_visible()
+    expect(page.get_by_text("1 demande avait déjà quelqu’un : laissée telle quelle.")).to_be_visible()
     expect(page.locator("tr", has_text="Hélène Favre")).to_contain_text(str(secretary))
     expect(page.locator("tr", has_text="John Smith")).to_contain_text(str(manager))
     screenshot(page, "inbox-selection-taken", full_page=False)

@@ -18,7 +18,7 @@ WORDS = {
     "fr": {
         "forgotten": "Mot de passe oublié ?",
         "address": "Adresse e-mail",
-        "send": "M'envoyer un lien",
+        "send": "M’envoyer un lien",
         "sent": "Si cette adresse correspond à un compte",
         "choose": "Choisir un nouveau mot de passe",
         "save": "Enregistrer le nouveau mot de passe",

@@ -65,7 +65,7 @@ def test_a_manager_configures_the_four_sections_and_finds_them_after_a_reload(pa
     preview = page.locator("#mail-preview-acknowledgement")
     expect(preview).to_contain_text("Bonjour Claire Martin,")
     expect(preview).to_contain_text("Bien reçu : DEM-2026-00042.")
-    expect(preview).to_contain_text("L'équipe ESF Val Neige")
+    expect(preview).to_contain_text("L’équipe ESF Val Neige")
     screenshot(page, "settings-fr-before-save")
 
     page.get_by_role("button", name="Enregistrer").click()
@@ -119,7 +119,7 @@ def test_an_invalid_line_shows_its_error_next_to_the_field_and_nothing_is_saved(
     summary = page.locator("#error-summary")
     expect(summary).to_be_visible()
     expect(summary).to_be_focused()
-    expect(summary).to_contain_text("Rien n'a été enregistré.")
+    expect(summary).to_contain_text("Rien n’a été enregistré.")
     email = page.locator("#contact tbody[data-lines=subjects] tr").last.get_by_label("Adresse e-mail")
     expect(email).to_have_attribute("aria-invalid", "true")
     expect(page.locator(f"#{email.get_attribute('aria-describedby')}")).to_contain_text("adresse de courriel valide")

@@ -83,7 +83,7 @@ def test_the_settings_history_shows_the_managers_last_saves(settings):
     # The text as read: the words a save changed are marked up (<ins>, <del>) inside their sentence.
     page = strip_tags(page_text(client.get(f"/backoffice/{school.slug}/settings/history/")))
 
-    assert "Les paramètres n'ont pas encore été modifiés" not in page
+    assert "Les paramètres n’ont pas encore été modifiés" not in page
     assert page.count("par Hélène Favre") == 3
     # Newest first: the hamlet's category three days ago, the holiday hours, then the private lessons' address.
     hamlet = page.index("Hameau des Granges (1600) / Les Granges hamlet (1600)")

@@ -49,7 +49,7 @@ class TestDelivered:
     @pytest.mark.parametrize(
         ("language", "greeting", "signature"),
         [
-            ("fr", "Bonjour Claire Martin,", "L'équipe ESF Val Neige"),
+            ("fr", "Bonjour Claire Martin,", "L’équipe ESF Val Neige"),
             ("en", "Hello Claire Martin,", "The ESF Val Neige team"),
         ],
     )
@@ -137,7 +137,7 @@ class TestDelivered:
         # link on the same line after it.
         plain = reminder.message.get_body(preferencelist=("plain",))
         assert plain.get_content_charset() == "utf-8"
-        assert "Vous pouvez le consulter et l'accepter en ligne\u00a0: http://" in reminder.text
+        assert "Vous pouvez le consulter et l’accepter en ligne\u00a0: http://" in reminder.text
 
     def test_a_name_trying_to_inject_a_header_is_refused_before_anything_is_stored(self, school, smtp_server):
         # The form refuses it; the service refuses it too, whoever calls it.

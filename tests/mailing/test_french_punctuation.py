@@ -1,4 +1,4 @@
-"""A school's French e-mail never puts « ! », « ? », « : » or « ; » alone at the start of a line."""
+"""A school's French e-mail never starts a line with « ! ? : ; » alone, and writes its apostrophes."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from msem.schools.models import School
 
 NBSP = "\u00a0"  # before « : » and inside « »
 NNBSP = "\u202f"  # before « ; ! ? »
+RSQUO = "\u2019"  # an elision's apostrophe
 
 
 def typed_by_the_school(school: School, language: str, *, subject: str, body: str, signature: str) -> None:
@@ -58,9 +59,29 @@ class TestFrenchPunctuation:
 
         assert mail.text.startswith(f"Bonjour Claire ? Martin{NNBSP}!")
 
+    def test_her_apostrophes_become_typographic_but_not_an_address_or_the_clients_name(self, school):
+        typed_by_the_school(
+            school,
+            "fr",
+            subject="L'équipe vous répond",
+            body="Bonjour {client_name}, c'est noté pour aujourd'hui.",
+            signature="L'équipe — écrivez à o'brien@esf-exemple.fr",
+        )
+
+        mail = acknowledgement(school, "fr", client_name="Siobhan O'Neill")
+
+        assert mail.text.startswith(
+            f"Bonjour Siobhan O'Neill, c{RSQUO}est noté pour aujourd{RSQUO}hui.\n\n"
+            f"L{RSQUO}équipe — écrivez à o'brien@esf-exemple.fr"
+        )
+        assert f"c{RSQUO}est noté" in mail.html
+        assert mail.subject == "L'équipe vous répond"
+
     def test_an_english_mail_is_sent_as_typed(self, school):
-        typed_by_the_school(school, "en", subject="Thanks", body="Hello {client_name} ! Questions ?", signature="Bye !")
+        typed_by_the_school(
+            school, "en", subject="Thanks", body="Hello {client_name} ! Questions ? We'll see.", signature="Bye !"
+        )
 
         mail = acknowledgement(school, "en")
 
-        assert mail.text.startswith("Hello Claire Martin ! Questions ?\n\nBye !")
+        assert mail.text.startswith("Hello Claire Martin ! Questions ? We'll see.\n\nBye !")

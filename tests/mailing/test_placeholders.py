@@ -68,12 +68,12 @@ class TestComposition:
         mail = mail_compose(
             subject="Demande {reference}",
             body="Bonjour {client_name},\n\nMerci.",
-            signature="L'équipe de {school_name}",
+            signature="L’équipe de {school_name}",
             footer="{school_name} — mentions",
             values={"client_name": "Claire", "reference": "DEM-1", "school_name": "ESF X"},
         )
         assert mail.subject == "Demande DEM-1"
-        assert mail.text == f"Bonjour Claire,\n\nMerci.\n\nL'équipe de ESF X\n\n{FOOTER_SEPARATOR}\nESF X — mentions\n"
+        assert mail.text == f"Bonjour Claire,\n\nMerci.\n\nL’équipe de ESF X\n\n{FOOTER_SEPARATOR}\nESF X — mentions\n"
 
     def test_the_subject_never_carries_a_line_break_even_from_a_value(self):
         mail = mail_compose(

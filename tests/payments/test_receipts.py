@@ -53,7 +53,7 @@ class TestReceipt:
         assert "Moyen de paiement\u00a0: Bac à sable (démo)" in body
         assert "Reste à payer\u00a0: 264,60\u00a0€" in body
         assert "entièrement payé" not in body
-        assert "L'équipe ESF Val Neige" in body  # the school's signature
+        assert "L’équipe ESF Val Neige" in body  # the school's signature
         assert f"{FOOTER_SEPARATOR}\nESF Val Neige — Les informations recueillies" in body  # the legal footer
         assert "113,40" in email.html_body
 

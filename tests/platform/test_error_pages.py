@@ -25,7 +25,7 @@ class TestAccessDenied:
         assert response.status_code == 403
         text = page_text(response)
         assert "Accès refusé" in text
-        assert "Cette page n'est pas ouverte à votre compte" in text
+        assert "Cette page n’est pas ouverte à votre compte" in text
         assert "adressez-vous au responsable de votre école" in text
         # The Team page or the personal data are not "its settings": the page no longer says so.
         assert "paramètres" not in text
@@ -72,13 +72,13 @@ class TestAccessDeniedInTheAdmin:
         assert response.status_code == 403
         text = page_text(response)
         assert "Administration de la plateforme" in text
-        assert "réservée à son opérateur\u00a0: un compte d'école n'y a pas accès, quel que soit son rôle" in text
+        assert "réservée à son opérateur\u00a0: un compte d’école n’y a pas accès, quel que soit son rôle" in text
         assert "adressez-vous au responsable de votre école" not in text
         assert f'href="/backoffice/{school.slug}/dashboard/">Retour au back office</a>' in text
 
     def test_the_login_says_it_in_french_too(self, db):
         text = page_text(Client().get("/admin/", follow=True))
-        assert "Pour l'opérateur de la plateforme Msem\u00a0: connectez-vous avec votre compte d'administrateur" in text
+        assert "Pour l’opérateur de la plateforme Msem\u00a0: connectez-vous avec votre compte d’administrateur" in text
         assert '<a href="/backoffice/login/">connectez-vous au back office</a>' in text
 
     @pytest.mark.parametrize("page", ["/admin/", "/admin/mailing/outgoingemail/", "/admin/login/?next=/admin/"])

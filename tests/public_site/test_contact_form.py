@@ -268,7 +268,7 @@ class TestBadInput:
         page = page_text(response)
         assert message in page
         assert f'id="id_{field}_error"' in page
-        assert "Votre demande n'a pas été envoyée." in page
+        assert "Votre demande n’a pas été envoyée." in page
         assert not Inquiry.objects.exists()
         assert not OutgoingEmail.objects.exists()
 
@@ -279,7 +279,7 @@ class TestBadInput:
             client, school, arrival_date=arrival.isoformat(), departure_date=(arrival - timedelta(days=1)).isoformat()
         )
         response = submit(client, school, data)
-        assert "La date de départ est antérieure à la date d'arrivée." in page_text(response)
+        assert "La date de départ est antérieure à la date d’arrivée." in page_text(response)
         assert not Inquiry.objects.exists()
 
     def test_a_subject_of_another_school_is_refused(self, school, other_school, past_minimum_fill_time):
@@ -375,7 +375,7 @@ class TestAbuse:
         data = form_data(client.get(form_url(school)).content.decode())
         response = submit(client, school, data)
         assert response.status_code == 400
-        assert "Votre demande n'a pas été envoyée." in page_text(response)
+        assert "Votre demande n’a pas été envoyée." in page_text(response)
 
     def test_a_double_click_or_a_replayed_post_creates_one_dossier(self, school, past_minimum_fill_time):
         client = Client()

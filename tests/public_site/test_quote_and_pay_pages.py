@@ -62,7 +62,7 @@ class TestQuotePage:
         french = page_text(Client().get(quote_url(quote)))
         english = page_text(Client().get(quote_url(quote, "en")))
 
-        assert "valable jusqu'au 04/01/2027" in french
+        assert "valable jusqu’au 04/01/2027" in french
         assert day.strftime("%d/%m/%Y") in french
         assert "valid until 4 Jan 2027" in english
         assert f"{day.day} {day:%b %Y}" in english
@@ -186,7 +186,7 @@ class TestPayPage:
         request = payment_request(school, manager, sent_quote(school, manager))
         last_day = timezone.localdate(request.expires_at)
 
-        assert f"lien valable jusqu'au {last_day:%d/%m/%Y}" in page_text(Client().get(pay_url(request)))
+        assert f"lien valable jusqu’au {last_day:%d/%m/%Y}" in page_text(Client().get(pay_url(request)))
         assert f"link valid until {last_day.day} {last_day:%b %Y}" in page_text(Client().get(pay_url(request, "en")))
 
     def test_the_sandbox_pays_and_the_page_then_says_thank_you(self, school, manager, settings):

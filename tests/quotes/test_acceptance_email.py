@@ -72,7 +72,7 @@ class TestWhatTheClientReads:
         assert f"{page(quote)}\n" in body  # the link the client has, with its version
         assert quote.link_token in page(quote)
         assert "/pay/" not in body
-        assert "L'équipe ESF Val Neige" in body  # the school's signature
+        assert "L’équipe ESF Val Neige" in body  # the school's signature
         assert f"{FOOTER_SEPARATOR}\nESF Val Neige — Les informations recueillies" in body  # the legal footer
         assert "Voir votre devis" in email.html_body  # the link's button
         assert "378,00" in email.html_body
@@ -116,7 +116,7 @@ class TestWhatTheClientReads:
         client = Client()
         client.post(page(quote))
         [email] = confirmations()
-        next_step = "Prochaine étape\u00a0: payez l'acompte de 113,40\u00a0€ pour confirmer votre réservation."
+        next_step = "Prochaine étape\u00a0: payez l’acompte de 113,40\u00a0€ pour confirmer votre réservation."
         assert next_step in email.text_body
         quote_page = re.sub(r"[ \n]+", " ", page_text(client.get(page(quote))))
         assert next_step in quote_page

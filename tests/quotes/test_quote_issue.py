@@ -160,7 +160,7 @@ def test_a_quote_sent_again_the_same_day_says_it_is_an_update_and_when_the_first
     client = Client()
     french = lead(client.get(page(quote)))
     assert f"envoyé le {format_date(today, 'fr')}" in french
-    assert "(version mise à jour du devis envoyé pour la première fois aujourd'hui à 09:12)" in french
+    assert "(version mise à jour du devis envoyé pour la première fois aujourd’hui à 09:12)" in french
     english = lead(client.get(page(quote, "en")))
     assert f"sent on {format_date(today, 'en')}" in english
     assert "(updated version, first sent today at 09:12)" in english
