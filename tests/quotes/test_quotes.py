@@ -388,7 +388,7 @@ def test_the_summary_says_hours_and_a_price_per_person_in_words(school, manager)
     summary = quote_summary(quote)
 
     assert (
-        f"Cours particulier — {format_date(lesson_day(), 'fr')} — 1 participant — 2 heures à 60,00\u00a0€ l'heure"
+        f"Cours particulier — {format_date(lesson_day(), 'fr')} — 1 participant — 2 heures à 60,00\u00a0€ l’heure"
         in summary
     )
     assert "Cours collectif — " in summary
