@@ -35,16 +35,30 @@ _ELISION = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])")
 APOSTROPHE = "\u2019"
 
 # What is not French prose: placeholders (printf-style with a name, bare %s/%d, %%), str.format
-# fields, URLs, e-mail addresses (o'brien@… is an address, not an elision) and HTML tags. A space
-# next to them may change; nothing inside them does.
+# fields, URLs and HTML tags; and e-mail addresses (o'brien@… is an address, not an elision). A
+# space next to them may change; nothing inside them does.
 _PROTECTED = re.compile(
     r"%\([^)]*\)[#0\- +]*\d*(?:\.\d+)?[a-zA-Z]"
     r"|%%|%[#0\- +]*\d*(?:\.\d+)?[sdifr]"
     r"|\{[^{}\s]*\}"
     r"|\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s<>\"'«»]+"
-    r"|[\w.+'-]+@[\w-]+(?:\.[\w-]+)+"
     r"|<[a-zA-Z/!][^<>]*>"
 )
+# An address is found from its "@domain.tld", then its name is walked back: a pattern starting with
+# the name ([\w.'-]+@) is tried at every letter of the text, and tripled the cost of a mail.
+_ADDRESS_DOMAIN = re.compile(r"@[\w-]+(?:\.[\w-]+)+")
+_ADDRESS_NAME_CHARACTERS = frozenset(".+'-_")
+
+
+def _protected_spans(text: str) -> list[tuple[int, int]]:
+    spans = [protected.span() for protected in _PROTECTED.finditer(text)]
+    if "@" in text:
+        for domain in _ADDRESS_DOMAIN.finditer(text):
+            start = domain.start()
+            while start and (text[start - 1].isalnum() or text[start - 1] in _ADDRESS_NAME_CHARACTERS):
+                start -= 1
+            spans.append((start, domain.end()))
+    return spans
 
 
 def _replace_unprotected(pattern: re.Pattern[str], text: str, wanted: Callable[[re.Match[str]], str]) -> str:
@@ -59,7 +73,7 @@ def _replace_unprotected(pattern: re.Pattern[str], text: str, wanted: Callable[[
         if replaced == match.group():
             return replaced
         if spans is None:
-            spans = [protected.span() for protected in _PROTECTED.finditer(text)]
+            spans = _protected_spans(text)
         start, end = match.span()
         if any(start < span_end and span_start < end for span_start, span_end in spans):
             return match.group()
