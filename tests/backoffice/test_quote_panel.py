@@ -51,6 +51,26 @@ class TestPanel:
         assert "Journée hors-piste privée" in exclusive
         assert "Cours collectif Ourson" not in exclusive
 
+    @pytest.mark.parametrize(
+        ("language", "button"),
+        [("fr", "Ajouter Cours collectif Flocon — 6 matinées"), ("en", "Add Group lesson Flocon — 6 mornings")],
+    )
+    def test_each_add_button_names_its_product_in_the_back_offices_language(
+        self, secretary, secretary_client, school, language, button
+    ):
+        """QA: in English, a screen reader heard "Add Cours collectif Flocon…" under "Group lesson Flocon"."""
+        secretary.language = language
+        secretary.save(update_fields=["language"])
+        product_with_price(school)
+        quote = draft_quote(school, secretary, lines=[])
+        products = page_text(
+            secretary_client.get(
+                url("quote_products", school, quote_id=quote.pk),
+                {"price_list": "public", "start_date": lesson_day().isoformat()},
+            )
+        )
+        assert f'aria-label="{button}"' in products
+
     def test_adding_a_line_with_the_forms_values(self, secretary, secretary_client, school):
         product = product_with_price(school)
         quote = draft_quote(school, secretary, lines=[])
