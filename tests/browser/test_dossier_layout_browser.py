@@ -10,7 +10,7 @@ from msem.inquiries.dossier import inquiry_note_add
 from tests.browser.conftest import log_in
 from tests.factories import PASSWORD
 from tests.inquiries.helpers import receive_inquiry
-from tests.quotes.helpers import draft_quote, sent_quote
+from tests.quotes.helpers import draft_quote, payment_request, sent_quote
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -107,3 +107,16 @@ def test_a_forms_explanation_is_apart_from_its_first_label(page, school, secreta
     assert page.locator("form.quote-send > .hint").evaluate(HINT_TO_LABEL) >= 8
     page.goto(f"/backoffice/{school.slug}/inquiries/{sent.inquiry.reference}/")
     assert page.locator("form.payment-request-form > .hint").first.evaluate(HINT_TO_LABEL) >= 8
+
+
+def test_a_payment_requests_actions_are_one_row_of_the_same_size(page, school, secretary):
+    """QA: "payment page", in lower case and larger, began the row of "Send a reminder" and "Cancel"."""
+    quote = sent_quote(school, secretary)
+    payment_request(school, secretary, quote)
+    log_in(page, secretary.email, PASSWORD)
+    page.goto(f"/backoffice/{school.slug}/inquiries/{quote.inquiry.reference}/")
+    actions = page.locator(".payment-actions").first
+    expect(actions.get_by_role("link", name="Page de paiement", exact=True)).to_be_visible()
+    sizes = actions.evaluate("row => [...row.querySelectorAll('a, button')].map(e => getComputedStyle(e).fontSize)")
+    assert len(sizes) == 3, sizes
+    assert len(set(sizes)) == 1, sizes
