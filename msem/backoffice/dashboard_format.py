@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -51,20 +52,28 @@ def money_rounded(value: Decimal, language: str) -> str:
     return f"€{euros}" if language == "en" else f"{euros}{NO_BREAK_SPACE}€"
 
 
+# The space after a number, before its unit ("48 min"): the line may break between "10 h" and
+# "48 min", never inside one.
+_NUMBER_SPACE = re.compile(r"(?<=\d) ")
+
+
 def duration(seconds: float | None) -> str:
-    """A wait as a secretary says it: 40 min, 3 h 05 min, 2 d 4 h."""
+    """A wait as a secretary says it: 40 min, 3 h 05 min, 2 d 4 h; each number kept with its unit."""
     if seconds is None:
         return EMPTY
     minutes = round(seconds / 60)
     if minutes < 1:
         return _("less than a minute")
     if minutes < 60:
-        return _("%(minutes)d min") % {"minutes": minutes}
-    hours, minutes = divmod(minutes, 60)
-    if hours < 48:
-        return _("%(hours)d h %(minutes)02d min") % {"hours": hours, "minutes": minutes}
-    days, hours = divmod(hours, 24)
-    return _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
+        text = _("%(minutes)d min") % {"minutes": minutes}
+    else:
+        hours, minutes = divmod(minutes, 60)
+        if hours < 48:
+            text = _("%(hours)d h %(minutes)02d min") % {"hours": hours, "minutes": minutes}
+        else:
+            days, hours = divmod(hours, 24)
+            text = _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
+    return _NUMBER_SPACE.sub(NO_BREAK_SPACE, text)
 
 
 def whole_days(hours: int) -> int | None:

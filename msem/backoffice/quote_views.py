@@ -24,6 +24,7 @@ from msem.backoffice.quote_forms import (
     TransferReceivedForm,
 )
 from msem.backoffice.quote_line_defaults import line_defaults, line_edits, line_refused
+from msem.backoffice.quote_mail_refused import PAYMENT, SEND, mail_refused, mail_typed
 from msem.catalog.selectors import price_list_by_key, price_lists, priced_products
 from msem.inquiries.selectors import inquiry_by_reference
 from msem.mailing.models import MailKind
@@ -128,14 +129,18 @@ def quotes_panel_view(request: SchoolRequest, reference: str) -> HttpResponse:
             "line_edits": line_edits(
                 session=request.session, quote_id=draft.quote.pk if draft else None, lines=draft.lines if draft else []
             ),
-            "send_form": SendQuoteForm(initial=SendQuoteForm.initial_for(school=request.school, quote=draft.quote))
+            "send_form": SendQuoteForm(
+                initial=mail_typed(request.session, quote_id=draft.quote.pk, form=SEND)
+                or SendQuoteForm.initial_for(school=request.school, quote=draft.quote)
+            )
             if draft
             else None,
             "payment_form": PaymentRequestForm(
-                initial=SendQuoteForm.initial_for(
-                    school=request.school, quote=payable.quote, kind=MailKind.PAYMENT_REQUEST
+                initial=mail_typed(request.session, quote_id=payable.quote.pk, form=PAYMENT)
+                or (
+                    SendQuoteForm.initial_for(school=request.school, quote=payable.quote, kind=MailKind.PAYMENT_REQUEST)
+                    | {"kind": "full", "valid_days": 7}
                 )
-                | {"kind": "full", "valid_days": 7}
             )
             if payable
             else None,
@@ -267,10 +272,12 @@ def quote_send_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
     quote = _quote_or_404(request, quote_id)
     form = SendQuoteForm(request.POST)
     if not form.is_valid():
+        mail_refused(request.session, quote_id=quote.pk, form=SEND, data=request.POST)
         return _fail(request, quote, _form_errors(form))
     try:
         quote_send(school=request.school, actor=request.user, quote_id=quote.pk, **form.cleaned_data)
     except ValidationError as error:
+        mail_refused(request.session, quote_id=quote.pk, form=SEND, data=request.POST)
         return _fail(request, quote, error.messages)
     messages.success(request, _("The quote is on its way to %(email)s.") % {"email": quote.inquiry.email})
     return _back(request, quote)
@@ -313,6 +320,7 @@ def payment_request_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
     quote = _quote_or_404(request, quote_id)
     form = PaymentRequestForm(request.POST)
     if not form.is_valid():
+        mail_refused(request.session, quote_id=quote.pk, form=PAYMENT, data=request.POST)
         return _fail(request, quote, _form_errors(form))
     data = form.cleaned_data
     try:
@@ -329,6 +337,7 @@ def payment_request_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
             replaces=data.get("replaces"),
         )
     except ValidationError as error:
+        mail_refused(request.session, quote_id=quote.pk, form=PAYMENT, data=request.POST)
         return _fail(request, quote, error.messages)
     replaced = (
         PaymentRequest.objects.for_school(request.school).filter(pk=data["replaces"], quote=quote).first()

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from msem.accounts.models import Membership, User
@@ -25,6 +26,7 @@ from msem.payments.links import PaymentLinkInvalid, payment_link_token, payment_
 from msem.payments.models import Payment, PaymentRequest
 from msem.payments.receipts import payment_receipt_queue
 from msem.payments.sending import payment_email_queue
+from msem.quotes.formatting import format_money
 from msem.quotes.models import Quote
 from msem.quotes.pricing import deposit, to_cents
 from msem.quotes.services import quote_event, quote_expire_if_due
@@ -132,8 +134,10 @@ def payment_request_create(
                 _("Give the deposit as a percentage or an amount."), code="invalid_deposit"
             ) from error
         if value > remaining:
+            # Written as the page around the message writes amounts: "264,60 €", "€264.60".
             raise ValidationError(
-                _("A deposit is at most what is left to pay (%(remaining)s €).") % {"remaining": remaining},
+                _("A deposit is at most what is left to pay (%(remaining)s).")
+                % {"remaining": format_money(remaining, get_language() or "fr")},
                 code="invalid_deposit",
             )
     elif kind == PaymentRequest.Kind.FULL:

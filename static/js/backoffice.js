@@ -487,6 +487,40 @@
     }
   });
 
+  // --- Drop-down menus (the user's, the schools', the inbox's views) --------------
+  // A <details> opens and closes by its summary alone: its panel stayed over the page after
+  // Escape, a click elsewhere, or a Tab out of it, the keyboard going on behind the panel.
+
+  function closeMenu(menu, focusSummary) {
+    menu.open = false;
+    if (focusSummary) {
+      menu.querySelector("summary").focus();
+    }
+  }
+
+  document.addEventListener("keydown", function (event) {
+    var menu = event.key === "Escape" && event.target.closest && event.target.closest("details.menu[open]");
+    if (menu) {
+      closeMenu(menu, true);
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("details.menu[open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) {
+        closeMenu(menu, false);
+      }
+    });
+  });
+
+  // Focus gone to something outside (Tab, Shift+Tab); none named (a click on the panel's text) keeps it.
+  document.addEventListener("focusout", function (event) {
+    var menu = event.target.closest && event.target.closest("details.menu[open]");
+    if (menu && event.relatedTarget && !menu.contains(event.relatedTarget)) {
+      closeMenu(menu, false);
+    }
+  });
+
   document.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && event.target.matches("[data-catalog-input]")) {
       // Enter adds the code; it must not submit the whole settings page.

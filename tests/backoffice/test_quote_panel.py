@@ -51,6 +51,26 @@ class TestPanel:
         assert "Journée hors-piste privée" in exclusive
         assert "Cours collectif Ourson" not in exclusive
 
+    @pytest.mark.parametrize(
+        ("language", "button"),
+        [("fr", "Ajouter Cours collectif Flocon — 6 matinées"), ("en", "Add Group lesson Flocon — 6 mornings")],
+    )
+    def test_each_add_button_names_its_product_in_the_back_offices_language(
+        self, secretary, secretary_client, school, language, button
+    ):
+        """QA: in English, a screen reader heard "Add Cours collectif Flocon…" under "Group lesson Flocon"."""
+        secretary.language = language
+        secretary.save(update_fields=["language"])
+        product_with_price(school)
+        quote = draft_quote(school, secretary, lines=[])
+        products = page_text(
+            secretary_client.get(
+                url("quote_products", school, quote_id=quote.pk),
+                {"price_list": "public", "start_date": lesson_day().isoformat()},
+            )
+        )
+        assert f'aria-label="{button}"' in products
+
     def test_adding_a_line_with_the_forms_values(self, secretary, secretary_client, school):
         product = product_with_price(school)
         quote = draft_quote(school, secretary, lines=[])
@@ -558,3 +578,62 @@ class TestChangingALine:
         panel = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference)))
         assert "line-edit-row" not in panel
         assert "Modifier<span" not in panel
+
+
+class TestAMailRefusedComesBackAsTyped:
+    """QA: a quote's or a payment request's text, rewritten for one client, was lost when refused.
+
+    The panel came back with the school's default text, the deposit's choice and the
+    days reset: the secretary had to type it all again. The reason is still said once,
+    at the top of the quote.
+    """
+
+    def test_a_quote_with_an_unknown_placeholder(self, secretary, secretary_client, school):
+        quote = draft_quote(school, secretary)
+        body = "Bonjour Mme Martin,\n\nVotre moniteur sera {moniteur}, comme l'an dernier.\n\nÀ bientôt"
+        dossier = secretary_client.post(
+            url("quote_send", school, quote_id=quote.pk),
+            {"subject": "Le devis de la famille Martin {quote_number}", "body": body},
+            follow=True,
+        )
+        assert "Variable inconnue\u00a0: {moniteur}." in page_text(dossier)
+        panel_url = url("quotes_panel", school, reference=quote.inquiry.reference)
+        form = page_text(secretary_client.get(panel_url)).split('class="quote-send"')[1]
+        assert 'name="subject" id="send-subject-' in form
+        assert 'value="Le devis de la famille Martin {quote_number}"' in form
+        assert f">{body}</textarea>" in form
+        assert "famille Martin" not in page_text(secretary_client.get(panel_url))  # shown once
+        assert Quote.objects.get(pk=quote.pk).status == "draft"
+
+    def test_a_deposit_without_its_amount(self, secretary, secretary_client, school):
+        quote = sent_quote(school, secretary)
+        body = "Bonjour,\n\nPour bloquer les cours du matin : {payment_link}\n\nMerci"
+        dossier = secretary_client.post(
+            url("payment_request_create", school, quote_id=quote.pk),
+            {"kind": "deposit", "percentage": "", "amount": "", "valid_days": "3", "subject": "Acompte", "body": body},
+            follow=True,
+        )
+        assert "Indiquez l’acompte en pourcentage ou en montant (l’un des deux)." in page_text(dossier)
+        panel_url = url("quotes_panel", school, reference=quote.inquiry.reference)
+        form = page_text(secretary_client.get(panel_url)).split('class="payment-request-form"')[1]
+        assert 'value="deposit" id="id_kind_1" required checked' in form
+        assert 'value="full" id="id_kind_0" required>' in form
+        assert f'name="valid_days" id="days-{quote.pk}" value="3"' in form
+        assert 'value="Acompte"' in form
+        assert f">{body}</textarea>" in form
+        assert not PaymentRequest.objects.exists()
+
+    def test_an_amount_typed_comes_back_with_the_reason(self, secretary, secretary_client, school):
+        quote = sent_quote(school, secretary)
+        secretary_client.post(
+            url("payment_request_create", school, quote_id=quote.pk),
+            {"kind": "deposit", "amount": "5000", "valid_days": "7", "subject": "Acompte", "body": "{payment_link}"},
+        )
+        form = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference))).split(
+            'class="payment-request-form"'
+        )[1]
+        assert f'name="amount" id="amount-{quote.pk}" min="0.01" step="0.01" value="5000"' in form
+        assert (
+            f'name="percentage" id="percentage-{quote.pk}" min="1" max="99" step="0.01" placeholder="30" value=""'
+            in form
+        )

@@ -85,6 +85,8 @@ class TestManagerSaves:
         page = page_text(manager_client.get(settings_url(school)))
         assert "Default e-mail texts" in page
         assert ">Save<" in page
+        # The glossary's word, as the texts above it say it ("…then the legal footer."): not "E-mail footer".
+        assert '<span class="icon-lock" aria-hidden="true"></span>Legal footer</h3>' in page
 
     def test_saving_the_four_sections_together(self, manager_client, school):
         data = page_data(manager_client, school)

@@ -531,7 +531,7 @@ def test_on_a_phone_the_dashboards_waiting_requests_and_quotes_to_follow_up_are_
         assert heard["cell"] == cells - rows
     with translation.override(language):
         waiting = phone.locator(".waiting-table tbody tr").first
-        expect(waiting.locator(".col-waiting")).to_have_text(re.compile(r"^\d+ (j|d) \d+ h$"))
+        expect(waiting.locator(".col-waiting")).to_have_text(re.compile(r"^\d+\u00a0(j|d) \d+\u00a0h$"))
         expect(phone.locator(".follow-ups-table tbody tr").first.locator(".col-total")).to_have_text(
             re.compile(r"\d\d")
         )

@@ -9,7 +9,9 @@ from django.core import signing
 from playwright.sync_api import expect
 
 from msem.payments.links import payment_link_token
+from msem.payments.models import Payment
 from msem.payments.sending import payment_email_compose, payment_url
+from msem.payments.services import payment_record
 from msem.public_site.views import THANKS_SALT
 from msem.quotes.sending import quote_email_compose, quote_url
 from tests.inquiries.helpers import receive_inquiry
@@ -209,3 +211,26 @@ def test_the_quote_and_payment_emails_fit_a_phone_with_a_labelled_link(
 
 
 LABELS = {"fr": ("Voir votre devis", "Payer 113,40\u00a0€"), "en": ("View your quote", "Pay €113.40")}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_after_paying_the_references_stay_whole_on_a_phone(page, school, manager, language, screenshot):
+    """QA: "(reference DEV-" at a line's end, "2026-00087-P1)." on the next, the reference the client
+    quotes to the school; the quote's number in "Left to pay on quote …" likewise."""
+    quote = sent_quote(school, manager)
+    request = payment_request(school, manager, quote, kind="deposit", percentage=Decimal("30"))
+    payment_record(
+        school=school.pk,
+        payment_request_id=request.pk,
+        provider=Payment.Provider.SANDBOX,
+        provider_reference="sandbox-1",
+        amount=request.amount,
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    page.goto(f"/{language}/pay/{payment_link_token(request)}/")
+
+    screenshot(page, f"paid-{language}-phone")
+    lines = page.evaluate(LINES_OF_THE_WORD, r"DEV-\d{4}-\d{5}(-P\d+)?")
+    assert len(lines) == 2  # the payment's reference, the quote's number
+    assert lines == [1, 1]

@@ -192,3 +192,33 @@ def test_the_pasted_code_gives_the_frame_the_forms_height_and_no_scroll_bar(page
     page.wait_for_timeout(300)
     assert _frame_height(page) == before
     assert Inquiry.objects.get().first_name == "Léa"
+
+
+def _link_colours(page) -> dict[str, str]:
+    return page.evaluate(
+        "Object.fromEntries([...document.querySelectorAll('.public-card a')]"
+        ".map(a => [a.textContent.trim(), getComputedStyle(a).color]))"
+    )
+
+
+def test_every_link_of_the_clients_pages_is_in_the_schools_blue(page, school, settings):
+    """QA: "Send another request", "Back to the form" and the not-found page's address were the
+    browser's own blue (#0000ee), beside the footer's address in the pages' blue."""
+    accent = "rgb(29, 111, 216)"
+    page.goto(f"/en/{school.slug}/contact/")
+    fill_the_form(page, first_name="Emma", email="emma@example.org", message="Private lessons for two?")
+    page.get_by_role("button", name="Send my request").click()
+    expect(page.get_by_role("link", name="Send another request")).to_be_visible()
+    assert set(_link_colours(page).values()) == {accent}, _link_colours(page)
+
+    page.goto(f"/en/{school.slug}/quote/{'x' * 43}/")
+    expect(page.get_by_role("heading", name="This page cannot be found")).to_be_visible()
+    # Its address is on the alert's pink: the darker blue, for the contrast.
+    assert set(_link_colours(page).values()) == {"rgb(21, 88, 176)"}, _link_colours(page)
+
+    settings.MSEM_INTAKE_LIMIT_PER_IP = "0/3600"
+    page.goto(f"/en/{school.slug}/contact/")
+    fill_the_form(page, first_name="Emma", email="emma@example.org", message="Private lessons for two?")
+    page.get_by_role("button", name="Send my request").click()
+    expect(page.get_by_role("link", name="Back to the form")).to_be_visible()
+    assert set(_link_colours(page).values()) == {accent}, _link_colours(page)

@@ -10,6 +10,7 @@ from msem.inquiries.dossier import inquiry_note_add
 from tests.browser.conftest import log_in
 from tests.factories import PASSWORD
 from tests.inquiries.helpers import receive_inquiry
+from tests.quotes.helpers import draft_quote, payment_request, sent_quote
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -84,3 +85,38 @@ def test_after_a_refused_answer_the_address_is_the_dossiers_and_reloading_shows_
     # The page's own "Demandes" link (the menu's opens her default list).
     page.locator(".page-header").get_by_role("link", name="Demandes").click()
     page.wait_for_url("**/inquiries/?*q=Lambert*")
+
+
+# The room between a card's explanation and the first label of its form, in pixels.
+HINT_TO_LABEL = """hint => {
+    const label = hint.nextElementSibling.querySelector('label') || hint.nextElementSibling;
+    return Math.round(label.getBoundingClientRect().top - hint.getBoundingClientRect().bottom);
+}"""
+
+
+def test_a_forms_explanation_is_apart_from_its_first_label(page, school, secretary):
+    """QA: "…your answer assigns it to you." ran into "Subject line" below it, as the quote's and the
+    payment request's explanations into their first field: the label read as part of the sentence."""
+    reply_to = receive_inquiry(school)
+    draft = draft_quote(school, secretary)
+    sent = sent_quote(school, secretary)
+    log_in(page, secretary.email, PASSWORD)
+    page.goto(f"/backoffice/{school.slug}/inquiries/{reply_to.reference}/")
+    assert page.locator("#reply > .hint").evaluate(HINT_TO_LABEL) >= 8
+    page.goto(f"/backoffice/{school.slug}/inquiries/{draft.inquiry.reference}/")
+    assert page.locator("form.quote-send > .hint").evaluate(HINT_TO_LABEL) >= 8
+    page.goto(f"/backoffice/{school.slug}/inquiries/{sent.inquiry.reference}/")
+    assert page.locator("form.payment-request-form > .hint").first.evaluate(HINT_TO_LABEL) >= 8
+
+
+def test_a_payment_requests_actions_are_one_row_of_the_same_size(page, school, secretary):
+    """QA: "payment page", in lower case and larger, began the row of "Send a reminder" and "Cancel"."""
+    quote = sent_quote(school, secretary)
+    payment_request(school, secretary, quote)
+    log_in(page, secretary.email, PASSWORD)
+    page.goto(f"/backoffice/{school.slug}/inquiries/{quote.inquiry.reference}/")
+    actions = page.locator(".payment-actions").first
+    expect(actions.get_by_role("link", name="Page de paiement", exact=True)).to_be_visible()
+    sizes = actions.evaluate("row => [...row.querySelectorAll('a, button')].map(e => getComputedStyle(e).fontSize)")
+    assert len(sizes) == 3, sizes
+    assert len(set(sizes)) == 1, sizes

@@ -270,3 +270,34 @@ def test_on_a_tablet_the_requests_are_cards_two_by_two_their_subjects_whole(page
     # From 901 px, where the menu stands at the side, the table's columns again.
     page.set_viewport_size({"width": 1024, "height": 800})
     assert {card["display"] for card in page.evaluate(CARDS_LAYOUT)} == {"table-row"}
+
+
+def test_a_drop_down_menu_closes_on_escape_on_a_click_elsewhere_and_when_the_keyboard_leaves_it(
+    page, school, secretary, inbox
+):
+    """QA: the user menu stayed open over the page's buttons after Escape, a click on the page, or a
+    Tab out of it onto the side menu, where the keyboard went on behind the open panel."""
+    log_in(page, secretary.email, PASSWORD)
+    menu = page.locator("details.user-menu")
+    summary = menu.locator("summary")
+
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(menu).to_have_attribute("open", "")
+    page.keyboard.press("Tab")
+    expect(menu.get_by_role("button", name="Français")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(menu).not_to_have_attribute("open", "")
+    expect(summary).to_be_focused()
+
+    summary.click()
+    expect(menu).to_have_attribute("open", "")
+    page.locator("main h1").click()
+    expect(menu).not_to_have_attribute("open", "")
+
+    summary.click()
+    menu.locator(".menu-title").click()  # a click inside, on its text, keeps it open
+    expect(menu).to_have_attribute("open", "")
+    menu.get_by_role("button", name="Se déconnecter").focus()  # its last stop
+    page.keyboard.press("Tab")
+    expect(menu).not_to_have_attribute("open", "")

@@ -115,7 +115,7 @@ class TestPage:
         assert re.search(r'key-figure-value">3<', page)
         assert "66.7% of the requests" in page
         assert "€378" in page
-        assert 'key-figure-value">3 h 00 min<' in page
+        assert 'key-figure-value">3\u00a0h 00\u00a0min<' in page
         # The data tables: a day per row, the money and rates in English.
         assert '<th scope="row">8 Jan 2026</th>' in page
         assert "€378.00" in page
@@ -198,7 +198,7 @@ class TestPage:
         assert f'<tr role="row"><th role="rowheader" scope="row" class="col-reference">{link}</th>' in page
         assert '<td role="cell" class="col-client">Hélène Favre</td>' in page
         assert '<td role="cell" class="col-received" data-label="Received">' in page
-        assert re.search(r'<td role="cell" class="col-waiting num">2 d \d+ h</td></tr>', page)
+        assert re.search(r'<td role="cell" class="col-waiting num">2\u00a0d \d+\u00a0h</td></tr>', page)
         assert re.search(r'Waiting for more than 2 days</a></p>\s*<p class="key-figure-value">1<', page)
 
         page = english_client.get(dashboard_url(school, "hours=72")).content.decode()

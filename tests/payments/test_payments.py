@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from msem.inquiries.models import Inquiry
 from msem.mailing.delivery import outbox_deliver
@@ -74,6 +74,23 @@ class TestRequests:
         with pytest.raises(ValidationError):
             payment_request_create(school=school, actor=manager, quote_id=quote.pk, replaces=None, **options)
         assert not PaymentRequest.objects.exists()
+
+    @pytest.mark.parametrize(
+        ("language", "said"),
+        [
+            ("fr", "Un acompte ne dépasse pas le reste à payer (264,60\u00a0€)."),
+            ("en", "A deposit is at most what is left to pay (€264.60)."),
+        ],
+    )
+    def test_a_deposit_above_what_is_left_says_the_amount_as_the_page_writes_it(self, school, manager, language, said):
+        """QA: "(264.60 €)" in both languages, a decimal point in French and the euro after in English."""
+        quote = sent_quote(school, manager)  # 2 × 189.00
+        pay(payment_request(school, manager, quote, kind="deposit", percentage=Decimal("30")))  # 113.40
+        with translation.override(language), pytest.raises(ValidationError) as refused:
+            payment_request_create(
+                school=school, actor=manager, quote_id=quote.pk, replaces=None, kind="deposit", amount=Decimal("300")
+            )
+        assert refused.value.messages == [said]
 
     def test_a_draft_quote_cannot_be_paid(self, school, manager):
         quote = sent_quote(school, manager)

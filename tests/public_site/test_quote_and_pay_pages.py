@@ -210,11 +210,13 @@ class TestPayPage:
 
         french = page_text(client.get(pay_url(deposit)))
         assert "Nous avons bien reçu 113,40\u00a0€" in french
-        assert f"Reste à payer sur le devis {quote.number}\u00a0: 264,60\u00a0€." in french
+        # The quote's number on one line on a phone (test_client_pages_on_a_phone_browser.py).
+        number = f'<span class="public-reference-inline">{quote.number}</span>'
+        assert f"Reste à payer sur le devis {number}\u00a0: 264,60\u00a0€." in french
         assert "vous enverra par e-mail un lien pour régler le solde" in french
         assert "Votre devis est entièrement payé" not in french
         english = page_text(client.get(pay_url(deposit, "en")))
-        assert f"Left to pay on quote {quote.number}: €264.60." in english
+        assert f"Left to pay on quote {number}: €264.60." in english
 
         accepted = page_text(client.get(quote_url(quote)))
         assert "Vous avez accepté ce devis" in accepted

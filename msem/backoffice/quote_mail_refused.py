@@ -1,0 +1,46 @@
+"""The "Envoyer le devis" and "Demander un paiement" forms of a quote, refused, come back as typed.
+
+A secretary often rewrites the school's text for one client. A placeholder
+mistyped, a deposit forgotten or a request sent by a colleague meanwhile must not
+cost her that text: what she typed waits in her session until the "Cours de ski"
+panel shows it once, in the same form. The reasons are said as before, in the
+message at the top of the quote.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.sessions.backends.base import SessionBase
+
+from msem.mailing.models import BODY_MAX_LENGTH
+
+# The session key of a quote's e-mail form refused, until the panel shows it once.
+REFUSED_MAIL = "quote_mail_refused"
+SEND = "send"
+PAYMENT = "payment"
+TYPED_FIELDS = {
+    SEND: ("subject", "body"),
+    PAYMENT: ("kind", "percentage", "amount", "valid_days", "subject", "body"),
+}
+# A text longer than a form takes is refused for it: kept to that length and a little more, so that
+# the form still says it is too long, without a session growing with whatever was posted.
+_KEPT_LENGTH = BODY_MAX_LENGTH + 100
+
+
+def mail_refused(session: SessionBase, *, quote_id: int, form: str, data: Any) -> None:
+    """Keep what was typed in the quote's `form` (SEND or PAYMENT) for the panel to show it again."""
+    session[REFUSED_MAIL] = {
+        "quote": quote_id,
+        "form": form,
+        "values": {name: str(data.get(name, ""))[:_KEPT_LENGTH] for name in TYPED_FIELDS[form]},
+    }
+
+
+def mail_typed(session: SessionBase, *, quote_id: int | None, form: str) -> dict[str, str] | None:
+    """What was typed in the quote's `form` and refused, once; None when nothing was."""
+    refused = session.get(REFUSED_MAIL)
+    if quote_id is None or not refused or refused.get("quote") != quote_id or refused.get("form") != form:
+        return None
+    del session[REFUSED_MAIL]
+    return refused["values"]
