@@ -137,7 +137,8 @@ class StayShort:
 
     The days as the reception's column writes them (its formats), the year only for a day more than
     six months from today ("14 fév. 2026" seen in December 2026): within a year centred on today a day
-    and month name one day alone. A missing end is a "?", as on the dossier page ("27 déc. → ?");
+    and month name one day alone. A missing end is a "?", as on the dossier page ("27 déc. → ?"); a
+    stay of one day is that day;
     the participants alone when no date was given; "" when nothing was. The title (`long`) writes
     every year. The phrases are translated once per page.
     """
@@ -173,10 +174,16 @@ class StayShort:
             }
         return self.people[count]
 
+    def long(self, row: InboxRow) -> str:
+        """The title: every day whole, with its year."""
+        return self(row, long=True)
+
     def __call__(self, row: InboxRow, *, long: bool = False) -> str:
         parts = []
         arrival_date, departure_date = row.arrival_date, row.departure_date
-        if (
+        if arrival_date is not None and arrival_date == departure_date:
+            parts.append(self._day(arrival_date, long=long))  # a day's lessons, with no night in the resort
+        elif (
             arrival_date is not None
             and departure_date is not None
             and not long
@@ -219,7 +226,7 @@ def inbox_rows_html(rows: Iterable[InboxRow], *, school_slug: str, back: str = "
     # would read "Category —" on every card.
     no_category = '<td role="cell" class="col-category is-empty"><span class="muted">—</span></td>'
     no_assignee = f'<td role="cell" class="col-assignee" data-label="{escape(assignee_label)}">—</td>'
-    stay_label = gettext("Stay")
+    stay_label = escape(gettext("Stay"))
     # An empty cell when the client gave nothing of his stay; a card leaves out its line.
     no_stay = '<td role="cell" class="col-stay is-empty"></td>'
     select = gettext("Select %(reference)s")
@@ -256,10 +263,10 @@ def inbox_rows_html(rows: Iterable[InboxRow], *, school_slug: str, back: str = "
                 short=escape_repeated(received_short(local)),
                 language_badge=badges.get(inquiry.language, ""),
                 client=escape(inquiry.client_name),
-                # Never cut: the dates and the number are what the column is read for (the cell keeps its width).
+                # Whole on a laptop (backoffice.css): the dates and the number are what the column is read for.
                 stay_cell=(
-                    f'<td role="cell" class="col-stay" data-label="{escape_repeated(stay_label)}"'
-                    f' title="{escape(stay_short(inquiry, long=True))}">{escape(stay)}</td>'
+                    f'<td role="cell" class="col-stay" data-label="{stay_label}"'
+                    f' title="{escape(stay_short.long(inquiry))}"><span class="one-line">{escape(stay)}</span></td>'
                     if stay
                     else no_stay
                 ),

@@ -285,6 +285,7 @@ STAYS = {
     ((2027, 2, 13), None, None): ("13 fév. → ?", "13 Feb → ?"),
     (None, (2027, 1, 3), 2): ("? → 3 jan. · 2 pers.", "? → 3 Jan · 2 people"),
     (None, None, 12): ("12 pers.", "12 people"),
+    ((2027, 1, 2), (2027, 1, 2), 3): ("2 jan. · 3 pers.", "2 Jan · 3 people"),  # a day's lessons
     (None, None, None): ("", ""),
     # Last season's stay, never archived: its year, once for the month written once.
     ((2026, 2, 14), (2026, 2, 21), 2): ("14 → 21 fév. 2026 · 2 pers.", "14 → 21 Feb 2026 · 2 people"),
@@ -307,7 +308,7 @@ def test_the_stay_column_says_the_days_the_year_when_needed_and_the_participants
     with translation.override(language):
         stay_short = StayShort(date(2026, 12, 7))
         shown = {stay: stay_short(stay_row(*stay)) for stay in STAYS}
-        longest = stay_short(stay_row((2026, 12, 21), (2026, 12, 28), 3), long=True)
+        longest = stay_short.long(stay_row((2026, 12, 21), (2026, 12, 28), 3))
     assert shown == {stay: texts[language == "en"] for stay, texts in STAYS.items()}
     # The title: every day whole, with its year.
     assert (
@@ -344,7 +345,10 @@ def test_the_inbox_shows_each_stay_after_the_client_and_an_empty_cell_without_on
         title = f"{date_format(arrival, year)} → {date_format(departure, year)} · 4 {people}"
         label = header
     row = html[html.index(f">{stay.reference}</a>") :].split("</tr>")[0]
-    assert f'<td role="cell" class="col-stay" data-label="{label}" title="{title}">{short}</td>' in row
+    assert (
+        f'<td role="cell" class="col-stay" data-label="{label}" title="{title}">'
+        f'<span class="one-line">{short}</span></td>' in row
+    )
     # The stay after the client's cell, the subject after it.
     assert row.index("col-client") < row.index("col-stay") < row.index("col-subject")
     bare_row = html[html.index(f">{bare.reference}</a>") :].split("</tr>")[0]
