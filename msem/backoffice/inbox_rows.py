@@ -137,10 +137,10 @@ class StayShort:
 
     The days as the reception's column writes them (its formats), the year only for a day more than
     six months from today ("14 fév. 2026" seen in December 2026): within a year centred on today a day
-    and month name one day alone. A missing end is a "?", as on the dossier page ("27 déc. → ?"); a
-    stay of one day is that day;
-    the participants alone when no date was given; "" when nothing was. The title (`long`) writes
-    every year. The phrases are translated once per page.
+    and month name one day alone. Within a month, the month once ("21 → 28 déc."); a stay of one day,
+    that day; a missing end, a "?" as on the dossier page ("27 déc. → ?"); the participants alone when
+    no date was given; "" when nothing was. The title (`long`) writes every day whole, with its year.
+    The phrases are translated once per page.
     """
 
     def __init__(self, today: date) -> None:
@@ -148,7 +148,7 @@ class StayShort:
         self.this_season = RowDateFormat(pgettext("inbox received", "j M"))
         self.other_year = RowDateFormat(pgettext("inbox received", "j M Y"))
         self.people: dict[int, str] = {}
-        self.day_number = RowDateFormat("j")
+        self.days: dict[tuple[date, bool], str] = {}
 
     def _same_month(self, first: date, last: date) -> bool:
         """Both days in one month, written with the same year or none."""
@@ -162,9 +162,12 @@ class StayShort:
     def _day(self, day: date | None, *, long: bool) -> str:
         if day is None:
             return "?"
-        if long or self._shows_year(day):
-            return self.other_year.day(day)
-        return self.this_season.day(day)
+        # A page's stays fall on a few weeks of the season: each day written once, short and long.
+        key = (day, long)
+        if (written := self.days.get(key)) is None:
+            year = long or self._shows_year(day)
+            written = self.days[key] = (self.other_year if year else self.this_season).day(day)
+        return written
 
     def _participants(self, count: int) -> str:
         if count not in self.people:
@@ -190,7 +193,7 @@ class StayShort:
             and self._same_month(arrival_date, departure_date)
         ):
             # "21 → 28 déc.": the month once, as a calendar writes a week (the column's width at 1366 px).
-            parts.append(f"{self.day_number.day(arrival_date)} → {self._day(departure_date, long=False)}")
+            parts.append(f"{arrival_date.day} → {self._day(departure_date, long=False)}")
         elif arrival_date is not None or departure_date is not None:
             arrival, departure = self._day(arrival_date, long=long), self._day(departure_date, long=long)
             parts.append(f"{arrival} → {departure}")
