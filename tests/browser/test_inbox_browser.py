@@ -229,9 +229,9 @@ def test_inbox_rows_fit_on_one_line_on_a_laptop(page, language, screenshot):
 
     A wrapped subject or category doubled the rows' height (42 of 50 rows in French, all 50 in English).
     A text longer than its share is cut with an ellipsis, never wrapped, and keeps its whole in a title.
-    Since the stay's column, the subject, the assignee and the category give their room first (the table
-    was 165 px short of every text whole at 1366): never the client's name (but for a name of 80
-    letters), never the stay.
+    With the stay's column the table was 165 px short of every text whole at 1366 px: the menu keeps
+    its icons up to 1439 px, and the subject, the assignee and the category give their room first;
+    never the client's name (but for a name of 80 letters), never the stay.
     """
     school = demo_school_ensure().school
     last_name = "de La Tour d'Auvergne-Lauraguais et de Montmorency-Laval"
@@ -252,6 +252,17 @@ def test_inbox_rows_fit_on_one_line_on_a_laptop(page, language, screenshot):
     expect(client).to_have_attribute("title", long_name)
     expect(page.get_by_role("link", name=long_name)).to_be_visible()
     screenshot(page, f"inbox-{language}-1366", full_page=False)
+
+    # The widest rows (an archived request "Waiting for the client", received yesterday) by arrival,
+    # and with the menu's labels back at 1440 px: nothing scrolls sideways, nothing wraps.
+    for width, query in ((1366, "f=1&archived=all&sort=arrival"), (1440, "f=1&archived=all"), (1440, "f=1")):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"/backoffice/{school.slug}/inquiries/?{query}")
+        rows = page.evaluate(ROWS_LAYOUT)
+        assert len(rows) == 50
+        assert [row for row in rows if row["wrapped"]] == [], (width, query)
+        assert [(row["client"], row["cut"]) for row in rows[1:] if set(row["cut"]) - MAY_BE_CUT] == []
+        assert page.evaluate(TABLE_OVERFLOW) <= 0, (width, query)
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
