@@ -133,7 +133,9 @@ def _analyze() -> None:
 
 def _targets(school, secretary) -> dict[str, str]:
     """The pages measured: name → URL."""
-    from msem.inquiries.inbox import Cursor
+    from django.db.models import F
+
+    from msem.inquiries.inbox import ArrivalCursor, Cursor
     from msem.inquiries.models import Inquiry
     from msem.inquiries.selectors import categories_live, subjects_live
 
@@ -164,6 +166,9 @@ def _targets(school, secretary) -> dict[str, str]:
     assert sample is not None
     first_page = list(rows.filter(archived_at__isnull=True).order_by("-received_at", "-id")[:50])
     cursor = Cursor(received_at=first_page[-1].received_at, inquiry_id=first_page[-1].pk).encode()
+    by_arrival = rows.filter(archived_at__isnull=True).order_by(F("arrival_date").asc(nulls_last=True), "id")
+    last_by_arrival = list(by_arrival.values_list("arrival_date", "pk")[:50])[-1]
+    arrival_cursor = ArrivalCursor(arrival_date=last_by_arrival[0], inquiry_id=last_by_arrival[1]).encode()
     phone_digits = "".join(character for character in sample.phone if character.isdigit())
     return {
         "inbox, unfiltered": inbox(),
@@ -196,6 +201,12 @@ def _targets(school, secretary) -> dict[str, str]:
             received_to=str(season),
             archived="yes",
         ),
+        "by arrival": inbox(sort="arrival"),
+        "by arrival, 2nd page": inbox(sort="arrival", after=arrival_cursor),
+        "by arrival, archived + not": inbox(sort="arrival", archived="all"),
+        "by arrival, status+assignee": inbox(
+            sort="arrival", status=["in_progress", "waiting_for_client"], assignee=str(secretary.pk)
+        ),
         "search reference": inbox(q=sample.reference, archived="all"),
         "search name": inbox(q=f"{sample.first_name} {sample.last_name}", archived="all"),
         "search e-mail": inbox(q=sample.email, archived="all"),
@@ -204,6 +215,7 @@ def _targets(school, secretary) -> dict[str, str]:
         "search rare words": inbox(q="club from edinburgh", archived="all"),
         "search + filters": inbox(q="cours particulier", language="fr", status="won", archived="all"),
         "search, no match": inbox(q="zzyzx", archived="all"),
+        "search word, by arrival": inbox(q="snowboard", sort="arrival"),
     }
 
 
@@ -291,7 +303,9 @@ def print_report(report: dict) -> None:
             f"  {name:<31}{figures['p50']:>8.1f}{figures['p95']:>8.1f}{figures['p50'] / login:>10.1f}×"
             f"{report['queries'][name]:>9}{report['rows'].get(name, 0):>6}{verdict}"
         )
-    counts = {count for name, count in report["queries"].items() if name.startswith(("inbox", "filter", "comb", "s"))}
+    counts = {
+        count for name, count in report["queries"].items() if name.startswith(("inbox", "filter", "comb", "s", "by"))
+    }
     print(f"  inbox queries per page: {sorted(counts)} (goal: ≤ {GOAL_QUERIES}, the same for every page)")
     print(f"  goals missed: {', '.join(missed) if missed else 'none'}")
 

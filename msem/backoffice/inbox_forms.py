@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from msem.accounts.models import User
 from msem.backoffice.inbox_choices import Labelled, SearchChoices, search_choices
 from msem.inquiries.dossier import NOTE_MAX_LENGTH, REPLY_MAX_LENGTH, PanelChange, reply_greeting
-from msem.inquiries.inbox import Archived, Cursor, InboxCriteria
+from msem.inquiries.inbox import Archived, ArrivalCursor, Cursor, InboxCriteria, Order, cursor_fits
 from msem.inquiries.models import STATUS_TRANSITIONS, Category, Inquiry, Subject
 from msem.mailing.models import SUBJECT_LINE_MAX_LENGTH
 from msem.platform.widgets import PlainCheckboxInput, PlainHiddenInput, PlainSelect, PlainTextarea, PlainTextInput
@@ -79,7 +79,13 @@ class InboxFilterForm(forms.Form):
         ),
     )
     sort = forms.ChoiceField(
-        label=_("Order"), required=False, choices=[("newest", _("Newest first")), ("oldest", _("Oldest first"))]
+        label=_("Order"),
+        required=False,
+        choices=[
+            (Order.NEWEST, _("Newest first")),
+            (Order.OLDEST, _("Oldest first")),
+            (Order.ARRIVAL, _("Soonest arrival first")),
+        ],
     )
     after = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -102,14 +108,20 @@ class InboxFilterForm(forms.Form):
             *choices.staff,
         ]
 
-    def clean_after(self) -> Cursor | None:
+    def clean_after(self) -> Cursor | ArrivalCursor | None:
         value = self.cleaned_data.get("after")
         if not value:
             return None
+        error = _("This page link is not valid: start again from the first page.")
         try:
-            return Cursor.decode(value)
-        except ValueError as error:
-            raise forms.ValidationError(_("This page link is not valid: start again from the first page.")) from error
+            cursor = Cursor.decode(value)
+        except ValueError as invalid:
+            raise forms.ValidationError(error) from invalid
+        # A next page's link of another order (the order changed in the address, a saved link): its
+        # cursor says where a page of that order ended, not of this one.
+        if not cursor_fits(self.cleaned_data.get("sort") or Order.NEWEST, cursor):
+            raise forms.ValidationError(error)
+        return cursor
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -133,7 +145,7 @@ class InboxFilterForm(forms.Form):
             received_to=data.get("received_to"),
             archived=data.get("archived") or Archived.NO,
             text=data.get("q") or "",
-            oldest_first=data.get("sort") == "oldest",
+            order=data.get("sort") or Order.NEWEST,
         )
 
     def active_criteria(self) -> dict[str, list[str]]:

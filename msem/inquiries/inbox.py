@@ -1,4 +1,4 @@
-"""The inbox's reads: a school's dossiers filtered, newest first, by pages of 50 (keyset)."""
+"""The inbox's reads: a school's dossiers filtered, newest first (or oldest, or by arrival), by pages of 50 (keyset)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import binascii
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from django.db import connection
 from django.db.models import F, Func, Q, QuerySet, TextField
@@ -31,6 +31,19 @@ class Archived:
     ALL = "all"
 
 
+class Order:
+    """The list's orders (the search zone's "Order", its `sort` key)."""
+
+    NEWEST = "newest"
+    OLDEST = "oldest"
+    # The clients' arrival dates in ascending order, then the dossiers without one. Plainly ascending,
+    # from the earliest arrival rather than from today: the list is the same whatever the day, its pages
+    # follow one index range (inquiry_inbox_arrival), and the open dossiers whose client has already
+    # come (still to settle, or to archive) stand first in sight rather than out of it at the end.
+    # With the list's default (not archived), those are few; the next arrivals follow them.
+    ARRIVAL = "arrival"
+
+
 @dataclass(frozen=True)
 class InboxCriteria:
     category_ids: tuple[int, ...] = ()
@@ -43,12 +56,12 @@ class InboxCriteria:
     received_to: date | None = None
     archived: str = Archived.NO
     text: str = ""
-    oldest_first: bool = False
+    order: str = Order.NEWEST
 
 
 @dataclass(frozen=True)
 class Cursor:
-    """Where a page ends: the last row's reception time and id."""
+    """Where a page of the newest or oldest first ends: the last row's reception time and id."""
 
     received_at: datetime
     inquiry_id: int
@@ -58,17 +71,46 @@ class Cursor:
         return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
     @classmethod
-    def decode(cls, value: str) -> Cursor:
-        """Raises ValueError for anything that is not a cursor we made."""
+    def decode(cls, value: str) -> Cursor | ArrivalCursor:
+        """Either kind of cursor, as the link gives it; raises ValueError for anything that is not a cursor we made."""
         try:
             raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
-            moment, inquiry_id = raw.split("|")
+            parts = raw.split("|")
+            if len(parts) == 3 and parts[0] == ArrivalCursor.PREFIX:
+                return ArrivalCursor(
+                    arrival_date=date.fromisoformat(parts[1]) if parts[1] else None, inquiry_id=int(parts[2])
+                )
+            moment, inquiry_id = parts
             received_at = datetime.fromisoformat(moment)
+            if received_at.tzinfo is None:
+                raise ValueError("not a cursor")
+            return cls(received_at=received_at, inquiry_id=int(inquiry_id))
         except (binascii.Error, UnicodeDecodeError, ValueError) as error:
             raise ValueError("not a cursor") from error
-        if received_at.tzinfo is None:
-            raise ValueError("not a cursor")
-        return cls(received_at=received_at, inquiry_id=int(inquiry_id))
+
+
+@dataclass(frozen=True)
+class ArrivalCursor:
+    """Where a page by arrival ends: the last row's arrival date (None: among the dossiers without one) and id.
+
+    Encoded as "a|2026-12-27|123" (or "a||123"), decoded by Cursor.decode: a link of the other orders is
+    told apart, and refused by the form for this order (and this one for the others).
+    """
+
+    PREFIX: ClassVar[str] = "a"
+
+    arrival_date: date | None
+    inquiry_id: int
+
+    def encode(self) -> str:
+        day = self.arrival_date.isoformat() if self.arrival_date else ""
+        raw = f"{self.PREFIX}|{day}|{self.inquiry_id}".encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def cursor_fits(order: str, cursor: Cursor | ArrivalCursor) -> bool:
+    """Whether a page's link was made for this order (an arrival's for the arrival order, a reception's else)."""
+    return isinstance(cursor, ArrivalCursor) == (order == Order.ARRIVAL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +125,10 @@ class InboxRow:
     status: str
     archived_at: datetime | None
     language: str
+    # The client's stay, as the form asked it: each may be missing.
+    arrival_date: date | None
+    departure_date: date | None
+    participants: int | None
     subject_label_fr: str
     subject_label_en: str
     # None when the dossier has no category, or nobody is assigned.
@@ -115,6 +161,9 @@ _ROW_VALUES = (
     "status",
     "archived_at",
     "language",
+    "arrival_date",
+    "departure_date",
+    "participants",
     "subject_id",
     "category_id",
     "assignee_id",
@@ -166,7 +215,7 @@ def _rows_labelled(values: list[tuple[Any, ...]], labels: RowLabels, school: Sch
 @dataclass(frozen=True)
 class InboxPage:
     rows: list[InboxRow]
-    next_cursor: Cursor | None
+    next_cursor: Cursor | ArrivalCursor | None
     total: int
     total_is_capped: bool = field(default=False)
 
@@ -272,19 +321,49 @@ def inbox_queryset(*, school: School, criteria: InboxCriteria) -> QuerySet[Inqui
         rows = rows.filter(received_at__lt=_day_start(criteria.received_to + timedelta(days=1)))
     if criteria.text and (term := normalize(criteria.text)):
         rows = _text_filter(rows, term)
-    order = ("received_at", "id") if criteria.oldest_first else ("-received_at", "-id")
+    if criteria.order == Order.ARRIVAL:
+        # As the pages read them (_parts): the dated ones by date, then the others (the CSV export's order).
+        return rows.order_by(F("arrival_date").asc(nulls_last=True), "id")
+    order = ("received_at", "id") if criteria.order == Order.OLDEST else ("-received_at", "-id")
     return rows.order_by(*order)
 
 
-def _after(rows: _Rows, after: Cursor | None, *, oldest_first: bool) -> _Rows:
-    """The rows beyond a page's last one, in the list's order."""
+def _parts(rows: _Rows, after: Cursor | ArrivalCursor | None, *, order: str) -> list[_Rows]:
+    """The rows beyond a page's last one, in the list's order: the ranges to read in turn until a page is full.
+
+    One range for the orders by reception. By arrival, two: the dossiers with an arrival date from the
+    cursor's on, then those without one. Each is read along inquiry_inbox_arrival from where the
+    previous page stopped; in one query, "a later date, or no date" is not a range of the index
+    (an OR with IS NULL), and each page read the school's dated dossiers from the first.
+    """
+    if order == Order.ARRIVAL:
+        if after is not None and not isinstance(after, ArrivalCursor):
+            raise ValueError("a cursor of another order")
+        by_arrival = ("arrival_date", "id")  # within a range, the index's own order
+        dated = rows.filter(arrival_date__isnull=False).order_by(*by_arrival)
+        undated = rows.filter(arrival_date__isnull=True).order_by(*by_arrival)
+        if after is None:
+            return [dated, undated]
+        if after.arrival_date is None:
+            return [undated.filter(id__gt=after.inquiry_id)]
+        day = after.arrival_date
+        return [
+            dated.filter(arrival_date__gte=day).filter(Q(arrival_date__gt=day) | Q(id__gt=after.inquiry_id)),
+            undated,
+        ]
     if after is None:
-        return rows
-    if oldest_first:
-        return rows.filter(
-            Q(received_at__gt=after.received_at) | Q(received_at=after.received_at, id__gt=after.inquiry_id)
-        )
-    return rows.filter(Q(received_at__lt=after.received_at) | Q(received_at=after.received_at, id__lt=after.inquiry_id))
+        return [rows]
+    if isinstance(after, ArrivalCursor):
+        raise ValueError("a cursor of another order")
+    if order == Order.OLDEST:
+        return [
+            rows.filter(
+                Q(received_at__gt=after.received_at) | Q(received_at=after.received_at, id__gt=after.inquiry_id)
+            )
+        ]
+    return [
+        rows.filter(Q(received_at__lt=after.received_at) | Q(received_at=after.received_at, id__lt=after.inquiry_id))
+    ]
 
 
 # On PostgreSQL a search first reads this many of the newest dossiers (with the other criteria) in order.
@@ -305,29 +384,36 @@ def _reads_recent_rows_first(term: str) -> bool:
     return connection.vendor == "postgresql" and not _REFERENCE.fullmatch(term) and not _rare_piece(term)
 
 
-def _search_values(recent: _Rows, indexed: _Rows, term: str, *, oldest_first: bool) -> list[tuple[Any, ...]]:
+def _search_values(recent: _Rows, indexed: _Rows, term: str, *, order: str, limit: int) -> list[tuple[Any, ...]]:
     """A search's page in one statement: the newest RECENT_ROWS_FIRST rows first, the index only if they fall short.
 
-    `recent` is the page's rows without the term, `indexed` with it (as `_text_filter` asks). Written in
-    SQL: the ORM has no subquery in FROM. The limited, ordered subquery is read lazily: PostgreSQL
-    stops as soon as a page and one more row match. The second part runs only when the first found
-    less than that (a condition on the first part alone, which PostgreSQL checks before starting it).
+    `recent` is the page's rows without the term, `indexed` with it (as `_text_filter` asks), both in
+    the list's order (`order`: by arrival, one range of `_parts`); `limit` rows at most (a page and one
+    more, or what a page by arrival still needs after its dated range). Written in SQL: the ORM has
+    no subquery in FROM. The limited, ordered subquery is read lazily: PostgreSQL stops as soon as
+    `limit` rows match. The second part runs only when the first found fewer (a condition on the first
+    part alone, which PostgreSQL checks before starting it).
     """
     quote = connection.ops.quote_name
     columns = ", ".join(quote(name) for name in _ROW_VALUES)
     recent_sql, recent_params = recent.values_list(*_ROW_VALUES, "search_text")[
         :RECENT_ROWS_FIRST
     ].query.sql_with_params()
-    indexed_sql, indexed_params = indexed.values_list(*_ROW_VALUES)[: PAGE_SIZE + 1].query.sql_with_params()
-    direction = "ASC" if oldest_first else "DESC"
-    order = f"ORDER BY {quote('received_at')} {direction}, {quote('id')} {direction} LIMIT {PAGE_SIZE + 1}"
+    indexed_sql, indexed_params = indexed.values_list(*_ROW_VALUES)[:limit].query.sql_with_params()
+    if order == Order.ARRIVAL:
+        # Within one range of _parts: the dated dossiers, or the undated ones (then by id alone).
+        sort = f"{quote('arrival_date')} ASC, {quote('id')} ASC"
+    else:
+        direction = "ASC" if order == Order.OLDEST else "DESC"
+        sort = f"{quote('received_at')} {direction}, {quote('id')} {direction}"
+    ordered = f"ORDER BY {sort} LIMIT {int(limit)}"
     # Django's SQL for our querysets, their values kept as parameters; the term as "contains" escapes it.
     sql = (
         f"WITH newest AS (SELECT {columns} FROM ({recent_sql}) AS recent ({columns}, {quote('search_text')}) "  # noqa: S608
-        f"WHERE {quote('search_text')} LIKE %s {order}) "
-        f"SELECT * FROM newest WHERE (SELECT COUNT(*) FROM newest) > {PAGE_SIZE} "
+        f"WHERE {quote('search_text')} LIKE %s {ordered}) "
+        f"SELECT * FROM newest WHERE (SELECT COUNT(*) FROM newest) >= {int(limit)} "
         f"UNION ALL SELECT * FROM ({indexed_sql}) AS indexed ({columns}) "
-        f"WHERE (SELECT COUNT(*) FROM newest) <= {PAGE_SIZE} {order}"
+        f"WHERE (SELECT COUNT(*) FROM newest) < {int(limit)} {ordered}"
     )
     like = f"%{connection.ops.prep_for_like_query(term)}%"
     with connection.cursor() as cursor:
@@ -336,51 +422,98 @@ def _search_values(recent: _Rows, indexed: _Rows, term: str, *, oldest_first: bo
 
 
 def inbox_page(
-    *, school: School, criteria: InboxCriteria, after: Cursor | None = None, labels: RowLabels | None = None
+    *,
+    school: School,
+    criteria: InboxCriteria,
+    after: Cursor | ArrivalCursor | None = None,
+    labels: RowLabels | None = None,
 ) -> InboxPage:
+    """Raises ValueError for a cursor of another order (the form refuses it first: `cursor_fits`)."""
     matching = inbox_queryset(school=school, criteria=criteria)
-    rows = _after(matching, after, oldest_first=criteria.oldest_first)
+    parts = _parts(matching, after, order=criteria.order)
     # Fifty rows of plain values: building 50 dossiers and their subject, category and assignee as model
     # instances cost more than both queries of the page. The message and search text stay in the database.
-    values: list[tuple[Any, ...]]
     if criteria.text:
         # Counting the matches of a search term costs a scan of the school's texts (a word found in every
         # other message matches tens of thousands): a search says how many it found up to a page, "50+"
-        # beyond, and asks the database nothing more. The term decides the plan (the trigram index or the
-        # newest rows in order): never a plan PostgreSQL kept for another term.
-        term = normalize(criteria.text)
-        with planned_for_their_values():
-            if term and _reads_recent_rows_first(term):
-                unsearched = inbox_queryset(school=school, criteria=replace(criteria, text=""))
-                recent = _after(unsearched, after, oldest_first=criteria.oldest_first)
-                values = _search_values(recent, rows, term, oldest_first=criteria.oldest_first)
-            else:
-                values = list(rows.values_list(*_ROW_VALUES)[: PAGE_SIZE + 1])
+        # beyond, and asks the database nothing more.
+        values = _searched_values(parts, school=school, criteria=criteria, after=after)
         total, cap = len(values), PAGE_SIZE
     else:
-        # The count rides on the rows' query (one round trip to the database, not two: on PostgreSQL a
-        # round trip costs about 0.4 ms within a page), as a subquery the database runs once. In no
-        # particular order, it stops at the cap along whichever index is cheapest (the inbox's indexes
-        # carry the filtered columns, so this reads no table row).
-        capped_sql, capped_params = matching.order_by().values("id")[: COUNT_CAP + 1].query.sql_with_params()
-        # Django's own SQL for our queryset, its values kept as parameters.
-        capped_count = f"SELECT COUNT(*) FROM ({capped_sql}) capped"  # noqa: S608
-        counted = rows.annotate(total=RawSQL(capped_count, capped_params))  # noqa: S611
-        counted_values = list(counted.values_list(*_ROW_VALUES, "total")[: PAGE_SIZE + 1])
-        values = [row[:-1] for row in counted_values]
-        if counted_values:
-            total = counted_values[0][-1]
+        values, counted = _counted_values(parts, matching)
+        if counted is not None:
+            total = counted
         elif after is None:
             total = 0
         else:  # a page beyond the last (dossiers archived since): the count alone
             total = matching.order_by().values("id")[: COUNT_CAP + 1].count()
         cap = COUNT_CAP
     page = _rows_labelled(values, labels or RowLabels(), school)
-    next_cursor = None
+    next_cursor: Cursor | ArrivalCursor | None = None
     if len(page) > PAGE_SIZE:
         page = page[:PAGE_SIZE]
-        next_cursor = Cursor(received_at=page[-1].received_at, inquiry_id=page[-1].pk)
+        last = page[-1]
+        if criteria.order == Order.ARRIVAL:
+            next_cursor = ArrivalCursor(arrival_date=last.arrival_date, inquiry_id=last.pk)
+        else:
+            next_cursor = Cursor(received_at=last.received_at, inquiry_id=last.pk)
     return InboxPage(rows=page, next_cursor=next_cursor, total=min(total, cap), total_is_capped=total > cap)
+
+
+def _searched_values(
+    parts: list[QuerySet[Inquiry]], *, school: School, criteria: InboxCriteria, after: Cursor | ArrivalCursor | None
+) -> list[tuple[Any, ...]]:
+    """A search's page and one more row, from the parts (_parts) read in turn.
+
+    The term decides the plan (the trigram index or the newest rows in order): never a plan PostgreSQL
+    kept for another term.
+    """
+    term = normalize(criteria.text)
+    recent_parts: list[QuerySet[Inquiry]] = []
+    if term and _reads_recent_rows_first(term):
+        unsearched = inbox_queryset(school=school, criteria=replace(criteria, text=""))
+        recent_parts = _parts(unsearched, after, order=criteria.order)
+    values: list[tuple[Any, ...]] = []
+    with planned_for_their_values():
+        for index, part in enumerate(parts):
+            if (wanted := PAGE_SIZE + 1 - len(values)) <= 0:
+                break
+            if recent_parts:
+                values += _search_values(recent_parts[index], part, term, order=criteria.order, limit=wanted)
+            else:
+                values += list(part.values_list(*_ROW_VALUES)[:wanted])
+    return values
+
+
+def _counted_values(
+    parts: list[QuerySet[Inquiry]], matching: QuerySet[Inquiry]
+) -> tuple[list[tuple[Any, ...]], int | None]:
+    """A page and one more row, from the parts (_parts) read in turn, and the capped count of `matching`.
+
+    The count rides on the rows' query (one round trip to the database, not two: on PostgreSQL a round
+    trip costs about 0.4 ms within a page), as a subquery the database runs once. In no particular
+    order, it stops at the cap along whichever index is cheapest (the inbox's indexes carry the
+    filtered columns, so this reads no table row). By arrival, a page that runs out of dated dossiers
+    reads on among the undated ones: the count rides on the first query that finds a row. None when
+    no query found one.
+    """
+    capped_sql, capped_params = matching.order_by().values("id")[: COUNT_CAP + 1].query.sql_with_params()
+    # Django's own SQL for our queryset, its values kept as parameters.
+    capped_count = f"SELECT COUNT(*) FROM ({capped_sql}) capped"  # noqa: S608
+    values: list[tuple[Any, ...]] = []
+    total: int | None = None
+    for part in parts:
+        if (wanted := PAGE_SIZE + 1 - len(values)) <= 0:
+            break
+        if total is not None:
+            values += list(part.values_list(*_ROW_VALUES)[:wanted])
+            continue
+        counted = part.annotate(total=RawSQL(capped_count, capped_params))  # noqa: S611
+        counted_values = list(counted.values_list(*_ROW_VALUES, "total")[:wanted])
+        values += [row[:-1] for row in counted_values]
+        if counted_values:
+            total = counted_values[0][-1]
+    return values, total
 
 
 def open_duplicates(*, inquiry: Inquiry, window_days: int = 7) -> QuerySet[Inquiry]:

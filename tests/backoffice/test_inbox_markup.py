@@ -7,7 +7,8 @@ secretary, her screen reader and the browser tests must not see a difference.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -20,7 +21,7 @@ from django.utils.translation import pgettext
 
 from msem.accounts.models import Membership, Role, User
 from msem.backoffice.inbox_forms import InboxFilterForm
-from msem.backoffice.inbox_rows import ReceivedShort, RowDateFormat
+from msem.backoffice.inbox_rows import ReceivedShort, RowDateFormat, StayShort
 from msem.backoffice.inbox_search import search_widgets
 from msem.inquiries.models import Category, Inquiry, Subject
 from msem.platform.widgets import (
@@ -274,3 +275,82 @@ def test_a_row_without_category_or_assignee_shows_dashes_and_names_the_assignee(
         '<td role="cell" class="col-category" data-label="Catégorie"'
         ' title="Tom & <Jerry>"><span class="one-line">Tom & <Jerry></span></td>'
     )
+
+
+# The inbox's "Séjour" column: the client's stay as a secretary reads it in the season (today: 7 December 2026).
+STAYS = {
+    # (arrival, departure, participants) -> French, English
+    ((2026, 12, 27), (2027, 1, 3), 4): ("27 déc. → 3 jan. · 4 pers.", "27 Dec → 3 Jan · 4 people"),
+    ((2026, 12, 21), (2026, 12, 28), 1): ("21 → 28 déc. · 1 pers.", "21 → 28 Dec · 1 person"),
+    ((2027, 2, 13), None, None): ("13 fév. → ?", "13 Feb → ?"),
+    (None, (2027, 1, 3), 2): ("? → 3 jan. · 2 pers.", "? → 3 Jan · 2 people"),
+    (None, None, 12): ("12 pers.", "12 people"),
+    ((2027, 1, 2), (2027, 1, 2), 3): ("2 jan. · 3 pers.", "2 Jan · 3 people"),  # a day's lessons
+    (None, None, None): ("", ""),
+    # Last season's stay, never archived: its year, once for the month written once.
+    ((2026, 2, 14), (2026, 2, 21), 2): ("14 → 21 fév. 2026 · 2 pers.", "14 → 21 Feb 2026 · 2 people"),
+    # Six months from today at most: a day and its month say which (182 days); beyond, the year.
+    ((2026, 6, 8), None, None): ("8 juin → ?", "8 Jun → ?"),
+    ((2026, 6, 7), None, None): ("7 juin 2026 → ?", "7 Jun 2026 → ?"),
+    ((2027, 6, 7), None, None): ("7 juin → ?", "7 Jun → ?"),
+    ((2027, 6, 8), None, None): ("8 juin 2027 → ?", "8 Jun 2027 → ?"),
+}
+
+
+def stay_row(arrival, departure, participants):
+    """An inbox row holding only what the stay's column reads."""
+    day = lambda parts: date(*parts) if parts else None  # noqa: E731
+    return SimpleNamespace(arrival_date=day(arrival), departure_date=day(departure), participants=participants)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_stay_column_says_the_days_the_year_when_needed_and_the_participants(language):
+    with translation.override(language):
+        stay_short = StayShort(date(2026, 12, 7))
+        shown = {stay: stay_short(stay_row(*stay)) for stay in STAYS}
+        longest = stay_short.long(stay_row((2026, 12, 21), (2026, 12, 28), 3))
+    assert shown == {stay: texts[language == "en"] for stay, texts in STAYS.items()}
+    # The title: every day whole, with its year.
+    assert (
+        longest
+        == {"fr": "21 déc. 2026 → 28 déc. 2026 · 3 pers.", "en": "21 Dec 2026 → 28 Dec 2026 · 3 people"}[language]
+    )
+
+
+STAY_WORDS = {"fr": ("Séjour", "pers.", "Objet"), "en": ("Stay", "people", "Subject")}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_inbox_shows_each_stay_after_the_client_and_an_empty_cell_without_one(
+    secretary_client, school, secretary, language
+):
+    header, people, next_header = STAY_WORDS[language]
+    secretary.language = language
+    secretary.save(update_fields=["language"])
+    arrival = timezone.localdate() + timedelta(days=3)
+    departure = arrival + timedelta(days=7)
+    stay = receive_inquiry(school, first_name="Ana", arrival_date=arrival, departure_date=departure, participants=4)
+    bare = receive_inquiry(school, first_name="Bob", arrival_date=None, departure_date=None, participants=None)
+
+    html = page_text(secretary_client.get(f"/backoffice/{school.slug}/inquiries/?f=1"))
+    assert (
+        f'>Client</th>\n            <th role="columnheader" scope="col">{header}</th>\n'
+        f'            <th role="columnheader" scope="col">{next_header}</th>' in html
+    )
+    with translation.override(language):
+        day = pgettext("inbox received", "j M")
+        year = pgettext("inbox received", "j M Y")
+        first = str(arrival.day) if arrival.month == departure.month else date_format(arrival, day)
+        short = f"{first} → {date_format(departure, day)} · 4 {people}"
+        title = f"{date_format(arrival, year)} → {date_format(departure, year)} · 4 {people}"
+        label = header
+    row = html[html.index(f">{stay.reference}</a>") :].split("</tr>")[0]
+    assert (
+        f'<td role="cell" class="col-stay" data-label="{label}" title="{title}">'
+        f'<span class="one-line">{short}</span></td>' in row
+    )
+    # The stay after the client's cell, the subject after it.
+    assert row.index("col-client") < row.index("col-stay") < row.index("col-subject")
+    bare_row = html[html.index(f">{bare.reference}</a>") :].split("</tr>")[0]
+    assert '<td role="cell" class="col-stay is-empty"></td><td role="cell" class="col-subject"' in bare_row
+    assert "None" not in bare_row

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -150,6 +151,52 @@ class TestList:
         assert len(first_refs) == 50
         assert len(second_refs) == 25
         assert not first_refs & second_refs
+
+    def test_by_soonest_arrival_the_pages_follow_the_stays_and_a_link_of_another_order_is_refused(
+        self, secretary, secretary_client, school
+    ):
+        bulk_dossiers(school, 130, [secretary])  # about three in ten without an arrival date
+        Inquiry.objects.filter(pk__in=Inquiry.objects.order_by("pk").values("pk")[:60]).update(arrival_date=None)
+        expected = [
+            reference
+            for _undated, _day, _pk, reference in sorted(
+                (arrival is None, arrival or timezone.localdate(), pk, reference)
+                for pk, reference, arrival in Inquiry.objects.values_list("pk", "reference", "arrival_date")
+            )
+        ]
+        seen, query = [], "f=1&archived=all&sort=arrival"
+        while query:
+            with CaptureQueriesContext(connection) as queries:
+                response = secretary_client.get(inbox_url(school, query))
+            assert response.status_code == 200
+            assert len(queries) <= 10
+            seen += [row.reference for row in response.context["page"].rows]
+            assert response.context["page"].total == 130
+            query = response.context["next_query"]
+        assert seen == expected
+        newest_link = secretary_client.get(inbox_url(school, "f=1&archived=all")).context["next_query"]
+        arrival_link = secretary_client.get(inbox_url(school, "f=1&archived=all&sort=arrival")).context["next_query"]
+
+        # A next page's link of the newest first, its order changed to the arrival's in the address; and back.
+        for link, order in ((newest_link, "arrival"), (arrival_link, "newest"), (arrival_link, "oldest")):
+            changed = link.replace("sort=arrival", "").replace("sort=newest", "") + f"&sort={order}"
+            response = secretary_client.get(inbox_url(school, changed))
+            assert response.status_code == 400
+            assert "Ce lien de page n’est pas valide\xa0: repartez de la première page." in page_text(response)
+
+    def test_a_saved_view_by_soonest_arrival_lists_by_arrival(self, secretary, secretary_client, school):
+        today = timezone.localdate()
+        later = receive_inquiry(school, email="later@x.org", arrival_date=today + timedelta(days=20))
+        undated = receive_inquiry(school, email="undated@x.org", arrival_date=None, departure_date=None)
+        sooner = receive_inquiry(school, email="sooner@x.org", arrival_date=today + timedelta(days=2))
+        saved_filter_save(
+            school=school, owner=secretary, name="Arrivées", criteria={"sort": ["arrival"]}, make_default=True
+        )
+        response = secretary_client.get(inbox_url(school), follow=True)
+        assert "sort=arrival" in response.redirect_chain[0][0]
+        rows = [row.reference for row in response.context["page"].rows]
+        assert rows == [sooner.reference, later.reference, undated.reference]
+        assert '<option value="arrival" selected>Arrivée la plus proche</option>' in response.content.decode()
 
 
 class TestDefaultFilters:

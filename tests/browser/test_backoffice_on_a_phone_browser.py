@@ -263,7 +263,7 @@ FOCUSED = """() => {
 
 
 def test_on_a_phone_each_request_is_a_card_that_a_finger_or_the_keyboard_opens(phone, busy_school, screenshot):
-    """The inbox's eight columns scrolled sideways: a card each, its dossier a tap or a Tab and Enter away."""
+    """The inbox's columns scrolled sideways: a card each, its dossier a tap or a Tab and Enter away."""
     log_in(phone, MANAGER, DEMO_PASSWORD)
     newest = Inquiry.objects.for_school(busy_school).filter(archived_at__isnull=True).order_by("-received_at").first()
     cards = phone.locator(".inbox-table tbody tr")
@@ -278,12 +278,16 @@ def test_on_a_phone_each_request_is_a_card_that_a_finger_or_the_keyboard_opens(p
         expect(card.locator(".col-status")).to_have_text(newest.get_status_display())
     boxes = {
         name: card.locator(f".col-{name}").bounding_box()
-        for name in ("reference", "status", "client", "received", "subject", "category", "assignee")
+        for name in ("reference", "status", "client", "received", "stay", "subject", "category", "assignee")
     }
     middle = {name: box["y"] + box["height"] / 2 for name, box in boxes.items()}
     assert abs(middle["reference"] - middle["status"]) < 6
     assert abs(middle["client"] - middle["received"]) < 6
-    assert middle["reference"] < middle["client"] < middle["subject"] < middle["category"] < middle["assignee"]
+    # The client's stay under the name, on one line with its label: "SÉJOUR 6 → 13 janv. · 2 pers."
+    assert middle["client"] < middle["stay"] < middle["subject"] < middle["category"] < middle["assignee"]
+    assert boxes["stay"]["height"] < 30
+    expect(card.locator(".col-stay")).to_contain_text(" → ")
+    expect(card.locator(".col-stay")).to_contain_text("2 pers.")
     assert {name: box for name, box in boxes.items() if box["x"] < 16 or box["x"] + box["width"] > 390 - 16} == {}
     assert card.bounding_box()["width"] >= 390 - 2 * 16 - 2
     assert box_overflow(phone) <= 1
@@ -291,7 +295,7 @@ def test_on_a_phone_each_request_is_a_card_that_a_finger_or_the_keyboard_opens(p
     expect(phone.get_by_role("columnheader", name="Client")).to_have_count(1)
     expect(phone.get_by_text("Tout sélectionner")).to_be_visible()
     shown_cells = phone.locator(".inbox-table tbody td:not(.is-empty)").count()
-    assert accessible_table(phone, ".inbox-table") == {"table": 1, "row": 51, "columnheader": 8, "cell": shown_cells}
+    assert accessible_table(phone, ".inbox-table") == {"table": 1, "row": 51, "columnheader": 9, "cell": shown_cells}
 
     # The keyboard reaches every card, in the order they are shown, each stop in sight: its checkbox,
     # the reference's link and the client's, both opening its dossier.
@@ -312,7 +316,8 @@ def test_on_a_phone_each_request_is_a_card_that_a_finger_or_the_keyboard_opens(p
     expect(phone.get_by_role("heading", level=1)).to_contain_text(references[1])
     phone.go_back()
 
-    # A tap anywhere on a card opens it (here on its subject, which is no link)...
+    # A tap anywhere on a card opens it (here on its subject, which is no link, scrolled into sight)...
+    cards.nth(2).locator(".col-subject").scroll_into_view_if_needed()
     subject = cards.nth(2).locator(".col-subject").bounding_box()
     phone.touchscreen.tap(subject["x"] + subject["width"] / 2, subject["y"] + subject["height"] / 2)
     expect(phone.get_by_role("heading", level=1)).to_contain_text(references[2])

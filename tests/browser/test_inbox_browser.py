@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import formats, timezone, translation
+from django.utils.translation import pgettext
 from playwright.sync_api import expect
 
 from msem.accounts.models import User
@@ -143,6 +146,42 @@ def test_taking_the_selection_from_the_list(page, secretary, manager, inbox, scr
     screenshot(page, "inbox-selection-taken", full_page=False)
 
 
+def test_she_lists_the_soonest_arrivals_first_and_sees_each_stay(page, school, secretary, screenshot):
+    """The order "Arrivée la plus proche": the stays by arrival date, the requests without one last."""
+    today = timezone.localdate()
+    receive_inquiry(
+        school, first_name="Paul", last_name="Later", arrival_date=today + timedelta(days=40), participants=3
+    )
+    receive_inquiry(school, first_name="Nina", last_name="Nodate", arrival_date=None, departure_date=None)
+    soonest = receive_inquiry(
+        school,
+        first_name="Sara",
+        last_name="Soon",
+        arrival_date=today + timedelta(days=2),
+        departure_date=today + timedelta(days=2),  # a day's lessons: the day once
+        participants=4,
+    )
+    log_in(page, secretary.email, PASSWORD)
+    clients = page.locator(".inbox-table tbody .client-link")
+    expect(clients).to_have_text(["Sara Soon", "Nina Nodate", "Paul Later"])  # newest first
+
+    page.get_by_role("button", name="Rechercher").first.click()
+    page.get_by_label("Ordre").select_option(label="Arrivée la plus proche")
+    expect(page).to_have_url(re.compile(r"sort=arrival"))
+    expect(clients).to_have_text(["Sara Soon", "Paul Later", "Nina Nodate"])
+    first = page.locator(".inbox-table tbody tr").first
+    with translation.override("fr"):
+        day = formats.date_format(soonest.arrival_date, pgettext("inbox received", "j M"))
+    expect(first.locator(".col-stay")).to_have_text(f"{day} · 4 pers.")
+    expect(page.locator(".inbox-table tbody tr").last.locator(".col-stay")).to_have_text("2 pers.")
+    screenshot(page, "inbox-fr-soonest-arrival", full_page=False)
+
+    # The order stays in the address: the list comes back in it.
+    page.reload()
+    expect(clients).to_have_text(["Sara Soon", "Paul Later", "Nina Nodate"])
+    expect(page.get_by_label("Ordre")).to_have_value("arrival")
+
+
 def test_the_inbox_in_english(page, school, secretary, inbox, screenshot):
     secretary.language = "en"
     secretary.save()
@@ -170,16 +209,29 @@ ROWS_LAYOUT = """() => [...document.querySelectorAll('.inbox-table tbody tr')].m
     if (height > lineHeight * 1.5 || cell.scrollWidth > cell.clientWidth + 1) wrapped.push(index);
     if (line && line.scrollHeight > line.clientHeight + 1) cut.push(index);
   });
-  return {reference: row.cells[1].innerText, wrapped, cut};
+  return {reference: row.cells[1].innerText, client: row.cells[3].innerText, wrapped, cut};
 })"""
+
+
+# The cells a row may cut, with an ellipsis and the whole text in the title: the subject, the assignee and
+# the category (their indexes among the row's cells). The reference, the time, the stay and the status never.
+MAY_BE_CUT = {5, 7, 8}
+TABLE_OVERFLOW = "(box => box.scrollWidth - box.clientWidth)(document.querySelector('.table-scroll'))"
+CUT_TITLES = """() => [...document.querySelectorAll('.inbox-table tbody tr')].flatMap(row => [...row.cells]
+  .filter(cell => (line => line && line.scrollHeight > line.clientHeight + 1)(cell.querySelector('.one-line')))
+  .map(cell => cell.title ? cell : cell.querySelector('a[title]'))
+  .map(titled => titled.title === titled.innerText.trim()))"""
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_inbox_rows_fit_on_one_line_on_a_laptop(page, language, screenshot):
-    """At 1366 x 900, the demo's requests (its subjects, categories, names) take one line each, uncut.
+    """At 1366 x 900, the demo's requests take one line each; the clients' names and stays are whole.
 
     A wrapped subject or category doubled the rows' height (42 of 50 rows in French, all 50 in English).
     A text longer than its share is cut with an ellipsis, never wrapped, and keeps its whole in a title.
+    With the stay's column the table was 165 px short of every text whole at 1366 px: the menu keeps
+    its icons up to 1439 px, and the subject, the assignee and the category give their room first;
+    never the client's name (but for a name of 80 letters), never the stay.
     """
     school = demo_school_ensure().school
     last_name = "de La Tour d'Auvergne-Lauraguais et de Montmorency-Laval"
@@ -191,12 +243,26 @@ def test_inbox_rows_fit_on_one_line_on_a_laptop(page, language, screenshot):
     rows = page.evaluate(ROWS_LAYOUT)
     assert len(rows) == 50
     assert [row for row in rows if row["wrapped"]] == []
-    # The long name is cut, the demo's own texts are whole.
-    assert [row["cut"] for row in rows] == [[3]] + [[]] * 49
+    # The long name is cut; of the demo's own texts, only those that may give their room.
+    assert 3 in rows[0]["cut"]
+    assert [(row["client"], row["cut"]) for row in rows[1:] if set(row["cut"]) - MAY_BE_CUT] == []
+    assert set(page.evaluate(CUT_TITLES)) == {True}
+    assert page.evaluate(TABLE_OVERFLOW) <= 0
     client = page.locator(".inbox-table tbody tr").first.locator("a.client-link")
     expect(client).to_have_attribute("title", long_name)
     expect(page.get_by_role("link", name=long_name)).to_be_visible()
     screenshot(page, f"inbox-{language}-1366", full_page=False)
+
+    # The widest rows (an archived request "Waiting for the client", received yesterday) by arrival,
+    # and with the menu's labels back at 1440 px: nothing scrolls sideways, nothing wraps.
+    for width, query in ((1366, "f=1&archived=all&sort=arrival"), (1440, "f=1&archived=all"), (1440, "f=1")):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"/backoffice/{school.slug}/inquiries/?{query}")
+        rows = page.evaluate(ROWS_LAYOUT)
+        assert len(rows) == 50
+        assert [row for row in rows if row["wrapped"]] == [], (width, query)
+        assert [(row["client"], row["cut"]) for row in rows[1:] if set(row["cut"]) - MAY_BE_CUT] == []
+        assert page.evaluate(TABLE_OVERFLOW) <= 0, (width, query)
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
@@ -214,7 +280,9 @@ def test_on_a_smaller_laptop_the_menu_gives_its_room_to_the_clients_names(page, 
     rows = page.evaluate(ROWS_LAYOUT)
     assert len(rows) == 50
     assert [row for row in rows if row["wrapped"]] == []
-    assert [row["reference"] for row in rows if 3 in row["cut"]] == []
+    assert [(row["client"], row["cut"]) for row in rows if set(row["cut"]) - MAY_BE_CUT] == []
+    assert set(page.evaluate(CUT_TITLES)) <= {True}
+    assert page.evaluate(TABLE_OVERFLOW) <= 0
     screenshot(page, f"inbox-{language}-1280", full_page=False)
 
     # Each icon keeps its link's name, and shows it on hover.
@@ -230,6 +298,8 @@ def test_on_a_smaller_laptop_the_menu_gives_its_room_to_the_clients_names(page, 
     rows = page.evaluate(ROWS_LAYOUT)
     assert [row for row in rows if row["wrapped"]] == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 1024
+    # Nor does the table scroll sideways in its card: on a tablet across, every text gives, the stay too.
+    assert page.evaluate(TABLE_OVERFLOW) <= 0
 
 
 # Each card's place, and whether its subject is whole.

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+from dataclasses import replace
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,7 +15,7 @@ from django.utils import timezone
 
 from msem.inquiries import inbox
 from msem.inquiries.dossier import inquiries_archive
-from msem.inquiries.inbox import Archived, InboxCriteria, inbox_page, open_duplicates
+from msem.inquiries.inbox import Archived, InboxCriteria, Order, inbox_page, open_duplicates
 from msem.inquiries.models import Category, Inquiry, Subject
 from tests.inquiries.helpers import receive_inquiry
 
@@ -220,7 +222,7 @@ class TestFilters:
                 after = page.next_cursor
 
         assert every_page(text="snowboard") == [inquiry.reference for inquiry in reversed(snowboard)]
-        assert every_page(text="snowboard", oldest_first=True) == [inquiry.reference for inquiry in snowboard]
+        assert every_page(text="snowboard", order=Order.OLDEST) == [inquiry.reference for inquiry in snowboard]
         assert every_page(text="bonjour", archived=Archived.ALL) == [inquiry.reference for inquiry in reversed(others)]
         assert every_page(text="zzyzx") == []
 
@@ -263,8 +265,8 @@ class TestPages:
 
     def test_oldest_first(self, school):
         created = [receive_inquiry(school, email=f"c{n}@example.org").reference for n in range(60)]
-        first = inbox_page(school=school, criteria=InboxCriteria(oldest_first=True))
-        second = inbox_page(school=school, criteria=InboxCriteria(oldest_first=True), after=first.next_cursor)
+        first = inbox_page(school=school, criteria=InboxCriteria(order=Order.OLDEST))
+        second = inbox_page(school=school, criteria=InboxCriteria(order=Order.OLDEST), after=first.next_cursor)
         assert references(first) + references(second) == created
 
     def test_the_count_is_capped_on_large_schools(self, school, monkeypatch):
@@ -293,6 +295,117 @@ class TestPages:
         for bad in ("", "abc", "bm90IGEgY3Vyc29y", "MjAyNi0wMS0wMXwx"):
             with pytest.raises(ValueError):  # noqa: PT011
                 inbox.Cursor.decode(bad)
+
+
+def every_page(school, criteria: InboxCriteria) -> tuple[list[str], list[int]]:
+    """The references of every page, walked with each page's cursor, and the pages' counts."""
+    seen, totals, after = [], [], None
+    while True:
+        page = inbox_page(school=school, criteria=criteria, after=after)
+        seen += references(page)
+        totals.append(page.total)
+        if page.next_cursor is None:
+            return seen, totals
+        after = page.next_cursor
+
+
+class TestSoonestArrivalFirst:
+    """By arrival: the dated dossiers by date then id, the undated after them, over pages of three."""
+
+    @pytest.fixture
+    def stays(self, school, monkeypatch):
+        """Eleven dossiers: ties on one date, a stay of last season, four without an arrival date."""
+        monkeypatch.setattr(inbox, "PAGE_SIZE", 3)
+        today = timezone.localdate()
+        arrivals = [
+            today + timedelta(days=10),
+            None,
+            today + timedelta(days=3),
+            today + timedelta(days=10),
+            today - timedelta(days=300),  # last season's, never archived
+            None,
+            today + timedelta(days=10),
+            today + timedelta(days=3),
+            None,
+            today + timedelta(days=40),
+            None,
+        ]
+        dossiers = []
+        for number, arrival in enumerate(arrivals):
+            message = f"Cours de snowboard {number} ?" + (" Et du télémark." if arrival is None else "")
+            inquiry = receive_inquiry(school, email=f"s{number}@x.org", message=message, arrival_date=arrival)
+            if arrival is None:  # a departure alone: still undated for this order
+                Inquiry.objects.filter(pk=inquiry.pk).update(departure_date=today + timedelta(days=5))
+            dossiers.append(inquiry)
+        # Received in the reverse order of their ids: no order by reception passes for this one.
+        start = timezone.now() - timedelta(days=1)
+        for minutes, inquiry in enumerate(reversed(dossiers)):
+            at(start + timedelta(minutes=minutes), inquiry)
+        return dossiers
+
+    @staticmethod
+    def expected(dossiers) -> list[str]:
+        dated = sorted((i for i in dossiers if i.arrival_date), key=lambda i: (i.arrival_date, i.pk))
+        undated = sorted((i for i in dossiers if not i.arrival_date), key=lambda i: i.pk)
+        return [inquiry.reference for inquiry in dated + undated]
+
+    def test_every_page_in_order_each_dossier_once_the_undated_last(self, school, stays):
+        seen, totals = every_page(school, InboxCriteria(order=Order.ARRIVAL))
+        assert seen == self.expected(stays)
+        assert len(seen) == len(set(seen)) == 11
+        assert seen[-4:] == [inquiry.reference for inquiry in stays if inquiry.arrival_date is None]
+        assert set(totals) == {11}  # four pages, each counting every match
+
+    def test_with_each_filter_combined(self, school, stays, secretary):
+        Inquiry.objects.filter(pk__in=[stays[0].pk, stays[1].pk, stays[6].pk, stays[8].pk]).update(
+            status=Inquiry.Status.IN_PROGRESS, assignee=secretary
+        )
+        Inquiry.objects.filter(pk=stays[6].pk).update(archived_at=timezone.now())
+        for inquiry in stays:
+            inquiry.refresh_from_db()
+        criteria = InboxCriteria(order=Order.ARRIVAL, statuses=(Inquiry.Status.IN_PROGRESS,), assignee_id=secretary.pk)
+        kept = [stays[0], stays[1], stays[8]]
+        assert every_page(school, criteria)[0] == self.expected(kept)
+        archived_too = replace(criteria, archived=Archived.ALL)
+        assert every_page(school, archived_too)[0] == self.expected([*kept, stays[6]])
+        received = replace(archived_too, received_from=timezone.localdate() - timedelta(days=1), language="fr")
+        assert every_page(school, received)[0] == self.expected([*kept, stays[6]])
+        assert every_page(school, replace(received, language="en"))[0] == []
+
+    @pytest.mark.parametrize("recent", [2, 4, 2000])
+    def test_with_a_search_term(self, school, stays, recent, monkeypatch):
+        # On PostgreSQL the first rows in the list's order are read before the trigram index (as newest
+        # first, RECENT_ROWS_FIRST): 2 and 4 hold fewer matches than a page, 2000 all of them.
+        monkeypatch.setattr(inbox, "RECENT_ROWS_FIRST", recent)
+        others = [receive_inquiry(school, email=f"o{n}@x.org", message="Bonjour") for n in range(3)]
+        assert every_page(school, InboxCriteria(order=Order.ARRIVAL, text="snowboard"))[0] == self.expected(stays)
+        everything = every_page(school, InboxCriteria(order=Order.ARRIVAL, text="x.org"))[0]
+        assert everything == self.expected([*stays, *others])
+        # A search whose matches are all undated, or all dated.
+        undated = [inquiry for inquiry in stays if inquiry.arrival_date is None]
+        assert every_page(school, InboxCriteria(order=Order.ARRIVAL, text="snowboard 1 ?"))[0] == [stays[1].reference]
+        assert every_page(school, InboxCriteria(order=Order.ARRIVAL, text="telemark"))[0] == self.expected(undated)
+
+    def test_the_csv_exports_order_is_the_lists(self, school, stays):
+        rows = inbox.inbox_queryset(school=school, criteria=InboxCriteria(order=Order.ARRIVAL))
+        assert list(rows.values_list("reference", flat=True)) == self.expected(stays)
+
+    def test_a_page_link_of_another_order_is_refused(self, school, stays):
+        by_arrival = inbox_page(school=school, criteria=InboxCriteria(order=Order.ARRIVAL))
+        newest = inbox_page(school=school, criteria=InboxCriteria())
+        assert isinstance(by_arrival.next_cursor, inbox.ArrivalCursor)
+        with pytest.raises(ValueError, match="another order"):
+            inbox_page(school=school, criteria=InboxCriteria(order=Order.ARRIVAL), after=newest.next_cursor)
+        with pytest.raises(ValueError, match="another order"):
+            inbox_page(school=school, criteria=InboxCriteria(order=Order.OLDEST), after=by_arrival.next_cursor)
+
+    def test_the_cursor_says_the_date_or_none(self):
+        for day in (dt.date(2026, 12, 27), None):
+            cursor = inbox.ArrivalCursor(arrival_date=day, inquiry_id=123)
+            assert inbox.Cursor.decode(cursor.encode()) == cursor
+        for bad in ("a|2026-13-01|1", "a|2026-12-27|", "a|2026-12-27|1|2", "b||1"):
+            with pytest.raises(ValueError):  # noqa: PT011
+                inbox.Cursor.decode(base64.urlsafe_b64encode(bad.encode()).decode())
 
 
 class TestDuplicates:
