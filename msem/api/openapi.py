@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from msem.inquiries.models import MAX_PARTICIPANTS, MESSAGE_MAX_LENGTH, NAME_MAX_LENGTH, PHONE_MAX_LENGTH
 
@@ -182,7 +182,7 @@ def openapi_document() -> dict[str, Any]:
     }
 
 
-@require_GET
+@require_safe
 def openapi_view(request: HttpRequest) -> JsonResponse:
     response = JsonResponse(openapi_document(), json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Access-Control-Allow-Origin"] = "*"

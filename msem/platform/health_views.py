@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from msem.platform.health import database_ping, health_report
 
 
 @never_cache
-@require_GET
+@require_safe
 def health_view(request: HttpRequest) -> JsonResponse:
     """Everything an operator is alerted on: 503 as soon as one check fails."""
     report = health_report()
@@ -18,7 +18,7 @@ def health_view(request: HttpRequest) -> JsonResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def ready_view(request: HttpRequest) -> JsonResponse:
     """Can this web process serve? Only the database matters: a late worker is no reason to stop serving pages."""
     database_ms = database_ping()

@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from msem.payments.links import PaymentLinkInvalid, payment_link_token, payment_request_from_token
 from msem.payments.models import Payment
@@ -49,7 +49,7 @@ def _quote_unavailable(request: HttpRequest, language: str, quote: Quote, proble
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def quote_view(request: HttpRequest, language: str, school_slug: str, token: str) -> HttpResponse:
     quote, version = _quote_or_404(school_slug, token)
     problem = quote_link_problem(quote, version)
@@ -93,7 +93,7 @@ def quote_view(request: HttpRequest, language: str, school_slug: str, token: str
     )
 
 
-@require_GET
+@require_safe
 def quote_pdf_view(request: HttpRequest, language: str, school_slug: str, token: str) -> HttpResponse:
     quote, version = _quote_or_404(school_slug, token)
     problem = quote_link_problem(quote, version)
@@ -146,7 +146,7 @@ def _pay_page(request: HttpRequest, language: str, token: str, *, error: str = "
     )
 
 
-@require_GET
+@require_safe
 def pay_view(request: HttpRequest, language: str, token: str) -> HttpResponse:
     return _pay_page(request, language, token)
 

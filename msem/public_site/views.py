@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from msem.inquiries.abuse import intake_allowed, intake_count
 from msem.inquiries.intake import IntakeData, IntakeForm
@@ -148,13 +148,14 @@ def _robot_likeness(hidden_field_filled: bool, token: FormToken, data: IntakeDat
 
 # No CSRF cookie: the form lives in an iframe of the school's site, where browsers
 # do not send our cookies. Its signed, single-use, per-school token does that job
-# (and there is no session to ride on: the form is anonymous).
+# (and there is no session to ride on: the form is anonymous). HEAD is a GET without its body: the
+# school's website checks its link with it, and a 405 reads there as a broken link.
 @csrf_exempt
 @framable_by_the_school
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def contact_view(request: HttpRequest, language: str, school_slug: str) -> HttpResponse:
     school = _school_or_404(request, language, school_slug)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return _render_blank_form(request, school, language)
 
     token: FormToken | None = form_token_read(request.POST.get("form_token", ""), school_id=school.pk)
@@ -187,7 +188,7 @@ def contact_view(request: HttpRequest, language: str, school_slug: str) -> HttpR
 
 
 @framable_by_the_school
-@require_http_methods(["GET"])
+@require_safe
 def contact_thanks_view(request: HttpRequest, language: str, school_slug: str, receipt: str) -> HttpResponse:
     school = _school_or_404(request, language, school_slug)
     try:
