@@ -91,6 +91,8 @@ class IntakeForm(forms.Form):
         max_length=254,
         validators=[validate_single_line],
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        # Django's English says "email"; the client's form says "e-mail" everywhere else.
+        error_messages={"invalid": _("Enter a valid e-mail address.")},
     )
     phone = forms.CharField(
         label=_("Phone"),
@@ -105,8 +107,16 @@ class IntakeForm(forms.Form):
     departure_date = forms.DateField(
         label=_("Departure date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
+    # In the client's words, not Django's "Ensure this value is greater than or equal to 1."
     participants = forms.IntegerField(
-        label=_("Number of participants"), required=False, min_value=1, max_value=MAX_PARTICIPANTS
+        label=_("Number of participants"),
+        required=False,
+        min_value=1,
+        max_value=MAX_PARTICIPANTS,
+        error_messages={
+            "min_value": _("Give at least one participant."),
+            "max_value": _("For more than %(limit_value)s participants, give their number in your message."),
+        },
     )
     message = forms.CharField(
         label=_("Your message"),

@@ -84,8 +84,16 @@ class TestBadInput:
         assert response.status_code == 400
         body = response.json()
         assert body["error"] == "Demande invalide."
-        assert "email" in body["fields"]
-        assert body["fields"]["participants"] == ["Assurez-vous que cette valeur est supérieure ou égale à 1."]
+        assert body["fields"]["email"] == ["Saisissez une adresse e-mail valide."]
+        assert body["fields"]["participants"] == ["Indiquez au moins un participant."]
+        assert not Inquiry.objects.exists()
+
+    def test_in_english_the_errors_say_e_mail_and_participants_in_the_clients_words(self, school):
+        response = post(school, payload(school, email="not-an-address", participants=501, language="en"))
+        assert response.status_code == 400
+        fields = response.json()["fields"]
+        assert fields["email"] == ["Enter a valid e-mail address."]
+        assert fields["participants"] == ["For more than 500 participants, give their number in your message."]
         assert not Inquiry.objects.exists()
 
     @pytest.mark.parametrize(
