@@ -182,6 +182,15 @@ class TestPayPage:
         assert request.reference in page
         assert "aucun argent réel" in page
 
+    @pytest.mark.parametrize(("language", "label"), [("fr", "Voir le devis"), ("en", "See quote")])
+    def test_links_to_the_quote_it_pays_for(self, school, manager, language, label):
+        quote = sent_quote(school, manager)
+        response = Client().get(pay_url(payment_request(school, manager, quote), language))
+
+        link = f'<a class="public-link" href="{quote_url(quote, language)}">{label} {quote.number}</a>'
+        assert link in response.content.decode()
+        assert Client().get(quote_url(quote, language)).status_code == 200
+
     def test_the_links_last_day_reads_as_in_its_email(self, school, manager):
         request = payment_request(school, manager, sent_quote(school, manager))
         last_day = timezone.localdate(request.expires_at)
