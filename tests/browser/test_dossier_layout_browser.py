@@ -120,3 +120,26 @@ def test_a_payment_requests_actions_are_one_row_of_the_same_size(page, school, s
     sizes = actions.evaluate("row => [...row.querySelectorAll('a, button')].map(e => getComputedStyle(e).fontSize)")
     assert len(sizes) == 3, sizes
     assert len(set(sizes)) == 1, sizes
+
+
+# From the bottom of the last button of one block to the top of the next element: the room between them.
+ROOM_BELOW = (
+    "element => element.nextElementSibling.getBoundingClientRect().top - element.getBoundingClientRect().bottom"
+)
+
+
+def test_cancel_this_quote_is_as_far_from_send_as_the_other_action_rows(page, school, secretary):
+    """QA: "Cancel this quote" sat 2 px under the button that sends the quote, as if part of it; under a
+    sent quote's payment request form, the row of actions has its room."""
+    draft = draft_quote(school, secretary)
+    sent = sent_quote(school, secretary)
+    log_in(page, secretary.email, PASSWORD)
+    page.goto(f"/backoffice/{school.slug}/inquiries/{sent.inquiry.reference}/")
+    expected = page.locator("form.payment-request-form").evaluate(ROOM_BELOW)
+    assert expected >= 10
+
+    page.goto(f"/backoffice/{school.slug}/inquiries/{draft.inquiry.reference}/")
+    send = page.locator("form.quote-send")
+    expect(page.get_by_role("button", name="Annuler ce devis")).to_be_visible()
+    assert abs(send.evaluate(ROOM_BELOW) - expected) <= 1
+
