@@ -392,7 +392,7 @@ class TestAddingSeveralLines:
         assert "La date est passée." not in page_text(secretary_client.get(panel_url))  # said once
 
 
-@pytest.mark.parametrize("language", ["en"])
+@pytest.mark.parametrize("language", ["fr", "en"])
 def test_the_deposit_percentage_shows_an_example_not_a_value_typed(secretary, secretary_client, school, language):
     """QA: a grey "30" in the empty field read as a deposit of 30 % already typed in."""
     secretary.language = language
