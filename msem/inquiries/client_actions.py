@@ -75,5 +75,6 @@ def client_action_notification_queue(*, inquiry: Inquiry, action: ClientAction) 
         html_body=mail.html,
         from_email=school_sender(school),
     )
-    email_event_record(inquiry, email)
+    # Which action, kept with the e-mail's event: its timeline line says "notice that quote … was accepted".
+    email_event_record(inquiry, email, about=action.event_data())
     return email

@@ -41,14 +41,17 @@ def dossier_url(inquiry: Inquiry) -> str:
     )
 
 
-def email_event_record(inquiry: Inquiry, email: OutgoingEmail, *, actor: User | None = None) -> InquiryEvent:
+def email_event_record(
+    inquiry: Inquiry, email: OutgoingEmail, *, actor: User | None = None, about: dict[str, str] | None = None
+) -> InquiryEvent:
+    """about: what the e-mail tells of, for its line in the timeline (the client's action a notice is for)."""
     event = InquiryEvent.objects.create(
         school_id=inquiry.school_id,
         inquiry=inquiry,
         kind=InquiryEvent.Kind.EMAIL,
         email=email,
         actor=actor,
-        data={"email_kind": email.kind},
+        data={"email_kind": email.kind, **(about or {})},
     )
     first_answer_record(event=event)
     return event

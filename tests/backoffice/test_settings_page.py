@@ -371,6 +371,19 @@ class TestSecretary:
         ):
             assert how_to_edit not in page
 
+    def test_sees_no_remove_or_order_column(self, manager_client, secretary_client, school):
+        """QA: the secretary's tables of subjects and categories began with an empty column (the manager's
+        "−") and ended with another (her ↑ ↓): nothing to do there, and the labels pushed aside."""
+        Category.objects.create(school=school, code="village", label_fr="Station village", label_en="Village resort")
+        columns = ('class="col-remove"', 'class="line-remove"', 'class="col-move"', 'class="line-move"')
+        managers = page_text(manager_client.get(settings_url(school)))
+        secretarys = page_text(secretary_client.get(settings_url(school)))
+        for column in columns:
+            assert column in managers
+            assert column not in secretarys
+        for shown in ('value="Request for information"', 'value="Station village"', ">Libellé FR</th>", ">Code</th>"):
+            assert shown in secretarys  # the lines and their headers still
+
     def test_cannot_save(self, manager_client, secretary_client, school):
         data = page_data(manager_client, school)
         data["subjects-0-label_fr"] = ["Changé par la secrétaire"]

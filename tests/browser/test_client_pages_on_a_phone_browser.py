@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -14,8 +15,16 @@ from msem.payments.sending import payment_email_compose, payment_url
 from msem.payments.services import payment_record
 from msem.public_site.views import THANKS_SALT
 from msem.quotes.sending import quote_email_compose, quote_url
+from msem.quotes.services import quote_line_update, quote_send
 from tests.inquiries.helpers import receive_inquiry
-from tests.quotes.helpers import lesson_day, off_peak_private_lesson, payment_request, product_with_price, sent_quote
+from tests.quotes.helpers import (
+    draft_quote,
+    lesson_day,
+    off_peak_private_lesson,
+    payment_request,
+    product_with_price,
+    sent_quote,
+)
 
 PHONE = {"width": 375, "height": 740}
 
@@ -234,3 +243,57 @@ def test_after_paying_the_references_stay_whole_on_a_phone(page, school, manager
     lines = page.evaluate(LINES_OF_THE_WORD, r"DEV-\d{4}-\d{5}(-P\d+)?")
     assert len(lines) == 2  # the payment's reference, the quote's number
     assert lines == [1, 1]
+
+
+# Where the client reads a date or a number of something: on how many lines each is drawn (the visible ones).
+LINES_OF_EACH_VISIBLE = """
+(pattern) => {
+  const found = [];
+  const walker = document.createTreeWalker(document.querySelector("main"), NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.parentElement.checkVisibility()) continue;
+    for (const match of node.data.matchAll(new RegExp(pattern, "g"))) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      found.push([match[0], new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size]);
+    }
+  }
+  return found;
+}
+"""
+
+# A date (19/12/2026, 19 Dec 2026), a number of participants, a quantity: the space inside may be a no-break one.
+FACTS = r"\d{2}/\d{2}/\d{4}|\d{1,2}\s[A-Z][a-z]{2}\s\d{4}|\d+\sparticipants?|quantit(y|é)\s\d+"
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_on_a_phone_a_number_keeps_its_word_and_a_date_stays_whole(page, school, manager, language, screenshot):
+    """QA: "4 / participants" and "7 Dec / 2026" wrapped apart on the quote's page at 390 px. Whatever the
+    phone's width, each moves down whole to the next line, and nothing is wider than the screen."""
+    start = lesson_day()
+    quote = draft_quote(school, manager, lines=[(product_with_price(school), None, 12, 2)])
+    quote_line_update(
+        school=school,
+        actor=manager,
+        line_id=quote.lines.get().pk,
+        start_date=start,
+        end_date=start + timedelta(days=5),
+        participants=12,
+        quantity=2,
+    )
+    quote_send(school=school, actor=manager, quote_id=quote.pk, subject="Votre devis {quote_number}", body="Voici.")
+    quote.refresh_from_db()
+    page.goto(f"/{language}/{school.slug}/quote/{quote.link_token}/")
+
+    split = {}
+    for width in range(320, 431, 5):
+        page.set_viewport_size({"width": width, "height": 800})
+        assert page_width_overflow(page) == 0, width
+        facts = page.evaluate(LINES_OF_EACH_VISIBLE, FACTS)
+        assert len(facts) >= 6  # the lead's two dates; the line's two dates, its participants and its quantity
+        if broken := [fact for fact, lines in facts if lines > 1]:
+            split[width] = broken
+    assert split == {}
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, f"quote-facts-{language}-phone")

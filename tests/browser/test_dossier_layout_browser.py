@@ -120,3 +120,50 @@ def test_a_payment_requests_actions_are_one_row_of_the_same_size(page, school, s
     sizes = actions.evaluate("row => [...row.querySelectorAll('a, button')].map(e => getComputedStyle(e).fontSize)")
     assert len(sizes) == 3, sizes
     assert len(set(sizes)) == 1, sizes
+
+
+# From the bottom of the last button of one block to the top of the next element: the room between them.
+ROOM_BELOW = (
+    "element => element.nextElementSibling.getBoundingClientRect().top - element.getBoundingClientRect().bottom"
+)
+
+
+def test_cancel_this_quote_is_as_far_from_send_as_the_other_action_rows(page, school, secretary):
+    """QA: "Cancel this quote" sat 2 px under the button that sends the quote, as if part of it; under a
+    sent quote's payment request form, the row of actions has its room."""
+    draft = draft_quote(school, secretary)
+    sent = sent_quote(school, secretary)
+    log_in(page, secretary.email, PASSWORD)
+    page.goto(f"/backoffice/{school.slug}/inquiries/{sent.inquiry.reference}/")
+    expected = page.locator("form.payment-request-form").evaluate(ROOM_BELOW)
+    assert expected >= 10
+
+    page.goto(f"/backoffice/{school.slug}/inquiries/{draft.inquiry.reference}/")
+    send = page.locator("form.quote-send")
+    expect(page.get_by_role("button", name="Annuler ce devis")).to_be_visible()
+    assert abs(send.evaluate(ROOM_BELOW) - expected) <= 1
+
+
+# How far below its label's text a radio button's middle is, in pixels (0: on the text's middle line).
+RADIO_BELOW_ITS_TEXT = """label => {
+    const radio = label.querySelector('input');
+    const text = document.createRange();
+    text.selectNodeContents(label);
+    text.setStartAfter(radio);
+    const middle = box => (box.top + box.bottom) / 2;
+    return middle(radio.getBoundingClientRect()) - middle(text.getBoundingClientRect());
+}"""
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_payment_kinds_radio_buttons_sit_on_their_labels_line(page, school, secretary, language, screenshot):
+    """QA: the radio buttons of "Whole amount" and "Deposit" sat below their words."""
+    sent = sent_quote(school, secretary)
+    User.objects.filter(pk=secretary.pk).update(language=language)
+    log_in(page, secretary.email, PASSWORD)
+    page.goto(f"/backoffice/{school.slug}/inquiries/{sent.inquiry.reference}/")
+    labels = page.locator(".kind-choice label")
+    expect(labels).to_have_count(2)
+    offsets = [label.evaluate(RADIO_BELOW_ITS_TEXT) for label in labels.all()]
+    assert all(abs(offset) <= 0.5 for offset in offsets), offsets
+    screenshot(page, f"payment-kind-{language}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -201,3 +202,36 @@ class TestPaymentReceived:
         pay(request, reference="same")
         pay(request, reference="same")
         assert len(school_notifications()) == 1
+
+
+# The notice's line in the timeline, which says what the client did: QA read "Notice to the school: quote
+# accepted or payment received to secretaire@…", the e-mail's kind, as if the school had not been told which.
+NOTICE = {
+    "fr": ("Avis d’acceptation du devis {quote}", "Avis de paiement reçu\u00a0: {amount} ({reference})"),
+    "en": ("Notice that quote {quote} was accepted", "Notice that {amount} was received ({reference})"),
+}
+TO = {"fr": "à", "en": "to"}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_timeline_says_which_notice_the_school_was_sent(school, secretary, secretary_client, language):
+    secretary.language = language
+    secretary.save(update_fields=["language"])
+    quote = sent_quote(school, secretary)
+    accept_on_its_page(quote)
+    deposit = payment_request(school, secretary, quote, kind="deposit", percentage=Decimal("30"))  # 113.40 of 378
+    pay(deposit)
+    accepted, paid = school_notifications()
+
+    page = dossier_page(secretary_client, quote.inquiry)
+
+    said_accepted, said_paid = NOTICE[language]
+    amount = format_money(Decimal("113.40"), language)
+    for email, said in (
+        (accepted, said_accepted.format(quote=quote.number)),
+        (paid, said_paid.format(amount=amount, reference=deposit.reference)),
+    ):
+        link = f'<a href="/backoffice/{school.slug}/emails/{email.pk}/">{said}</a>'
+        assert re.search(rf"{re.escape(link)}\s+{TO[language]} {re.escape(secretary.email)} —", page), said
+    assert "quote accepted or payment received" not in page
+    assert "devis accepté ou paiement reçu" not in page

@@ -64,8 +64,9 @@ class TestQuotePage:
 
         assert "valable jusqu’au 04/01/2027" in french
         assert day.strftime("%d/%m/%Y") in french
-        assert "valid until 4 Jan 2027" in english
-        assert f"{day.day} {day:%b %Y}" in english
+        # The month's name kept with its day and year by no-break spaces (a phone never wraps "4 Jan" from "2027").
+        assert "valid until 4\u00a0Jan\u00a02027" in english
+        assert f"{day.day}\u00a0{day:%b}\u00a0{day:%Y}" in english
         assert day.strftime("%d/%m/%Y") not in english
 
     def test_a_wrong_token_or_school_is_a_404(self, school, other_school, manager):
@@ -196,7 +197,8 @@ class TestPayPage:
         last_day = timezone.localdate(request.expires_at)
 
         assert f"lien valable jusqu’au {last_day:%d/%m/%Y}" in page_text(Client().get(pay_url(request)))
-        assert f"link valid until {last_day.day} {last_day:%b %Y}" in page_text(Client().get(pay_url(request, "en")))
+        english = page_text(Client().get(pay_url(request, "en")))
+        assert f"link valid until {last_day.day}\u00a0{last_day:%b}\u00a0{last_day:%Y}" in english
 
     def test_the_sandbox_pays_and_the_page_then_says_thank_you(self, school, manager, settings):
         settings.MSEM_PAYMENT_SANDBOX = True

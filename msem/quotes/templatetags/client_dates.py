@@ -21,7 +21,8 @@ def client_date(value: date | datetime | None) -> str:
         return ""
     if isinstance(value, datetime):
         value = timezone.localdate(value)
-    return format_date(value, translation.get_language() or "fr")
+    # No-break spaces: on a narrow phone "16 Dec 2026" moves down whole, never "16 Dec" and "2026" apart.
+    return format_date(value, translation.get_language() or "fr").replace(" ", "\u00a0")
 
 
 @register.filter
