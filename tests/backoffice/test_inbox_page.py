@@ -104,6 +104,7 @@ class TestList:
             "received_from=31/02/2026",
             "received_from=2026-12-10&received_to=2026-12-01",
             "archived=maybe",
+            "sort=nearest",
             "after=garbage",
             "q=" + "x" * 201,
         ],
