@@ -207,8 +207,14 @@ class TestPaymentReceived:
 # The notice's line in the timeline, which says what the client did: QA read "Notice to the school: quote
 # accepted or payment received to secretaire@…", the e-mail's kind, as if the school had not been told which.
 NOTICE = {
-    "fr": ("Avis d’acceptation du devis {quote}", "Avis de paiement reçu\u00a0: {amount} ({reference})"),
-    "en": ("Notice that quote {quote} was accepted", "Notice that {amount} was received ({reference})"),
+    "fr": (
+        "Avis à l’école\u00a0: le client a accepté le devis {quote}",
+        "Avis à l’école\u00a0: paiement de {amount} reçu ({reference})",
+    ),
+    "en": (
+        "Notice to the school: the client accepted the quote {quote}",
+        "Notice to the school: payment of {amount} received ({reference})",
+    ),
 }
 TO = {"fr": "à", "en": "to"}
 
