@@ -75,6 +75,7 @@ class TestFrenchPunctuation:
             f"L{RSQUO}équipe — écrivez à o'brien@esf-exemple.fr"
         )
         assert f"c{RSQUO}est noté" in mail.html
+        assert '<a href="mailto:o%27brien@esf-exemple.fr">o&#x27;brien@esf-exemple.fr</a>' in mail.html
         assert mail.subject == "L'équipe vous répond"
 
     def test_an_english_mail_is_sent_as_typed(self, school):
