@@ -12,25 +12,38 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from msem.backoffice.access import SchoolRequest, school_view
+from msem.backoffice.capped_paginator import CappedPaginator
+from msem.backoffice.sales_forms import SaleFilterForm
 from msem.connector4807.models import LedgerEntry, SalePush
-from msem.connector4807.selectors import sale_pushes_for_page
+from msem.connector4807.selectors import sale_pushes_found
 from msem.connector4807.services import sale_push_retry, sync_price_lists
+
+SALES_PER_PAGE = 50
 
 
 @school_view()
 @require_GET
 def sale_pushes_view(request: SchoolRequest) -> HttpResponse:
-    pushes = sale_pushes_for_page(school=request.school)
-    return render(
-        request,
-        "backoffice/sales/pushes.html",
-        {"active_menu": "sales", "pushes": pushes, "embedded": not settings.MSEM_4807_URL},
+    form = SaleFilterForm(request.GET)
+    context: dict[str, object] = {"active_menu": "sales", "form": form, "embedded": not settings.MSEM_4807_URL}
+    if not form.is_valid():
+        # A read page: criteria it cannot use are said next to their field, and nothing is listed.
+        return render(request, "backoffice/sales/pushes.html", context, status=400)
+    pushes = sale_pushes_found(school=request.school, statuses=form.statuses, text=form.cleaned_data["q"])
+    page = CappedPaginator(pushes, SALES_PER_PAGE).get_page(request.GET.get("page"))
+    context.update(
+        listed=True,
+        page_obj=page,
+        pushes=list(page.object_list),
+        # The page links carry the criteria, as they were understood.
+        criteria=urlencode([(name, value) for name, value in form.cleaned_data.items() if value]),
     )
+    return render(request, "backoffice/sales/pushes.html", context)
 
 
 @school_view()

@@ -48,8 +48,8 @@ def simulator(settings):
     server.stop()
 
 
-def paid_sale(school, manager):
-    quote = sent_quote(school, manager)
+def paid_sale(school, manager, **quote_options):
+    quote = sent_quote(school, manager, **quote_options)
     request = payment_request(school, manager, quote)
     payment_record(
         school=school,
