@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from msem.backoffice import sales_views
@@ -129,3 +131,20 @@ def test_in_english_the_page_counts_its_sales_and_says_its_filters(manager, mana
     assert "2 sales" in page
     assert "Quote number, dossier reference, 4807 number or client…" in page
     assert "No sale matches these filters." in empty
+
+
+def test_the_page_reads_as_many_queries_for_three_sales_as_for_one(manager, manager_client, school, simulator):  # noqa: F811
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert sales_page(manager_client, school, q="example").status_code == 200
+        return len(captured)
+
+    sale_of(school, manager, "Léa", "Vincent")
+    sales_push_due(time_budget=10)
+    queries()  # the session's first request also writes the session back: not the page's own
+    one = queries()
+    sale_of(school, manager, "Noah", "Green")
+    sale_of(school, manager, "Sophie", "Simon")
+    sales_push_due(time_budget=10)
+
+    assert queries() == one
