@@ -853,7 +853,7 @@ def waiting_table(waiting: Waiting, school: School, language: str) -> Table:
                 Cell(row.subject.label(language)),
                 Cell(row.status_label, raw=row.status_label),
                 Cell(row.assignee or fmt.EMPTY, raw=row.assignee),
-                Cell(_received(row.received_at, language), raw=_local_iso(row.received_at)),
+                Cell(fmt.moment(row.received_at, language), raw=_local_iso(row.received_at)),
                 Cell(fmt.duration(age), raw=fmt.csv_decimal(age / 3600, 1), numeric=True),
             ]
         )
@@ -878,7 +878,7 @@ def follow_ups_table(follow_ups: FollowUps, school: School, language: str) -> Ta
         if row.last_reminded_at is not None:
             reminded = _("%(count)s × · last %(day)s") % {
                 "count": fmt.integer(row.reminders_sent),
-                "day": _received(row.last_reminded_at, language),
+                "day": fmt.moment(row.last_reminded_at, language),
             }
         rows.append(
             [
@@ -888,18 +888,13 @@ def follow_ups_table(follow_ups: FollowUps, school: School, language: str) -> Ta
                     + "#quotes-panel",
                 ),
                 Cell(row.client_name),
-                Cell(_received(row.sent_at, language), raw=_local_iso(row.sent_at)),
+                Cell(fmt.moment(row.sent_at, language), raw=_local_iso(row.sent_at)),
                 Cell(fmt.day(row.valid_until, language), raw=row.valid_until.isoformat()),
                 Cell(fmt.money(row.total, language), raw=fmt.csv_decimal(row.total, 2), numeric=True),
                 Cell(reminded, raw=str(row.reminders_sent)),
             ]
         )
     return Table(headers, [RowGroup("", rows)], caption=_("Quotes to follow up"), cards="follow-ups-table")
-
-
-def _received(moment: datetime, language: str) -> str:
-    local = timezone.localtime(moment)
-    return f"{fmt.day(local.date(), language)} {local:%H:%M}"
 
 
 def _local_iso(moment: datetime) -> str:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils import formats
+from django.utils import dateformat, formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from msem.quotes.formatting import NARROW_NO_BREAK_SPACE, NO_BREAK_SPACE, format_date, format_money
+from msem.quotes.formatting import NARROW_NO_BREAK_SPACE, NO_BREAK_SPACE, format_money
 
 EMPTY = "—"
 
@@ -83,7 +83,13 @@ def whole_days(hours: int) -> int | None:
 
 
 def day(value: date, language: str) -> str:
-    return format_date(value, language)
+    """A calendar day as the whole back office writes it (config/formats): 7 déc. 2026, 7 Dec 2026."""
+    return dateformat.format(value, formats.get_format("DATE_FORMAT", language))
+
+
+def moment(value: datetime, language: str) -> str:
+    """A moment as the whole back office writes it (config/formats): 7 déc. 2026, 14:05."""
+    return dateformat.format(timezone.localtime(value), formats.get_format("DATETIME_FORMAT", language))
 
 
 def short_day(value: date, language: str) -> str:

@@ -20,6 +20,7 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -421,7 +422,7 @@ def _row_validate(row: SourceRow) -> tuple[ProductRow | None, list[ImportProblem
         check.problem(
             "valid_until",
             _("The season ends (%(until)s) before it starts (%(from)s).")
-            % {"until": valid_until.isoformat(), "from": valid_from.isoformat()},
+            % {"until": date_format(valid_until, "DATE_FORMAT"), "from": date_format(valid_from, "DATE_FORMAT")},
         )
     description_fr = check.optional("description_fr", multiline=True)
     description_en = check.optional("description_en", multiline=True)

@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -131,7 +131,7 @@ def _price_or_error(school: School, catalog: Catalog | None, product: Product, o
     if price is None:
         raise ValidationError(
             _("%(product)s is not sold in this price list on %(day)s (outside its season, or not in this list).")
-            % {"product": product.name_fr, "day": on.strftime("%d/%m/%Y")},
+            % {"product": product.name_fr, "day": formats.date_format(on, "DATE_FORMAT")},
             code="not_sold_then",
         )
     return price

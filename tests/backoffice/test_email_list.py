@@ -292,7 +292,7 @@ class TestPages:
         cell = re.search(rf'<td role="cell" class="col-subject" title="{long_subject}"><span class="one-line">', page)
         assert cell is not None
         # The time is short, the whole date in its title; the kind is short, its whole label in its title.
-        assert re.search(r'<time datetime="[^"]+" title="[^"]+ \d{4}[^"]*">\d{2}:\d{2}</time>', page)
+        assert re.search(r'<time datetime="[^"]+" title="[^"]+\u00a0\d{4}[^"]*">\d{2}:\d{2}</time>', page)
         assert '<td role="cell" class="col-kind" title="Réponse au client">Réponse</td>' in page
 
     def test_the_number_of_queries_does_not_grow_with_the_rows(self, secretary_client, school, secretary):

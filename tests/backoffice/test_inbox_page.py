@@ -663,14 +663,14 @@ class TestDossierPage:
         # A request is feminine in French ("Payée", where a quote is "Payé"), a colon follows a space.
         assert "Statut\u00a0: Gagnée → Payée" in french
         assert "Archivage" in french
-        assert "06/12/2026 14:30" in french
+        assert "6\u00a0déc.\u00a02026,\u00a014:30" in french
 
         secretary.language = "en"
         secretary.save(update_fields=["language"])
         english = page_text(secretary_client.get(dossier_url(inquiry)))
         assert "Status: Won → Paid" in english
         # Day before month and a 24-hour clock, not the American 12/06/2026 2:30 p.m.
-        assert "06/12/2026 14:30" in english
+        assert "6\u00a0Dec\u00a02026,\u00a014:30" in english
         assert "p.m." not in english
 
     def test_the_reply_form_is_written_in_the_clients_language(self, secretary_client, secretary, school):

@@ -252,7 +252,7 @@ class TestWhatBecameOfTheInvitation:
         row = member_row(manager_client.get(team_url(school)), "anna@valneige.test")
         assert sent.status == OutgoingEmail.Status.SENT
         with translation.override("fr"):
-            when = formats.date_format(timezone.localtime(sent.sent_at), "SHORT_DATETIME_FORMAT")
+            when = formats.date_format(timezone.localtime(sent.sent_at), "DATETIME_FORMAT")
         assert "E-mail envoyé</span> <time datetime=" in row
         assert when in row
         assert "Réponse du serveur" not in row

@@ -116,7 +116,7 @@ def test_every_problem_of_every_row_is_listed_with_its_row_number():
         "Row 3, kind: Unknown kind “lesson”: use one of collective, private, group, other.",
         "Row 4, price: The price “-5” is negative.",
         "Row 5, price: “18x” is not a price: write it like 189,00 or 189.00.",
-        "Row 6, valid_until: The season ends (2026-12-01) before it starts (2027-04-15).",
+        "Row 6, valid_until: The season ends (1\u00a0Dec\u00a02026) before it starts (15\u00a0Apr\u00a02027).",
         "Row 7, name_fr: A value is required.",
         "Row 8, code: The code “CC-OURSON” is already on row 2: list each product once.",
         "Row 9, pricing_unit: Unknown pricing unit “per_day”: use one of per_person, per_lesson, per_hour.",

@@ -5,9 +5,9 @@ their English-speaking staff and clients read dates the European way. British En
 the time as the French pages show it.
 """
 
-DATE_FORMAT = "j M Y"  # 6 Dec 2026
+DATE_FORMAT = "j\u00a0M\u00a0Y"  # 6 Dec 2026, no-break spaces (the rule: config/formats/fr/formats.py)
 TIME_FORMAT = "H:i"  # 14:30
-DATETIME_FORMAT = "j M Y, H:i"  # 6 Dec 2026, 14:30
+DATETIME_FORMAT = "j\u00a0M\u00a0Y,\u00a0H:i"  # 6 Dec 2026, 14:30
 YEAR_MONTH_FORMAT = "F Y"  # December 2026
 MONTH_DAY_FORMAT = "j F"  # 6 December
 SHORT_DATE_FORMAT = "d/m/Y"  # 06/12/2026
