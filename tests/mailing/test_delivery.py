@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -32,12 +32,22 @@ def make_due_now():
 
 class TestDelivered:
     def test_the_notification_reaches_the_subject_address_in_french_with_reply_to_the_client(self, school, smtp_server):
-        inquiry = receive_inquiry(school, first_name="Ana", last_name="Lopez", email="ana@example.org")
+        inquiry = receive_inquiry(
+            school,
+            first_name="Ana",
+            last_name="Lopez",
+            email="ana@example.org",
+            arrival_date=date(2027, 2, 9),
+            departure_date=date(2027, 2, 16),
+        )
 
         report = deliver()
 
         assert report.sent == 2
         [notification] = smtp_server.to(inquiry.subject.email)
+        # The stay's days as the back office writes them, never cut in the middle of one.
+        assert "Séjour\u00a0: 9\u00a0fév.\u00a02027 → 16\u00a0fév.\u00a02027" in notification.text
+        assert "9\u00a0fév.\u00a02027 → 16\u00a0fév.\u00a02027" in notification.html
         message = notification.message
         assert message["Reply-To"] == "Ana Lopez <ana@example.org>"
         assert message["Subject"] == f"[{inquiry.reference}] Nouvelle demande — Demande d'informations — Ana Lopez"
