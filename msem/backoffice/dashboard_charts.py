@@ -88,17 +88,20 @@ def _header_html(header: Cell) -> str:
     return f'<span class="visually-hidden">{_escape(header.raw)}</span>'
 
 
-def _cells_html(row: list[Cell]) -> str:
-    """The first cell heads the row."""
+def _cells_html(row: list[Cell], labels: list[str]) -> str:
+    """The first cell heads the row; each other cell carries its column's words (escaped), which a phone shows.
+
+    The roles repeat the elements' own: a screen reader still finds a table once a phone stacks the rows.
+    """
     html = []
-    for index, cell in enumerate(row):
+    for index, (cell, label) in enumerate(zip(row, labels, strict=True)):
         text: str = _escape(cell.text)
         if cell.href:
             text = f'<a href="{_escape(cell.href)}">{text}</a>'
         if index == 0:
-            html.append(f'<th scope="row">{text}</th>')
+            html.append(f'<th role="rowheader" scope="row">{text}</th>')
         else:
-            html.append(f"<td{_NUMERIC if cell.numeric else ''}>{text}</td>")
+            html.append(f'<td role="cell"{_NUMERIC if cell.numeric else ""} data-label="{label}">{text}</td>')
     return "".join(html)
 
 
@@ -156,7 +159,7 @@ class Table:
     def html(self) -> SafeString:
         """The table, written here rather than by a template: a season's weeks are hundreds of cells."""
         headers = "".join(
-            f'<th scope="col"{_NUMERIC if header.numeric else ""}>{_header_html(header)}</th>'
+            f'<th role="columnheader" scope="col"{_NUMERIC if header.numeric else ""}>{_header_html(header)}</th>'
             for header in self.aligned_headers
         )
         # A table wider than the card scrolls inside it: the keyboard must reach it too,
@@ -165,22 +168,25 @@ class Table:
         region = f' tabindex="0" role="region" aria-label="{_escape(name)}"' if self.caption else ' tabindex="0"'
         if self.cards:
             return self._cards_html(region)
+        labels = [_escape(header.text or header.raw or "") for header in self.headers]
+        # On a phone each row stacks: its name, then its figures two by two, each under its column's
+        # words (backoffice.css, "A dashboard's figures on a phone").
         parts = [
-            f'<div class="table-scroll"{region}><table class="data-table chart-table">',
+            f'<div class="table-scroll"{region}><table class="data-table chart-table" role="table">',
             f'<caption class="visually-hidden">{_escape(self.caption)}</caption>',
-            f"<thead><tr>{headers}</tr></thead>",
+            f'<thead role="rowgroup"><tr role="row">{headers}</tr></thead>',
         ]
         for group in self.groups:
-            parts.append("<tbody>")
+            parts.append('<tbody role="rowgroup">')
             if group.title:
                 parts.append(
-                    f'<tr class="group-row"><th scope="colgroup" colspan="{len(self.headers)}">'
-                    f'<span class="group-title">{_escape(group.title)}</span></th></tr>'
+                    f'<tr role="row" class="group-row"><th role="columnheader" scope="colgroup" '
+                    f'colspan="{len(self.headers)}"><span class="group-title">{_escape(group.title)}</span></th></tr>'
                 )
-            parts.extend(f"<tr>{_cells_html(row)}</tr>" for row in group.rows)
+            parts.extend(f'<tr role="row">{_cells_html(row, labels)}</tr>' for row in group.rows)
             parts.append("</tbody>")
         if self.footer:
-            parts.append(f"<tfoot><tr>{_cells_html(self.footer)}</tr></tfoot>")
+            parts.append(f'<tfoot role="rowgroup"><tr role="row">{_cells_html(self.footer, labels)}</tr></tfoot>')
         parts.append("</table></div>")
         return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
 

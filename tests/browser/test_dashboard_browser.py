@@ -16,6 +16,7 @@ from msem.inquiries.models import Category
 from msem.inquiries.selectors import categories_live, subjects_live
 from msem.inquiries.services import SubjectLine, subjects_sync
 from tests.browser.conftest import log_in
+from tests.browser.test_backoffice_on_a_phone_browser import accessible_table
 from tests.factories import PASSWORD, MembershipFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -143,3 +144,70 @@ def test_the_threshold_of_the_waiting_list(page, school, secretary, season):
     expect(page.locator("#waiting-heading")).to_have_text("Ouvertes depuis plus de 14 jours")
     after = int(count.inner_text().replace("\u00a0", ""))
     assert 0 < after < before  # the season's old requests still open, not the recent ones
+
+
+# Each figure of a table (the folded ones too) that is not wholly inside its box, and the words above
+# it on a phone (its column's, from the data-label that the ::before shows).
+FIGURES_OUTSIDE_THEIR_BOX = """() => [...document.querySelectorAll(".chart-table:not(.card-table)")].flatMap(table => {
+  const box = table.closest(".table-scroll").getBoundingClientRect();
+  return [...table.querySelectorAll("tbody th, tbody td, tfoot th, tfoot td")]
+    .map(cell => [cell, cell.getBoundingClientRect()])
+    .filter(([, edges]) => edges.width > 0 && (edges.left < box.left - 0.5 || edges.right > box.right + 0.5))
+    .map(([cell]) => cell)
+    .map(cell => `${table.closest("[data-chart]").dataset.chart}: ${cell.textContent}`);
+})"""
+
+# Each figure's words on a phone, in sight above it: those of its column's header.
+LABEL_ABOVE = """cell => {
+  const words = getComputedStyle(cell, "::before").content;
+  const column = cell.closest("table").querySelectorAll("thead th")[cell.cellIndex].textContent.trim();
+  return {words, column};
+}"""
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_on_a_phone_the_tables_of_figures_do_not_scroll_sideways(page, school, secretary, season, language):
+    """QA: on a phone the funnel, the times to the first answer and the weeks by subject scrolled sideways
+    in their box, a figure a scroll away from its row's name and its column's header."""
+    secretary.language = language
+    secretary.save()
+    log_in(page, secretary.email, PASSWORD)
+    page.goto(f"/backoffice/{school.slug}/dashboard/")
+    for details in page.locator("details.chart-data").all():
+        details.locator("summary").click()
+
+    for width in (320, 390, 430):
+        page.set_viewport_size({"width": width, "height": 844})
+        assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+        assert page.evaluate(TABLES_SCROLLING_SIDEWAYS) == [], width
+        assert page.evaluate(FIGURES_OUTSIDE_THEIR_BOX) == [], width
+
+    # A row of the funnel: its name first, across the box, then each figure under its column's words.
+    page.set_viewport_size({"width": 390, "height": 844})
+    funnel = page.locator("[data-chart=funnel] table")
+    row = funnel.locator("tbody tr:not(.group-row)").first
+    name, figures = row.locator("th"), row.locator("td")
+    expect(name).to_be_visible()
+    for figure in figures.all():
+        said = figure.evaluate(LABEL_ABOVE)
+        assert said["column"], said
+        assert said["column"] in said["words"], said
+        assert figure.bounding_box()["y"] >= name.bounding_box()["y"] + name.bounding_box()["height"] - 1
+    # The same figure in the same place row after row, to compare down the box.
+    second = funnel.locator("tbody tr:not(.group-row)").nth(1).locator("td")
+    assert [round(cell.bounding_box()["x"]) for cell in figures.all()] == [
+        round(cell.bounding_box()["x"]) for cell in second.all()
+    ]
+    # A table still, for a screen reader: its header row, its rows, its cells.
+    heard = accessible_table(page, "[data-chart=funnel] table")
+    rows = funnel.locator("tr").count()
+    assert (heard["table"], heard["row"]) == (1, rows)
+    assert heard["columnheader"] == funnel.locator("thead th").count() + funnel.locator(".group-row").count()
+    assert heard["cell"] == funnel.locator("td").count()
+
+    # On a computer the table as it was: its headers in sight, each row's cells on one line.
+    page.set_viewport_size({"width": 1366, "height": 800})
+    expect(funnel.locator("thead th").first).to_be_visible()
+    tops = {round(cell.bounding_box()["y"]) for cell in row.locator("th, td").all()}
+    assert len(tops) == 1
+    assert page.evaluate(TABLES_SCROLLING_SIDEWAYS) == []

@@ -117,7 +117,7 @@ class TestPage:
         assert "€378" in page
         assert 'key-figure-value">3\u00a0h 00\u00a0min<' in page
         # The data tables: a day per row, the money and rates in English.
-        assert '<th scope="row">8\u00a0Jan\u00a02026</th>' in page
+        assert '<th role="rowheader" scope="row">8\u00a0Jan\u00a02026</th>' in page
         assert "€378.00" in page
         assert "33.3%" in page
 
@@ -125,7 +125,7 @@ class TestPage:
         page = manager_client.get(dashboard_url(school, JANUARY)).content.decode()
         assert "378,00\u00a0€" in page
         assert "66,7\u202f%" in page
-        assert '<th scope="row">8\u00a0jan.\u00a02026</th>' in page
+        assert '<th role="rowheader" scope="row">8\u00a0jan.\u00a02026</th>' in page
 
     def test_every_chart_is_an_accessible_svg_within_the_csp(self, manager_client, school, january):
         response = manager_client.get(dashboard_url(school, JANUARY))
