@@ -22,7 +22,7 @@ from msem.inquiries.services import CategoryLine, SubjectLine
 from msem.mailing.models import BODY_MAX_LENGTH, KINDS_WITH_SUBJECT_LINE, SUBJECT_LINE_MAX_LENGTH, MailKind
 from msem.mailing.placeholders import ALLOWED_BY_KIND, validate_placeholders
 from msem.platform.labels import labelled
-from msem.validators import validate_no_control_characters, validate_single_line
+from msem.validators import E_MAIL_INVALID, validate_no_control_characters, validate_single_line
 
 MAX_LINES = 100
 MAX_CATALOGS = 50
@@ -84,7 +84,9 @@ class SubjectLineForm(LineForm):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     label_fr = _label_field(required=False)
     label_en = _label_field(required=False)
-    email = forms.EmailField(max_length=254, validators=[validate_single_line])
+    email = forms.EmailField(
+        max_length=254, validators=[validate_single_line], error_messages={"invalid": E_MAIL_INVALID}
+    )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -260,7 +260,16 @@ class TestBadInput:
         page = page_text(post(manager_client, school, data))
 
         assert "Variable inconnue\u00a0: {client_nom}." in page  # the page came back with the other error
-        assert "Saisissez une adresse de courriel valide" not in page
+        assert "Saisissez une adresse e-mail valide" not in page
+
+    def test_a_wrong_address_is_refused_in_the_products_words_e_mail_not_courriel(self, manager_client, school):
+        data = page_data(manager_client, school)
+        add_line(data, "subjects", label_fr="Groupes", label_en="Groups", email="groupes@")
+
+        page = page_text(post(manager_client, school, data))
+
+        assert "Contact, ligne 2 — Adresse e-mail</a>\u00a0: Saisissez une adresse e-mail valide." in page
+        assert "courriel" not in page
 
     def test_duplicate_category_codes_are_refused(self, manager_client, school):
         data = page_data(manager_client, school)

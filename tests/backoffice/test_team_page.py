@@ -129,8 +129,8 @@ class TestInvite:
     @pytest.mark.parametrize(
         ("overrides", "error"),
         [
-            ({"email": "not-an-address"}, "Saisissez une adresse de courriel valide"),
-            ({"email": "anna@valneige.test\r\nBcc: x@evil.test"}, "Saisissez une adresse de courriel valide"),
+            ({"email": "not-an-address"}, "Saisissez une adresse e-mail valide"),
+            ({"email": "anna@valneige.test\r\nBcc: x@evil.test"}, "Saisissez une adresse e-mail valide"),
             ({"first_name": "Anna\r\nBcc: x@evil.test"}, "Les retours à la ligne"),
             ({"last_name": "M" * 60}, "au plus 59 caractères"),
             ({"email": "a" * 250 + "@x.fr"}, "au plus 254 caractères"),

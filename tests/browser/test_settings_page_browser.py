@@ -122,7 +122,7 @@ def test_an_invalid_line_shows_its_error_next_to_the_field_and_nothing_is_saved(
     expect(summary).to_contain_text("Rien n’a été enregistré.")
     email = page.locator("#contact tbody[data-lines=subjects] tr").last.get_by_label("Adresse e-mail")
     expect(email).to_have_attribute("aria-invalid", "true")
-    expect(page.locator(f"#{email.get_attribute('aria-describedby')}")).to_contain_text("adresse de courriel valide")
+    expect(page.locator(f"#{email.get_attribute('aria-describedby')}")).to_contain_text("adresse e-mail valide")
     expect(page.locator("#id_quote_en_body_error")).to_contain_text("{quote_url}")
     # The input is kept so that it can be corrected.
     expect(email).to_have_value("groupes@@valneige")
