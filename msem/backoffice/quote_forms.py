@@ -96,7 +96,9 @@ class PaymentRequestForm(SendQuoteForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if cleaned.get("kind") == PaymentRequest.Kind.DEPOSIT:
-            if (cleaned.get("percentage") is None) == (cleaned.get("amount") is None):
+            # A value typed but refused (150 %) already says why: not also "one of the two".
+            typed_but_refused = "percentage" in self.errors or "amount" in self.errors
+            if not typed_but_refused and (cleaned.get("percentage") is None) == (cleaned.get("amount") is None):
                 self.add_error("percentage", _("Give the deposit as a percentage or as an amount (one of the two)."))
         else:
             cleaned["percentage"] = cleaned["amount"] = None
