@@ -58,7 +58,7 @@ class TestManagerSaves:
         )
         for title in sections:
             assert title in page
-        assert "Demande d'informations" in page
+        assert "Demande d’informations" in page
         assert "Enregistrer" in page
         assert "Pied du mail" in page
 
@@ -99,7 +99,7 @@ class TestManagerSaves:
 
         assert response.status_code == 302
         snapshot = commercial_settings_snapshot(school=school)
-        assert [s["label_fr"] for s in snapshot["subjects"]] == ["Demande d'informations", "Cours privés"]
+        assert [s["label_fr"] for s in snapshot["subjects"]] == ["Demande d’informations", "Cours privés"]
         assert snapshot["subjects"][1]["email"] == "prives@valneige.test"
         assert [c["code"] for c in snapshot["categories"]] == ["je-ne-sais-pas"]
         assert snapshot["mail_texts"]["acknowledgement.fr"]["body"] == "Bonjour {client_name}, merci !"
@@ -118,7 +118,7 @@ class TestManagerSaves:
         assert post(manager_client, school, data).status_code == 302
 
         labels = list(Subject.objects.for_school(school).live().values_list("label_fr", flat=True))
-        assert labels == ["Groupes", "Demande d'informations"]
+        assert labels == ["Groupes", "Demande d’informations"]
 
     def test_a_removed_subject_is_kept_for_the_dossiers_that_use_it(self, manager_client, school):
         data = page_data(manager_client, school)
@@ -129,10 +129,10 @@ class TestManagerSaves:
 
         assert post(manager_client, school, data).status_code == 302
 
-        removed = Subject.objects.for_school(school).get(label_fr="Demande d'informations")
+        removed = Subject.objects.for_school(school).get(label_fr="Demande d’informations")
         assert removed.removed_at is not None
         assert list(Subject.objects.for_school(school).live().values_list("label_fr", flat=True)) == ["Cours privés"]
-        assert "Demande d'informations" not in page_text(manager_client.get(settings_url(school)))
+        assert "Demande d’informations" not in page_text(manager_client.get(settings_url(school)))
 
     def test_every_saved_change_writes_an_audit_record_with_before_and_after(self, manager, manager_client, school):
         data = page_data(manager_client, school)
@@ -337,7 +337,7 @@ class TestBadInput:
 
         assert response.status_code == 400
         foreign.refresh_from_db()
-        assert foreign.label_fr == "Demande d'informations"
+        assert foreign.label_fr == "Demande d’informations"
         assert foreign.school_id == other_school.pk
 
     def test_a_missing_management_form_is_an_error_not_a_crash(self, manager_client, school):

@@ -40,7 +40,7 @@ class TestDelivered:
         [notification] = smtp_server.to(inquiry.subject.email)
         message = notification.message
         assert message["Reply-To"] == "Ana Lopez <ana@example.org>"
-        assert message["Subject"] == f"[{inquiry.reference}] Nouvelle demande — Demande d'informations — Ana Lopez"
+        assert message["Subject"] == f"[{inquiry.reference}] Nouvelle demande — Demande d’informations — Ana Lopez"
         assert "Message\u00a0:" in notification.text
         assert inquiry.message in notification.text
         assert f"/backoffice/{school.slug}/inquiries/{inquiry.reference}/" in notification.text
