@@ -251,6 +251,21 @@ class TestBadInput:
         assert '<a href="#id_quote_en_body">Envoi de devis (EN) — Texte</a>' in summary
         assert "Variable inconnue\u00a0: {quote_url}." in summary
 
+    def test_the_summary_lists_the_errors_in_the_order_of_the_pages_sections(self, manager_client, school):
+        """QA: the categories (section 3) came before the e-mail texts (section 2)."""
+        data = page_data(manager_client, school)
+        add_line(data, "subjects", label_fr="Groupes", label_en="Groups", email="groupes@")
+        data["acknowledgement_fr_body"] = ["Bonjour {client_nom}"]
+        add_line(data, "categories", code="", label_fr="Village", label_en="Village")
+        data["new_catalog_code"] = ["CE-ALPES"]
+
+        page = page_text(post(manager_client, school, data))
+
+        summary = page[page.index('id="error-summary"') : page.index('id="settings-form"')]
+        where = ["Contact, ligne 2", "Contact - Accusé de réception (FR)", "Catégorie des dossiers, ligne 1", "4807"]
+        assert all(place in summary for place in where)
+        assert [summary.index(place) for place in where] == sorted(summary.index(place) for place in where)
+
     def test_a_line_being_removed_shows_no_error_of_its_own(self, manager_client, school):
         data = page_data(manager_client, school)
         add_line(data, "subjects", label_fr="Groupes", label_en="Groups", email="bad@")
