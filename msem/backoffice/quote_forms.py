@@ -85,7 +85,13 @@ class PaymentRequestForm(SendQuoteForm):
         label=_("Deposit (%)"), required=False, min_value=Decimal("1"), max_value=Decimal("99"), decimal_places=2
     )
     amount = forms.DecimalField(
-        label=_("or deposit (€)"), required=False, min_value=Decimal("0.01"), max_digits=10, decimal_places=2
+        label=_("or deposit (€)"),
+        required=False,
+        min_value=Decimal("0.01"),
+        max_digits=10,
+        decimal_places=2,
+        # Django's message writes the bound as Python does ("0.01"), in a French sentence too.
+        error_messages={"min_value": _("Enter an amount of at least €0.01.")},
     )
     valid_days = forms.IntegerField(
         label=_("Link valid for (days)"), min_value=1, max_value=MAX_LINK_DAYS, initial=DEFAULT_LINK_DAYS

@@ -641,7 +641,7 @@ class TestAMailRefusedComesBackAsTyped:
         ("typed", "reason"),
         [
             (("percentage", "150"), "Acompte (%)\u00a0: Assurez-vous que cette valeur est inférieure ou égale à 99."),
-            (("amount", "0"), "ou acompte (€)\u00a0: Assurez-vous que cette valeur est supérieure ou égale à 0.01."),
+            (("amount", "0"), "ou acompte (€)\u00a0: Saisissez un montant d’au moins 0,01\u00a0€."),
         ],
     )
     def test_a_deposit_typed_out_of_bounds_says_only_why(self, secretary, secretary_client, school, typed, reason):
