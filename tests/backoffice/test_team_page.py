@@ -69,6 +69,13 @@ class TestTheList:
         assert 'aria-current="page"' in text
         assert "Équipe" in text
 
+    def test_the_access_column_agrees_with_its_heading_actif_not_active(self, manager_client, school, secretary):
+        """QA: under « Accès » (masculine) the badge said « Active »."""
+        text = page_text(manager_client.get(team_url(school)))
+        assert '<th role="columnheader" scope="col">Accès</th>' in text
+        assert text.count('<span class="badge badge-success">Actif</span>') == 2
+        assert ">Active<" not in text
+
     def test_the_menu_shows_team_to_managers_only(self, manager_client, secretary_client, school):
         link = f'href="{team_url(school)}"'
         assert link in manager_client.get(f"/backoffice/{school.slug}/inquiries/").content.decode()
