@@ -298,7 +298,7 @@ class TestWhatBecameOfTheInvitation:
 
     def test_active_members_show_no_e_mail_state(self, manager_client, school, secretary, smtp_server):
         text = member_row(manager_client.get(team_url(school)), secretary.email)
-        assert "Active" in text
+        assert "Actif" in text
         assert "E-mail" not in text
         assert "Renvoyer l’invitation" not in text
 
