@@ -13,6 +13,10 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+# Django's message says "email" (in French "courriel"); the product says "e-mail" on every screen.
+# Forms give it to their EmailFields: error_messages={"invalid": E_MAIL_INVALID}.
+E_MAIL_INVALID = _("Enter a valid e-mail address.")
+
 # Control characters, line and paragraph separators: anything that could
 # start a new header line or hide text. Tabs are refused too, they have no
 # business in a one-line label.

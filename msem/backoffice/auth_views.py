@@ -40,12 +40,16 @@ from msem.backoffice.access_denied import is_admin_address
 from msem.backoffice.password_links import PasswordLink, password_link_open, password_link_set
 from msem.platform.client_ip import client_ip
 from msem.platform.security_events import email_digest, request_fields, security_event
+from msem.validators import E_MAIL_INVALID
 
 
 class LoginForm(forms.Form):
     # The autocomplete tokens let the browser's password manager fill and save this login.
     email = forms.EmailField(
-        label=_("E-mail address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "username"})
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "username"}),
+        error_messages={"invalid": E_MAIL_INVALID},
     )
     password = forms.CharField(
         label=_("Password"),
@@ -216,7 +220,10 @@ def sessions_end_others_view(request: HttpRequest) -> HttpResponse:
 
 class PasswordResetForm(forms.Form):
     email = forms.EmailField(
-        label=_("E-mail address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "username"})
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "username"}),
+        error_messages={"invalid": E_MAIL_INVALID},
     )
 
 

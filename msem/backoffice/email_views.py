@@ -42,7 +42,8 @@ KIND_SHORT_LABELS: dict[str, str | Promise] = {
     Kind.PAYMENT_REQUEST: pgettext_lazy("e-mail kind, short", "Payment request"),
     Kind.PAYMENT_RECEIPT: pgettext_lazy("e-mail kind, short", "Receipt"),
     Kind.QUOTE_ACCEPTED: pgettext_lazy("e-mail kind, short", "Quote accepted"),
-    Kind.CLIENT_ACTION: pgettext_lazy("e-mail kind, short", "Client's action"),
+    # To the school: its words, the timeline's and the filter's ("Avis à l’école"), not the client's.
+    Kind.CLIENT_ACTION: pgettext_lazy("e-mail kind, short", "Notice to the school"),
     Kind.ALERT: pgettext_lazy("e-mail kind, short", "Alert"),
     Kind.ACCESS_GRANTED: pgettext_lazy("e-mail kind, short", "Access"),
 }

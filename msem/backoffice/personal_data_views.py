@@ -20,10 +20,15 @@ from django.views.decorators.http import require_http_methods
 from msem.backoffice.access import SchoolRequest, school_view
 from msem.personal_data.selectors import client_records
 from msem.personal_data.services import client_data_erase, client_data_export_record
+from msem.validators import E_MAIL_INVALID
 
 
 class ClientForm(forms.Form):
-    email = forms.EmailField(label=gettext_lazy("The client's e-mail address"), max_length=254)
+    email = forms.EmailField(
+        label=gettext_lazy("The client's e-mail address"),
+        max_length=254,
+        error_messages={"invalid": E_MAIL_INVALID},
+    )
     confirm = forms.BooleanField(
         required=False,
         label=gettext_lazy("I confirm: erase this client's personal data. This cannot be undone."),

@@ -85,7 +85,13 @@ class PaymentRequestForm(SendQuoteForm):
         label=_("Deposit (%)"), required=False, min_value=Decimal("1"), max_value=Decimal("99"), decimal_places=2
     )
     amount = forms.DecimalField(
-        label=_("or deposit (€)"), required=False, min_value=Decimal("0.01"), max_digits=10, decimal_places=2
+        label=_("or deposit (€)"),
+        required=False,
+        min_value=Decimal("0.01"),
+        max_digits=10,
+        decimal_places=2,
+        # Django's message writes the bound as Python does ("0.01"), in a French sentence too.
+        error_messages={"min_value": _("Enter an amount of at least €0.01.")},
     )
     valid_days = forms.IntegerField(
         label=_("Link valid for (days)"), min_value=1, max_value=MAX_LINK_DAYS, initial=DEFAULT_LINK_DAYS
@@ -96,7 +102,9 @@ class PaymentRequestForm(SendQuoteForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if cleaned.get("kind") == PaymentRequest.Kind.DEPOSIT:
-            if (cleaned.get("percentage") is None) == (cleaned.get("amount") is None):
+            # A value typed but refused (150 %) already says why: not also "one of the two".
+            typed_but_refused = "percentage" in self.errors or "amount" in self.errors
+            if not typed_but_refused and (cleaned.get("percentage") is None) == (cleaned.get("amount") is None):
                 self.add_error("percentage", _("Give the deposit as a percentage or as an amount (one of the two)."))
         else:
             cleaned["percentage"] = cleaned["amount"] = None

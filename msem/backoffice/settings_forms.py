@@ -22,7 +22,7 @@ from msem.inquiries.services import CategoryLine, SubjectLine
 from msem.mailing.models import BODY_MAX_LENGTH, KINDS_WITH_SUBJECT_LINE, SUBJECT_LINE_MAX_LENGTH, MailKind
 from msem.mailing.placeholders import ALLOWED_BY_KIND, validate_placeholders
 from msem.platform.labels import labelled
-from msem.validators import validate_no_control_characters, validate_single_line
+from msem.validators import E_MAIL_INVALID, validate_no_control_characters, validate_single_line
 
 MAX_LINES = 100
 MAX_CATALOGS = 50
@@ -84,7 +84,9 @@ class SubjectLineForm(LineForm):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     label_fr = _label_field(required=False)
     label_en = _label_field(required=False)
-    email = forms.EmailField(max_length=254, validators=[validate_single_line])
+    email = forms.EmailField(
+        max_length=254, validators=[validate_single_line], error_messages={"invalid": E_MAIL_INVALID}
+    )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -320,21 +322,11 @@ class SettingsPageForms:
         self.page_errors.append(message)
 
     def field_errors(self) -> list[FieldError]:
-        """Each field's error, where it is and a link to it: the summary at the top of a long page."""
-        found: list[FieldError] = []
-        for section, lines, line_labels in (
-            (_("Contact"), self.subjects, SUBJECT_FIELD_LABELS),
-            (_("Dossier categories"), self.categories, CATEGORY_FIELD_LABELS),
-        ):
-            kept = lines.kept_forms() if lines.is_bound else []  # type: ignore[attr-defined]
-            for number, form in enumerate(kept, start=1):
-                # In the order of the line's columns, not the order the checks found them.
-                for name, errors in sorted(form.errors.items(), key=lambda item: _column(form, item[0])):
-                    where = _("%(section)s, line %(number)s") % {"section": section, "number": number}
-                    if name in line_labels:
-                        where = f"{where} — {line_labels[name]}"
-                    anchor = form[name].auto_id if name in form.fields else ""
-                    found.append(FieldError(anchor=anchor, where=where, message=str(errors[0])))
+        """Each field's error, where it is and a link to it: the summary at the top of a long page.
+
+        In the page's order: Contact, the e-mail texts, the categories, the 4807 catalogs.
+        """
+        found = self._line_errors(_("Contact"), self.subjects, SUBJECT_FIELD_LABELS)
         kinds = dict(MailKind.choices)
         for name, errors in self.mail_texts.errors.items():
             if name not in self.mail_texts.fields:
@@ -342,8 +334,23 @@ class SettingsPageForms:
             kind, language, _part = name.rsplit("_", 2)
             where = f"{kinds.get(kind, kind)} ({language.upper()}) — {self.mail_texts.fields[name].label}"
             found.append(FieldError(anchor=self.mail_texts[name].auto_id, where=where, message=str(errors[0])))
+        found += self._line_errors(_("Dossier categories"), self.categories, CATEGORY_FIELD_LABELS)
         for errors in self.catalogs.errors.values():
             found.append(FieldError(anchor="new-catalog-code", where=str(_("4807 catalogs")), message=str(errors[0])))
+        return found
+
+    @staticmethod
+    def _line_errors(section: Any, lines: forms.BaseFormSet, line_labels: dict[str, Any]) -> list[FieldError]:
+        found: list[FieldError] = []
+        kept = lines.kept_forms() if lines.is_bound else []  # type: ignore[attr-defined]
+        for number, form in enumerate(kept, start=1):
+            # In the order of the line's columns, not the order the checks found them.
+            for name, errors in sorted(form.errors.items(), key=lambda item: _column(form, item[0])):
+                where = _("%(section)s, line %(number)s") % {"section": section, "number": number}
+                if name in line_labels:
+                    where = f"{where} — {line_labels[name]}"
+                anchor = form[name].auto_id if name in form.fields else ""
+                found.append(FieldError(anchor=anchor, where=where, message=str(errors[0])))
         return found
 
     def error_count(self) -> int:

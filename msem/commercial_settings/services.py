@@ -60,7 +60,7 @@ def school_create(
 ) -> School:
     """Create a school with what a new school starts with.
 
-    One subject, "Demande d'informations" routed to the main address, the
+    One subject, "Demande d’informations" routed to the main address, the
     default e-mail texts in both languages and the default legal footers.
     `school` lets Django's admin pass the instance its form built.
     """
@@ -75,7 +75,7 @@ def school_create(
         lines=[
             SubjectLine(
                 id=None,
-                label_fr="Demande d'informations",
+                label_fr="Demande d’informations",
                 label_en="Request for information",
                 email=school.main_email,
             )

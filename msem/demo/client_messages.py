@@ -267,7 +267,7 @@ _BY_TEXT = {message.text: message for languages in MESSAGES.values() for pool in
 
 
 def topic_of(subject: Subject) -> Topic:
-    """What a subject is about, from its labels; any other subject (the first, "Demande d'informations") informs."""
+    """What a subject is about, from its labels; any other subject (the first, "Demande d’informations") informs."""
     labels = f"{subject.label_fr} {subject.label_en}".lower()
     for topic, words in TOPIC_WORDS:
         if any(word in labels for word in words):

@@ -67,7 +67,7 @@ def demo_school_ensure() -> DemoSchool:
         subjects_sync(
             school=school,
             lines=[
-                SubjectLine(default_subject.pk, "Demande d'informations", "Request for information", school.main_email),
+                SubjectLine(default_subject.pk, "Demande d’informations", "Request for information", school.main_email),
                 SubjectLine(None, "Cours collectifs", "Group lessons", "collectifs@esf-valneige.demo.test"),
                 # Routed to their own address later, by the manager (msem/demo/settings_history.py).
                 SubjectLine(None, "Cours particuliers", "Private lessons", school.main_email),

@@ -295,6 +295,16 @@ class TestPages:
         assert re.search(r'<time datetime="[^"]+" title="[^"]+\u00a0\d{4}[^"]*">\d{2}:\d{2}</time>', page)
         assert '<td role="cell" class="col-kind" title="Réponse au client">Réponse</td>' in page
 
+    def test_a_notice_to_the_school_is_called_so_in_the_list_as_in_the_filter_and_the_timeline(
+        self, secretary_client, school, season
+    ):
+        """QA: the list said "Action du client" for the e-mail the filter and the timeline call "Avis à l’école"."""
+        OutgoingEmail.objects.filter(pk=season["to_marc"].pk).update(kind=OutgoingEmail.Kind.CLIENT_ACTION)
+        page = emails_page(secretary_client, school).content.decode()
+        assert '<option value="client_action">Avis à l’école\u00a0: devis accepté ou paiement reçu</option>' in page
+        assert re.search(r'<td role="cell" class="col-kind" title="Avis à l’école[^"]*">Avis à l’école</td>', page)
+        assert "Action du client" not in page
+
     def test_the_number_of_queries_does_not_grow_with_the_rows(self, secretary_client, school, secretary):
         receive_inquiry(school, email="a@example.fr")
 

@@ -637,6 +637,26 @@ class TestAMailRefusedComesBackAsTyped:
         assert f">{body}</textarea>" in form
         assert not PaymentRequest.objects.exists()
 
+    @pytest.mark.parametrize(
+        ("typed", "reason"),
+        [
+            (("percentage", "150"), "Acompte (%)\u00a0: Assurez-vous que cette valeur est inférieure ou égale à 99."),
+            (("amount", "0"), "ou acompte (€)\u00a0: Saisissez un montant d’au moins 0,01\u00a0€."),
+        ],
+    )
+    def test_a_deposit_typed_out_of_bounds_says_only_why(self, secretary, secretary_client, school, typed, reason):
+        """QA: 150 % also said "give the deposit as a percentage or as an amount", which she had just done."""
+        quote = sent_quote(school, secretary)
+        dossier = secretary_client.post(
+            url("payment_request_create", school, quote_id=quote.pk),
+            {"kind": "deposit", typed[0]: typed[1], "valid_days": "7", "subject": "Acompte", "body": "{payment_link}"},
+            follow=True,
+        )
+        page = page_text(dossier)
+        assert reason in page
+        assert "l’un des deux" not in page
+        assert not PaymentRequest.objects.exists()
+
     def test_an_amount_typed_comes_back_with_the_reason(self, secretary, secretary_client, school):
         quote = sent_quote(school, secretary)
         secretary_client.post(

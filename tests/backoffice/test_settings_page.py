@@ -58,7 +58,7 @@ class TestManagerSaves:
         )
         for title in sections:
             assert title in page
-        assert "Demande d'informations" in page
+        assert "Demande d’informations" in page
         assert "Enregistrer" in page
         assert "Pied du mail" in page
 
@@ -99,7 +99,7 @@ class TestManagerSaves:
 
         assert response.status_code == 302
         snapshot = commercial_settings_snapshot(school=school)
-        assert [s["label_fr"] for s in snapshot["subjects"]] == ["Demande d'informations", "Cours privés"]
+        assert [s["label_fr"] for s in snapshot["subjects"]] == ["Demande d’informations", "Cours privés"]
         assert snapshot["subjects"][1]["email"] == "prives@valneige.test"
         assert [c["code"] for c in snapshot["categories"]] == ["je-ne-sais-pas"]
         assert snapshot["mail_texts"]["acknowledgement.fr"]["body"] == "Bonjour {client_name}, merci !"
@@ -118,7 +118,7 @@ class TestManagerSaves:
         assert post(manager_client, school, data).status_code == 302
 
         labels = list(Subject.objects.for_school(school).live().values_list("label_fr", flat=True))
-        assert labels == ["Groupes", "Demande d'informations"]
+        assert labels == ["Groupes", "Demande d’informations"]
 
     def test_a_removed_subject_is_kept_for_the_dossiers_that_use_it(self, manager_client, school):
         data = page_data(manager_client, school)
@@ -129,10 +129,10 @@ class TestManagerSaves:
 
         assert post(manager_client, school, data).status_code == 302
 
-        removed = Subject.objects.for_school(school).get(label_fr="Demande d'informations")
+        removed = Subject.objects.for_school(school).get(label_fr="Demande d’informations")
         assert removed.removed_at is not None
         assert list(Subject.objects.for_school(school).live().values_list("label_fr", flat=True)) == ["Cours privés"]
-        assert "Demande d'informations" not in page_text(manager_client.get(settings_url(school)))
+        assert "Demande d’informations" not in page_text(manager_client.get(settings_url(school)))
 
     def test_every_saved_change_writes_an_audit_record_with_before_and_after(self, manager, manager_client, school):
         data = page_data(manager_client, school)
@@ -251,6 +251,21 @@ class TestBadInput:
         assert '<a href="#id_quote_en_body">Envoi de devis (EN) — Texte</a>' in summary
         assert "Variable inconnue\u00a0: {quote_url}." in summary
 
+    def test_the_summary_lists_the_errors_in_the_order_of_the_pages_sections(self, manager_client, school):
+        """QA: the categories (section 3) came before the e-mail texts (section 2)."""
+        data = page_data(manager_client, school)
+        add_line(data, "subjects", label_fr="Groupes", label_en="Groups", email="groupes@")
+        data["acknowledgement_fr_body"] = ["Bonjour {client_nom}"]
+        add_line(data, "categories", code="", label_fr="Village", label_en="Village")
+        data["new_catalog_code"] = ["CE-ALPES"]
+
+        page = page_text(post(manager_client, school, data))
+
+        summary = page[page.index('id="error-summary"') : page.index('id="settings-form"')]
+        where = ["Contact, ligne 2", "Contact - Accusé de réception (FR)", "Catégorie des dossiers, ligne 1", "4807"]
+        assert all(place in summary for place in where)
+        assert [summary.index(place) for place in where] == sorted(summary.index(place) for place in where)
+
     def test_a_line_being_removed_shows_no_error_of_its_own(self, manager_client, school):
         data = page_data(manager_client, school)
         add_line(data, "subjects", label_fr="Groupes", label_en="Groups", email="bad@")
@@ -260,7 +275,16 @@ class TestBadInput:
         page = page_text(post(manager_client, school, data))
 
         assert "Variable inconnue\u00a0: {client_nom}." in page  # the page came back with the other error
-        assert "Saisissez une adresse de courriel valide" not in page
+        assert "Saisissez une adresse e-mail valide" not in page
+
+    def test_a_wrong_address_is_refused_in_the_products_words_e_mail_not_courriel(self, manager_client, school):
+        data = page_data(manager_client, school)
+        add_line(data, "subjects", label_fr="Groupes", label_en="Groups", email="groupes@")
+
+        page = page_text(post(manager_client, school, data))
+
+        assert "Contact, ligne 2 — Adresse e-mail</a>\u00a0: Saisissez une adresse e-mail valide." in page
+        assert "courriel" not in page
 
     def test_duplicate_category_codes_are_refused(self, manager_client, school):
         data = page_data(manager_client, school)
@@ -328,7 +352,7 @@ class TestBadInput:
 
         assert response.status_code == 400
         foreign.refresh_from_db()
-        assert foreign.label_fr == "Demande d'informations"
+        assert foreign.label_fr == "Demande d’informations"
         assert foreign.school_id == other_school.pk
 
     def test_a_missing_management_form_is_an_error_not_a_crash(self, manager_client, school):

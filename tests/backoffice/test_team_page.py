@@ -69,6 +69,13 @@ class TestTheList:
         assert 'aria-current="page"' in text
         assert "Équipe" in text
 
+    def test_the_access_column_agrees_with_its_heading_actif_not_active(self, manager_client, school, secretary):
+        """QA: under « Accès » (masculine) the badge said « Active »."""
+        text = page_text(manager_client.get(team_url(school)))
+        assert '<th role="columnheader" scope="col">Accès</th>' in text
+        assert text.count('<span class="badge badge-success">Actif</span>') == 2
+        assert ">Active<" not in text
+
     def test_the_menu_shows_team_to_managers_only(self, manager_client, secretary_client, school):
         link = f'href="{team_url(school)}"'
         assert link in manager_client.get(f"/backoffice/{school.slug}/inquiries/").content.decode()
@@ -129,8 +136,8 @@ class TestInvite:
     @pytest.mark.parametrize(
         ("overrides", "error"),
         [
-            ({"email": "not-an-address"}, "Saisissez une adresse de courriel valide"),
-            ({"email": "anna@valneige.test\r\nBcc: x@evil.test"}, "Saisissez une adresse de courriel valide"),
+            ({"email": "not-an-address"}, "Saisissez une adresse e-mail valide"),
+            ({"email": "anna@valneige.test\r\nBcc: x@evil.test"}, "Saisissez une adresse e-mail valide"),
             ({"first_name": "Anna\r\nBcc: x@evil.test"}, "Les retours à la ligne"),
             ({"last_name": "M" * 60}, "au plus 59 caractères"),
             ({"email": "a" * 250 + "@x.fr"}, "au plus 254 caractères"),
@@ -291,7 +298,7 @@ class TestWhatBecameOfTheInvitation:
 
     def test_active_members_show_no_e_mail_state(self, manager_client, school, secretary, smtp_server):
         text = member_row(manager_client.get(team_url(school)), secretary.email)
-        assert "Active" in text
+        assert "Actif" in text
         assert "E-mail" not in text
         assert "Renvoyer l’invitation" not in text
 

@@ -34,7 +34,7 @@ def season(school, secretary, manager):
     subjects_sync(
         school=school,
         lines=[
-            SubjectLine(first.pk, "Demande d'informations", "Request for information", school.main_email),
+            SubjectLine(first.pk, "Demande d’informations", "Request for information", school.main_email),
             SubjectLine(None, "Cours collectifs", "Group lessons", "collectifs@valneige.test"),
             SubjectLine(None, "Cours particuliers", "Private lessons", "prives@valneige.test"),
             SubjectLine(None, "Groupes et scolaires", "Groups and schools", "groupes@valneige.test"),

@@ -87,6 +87,32 @@ def test_after_a_refused_answer_the_address_is_the_dossiers_and_reloading_shows_
     page.wait_for_url("**/inquiries/?*q=Lambert*")
 
 
+IN_VIEW = "e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.top < window.innerHeight; }"
+
+
+@pytest.mark.parametrize("form", ["reply", "note"])
+def test_on_a_phone_a_refused_answer_or_note_opens_on_the_field_to_correct(page, school, secretary, form):
+    """QA: the page came back at its top, the error far below: on a phone nothing seemed to happen."""
+    dossier = receive_inquiry(school, first_name="Paul", last_name="Lambert")
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, secretary.email, PASSWORD)
+    page.goto(f"/backoffice/{school.slug}/inquiries/{dossier.reference}/")
+    if form == "reply":
+        field, button = page.get_by_label("Votre réponse"), "Envoyer la réponse"
+    else:
+        field, button = page.get_by_label("Note interne"), "Ajouter la note"
+    field.fill("")
+    page.get_by_role("button", name=button).click()
+
+    field = page.locator(f"#{field.get_attribute('id')}")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_be_focused()
+    error = page.locator(f"#{field.get_attribute('aria-describedby')}")
+    expect(error).to_have_text("Ce champ est obligatoire.")
+    assert field.evaluate(IN_VIEW)
+    assert error.evaluate(IN_VIEW)
+
+
 # The room between a card's explanation and the first label of its form, in pixels.
 HINT_TO_LABEL = """hint => {
     const label = hint.nextElementSibling.querySelector('label') || hint.nextElementSibling;

@@ -122,7 +122,7 @@ def test_an_invalid_line_shows_its_error_next_to_the_field_and_nothing_is_saved(
     expect(summary).to_contain_text("Rien n’a été enregistré.")
     email = page.locator("#contact tbody[data-lines=subjects] tr").last.get_by_label("Adresse e-mail")
     expect(email).to_have_attribute("aria-invalid", "true")
-    expect(page.locator(f"#{email.get_attribute('aria-describedby')}")).to_contain_text("adresse de courriel valide")
+    expect(page.locator(f"#{email.get_attribute('aria-describedby')}")).to_contain_text("adresse e-mail valide")
     expect(page.locator("#id_quote_en_body_error")).to_contain_text("{quote_url}")
     # The input is kept so that it can be corrected.
     expect(email).to_have_value("groupes@@valneige")
@@ -209,3 +209,24 @@ def test_removing_a_catalog_that_quotes_use_asks_first(page, school, manager, sc
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_text("Les paramètres ont été enregistrés.")).to_be_visible()
     assert not Catalog.objects.for_school(school).live().exists()
+
+
+def test_every_kind_of_field_in_error_is_outlined_in_red_not_only_the_text_areas(page, school, manager):
+    """A text, e-mail or date input in error is outlined like a text area in error: the eye finds it."""
+    log_in(page, manager.email, PASSWORD)
+    open_settings(page, school)
+    page.locator("#id_acknowledgement_fr_subject").fill("Bien reçu {reference")
+    page.locator("#id_acknowledgement_fr_body").fill("Bonjour {nom_client},")
+    page.locator("#contact tbody[data-lines=subjects] tr").first.get_by_label("Adresse e-mail").fill("pas-une-adresse")
+    page.get_by_role("button", name="Enregistrer").click()
+
+    subject = page.locator("#id_acknowledgement_fr_subject")
+    address = page.locator("#contact tbody[data-lines=subjects] tr").first.get_by_label("Adresse e-mail")
+    body = page.locator("#id_acknowledgement_fr_body")
+    for field in (subject, address, body):
+        expect(field).to_have_attribute("aria-invalid", "true")
+    red = body.evaluate("e => getComputedStyle(e).borderTopColor")
+    untouched = page.locator("#id_acknowledgement_en_subject").evaluate("e => getComputedStyle(e).borderTopColor")
+    assert red != untouched
+    assert subject.evaluate("e => getComputedStyle(e).borderTopColor") == red
+    assert address.evaluate("e => getComputedStyle(e).borderTopColor") == red

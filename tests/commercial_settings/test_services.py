@@ -37,7 +37,7 @@ class TestNewSchool:
         school = SchoolFactory(main_email="bureau@esf-x.test")
         subject = Subject.objects.for_school(school).get()
         assert (subject.label_fr, subject.label_en, subject.email) == (
-            "Demande d'informations",
+            "Demande d’informations",
             "Request for information",
             "bureau@esf-x.test",
         )

@@ -276,7 +276,7 @@ def test_other_schools_subjects_get_messages_that_fit_them(school):
 
 def test_the_subjects_of_the_demo_school_each_have_their_messages():
     labels = [
-        ("Demande d'informations", "Request for information", Topic.INFORMATION),
+        ("Demande d’informations", "Request for information", Topic.INFORMATION),
         ("Cours collectifs", "Group lessons", Topic.COLLECTIVE),
         ("Cours particuliers", "Private lessons", Topic.PRIVATE),
         ("Groupes, clubs et scolaires", "Groups, clubs and schools", Topic.GROUPS),

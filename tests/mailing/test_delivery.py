@@ -50,7 +50,7 @@ class TestDelivered:
         assert "9\u00a0fév.\u00a02027 → 16\u00a0fév.\u00a02027" in notification.html
         message = notification.message
         assert message["Reply-To"] == "Ana Lopez <ana@example.org>"
-        assert message["Subject"] == f"[{inquiry.reference}] Nouvelle demande — Demande d'informations — Ana Lopez"
+        assert message["Subject"] == f"[{inquiry.reference}] Nouvelle demande — Demande d’informations — Ana Lopez"
         assert "Message\u00a0:" in notification.text
         assert inquiry.message in notification.text
         assert f"/backoffice/{school.slug}/inquiries/{inquiry.reference}/" in notification.text

@@ -63,7 +63,7 @@ class TestFinding:
     def test_a_bad_address_is_refused_in_words(self, manager_client, school):
         response = manager_client.post(url(school), {"email": "pas une adresse", "action": "find"})
         assert response.status_code == 400
-        assert "Saisissez une adresse de courriel valide." in response.content.decode()
+        assert "Saisissez une adresse e-mail valide." in response.content.decode()
 
     def test_secretaries_cannot(self, secretary, school):
         client = Client()

@@ -110,7 +110,7 @@ class TestTheForm:
         School.objects.filter(pk=school.pk).update(name="École du Val")
         page = page_text(Client().get(form_url(school)))
         assert "Renseignements" in page
-        assert "Demande d'informations" not in page
+        assert "Demande d’informations" not in page
         assert "École du Val" in page
 
     def test_an_unknown_school_or_language_is_a_404(self, school):

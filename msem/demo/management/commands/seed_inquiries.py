@@ -47,7 +47,7 @@ def bench_school(slug: str, name: str) -> School:
     first = subjects_live(school=school).get()
     subjects_sync(
         school=school,
-        lines=[SubjectLine(first.pk, "Demande d'informations", "Request for information", school.main_email)]
+        lines=[SubjectLine(first.pk, "Demande d’informations", "Request for information", school.main_email)]
         + [SubjectLine(None, fr, en, f"{index}@{slug}.bench.test") for index, (fr, en) in enumerate(BENCH_SUBJECTS)],
     )
     categories_sync(school=school, lines=[CategoryLine(None, code, fr, en) for code, fr, en in BENCH_CATEGORIES])
