@@ -57,14 +57,15 @@ def team_view(request: SchoolRequest) -> HttpResponse:
             form.add_error("email", error)
         else:
             user = invitation.membership.user
-            # A link to choose her password (a new account, or one another school invited and still waiting)
-            # or access with the password she has.
+            # A link to choose a password (a new account, or one another school invited and still waiting)
+            # or access with the password already chosen. Said without "she" or "he": the address is all
+            # the school gave, and a French participle would have to agree with someone it does not know.
             if invitation.link_sent:
-                message = _("%(email)s is invited: she chooses her password from the e-mail she will receive.")
+                message = _("Invitation sent to %(email)s: the password is chosen from the link in that e-mail.")
             else:
                 message = _(
-                    "%(email)s already had a Msem account: she now has access to this school too, and an e-mail "
-                    "tells her so. Her password has not changed."
+                    "%(email)s already had a Msem account: access to this school is added to it, and an e-mail "
+                    "says so. The password has not changed."
                 )
             messages.success(request, message % {"email": user.email})
             return redirect("backoffice:team", school_slug=request.school.slug)

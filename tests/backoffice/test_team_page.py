@@ -125,13 +125,25 @@ class TestInvite:
         response = manager_client.post(team_url(school), invite_data(), follow=True)
 
         text = page_text(response)
-        assert "anna@valneige.test est invitée" in text
+        assert "Invitation envoyée à anna@valneige.test" in text
+        assert "invitée" not in text
         assert "Invitation en attente" in text
         email = OutgoingEmail.objects.for_school(school).get(to_email="anna@valneige.test")
         assert email.kind == OutgoingEmail.Kind.INVITATION
         assert f"{settings.MSEM_BASE_URL}/backoffice/invitation/" in email.text_body
         assert "Anna Martin" in email.text_body
         assert User.objects.get(email="anna@valneige.test").full_name == "Anna Martin"
+
+    def test_someone_with_an_account_elsewhere_is_told_added_without_guessing_who_she_is(
+        self, manager_client, school, other_school
+    ):
+        MembershipFactory(school=other_school, user__email="marc@autre.test")
+
+        response = manager_client.post(team_url(school), invite_data(email="marc@autre.test"), follow=True)
+
+        text = page_text(response)
+        assert "marc@autre.test avait déjà un compte Msem\u00a0: l’accès à cette école s’y ajoute" in text
+        assert "elle a maintenant accès" not in text
 
     @pytest.mark.parametrize(
         ("overrides", "error"),

@@ -24,7 +24,7 @@ def test_a_manager_runs_her_team(page, school, manager, secretary, screenshot):
     page.get_by_label("Nom", exact=True).fill("Bernard")
     page.get_by_role("button", name="Inviter", exact=True).click()
 
-    expect(page.locator(".alert-success")).to_contain_text("lucie@valneige.test est invitée")
+    expect(page.locator(".alert-success")).to_contain_text("Invitation envoyée à lucie@valneige.test")
     row = page.locator('tr[data-member="lucie@valneige.test"]')
     expect(row).to_contain_text("Invitation en attente")
     # Her e-mail has not left yet: a second one would only end its link (it is offered once it is sent or failed).
