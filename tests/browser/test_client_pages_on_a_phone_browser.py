@@ -297,3 +297,16 @@ def test_on_a_phone_a_number_keeps_its_word_and_a_date_stays_whole(page, school,
     assert split == {}
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot(page, f"quote-facts-{language}-phone")
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_on_a_phone_the_quotes_facts_never_start_a_line_with_their_separator(page, school, manager, language):
+    quote = a_quote_with_two_lines(school, manager)
+    page.goto(f"/{language}/{school.slug}/quote/{quote.link_token}/")
+
+    for width in range(300, 481, 4):
+        page.set_viewport_size({"width": width, "height": 844})
+        # A word and the "·" after it: on one line, whatever the width ("… 7 déc. 2026 ·" then "valable …").
+        lines = page.evaluate(LINES_OF_THE_WORD.replace('"main"', '".public-lead"'), "\\S\\s*·")
+        assert len(lines) == 2, width
+        assert lines == [1, 1], width
