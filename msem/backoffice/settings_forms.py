@@ -246,10 +246,13 @@ class CatalogsForm(forms.Form):
     new_catalog_code = forms.CharField(required=False, max_length=200)
 
     def clean_new_catalog_code(self) -> str:
-        if self.cleaned_data["new_catalog_code"].strip():
-            raise ValidationError(
-                _("Press Enter to add this code to the list, or empty the field."), code="code_not_added"
+        typed = self.cleaned_data["new_catalog_code"].strip()
+        if typed:
+            # Enter checks the code before adding it: it may yet be refused, so no promise of adding it.
+            message = _(
+                "%(code)s is not in the list yet: press Enter in the field to check it and add it, or empty it."
             )
+            raise ValidationError(message, code="code_not_added", params={"code": typed[:40]})
         return ""
 
 

@@ -328,7 +328,10 @@ class TestBadInput:
         data["new_catalog_code"] = ["CE-ALPES"]
         response = post(manager_client, school, data)
         assert response.status_code == 400
-        assert "Appuyez sur Entrée pour ajouter ce code" in page_text(response)
+        assert (
+            "CE-ALPES n’est pas encore dans la liste\u00a0: appuyez sur Entrée dans le champ pour le vérifier et "
+            "l’ajouter, ou videz-le." in page_text(response)
+        )
 
     def test_a_forged_post_cannot_change_the_legal_footer(self, manager_client, school):
         data = page_data(manager_client, school)
