@@ -7,7 +7,11 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 PORT ?= 8000
 
-.PHONY: run test test-faults lint format typecheck unit migrate demo messages lock clean simulator bench bench-sales audit
+.PHONY: install run test test-faults lint format typecheck unit migrate demo messages lock clean simulator bench bench-sales audit
+
+# `make` alone installs the production dependencies (docs/deployment.md, Releasing a new version).
+.DEFAULT_GOAL := install
+install: $(VENV)/.base-installed
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "Msem needs Python 3.11")'

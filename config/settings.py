@@ -123,6 +123,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: drops the body of a HEAD's response once everything else has written it.
+    "msem.platform.http_methods.HeadWithoutBodyMiddleware",
     "msem.platform.request_context.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "msem.platform.security_headers.ContentSecurityPolicyMiddleware",

@@ -28,7 +28,9 @@ class AuditRecord(SchoolScopedModel):
     actor_email = models.CharField(_("made by (e-mail address)"), max_length=254)
     # Made in Django's admin by a platform administrator, not by a member of the school: the history
     # says "by the platform's administrators" rather than a name the school does not know.
-    by_platform = models.BooleanField(_("by the platform's administrators"), default=False)
+    # The default is the database's too: the release before this column writes its rows without it
+    # while the next one migrates (docs/deployment.md, Releasing a new version).
+    by_platform = models.BooleanField(_("by the platform's administrators"), default=False, db_default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     before = models.JSONField(_("before"), default=dict)
     after = models.JSONField(_("after"), default=dict)

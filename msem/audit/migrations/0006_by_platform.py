@@ -18,7 +18,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="auditrecord",
             name="by_platform",
-            field=models.BooleanField(default=False, verbose_name="by the platform's administrators"),
+            field=models.BooleanField(
+                db_default=False, default=False, verbose_name="by the platform's administrators"
+            ),
         ),
         migrations.RunPython(_school_changes_were_by_platform, migrations.RunPython.noop),
     ]
