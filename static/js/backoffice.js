@@ -346,6 +346,20 @@
     }
   });
 
+  // A list that a search redraws (the inbox, a quote's products): its status line says what was found,
+  // how many or that none matches ([data-results-summary], else the inbox's count); the criteria refused
+  // are said by their own alert. Only to her who is searching: not when the list first loads.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var results = event.detail.target;
+    var said = results && results.id && document.querySelector('[data-results-said="' + results.id + '"]');
+    var searching = document.activeElement && document.activeElement.closest("form");
+    if (!said || !searching || searching.getAttribute("hx-target") !== "#" + results.id) {
+      return;
+    }
+    var summary = results.querySelector("[data-results-summary]") || results.querySelector("[data-results-count]");
+    said.textContent = summary ? summary.textContent.replace(/\s+/g, " ").trim() : "";
+  });
+
   // --- One click handler for every data- behaviour -----------------------------
 
   // --- The inbox: the search zone (magnifier / X) and "select all" -------------------

@@ -294,3 +294,70 @@ def test_a_message_at_the_top_of_a_page_has_the_keyboard(page, school, secretary
     expect(banner.get_by_role("status")).to_have_text("Le dossier est archivé.")
     page.keyboard.press("Tab")
     expect(page.locator(".page-header").get_by_role("link", name="Demandes")).to_be_focused()
+
+
+# What is written into a live region once the page is there: what a screen reader says.
+SPOKEN = """
+window.__spoken = [];
+new MutationObserver(function (records) {
+  records.forEach(function (record) {
+    var node = record.target.nodeType === 1 ? record.target : record.target.parentElement;
+    var region = node && node.closest('[role="status"], [role="alert"], [aria-live]');
+    if (region && region.textContent.trim()) {
+      window.__spoken.push(region.textContent.replace(/\\s+/g, " ").trim());
+    }
+  });
+}).observe(document, { subtree: true, childList: true, characterData: true });
+"""
+
+
+def test_a_search_in_the_inbox_says_how_many_it_found_not_the_whole_list(page, school, secretary):
+    """QA: the whole list was the live region: each search read out every row, names, dates and all."""
+    receive_inquiry(school, first_name="Hélène", last_name="Favre", email="helene@example.fr")
+    receive_inquiry(school, first_name="John", last_name="Smith", email="john@example.uk")
+    page.add_init_script(SPOKEN)
+    log_in(page, secretary.email, PASSWORD)
+    page.get_by_role("button", name="Rechercher").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("searchbox", name="Rechercher")).to_be_focused()
+    page.keyboard.type("favre")
+    expect(page.locator("#inbox-results")).to_contain_text("1 demande")
+    page.wait_for_timeout(300)
+    spoken = page.evaluate("window.__spoken")
+    assert spoken[-1] == "1 demande"
+    assert [said for said in spoken if "Favre" in said or "Smith" in said] == []
+    expect(page.get_by_role("searchbox", name="Rechercher")).to_be_focused()  # typing goes on
+
+    page.keyboard.type("zzz")
+    expect(page.locator("#inbox-results")).to_contain_text("Aucune demande ne correspond à ces critères")
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__spoken")[-1] == "Aucune demande ne correspond à ces critères"
+
+
+def test_a_search_of_the_products_says_how_many_it_found_not_the_whole_list(page, school, secretary):
+    """QA: the quote's product list was the live region: each letter typed read out every product and price."""
+    product_with_price(school, code="COLL-FLOCON", name_fr="Cours collectif Flocon")
+    product_with_price(school, code="COLL-OURSON", name_fr="Cours collectif Ourson")
+    product_with_price(school, code="PRIV-2H", name_fr="Cours privé 2 h", price="120.00")
+    inquiry = receive_inquiry(school, first_name="Paul", last_name="Lambert")
+    page.add_init_script(SPOKEN)
+    log_in(page, secretary.email, PASSWORD)
+    page.goto(f"/backoffice/{school.slug}/inquiries/{inquiry.reference}/")
+    page.get_by_role("button", name="Nouveau devis").focus()
+    press_and_wait(page)
+    page.wait_for_timeout(300)
+    # Not on load: neither the list nor its count, only the message of what she did.
+    assert [said for said in page.evaluate("window.__spoken") if "€" in said or said.endswith("prestations")] == []
+
+    page.get_by_role("searchbox", name="Rechercher").focus()
+    page.keyboard.type("collectif")
+    expect(page.locator(".product-results li")).to_have_count(2)
+    page.wait_for_timeout(300)
+    spoken = page.evaluate("window.__spoken")
+    assert spoken[-1] == "2 prestations"
+    assert [said for said in spoken if "Flocon" in said or "€" in said] == []
+    page.keyboard.type(" flocon")
+    expect(page.locator(".product-results li")).to_have_count(1)
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__spoken")[-1] == "1 prestation"
+    expect(page.get_by_role("searchbox", name="Rechercher")).to_be_focused()
