@@ -361,3 +361,53 @@ def test_a_search_of_the_products_says_how_many_it_found_not_the_whole_list(page
     page.wait_for_timeout(300)
     assert page.evaluate("window.__spoken")[-1] == "1 prestation"
     expect(page.get_by_role("searchbox", name="Rechercher")).to_be_focused()
+
+
+def test_a_skip_link_leads_straight_to_the_dossier_panel(page, school, secretary, screenshot):
+    """QA: the Dossier panel is read after the whole main column (the request, the quotes, the answer,
+    the timeline): "I'll take it" was twenty Tabs away on a new dossier, sixty on one with a quote."""
+    inquiry = receive_inquiry(school, first_name="Paul", last_name="Lambert")
+    log_in(page, secretary.email, PASSWORD)
+    page.goto(f"/backoffice/{school.slug}/inquiries/{inquiry.reference}/")
+    page.wait_for_load_state("networkidle")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Aller au contenu")).to_be_focused()
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Aller au panneau Dossier")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    screenshot(page, "keyboard-fr-skip-to-the-dossier-panel", full_page=False)
+    page.keyboard.press("Enter")
+    expect(page.locator("#dossier-panel")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Je m’en occupe")).to_be_focused()
+
+
+# Does the ring of what has the keyboard fit inside every box above it that cuts what overflows it?
+RING_UNCUT = """() => {
+  const element = document.activeElement;
+  const style = getComputedStyle(element);
+  const reach = parseFloat(style.outlineOffset) + parseFloat(style.outlineWidth);
+  const box = element.getBoundingClientRect();
+  const ring = { top: box.top - reach, bottom: box.bottom + reach, left: box.left - reach, right: box.right + reach };
+  const cuts = [];
+  for (let parent = element.parentElement; parent; parent = parent.parentElement) {
+    const overflow = getComputedStyle(parent);
+    if (overflow.overflowX === "visible" && overflow.overflowY === "visible") continue;
+    const edge = parent.getBoundingClientRect();
+    if (ring.top < edge.top || ring.bottom > edge.bottom || ring.left < edge.left || ring.right > edge.right) {
+      cuts.push(parent.className);
+    }
+  }
+  return cuts;
+}"""
+
+
+def test_the_ring_on_a_client_s_name_in_the_inbox_is_whole(page, school, secretary):
+    """QA: the name is cut at its column's edge, and so was the ring around it, its top edge gone."""
+    inquiry = receive_inquiry(school, first_name="Paul", last_name="Lambert")
+    log_in(page, secretary.email, PASSWORD)
+    page.get_by_role("link", name=inquiry.reference).focus()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Paul Lambert")).to_be_focused()
+    assert page.evaluate(RING_UNCUT) == []
