@@ -385,10 +385,15 @@ def _render_dossier(request: SchoolRequest, inquiry: Inquiry, *, status: int = 2
     return render(request, "backoffice/inquiries/detail.html", context, status=status)
 
 
-def _back_to_dossier(request: SchoolRequest, inquiry: Inquiry) -> HttpResponse:
-    """The dossier page again, with the way back to the inbox it was opened from."""
+def _back_to_dossier(request: SchoolRequest, inquiry: Inquiry, section: str = "") -> HttpResponse:
+    """The dossier page again, with the way back to the inbox it was opened from.
+
+    At the section that was just used (``#dossier-panel``, ``#reply``, ``#timeline``): the page puts
+    the message there and the keyboard on it (backoffice.js), rather than back at the top of the page,
+    a dozen Tabs away from where she was.
+    """
     url = reverse("backoffice:inquiry", kwargs={"school_slug": inquiry.school.slug, "reference": inquiry.reference})
-    return redirect(url + back_suffix(request_back(request)))
+    return redirect(url + back_suffix(request_back(request)) + (f"#{section}" if section else ""))
 
 
 @school_view()
@@ -422,7 +427,7 @@ def inquiry_panel_view(request: SchoolRequest, reference: str) -> HttpResponse:
     except ValidationError as error:
         return _render_dossier(request, inquiry, status=400, panel_form=form, page_errors=error.messages)
     messages.success(request, _("The dossier is saved."))
-    return _back_to_dossier(request, inquiry)
+    return _back_to_dossier(request, inquiry, "dossier-panel")
 
 
 @school_view()
@@ -434,7 +439,7 @@ def inquiry_take_view(request: SchoolRequest, reference: str) -> HttpResponse:
     except ValidationError as error:
         return _render_dossier(request, _inquiry_or_404(request, reference), status=409, page_errors=error.messages)
     messages.success(request, _("The dossier is yours."))
-    return _back_to_dossier(request, inquiry)
+    return _back_to_dossier(request, inquiry, "dossier-panel")
 
 
 @school_view()
@@ -446,7 +451,7 @@ def inquiry_note_view(request: SchoolRequest, reference: str) -> HttpResponse:
         return _render_dossier(request, inquiry, status=400, note_form=form)
     inquiry_note_add(school=request.school, actor=request.user, inquiry_id=inquiry.pk, text=form.cleaned_data["text"])
     messages.success(request, _("The note is added."))
-    return _back_to_dossier(request, inquiry)
+    return _back_to_dossier(request, inquiry, "timeline")
 
 
 @school_view()
@@ -469,7 +474,7 @@ def inquiry_reply_view(request: SchoolRequest, reference: str) -> HttpResponse:
             form.add_error("body", message)
         return _render_dossier(request, inquiry, status=400, reply_form=form)
     messages.success(request, _("Your answer is on its way to %(email)s.") % {"email": inquiry.email})
-    return _back_to_dossier(request, inquiry)
+    return _back_to_dossier(request, inquiry, "reply")
 
 
 @school_view()

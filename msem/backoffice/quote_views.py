@@ -219,7 +219,7 @@ def quote_line_add_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
         return _line_refused(request, quote, _form_errors(form), invalid=_invalid_fields(form))
     data = form.cleaned_data
     try:
-        quote_line_add(
+        line = quote_line_add(
             school=request.school,
             actor=request.user,
             quote_id=quote.pk,
@@ -233,7 +233,8 @@ def quote_line_add_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
     except ValidationError as error:
         return _line_refused(request, quote, error.messages, invalid=_invalid_fields(error))
     messages.success(request, _("Product added."))
-    return _back(request, quote)
+    # At the line just added: the keyboard on its "Edit", two Tabs from the add form for the next one.
+    return _back(request, quote, line=line)
 
 
 @school_view()
@@ -247,6 +248,8 @@ def quote_line_update_view(request: SchoolRequest, line_id: int) -> HttpResponse
             quote_line_remove(school=request.school, actor=request.user, line_id=line.pk)
         except ValidationError as error:
             return _fail(request, line.quote, error.messages)
+        # Said, and where the keyboard lands: the line is gone, nothing else on the page says so.
+        messages.success(request, _("Line %(code)s removed.") % {"code": line.product_code})
         return _back(request, line.quote)
     form = LineValuesForm(request.POST)
     if form.is_valid():

@@ -313,9 +313,19 @@
       }
       line.cells[0].scrollIntoView({ block: "nearest", inline: "nearest" });
     }
+    // Nothing of the line to go back to (a quote made, sent, a line removed, a payment asked for; the
+    // dossier taken or saved, an answer sent, a note added): the keyboard goes to the message, now at
+    // the top of what was just done, and is read from there; Tab goes on in that section, not at the
+    // top of the page, where the focus was left.
+    var readOnFocus = Boolean(banner && holder && !edit);
     if (banner && holder) {
       holder.insertBefore(banner, holder.firstChild);
-      announceAgain(banner, scroll);
+      if (readOnFocus) {
+        banner.setAttribute("tabindex", "-1");
+        banner.focus({ preventScroll: true });
+      } else {
+        announceAgain(banner, scroll);
+      }
     }
     scroll();
     // A product refused: the add form is back as typed; the keyboard goes to the field in error.
@@ -334,6 +344,20 @@
         field.focus({ preventScroll: true });
       }
     }
+  });
+
+  // A list that a search redraws (the inbox, a quote's products): its status line says what was found,
+  // how many or that none matches ([data-results-summary], else the inbox's count); the criteria refused
+  // are said by their own alert. Only to her who is searching: not when the list first loads.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var results = event.detail.target;
+    var said = results && results.id && document.querySelector('[data-results-said="' + results.id + '"]');
+    var searching = document.activeElement && document.activeElement.closest("form");
+    if (!said || !searching || searching.getAttribute("hx-target") !== "#" + results.id) {
+      return;
+    }
+    var summary = results.querySelector("[data-results-summary]") || results.querySelector("[data-results-count]");
+    said.textContent = summary ? summary.textContent.replace(/\s+/g, " ").trim() : "";
   });
 
   // --- One click handler for every data- behaviour -----------------------------
@@ -521,6 +545,14 @@
     }
   });
 
+  // Enter on a ticked row's box in the inbox: the browser sent the list's form with its first button,
+  // "I'll take the selection", as if she had chosen it. A box is ticked with Space; Enter does nothing.
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target.matches(".bulk-form input[type=checkbox]")) {
+      event.preventDefault();
+    }
+  });
+
   document.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && event.target.matches("[data-catalog-input]")) {
       // Enter adds the code; it must not submit the whole settings page.
@@ -552,8 +584,26 @@
       window.history.replaceState(window.history.state, "", own.getAttribute("data-page-url"));
     }
     var summary = document.querySelector("[data-focus-on-load]");
+    var banner = document.querySelector("main > .messages");
+    // Back in the inbox from a dossier (its "Requests" link names it after the #): the keyboard on that
+    // dossier's row, not at the top of the page, fifty rows and more above it.
+    var hash = window.location.hash.slice(1);
+    var row = null;
+    if (hash && document.getElementById("inbox-results")) {
+      row = Array.prototype.find.call(document.querySelectorAll("#inbox-results .reference-link"), function (link) {
+        return link.textContent.trim() === decodeURIComponent(hash);
+      });
+    }
     if (summary) {
       summary.focus();
+    } else if (row) {
+      row.focus();
+    } else if (banner && !hash) {
+      // What was just done (the dossier archived, the selection taken, a view saved): said, and Tab goes
+      // on in the page rather than through the top bar and the menu. A page at an address with a # is
+      // the dossier's, whose message goes to the section named (htmx:afterSettle above).
+      banner.setAttribute("tabindex", "-1");
+      banner.focus();
     }
     // On a phone the menu is one row that scrolls sideways: show the current page's link.
     var menu = document.querySelector(".sidebar");

@@ -159,4 +159,5 @@ def test_a_back_that_is_not_an_inbox_query_leads_only_to_the_inbox(secretary_cli
 
 
 def test_a_dossier_opened_from_elsewhere_returns_to_her_default_inbox(secretary_client, school, lambert):
-    assert requests_link(secretary_client.get(dossier_path(lambert))) == inbox_path(school)
+    # Named after the #: back in the inbox the keyboard is on her row (backoffice.js).
+    assert requests_link(secretary_client.get(dossier_path(lambert))) == f"{inbox_path(school)}#{lambert.reference}"

@@ -86,8 +86,8 @@ class TestPanel:
             },
         )
         assert response.status_code == 302
-        assert response["Location"].endswith(f"#quote-{quote.pk}")
         line = quote.lines.get()
+        assert response["Location"].endswith(f"#line-{line.pk}")  # at the line just added, for the keyboard
         assert (line.participants, str(line.total)) == (3, "567.00")
 
     @pytest.mark.parametrize(
