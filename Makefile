@@ -94,10 +94,13 @@ audit: $(VENV)/.dev-installed
 	$(BIN)/pip-audit --strict --require-hashes --disable-pip --progress-spinner off -r requirements/dev.txt
 
 # Re-pin the dependencies after editing requirements/*.in.
+# --no-strip-extras: a dependency that asks for another's extra (pip-audit: CacheControl[filecache]) needs
+# that extra on its pinned line, or pip's --require-hashes refuses the install as soon as a newer
+# release of it exists (cachecontrol 0.15.0, 7 December 2026).
 lock: $(VENV)/.dev-installed
 	$(PY) -m pip install --quiet pip-tools
-	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-find-links --no-emit-index-url -o requirements/base.txt requirements/base.in
-	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-find-links --no-emit-index-url -o requirements/dev.txt requirements/dev.in
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --no-strip-extras --no-emit-find-links --no-emit-index-url -o requirements/base.txt requirements/base.in
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --no-strip-extras --no-emit-find-links --no-emit-index-url -o requirements/dev.txt requirements/dev.in
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache artifacts
