@@ -4,11 +4,13 @@ A secretary often rewrites the school's text for one client. A placeholder
 mistyped, a deposit forgotten or a request sent by a colleague meanwhile must not
 cost her that text: what she typed waits in her session until the "Cours de ski"
 panel shows it once, in the same form. The reasons are said as before, in the
-message at the top of the quote.
+message at the top of the quote, and the fields they are about are marked.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.sessions.backends.base import SessionBase
@@ -28,19 +30,28 @@ TYPED_FIELDS = {
 _KEPT_LENGTH = BODY_MAX_LENGTH + 100
 
 
-def mail_refused(session: SessionBase, *, quote_id: int, form: str, data: Any) -> None:
+@dataclass(frozen=True)
+class TypedMail:
+    """A refused form as typed, and its fields in error (marked, described by the message)."""
+
+    values: dict[str, str]
+    invalid: tuple[str, ...] = ()
+
+
+def mail_refused(session: SessionBase, *, quote_id: int, form: str, data: Any, invalid: Iterable[str] = ()) -> None:
     """Keep what was typed in the quote's `form` (SEND or PAYMENT) for the panel to show it again."""
     session[REFUSED_MAIL] = {
         "quote": quote_id,
         "form": form,
         "values": {name: str(data.get(name, ""))[:_KEPT_LENGTH] for name in TYPED_FIELDS[form]},
+        "invalid": [name for name in invalid if name in TYPED_FIELDS[form]],
     }
 
 
-def mail_typed(session: SessionBase, *, quote_id: int | None, form: str) -> dict[str, str] | None:
+def mail_typed(session: SessionBase, *, quote_id: int | None, form: str) -> TypedMail | None:
     """What was typed in the quote's `form` and refused, once; None when nothing was."""
     refused = session.get(REFUSED_MAIL)
     if quote_id is None or not refused or refused.get("quote") != quote_id or refused.get("form") != form:
         return None
     del session[REFUSED_MAIL]
-    return refused["values"]
+    return TypedMail(values=refused["values"], invalid=tuple(refused.get("invalid", ())))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -28,6 +29,7 @@ from msem.backoffice.quote_mail_refused import PAYMENT, SEND, mail_refused, mail
 from msem.catalog.selectors import price_list_by_key, price_lists, priced_products
 from msem.inquiries.selectors import inquiry_by_reference
 from msem.mailing.models import MailKind
+from msem.mailing.placeholders import ALLOWED_BY_KIND, validate_placeholders
 from msem.payments.models import Payment, PaymentRequest
 from msem.payments.services import (
     PaymentRefused,
@@ -91,6 +93,29 @@ def _invalid_fields(error: ValidationError | forms.Form) -> list[str]:
     return [SERVICE_ERROR_FIELDS[item.code] for item in error.error_list if item.code in SERVICE_ERROR_FIELDS]
 
 
+def _texts_refused(data: dict[str, Any], kind: str) -> list[str]:
+    """The subject line or the text whose placeholders the service refused (a name unknown, a brace alone)."""
+    refused = []
+    for name in ("subject", "body"):
+        try:
+            validate_placeholders(data.get(name) or "", allowed=ALLOWED_BY_KIND[kind])
+        except ValidationError:
+            refused.append(name)
+    return refused
+
+
+def _payment_invalid_fields(error: ValidationError, data: dict[str, Any]) -> list[str]:
+    """The fields of a payment request that the service's refusal is about: the deposit typed, the link's days."""
+    invalid = _texts_refused(data, MailKind.PAYMENT_REQUEST)
+    for code in {item.code for item in error.error_list}:
+        if code == "invalid_deposit":
+            typed = [name for name in ("percentage", "amount") if data.get(name) is not None]
+            invalid += typed or ["percentage", "amount"]
+        elif code == "link_days":
+            invalid.append("valid_days")
+    return invalid
+
+
 def _form_errors(form: forms.Form) -> list[str]:
     return [
         str(error) if name == "__all__" else labelled(form[name].label, error)
@@ -112,6 +137,8 @@ def quotes_panel_view(request: SchoolRequest, reference: str) -> HttpResponse:
     payable = next(
         (entry for entry in quotes if entry.quote.status in (Quote.Status.SENT, Quote.Status.ACCEPTED)), None
     )
+    send_typed = mail_typed(request.session, quote_id=draft.quote.pk, form=SEND) if draft else None
+    payment_typed = mail_typed(request.session, quote_id=payable.quote.pk, form=PAYMENT) if payable else None
     return render(
         request,
         "backoffice/quotes/_panel.html",
@@ -130,20 +157,24 @@ def quotes_panel_view(request: SchoolRequest, reference: str) -> HttpResponse:
                 session=request.session, quote_id=draft.quote.pk if draft else None, lines=draft.lines if draft else []
             ),
             "send_form": SendQuoteForm(
-                initial=mail_typed(request.session, quote_id=draft.quote.pk, form=SEND)
-                or SendQuoteForm.initial_for(school=request.school, quote=draft.quote)
+                initial=send_typed.values
+                if send_typed
+                else SendQuoteForm.initial_for(school=request.school, quote=draft.quote)
             )
             if draft
             else None,
+            "send_invalid": send_typed.invalid if send_typed else (),
             "payment_form": PaymentRequestForm(
-                initial=mail_typed(request.session, quote_id=payable.quote.pk, form=PAYMENT)
-                or (
+                initial=payment_typed.values
+                if payment_typed
+                else (
                     SendQuoteForm.initial_for(school=request.school, quote=payable.quote, kind=MailKind.PAYMENT_REQUEST)
                     | {"kind": "full", "valid_days": 7}
                 )
             )
             if payable
             else None,
+            "payment_invalid": payment_typed.invalid if payment_typed else (),
             "transfer_form": TransferReceivedForm(initial={"received_on": today}),
             "today": today,
             "back_suffix": back_suffix(request_back(request)),
@@ -275,12 +306,13 @@ def quote_send_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
     quote = _quote_or_404(request, quote_id)
     form = SendQuoteForm(request.POST)
     if not form.is_valid():
-        mail_refused(request.session, quote_id=quote.pk, form=SEND, data=request.POST)
+        mail_refused(request.session, quote_id=quote.pk, form=SEND, data=request.POST, invalid=_invalid_fields(form))
         return _fail(request, quote, _form_errors(form))
     try:
         quote_send(school=request.school, actor=request.user, quote_id=quote.pk, **form.cleaned_data)
     except ValidationError as error:
-        mail_refused(request.session, quote_id=quote.pk, form=SEND, data=request.POST)
+        invalid = _texts_refused(form.cleaned_data, MailKind.QUOTE)
+        mail_refused(request.session, quote_id=quote.pk, form=SEND, data=request.POST, invalid=invalid)
         return _fail(request, quote, error.messages)
     messages.success(request, _("The quote is on its way to %(email)s.") % {"email": quote.inquiry.email})
     return _back(request, quote)
@@ -323,7 +355,7 @@ def payment_request_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
     quote = _quote_or_404(request, quote_id)
     form = PaymentRequestForm(request.POST)
     if not form.is_valid():
-        mail_refused(request.session, quote_id=quote.pk, form=PAYMENT, data=request.POST)
+        mail_refused(request.session, quote_id=quote.pk, form=PAYMENT, data=request.POST, invalid=_invalid_fields(form))
         return _fail(request, quote, _form_errors(form))
     data = form.cleaned_data
     try:
@@ -340,7 +372,13 @@ def payment_request_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
             replaces=data.get("replaces"),
         )
     except ValidationError as error:
-        mail_refused(request.session, quote_id=quote.pk, form=PAYMENT, data=request.POST)
+        mail_refused(
+            request.session,
+            quote_id=quote.pk,
+            form=PAYMENT,
+            data=request.POST,
+            invalid=_payment_invalid_fields(error, data),
+        )
         return _fail(request, quote, error.messages)
     replaced = (
         PaymentRequest.objects.for_school(request.school).filter(pk=data["replaces"], quote=quote).first()

@@ -670,3 +670,48 @@ class TestAMailRefusedComesBackAsTyped:
         percentage = re.search(rf'name="percentage" id="percentage-{quote.pk}"[^>]*>', form)
         assert percentage is not None
         assert 'value=""' in percentage[0]  # the amount typed, not a percentage beside it
+
+
+class TestAMailRefusedMarksItsFields:
+    """QA (keyboard walk): a refused request's reason was said at the top of the quote, its field not marked."""
+
+    @staticmethod
+    def marked(panel: str, form_class: str) -> set[str]:
+        form = panel.split(f'class="{form_class}"')[1].split("</form>", maxsplit=1)[0]
+        return {
+            name
+            for name, attributes in re.findall(r'<(?:input|textarea)[^>]*name="(\w+)"([^>]*)>', form)
+            if 'aria-invalid="true"' in attributes and "messages" in attributes
+        }
+
+    def panel(self, client, school, quote) -> str:
+        return page_text(client.get(url("quotes_panel", school, reference=quote.inquiry.reference)))
+
+    def test_an_unknown_placeholder_marks_the_text_it_is_in(self, secretary, secretary_client, school):
+        quote = draft_quote(school, secretary)
+        secretary_client.post(
+            url("quote_send", school, quote_id=quote.pk), {"subject": "Votre devis", "body": "Moniteur : {moniteur}"}
+        )
+
+        assert self.marked(self.panel(secretary_client, school, quote), "quote-send") == {"body"}
+
+    @pytest.mark.parametrize(
+        ("typed", "marked"),
+        [
+            ({"percentage": "", "amount": ""}, {"percentage"}),
+            ({"percentage": "150"}, {"percentage"}),
+            ({"amount": "5000"}, {"amount"}),  # refused by the service: more than is left to pay
+            ({"percentage": "30", "valid_days": "400"}, {"valid_days"}),
+        ],
+    )
+    def test_a_payment_request_refused_marks_the_fields_it_is_about(
+        self, secretary, secretary_client, school, typed, marked
+    ):
+        quote = sent_quote(school, secretary)
+        data = {"kind": "deposit", "valid_days": "7", "subject": "Acompte", "body": "{payment_link}"} | typed
+        dossier = secretary_client.post(url("payment_request_create", school, quote_id=quote.pk), data, follow=True)
+
+        assert 'id="messages"' in page_text(dossier)
+        assert self.marked(self.panel(secretary_client, school, quote), "payment-request-form") == marked
+        # Shown once: the panel drawn again has nothing marked.
+        assert self.marked(self.panel(secretary_client, school, quote), "payment-request-form") == set()
