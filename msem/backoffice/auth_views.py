@@ -44,11 +44,12 @@ from msem.validators import E_MAIL_INVALID
 
 
 class LoginForm(forms.Form):
-    # The autocomplete tokens let the browser's password manager fill and save this login.
+    # The autocomplete tokens let the browser's password manager fill and save this login; the page
+    # opens with the keyboard in the address, as Django's own login does.
     email = forms.EmailField(
         label=_("E-mail address"),
         max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "username"}),
+        widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
         error_messages={"invalid": E_MAIL_INVALID},
     )
     password = forms.CharField(

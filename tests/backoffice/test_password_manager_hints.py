@@ -82,3 +82,11 @@ def test_a_password_chosen_from_a_reset_link_is_saved_under_her_account(manager)
 
 def test_a_page_without_a_known_account_names_none(db):
     assert account_named(Client().get("/backoffice/login/")) is None
+
+
+def test_the_login_page_opens_with_the_keyboard_in_the_address(client):
+    """QA (keyboard walk): the login page had the focus nowhere; a Tab went to the skip link first."""
+    fields = {field["name"]: field for field in inputs_of(client.get("/backoffice/login/"))}
+
+    assert "autofocus" in fields["email"]
+    assert "autofocus" not in fields["password"]
