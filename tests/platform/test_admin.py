@@ -285,3 +285,11 @@ def test_the_email_list_speaks_french_to_a_french_administrator(admin_client, ad
         assert heading in page
     for english in ["Created at", "Next attempt at", "Attempts", "Par status", "Par kind"]:
         assert english not in page
+
+
+@pytest.mark.parametrize("path", ["/admin/", "/admin/schools/school/", "/admin/schools/school/add/"])
+def test_every_admin_page_names_its_icon_so_the_browser_asks_for_no_favicon_ico(admin_client, path):
+    """Operator walk: each admin page made the browser ask for /favicon.ico, a 404 and a WARNING line each."""
+    page = admin_client.get(path).content.decode()
+
+    assert re.search(r'<link rel="icon" href="/static/img/favicon(\.\w+)?\.svg" type="image/svg\+xml">', page)
