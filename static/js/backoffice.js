@@ -589,7 +589,8 @@
     // dossier's row, not at the top of the page, fifty rows and more above it.
     var hash = window.location.hash.slice(1);
     var row = null;
-    if (hash && document.getElementById("inbox-results")) {
+    var inbox = document.getElementById("inbox-results");
+    if (hash && inbox) {
       row = Array.prototype.find.call(document.querySelectorAll("#inbox-results .reference-link"), function (link) {
         return link.textContent.trim() === decodeURIComponent(hash);
       });
@@ -598,6 +599,10 @@
       summary.focus();
     } else if (row) {
       row.focus();
+    } else if (hash && inbox) {
+      // The dossier has left this list (taken, its status changed under a filter): the keyboard at the
+      // top of the list, not behind the top bar and the menu.
+      document.getElementById("main").focus();
     } else if (banner && !hash) {
       // What was just done (the dossier archived, the selection taken, a view saved): said, and Tab goes
       // on in the page rather than through the top bar and the menu. A page at an address with a # is

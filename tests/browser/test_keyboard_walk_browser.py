@@ -281,6 +281,18 @@ def test_back_in_the_inbox_the_keyboard_is_on_the_dossier_she_left(page, school,
     screenshot(page, "keyboard-fr-back-in-the-inbox", full_page=False)
 
 
+def test_back_in_the_inbox_after_the_dossier_left_the_list_the_keyboard_is_at_the_list(page, school, secretary):
+    """QA: a dossier taken under the filter "Nouvelle" is no longer listed: the focus stayed on nothing,
+    the next Tab went through the top bar and the menu again."""
+    receive_inquiry(school, first_name="Paul", last_name="Lambert")
+    log_in(page, secretary.email, PASSWORD)
+    page.goto(f"/backoffice/{school.slug}/inquiries/?status=new#DEM-2020-99999")
+
+    expect(page.locator("main#main")).to_be_focused()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('main') !== null")
+
+
 def test_a_message_at_the_top_of_a_page_has_the_keyboard(page, school, secretary):
     """Archived from the dossier's page: the message is said and Tab goes on in the page, not through
     the top bar and the menu again."""
