@@ -127,6 +127,9 @@ def payment_request_create(
     if kind == PaymentRequest.Kind.DEPOSIT:
         if percentage is not None and not Decimal("0") < percentage < Decimal("100"):
             raise ValidationError(_("A deposit is a percentage between 0 and 100."), code="invalid_deposit")
+        # An amount typed above the total is refused for that reason too, not as "give the deposit".
+        if amount is not None and amount > remaining:
+            raise _more_than_left_to_pay(remaining)
         try:
             value = deposit(total=total, percentage=percentage, amount=amount)
         except ValueError as error:
@@ -134,12 +137,7 @@ def payment_request_create(
                 _("Give the deposit as a percentage or an amount."), code="invalid_deposit"
             ) from error
         if value > remaining:
-            # Written as the page around the message writes amounts: "264,60 €", "€264.60".
-            raise ValidationError(
-                _("A deposit is at most what is left to pay (%(remaining)s).")
-                % {"remaining": format_money(remaining, get_language() or "fr")},
-                code="invalid_deposit",
-            )
+            raise _more_than_left_to_pay(remaining)
     elif kind == PaymentRequest.Kind.FULL:
         value, percentage = remaining, None
         kind = PaymentRequest.Kind.BALANCE if remaining < total else PaymentRequest.Kind.FULL
@@ -323,3 +321,12 @@ def payment_request_remind(*, school: School, actor: User, payment_request_id: i
     payment_request.save(update_fields=["reminders_sent", "last_reminded_at"])
     payment_event(payment_request, actor, "reminded")
     return PaymentRequest.objects.for_school(school).get(pk=payment_request.pk)
+
+
+def _more_than_left_to_pay(remaining: Decimal) -> ValidationError:
+    # Written as the page around the message writes amounts: "264,60 €", "€264.60".
+    return ValidationError(
+        _("A deposit is at most what is left to pay (%(remaining)s).")
+        % {"remaining": format_money(remaining, get_language() or "fr")},
+        code="invalid_deposit",
+    )

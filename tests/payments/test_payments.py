@@ -92,6 +92,16 @@ class TestRequests:
             )
         assert refused.value.messages == [said]
 
+    def test_an_amount_above_the_total_says_it_is_more_than_is_left_to_pay(self, school, manager):
+        """QA: 99 999 € said "Give the deposit as a percentage or an amount.", which she had just done."""
+        quote = sent_quote(school, manager)  # 2 × 189.00
+        with translation.override("fr"), pytest.raises(ValidationError) as refused:
+            payment_request_create(
+                school=school, actor=manager, quote_id=quote.pk, replaces=None, kind="deposit", amount=Decimal("99999")
+            )
+        assert refused.value.messages == ["Un acompte ne dépasse pas le reste à payer (378,00\u00a0€)."]
+        assert not PaymentRequest.objects.exists()
+
     def test_a_draft_quote_cannot_be_paid(self, school, manager):
         quote = sent_quote(school, manager)
         quote_reopen(school=school, actor=manager, quote_id=quote.pk)
