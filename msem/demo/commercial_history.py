@@ -167,7 +167,7 @@ def commercial_history_bulk_create(
     run = _Generation(
         school=school,
         staff=staff,
-        rng=random.Random(f"history-{seed}-{school.pk}"),
+        rng=random.Random(f"history-{seed}-{school.slug}"),
         price_lists=_price_lists(school),
         now=timezone.now(),
         answered=answered,

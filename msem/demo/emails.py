@@ -76,7 +76,7 @@ def demo_emails_write(school: School, *, seed: int = 7) -> int:
     Each step only does what is missing: run again, it writes nothing.
     Returns the number of e-mails composed or added.
     """
-    rng = random.Random(f"emails-{seed}-{school.pk}")
+    rng = random.Random(f"emails-{seed}-{school.slug}")
     inquiries = {
         inquiry.pk: inquiry
         for inquiry in Inquiry.objects.for_school(school).select_related("school", "subject", "category")

@@ -192,7 +192,7 @@ def generate_inquiries(
     school: School, choices: SchoolChoices, *, count: int, start: datetime, end: datetime, seed: int = 42
 ) -> Iterator[Inquiry]:
     """Unsaved dossiers with realistic contents, received between start and end."""
-    rng = random.Random(f"{seed}-{school.pk}")
+    rng = random.Random(f"{seed}-{school.slug}")
     now = timezone.now()
     # Each subject's messages, looked up once: benchmarks generate millions of dossiers.
     pools = {

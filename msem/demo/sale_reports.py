@@ -33,7 +33,7 @@ BATCH = 1000
 @transaction.atomic
 def sale_reports_bulk_create(school: School, *, seed: int = 7) -> int:
     """Report the school's sales that have no push yet; returns how many."""
-    rng = random.Random(f"sale-reports-{seed}-{school.pk}")
+    rng = random.Random(f"sale-reports-{seed}-{school.slug}")
     unreported = Sale.objects.for_school(school).filter(push__isnull=True).select_related("quote", "inquiry")
     sales = list(unreported.order_by("created_at", "id"))
     if not sales:

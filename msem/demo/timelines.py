@@ -118,7 +118,7 @@ def dossier_timelines_bulk_create(school: School, *, staff: Sequence[User], seed
     dossier to "waiting for the client") takes the status the app would have
     given it. Returns the number of events written.
     """
-    rng = random.Random(f"timelines-{seed}-{school.pk}")
+    rng = random.Random(f"timelines-{seed}-{school.slug}")
     now = timezone.now()
     by_id = {user.pk: user for user in staff}
     worked = InquiryEvent.objects.for_school(school).filter(kind__in=WORK_KINDS).values("inquiry_id")
