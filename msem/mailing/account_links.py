@@ -24,15 +24,13 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 
-from msem.mailing.models import ACCOUNT_LINK_KINDS, OutgoingEmail
+from msem.mailing.models import ACCOUNT_LINK_EXPIRED, ACCOUNT_LINK_KINDS, OutgoingEmail
 
 # The page each kind's link opens (msem/backoffice/urls.py).
 _LINK_VIEWS: dict[str, str] = {
     OutgoingEmail.Kind.INVITATION: "backoffice:invitation_open",
     OutgoingEmail.Kind.PASSWORD_RESET: "backoffice:password_reset_confirm",
 }
-
-LINK_EXPIRED = "The link expired before the e-mail could be sent."
 
 
 def account_link_lifetime(kind: str) -> timedelta:
@@ -100,7 +98,7 @@ def account_links_expire(*, now: datetime | None = None) -> int:
             if not rows:
                 continue
             OutgoingEmail.objects.filter(pk__in=[row.pk for row in rows], status=OutgoingEmail.Status.QUEUED).update(
-                status=OutgoingEmail.Status.FAILED, lease_expires_at=None, leased_by="", last_error=LINK_EXPIRED
+                status=OutgoingEmail.Status.FAILED, lease_expires_at=None, leased_by="", last_error=ACCOUNT_LINK_EXPIRED
             )
             account_links_remove(rows, delivered=False)
             expired += len(rows)

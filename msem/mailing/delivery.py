@@ -11,8 +11,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django_tasks import task
 
-from msem.mailing.account_links import LINK_EXPIRED, account_link_expired, account_links_expire, account_links_remove
-from msem.mailing.models import DeliveryAttempt, OutgoingEmail
+from msem.mailing.account_links import account_link_expired, account_links_expire, account_links_remove
+from msem.mailing.models import ACCOUNT_LINK_EXPIRED, DeliveryAttempt, OutgoingEmail
 from msem.mailing.transports import Transport, transport_from_settings
 from msem.outbox.errors import DeliveryError
 from msem.outbox.worker import Channel, RunReport, outbox_run, wake_up
@@ -52,7 +52,7 @@ def subject_header(subject: str) -> Header:
 def _send(email: OutgoingEmail, transport: Transport) -> dict[str, Any]:
     if account_link_expired(email):
         # Its link no longer opens anything: the recipient asks for a new one (or is invited again).
-        raise DeliveryError(LINK_EXPIRED, permanent=True)
+        raise DeliveryError(ACCOUNT_LINK_EXPIRED, permanent=True)
     transport.send(sender=email.from_email, recipient=email.to_email, message=build_message(email))
     return {}
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from msem.accounts.models import Membership, Role, User
 from msem.mailing.delivery import outbox_deliver
 from msem.mailing.models import OutgoingEmail
+from tests.backoffice.test_team_page import member_row
 from tests.factories import MembershipFactory
 from tests.inquiries.helpers import receive_inquiry
 
@@ -181,6 +182,22 @@ class TestAnInvitation:
         assert email.last_error == "The link expired before the e-mail could be sent."
         assert stored_anywhere(match.group(3), f"/invitation/{match.group(2)}/") == []
         assert smtp_server.to("anna@valneige.test") == []
+
+    def test_the_team_page_says_its_link_expired_unsent_not_a_mail_server_answer(
+        self, manager_client, school, smtp_server, settings
+    ):
+        invite(manager_client, school)
+        OutgoingEmail.objects.update(
+            created_at=timezone.now() - timedelta(hours=settings.MSEM_INVITATION_HOURS, minutes=1)
+        )
+        deliver()
+
+        row = member_row(manager_client.get(f"/backoffice/{school.slug}/team/"), "anna@valneige.test")
+
+        assert "E-mail non remis" in row
+        assert "Son lien a expiré avant l’envoi\u00a0: envoyez une nouvelle invitation." in row
+        assert "Réponse du serveur" not in row
+        assert "Renvoyer l’invitation" in row
 
     def test_the_admin_does_not_put_a_failed_one_back_in_the_queue_without_its_link(
         self, manager_client, school, smtp_server
