@@ -11,8 +11,10 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django_tasks import task
 
-from msem.mailing.models import DeliveryAttempt, OutgoingEmail
+from msem.mailing.account_links import account_link_expired, account_links_expire, account_links_remove
+from msem.mailing.models import ACCOUNT_LINK_EXPIRED, DeliveryAttempt, OutgoingEmail
 from msem.mailing.transports import Transport, transport_from_settings
+from msem.outbox.errors import DeliveryError
 from msem.outbox.worker import Channel, RunReport, outbox_run, wake_up
 
 
@@ -48,6 +50,9 @@ def subject_header(subject: str) -> Header:
 
 
 def _send(email: OutgoingEmail, transport: Transport) -> dict[str, Any]:
+    if account_link_expired(email):
+        # Its link no longer opens anything: the recipient asks for a new one (or is invited again).
+        raise DeliveryError(ACCOUNT_LINK_EXPIRED, permanent=True)
     transport.send(sender=email.from_email, recipient=email.to_email, message=build_message(email))
     return {}
 
@@ -71,6 +76,9 @@ EMAILS: Channel[OutgoingEmail] = Channel(
     retry_base_seconds=lambda: settings.MSEM_OUTBOX_RETRY_BASE_SECONDS,
     retry_max_seconds=lambda: settings.MSEM_OUTBOX_RETRY_MAX_SECONDS,
     prefetch_related=("attachments",),
+    # An invitation's or a reset's link is kept only while the e-mail may still leave (account_links.py).
+    on_sent=lambda emails: account_links_remove(emails, delivered=True),
+    on_failed=lambda email: account_links_remove([email], delivered=False),
 )
 
 
@@ -82,4 +90,6 @@ def outbox_wake_up(*, at: datetime | None = None) -> None:
 def outbox_deliver(*, transport: Transport | None = None, time_budget: float | None = None) -> RunReport:
     """Send the e-mails that are due (what the task does; tests call it directly)."""
     budget = settings.MSEM_OUTBOX_RUN_SECONDS if time_budget is None else time_budget
+    # The scheduler's sweep runs this every minute: an expired link does not wait for its row's next attempt.
+    account_links_expire()
     return outbox_run(EMAILS, connection=transport, time_budget=budget)

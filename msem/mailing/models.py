@@ -96,10 +96,17 @@ class OutgoingEmail(OutboxRow):
         # No address: this string lands in logs and admin pages.
         return f"{self.kind} e-mail {self.pk} ({self.status})"
 
+    @property
+    def link_expired_unsent(self) -> bool:
+        """Failed because its invitation or reset link died before it could leave (not a mail server's answer)."""
+        return self.status == OutboxStatus.FAILED and self.last_error == ACCOUNT_LINK_EXPIRED
+
 
 # E-mails that carry a link opening a staff account: only their recipient sees them, never her
 # colleagues in the school's list of e-mails or a client's data export (ASVS 6.4.3, 6.4.1).
 ACCOUNT_LINK_KINDS = (OutgoingEmail.Kind.PASSWORD_RESET, OutgoingEmail.Kind.INVITATION)
+# The last error of such an e-mail still waiting when its link died: it is not sent (msem/mailing/account_links.py).
+ACCOUNT_LINK_EXPIRED = "The link expired before the e-mail could be sent."
 
 
 class DeliveryAttempt(OutboxAttempt):
