@@ -284,6 +284,39 @@ class TestDefaultFilters:
         assert "· vue\u00a0: Mes relances" in shown
         assert "par défaut" not in shown
 
+    def test_a_view_saved_with_her_defaults_criteria_is_the_one_named_above_the_list(
+        self, secretary, secretary_client, school
+    ):
+        saved_filter_save(
+            school=school, owner=secretary, name="Nouvelles", criteria={"status": ["new"]}, make_default=True
+        )
+        receive_inquiry(school)
+
+        def above_the_list(response) -> str:
+            page = page_text(response)
+            return page[page.index("data-results-count") :].split("</p>", 1)[0]
+
+        # From her default's list, she saves it under a name of her own.
+        response = secretary_client.post(
+            reverse("backoffice:saved_view_save", kwargs={"school_slug": school.slug}),
+            {"query": "f=1&status=new&view=" + str(SavedFilter.objects.get().pk), "name": "Arrivées du jour"},
+            follow=True,
+        )
+        assert "La vue « Arrivées du jour » est enregistrée." in page_text(response)
+        shown = above_the_list(response)
+        assert "· vue : Arrivées du jour" in shown
+        assert "Nouvelles" not in shown
+
+        # Each one chosen from the Views menu is named as chosen; opening the requests is her default.
+        menu = page_text(response)
+        for name, said in (
+            ("Nouvelles", "· vue par défaut : Nouvelles"),
+            ("Arrivées du jour", "· vue : Arrivées du jour"),
+        ):
+            link = menu[: menu.index(f">{name}</a>")].rsplit('href="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+            assert said in above_the_list(secretary_client.get(link)), name
+        assert "· vue par défaut : Nouvelles" in above_the_list(secretary_client.get(inbox_url(school), follow=True))
+
     def test_reset_goes_back_to_no_default(self, secretary, secretary_client, school, village):
         saved_filter_save(
             school=school, owner=secretary, name="Village", criteria={"category": ["village"]}, make_default=True
