@@ -31,11 +31,22 @@ class SearchChoices:
     categories: list[Labelled] = field(default_factory=list)
     subjects: list[Labelled] = field(default_factory=list)
     people: dict[int, tuple[str, str]] = field(default_factory=dict)  # user id → (full name, address), by name
+    # The members who can be given a dossier (msem.accounts.selectors.can_be_assignee): not one whose
+    # invitation is still pending. `people` keeps them all: a row's assignee is named whoever she is.
+    assignable: set[int] = field(default_factory=set)
     quarantined: int = 0  # requests held in the quarantine
 
     @property
     def staff(self) -> list[tuple[str, str]]:
         """(user id, her name or else her address), as the user's __str__ names her: the assignee's choices."""
+        return [(str(pk), name or email) for pk, (name, email) in self.people.items() if pk in self.assignable]
+
+    @property
+    def members(self) -> list[tuple[str, str]]:
+        """The same for every member: the inbox's "Assigned to" filter finds what anyone holds.
+
+        A colleague whose account was deactivated may still hold dossiers, to be found and given to others.
+        """
         return [(str(pk), name or email) for pk, (name, email) in self.people.items()]
 
     def row_labels(self) -> RowLabels:
@@ -59,7 +70,12 @@ _SQL = """
       FROM "inquiries_subject"
      WHERE "inquiries_subject"."school_id" = %s AND "inquiries_subject"."removed_at" IS NULL
     UNION ALL
-    SELECT 3, "accounts_membership"."user_id", "accounts_user"."email", '', '', 0, "accounts_user"."full_name"
+    SELECT 3, "accounts_membership"."user_id", "accounts_user"."email",
+           -- can_be_assignee, in SQL: active, and her password chosen or her account used once.
+           CASE WHEN "accounts_user"."is_active"
+                 AND ("accounts_user"."password" NOT LIKE '!%%' OR "accounts_user"."last_login" IS NOT NULL)
+                THEN 'assignable' ELSE '' END,
+           '', 0, "accounts_user"."full_name"
       FROM "accounts_membership" INNER JOIN "accounts_user" ON "accounts_membership"."user_id" = "accounts_user"."id"
      WHERE "accounts_membership"."school_id" = %s
     UNION ALL
@@ -81,6 +97,8 @@ def search_choices(*, school: School) -> SearchChoices:
                 choices.subjects.append(Labelled(pk, "", label_fr, label_en))
             elif part == 3:
                 choices.people[pk] = (name, code)
+                if label_fr:
+                    choices.assignable.add(pk)
             else:
                 choices.quarantined = pk
     return choices

@@ -105,7 +105,7 @@ class InboxFilterForm(forms.Form):
             ("", _("Anyone")),
             ("me", _("Me")),
             ("none", _("Nobody")),
-            *choices.staff,
+            *choices.members,
         ]
 
     def clean_after(self) -> Cursor | ArrivalCursor | None:
@@ -209,7 +209,12 @@ class PanelForm(forms.Form):
             # A subject removed since keeps its place on the dossiers that have it.
             subjects.append((str(inquiry.subject_id), translated_label(inquiry.subject)))
         self.fields["subject"].choices = subjects  # type: ignore[attr-defined]
-        self.fields["assignee"].choices = [("", _("Nobody")), *choices.staff]  # type: ignore[attr-defined]
+        staff = choices.staff
+        if inquiry.assignee_id is not None and inquiry.assignee_id not in choices.assignable:
+            # Given the dossier before she could be one (an invitation still pending): she keeps
+            # it, and the panel says so rather than "Nobody", which saving would have made true.
+            staff = [*staff, (str(inquiry.assignee_id), str(inquiry.assignee))]
+        self.fields["assignee"].choices = [("", _("Nobody")), *staff]  # type: ignore[attr-defined]
         # In the statuses' own order (new, in progress, waiting, won, paid, lost), the current one among them.
         allowed = {inquiry.status, *STATUS_TRANSITIONS[inquiry.status]}
         self.fields["status"].choices = [  # type: ignore[attr-defined]

@@ -19,10 +19,12 @@ from msem.backoffice.inbox_forms import CRITERIA_KEYS
 
 # In the inbox's URL, this marks criteria chosen on purpose (even none): the default filter is not applied.
 EXPLICIT = "f"
+# The saved view she chose (its id), so that the list names it rather than another view of the same criteria.
+VIEW = "view"
 BACK = "back"
 # A list's query string is a few hundred characters; anything much longer is not one of ours.
 _MAX_LENGTH = 2000
-_INBOX_KEYS = frozenset((*CRITERIA_KEYS, EXPLICIT, "after"))
+_INBOX_KEYS = frozenset((*CRITERIA_KEYS, EXPLICIT, VIEW, "after"))
 
 
 def back_query(raw: str) -> str:

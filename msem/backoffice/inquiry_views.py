@@ -30,7 +30,7 @@ from msem.backoffice.inbox_forms import (
     SaveViewForm,
     translated_label,
 )
-from msem.backoffice.inbox_return import EXPLICIT, back_query, back_suffix, inbox_return_url, request_back
+from msem.backoffice.inbox_return import EXPLICIT, VIEW, back_query, back_suffix, inbox_return_url, request_back
 from msem.backoffice.inbox_rows import inbox_rows_html
 from msem.backoffice.inbox_search import search_widgets
 from msem.inquiries.dossier import (
@@ -64,8 +64,22 @@ def _inbox_url(request: SchoolRequest, query: str = "") -> str:
     return f"{base}?{query}" if query else base
 
 
-def _criteria_query(criteria: dict[str, list[str]]) -> str:
-    return urlencode([(EXPLICIT, "1"), *[(key, value) for key, values in criteria.items() for value in values]])
+def _criteria_query(criteria: dict[str, list[str]], *, view: int) -> str:
+    """The inbox's query string of a saved view: its criteria, and which view it is (see saved_view_shown)."""
+    pairs = [(key, value) for key, values in criteria.items() for value in values]
+    return urlencode([(EXPLICIT, "1"), *pairs, (VIEW, str(view))])
+
+
+def _with_view(query: str, view: int) -> str:
+    """The list's query string as she left it, now naming the view she saved (in place of any other)."""
+    params = QueryDict(query, mutable=True)
+    params[VIEW] = str(view)
+    return params.urlencode()
+
+
+def _chosen_view(request: SchoolRequest) -> int | None:
+    value = request.GET.get(VIEW, "")
+    return int(value) if value.isdigit() else None
 
 
 @school_view()
@@ -75,7 +89,7 @@ def inquiries_view(request: SchoolRequest) -> HttpResponse:
     if not request.GET:
         default = inbox_default_filter(school=school, user=user)
         if default is not None:
-            return redirect(_inbox_url(request, _criteria_query(default.criteria)))
+            return redirect(_inbox_url(request, _criteria_query(default.criteria, view=default.pk)))
     choices = search_choices(school=school)
     form = InboxFilterForm(request.GET, school=school, user=user, choices=choices)
     status = 200
@@ -109,7 +123,7 @@ def inquiries_view(request: SchoolRequest) -> HttpResponse:
         "saved_filters": saved_filters,
         "default_filter": next((view for view in saved_filters if view.is_default), None),
         # Named above the list only when the list is that view: not for a search of the moment.
-        "shown_view": saved_view_shown(saved_filters, form.active_criteria()) if page else None,
+        "shown_view": saved_view_shown(saved_filters, form.active_criteria(), _chosen_view(request)) if page else None,
         "save_view_form": SaveViewForm(),
     }
     partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
@@ -293,9 +307,9 @@ def inbox_default_save_view(request: SchoolRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("These filters are not valid and were not saved."))
         return redirect(_inbox_url(request))
-    inbox_default_save(school=school, owner=user, criteria=form.active_criteria())
+    saved = inbox_default_save(school=school, owner=user, criteria=form.active_criteria())
     messages.success(request, _("These filters are now your default: they apply each time you open the requests."))
-    return redirect(_inbox_url(request, request.POST.get("query", "")))
+    return redirect(_inbox_url(request, _with_view(request.POST.get("query", ""), saved.pk)))
 
 
 @school_view()
@@ -317,7 +331,7 @@ def saved_view_save_view(request: SchoolRequest) -> HttpResponse:
         messages.error(request, _("Give the view a name (80 characters at most)."))
         return redirect(_inbox_url(request, query))
     try:
-        saved_filter_save(
+        saved = saved_filter_save(
             school=school,
             owner=user,
             name=form.cleaned_data["name"],
@@ -329,6 +343,8 @@ def saved_view_save_view(request: SchoolRequest) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The view “%(name)s” is saved.") % {"name": form.cleaned_data["name"]})
+        # The list is now that view: named so, even when another view (her default) has the same criteria.
+        query = _with_view(query, saved.pk)
     return redirect(_inbox_url(request, query))
 
 
@@ -349,7 +365,7 @@ def saved_view_action_view(request: SchoolRequest, view_id: int) -> HttpResponse
         return redirect(_inbox_url(request, f"{EXPLICIT}=1"))
     inbox_default_set(school=school, user=user, saved_filter=saved)
     messages.success(request, _("“%(name)s” is now your default view.") % {"name": saved_filter_name_shown(saved.name)})
-    return redirect(_inbox_url(request, _criteria_query(saved.criteria)))
+    return redirect(_inbox_url(request, _criteria_query(saved.criteria, view=saved.pk)))
 
 
 # --- The dossier page ---------------------------------------------------------------

@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from msem.accounts.models import Membership, User
+from msem.accounts.selectors import can_be_assignee, invitation_pending
 from msem.inquiries.answers import first_answers_refresh
 from msem.inquiries.client_actions import ClientAction, client_action_notification_queue
 from msem.inquiries.models import STATUS_TRANSITIONS, Category, Inquiry, InquiryEvent, Subject
@@ -76,6 +77,25 @@ def status_change_allowed(current: str, new: str) -> bool:
     return new == current or new in STATUS_TRANSITIONS.get(current, frozenset())
 
 
+def _refuse_assignee(school: School, inquiry: Inquiry, assignee: User | None) -> None:
+    """Refuse someone who is not of the school, or a new assignee who cannot log in to work on it.
+
+    The assignee the dossier already has stays, whoever she is (the panel shows her).
+    """
+    if assignee is None:
+        return
+    if not Membership.objects.for_school(school).filter(user=assignee).exists():
+        raise ValidationError(_("Choose someone of the school."), code="invalid_assignee")
+    if assignee != inquiry.assignee and not can_be_assignee(assignee):
+        if invitation_pending(assignee):
+            message = _(
+                "%(name)s has not joined the team yet: she can be given dossiers once she has chosen her password."
+            )
+        else:
+            message = _("The account of %(name)s is deactivated: she cannot be given dossiers.")
+        raise ValidationError(message % {"name": assignee}, code="assignee_cannot_log_in")
+
+
 @transaction.atomic
 def inquiry_panel_update(
     *, school: School, actor: User, inquiry_id: int, expected_version: int, change: PanelChange
@@ -93,8 +113,7 @@ def inquiry_panel_update(
         change.subject.removed_at is not None and change.subject.pk != inquiry.subject_id
     ):
         raise ValidationError(_("Choose one of the school's subjects."), code="invalid_subject")
-    if change.assignee is not None and not Membership.objects.for_school(school).filter(user=change.assignee).exists():
-        raise ValidationError(_("Choose someone of the school."), code="invalid_assignee")
+    _refuse_assignee(school, inquiry, change.assignee)
     if not status_change_allowed(inquiry.status, change.status):
         raise ValidationError(
             _("A dossier cannot go from “%(current)s” to “%(new)s”.")

@@ -135,11 +135,17 @@ def _comparable(criteria: Criteria) -> dict[str, list[str]]:
     return {key: sorted(values) for key, values in criteria.items() if values}
 
 
-def saved_view_shown(views: list[SavedView], criteria: Criteria) -> SavedView | None:
-    """The saved view whose criteria are the list's (her default first), or None for a search of the moment."""
+def saved_view_shown(views: list[SavedView], criteria: Criteria, chosen: int | None = None) -> SavedView | None:
+    """The saved view whose criteria are the list's, or None for a search of the moment.
+
+    Two views may have the same criteria (a view saved from her default's list): the one she
+    chose (from the Views menu, or the one she just saved) is the one named while the list is
+    still its criteria; else her default first, then by name.
+    """
     wanted = _comparable(criteria)
+    matching = [view for view in views if _comparable(view.criteria) == wanted]
     return next(
-        (view for view in sorted(views, key=lambda view: not view.is_default) if _comparable(view.criteria) == wanted),
+        (view for view in sorted(matching, key=lambda view: (view.pk != chosen, not view.is_default))),
         None,
     )
 

@@ -161,3 +161,12 @@ def test_a_back_that_is_not_an_inbox_query_leads_only_to_the_inbox(secretary_cli
 def test_a_dossier_opened_from_elsewhere_returns_to_her_default_inbox(secretary_client, school, lambert):
     # Named after the #: back in the inbox the keyboard is on her row (backoffice.js).
     assert requests_link(secretary_client.get(dossier_path(lambert))) == f"{inbox_path(school)}#{lambert.reference}"
+
+
+def test_back_from_a_dossier_the_list_still_names_the_view_she_chose(secretary, secretary_client, school, lambert):
+    mine = saved_filter_save(school=school, owner=secretary, name="Arrivées du jour", criteria={"status": ["new"]})
+    durand = Inquiry.objects.get(last_name="Durand")
+    listed = secretary_client.get(f"{inbox_path(school)}?f=1&status=new&view={mine.pk}")
+    back = requests_link(secretary_client.get(row_link(listed, durand)))
+    assert criteria(back)["view"] == [str(mine.pk)]
+    assert secretary_client.get(back).context["shown_view"].name == "Arrivées du jour"  # not her default, Nouvelles

@@ -97,3 +97,21 @@ def test_the_saved_views_as_the_orm_lists_them_in_one_query(school, other_school
         ("Groupes", "Zoé Blanc", False),
         ("Mes nouvelles", str(secretary), True),
     ]
+
+
+def test_a_colleague_whose_invitation_is_pending_is_named_but_not_among_the_assignees(school, secretary):
+    invited = User.objects.create_user("julie@valneige.test", None, full_name="Julie")  # no password: pending
+    Membership.objects.create(school=school, user=invited)
+    used = User.objects.create_user("paul@valneige.test", None, full_name="Paul")
+    used.last_login = timezone.now()  # her password made unusable since she joined: still one of the team
+    used.save()
+    Membership.objects.create(school=school, user=used)
+    gone = User.objects.create_user("rene@valneige.test", "x", full_name="René", is_active=False)
+    Membership.objects.create(school=school, user=gone)
+
+    choices = search_choices(school=school)
+
+    assert {label for _, label in choices.staff} == {str(secretary), "Paul"}
+    assert choices.people[invited.pk] == ("Julie", "julie@valneige.test")  # her dossiers' rows still name her
+    # The inbox's filter still finds what each one holds (a deactivated colleague's dossiers, to give to others).
+    assert {label for _, label in choices.members} == {str(secretary), "Paul", "Julie", "René"}

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from msem.accounts.models import Membership
+from msem.accounts.team import membership_invite
 from msem.demo.inquiry_generator import SchoolChoices, generate_inquiries, inquiries_bulk_create, season_start
 from msem.inquiries.dossier import inquiry_take
 from msem.inquiries.models import Category, Inquiry, InquiryEvent, SavedFilter, Subject
@@ -282,6 +283,39 @@ class TestDefaultFilters:
         shown = above_the_list("f=1&status=in_progress")
         assert "· vue\u00a0: Mes relances" in shown
         assert "par défaut" not in shown
+
+    def test_a_view_saved_with_her_defaults_criteria_is_the_one_named_above_the_list(
+        self, secretary, secretary_client, school
+    ):
+        saved_filter_save(
+            school=school, owner=secretary, name="Nouvelles", criteria={"status": ["new"]}, make_default=True
+        )
+        receive_inquiry(school)
+
+        def above_the_list(response) -> str:
+            page = page_text(response)
+            return page[page.index("data-results-count") :].split("</p>", 1)[0]
+
+        # From her default's list, she saves it under a name of her own.
+        response = secretary_client.post(
+            reverse("backoffice:saved_view_save", kwargs={"school_slug": school.slug}),
+            {"query": "f=1&status=new&view=" + str(SavedFilter.objects.get().pk), "name": "Arrivées du jour"},
+            follow=True,
+        )
+        assert "La vue « Arrivées du jour » est enregistrée." in page_text(response)
+        shown = above_the_list(response)
+        assert "· vue : Arrivées du jour" in shown
+        assert "Nouvelles" not in shown
+
+        # Each one chosen from the Views menu is named as chosen; opening the requests is her default.
+        menu = page_text(response)
+        for name, said in (
+            ("Nouvelles", "· vue par défaut : Nouvelles"),
+            ("Arrivées du jour", "· vue : Arrivées du jour"),
+        ):
+            link = menu[: menu.index(f">{name}</a>")].rsplit('href="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+            assert said in above_the_list(secretary_client.get(link)), name
+        assert "· vue par défaut : Nouvelles" in above_the_list(secretary_client.get(inbox_url(school), follow=True))
 
     def test_reset_goes_back_to_no_default(self, secretary, secretary_client, school, village):
         saved_filter_save(
@@ -603,6 +637,64 @@ class TestDossierPage:
         assert secretary_client.post(dossier_url(inquiry, "panel"), flatten(chosen)).status_code == 302
         inquiry.refresh_from_db()
         assert (inquiry.category, inquiry.assignee, inquiry.subject_id) == (village, secretary, inquiry.subject_id)
+
+    def test_a_colleague_whose_invitation_is_pending_is_not_offered_until_she_has_joined(
+        self, manager, secretary, secretary_client, school
+    ):
+        invited = membership_invite(
+            school=school,
+            actor=manager,
+            email="julie@valneige.test",
+            full_name="Julie Invitée",
+            role="secretary",
+            language="fr",
+        ).membership.user
+        inquiry = receive_inquiry(school)
+        page = secretary_client.get(dossier_url(inquiry)).content.decode()
+        panel_html = page[page.index('<form method="post" action="' + dossier_url(inquiry, "panel")) :]
+        panel_html = panel_html.split("</form>")[0]
+        assert str(secretary) in panel_html
+        assert "Julie Invitée" not in panel_html
+
+        # Posted all the same (a page kept open since an earlier list): refused, said why, nothing stored.
+        response = secretary_client.post(
+            dossier_url(inquiry, "panel"), flatten(form_data(panel_html) | {"assignee": [str(invited.pk)]})
+        )
+        assert response.status_code == 400
+        assert "Sélectionnez un choix valide" in page_text(response)
+        inquiry.refresh_from_db()
+        assert (inquiry.assignee, inquiry.version) == (None, 1)
+
+        invited.set_password("choisi-par-elle-2026")
+        invited.save()
+        page = secretary_client.get(dossier_url(inquiry)).content.decode()
+        assert "Julie Invitée" in page[page.index('<form method="post" action="' + dossier_url(inquiry, "panel")) :]
+
+    def test_a_dossier_given_to_a_colleague_still_pending_shows_her_and_keeps_her(
+        self, manager, secretary_client, school
+    ):
+        invited = membership_invite(
+            school=school,
+            actor=manager,
+            email="julie@valneige.test",
+            full_name="Julie Invitée",
+            role="secretary",
+            language="fr",
+        ).membership.user
+        inquiry = receive_inquiry(school)
+        Inquiry.objects.filter(pk=inquiry.pk).update(assignee=invited)  # given to her before this rule
+        page = secretary_client.get(dossier_url(inquiry)).content.decode()
+        panel_html = page[page.index('<form method="post" action="' + dossier_url(inquiry, "panel")) :]
+        panel_html = panel_html.split("</form>")[0]
+        assert f'<option value="{invited.pk}" selected>Julie Invitée</option>' in panel_html
+
+        # Saving another change of the panel leaves her the dossier, not "Nobody".
+        response = secretary_client.post(
+            dossier_url(inquiry, "panel"), flatten(form_data(panel_html) | {"status": ["in_progress"]})
+        )
+        assert response.status_code == 302
+        inquiry.refresh_from_db()
+        assert (inquiry.assignee, inquiry.status) == (invited, "in_progress")
 
     def test_another_schools_subject_or_person_is_refused_by_the_panel(self, secretary_client, school, other_manager):
         inquiry = receive_inquiry(school)

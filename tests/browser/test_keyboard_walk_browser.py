@@ -423,3 +423,49 @@ def test_the_ring_on_a_client_s_name_in_the_inbox_is_whole(page, school, secreta
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Paul Lambert")).to_be_focused()
     assert page.evaluate(RING_UNCUT) == []
+
+
+# Which column of the dossier has the keyboard: "side" (the Dossier panel's), "main" (the request's), or None.
+COLUMN = """() => {
+  const element = document.activeElement;
+  return element.closest(".dossier-side") ? "side" : element.closest(".dossier-main") ? "main" : null;
+}"""
+
+
+# On a phone the side column (the Dossier panel's) is shown above the request; beside it, wide, after it.
+SEEN_ORDER = {390: ("side", "main"), 1280: ("main", "side")}
+
+
+@pytest.mark.parametrize("width", SEEN_ORDER)
+def test_the_tab_key_goes_through_the_dossier_in_the_order_she_sees_it(page, school, secretary, width):
+    """QA: on a phone the Dossier panel is shown first, above the request, but Tab went through the
+    request, the quotes, the answer and the whole timeline before reaching it."""
+    inquiry = receive_inquiry(school, first_name="Paul", last_name="Lambert")
+    log_in(page, secretary.email, PASSWORD)
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(f"/backoffice/{school.slug}/inquiries/{inquiry.reference}/")
+    page.wait_for_load_state("networkidle")
+    page.get_by_role("button", name="Archiver").focus()
+    first, then = SEEN_ORDER[width]
+
+    page.keyboard.press("Tab")
+    assert page.evaluate(COLUMN) == first
+    if first == "side":
+        expect(page.get_by_role("button", name="Je m’en occupe")).to_be_focused()
+    columns = [first]
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        column = page.evaluate(COLUMN)
+        if column is None:
+            break
+        if column != columns[-1]:
+            columns.append(column)
+    assert columns == [first, then]  # each column whole, then the other: never back and forth
+
+    # And back with Shift+Tab: from the second column's first field to the first column's last.
+    page.get_by_role("button", name="Archiver").focus()
+    page.keyboard.press("Tab")
+    while page.evaluate(COLUMN) == first:
+        page.keyboard.press("Tab")
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate(COLUMN) == first

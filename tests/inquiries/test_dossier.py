@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from msem.accounts.team import membership_invite
 from msem.inquiries.dossier import (
     DossierConflict,
     PanelChange,
@@ -69,6 +70,54 @@ class TestPanel:
         assert category_event.data == {"before": None, "after": {"fr": "Village", "en": "Village"}}
         assert events(inquiry, "assigned")[0].data["after"] == str(secretary)
         assert events(inquiry, "status_changed")[0].data == {"before": "new", "after": "in_progress"}
+
+    def test_a_colleague_who_cannot_log_in_is_refused_as_assignee_and_nothing_is_stored(self, school, inquiry, manager):
+        invited = membership_invite(
+            school=school,
+            actor=manager,
+            email="julie@valneige.test",
+            full_name="Julie",
+            role="secretary",
+            language="fr",
+        ).membership.user
+        with pytest.raises(ValidationError) as refused:
+            inquiry_panel_update(
+                school=school,
+                actor=manager,
+                inquiry_id=inquiry.pk,
+                expected_version=inquiry.version,
+                change=change(inquiry, assignee=invited, status=Inquiry.Status.IN_PROGRESS),
+            )
+        assert refused.value.messages == [
+            "Julie n’a pas encore rejoint l’équipe\u00a0: "
+            "elle pourra recevoir des dossiers une fois son mot de passe choisi."
+        ]
+        inquiry.refresh_from_db()
+        assert (inquiry.assignee, inquiry.status, inquiry.version) == (None, "new", 1)
+        assert events(inquiry, "assigned") == []
+
+        invited.set_password("choisi-par-elle-2026")
+        invited.is_active = False
+        invited.save()
+        with pytest.raises(ValidationError, match="désactivé"):
+            inquiry_panel_update(
+                school=school,
+                actor=manager,
+                inquiry_id=inquiry.pk,
+                expected_version=inquiry.version,
+                change=change(inquiry, assignee=invited),
+            )
+
+        invited.is_active = True
+        invited.save()
+        updated = inquiry_panel_update(
+            school=school,
+            actor=manager,
+            inquiry_id=inquiry.pk,
+            expected_version=inquiry.version,
+            change=change(inquiry, assignee=invited),
+        )
+        assert updated.assignee == invited
 
     def test_nothing_changed_writes_nothing(self, school, inquiry, manager):
         inquiry_panel_update(
