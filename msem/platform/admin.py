@@ -12,6 +12,7 @@ from datetime import datetime
 
 import django_tasks_db.admin  # registers the library's admin first, so that it can be replaced
 from django.contrib import admin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_tasks_db.models import DBTaskResult
@@ -48,6 +49,11 @@ admin.site.unregister(DBTaskResult)
 class TaskResultAdmin(django_tasks_db.admin.DBTaskResultAdmin):
     # "id" and "task_name" would be titled from their Python names, in English.
     list_display = ("task_id", "task", *django_tasks_db.admin.DBTaskResultAdmin.list_display[2:])
+
+    def get_readonly_fields(self, request: HttpRequest, obj: DBTaskResult | None = None) -> list[str]:
+        fields = super().get_readonly_fields(request, obj)
+        fields[fields.index("id")] = "task_id"
+        return fields
 
     @admin.display(description=_("ID"), ordering="id")
     def task_id(self, obj: DBTaskResult) -> str:

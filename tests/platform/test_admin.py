@@ -316,6 +316,10 @@ class TestTheTaskQueueSection:
             assert heading in listing
         for english in ["Task name", "Enqueued at", "Queue name", "By status"]:
             assert english not in listing
+        task = admin_client.get(f"/admin/django_tasks_database/dbtaskresult/{DBTaskResult.objects.get().pk}/change/")
+        labels = re.findall(r"<label>([^<]*?)\s*:</label>", task.content.decode())
+        assert labels[:3] == ["ID", "Statut", "Mise en file le"]
+        assert "Trace d’appels" in labels
 
     def test_its_section_speaks_english_to_an_english_administrator(self, admin_client):
         index = admin_client.get("/admin/").content.decode()
