@@ -102,7 +102,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_tasks",
-    "django_tasks_db",
+    # django-tasks-db, its admin section named in French and English (msem/platform/task_results_app.py).
+    "msem.platform.task_results_app.TaskResultsConfig",
     # Domain apps
     "msem.schools",
     "msem.accounts",

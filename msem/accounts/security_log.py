@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.contrib.auth.hashers import is_password_usable
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
@@ -54,6 +55,10 @@ def _privileges_changed(sender: Any, instance: User, update_fields: Any = None, 
     if before is None:
         return
     changed = sorted(name for name in watched if before[name] != getattr(instance, name))
+    if "password" in changed and not is_password_usable(before["password"]) and not instance.has_usable_password():
+        # A new unusable marker (an invitation sent, the first one right after the account is created)
+        # only voids earlier invitation links: she had no password and still has none.
+        changed.remove("password")
     if changed:
         values = {name: getattr(instance, name) for name in changed if name != "password"}
         security_event("user.changed", level=logging.WARNING, target_user_id=instance.pk, changed=changed, **values)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime, timedelta
 
@@ -114,6 +115,17 @@ class TestTheAdministratorCreatesAUser:
         assert any('"event": "invitation.sent"' in line for line in lines)
         followed = admin_client.get(response["Location"])
         assert "Une invitation à choisir un mot de passe a été envoyée à anna@valneige.test." in page_text(followed)
+
+    def test_her_creation_is_on_the_security_log_as_a_creation_not_as_a_password_change(self, admin_client, school):
+        """Operator walk: adding a user also logged `user.changed` `password`, though nobody had set one."""
+        with json_lines_of("msem.security") as lines:
+            response = add_user(admin_client, school)
+
+        assert response.status_code == 302, page_text(response)
+        user = User.objects.get(email="anna@valneige.test")
+        events = [json.loads(line) for line in lines]
+        assert [event["target_user_id"] for event in events if event["event"] == "user.created"] == [user.pk]
+        assert [event for event in events if event["event"] == "user.changed"] == []
 
     def test_an_address_already_used_in_another_case_is_refused_and_nothing_is_stored(self, admin_client, school):
         UserFactory(email="anna@valneige.test")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -53,6 +55,19 @@ def test_a_password_set_in_the_admin_is_temporary_and_on_record(admin_client, ad
     assert manager.password_is_temporary
     assert manager.check_password(GIVEN)
     assert any('"event": "password.set_by_administrator"' in line and '"temporary": true' in line for line in lines)
+
+
+@pytest.mark.parametrize("had_one", [True, False], ids=["replaced", "first password"])
+def test_a_password_set_in_the_admin_is_a_change_on_the_security_log(admin_client, manager, had_one):
+    if not had_one:
+        manager.set_unusable_password()  # invited, has not chosen hers yet
+        manager.save()
+    with json_lines_of("msem.security") as lines:
+        assert set_password_in_admin(admin_client, manager).status_code == 302
+
+    changes = [json.loads(line) for line in lines if '"event": "user.changed"' in line]
+    assert [(change["target_user_id"], change["changed"]) for change in changes] == [(manager.pk, ["password"])]
+    assert GIVEN not in "".join(lines)
 
 
 def test_a_refused_password_in_the_admin_changes_nothing(admin_client, manager):

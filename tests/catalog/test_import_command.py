@@ -16,8 +16,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
+def _french_by_default():
+    """As in the operator's shell, where the deployment's default French is active: the command answers in English."""
+    with translation.override("fr"):
         yield
 
 

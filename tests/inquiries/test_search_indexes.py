@@ -121,7 +121,7 @@ class TestSchoolSearchIndexes:
         try:
             other.execute("SELECT pg_advisory_lock(%s)", [search_indexes._LOCK_KEY])
             assert school_search_indexes_ensure(min_dossiers=2).skipped
-            with translation.override("en"), pytest.raises(CommandError, match="Another process"):
+            with translation.override("fr"), pytest.raises(CommandError, match="Another process"):
                 call_command("school_search_indexes", min_dossiers=2)
             assert school_search_indexes_present() == {}
         finally:

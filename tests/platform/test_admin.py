@@ -11,13 +11,15 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import Promise
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from msem.accounts.models import User
 from msem.mailing.delivery import outbox_deliver
 from msem.mailing.models import OutgoingEmail
-from msem.platform.heartbeat import heartbeat_record, task_queues
+from msem.platform.heartbeat import heartbeat_enqueue, heartbeat_record, task_queues
 from tests.factories import PASSWORD, MembershipFactory, SchoolFactory
 from tests.inquiries.helpers import receive_inquiry
 from tests.mailing.smtp_server import free_port
@@ -293,3 +295,45 @@ def test_every_admin_page_names_its_icon_so_the_browser_asks_for_no_favicon_ico(
     page = admin_client.get(path).content.decode()
 
     assert re.search(r'<link rel="icon" href="/static/img/favicon(\.\w+)?\.svg" type="image/svg\+xml">', page)
+
+
+class TestTheTaskQueueSection:
+    """Operator walk: the admin spoke French to a French administrator, but for the task queue's section."""
+
+    def test_its_section_and_list_speak_french_to_a_french_administrator(self, admin_client, administrator):
+        administrator.language = "fr"
+        administrator.save(update_fields=["language"])
+        heartbeat_enqueue("default")  # one task waiting for a worker, to list
+
+        index = admin_client.get("/admin/").content.decode()
+        listing = admin_client.get("/admin/django_tasks_database/dbtaskresult/").content.decode()
+
+        assert "Tâches d’arrière-plan" in index
+        assert "Résultats de tâches" in index
+        for english in ["Tasks Database Backend", "Task Results"]:
+            assert english not in index
+        for heading in ["Tâche", "Statut", "Mise en file le", "Priorité", "Nom de la file", "Par statut", "Prête"]:
+            assert heading in listing
+        for english in ["Task name", "Enqueued at", "Queue name", "By status"]:
+            assert english not in listing
+        task = admin_client.get(f"/admin/django_tasks_database/dbtaskresult/{DBTaskResult.objects.get().pk}/change/")
+        labels = re.findall(r"<label>([^<]*?)\s*:</label>", task.content.decode())
+        assert labels[:3] == ["ID", "Statut", "Mise en file le"]
+        assert "Trace d’appels" in labels
+
+    def test_its_section_speaks_english_to_an_english_administrator(self, admin_client):
+        index = admin_client.get("/admin/").content.decode()
+
+        assert "Background tasks" in index
+        assert "Task Results" in index
+
+    def test_every_name_of_a_task_result_has_its_french(self):
+        names = [field.verbose_name for field in DBTaskResult._meta.fields if isinstance(field.verbose_name, Promise)]
+        names += [DBTaskResult._meta.verbose_name, DBTaskResult._meta.verbose_name_plural]
+        names += [label for _value, label in TaskResultStatus.choices]
+        with translation.override("en"):
+            english = [str(name) for name in names]
+        with translation.override("fr"):
+            french = [str(name) for name in names]
+
+        assert [word for word, translated in zip(english, french, strict=True) if word == translated] == []

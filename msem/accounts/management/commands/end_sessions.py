@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from msem.accounts.models import User
 from msem.accounts.services import user_sessions_end
@@ -26,6 +24,6 @@ class Command(BaseCommand):
         else:
             user = User.objects.filter(email=options["email"].lower()).first()
             if user is None:
-                raise CommandError(_("No user has the address %(email)s.") % {"email": options["email"]})
+                raise CommandError(f"No user has the address {options['email']}.")
             ended = user_sessions_end(user_ids=[user.pk])
-        self.stdout.write(ngettext("%(count)d session ended.", "%(count)d sessions ended.", ended) % {"count": ended})
+        self.stdout.write("1 session ended." if ended == 1 else f"{ended} sessions ended.")

@@ -4,8 +4,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils.translation import gettext as _
+from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 
 from msem.catalog.importing import CatalogImportError, catalog_file_read
 from msem.catalog.models import normalize_catalog_code
@@ -29,27 +28,28 @@ class Command(BaseCommand):
         target.add_argument("--catalog", metavar="CODE", help="a 4807 catalog code of the school")
         target.add_argument("--public", action="store_true", help="the public price list (Tarif public)")
 
+    # Like every command, it answers in English, the operators' documentation's language, not in the
+    # deployment's default French: the file's problems and the summary are the back office's translated
+    # messages (msem/catalog/importing.py), so translations are off here and they come out in English.
+    @no_translations
     def handle(self, *args: Any, **options: Any) -> None:
         school = School.objects.filter(slug=options["school"]).first()
         if school is None:
-            raise CommandError(_("No school has the slug “%(slug)s”.") % {"slug": options["school"]})
+            raise CommandError(f"No school has the slug “{options['school']}”.")
         catalog = None
         if options["catalog"]:
             code = normalize_catalog_code(options["catalog"])
             catalog = catalogs_live(school=school).filter(code=code).first()
             if catalog is None:
                 raise CommandError(
-                    _(
-                        "%(school)s has no 4807 catalog %(code)s. Add the code in Paramètres "
-                        "(Commercial management → Settings → 4807 catalogs) first, then import again."
-                    )
-                    % {"school": school.name, "code": code}
+                    f"{school.name} has no 4807 catalog {code}. Add the code in Paramètres "
+                    "(Commercial management → Settings → 4807 catalogs) first, then import again."
                 )
         content = self._read(options["file"])
         try:
             report = catalog_import(school=school, catalog=catalog, rows=catalog_file_read(content=content))
         except CatalogImportError as error:
-            lines = [_("Nothing was imported. Correct the file and import it again:")]
+            lines = ["Nothing was imported. Correct the file and import it again:"]
             lines += [f"  {problem}" for problem in error.problems]
             raise CommandError("\n".join(lines)) from None
         self.stdout.write(report.summary())
@@ -60,4 +60,4 @@ class Command(BaseCommand):
         try:
             return Path(name).read_bytes()
         except OSError as error:
-            raise CommandError(_("Can't read %(file)s: %(error)s") % {"file": name, "error": error.strerror}) from None
+            raise CommandError(f"Can't read {name}: {error.strerror}") from None

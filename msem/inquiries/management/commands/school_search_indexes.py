@@ -10,7 +10,6 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
-from django.utils.translation import gettext as _
 
 from msem.inquiries.search_indexes import school_search_indexes_ensure
 
@@ -28,17 +27,17 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if connection.vendor != "postgresql":
-            self.stdout.write(_("Nothing to do: schools have their own search index on PostgreSQL only."))
+            self.stdout.write("Nothing to do: schools have their own search index on PostgreSQL only.")
             return
         minimum = options["min_dossiers"]
         if minimum is not None and minimum < 1:
-            raise CommandError(_("--min-dossiers must be 1 or more."))
+            raise CommandError("--min-dossiers must be 1 or more.")
         changes = school_search_indexes_ensure(min_dossiers=minimum)
         if changes.skipped:
-            raise CommandError(_("Another process is building the search indexes: try again in a moment."))
+            raise CommandError("Another process is building the search indexes: try again in a moment.")
         for name in changes.created:
-            self.stdout.write(_("Built %(index)s.") % {"index": name})
+            self.stdout.write(f"Built {name}.")
         for name in changes.dropped:
-            self.stdout.write(_("Dropped %(index)s.") % {"index": name})
+            self.stdout.write(f"Dropped {name}.")
         if not (changes.created or changes.dropped):
-            self.stdout.write(_("Every large school has its search index."))
+            self.stdout.write("Every large school has its search index.")
