@@ -89,10 +89,11 @@ def _refuse_assignee(school: School, inquiry: Inquiry, assignee: User | None) ->
     if assignee != inquiry.assignee and not can_be_assignee(assignee):
         if invitation_pending(assignee):
             message = _(
-                "%(name)s has not joined the team yet: she can be given dossiers once she has chosen her password."
+                "%(name)s has not joined the team yet (invitation pending): "
+                "dossiers can be given once the password is chosen."
             )
         else:
-            message = _("The account of %(name)s is deactivated: she cannot be given dossiers.")
+            message = _("The account of %(name)s is deactivated: no dossier can be given to it.")
         raise ValidationError(message % {"name": assignee}, code="assignee_cannot_log_in")
 
 

@@ -89,8 +89,8 @@ class TestPanel:
                 change=change(inquiry, assignee=invited, status=Inquiry.Status.IN_PROGRESS),
             )
         assert refused.value.messages == [
-            "Julie n’a pas encore rejoint l’équipe\u00a0: "
-            "elle pourra recevoir des dossiers une fois son mot de passe choisi."
+            "Julie n’a pas encore rejoint l’équipe (invitation en attente)\u00a0: "
+            "on pourra lui confier des dossiers une fois son mot de passe choisi."
         ]
         inquiry.refresh_from_db()
         assert (inquiry.assignee, inquiry.status, inquiry.version) == (None, "new", 1)
