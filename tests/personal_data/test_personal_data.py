@@ -113,7 +113,7 @@ class TestErasure:
     def test_the_person_leaves_the_dossiers_stay(self, manager_client, school, claires_history):
         response = manager_client.post(url(school), {"email": CLIENT, "action": "erase", "confirm": "on"}, follow=True)
 
-        assert "Effacé : 2 dossiers, " in response.content.decode()
+        assert "Effacé\u00a0: 2 dossiers, " in response.content.decode()
         for key in ("first", "second"):
             inquiry = Inquiry.objects.for_school(school).get(pk=claires_history[key].pk)
             assert (inquiry.first_name, inquiry.last_name, inquiry.phone, inquiry.message) == ("", "", "", "")

@@ -52,7 +52,7 @@ class TestQuotePage:
         assert "Accept the quote" in page
 
     def test_the_vat_rate_is_written_as_in_english_and_as_in_french(self, school, manager):
-        """ "VAT 20 %" was French typography in English; "VAT 5,5 %" in the PDF had a French decimal comma."""
+        """ "VAT 20 %" was French typography in English; a rate of 5.5 read "5.50" here and "5,5" in the PDF."""
         quote = sent_quote(school, manager)
         Quote.objects.filter(pk=quote.pk).update(vat_rate=Decimal("5.50"))
         quote.refresh_from_db()
