@@ -136,9 +136,9 @@ class MembershipInline(admin.TabularInline):
 
 
 _REFUSALS = {
-    "has_password": _("%(user)s already has a password: no invitation sent (“Forgot your password?” is hers to use)."),
+    "has_password": _("%(user)s already has a password: no invitation sent (they can use “Forgot your password?”)."),
     "inactive": _("%(user)s is deactivated: no invitation sent."),
-    "no_school": _("%(user)s has no school yet: no invitation sent. Give her a school, then send an invitation."),
+    "no_school": _("%(user)s has no school yet: no invitation sent. Give them a school, then send an invitation."),
 }
 
 
@@ -166,8 +166,8 @@ class UserAdmin(DjangoUserAdmin):
             {
                 "classes": ("wide",),
                 "description": _(
-                    "No password: once saved, the user receives an e-mail with a link to choose hers "
-                    "(give her a school below: the e-mail is sent on its behalf)."
+                    "No password: once saved, the user receives an e-mail with a link to choose one "
+                    "(give them a school below: the e-mail is sent on its behalf)."
                 ),
                 "fields": ("email", "full_name", "language"),
             },

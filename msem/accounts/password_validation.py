@@ -91,4 +91,4 @@ class ContextWordsValidator:
             )
 
     def get_help_text(self) -> str:
-        return _("Your password can't be mostly words anyone would try first: the product, skiing, your school.")
+        return _("Your password can’t be mostly words anyone would try first: the product, skiing, your school.")

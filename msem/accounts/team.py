@@ -150,7 +150,7 @@ def membership_invitation_resend(*, school: School, actor: User, membership_id: 
         invitation_send(user=membership.user, sent_by=actor, school=school)
     except InvitationRefused as refused:
         raise ValidationError(
-            _("%(name)s has already chosen her password: she can log in, or use “Forgot your password?”.")
+            _("%(name)s has already chosen a password: they can log in, or use “Forgot your password?”.")
             % {"name": membership.user},
             code="not_pending",
         ) from refused

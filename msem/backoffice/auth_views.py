@@ -60,6 +60,14 @@ class LoginForm(forms.Form):
     )
 
 
+class CurrentPasswordChangeForm(PasswordChangeForm):
+    """Django's form, its first field named as the page's introduction names it: "current", not "old"."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["old_password"].label = _("Current password")
+
+
 def _too_many(wait: int) -> str:
     return ngettext(
         "Too many failed attempts. Try again in %(minutes)d minute.",
@@ -163,7 +171,7 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
     Every other session of the user ends (their session hash no longer matches).
     """
     user = request.user
-    form = PasswordChangeForm(user=user, data=request.POST or None)  # type: ignore[arg-type]
+    form = CurrentPasswordChangeForm(user=user, data=request.POST or None)  # type: ignore[arg-type]
     refusal = ""
     status = 200
     if request.method == "POST":
@@ -172,7 +180,7 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
         if wait:
             security_event("password_change.throttled", level=logging.WARNING, **request_fields(request))
             # The form is not even checked; a fresh one, with the reason above it.
-            form = PasswordChangeForm(user=user)  # type: ignore[arg-type]
+            form = CurrentPasswordChangeForm(user=user)  # type: ignore[arg-type]
             refusal = _too_many(wait)
             status = 429
         elif form.is_valid():

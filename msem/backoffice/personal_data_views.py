@@ -14,7 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from msem.backoffice.access import SchoolRequest, school_view
@@ -52,23 +52,30 @@ def personal_data_view(request: SchoolRequest) -> HttpResponse:
             form.add_error("confirm", _("Tick the box to confirm the erasure."))
             return _page(request, form, records=client_records(school=request.school, email=email), status=400)
         erasure = client_data_erase(school=request.school, actor=request.user, email=email)
-        messages.success(
-            request,
-            _("Erased: %(dossiers)d dossier(s), %(emails)d e-mail(s), %(held)d quarantined request(s).")
-            % {
-                "dossiers": len(erasure.references),
-                "emails": erasure.counts["emails"],
-                "held": erasure.counts["quarantined"],
-            },
-        )
+        messages.success(request, _erased_summary(erasure.references, erasure.counts))
         if erasure.sales_kept:
             messages.info(
                 request,
-                _("%(count)d sale(s) kept with the client's name: accounting records the school must keep.")
+                ngettext(
+                    "%(count)d sale kept with the client's name: an accounting record the school must keep.",
+                    "%(count)d sales kept with the client's name: accounting records the school must keep.",
+                    erasure.sales_kept,
+                )
                 % {"count": erasure.sales_kept},
             )
         return redirect("backoffice:personal_data", school_slug=request.school.slug)
     return _page(request, form, records=client_records(school=request.school, email=email))
+
+
+def _erased_summary(references: list[str], counts: dict[str, int]) -> str:
+    """ "Erased: 1 dossier, 3 e-mails, 0 quarantined requests.": each count with its noun agreed, not "dossier(s)"."""
+    dossiers, emails, held = len(references), counts["emails"], counts["quarantined"]
+    parts = [
+        ngettext("%(count)d dossier", "%(count)d dossiers", dossiers) % {"count": dossiers},
+        ngettext("%(count)d e-mail", "%(count)d e-mails", emails) % {"count": emails},
+        ngettext("%(count)d quarantined request", "%(count)d quarantined requests", held) % {"count": held},
+    ]
+    return _("Erased: %(what)s.") % {"what": ", ".join(parts)}
 
 
 def _page(request: SchoolRequest, form: ClientForm, *, records: object = None, status: int = 200) -> HttpResponse:

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from msem.backoffice.access import SchoolRequest, school_view
@@ -67,7 +68,9 @@ def ledger_export_view(request: SchoolRequest) -> StreamingHttpResponse:
     """Embedded mode: the sales to enter into 4807 by hand, as CSV (UTF-8 with a BOM)."""
     entries = LedgerEntry.objects.for_school(request.school).order_by("recorded_at", "id")
     response = StreamingHttpResponse(_ledger_lines(entries.iterator()), content_type="text/csv; charset=utf-8")
-    filename = f"ventes-4807-{request.school.slug}-{timezone.localdate():%Y-%m-%d}.csv"
+    # In the language of its column headings, as the requests' export names itself.
+    name = pgettext("file name of the CSV export of the sales to 4807", "sales-4807")
+    filename = f"{name}-{request.school.slug}-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

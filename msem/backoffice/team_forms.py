@@ -20,7 +20,7 @@ class InviteForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language of the invitation"),
         choices=User.Language.choices,
-        help_text=_("Also the language of her back office, which she can change."),
+        help_text=_("Also the language of their back office, which they can change."),
     )
 
     @property

@@ -100,7 +100,7 @@ def team_member_view(request: SchoolRequest, membership_id: int) -> HttpResponse
             removal = membership_remove(school=request.school, actor=request.user, membership_id=membership_id)
             message = _("%(name)s no longer has access to this school.") % {"name": removal.user}
             if removal.unassigned:
-                message += " " + _("Her open dossiers are nobody's now: %(references)s.") % {
+                message += " " + _("Their open dossiers are no longer assigned to anyone: %(references)s.") % {
                     "references": ", ".join(removal.unassigned)
                 }
             messages.success(request, message)

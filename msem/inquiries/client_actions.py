@@ -3,8 +3,8 @@
 The client acts from the quote's page or the payment page, or his bank does
 (a Stripe webhook): nobody at the school is watching. So the dossier comes back
 to the inbox and to the school's turn (see dossier.inquiry_client_acted), and
-its assignee, or else the address its subject is routed to, gets an e-mail in
-French, like the notification of a new request.
+its assignee, in the language she chose for her back office, or else the
+address its subject is routed to, in French like the notification of a new request.
 """
 
 from __future__ import annotations
@@ -44,31 +44,33 @@ class ClientAction:
         return data
 
 
-def _school_recipient(inquiry: Inquiry) -> str:
-    """The dossier's assignee while she is one of the school's, else the address its subject is routed to."""
+def _school_recipient(inquiry: Inquiry) -> tuple[str, str]:
+    """The dossier's assignee while she is one of the school's, in her language; else the address its
+    subject is routed to, shared by the school, in French."""
     assignee = inquiry.assignee
     if assignee is not None and Membership.objects.for_school(inquiry.school_id).filter(user=assignee).exists():
-        return assignee.email
-    return inquiry.subject.email
+        return assignee.email, assignee.language if assignee.language in {"fr", "en"} else "fr"
+    return inquiry.subject.email, "fr"
 
 
 def client_action_notification_queue(*, inquiry: Inquiry, action: ClientAction) -> OutgoingEmail:
-    """The school is told, in French, with a link to the dossier; replying writes to the client."""
+    """The school is told, with a link to the dossier; replying writes to the client."""
     school = inquiry.school
+    to_email, language = _school_recipient(inquiry)
     context = {
         "school": school,
         "inquiry": inquiry,
         "action": action,
-        "amount": format_money(action.amount, "fr") if action.amount is not None else "",
-        "remaining": format_money(action.remaining, "fr") if action.remaining is not None else "",
+        "amount": format_money(action.amount, language) if action.amount is not None else "",
+        "remaining": format_money(action.remaining, language) if action.remaining is not None else "",
         "dossier_url": dossier_url(inquiry),
     }
-    mail = staff_mail_render("client_action_notification", context, language="fr")
+    mail = staff_mail_render("client_action_notification", context, language=language)
     email = email_enqueue(
         school=school,
         kind=OutgoingEmail.Kind.CLIENT_ACTION,
-        language="fr",
-        to_email=_school_recipient(inquiry),
+        language=language,
+        to_email=to_email,
         reply_to=formataddr((inquiry.client_name, inquiry.email)),
         subject=mail.subject,
         text_body=mail.text,

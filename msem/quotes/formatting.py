@@ -19,6 +19,12 @@ def format_money(amount: Decimal, language: str) -> str:
     return f"{units.replace(',', NARROW_NO_BREAK_SPACE)},{cents}{NO_BREAK_SPACE}€"
 
 
+def format_rate(rate: Decimal, language: str) -> str:
+    """A VAT rate without its trailing zeros: 20 and 5,5 in French, 20 and 5.5 in English."""
+    figure = f"{rate.normalize():f}"
+    return figure if language == "en" else figure.replace(".", ",")
+
+
 def format_date(day: date, language: str) -> str:
     return day.strftime("%d/%m/%Y") if language != "en" else day.strftime("%d %b %Y").lstrip("0")
 

@@ -21,7 +21,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from msem.catalog.models import Product
 from msem.mailing.placeholders import fill_placeholders
-from msem.quotes.formatting import NO_BREAK_SPACE, format_date, format_money, format_time
+from msem.quotes.formatting import NO_BREAK_SPACE, format_date, format_money, format_rate, format_time
 from msem.quotes.issue import QuoteIssue, quote_issue
 from msem.quotes.models import Quote, QuoteLine
 
@@ -162,7 +162,8 @@ def quote_pdf(quote: Quote) -> bytes:
                 ]
             )
         )
-        vat_label = _("VAT %(rate)s %%") % {"rate": f"{quote.vat_rate.normalize():f}".replace(".", ",")}
+        # "VAT 5.5%" in English, "TVA 5,5 %" in French: the space and the comma are French typography.
+        vat_label = _("VAT %(rate)s%%") % {"rate": format_rate(quote.vat_rate, language)}
         totals_rows = [
             [_("Total excluding VAT"), format_money(totals.excluding_vat, language)],
             [vat_label, format_money(totals.vat, language)],

@@ -35,9 +35,22 @@ class TestChangingThePassword:
 
         page = page_text(manager_client.get(PAGE))
         assert "Modifier mon mot de passe" in page
-        assert "Ancien mot de passe" in page
+        assert "Mot de passe actuel" in page  # as the introduction says, not Django's "Ancien mot de passe"
         assert "au minimum 10 caractères" in page
         assert "mots que tout le monde essaie d’abord" in page
+
+    def test_in_english_the_rules_are_written_alike(self, manager, manager_client):
+        """Django's rules say "can’t"; ours, in the same list, said "can't" with a straight apostrophe."""
+        manager.language = "en"
+        manager.save(update_fields=["language"])
+
+        page = page_text(manager_client.get(PAGE))
+
+        assert "Your password can’t be mostly words anyone would try first" in page
+        assert "can't" not in page
+        # "Type your current password", then a field labelled "Old password".
+        assert "Type your current password" in page
+        assert '<label for="id_old_password">Current password</label>' in page
 
     def test_the_new_password_works_and_the_old_one_no_longer(self, manager_client, manager):
         response = change(manager_client, LONG)

@@ -131,3 +131,17 @@ def test_no_menu_for_someone_of_no_school(school):
     response = client.get(PASSWORD_PAGE)
     assert response.status_code == 200
     assert menu(response) == ""
+
+
+def test_in_english_the_logins_steps_lead_back_to_the_login_page(secretary, school, settings):
+    """ "Back to the login" on the two-step pages, "Back to the login page" on the forgotten password's."""
+    settings.MSEM_TWO_FACTOR_REQUIRED = "everyone"
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # chosen on the login page
+    assert password_step(client, secretary.email)["Location"] == LOGIN_ENROL
+    enrolment = page_text(client.get(LOGIN_ENROL))
+    assert "Set up two-step verification" in enrolment
+    forgotten = page_text(client.get(reverse("backoffice:password_reset")))
+
+    for page in (enrolment, forgotten):
+        assert ">Back to the login page</a>" in page

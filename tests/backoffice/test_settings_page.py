@@ -87,6 +87,9 @@ class TestManagerSaves:
         assert ">Save<" in page
         # The glossary's word, as the texts above it say it ("…then the legal footer."): not "E-mail footer".
         assert '<span class="icon-lock" aria-hidden="true"></span>Legal footer</h3>' in page
+        # Not "each secretary can save a default filter on hers".
+        assert "each member of staff can filter the inbox on their own categories by default." in page
+        assert " hers." not in page
 
     def test_saving_the_four_sections_together(self, manager_client, school):
         data = page_data(manager_client, school)

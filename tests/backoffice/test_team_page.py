@@ -91,6 +91,20 @@ class TestTheList:
         assert "Invite someone" in text
         assert "Manager" in text
 
+    def test_in_english_a_colleague_is_they_not_she(self, manager, secretary, school):
+        """The English said "She receives an e-mail to choose her password" of anyone invited, a man too."""
+        manager.language = "en"
+        manager.save()
+        client = Client()
+        client.force_login(manager)
+        text = page_text(client.get(team_url(school), HTTP_ACCEPT_LANGUAGE="en"))
+
+        assert "They receive an e-mail to choose a password." in text
+        assert "Also the language of their back office, which they can change." in text
+        assert "They will no longer have access to this school; their open dossiers" in text
+        for gendered in ("She ", " she ", " her ", " hers"):
+            assert gendered not in text
+
 
 class TestRefusals:
     def test_a_secretary_gets_403_everywhere(self, secretary_client, school, manager):

@@ -698,7 +698,7 @@ def outside_the_box(box: dict, parts: dict) -> dict:
 
 QUOTE_WORDS = {
     "fr": {"edit": "Modifier", "remove": "Retirer", "totals": ("Total HT", "TVA 20 %", "Total TTC")},
-    "en": {"edit": "Edit", "remove": "Remove", "totals": ("Total excluding VAT", "VAT 20 %", "Total including VAT")},
+    "en": {"edit": "Edit", "remove": "Remove", "totals": ("Total excluding VAT", "VAT 20%", "Total including VAT")},
 }
 
 

@@ -28,7 +28,7 @@ def test_from_the_dossier_to_the_erasure(page, school, manager, screenshot):
     expect(page.locator("#confirm-error")).to_contain_text("Cochez la case")
     page.get_by_label("Je confirme").check()
     page.get_by_role("button", name="Effacer les données de ce client").click()
-    expect(page.locator(".alert-success")).to_contain_text("Effacé : 1 dossier(s)")
+    expect(page.locator(".alert-success")).to_contain_text("Effacé\u00a0: 1 dossier, ")
     assert Inquiry.objects.get(pk=inquiry.pk).personal_data_erased_at is not None
 
 

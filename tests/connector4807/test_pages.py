@@ -6,6 +6,7 @@ import csv
 import io
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from msem.connector4807.models import SalePush
@@ -60,3 +61,17 @@ def test_the_ledger_exports_the_sales_of_the_embedded_mode(manager, manager_clie
     assert len(rows) == 2
     assert rows[1][2] == push.sale.quote.number
     assert rows[1][-1] == "378.00"
+
+
+@pytest.mark.parametrize(("language", "name"), [("fr", "ventes-4807"), ("en", "sales-4807")])
+def test_the_ledgers_file_is_named_in_the_language_of_its_headings(manager, school, settings, language, name):
+    """An English export was "ventes-4807-….csv" with English column headings."""
+    settings.MSEM_4807_URL = ""
+    manager.language = language
+    manager.save(update_fields=["language"])
+    client = Client()
+    client.force_login(manager)
+
+    response = client.get(url("ledger_export", school))
+
+    assert response["Content-Disposition"].startswith(f'attachment; filename="{name}-{school.slug}-')

@@ -118,6 +118,27 @@ class TestQuoteAccepted:
         [email] = school_notifications()
         assert email.to_email == secretary.email
 
+    def test_an_assignee_who_works_in_english_is_told_in_english(self, school, secretary):
+        """She chose English for her back office; the notice came in French all the same."""
+        secretary.language = "en"
+        secretary.save(update_fields=["language"])
+        quote = sent_quote(school, secretary)  # sending it made the dossier hers
+        request = payment_request(school, secretary, quote)
+        accept_on_its_page(quote)
+
+        [email] = school_notifications()
+        amount = format_money(request.amount, "en")
+        assert email.to_email == secretary.email
+        assert email.language == "en"
+        assert email.subject == f"[{quote.inquiry.reference}] {quote.number} accepted by the client — Claire Martin"
+        said = (
+            f"Next step: nothing to send. The payment request {request.reference} of {amount} is waiting; "
+            "the client has its link in their confirmation e-mail. Book the lessons once it is paid."
+        )
+        for body in (email.text_body, email.html_body):
+            assert said in body
+        assert "Prochaine étape" not in email.text_body
+
     def test_a_second_click_tells_nobody_again(self, school, secretary):
         quote = sent_quote(school, secretary)
         accept_on_its_page(quote)

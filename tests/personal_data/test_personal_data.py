@@ -113,7 +113,7 @@ class TestErasure:
     def test_the_person_leaves_the_dossiers_stay(self, manager_client, school, claires_history):
         response = manager_client.post(url(school), {"email": CLIENT, "action": "erase", "confirm": "on"}, follow=True)
 
-        assert "2 dossier(s)" in response.content.decode()
+        assert "Effacé\u00a0: 2 dossiers, " in response.content.decode()
         for key in ("first", "second"):
             inquiry = Inquiry.objects.for_school(school).get(pk=claires_history[key].pk)
             assert (inquiry.first_name, inquiry.last_name, inquiry.phone, inquiry.message) == ("", "", "", "")
@@ -140,7 +140,24 @@ class TestErasure:
 
         sale = Sale.objects.for_school(school).get()
         assert sale.client_email == CLIENT
-        assert "1 vente(s) conservée(s)" in response.content.decode()
+        assert "1 vente conservée avec le nom du client" in response.content.decode()
+
+    def test_in_english_each_count_agrees_with_its_noun(self, manager, school, claires_history):
+        """ "Erased: 2 dossier(s), 4 e-mail(s), 1 quarantined request(s)." read like a form to fill in."""
+        manager.language = "en"
+        manager.save()
+        client = Client()
+        client.force_login(manager)
+
+        response = client.post(
+            url(school), {"email": CLIENT, "action": "erase", "confirm": "on"}, follow=True, HTTP_ACCEPT_LANGUAGE="en"
+        )
+
+        page = response.content.decode()
+        assert "(s)" not in page
+        assert "Erased: 2 dossiers, " in page
+        assert " e-mails, 1 quarantined request." in page
+        assert "1 sale kept with the client&#x27;s name: an accounting record the school must keep." in page
 
     def test_another_school_keeps_its_own(self, manager_client, school, claires_history):
         manager_client.post(url(school), {"email": CLIENT, "action": "erase", "confirm": "on"})

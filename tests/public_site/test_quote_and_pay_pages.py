@@ -51,6 +51,18 @@ class TestQuotePage:
         assert "€378.00" in page
         assert "Accept the quote" in page
 
+    def test_the_vat_rate_is_written_as_in_english_and_as_in_french(self, school, manager):
+        """ "VAT 20 %" was French typography in English; a rate of 5.5 read "5.50" here and "5,5" in the PDF."""
+        quote = sent_quote(school, manager)
+        Quote.objects.filter(pk=quote.pk).update(vat_rate=Decimal("5.50"))
+        quote.refresh_from_db()
+
+        english = page_text(Client().get(quote_url(quote, "en")))
+        french = page_text(Client().get(quote_url(quote)))
+
+        assert "VAT 5.5%" in english
+        assert "TVA 5,5 %" in french
+
     def test_dates_read_as_in_the_clients_email_and_pdf(self, school, manager):
         """Day first in French; the month spelled out in English, where 04/01 could be April."""
         quote = sent_quote(school, manager)

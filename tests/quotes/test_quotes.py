@@ -334,6 +334,19 @@ def test_the_pdf_reads_back_with_the_total_and_the_clients_name(school, manager)
     assert school.main_email in text  # where "contact the school" leads
 
 
+@pytest.mark.parametrize(("language", "label"), [("en", "VAT 5.5%"), ("fr", "TVA 5,5 %")])
+def test_the_pdf_writes_the_vat_rate_in_the_clients_language(school, manager, language, label):
+    """An English PDF said "VAT 5,5 %": a French decimal comma and a French space before the sign."""
+    quote = draft_quote(school, manager, inquiry=receive_inquiry(school, language=language))
+    Quote.objects.filter(pk=quote.pk).update(vat_rate=Decimal("5.50"))
+    quote.refresh_from_db()
+    assert quote.language == language
+
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(quote_pdf(quote))).pages)
+
+    assert label in text
+
+
 @pytest.mark.parametrize(
     ("language", "expected"),
     [

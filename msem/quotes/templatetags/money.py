@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import template
 from django.utils import translation
 
-from msem.quotes.formatting import format_money
+from msem.quotes.formatting import format_money, format_rate
 
 register = template.Library()
 
@@ -19,3 +19,9 @@ def money(amount: Decimal | str | None, language: str = "") -> str:
     if amount is None or amount == "":
         return ""
     return format_money(Decimal(str(amount)), language or translation.get_language() or "fr")
+
+
+@register.filter
+def vat_rate(rate: Decimal, language: str = "") -> str:
+    """{{ quote.vat_rate|vat_rate }}: 20, 5.5 or 5,5, as the quote's PDF writes it (not floatformat's 5.50)."""
+    return format_rate(rate, language or translation.get_language() or "fr")
