@@ -696,7 +696,7 @@ def _answers_chart(
 def _quoted_label() -> str:
     # The funnel counts requests, not quotes: the French says how many ("Devis envoyés"), where a
     # quote's own status is singular ("Devis envoyé").
-    return pgettext("dashboard: how many requests were sent a quote", "Quote sent")
+    return pgettext("dashboard: how many requests were sent a quote", "Quoted")
 
 
 def _paid_label() -> str:

@@ -120,6 +120,9 @@ class TestPage:
         assert '<th role="rowheader" scope="row">8\u00a0Jan\u00a02026</th>' in page
         assert "€378.00" in page
         assert "33.3%" in page
+        # The funnel's step counts requests: "Quoted", not a quote's own "Quote sent" (read "1 quote sent" by 70).
+        assert re.search(r'key-figure-label">(<a [^>]*>)?Quoted<', page)
+        assert "Quote sent" not in page
 
     def test_french_numbers(self, manager_client, school, january):
         page = manager_client.get(dashboard_url(school, JANUARY)).content.decode()
