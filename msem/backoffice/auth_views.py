@@ -253,7 +253,9 @@ def password_reset_view(request: HttpRequest) -> HttpResponse:
                 status = 429
         else:
             status = 400
-    return render(request, "backoffice/password_reset.html", {"form": form, "sent": sent}, status=status)
+    # The lifetime the e-mail states too (msem.accounts.password_reset), from the one setting.
+    context = {"form": form, "sent": sent, "link_minutes": settings.PASSWORD_RESET_TIMEOUT // 60}
+    return render(request, "backoffice/password_reset.html", context, status=status)
 
 
 PASSWORD_RESET_LINK = PasswordLink(

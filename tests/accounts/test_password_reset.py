@@ -65,6 +65,17 @@ def test_a_known_and_an_unknown_address_get_the_same_answer(manager):
     assert [email.to_email for email in resets()] == [manager.email]
 
 
+def test_the_page_and_the_email_give_the_link_the_same_lifetime(manager, settings):
+    """The page said "for an hour" whatever PASSWORD_RESET_TIMEOUT, where the e-mail said its minutes."""
+    settings.PASSWORD_RESET_TIMEOUT = 30 * 60
+    answer = page_text(ask(manager.email))
+
+    (email,) = resets()
+    assert "Le lien fonctionne une fois, pendant 30 minutes." in answer
+    assert "Le lien fonctionne une fois, pendant 30 minutes." in email.text_body
+    assert "une heure" not in answer
+
+
 def test_a_disabled_account_gets_no_email(manager):
     manager.is_active = False
     manager.save()
