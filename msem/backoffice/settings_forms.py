@@ -85,7 +85,13 @@ class SubjectLineForm(LineForm):
     label_fr = _label_field(required=False)
     label_en = _label_field(required=False)
     email = forms.EmailField(
-        max_length=254, validators=[validate_single_line], error_messages={"invalid": E_MAIL_INVALID}
+        max_length=254,
+        validators=[validate_single_line],
+        error_messages={
+            "invalid": E_MAIL_INVALID,
+            # "This field is required" under a field showing an example address read as if the example were wrong.
+            "required": _("Enter the address that receives this subject's requests."),
+        },
     )
 
     def clean(self) -> dict[str, Any]:

@@ -286,6 +286,19 @@ class TestBadInput:
         assert "Contact, ligne 2 — Adresse e-mail</a>\u00a0: Saisissez une adresse e-mail valide." in page
         assert "courriel" not in page
 
+    def test_a_subject_without_an_address_says_which_address_is_missing(self, manager_client, school):
+        data = page_data(manager_client, school)
+        add_line(data, "subjects", label_fr="Cours privés", label_en="Private lessons", email="")
+
+        response = post(manager_client, school, data)
+
+        assert response.status_code == 400
+        page = page_text(response)
+        error = "Saisissez l’adresse qui reçoit les demandes de cet objet."
+        assert f"Contact, ligne 2 — Adresse e-mail</a>\u00a0: {error}" in page
+        assert "Ce champ est obligatoire" not in page
+        assert Subject.objects.for_school(school).count() == 1
+
     def test_duplicate_category_codes_are_refused(self, manager_client, school):
         data = page_data(manager_client, school)
         add_line(data, "categories", code="village", label_fr="Village", label_en="Village")
