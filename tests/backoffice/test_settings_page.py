@@ -310,6 +310,31 @@ class TestBadInput:
         assert "Ce code est déjà utilisé par une autre catégorie." in page_text(response)
         assert not Category.objects.exists()
 
+    def test_a_category_without_a_code_gets_one_made_from_its_french_label(self, manager_client, school):
+        data = page_data(manager_client, school)
+        add_line(data, "categories", code="", label_fr="Je ne sais pas", label_en="I don't know yet")
+        add_line(data, "categories", code="", label_fr="Côte Soleil", label_en="Sunny side")
+
+        response = post(manager_client, school, data)
+
+        assert response.status_code == 302
+        codes = list(Category.objects.for_school(school).live().order_by("position").values_list("code", flat=True))
+        assert codes == ["je-ne-sais-pas", "cote-soleil"]
+
+    def test_two_categories_whose_labels_make_the_same_code_are_told_to_type_one(self, manager_client, school):
+        data = page_data(manager_client, school)
+        add_line(data, "categories", code="", label_fr="Village", label_en="Village")
+        add_line(data, "categories", code="", label_fr="village", label_en="Village (bis)")
+
+        response = post(manager_client, school, data)
+
+        assert response.status_code == 400
+        assert (
+            "Une autre catégorie a déjà le code «\u00a0village\u00a0», tiré de ce libellé\u00a0: saisissez un code."
+            in page_text(response)
+        )
+        assert not Category.objects.exists()
+
     def test_an_invalid_category_code_is_refused(self, manager_client, school):
         data = page_data(manager_client, school)
         add_line(data, "categories", code="je ne sais pas", label_fr="Je ne sais pas", label_en="I don't know")
