@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,6 +36,7 @@ from msem.accounts.temporary_password import password_forced_change_done
 from msem.accounts.two_factor_pending import pending_begin
 from msem.backoffice.access import school_frame
 from msem.backoffice.access_denied import is_admin_address
+from msem.backoffice.password_forms import ChangedPasswordForm
 from msem.backoffice.password_links import PasswordLink, password_link_open, password_link_set
 from msem.platform.client_ip import client_ip
 from msem.platform.security_events import email_digest, request_fields, security_event
@@ -163,7 +163,7 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
     Every other session of the user ends (their session hash no longer matches).
     """
     user = request.user
-    form = PasswordChangeForm(user=user, data=request.POST or None)  # type: ignore[arg-type]
+    form = ChangedPasswordForm(user=user, data=request.POST or None)  # type: ignore[arg-type]
     refusal = ""
     status = 200
     if request.method == "POST":
@@ -172,7 +172,7 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
         if wait:
             security_event("password_change.throttled", level=logging.WARNING, **request_fields(request))
             # The form is not even checked; a fresh one, with the reason above it.
-            form = PasswordChangeForm(user=user)  # type: ignore[arg-type]
+            form = ChangedPasswordForm(user=user)  # type: ignore[arg-type]
             refusal = _too_many(wait)
             status = 429
         elif form.is_valid():

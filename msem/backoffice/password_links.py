@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from msem.accounts.models import User
+from msem.backoffice.password_forms import NewPasswordForm
 from msem.platform.client_ip import client_ip
 from msem.platform.security_events import request_fields, security_event
 
@@ -60,7 +60,7 @@ def password_link_set(request: HttpRequest, link: PasswordLink, uidb64: str) -> 
     user = link.user_of(uidb64, request.session.get(link.session_key, ""))
     if user is None:
         return _dead_link(request, link)
-    form = SetPasswordForm(user=user, data=request.POST or None)
+    form = NewPasswordForm(user=user, data=request.POST or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -197,6 +197,23 @@ class TestTheLink:
         assert "Ce mot de passe est trop courant" in page_text(response)
         assert not User.objects.get(email="anna@valneige.test").has_usable_password()
 
+    def test_the_policys_refusal_is_under_the_new_password_and_a_mismatch_under_the_confirmation(
+        self, admin_client, school
+    ):
+        add_user(admin_client, school)
+        client = Client()
+        set_page = client.get(link_of(invitations()[0]))["Location"]
+
+        weak = page_text(client.post(set_page, {"new_password1": "qwertyuiop", "new_password2": "qwertyuiop"}))
+        differ = page_text(client.post(set_page, {"new_password1": CHOSEN, "new_password2": CHOSEN + "x"}))
+
+        # Read under the confirmation, "too common" seemed to blame the second typing.
+        new_password, confirmation = weak.split('for="id_new_password2"')
+        assert "Ce mot de passe est trop courant" in new_password
+        assert "Ce mot de passe est trop courant" not in confirmation
+        new_password, confirmation = differ.split('for="id_new_password2"')
+        assert "Les deux mots de passe ne correspondent pas" in confirmation
+
     def test_two_different_passwords_are_refused(self, admin_client, school):
         add_user(admin_client, school)
         client = Client()
