@@ -256,7 +256,8 @@ class TestBadInput:
         data = page_data(manager_client, school)
         add_line(data, "subjects", label_fr="Groupes", label_en="Groups", email="groupes@")
         data["acknowledgement_fr_body"] = ["Bonjour {client_nom}"]
-        add_line(data, "categories", code="", label_fr="Village", label_en="Village")
+        # An empty code is made from the label now: a code with spaces is the category's error.
+        add_line(data, "categories", code="le village", label_fr="Village", label_en="Village")
         data["new_catalog_code"] = ["CE-ALPES"]
 
         page = page_text(post(manager_client, school, data))
