@@ -6,7 +6,6 @@ import logging
 from urllib.parse import urlsplit
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -21,7 +20,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from msem.accounts.language import SUPPORTED
+from msem.accounts.language import SUPPORTED, language_cookie_set
 from msem.accounts.login_throttle import login_failure_record, login_failures_clear, login_wait_minutes
 from msem.accounts.password_reset import password_reset_done, password_reset_request, password_reset_user
 from msem.accounts.selectors import open_sessions_of_user
@@ -139,14 +138,7 @@ def language_view(request: HttpRequest) -> HttpResponse:
         return response
     if request.user.is_authenticated:
         user_language_set(user=request.user, language=language)  # type: ignore[arg-type]
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=365 * 24 * 3600,
-        samesite="Lax",
-        secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
-        httponly=True,
-    )
+    language_cookie_set(response, language)
     return response
 
 
