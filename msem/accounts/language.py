@@ -29,6 +29,18 @@ def language_for_request(request: HttpRequest) -> str:
     return settings.LANGUAGE_CODE
 
 
+def language_cookie_set(response: HttpResponse, language: str) -> None:
+    """The language the pages before login speak in this browser (the login page's FR/EN switch)."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
+        httponly=True,
+    )
+
+
 class UserLanguageMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +21,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from msem.accounts.language import SUPPORTED
+from msem.accounts.language import SUPPORTED, language_cookie_set
 from msem.accounts.login_throttle import login_failure_record, login_failures_clear, login_wait_minutes
 from msem.accounts.password_reset import password_reset_done, password_reset_request, password_reset_user
 from msem.accounts.selectors import open_sessions_of_user
@@ -37,6 +36,7 @@ from msem.accounts.temporary_password import password_forced_change_done
 from msem.accounts.two_factor_pending import pending_begin
 from msem.backoffice.access import school_frame
 from msem.backoffice.access_denied import is_admin_address
+from msem.backoffice.password_forms import ChangedPasswordForm
 from msem.backoffice.password_links import PasswordLink, password_link_open, password_link_set
 from msem.platform.client_ip import client_ip
 from msem.platform.security_events import email_digest, request_fields, security_event
@@ -58,14 +58,6 @@ class LoginForm(forms.Form):
         max_length=4096,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
-
-
-class CurrentPasswordChangeForm(PasswordChangeForm):
-    """Django's form, its first field named as the page's introduction names it: "current", not "old"."""
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["old_password"].label = _("Current password")
 
 
 def _too_many(wait: int) -> str:
@@ -147,14 +139,7 @@ def language_view(request: HttpRequest) -> HttpResponse:
         return response
     if request.user.is_authenticated:
         user_language_set(user=request.user, language=language)  # type: ignore[arg-type]
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=365 * 24 * 3600,
-        samesite="Lax",
-        secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
-        httponly=True,
-    )
+    language_cookie_set(response, language)
     return response
 
 
@@ -171,7 +156,7 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
     Every other session of the user ends (their session hash no longer matches).
     """
     user = request.user
-    form = CurrentPasswordChangeForm(user=user, data=request.POST or None)  # type: ignore[arg-type]
+    form = ChangedPasswordForm(user=user, data=request.POST or None)  # type: ignore[arg-type]
     refusal = ""
     status = 200
     if request.method == "POST":
@@ -180,7 +165,7 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
         if wait:
             security_event("password_change.throttled", level=logging.WARNING, **request_fields(request))
             # The form is not even checked; a fresh one, with the reason above it.
-            form = CurrentPasswordChangeForm(user=user)  # type: ignore[arg-type]
+            form = ChangedPasswordForm(user=user)  # type: ignore[arg-type]
             refusal = _too_many(wait)
             status = 429
         elif form.is_valid():

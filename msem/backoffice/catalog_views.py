@@ -11,10 +11,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from msem.backoffice.access import SchoolRequest, school_view
 from msem.backoffice.catalog_forms import CatalogImportForm
+from msem.catalog.example_file import catalog_example_csv
 from msem.catalog.importing import CatalogImportError, ImportProblem, catalog_file_read
 from msem.catalog.selectors import PUBLIC, PriceList, price_list_entries, price_lists
 from msem.catalog.services import catalog_import
@@ -79,3 +81,13 @@ def catalogs_import_view(request: SchoolRequest) -> HttpResponse:
     messages.success(request, report.summary())
     url = reverse("backoffice:catalogs", kwargs={"school_slug": request.school.slug})
     return redirect(f"{url}?list={target.key}")
+
+
+@school_view(managers_only=True)
+@require_GET
+def catalogs_example_view(request: SchoolRequest) -> HttpResponse:
+    """A file to start from: the columns the import expects, a line of each kind, this season's dates."""
+    response = HttpResponse(catalog_example_csv(today=timezone.localdate()), content_type="text/csv; charset=utf-8")
+    filename = _("price-list-example") + ".csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

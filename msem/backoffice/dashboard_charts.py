@@ -358,14 +358,24 @@ def period_label(period: Period, language: str) -> str:
     }
 
 
-def _requests(count: int) -> str:
-    return _requests_in(count, translation.get_language())
-
-
 @lru_cache(maxsize=2048)
 def _requests_in(count: int, language: str) -> str:
     """Remembered: a time chart writes it on each of its hundreds of bars, with few different counts."""
     return ngettext("%(count)s request", "%(count)s requests", count) % {"count": fmt.integer(count)}
+
+
+def _requests_received(count: int) -> str:
+    return _requests_received_in(count, translation.get_language())
+
+
+@lru_cache(maxsize=2048)
+def _requests_received_in(count: int, language: str) -> str:
+    """Remembered, like _requests_in.
+
+    "received" is in the plural's choice: in French it agrees with the count, and a new school's
+    first dashboard read "0 demande reçues".
+    """
+    return ngettext("%(count)s request received", "%(count)s requests received", count) % {"count": fmt.integer(count)}
 
 
 # --- Requests received: stacked columns over time -----------------------------------------------
@@ -375,7 +385,10 @@ def stacked_columns(
     *, slug: str, title: str, description: str, stacked: Stacked, period: Period, language: str
 ) -> Chart:
     """Bars over time, each split into its items; `description` is filled with the requests and the period."""
-    description = description % {"requests": _requests(stacked.total), "period": period_label(period, language)}
+    description = description % {
+        "requests": _requests_received(stacked.total),
+        "period": period_label(period, language),
+    }
     table = _stacked_table(stacked, period, language)
     if not stacked.total:
         return Chart(slug, title, description, table, empty_message=_("No requests in this period."), fold_table=True)
@@ -580,9 +593,9 @@ def dashboard_charts(dashboard: Dashboard, language: str) -> DashboardCharts:
         requests_by_subject=stacked_columns(
             slug="requests-by-subject",
             title=_("Requests received, by subject"),
-            description=_("%(requests)s received %(period)s, per day, by subject.")
+            description=_("%(requests)s %(period)s, per day, by subject.")
             if daily
-            else _("%(requests)s received %(period)s, per week, by subject."),
+            else _("%(requests)s %(period)s, per week, by subject."),
             stacked=dashboard.requests_by_subject,
             period=period,
             language=language,
@@ -590,9 +603,9 @@ def dashboard_charts(dashboard: Dashboard, language: str) -> DashboardCharts:
         requests_by_category=stacked_columns(
             slug="requests-by-category",
             title=_("Requests received, by category"),
-            description=_("%(requests)s received %(period)s, per day, by category.")
+            description=_("%(requests)s %(period)s, per day, by category.")
             if daily
-            else _("%(requests)s received %(period)s, per week, by category."),
+            else _("%(requests)s %(period)s, per week, by category."),
             stacked=dashboard.requests_by_category,
             period=period,
             language=language,
@@ -759,10 +772,9 @@ def _funnel_chart(dashboard: Dashboard, language: str) -> Chart:
         slug="funnel",
         title=_("From request to payment"),
         description=_(
-            "Of the %(requests)s received %(period)s: how many got a quote, "
-            "and how many were paid, whenever that happened."
+            "Of the %(requests)s %(period)s: how many got a quote, and how many were paid, whenever that happened."
         )
-        % {"requests": _requests(funnel.requests), "period": period_label(dashboard.period, language)},
+        % {"requests": _requests_received(funnel.requests), "period": period_label(dashboard.period, language)},
         rows=rows,
         table=table,
         empty_message=_("No requests in this period."),

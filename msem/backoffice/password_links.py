@@ -16,12 +16,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 
+from msem.accounts.language import SUPPORTED, language_cookie_set
 from msem.accounts.models import User
+from msem.backoffice.password_forms import NewPasswordForm
 from msem.platform.client_ip import client_ip
 from msem.platform.security_events import request_fields, security_event
 
@@ -60,14 +63,21 @@ def password_link_set(request: HttpRequest, link: PasswordLink, uidb64: str) -> 
     user = link.user_of(uidb64, request.session.get(link.session_key, ""))
     if user is None:
         return _dead_link(request, link)
-    form = SetPasswordForm(user=user, data=request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
+    # The link names her: the page speaks the language of her account (the one her e-mail was
+    # written in), not the browser's default French; so does the login page she goes on to.
+    language = user.language if user.language in SUPPORTED else settings.LANGUAGE_CODE
+    with translation.override(language):
+        form = NewPasswordForm(user=user, data=request.POST or None)
+        if request.method == "POST" and form.is_valid():
             form.save()  # the token was made from the old password: it dies with it
             request.session.pop(link.session_key, None)
             link.done(user=user, ip_address=client_ip(request))
-            messages.success(request, link.done_message)
-            return redirect("backoffice:login")
-        status = 400
-    return render(request, link.template, {"form": form, "link_user": user}, status=status)
+            # Stored after the view, when the middleware's language is back: written in hers now.
+            messages.success(request, str(link.done_message))
+            response: HttpResponse = redirect("backoffice:login")
+            language_cookie_set(response, language)
+            return response
+        status = 400 if request.method == "POST" else 200
+        response = render(request, link.template, {"form": form, "link_user": user}, status=status)
+    response["Content-Language"] = language
+    return response

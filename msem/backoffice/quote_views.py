@@ -208,13 +208,17 @@ def quote_products_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
     prices = priced_products(
         school=request.school, catalog=chosen.catalog, on=day, search=request.GET.get("search", "")
     )
+    shown = list(prices[:50])
     return render(
         request,
         "backoffice/quotes/_products.html",
         {
             "quote": quote,
-            "prices": list(prices[:50]),
+            "prices": shown,
             "price_list": chosen,
+            # A new school's price list has nothing at all: "nothing sold on 26 Dec" would send her to change the day.
+            "price_list_empty": not shown
+            and not priced_products(school=request.school, catalog=chosen.catalog).exists(),
             "day": day,
             "back_suffix": back_suffix(request_back(request)),
         },

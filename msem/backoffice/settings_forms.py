@@ -14,6 +14,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.forms.utils import ErrorDict
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from msem.catalog.models import CATALOG_CODE_MAX_LENGTH, normalize_catalog_code, validate_catalog_code
@@ -25,6 +26,7 @@ from msem.platform.labels import labelled
 from msem.validators import E_MAIL_INVALID, validate_no_control_characters, validate_single_line
 
 MAX_LINES = 100
+CATEGORY_CODE_MAX_LENGTH = 40
 MAX_CATALOGS = 50
 LANGUAGES = ("fr", "en")
 # Field names a forged POST might use to overwrite the legal footer.
@@ -85,7 +87,13 @@ class SubjectLineForm(LineForm):
     label_fr = _label_field(required=False)
     label_en = _label_field(required=False)
     email = forms.EmailField(
-        max_length=254, validators=[validate_single_line], error_messages={"invalid": E_MAIL_INVALID}
+        max_length=254,
+        validators=[validate_single_line],
+        error_messages={
+            "invalid": E_MAIL_INVALID,
+            # "This field is required" under a field showing an example address read as if the example were wrong.
+            "required": _("Enter the address that receives this subject's requests."),
+        },
     )
 
     def clean(self) -> dict[str, Any]:
@@ -109,15 +117,32 @@ class SubjectFormSet(LinesFormSet):
 
 class CategoryLineForm(LineForm):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Optional: a new school's manager does not know what a code is for; left empty, it is made from the label.
     code = forms.SlugField(
-        max_length=40,
+        max_length=CATEGORY_CODE_MAX_LENGTH,
+        required=False,
         error_messages={"invalid": _("Use only letters without accents, digits, “-” and “_”, e.g. je-ne-sais-pas.")},
     )
     label_fr = _label_field(required=True)
     label_en = _label_field(required=True)
+    code_made_from_label = False
 
     def clean_code(self) -> str:
         return self.cleaned_data["code"].lower()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if "code" in self.errors or cleaned.get("code"):
+            return cleaned
+        label = cleaned.get("label_fr") or cleaned.get("label_en") or ""
+        code = slugify(label)[:CATEGORY_CODE_MAX_LENGTH].strip("-_")
+        if code:
+            cleaned["code"] = code
+            self.code_made_from_label = True
+        elif label:
+            # A label of signs only ("???") gives no code: she has to type one.
+            self.add_error("code", _("Type a code for this category: letters without accents, digits, “-” and “_”."))
+        return cleaned
 
     def line(self) -> CategoryLine:
         data = self.cleaned_data
@@ -133,7 +158,15 @@ class CategoryFormSet(LinesFormSet):
             if not code:
                 continue
             if code in seen:
-                form.add_error("code", _("This code is already used by another category."))
+                if getattr(form, "code_made_from_label", False):
+                    # The field she left empty cannot be the one "already used": say which code it would have been.
+                    form.add_error(
+                        "code",
+                        _("Another category already has the code “%(code)s”, made from this label: type a code.")
+                        % {"code": code},
+                    )
+                else:
+                    form.add_error("code", _("This code is already used by another category."))
             seen.add(code)
 
 

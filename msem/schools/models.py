@@ -25,7 +25,11 @@ class School(models.Model):
         _("slug"),
         max_length=50,
         unique=True,
-        help_text=_("Used in the addresses of the public pages, e.g. /fr/<slug>/contact/."),
+        # Django renders help texts as HTML: an example in angle brackets would vanish from the admin's page.
+        help_text=_(
+            "Used in the addresses of the public pages: “les-aiguilles” gives /fr/les-aiguilles/contact/. "
+            "Not to be changed once the school's website links to its form."
+        ),
     )
     main_email = models.EmailField(_("main e-mail address"), validators=[validate_single_line], max_length=254)
     website_origins = models.TextField(

@@ -197,6 +197,39 @@ class TestTheLink:
         assert "Ce mot de passe est trop courant" in page_text(response)
         assert not User.objects.get(email="anna@valneige.test").has_usable_password()
 
+    def test_the_policys_refusal_is_under_the_new_password_and_a_mismatch_under_the_confirmation(
+        self, admin_client, school
+    ):
+        add_user(admin_client, school)
+        client = Client()
+        set_page = client.get(link_of(invitations()[0]))["Location"]
+
+        weak = page_text(client.post(set_page, {"new_password1": "qwertyuiop", "new_password2": "qwertyuiop"}))
+        differ = page_text(client.post(set_page, {"new_password1": CHOSEN, "new_password2": CHOSEN + "x"}))
+
+        # Read under the confirmation, "too common" seemed to blame the second typing.
+        new_password, confirmation = weak.split('for="id_new_password2"')
+        assert "Ce mot de passe est trop courant" in new_password
+        assert "Ce mot de passe est trop courant" not in confirmation
+        new_password, confirmation = differ.split('for="id_new_password2"')
+        assert "Les deux mots de passe ne correspondent pas" in confirmation
+
+    def test_someone_invited_in_english_chooses_her_password_on_an_english_page(self, admin_client, school):
+        add_user(admin_client, school, language="en")
+        client = Client()  # a browser that never chose a language: the pages before login speak French
+
+        set_page = client.get(link_of(invitations()[0]))["Location"]
+        page = client.get(set_page)
+        weak = client.post(set_page, {"new_password1": "qwertyuiop", "new_password2": "qwertyuiop"})
+        done = client.post(set_page, {"new_password1": CHOSEN, "new_password2": CHOSEN}, follow=True)
+
+        assert '<html lang="en"' in page_text(page)
+        assert "Choose your password" in page_text(page)
+        assert page["Content-Language"] == "en"
+        assert "This password is too common." in page_text(weak)
+        assert "Your password is saved. Log in with your e-mail address and this password." in page_text(done)
+        assert '<html lang="en"' in page_text(done)
+
     def test_two_different_passwords_are_refused(self, admin_client, school):
         add_user(admin_client, school)
         client = Client()

@@ -59,6 +59,20 @@ def bulk_dossiers(school, count: int, staff) -> None:
 
 
 class TestList:
+    def test_a_new_schools_empty_inbox_sends_its_manager_to_the_settings(
+        self, manager_client, secretary_client, school
+    ):
+        settings_link = f'<a href="/backoffice/{school.slug}/settings/#contact">Paramètres</a>'
+
+        manager_page = page_text(manager_client.get(inbox_url(school)))
+        secretary_page = page_text(secretary_client.get(inbox_url(school)))
+
+        assert "Aucune demande pour le moment" in manager_page
+        assert f"vérifiez vos objets de demande et l’adresse de chacun dans les {settings_link}" in manager_page
+        # A secretary cannot change them: the inbox does not send her there.
+        assert "Aucune demande pour le moment" in secretary_page
+        assert settings_link not in secretary_page
+
     def test_shows_the_dossiers_with_the_category_in_the_last_column(self, secretary_client, school, village):
         inquiry = receive_inquiry(school, category=village, first_name="Hélène", last_name="Favre")
         page = page_text(secretary_client.get(inbox_url(school)))

@@ -52,6 +52,25 @@ class TestPanel:
         assert "Journée hors-piste privée" in exclusive
         assert "Cours collectif Ourson" not in exclusive
 
+    def test_an_empty_price_list_says_it_is_empty_not_that_nothing_is_sold_that_day(
+        self, secretary, secretary_client, school
+    ):
+        quote = draft_quote(school, secretary, lines=[])
+        search = url("quote_products", school, quote_id=quote.pk)
+
+        empty = page_text(
+            secretary_client.get(search, {"price_list": "public", "start_date": lesson_day().isoformat()})
+        )
+        product_with_price(school)
+        another_day = page_text(secretary_client.get(search, {"price_list": "public", "start_date": "2030-07-14"}))
+
+        catalogs = url("catalogs", school)
+        assert (
+            f"«\u00a0Tarif public\u00a0» n’a encore aucune prestation. Un responsable de l’école le remplit "
+            f'depuis la page <a href="{catalogs}">Catalogues</a>, à partir d’un fichier.'
+        ) in empty
+        assert "Aucune prestation de «\u00a0Tarif public\u00a0» n’est vendue le 14\u00a0juil.\u00a02030." in another_day
+
     @pytest.mark.parametrize(
         ("language", "button"),
         [("fr", "Ajouter Cours collectif Flocon — 6 matinées"), ("en", "Add Group lesson Flocon — 6 mornings")],

@@ -259,7 +259,8 @@ class TestBadInput:
         data = page_data(manager_client, school)
         add_line(data, "subjects", label_fr="Groupes", label_en="Groups", email="groupes@")
         data["acknowledgement_fr_body"] = ["Bonjour {client_nom}"]
-        add_line(data, "categories", code="", label_fr="Village", label_en="Village")
+        # An empty code is made from the label now: a code with spaces is the category's error.
+        add_line(data, "categories", code="le village", label_fr="Village", label_en="Village")
         data["new_catalog_code"] = ["CE-ALPES"]
 
         page = page_text(post(manager_client, school, data))
@@ -289,6 +290,19 @@ class TestBadInput:
         assert "Contact, ligne 2 — Adresse e-mail</a>\u00a0: Saisissez une adresse e-mail valide." in page
         assert "courriel" not in page
 
+    def test_a_subject_without_an_address_says_which_address_is_missing(self, manager_client, school):
+        data = page_data(manager_client, school)
+        add_line(data, "subjects", label_fr="Cours privés", label_en="Private lessons", email="")
+
+        response = post(manager_client, school, data)
+
+        assert response.status_code == 400
+        page = page_text(response)
+        error = "Saisissez l’adresse qui reçoit les demandes de cet objet."
+        assert f"Contact, ligne 2 — Adresse e-mail</a>\u00a0: {error}" in page
+        assert "Ce champ est obligatoire" not in page
+        assert Subject.objects.for_school(school).count() == 1
+
     def test_duplicate_category_codes_are_refused(self, manager_client, school):
         data = page_data(manager_client, school)
         add_line(data, "categories", code="village", label_fr="Village", label_en="Village")
@@ -298,6 +312,31 @@ class TestBadInput:
 
         assert response.status_code == 400
         assert "Ce code est déjà utilisé par une autre catégorie." in page_text(response)
+        assert not Category.objects.exists()
+
+    def test_a_category_without_a_code_gets_one_made_from_its_french_label(self, manager_client, school):
+        data = page_data(manager_client, school)
+        add_line(data, "categories", code="", label_fr="Je ne sais pas", label_en="I don't know yet")
+        add_line(data, "categories", code="", label_fr="Côte Soleil", label_en="Sunny side")
+
+        response = post(manager_client, school, data)
+
+        assert response.status_code == 302
+        codes = list(Category.objects.for_school(school).live().order_by("position").values_list("code", flat=True))
+        assert codes == ["je-ne-sais-pas", "cote-soleil"]
+
+    def test_two_categories_whose_labels_make_the_same_code_are_told_to_type_one(self, manager_client, school):
+        data = page_data(manager_client, school)
+        add_line(data, "categories", code="", label_fr="Village", label_en="Village")
+        add_line(data, "categories", code="", label_fr="village", label_en="Village (bis)")
+
+        response = post(manager_client, school, data)
+
+        assert response.status_code == 400
+        assert (
+            "Une autre catégorie a déjà le code «\u00a0village\u00a0», tiré de ce libellé\u00a0: saisissez un code."
+            in page_text(response)
+        )
         assert not Category.objects.exists()
 
     def test_an_invalid_category_code_is_refused(self, manager_client, school):

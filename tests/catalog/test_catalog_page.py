@@ -220,3 +220,30 @@ def test_a_json_file_named_json_is_imported(manager_client, school):
 
     assert response.status_code == 302
     assert Product.objects.for_school(school).get().code == "CC-OURSON"
+
+
+def test_a_new_schools_manager_downloads_an_example_file_that_imports_as_it_is(manager_client, school):
+    page = manager_client.get(page_url(school)).content.decode()
+    example_url = reverse("backoffice:catalogs_example", kwargs={"school_slug": school.slug})
+    assert f'<a href="{example_url}" download>Download an example file</a>' in page
+
+    example = manager_client.get(example_url)
+
+    assert example.status_code == 200
+    assert example["Content-Disposition"] == 'attachment; filename="price-list-example.csv"'
+    content = example.content
+    assert content.startswith("\ufeffcode;kind;name_fr;name_en;".encode())  # what Excel opens with its accents
+    response = manager_client.post(import_url(school), {"price_list": "public", "file": upload(content)})
+    assert response.status_code == 302
+    prices = CatalogPrice.objects.for_school(school).filter(catalog=None)
+    assert sorted(prices.values_list("product__code", "product__pricing_unit")) == [
+        ("CC-OURSON", "per_person"),
+        ("CP-1H", "per_lesson"),
+        ("GR-CLUB", "per_hour"),
+    ]
+
+
+def test_a_secretary_gets_no_example_file(secretary_client, school):
+    response = secretary_client.get(reverse("backoffice:catalogs_example", kwargs={"school_slug": school.slug}))
+
+    assert response.status_code == 403

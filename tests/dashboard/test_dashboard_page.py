@@ -100,6 +100,14 @@ class TestPage:
         assert response.status_code == 200
         assert 'aria-current="page"><span class="nav-icon icon-chart"' in response.content.decode()
 
+    def test_a_new_schools_empty_dashboard_writes_its_zero_requests_in_french(self, manager_client, school):
+        page = html.unescape(manager_client.get(dashboard_url(school, JANUARY)).content.decode())
+
+        # « 0 demande reçues » was the first thing a new school's charts said.
+        assert "0 demande reçue du 5\u00a0jan.\u00a02026 au 18\u00a0jan.\u00a02026, par jour, par objet." in page
+        assert "Sur 0 demande reçue du 5\u00a0jan.\u00a02026" in page
+        assert "demande reçues" not in page
+
     def test_the_key_figures_count_requests_in_french_plurals(self, manager_client, school, january):
         page = manager_client.get(dashboard_url(school, JANUARY)).content.decode()
         # They count requests (feminine in French), a quote's own status stays "Devis envoyé", "Payé".

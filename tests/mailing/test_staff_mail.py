@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from msem.mailing.models import OutgoingEmail
 from msem.mailing.staff_mail import staff_mail_render
 from tests.factories import UserFactory
+from tests.inquiries.helpers import receive_inquiry
 
 pytestmark = pytest.mark.django_db
 
@@ -31,3 +33,19 @@ def test_an_email_in_plain_text_only_has_no_html_part(school):
 
     assert mail.html == ""
     assert "https://msem.example/reset/" in mail.text
+
+
+def test_a_school_named_ecole_is_not_written_de_ecole_in_french(school):
+    """A new school's name often starts with « École »: « le back-office de École de ski… » is not French."""
+    school.name = "École de ski des Aiguilles"
+    school.save()
+    user = UserFactory(full_name="Claire Martin", language="fr")
+    context = {"user": user, "school": school, "url": "https://msem.example/x/", "hours": 72, "login_url": "/"}
+
+    invitation = staff_mail_render("invitation", context, language="fr")
+    receive_inquiry(school)
+    notification = OutgoingEmail.objects.get(kind=OutgoingEmail.Kind.NOTIFICATION)
+
+    assert "le back-office de votre école, École de ski des Aiguilles." in invitation.text
+    assert "par le formulaire de contact de votre école, École de ski des Aiguilles." in notification.text_body
+    assert "de École" not in invitation.text + invitation.html + notification.text_body

@@ -146,6 +146,14 @@ def test_a_school_created_in_the_admin_starts_with_its_subject_and_footers(admin
     assert [subject.email for subject in subjects_live(school=school)] == ["info@neuve.test"]
 
 
+def test_the_slugs_help_shows_an_address_made_from_an_example_not_an_empty_one(admin_client):
+    page = admin_client.get("/admin/schools/school/add/").content.decode()
+
+    assert "“les-aiguilles” gives /fr/les-aiguilles/contact/." in page
+    assert "/fr//contact/" not in page
+    assert "/fr/<slug>/" not in page  # an unknown tag to the browser: it showed "/fr//contact/"
+
+
 class TestThe4807TokenIsNeverShown:
     @pytest.fixture
     def school_with_token(self, school) -> School:
