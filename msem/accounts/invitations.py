@@ -12,6 +12,7 @@ hash no longer matches).
 from __future__ import annotations
 
 import logging
+from email.utils import formataddr
 
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
@@ -84,9 +85,17 @@ def invitation_send(*, user: User, sent_by: User | None, school: School | None =
     with transaction.atomic():
         user.set_unusable_password()  # a new random marker: the previous invitation's link no longer matches
         user.save(update_fields=["password"])
+        # A colleague of the school who invites her is named, and her reply goes to that colleague: an
+        # account opened by nobody known reads like phishing. The platform's administrators are not named.
+        invited_by = (
+            sent_by
+            if sent_by is not None and Membership.objects.filter(user=sent_by, school=membership.school).exists()
+            else None
+        )
         context = {
             "user": user,
             "school": membership.school,
+            "invited_by": invited_by,
             "url": invitation_link(user),
             "hours": settings.MSEM_INVITATION_HOURS,
             "login_url": settings.MSEM_BASE_URL + reverse("backoffice:login"),
@@ -97,6 +106,7 @@ def invitation_send(*, user: User, sent_by: User | None, school: School | None =
             kind=OutgoingEmail.Kind.INVITATION,
             language=user.language,
             to_email=user.email,
+            reply_to=formataddr((invited_by.full_name, invited_by.email)) if invited_by is not None else "",
             subject=mail.subject,
             text_body=mail.text,
             html_body=mail.html,

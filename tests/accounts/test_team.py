@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from email.utils import formataddr
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -12,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
+from msem.accounts.invitations import invitation_send
 from msem.accounts.models import Membership, Role, User
 from msem.accounts.team import membership_invitation_resend, membership_invite, membership_remove, membership_role_set
 from msem.audit.models import AuditRecord
@@ -65,6 +67,30 @@ class TestInvite:
         assert record.action == AuditRecord.Action.MEMBER_INVITED
         assert record.actor == manager
         assert record.after["email"] == "anna@valneige.test"
+
+    def test_the_invitation_names_the_colleague_who_sent_it_and_a_reply_goes_to_her(self, school, manager):
+        """An account opened by nobody known reads like phishing; the invitee's question goes to the manager."""
+        invite(school, manager, language="en")
+        invite(school, manager, email="bruno@valneige.test")
+
+        english, french = (
+            OutgoingEmail.objects.for_school(school).filter(kind=OutgoingEmail.Kind.INVITATION).order_by("pk")
+        )
+        assert f"Invitation sent by {manager.full_name} (manager@valneige.test)" in english.text_body
+        assert f"Invitation sent by {manager.full_name} (manager@valneige.test)" in english.html_body
+        assert f"Invitation envoyée par {manager.full_name} (manager@valneige.test)\u00a0: répondez" in french.text_body
+        assert english.reply_to == french.reply_to == formataddr((manager.full_name, "manager@valneige.test"))
+
+    def test_the_platforms_administrator_is_not_named(self, school):
+        administrator = User.objects.create_superuser(email="ops@msem.test", password=PASSWORD)
+        membership = MembershipFactory(school=school, user__email="anna@valneige.test")
+        membership.user.set_unusable_password()
+        membership.user.save()
+
+        email = invitation_send(user=membership.user, sent_by=administrator)
+
+        assert "ops@msem.test" not in email.text_body + email.html_body + email.reply_to
+        assert "Invitation envoyée par" not in email.text_body
 
     def test_the_link_lets_her_choose_her_password_and_log_in(self, school, manager):
         invite(school, manager)
