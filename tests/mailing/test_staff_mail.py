@@ -43,9 +43,11 @@ def test_a_school_named_ecole_is_not_written_de_ecole_in_french(school):
     context = {"user": user, "school": school, "url": "https://msem.example/x/", "hours": 72, "login_url": "/"}
 
     invitation = staff_mail_render("invitation", context, language="fr")
+    access = staff_mail_render("access_granted", context, language="fr")
     receive_inquiry(school)
     notification = OutgoingEmail.objects.get(kind=OutgoingEmail.Kind.NOTIFICATION)
 
     assert "le back-office de votre école, École de ski des Aiguilles." in invitation.text
     assert "par le formulaire de contact de votre école, École de ski des Aiguilles." in notification.text_body
-    assert "de École" not in invitation.text + invitation.html + notification.text_body
+    assert "d’une école de plus sur Msem, École de ski des Aiguilles, avec" in access.text
+    assert "de École" not in invitation.text + invitation.html + notification.text_body + access.text + access.html
