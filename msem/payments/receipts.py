@@ -49,7 +49,7 @@ def payment_receipt_compose(*, payment: Payment, remaining: Decimal) -> Composed
             )
             balance = labelled(_("Left to pay"), format_money(remaining, language)) + "\n\n" + next_step
         else:
-            balance = _("Your quote is now fully paid.")
+            balance = _("Your quote is now fully paid: your booking is confirmed.")
         body = "\n\n".join(
             [
                 _("Hello {client_name},"),

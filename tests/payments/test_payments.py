@@ -405,7 +405,9 @@ class TestStripe:
         assert Payment.objects.count() == 1
         [receipt] = OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.PAYMENT_RECEIPT)
         assert "Moyen de paiement\u00a0: Carte (Stripe)" in receipt.text_body
-        assert "Votre devis est maintenant entièrement payé." in receipt.text_body
+        assert (
+            "Votre devis est maintenant entièrement payé\u00a0: votre réservation est confirmée." in receipt.text_body
+        )
         assert OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.CLIENT_ACTION).count() == 1
 
     def test_a_forged_or_stale_signature_is_refused(self, school, manager, fake_stripe):

@@ -77,7 +77,11 @@ class TestReceipt:
         deposit_receipt, balance_receipt = receipts()
         assert "Reste à payer\u00a0: 278,00\u00a0€" in deposit_receipt.text_body
         assert "Nous avons bien reçu votre paiement de 278,00\u00a0€" in balance_receipt.text_body
-        assert "Votre devis est maintenant entièrement payé." in balance_receipt.text_body
+        # As the payment page says it: a family wants to read that the booking is confirmed, not only "paid".
+        assert (
+            "Votre devis est maintenant entièrement payé\u00a0: votre réservation est confirmée."
+            in balance_receipt.text_body
+        )
         assert "Reste à payer" not in balance_receipt.text_body
 
     def test_in_english_for_a_request_made_in_english(self, school, manager):
