@@ -18,12 +18,14 @@ from msem.mailing.client_mail import school_mail_compose
 from msem.mailing.composition import ComposedMail
 from msem.mailing.models import MailKind, OutgoingEmail
 from msem.payments.models import Payment
+from msem.payments.pay_link import payment_request_waiting
 from msem.platform.labels import labelled
 from msem.quotes.formatting import format_date, format_money
+from msem.quotes.next_step import quote_next_step
 
 
 def payment_receipt_compose(*, payment: Payment, remaining: Decimal) -> ComposedMail:
-    """Amount, date, means, references, and what is left to pay (or that the quote is fully paid)."""
+    """Amount, date, means, references, and what is left to pay and how (or that the quote is fully paid)."""
     payment_request = payment.payment_request
     quote = payment_request.quote
     inquiry = quote.inquiry
@@ -40,9 +42,14 @@ def payment_receipt_compose(*, payment: Payment, remaining: Decimal) -> Composed
             labelled(_("Your request"), "{reference}"),
         ]
         if remaining > 0:
-            balance = labelled(_("Left to pay"), format_money(remaining, language))
+            # What to do about it, in the payment page's and the acceptance e-mail's words: a family reading
+            # "Left to pay" alone does not know whether to wait for a link or to pay somewhere.
+            next_step = quote_next_step(
+                quote=quote, waiting=payment_request_waiting(quote), left_to_pay=remaining, language=language
+            )
+            balance = labelled(_("Left to pay"), format_money(remaining, language)) + "\n\n" + next_step
         else:
-            balance = _("Your quote is now fully paid.")
+            balance = _("Your quote is now fully paid: your booking is confirmed.")
         body = "\n\n".join(
             [
                 _("Hello {client_name},"),

@@ -117,6 +117,31 @@ class TestRequests:
         assert "113,40\u00a0€" in email.text_body
         assert paid_by_the_link_in(email.text_body, language="fr") == request
 
+    def test_a_deposit_email_says_it_is_a_deposit_of_which_total_and_what_is_left_afterwards(self, school, manager):
+        """ "merci de régler la somme de 113,40 €" said neither a deposit, on what total, nor what would be left."""
+        quote = sent_quote(school, manager)
+        payment_request_send(
+            school=school, actor=manager, quote_id=quote.pk, kind="deposit", percentage=Decimal("30"), replaces=None
+        )
+        body = OutgoingEmail.objects.get(kind="payment_request").text_body
+        assert "Total TTC\u00a0: 378,00\u00a0€" in body
+        assert "Acompte demandé\u00a0: 113,40\u00a0€" in body
+        assert "Reste à payer ensuite\u00a0: 264,60\u00a0€" in body
+
+    def test_the_balance_email_in_english_says_what_was_paid_and_that_the_quote_is_then_fully_paid(
+        self, school, manager
+    ):
+        quote = english_quote(school, manager)
+        deposit = payment_request_send(
+            school=school, actor=manager, quote_id=quote.pk, kind="deposit", percentage=Decimal("30"), replaces=None
+        )
+        pay(deposit)
+        payment_request_send(school=school, actor=manager, quote_id=quote.pk, kind="full", replaces=None)
+        body = OutgoingEmail.objects.filter(kind="payment_request").latest("id").text_body
+        assert "Already paid: €113.40" in body
+        assert "Balance requested: €264.60" in body
+        assert "Once this payment is made, your quote is fully paid." in body
+
     def test_a_reminder_sends_the_same_link_again(self, school, manager):
         quote = sent_quote(school, manager)
         request = payment_request_send(school=school, actor=manager, quote_id=quote.pk, kind="full", replaces=None)
@@ -380,7 +405,9 @@ class TestStripe:
         assert Payment.objects.count() == 1
         [receipt] = OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.PAYMENT_RECEIPT)
         assert "Moyen de paiement\u00a0: Carte (Stripe)" in receipt.text_body
-        assert "Votre devis est maintenant entièrement payé." in receipt.text_body
+        assert (
+            "Votre devis est maintenant entièrement payé\u00a0: votre réservation est confirmée." in receipt.text_body
+        )
         assert OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.CLIENT_ACTION).count() == 1
 
     def test_a_forged_or_stale_signature_is_refused(self, school, manager, fake_stripe):

@@ -52,10 +52,23 @@ class TestReceipt:
         assert f"Votre demande\u00a0: {inquiry.reference}" in body
         assert "Moyen de paiement\u00a0: Bac à sable (démo)" in body
         assert "Reste à payer\u00a0: 264,60\u00a0€" in body
-        assert "entièrement payé" not in body
+        assert (
+            "Votre devis est maintenant entièrement payé" not in body
+        )  # the next step says "une fois … entièrement payé"
         assert "L’équipe ESF Val Neige" in body  # the school's signature
         assert f"{FOOTER_SEPARATOR}\nESF Val Neige — Les informations recueillies" in body  # the legal footer
         assert "113,40" in email.html_body
+
+    def test_a_deposit_receipt_says_what_happens_next_as_the_payment_page_does(self, school, manager):
+        """The receipt said "Reste à payer : 264,60 €" and stopped: how and when to pay it was on the page only."""
+        quote = sent_quote(school, manager)
+        pay(payment_request(school, manager, quote, kind="deposit", percentage=Decimal("30")))
+        [email] = receipts()
+        assert (
+            "Prochaine étape\u00a0: ESF Val Neige vous enverra par e-mail un lien pour payer le solde de "
+            "264,60\u00a0€\u202f; votre réservation est confirmée une fois le devis entièrement payé."
+            in email.text_body
+        )
 
     def test_the_balance_receipt_says_the_quote_is_fully_paid(self, school, manager):
         quote = sent_quote(school, manager)
@@ -64,7 +77,11 @@ class TestReceipt:
         deposit_receipt, balance_receipt = receipts()
         assert "Reste à payer\u00a0: 278,00\u00a0€" in deposit_receipt.text_body
         assert "Nous avons bien reçu votre paiement de 278,00\u00a0€" in balance_receipt.text_body
-        assert "Votre devis est maintenant entièrement payé." in balance_receipt.text_body
+        # As the payment page says it: a family wants to read that the booking is confirmed, not only "paid".
+        assert (
+            "Votre devis est maintenant entièrement payé\u00a0: votre réservation est confirmée."
+            in balance_receipt.text_body
+        )
         assert "Reste à payer" not in balance_receipt.text_body
 
     def test_in_english_for_a_request_made_in_english(self, school, manager):

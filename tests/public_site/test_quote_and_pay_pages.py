@@ -44,6 +44,20 @@ class TestQuotePage:
         quote.refresh_from_db()
         assert quote.status == Quote.Status.ACCEPTED
 
+    def test_before_accepting_the_client_reads_what_accepting_does(self, school, manager):
+        """The page had only "Accepter le devis": nothing said whether it charged the card, or what came next."""
+        quote = sent_quote(school, manager)
+        french = page_text(Client().get(quote_url(quote)))
+        assert (
+            "Accepter ne débite rien\u00a0: ESF Val Neige vous enverra ensuite par e-mail un lien pour payer\u202f; "
+            "votre réservation est confirmée une fois le devis entièrement payé." in french
+        )
+        english = page_text(Client().get(quote_url(quote, "en")))
+        assert (
+            "Accepting charges nothing: ESF Val Neige will then send you a link by e-mail to pay; "
+            "your booking is confirmed once the quote is fully paid." in english
+        )
+
     def test_in_english(self, school, manager):
         quote = sent_quote(school, manager)
         page = page_text(Client().get(quote_url(quote, "en")))
