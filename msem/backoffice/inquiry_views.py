@@ -56,7 +56,7 @@ from msem.inquiries.saved_filters import (
     saved_view_shown,
     saved_views_listed,
 )
-from msem.inquiries.selectors import inquiry_by_reference, inquiry_timeline
+from msem.inquiries.selectors import inquiry_by_reference, inquiry_timeline, last_client_answer_id
 
 
 def _inbox_url(request: SchoolRequest, query: str = "") -> str:
@@ -484,8 +484,17 @@ def inquiry_reply_view(request: SchoolRequest, reference: str) -> HttpResponse:
             inquiry_id=inquiry.pk,
             subject=form.cleaned_data["subject"],
             body=form.cleaned_data["body"],
+            seen_answer_id=form.cleaned_data["seen"],
         )
     except ValidationError as error:
+        if error.code == "answered_meanwhile":
+            # Her text stays in the form, now knowing of the colleague's e-mail: sending it again sends it.
+            data = request.POST.copy()
+            data["seen"] = str(last_client_answer_id(inquiry))
+            form = ReplyForm(data)
+            form.is_valid()
+            form.add_error(None, error)
+            return _render_dossier(request, _inquiry_or_404(request, reference), status=409, reply_form=form)
         for message in error.messages:
             form.add_error("body", message)
         return _render_dossier(request, inquiry, status=400, reply_form=form)
