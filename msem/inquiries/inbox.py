@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from msem.accounts.models import User
 from msem.inquiries.models import Category, Inquiry, Subject
-from msem.inquiries.search import normalize
+from msem.inquiries.search import normalize, phone_search_term
 from msem.platform.statement_planning import planned_for_their_values
 from msem.schools.models import School
 
@@ -320,7 +320,7 @@ def inbox_queryset(*, school: School, criteria: InboxCriteria) -> QuerySet[Inqui
     if criteria.received_to:
         rows = rows.filter(received_at__lt=_day_start(criteria.received_to + timedelta(days=1)))
     if criteria.text and (term := normalize(criteria.text)):
-        rows = _text_filter(rows, term)
+        rows = _text_filter(rows, phone_search_term(term) or term)
     if criteria.order == Order.ARRIVAL:
         # As the pages read them (_parts): the dated ones by date, then the others (the CSV export's order).
         return rows.order_by(F("arrival_date").asc(nulls_last=True), "id")
