@@ -297,6 +297,23 @@ def _rare_piece(term: str) -> str:
     return local.strip() if at and len(local.strip()) >= 5 else ""
 
 
+# Counted up to this many: the empty inbox says "in the archive", not how big the archive is.
+ARCHIVED_MATCHES_SHOWN = 100
+
+
+def archived_matches(*, school: School, criteria: InboxCriteria) -> int:
+    """How many archived dossiers a search of the inbox would find, when it finds none that are not.
+
+    An old client calls back: her dossier was archived at the end of last
+    season, and the default inbox hides it. The empty list says so, rather
+    than "no request" for a client the school knows well.
+    """
+    if criteria.archived != Archived.NO or not normalize(criteria.text):
+        return 0
+    archived = replace(criteria, archived=Archived.YES)
+    return inbox_queryset(school=school, criteria=archived)[:ARCHIVED_MATCHES_SHOWN].count()
+
+
 def inbox_queryset(*, school: School, criteria: InboxCriteria) -> QuerySet[Inquiry]:
     rows = Inquiry.objects.for_school(school)
     if criteria.archived == Archived.NO:
