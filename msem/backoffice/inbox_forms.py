@@ -15,6 +15,7 @@ from msem.backoffice.inbox_choices import Labelled, SearchChoices, search_choice
 from msem.inquiries.dossier import NOTE_MAX_LENGTH, REPLY_MAX_LENGTH, PanelChange, reply_greeting
 from msem.inquiries.inbox import Archived, ArrivalCursor, Cursor, InboxCriteria, Order, cursor_fits
 from msem.inquiries.models import STATUS_TRANSITIONS, Category, Inquiry, Subject
+from msem.inquiries.selectors import last_client_answer_id
 from msem.mailing.models import SUBJECT_LINE_MAX_LENGTH
 from msem.platform.widgets import PlainCheckboxInput, PlainHiddenInput, PlainSelect, PlainTextarea, PlainTextInput
 from msem.schools.models import School
@@ -87,7 +88,7 @@ class InboxFilterForm(forms.Form):
             (Order.ARRIVAL, _("Soonest arrival first")),
         ],
     )
-    after = forms.CharField(required=False, widget=forms.HiddenInput)
+    after = forms.CharField(required=False, widget=PlainHiddenInput)
 
     def __init__(
         self, *args: Any, school: School, user: User, choices: SearchChoices | None = None, **kwargs: Any
@@ -256,13 +257,19 @@ class ReplyForm(forms.Form):
         validators=[validate_no_control_characters],
         widget=PlainTextarea(attrs={"rows": 8}),
     )
+    # The last answer to the client the page showed: one sent since by a colleague stops this one.
+    seen = forms.IntegerField(min_value=0, required=False, widget=PlainHiddenInput)
 
     @staticmethod
-    def initial_for(inquiry: Inquiry) -> dict[str, str]:
+    def initial_for(inquiry: Inquiry) -> dict[str, Any]:
         """Written in the client's language, whatever the secretary's."""
         with translation.override(inquiry.language):
             subject = gettext("Your request %(reference)s") % {"reference": inquiry.reference}
-        return {"subject": subject, "body": reply_greeting(inquiry=inquiry, language=inquiry.language) + "\n\n"}
+        return {
+            "subject": subject,
+            "body": reply_greeting(inquiry=inquiry, language=inquiry.language) + "\n\n",
+            "seen": last_client_answer_id(inquiry),
+        }
 
 
 class MergeForm(forms.Form):

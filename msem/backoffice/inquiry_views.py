@@ -43,7 +43,7 @@ from msem.inquiries.dossier import (
     inquiry_reply,
     inquiry_take,
 )
-from msem.inquiries.inbox import Archived, inbox_page, inbox_queryset, open_duplicates
+from msem.inquiries.inbox import Archived, archived_matches, inbox_page, inbox_queryset, open_duplicates
 from msem.inquiries.models import Inquiry
 from msem.inquiries.saved_filters import (
     inbox_default_filter,
@@ -56,7 +56,7 @@ from msem.inquiries.saved_filters import (
     saved_view_shown,
     saved_views_listed,
 )
-from msem.inquiries.selectors import inquiry_by_reference, inquiry_timeline
+from msem.inquiries.selectors import inquiry_by_reference, inquiry_timeline, last_client_answer_id
 
 
 def _inbox_url(request: SchoolRequest, query: str = "") -> str:
@@ -95,6 +95,7 @@ def inquiries_view(request: SchoolRequest) -> HttpResponse:
     status = 200
     page = None
     archived = Archived.NO
+    in_archive = 0
     if form.is_valid():
         criteria = form.criteria()
         archived = criteria.archived
@@ -104,6 +105,8 @@ def inquiries_view(request: SchoolRequest) -> HttpResponse:
             after=form.cleaned_data.get("after"),
             labels=choices.row_labels(),
         )
+        if not page.rows:
+            in_archive = archived_matches(school=school, criteria=criteria)
     else:
         status = 400
     saved_filters = saved_views_listed(school=school, user=user)
@@ -125,6 +128,8 @@ def inquiries_view(request: SchoolRequest) -> HttpResponse:
         # Named above the list only when the list is that view: not for a search of the moment.
         "shown_view": saved_view_shown(saved_filters, form.active_criteria(), _chosen_view(request)) if page else None,
         "save_view_form": SaveViewForm(),
+        "in_archive": in_archive,
+        "in_archive_query": _with_archived_query(request) if in_archive else "",
     }
     partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
     if not partial:
@@ -134,6 +139,16 @@ def inquiries_view(request: SchoolRequest) -> HttpResponse:
     response = render(request, template, context, status=status)
     response["Vary"] = "HX-Request, Cookie"
     return response
+
+
+def _with_archived_query(request: SchoolRequest) -> str:
+    """The same search, archived dossiers included."""
+    query = request.GET.copy()
+    query.pop("after", None)
+    query.pop(VIEW, None)
+    query[EXPLICIT] = "1"
+    query["archived"] = Archived.ALL
+    return query.urlencode()
 
 
 def _next_query(request: SchoolRequest, page: Any) -> str:
@@ -484,8 +499,17 @@ def inquiry_reply_view(request: SchoolRequest, reference: str) -> HttpResponse:
             inquiry_id=inquiry.pk,
             subject=form.cleaned_data["subject"],
             body=form.cleaned_data["body"],
+            seen_answer_id=form.cleaned_data["seen"],
         )
     except ValidationError as error:
+        if error.code == "answered_meanwhile":
+            # Her text stays in the form, now knowing of the colleague's e-mail: sending it again sends it.
+            data = request.POST.copy()
+            data["seen"] = str(last_client_answer_id(inquiry))
+            form = ReplyForm(data)
+            form.is_valid()
+            form.add_error(None, error)
+            return _render_dossier(request, _inquiry_or_404(request, reference), status=409, reply_form=form)
         for message in error.messages:
             form.add_error("body", message)
         return _render_dossier(request, inquiry, status=400, reply_form=form)

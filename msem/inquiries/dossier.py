@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from msem.accounts.models import Membership, User
@@ -25,6 +25,7 @@ from msem.inquiries.answers import first_answers_refresh
 from msem.inquiries.client_actions import ClientAction, client_action_notification_queue
 from msem.inquiries.models import STATUS_TRANSITIONS, Category, Inquiry, InquiryEvent, Subject
 from msem.inquiries.notifications import notification_queue, reply_queue
+from msem.inquiries.selectors import CLIENT_ANSWER_KINDS
 from msem.mailing.models import OutgoingEmail
 from msem.mailing.placeholders import ALLOWED_BY_KIND, validate_placeholders
 from msem.schools.models import School
@@ -204,8 +205,16 @@ def _only_the_greeting(inquiry: Inquiry, body: str) -> bool:
 
 
 @transaction.atomic
-def inquiry_reply(*, school: School, actor: User, inquiry_id: int, subject: str, body: str) -> OutgoingEmail:
-    """Answer the client by e-mail (through the outbox); a new dossier is then waiting for the client."""
+def inquiry_reply(
+    *, school: School, actor: User, inquiry_id: int, subject: str, body: str, seen_answer_id: int | None = None
+) -> OutgoingEmail:
+    """Answer the client by e-mail (through the outbox); a new dossier is then waiting for the client.
+
+    seen_answer_id: the last answer to the client on the page she wrote from. Two
+    secretaries who opened the same new request both write; the second one to
+    send is stopped if a colleague answered the client in the meantime, rather
+    than the client getting two answers (each possibly with its own price).
+    """
     _require_member(school, actor)
     if not body.strip():
         raise ValidationError(_("Write your answer first."), code="empty_reply")
@@ -215,9 +224,40 @@ def inquiry_reply(*, school: School, actor: User, inquiry_id: int, subject: str,
     inquiry = _locked(school, inquiry_id)
     if _only_the_greeting(inquiry, body):
         raise ValidationError(_("Write your answer below the greeting."), code="greeting_only")
+    if seen_answer_id is not None:
+        _refuse_if_answered_meanwhile(inquiry, actor=actor, seen_answer_id=seen_answer_id)
     email = reply_queue(inquiry=inquiry, actor=actor, subject=subject, body=body.strip())
     inquiry_answered(school=school, actor=actor, inquiry_id=inquiry.pk)
     return email
+
+
+def _refuse_if_answered_meanwhile(inquiry: Inquiry, *, actor: User, seen_answer_id: int) -> None:
+    newer = (
+        InquiryEvent.objects.for_school(inquiry.school_id)
+        .filter(
+            inquiry=inquiry,
+            kind=InquiryEvent.Kind.EMAIL,
+            data__email_kind__in=list(CLIENT_ANSWER_KINDS),
+            pk__gt=seen_answer_id,
+        )
+        .exclude(actor=actor)
+        .select_related("actor")
+        .order_by("-pk")
+        .first()
+    )
+    if newer is None:
+        return
+    raise ValidationError(
+        _(
+            "%(name)s sent the client an e-mail at %(time)s, while you were writing: your answer is not sent. "
+            "Read it in the timeline; send yours if it is still needed."
+        )
+        % {
+            "name": newer.actor or _("A colleague"),
+            "time": formats.time_format(timezone.localtime(newer.created_at), "TIME_FORMAT"),
+        },
+        code="answered_meanwhile",
+    )
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from msem.accounts.models import User
 from msem.inquiries.models import Category, Inquiry, Subject
-from msem.inquiries.search import normalize
+from msem.inquiries.search import normalize, phone_search_term
 from msem.platform.statement_planning import planned_for_their_values
 from msem.schools.models import School
 
@@ -297,6 +297,23 @@ def _rare_piece(term: str) -> str:
     return local.strip() if at and len(local.strip()) >= 5 else ""
 
 
+# Counted up to this many: the empty inbox says "in the archive", not how big the archive is.
+ARCHIVED_MATCHES_SHOWN = 100
+
+
+def archived_matches(*, school: School, criteria: InboxCriteria) -> int:
+    """How many archived dossiers a search of the inbox would find, when it finds none that are not.
+
+    An old client calls back: her dossier was archived at the end of last
+    season, and the default inbox hides it. The empty list says so, rather
+    than "no request" for a client the school knows well.
+    """
+    if criteria.archived != Archived.NO or not normalize(criteria.text):
+        return 0
+    archived = replace(criteria, archived=Archived.YES)
+    return inbox_queryset(school=school, criteria=archived)[:ARCHIVED_MATCHES_SHOWN].count()
+
+
 def inbox_queryset(*, school: School, criteria: InboxCriteria) -> QuerySet[Inquiry]:
     rows = Inquiry.objects.for_school(school)
     if criteria.archived == Archived.NO:
@@ -320,7 +337,7 @@ def inbox_queryset(*, school: School, criteria: InboxCriteria) -> QuerySet[Inqui
     if criteria.received_to:
         rows = rows.filter(received_at__lt=_day_start(criteria.received_to + timedelta(days=1)))
     if criteria.text and (term := normalize(criteria.text)):
-        rows = _text_filter(rows, term)
+        rows = _text_filter(rows, phone_search_term(term) or term)
     if criteria.order == Order.ARRIVAL:
         # As the pages read them (_parts): the dated ones by date, then the others (the CSV export's order).
         return rows.order_by(F("arrival_date").asc(nulls_last=True), "id")

@@ -14,6 +14,8 @@ import unicodedata
 from typing import Protocol
 
 _SPACES = re.compile(r"\s+")
+# A phone number as a client reads it out or a phone shows it: "06 39 54 26 28", "+33 6 39…", "0033 6…".
+_PHONE = re.compile(r"(\+|0)[\d .\-/()]{7,}")
 
 
 class Searchable(Protocol):
@@ -43,3 +45,24 @@ def search_text_for(inquiry: Searchable) -> str:
         inquiry.message,
     ]
     return normalize(" ".join(part for part in parts if part))
+
+
+def phone_search_term(term: str) -> str:
+    """The digits to look for when the term is a phone number written any usual way; "" when it is not one.
+
+    A client writes her number in the form as she likes ("06 39 54 26 28",
+    "+33 6 39 54 26 28"), and the secretary types it as her phone shows it on a
+    call: the search text holds the stored number's digits, so the number is
+    looked for without its French prefixes ("0", "+33", "0033"), the part every
+    way of writing it contains. Other countries' numbers keep their code.
+    """
+    if not _PHONE.fullmatch(term):
+        return ""
+    digits = "".join(character for character in term if character.isdigit())
+    if len(digits) < 8:
+        return ""
+    international = term.startswith("+") or digits.startswith("00")
+    digits = digits.removeprefix("00") if digits.startswith("00") else digits
+    if international:
+        return digits.removeprefix("33") if digits.startswith("33") else digits
+    return digits.removeprefix("0")

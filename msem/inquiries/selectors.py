@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from msem.inquiries.models import Category, Inquiry, InquiryEvent, IntakeKey, QuarantinedRequest, Subject
+from msem.mailing.models import OutgoingEmail
 from msem.schools.models import School
 
 
@@ -61,3 +62,19 @@ QUARANTINE_PAGE_SIZE = 200
 
 def quarantined_requests(*, school: School) -> list[QuarantinedRequest]:
     return list(QuarantinedRequest.objects.for_school(school).order_by("-received_at", "-id")[:QUARANTINE_PAGE_SIZE])
+
+
+# What a colleague sends the client that makes another answer, written at the same time, a second one.
+CLIENT_ANSWER_KINDS = (OutgoingEmail.Kind.REPLY, OutgoingEmail.Kind.QUOTE, OutgoingEmail.Kind.PAYMENT_REQUEST)
+
+
+def last_client_answer_id(inquiry: Inquiry) -> int:
+    """The timeline line of the last answer the client was sent (0: none yet), as the reply form saw it."""
+    last = (
+        InquiryEvent.objects.for_school(inquiry.school_id)
+        .filter(inquiry=inquiry, kind=InquiryEvent.Kind.EMAIL, data__email_kind__in=list(CLIENT_ANSWER_KINDS))
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return last or 0

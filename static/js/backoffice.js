@@ -387,6 +387,19 @@
     }
   }
 
+  // The inbox's text search is sent as she types (after a pause): the field's "change", when she
+  // leaves it for the list, would fetch the same list again and redraw it under her pointer. The
+  // other criteria (boxes, lists, dates) are sent on their "change", as before.
+  document.addEventListener(
+    "change",
+    function (event) {
+      if (event.target.id === "id_q" && event.target.closest("#inbox-filters")) {
+        event.stopPropagation();
+      }
+    },
+    true
+  );
+
   // Keep the inbox's address short and readable: criteria left empty are not sent.
   document.addEventListener("htmx:configRequest", function (event) {
     if (event.detail.verb !== "get") {

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.db import connection
@@ -923,3 +925,29 @@ class TestDossierPage:
         url = reverse("backoffice:inquiry_note", kwargs={"school_slug": school.slug, "reference": foreign.reference})
         assert secretary_client.post(url, {"text": "intrusion"}).status_code == 404
         assert not InquiryEvent.objects.filter(kind="note").exists()
+
+
+def test_a_search_that_only_archived_dossiers_match_says_so_and_leads_there(secretary_client, school):
+    # An old client calls back: her dossier was archived at the end of last season.
+    old = receive_inquiry(school, first_name="Antoine", last_name="Vincent", email="antoine.vincent@x.fr")
+    Inquiry.objects.filter(pk=old.pk).update(archived_at=timezone.now())
+    receive_inquiry(school, first_name="Paul", last_name="Durand", email="paul@x.fr")
+
+    page = secretary_client.get(inbox_url(school, "f=1&q=Vincent"))
+
+    text = page_text(page)
+    assert "No request matches these criteria" in text or "Aucune demande ne correspond" in text
+    assert "1 archived dossier matches them." in text or "1 dossier archivé" in text
+    link = next(a for a in page_links(page) if "archived=all" in a)
+    found = secretary_client.get(link)
+    assert old.reference in found.content.decode()
+    assert "q=Vincent" in link
+
+
+def test_no_word_of_the_archive_when_nothing_matches_there_either(secretary_client, school):
+    receive_inquiry(school, first_name="Paul", last_name="Durand", email="paul@x.fr")
+    assert "archived=all" not in secretary_client.get(inbox_url(school, "f=1&q=Vincent")).content.decode()
+
+
+def page_links(page) -> list[str]:
+    return [unescape(href) for href in re.findall(r'href="([^"]+)"', page.content.decode())]

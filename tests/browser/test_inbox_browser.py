@@ -371,3 +371,18 @@ def test_a_drop_down_menu_closes_on_escape_on_a_click_elsewhere_and_when_the_key
     menu.get_by_role("button", name="Se déconnecter").focus()  # its last stop
     page.keyboard.press("Tab")
     expect(menu).not_to_have_attribute("open", "")
+
+
+def test_a_typed_search_is_sent_once_not_again_when_she_leaves_the_field(page, school, secretary, inbox):
+    log_in(page, secretary.email, PASSWORD)
+    searches: list[str] = []
+    page.on("request", lambda request: searches.append(request.url) if "q=Favre" in request.url else None)
+    page.get_by_role("button", name="Rechercher").first.click()
+    page.locator("#id_q").fill("Favre")
+    results = page.locator("#inbox-results")
+    expect(results).to_contain_text("1 demande")
+    # She moves on to the list: the field's "change" must not fetch the same list again (a second
+    # wait, the list redrawn under her pointer as she reaches for the dossier).
+    page.locator("h1").click()
+    page.wait_for_timeout(800)
+    assert len(searches) == 1, searches

@@ -130,6 +130,24 @@ class TestFilters:
 
         assert references(inbox_page(school=school, criteria=InboxCriteria(text=text))) == [wanted.reference]
 
+    @pytest.mark.parametrize(
+        ("stored", "typed"),
+        [
+            ("+33 6 39 54 26 28", "06 39 54 26 28"),
+            ("+33 6 39 54 26 28", "0639542628"),
+            ("+33 6 39 54 26 28", "06.39.54.26.28"),
+            ("+33639542628", "0033 6 39 54 26 28"),
+            ("06 39 54 26 28", "+33 6 39 54 26 28"),
+            ("06-39-54-26-28", "+33639542628"),
+            ("+44 7700 900123", "+44 7700 900123"),
+        ],
+    )
+    def test_a_phone_number_is_found_however_it_was_written_and_typed(self, school, stored, typed):
+        # The client calls back: the secretary types the number as her phone shows it.
+        wanted = receive_inquiry(school, phone=stored, message="Bonjour")
+        receive_inquiry(school, phone="+33 6 39 54 26 29", email="other@x.fr", message="Bonjour")
+        assert references(inbox_page(school=school, criteria=InboxCriteria(text=typed))) == [wanted.reference]
+
     @pytest.mark.parametrize("few", [1, 3, 200])
     def test_free_text_finds_the_same_dossiers_by_the_index_or_by_reading_the_school(self, school, few, monkeypatch):
         monkeypatch.setattr(inbox, "SQLITE_FEW_IN_INDEX", few)  # 1: read newest first; 200: the index

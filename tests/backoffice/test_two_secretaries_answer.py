@@ -1,0 +1,68 @@
+"""Two secretaries open the same new request in the morning rush and both write to the client."""
+
+from __future__ import annotations
+
+from html import unescape
+
+import pytest
+from django.urls import reverse
+
+from msem.mailing.models import OutgoingEmail
+from tests.html_forms import flatten, form_data
+from tests.inquiries.helpers import receive_inquiry
+
+pytestmark = pytest.mark.django_db
+
+
+def dossier_path(inquiry, action: str = "") -> str:
+    name = f"backoffice:inquiry_{action}" if action else "backoffice:inquiry"
+    return reverse(name, kwargs={"school_slug": inquiry.school.slug, "reference": inquiry.reference})
+
+
+def reply_form(page, inquiry) -> tuple[str, dict[str, list[str]]]:
+    html = page.content.decode()
+    start = html.index('<form method="post" action="' + dossier_path(inquiry, "reply"))
+    action = unescape(html[start:].split('action="', 1)[1].split('"', 1)[0])
+    return action, form_data(html[start:])
+
+
+def answers(inquiry) -> list[str]:
+    return list(
+        OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.REPLY, to_email=inquiry.email).values_list(
+            "text_body", flat=True
+        )
+    )
+
+
+def test_the_second_answer_written_at_the_same_time_is_stopped_and_kept(secretary_client, manager_client, school):
+    inquiry = receive_inquiry(school)
+    # Both have the dossier open, before either has answered.
+    hers_action, hers = reply_form(secretary_client.get(dossier_path(inquiry)), inquiry)
+    theirs_action, theirs = reply_form(manager_client.get(dossier_path(inquiry)), inquiry)
+
+    sent = manager_client.post(theirs_action, flatten(theirs | {"body": ["Bonjour, 120 € la semaine."]}))
+    assert sent.status_code == 302
+
+    stopped = secretary_client.post(hers_action, flatten(hers | {"body": ["Bonjour, 135 € la semaine."]}))
+
+    assert stopped.status_code == 409
+    page = unescape(stopped.content.decode())
+    assert "while you were writing: your answer is not sent" in page or "pendant que vous écriviez" in page
+    assert "135 € la semaine." in page  # nothing to re-type
+    assert [body for body in answers(inquiry) if "135 €" in body] == []
+    assert len(answers(inquiry)) == 1
+
+    # Having read her colleague's e-mail, she can still send hers: one click.
+    action, fields = reply_form(stopped, inquiry)
+    again = secretary_client.post(action, flatten(fields))
+    assert again.status_code == 302
+    assert len(answers(inquiry)) == 2
+
+
+def test_her_own_earlier_answer_does_not_stop_the_next(secretary_client, school):
+    inquiry = receive_inquiry(school)
+    action, fields = reply_form(secretary_client.get(dossier_path(inquiry)), inquiry)
+    assert secretary_client.post(action, flatten(fields | {"body": ["Bonjour, première réponse."]})).status_code == 302
+    # The same page, sent again from the browser's history: it is her own answer, not a colleague's.
+    assert secretary_client.post(action, flatten(fields | {"body": ["Bonjour, deuxième réponse."]})).status_code == 302
+    assert len(answers(inquiry)) == 2
