@@ -320,7 +320,9 @@ if (EMAIL_SSL_CERTFILE or EMAIL_SSL_KEYFILE or MSEM_EMAIL_SSL_CAFILE) and not (E
 if EMAIL_SSL_KEYFILE and not EMAIL_SSL_CERTFILE:
     raise ImproperlyConfigured("EMAIL_SSL_KEYFILE needs EMAIL_SSL_CERTFILE.")
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Msem <no-reply@msem.localhost>")
+# The address after each school's name on its e-mails. Not a "no-reply": those e-mails ask the client
+# to reply (Reply-To is the school's), and a no-reply sender beside "reply to this e-mail" reads as spam.
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Msem <ecoles@msem.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Without an SMTP host, e-mails are written to this directory (one .eml file
 # per message) instead of being sent: the embedded mode's mailbox.

@@ -35,6 +35,7 @@ from msem.demo.inquiry_generator import stay_start
 from msem.demo.office_hours import at_the_office
 from msem.inquiries.answers import first_answers_refresh
 from msem.inquiries.models import Inquiry, InquiryEvent
+from msem.inquiries.notifications import school_sender
 from msem.mailing.models import OutgoingEmail
 from msem.payments.models import Payment, PaymentRequest
 from msem.payments.services import DEFAULT_LINK_DAYS, payment_request_reference
@@ -117,7 +118,7 @@ def _email(school: School, kind: str, inquiry: Inquiry, moment: datetime, status
         school=school,
         kind=kind,
         language=inquiry.language,
-        from_email=f"{school.name} <no-reply@msem.localhost>",
+        from_email=school_sender(school),
         to_email=inquiry.email,
         subject=f"{inquiry.reference}",
         text_body="…",

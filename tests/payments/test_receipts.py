@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -103,6 +104,8 @@ class TestReceipt:
         pay(payment_request(school, manager, quote))
         [email] = receipts()
         assert email.from_email.startswith('"ESF Val Neige"') or email.from_email.startswith("ESF Val Neige")
+        # The school's e-mails ask the client to reply: a "no-reply" sender beside that read as spam.
+        assert not re.search(r"no-?reply", email.from_email, re.IGNORECASE)
         assert email.reply_to == quote.inquiry.subject.email  # like the quote and the payment request
         assert email.headers["Auto-Submitted"] == "auto-generated"
         event = InquiryEvent.objects.get(email=email)
