@@ -73,7 +73,7 @@ _SQL = """
     SELECT 3, "accounts_membership"."user_id", "accounts_user"."email",
            -- can_be_assignee, in SQL: active, and her password chosen or her account used once.
            CASE WHEN "accounts_user"."is_active"
-                 AND ("accounts_user"."password" NOT LIKE '!%%' OR "accounts_user"."last_login" IS NOT NULL)
+                 AND (substr("accounts_user"."password", 1, 1) <> '!' OR "accounts_user"."last_login" IS NOT NULL)
                 THEN 'assignable' ELSE '' END,
            '', 0, "accounts_user"."full_name"
       FROM "accounts_membership" INNER JOIN "accounts_user" ON "accounts_membership"."user_id" = "accounts_user"."id"

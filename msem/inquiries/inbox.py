@@ -311,7 +311,9 @@ def archived_matches(*, school: School, criteria: InboxCriteria) -> int:
     if criteria.archived != Archived.NO or not normalize(criteria.text):
         return 0
     archived = replace(criteria, archived=Archived.YES)
-    return inbox_queryset(school=school, criteria=archived)[:ARCHIVED_MATCHES_SHOWN].count()
+    # A search like the list's: planned for its term, never with a plan kept for another one.
+    with planned_for_their_values():
+        return inbox_queryset(school=school, criteria=archived)[:ARCHIVED_MATCHES_SHOWN].count()
 
 
 def inbox_queryset(*, school: School, criteria: InboxCriteria) -> QuerySet[Inquiry]:
