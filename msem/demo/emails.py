@@ -198,11 +198,11 @@ def _placeholders_compose(school: School, inquiries: dict[int, Inquiry], rng: ra
             quote = quotes[inquiry.pk]
             quote.school, quote.inquiry = school, inquiry
             if quote.last_reminded_at is not None and event.created_at >= quote.last_reminded_at:
-                mail = quote_email_compose(quote=quote, reminder=True)  # "Relancer le client"
+                mail = quote_email_compose(quote=quote, with_pdf=True, reminder=True)  # "Relancer le client"
             else:
                 # The school's "Envoi de devis" text, as the send box offers it, sent unchanged.
                 offered = SendQuoteForm.initial_for(school=school, quote=quote)
-                mail = quote_email_compose(quote=quote, subject=offered["subject"], body=offered["body"])
+                mail = quote_email_compose(quote=quote, with_pdf=True, subject=offered["subject"], body=offered["body"])
             email.reply_to = inquiry.subject.email
         elif email.kind == Kind.PAYMENT_REQUEST and payment_requests.get(inquiry.pk):
             payment_request = payment_requests[inquiry.pk].pop(0)

@@ -83,16 +83,23 @@ DEFAULT_TEXTS: dict[str, dict[str, tuple[str, str]]] = {
     },
 }
 
+# How the default legal footer says to exercise one's rights: true in an e-mail, meaningless in
+# the quote's PDF, which says where to write instead (msem.quotes.pdf).
+EMAIL_ONLY_FOOTER_WORDS: dict[str, str] = {
+    "fr": "en répondant à cet e-mail",
+    "en": "by replying to this e-mail",
+}
+
 DEFAULT_LEGAL_FOOTERS: dict[str, str] = {
     "fr": (
         "{school_name} — Les informations recueillies dans le cadre de votre demande sont "
         "utilisées uniquement pour y répondre et pour la gestion de votre réservation. "
         "Conformément au RGPD, vous pouvez exercer vos droits d\u2019accès, de rectification et "
-        "d\u2019effacement en répondant à cet e-mail."
+        f"d\u2019effacement {EMAIL_ONLY_FOOTER_WORDS['fr']}."
     ),
     "en": (
         "{school_name} — The information collected with your request is used only to "
         "answer it and to manage your booking. Under the GDPR you may access, correct or "
-        "erase your data by replying to this e-mail."
+        f"erase your data {EMAIL_ONLY_FOOTER_WORDS['en']}."
     ),
 }

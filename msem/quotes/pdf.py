@@ -20,10 +20,13 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from msem.catalog.models import Product
+from msem.mailing.defaults import EMAIL_ONLY_FOOTER_WORDS
 from msem.mailing.placeholders import fill_placeholders
+from msem.payments.pay_link import payment_request_waiting
 from msem.quotes.formatting import NO_BREAK_SPACE, format_date, format_money, format_rate, format_time
 from msem.quotes.issue import QuoteIssue, quote_issue
 from msem.quotes.models import Quote, QuoteLine
+from msem.schools.models import School
 
 BRAND = colors.HexColor("#0d3b66")
 LINE = colors.HexColor("#c5ced8")
@@ -70,6 +73,35 @@ def _update_note(issue: QuoteIssue, language: str) -> str:
             "time": format_time(issue.first_sent_at_same_day, language)
         }
     return ""
+
+
+def _pdf_footer(school: School, language: str) -> str:
+    """The school's legal mentions, as its e-mails end, but saying where to write instead of "reply to this e-mail".
+
+    The legal footer is written for e-mails: the default one has the client exercise his rights
+    "by replying to this e-mail", words that lead nowhere in a PDF (downloaded from the quote's
+    page, printed, forwarded). The rest (the school's identity, its legal mentions) belongs on a
+    quote too, so only those words are replaced, by the school's address; in the active language.
+    """
+    footer = fill_placeholders(school.legal_footer(language), {"school_name": school.name})
+    write_to = _("by writing to %(email)s") % {"email": school.main_email}
+    for words in EMAIL_ONLY_FOOTER_WORDS.values():
+        footer = footer.replace(words, write_to)
+    return footer
+
+
+def _payment_terms(quote: Quote) -> str:
+    """How the quote is paid, as its e-mail and page say it, while it is still to accept; "" after.
+
+    The deposit or balance is decided request by request once the quote is sent, so the PDF
+    attached to it cannot tell them; the page shows what is paid and left to pay.
+    """
+    if quote.status not in (Quote.Status.DRAFT, Quote.Status.SENT) or payment_request_waiting(quote) is not None:
+        return ""
+    return _(
+        "Accepting charges nothing: %(school)s will then send you a link by e-mail to pay; "
+        "your booking is confirmed once the quote is fully paid."
+    ) % {"school": quote.school.name}
 
 
 def quote_pdf(quote: Quote) -> bytes:
@@ -179,7 +211,8 @@ def quote_pdf(quote: Quote) -> bytes:
         totals_table.setStyle(
             TableStyle([("LINEABOVE", (0, 2), (-1, 2), 0.8, BRAND), ("FONTNAME", (0, 2), (-1, 2), "Helvetica-Bold")])
         )
-        footer = fill_placeholders(school.legal_footer(language), {"school_name": school.name})
+        footer = _pdf_footer(school, language)
+        terms = _payment_terms(quote)
         story += [
             table,
             Spacer(1, 4 * mm),
@@ -192,6 +225,7 @@ def quote_pdf(quote: Quote) -> bytes:
                 ),
                 styles["normal"],
             ),
+            *([Paragraph(escape(terms), styles["normal"])] if terms else []),
             Spacer(1, 10 * mm),
             Paragraph(escape(footer).replace("\n", "<br/>"), styles["small"]),
         ]

@@ -17,6 +17,7 @@ from msem.mailing.models import MailKind, OutgoingEmail
 from msem.mailing.outbox import Attachment
 from msem.mailing.placeholders import ALLOWED_BY_KIND, validate_placeholders
 from msem.mailing.selectors import mail_templates_by_kind_and_language
+from msem.payments.pay_link import payment_request_waiting
 from msem.platform.labels import labelled
 from msem.quotes.formatting import format_date, format_money
 from msem.quotes.models import Quote, QuoteLine
@@ -84,10 +85,38 @@ def quote_summary(quote: Quote) -> str:
     return "\n".join(lines)
 
 
+def quote_what_follows(quote: Quote, *, with_pdf: bool) -> str:
+    """The fixed words after the summary: the PDF attached, and that accepting charges nothing.
+
+    The school's text is its own and may say neither; a family hesitates to accept what might
+    charge them. Accepting is said in the quote page's words, under its "Accept the quote"
+    button, and, as there, not when a payment link already waits (the page offers it instead).
+    In the active language.
+    """
+    sentences = []
+    if with_pdf:
+        sentences.append(_("The quote is attached to this e-mail as a PDF."))
+    if payment_request_waiting(quote) is None:
+        sentences.append(
+            _(
+                "Accepting charges nothing: %(school)s will then send you a link by e-mail to pay; "
+                "your booking is confirmed once the quote is fully paid."
+            )
+            % {"school": quote.school.name}
+        )
+    return "\n".join(sentences)
+
+
 def quote_email_compose(
-    *, quote: Quote, subject: str | None = None, body: str | None = None, reminder: bool = False
+    *,
+    quote: Quote,
+    with_pdf: bool,
+    subject: str | None = None,
+    body: str | None = None,
+    reminder: bool = False,
 ) -> ComposedMail:
-    """The secretary's text (or the school's "Envoi de devis"), the quote's summary, the signature and the footer."""
+    """The secretary's text (or the school's "Envoi de devis"), the quote's summary, what follows, the
+    signature and the footer. `with_pdf`: the quote goes as a PDF attached to the e-mail."""
     allowed = ALLOWED_BY_KIND[MailKind.QUOTE]
     for text in (subject, body):
         if text is not None:
@@ -99,13 +128,14 @@ def quote_email_compose(
         body = template.body if template else ""
     with translation.override(quote.language):
         link_label = _("View your quote")
+        what_follows = quote_what_follows(quote, with_pdf=with_pdf)
     return school_mail_compose(
         school=quote.school,
         kind=MailKind.QUOTE,
         language=quote.language,
         values=quote_values(quote),
         subject=subject,
-        body=f"{body.strip()}\n\n{quote_summary(quote)}",
+        body="\n\n".join(part for part in (body.strip(), quote_summary(quote), what_follows) if part),
         reminder=reminder,
         link_labels={quote_url(quote): link_label},
     )
@@ -114,7 +144,7 @@ def quote_email_compose(
 def quote_email_queue(
     *, quote: Quote, actor: User, subject: str | None = None, body: str | None = None, reminder: bool = False
 ) -> OutgoingEmail:
-    mail = quote_email_compose(quote=quote, subject=subject, body=body, reminder=reminder)
+    mail = quote_email_compose(quote=quote, with_pdf=True, subject=subject, body=body, reminder=reminder)
     return client_email_queue(
         inquiry=quote.inquiry,
         actor=actor,
