@@ -41,7 +41,7 @@ def refusal_explained(cause: str) -> str:
     if cause == NO_SUCH_ADDRESS:
         return _(
             "This address does not exist: check it with the client (by phone if you can), "
-            "correct it above, then send the e-mail again."
+            "correct it below, then send the e-mail again."
         )
     if cause == MAILBOX_FULL:
         return _("The client's mailbox is full: send the e-mail again later, or reach the client another way.")

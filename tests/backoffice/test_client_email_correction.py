@@ -40,7 +40,7 @@ def speaking(user, language: str) -> None:
 
 
 NOTICE = {
-    "fr": ("Accusé de réception non délivré à claire.martin@gmial.com", "Cette adresse n’existe pas"),
+    "fr": ("Accusé de réception\u00a0: e-mail non délivré à claire.martin@gmial.com", "Cette adresse n’existe pas"),
     "en": ("Acknowledgement of receipt not delivered to claire.martin@gmial.com", "This address does not exist"),
 }
 
