@@ -422,7 +422,7 @@ def _render_dossier(request: SchoolRequest, inquiry: Inquiry, *, status: int = 2
         "panel_form": forms.get("panel_form") or PanelForm(inquiry=inquiry),
         "note_form": forms.get("note_form") or NoteForm(),
         "reply_form": forms.get("reply_form") or ReplyForm(initial=ReplyForm.initial_for(inquiry)),
-        "client_email_form": forms.get("client_email_form") or ClientEmailForm(),
+        "client_email_form": forms.get("client_email_form") or ClientEmailForm(initial={"email": inquiry.email}),
         "failed_emails": _failed_emails(inquiry),
         "page_errors": forms.get("page_errors", []),
     }
@@ -437,6 +437,8 @@ class FailedEmail:
     explanation: str
     # Sent again only where it may now arrive: a refused address must be corrected first.
     can_resend: bool
+    # The client's address changed since it was refused: what is left to do is to send it again.
+    corrected: bool
 
 
 def _failed_emails(inquiry: Inquiry) -> list[FailedEmail]:
@@ -446,7 +448,7 @@ def _failed_emails(inquiry: Inquiry) -> list[FailedEmail]:
     for email in client_emails_failed(inquiry=inquiry):
         cause = refusal_cause(email.last_error)
         corrected = email.to_email.casefold() != inquiry.email.casefold()
-        shown.append(FailedEmail(email, refusal_explained(cause), corrected or cause != NO_SUCH_ADDRESS))
+        shown.append(FailedEmail(email, refusal_explained(cause), corrected or cause != NO_SUCH_ADDRESS, corrected))
     return shown
 
 

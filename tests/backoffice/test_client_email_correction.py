@@ -153,6 +153,8 @@ def test_the_refused_email_goes_again_to_the_corrected_address_through_a_real_ma
     resend_url = f"{dossier_url(school, inquiry)}emails/{failed.pk}/resend/"
     assert f'action="{resend_url}' in page
     assert f"Send it again to {RIGHT}" in page
+    assert "address has been corrected since: send the e-mail again to it." in page
+    assert "This address does not exist" not in page
 
     response = secretary_client.post(resend_url)
 
