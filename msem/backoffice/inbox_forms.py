@@ -12,14 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from msem.accounts.models import User
 from msem.backoffice.inbox_choices import Labelled, SearchChoices, search_choices
-from msem.inquiries.dossier import NOTE_MAX_LENGTH, REPLY_MAX_LENGTH, PanelChange, reply_greeting
+from msem.inquiries.dossier import EMAIL_MAX_LENGTH, NOTE_MAX_LENGTH, REPLY_MAX_LENGTH, PanelChange, reply_greeting
 from msem.inquiries.inbox import Archived, ArrivalCursor, Cursor, InboxCriteria, Order, cursor_fits
 from msem.inquiries.models import STATUS_TRANSITIONS, Category, Inquiry, Subject
 from msem.inquiries.selectors import last_client_answer_id
 from msem.mailing.models import SUBJECT_LINE_MAX_LENGTH
 from msem.platform.widgets import PlainCheckboxInput, PlainHiddenInput, PlainSelect, PlainTextarea, PlainTextInput
 from msem.schools.models import School
-from msem.validators import validate_no_control_characters, validate_single_line
+from msem.validators import E_MAIL_INVALID, validate_no_control_characters, validate_single_line
 
 # Query-string keys that are criteria (what a saved filter keeps).
 CRITERIA_KEYS = (
@@ -240,6 +240,18 @@ class NoteForm(forms.Form):
         max_length=NOTE_MAX_LENGTH,
         validators=[validate_no_control_characters],
         widget=PlainTextarea(attrs={"rows": 3, "placeholder": _("Visible to the school's staff only")}),
+    )
+
+
+class ClientEmailForm(forms.Form):
+    """The client's address, corrected on the dossier (the service checks it again)."""
+
+    email = forms.EmailField(
+        label=_("Correct address"),
+        max_length=EMAIL_MAX_LENGTH,
+        validators=[validate_single_line],
+        error_messages={"invalid": E_MAIL_INVALID, "required": _("Write the client's correct address.")},
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
 
 

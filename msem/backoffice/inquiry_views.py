@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from msem.backoffice.access import SchoolRequest, school_view
 from msem.backoffice.inbox_choices import search_choices
 from msem.backoffice.inbox_forms import (
+    ClientEmailForm,
     InboxFilterForm,
     MergeForm,
     NoteForm,
@@ -37,6 +39,8 @@ from msem.inquiries.dossier import (
     DossierConflict,
     inquiries_archive,
     inquiries_take,
+    inquiry_client_email_correct,
+    inquiry_email_resend,
     inquiry_merge,
     inquiry_note_add,
     inquiry_panel_update,
@@ -56,7 +60,14 @@ from msem.inquiries.saved_filters import (
     saved_view_shown,
     saved_views_listed,
 )
-from msem.inquiries.selectors import inquiry_by_reference, inquiry_timeline, last_client_answer_id
+from msem.inquiries.selectors import (
+    client_emails_failed,
+    inquiry_by_reference,
+    inquiry_timeline,
+    last_client_answer_id,
+)
+from msem.mailing.models import OutgoingEmail
+from msem.mailing.refusals import NO_SUCH_ADDRESS, refusal_cause, refusal_explained
 
 
 def _inbox_url(request: SchoolRequest, query: str = "") -> str:
@@ -411,9 +422,34 @@ def _render_dossier(request: SchoolRequest, inquiry: Inquiry, *, status: int = 2
         "panel_form": forms.get("panel_form") or PanelForm(inquiry=inquiry),
         "note_form": forms.get("note_form") or NoteForm(),
         "reply_form": forms.get("reply_form") or ReplyForm(initial=ReplyForm.initial_for(inquiry)),
+        "client_email_form": forms.get("client_email_form") or ClientEmailForm(initial={"email": inquiry.email}),
+        "failed_emails": _failed_emails(inquiry),
         "page_errors": forms.get("page_errors", []),
     }
     return render(request, "backoffice/inquiries/detail.html", context, status=status)
+
+
+@dataclass(frozen=True)
+class FailedEmail:
+    """An e-mail to the client refused for good, as the Client card tells of it."""
+
+    email: OutgoingEmail
+    explanation: str
+    # Sent again only where it may now arrive: a refused address must be corrected first.
+    can_resend: bool
+    # The client's address changed since it was refused: what is left to do is to send it again.
+    corrected: bool
+
+
+def _failed_emails(inquiry: Inquiry) -> list[FailedEmail]:
+    if inquiry.personal_data_erased_at is not None:
+        return []
+    shown = []
+    for email in client_emails_failed(inquiry=inquiry):
+        cause = refusal_cause(email.last_error)
+        corrected = email.to_email.casefold() != inquiry.email.casefold()
+        shown.append(FailedEmail(email, refusal_explained(cause), corrected or cause != NO_SUCH_ADDRESS, corrected))
+    return shown
 
 
 def _back_to_dossier(request: SchoolRequest, inquiry: Inquiry, section: str = "") -> HttpResponse:
@@ -541,3 +577,38 @@ def inquiry_merge_view(request: SchoolRequest, reference: str) -> HttpResponse:
         return _render_dossier(request, inquiry, status=400, page_errors=error.messages)
     messages.success(request, _("%(duplicate)s is merged into this dossier.") % {"duplicate": duplicate.reference})
     return _back_to_dossier(request, inquiry)
+
+
+@school_view()
+@require_POST
+def inquiry_client_email_view(request: SchoolRequest, reference: str) -> HttpResponse:
+    """The client's address corrected, after an e-mail to her came back refused."""
+    inquiry = _inquiry_or_404(request, reference)
+    form = ClientEmailForm(request.POST)
+    if not form.is_valid():
+        return _render_dossier(request, inquiry, status=400, client_email_form=form)
+    try:
+        corrected = inquiry_client_email_correct(
+            school=request.school, actor=request.user, inquiry_id=inquiry.pk, email=form.cleaned_data["email"]
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            form.add_error("email", message)
+        return _render_dossier(request, inquiry, status=400, client_email_form=form)
+    messages.success(request, _("The client's address is now %(email)s.") % {"email": corrected.email})
+    return _back_to_dossier(request, inquiry, "client")
+
+
+@school_view()
+@require_POST
+def inquiry_email_resend_view(request: SchoolRequest, reference: str, email_id: int) -> HttpResponse:
+    """A refused e-mail to the client, sent again to her address as corrected."""
+    inquiry = _inquiry_or_404(request, reference)
+    try:
+        email = inquiry_email_resend(
+            school=request.school, actor=request.user, inquiry_id=inquiry.pk, email_id=email_id
+        )
+    except ValidationError as error:
+        return _render_dossier(request, inquiry, status=409, page_errors=error.messages)
+    messages.success(request, _("The e-mail is on its way again, to %(email)s.") % {"email": email.to_email})
+    return _back_to_dossier(request, inquiry, "client")

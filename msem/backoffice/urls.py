@@ -78,6 +78,16 @@ urlpatterns = [
         name="inquiry_archive",
     ),
     path("<slug:school_slug>/inquiries/<str:reference>/merge/", inquiry_views.inquiry_merge_view, name="inquiry_merge"),
+    path(
+        "<slug:school_slug>/inquiries/<str:reference>/client-email/",
+        inquiry_views.inquiry_client_email_view,
+        name="inquiry_client_email",
+    ),
+    path(
+        "<slug:school_slug>/inquiries/<str:reference>/emails/<int:email_id>/resend/",
+        inquiry_views.inquiry_email_resend_view,
+        name="inquiry_email_resend",
+    ),
     path("<slug:school_slug>/inquiries/<str:reference>/quotes/", quote_views.quote_create_view, name="quote_create"),
     path(
         "<slug:school_slug>/inquiries/<str:reference>/quotes/panel/",

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F
 from django.utils import formats, timezone, translation
@@ -24,14 +25,18 @@ from msem.accounts.selectors import can_be_assignee, invitation_pending
 from msem.inquiries.answers import first_answers_refresh
 from msem.inquiries.client_actions import ClientAction, client_action_notification_queue
 from msem.inquiries.models import STATUS_TRANSITIONS, Category, Inquiry, InquiryEvent, Subject
-from msem.inquiries.notifications import notification_queue, reply_queue
-from msem.inquiries.selectors import CLIENT_ANSWER_KINDS
-from msem.mailing.models import OutgoingEmail
+from msem.inquiries.notifications import email_event_record, notification_queue, reply_queue
+from msem.inquiries.search import search_text_for
+from msem.inquiries.selectors import CLIENT_ANSWER_KINDS, client_emails_failed
+from msem.mailing.models import OutgoingAttachment, OutgoingEmail
+from msem.mailing.outbox import Attachment, email_enqueue
 from msem.mailing.placeholders import ALLOWED_BY_KIND, validate_placeholders
 from msem.schools.models import School
+from msem.validators import E_MAIL_INVALID, validate_single_line
 
 NOTE_MAX_LENGTH = 5000
 REPLY_MAX_LENGTH = 10_000
+EMAIL_MAX_LENGTH = 254  # Inquiry.email's, as RFC 5321 allows
 
 
 class DossierConflict(Exception):
@@ -467,3 +472,71 @@ def inquiry_merge(*, school: School, actor: User, target_id: int, duplicate_id: 
     duplicate.save(update_fields=["merged_into", "archived_at", "version", "updated_at"])
     Inquiry.objects.for_school(school).filter(pk=target.pk).update(version=F("version") + 1, updated_at=timezone.now())
     return Inquiry.objects.for_school(school).get(pk=target.pk)
+
+
+@transaction.atomic
+def inquiry_client_email_correct(*, school: School, actor: User, inquiry_id: int, email: str) -> Inquiry:
+    """The client mistyped her address (a refused e-mail says so): the secretary writes the right one.
+
+    The dossier's later e-mails go to it, the inbox's search finds it, and the
+    timeline keeps the old one and who changed it. E-mails already sent or
+    refused keep the address they went to.
+    """
+    _require_member(school, actor)
+    email = email.strip()
+    validate_single_line(email)
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError(E_MAIL_INVALID, code="invalid_email") from None
+    if len(email) > EMAIL_MAX_LENGTH:
+        raise ValidationError(E_MAIL_INVALID, code="invalid_email")
+    inquiry = _locked(school, inquiry_id)
+    if inquiry.personal_data_erased_at is not None:
+        raise ValidationError(_("The client's personal data was erased: there is no address to correct."))
+    if email == inquiry.email:
+        raise ValidationError(_("This is already the client's address."), code="same_email")
+    _event(inquiry, actor, InquiryEvent.Kind.CLIENT_EMAIL_CORRECTED, before=inquiry.email, after=email)
+    inquiry.email = email
+    inquiry.search_text = search_text_for(inquiry)
+    inquiry.version = F("version") + 1
+    inquiry.save(update_fields=["email", "search_text", "version", "updated_at"])
+    return Inquiry.objects.for_school(school).get(pk=inquiry.pk)
+
+
+@transaction.atomic
+def inquiry_email_resend(*, school: School, actor: User, inquiry_id: int, email_id: int) -> OutgoingEmail:
+    """Send again, to the client's address as the dossier has it now, an e-mail to her that failed for good.
+
+    The same e-mail (subject, text, attachments such as a quote's PDF), as a new
+    one through the outbox, in the timeline as sent by this secretary. Each
+    failed e-mail is sent again once: the new one, if it fails too, is the one
+    to send again.
+    """
+    _require_member(school, actor)
+    inquiry = _locked(school, inquiry_id)
+    failed = next((email for email in client_emails_failed(inquiry=inquiry) if email.pk == email_id), None)
+    if failed is None:
+        raise ValidationError(
+            _("This e-mail is not one waiting to be sent again: it may have been sent again already."),
+            code="not_resendable",
+        )
+    attachments = [
+        Attachment(filename=file.filename, content_type=file.content_type, content=bytes(file.content))
+        for file in OutgoingAttachment.objects.for_school(school).filter(email=failed).order_by("id")
+    ]
+    email = email_enqueue(
+        school=school,
+        kind=failed.kind,
+        language=failed.language,
+        to_email=inquiry.email,
+        subject=failed.subject,
+        text_body=failed.text_body,
+        html_body=failed.html_body,
+        reply_to=failed.reply_to,
+        headers=failed.headers,
+        from_email=failed.from_email,
+        attachments=attachments,
+    )
+    email_event_record(inquiry, email, actor=actor, about={"resent_from": failed.pk, "resent_to": inquiry.email})
+    return email

@@ -291,6 +291,7 @@ class InquiryEvent(SchoolScopedModel):
         PAYMENT = "payment", _("Payment")
         SALE_REPORT = "sale_report", _("Report to 4807")
         QUARANTINE_RELEASED = "quarantine_released", _("Let in from the quarantine")
+        CLIENT_EMAIL_CORRECTED = "client_email_corrected", _("Client's e-mail address corrected")
 
     inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import formataddr, parseaddr
+from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -42,7 +43,7 @@ def dossier_url(inquiry: Inquiry) -> str:
 
 
 def email_event_record(
-    inquiry: Inquiry, email: OutgoingEmail, *, actor: User | None = None, about: dict[str, str] | None = None
+    inquiry: Inquiry, email: OutgoingEmail, *, actor: User | None = None, about: dict[str, Any] | None = None
 ) -> InquiryEvent:
     """about: what the e-mail tells of, for its line in the timeline (the client's action a notice is for)."""
     event = InquiryEvent.objects.create(

@@ -78,3 +78,36 @@ def last_client_answer_id(inquiry: Inquiry) -> int:
         .first()
     )
     return last or 0
+
+
+# The e-mails a dossier sends to its client (the others go to the school's own addresses).
+CLIENT_EMAIL_KINDS = (
+    OutgoingEmail.Kind.ACKNOWLEDGEMENT,
+    OutgoingEmail.Kind.REPLY,
+    OutgoingEmail.Kind.QUOTE,
+    OutgoingEmail.Kind.PAYMENT_REQUEST,
+    OutgoingEmail.Kind.PAYMENT_RECEIPT,
+    OutgoingEmail.Kind.QUOTE_ACCEPTED,
+)
+
+
+def client_emails_failed(*, inquiry: Inquiry) -> list[OutgoingEmail]:
+    """The dossier's e-mails to the client that failed for good and were not sent again since, oldest first.
+
+    Each one is still to be got to the client: once sent again (inquiry_email_resend), its new
+    e-mail carries on in the timeline and this one is no longer waiting for anything.
+    """
+    events = InquiryEvent.objects.for_school(inquiry.school_id).filter(inquiry=inquiry, kind=InquiryEvent.Kind.EMAIL)
+    resent = [
+        int(value)
+        for value in events.filter(data__has_key="resent_from").values_list("data__resent_from", flat=True)
+        if value is not None
+    ]
+    failed = events.filter(email__status=OutgoingEmail.Status.FAILED, email__kind__in=list(CLIENT_EMAIL_KINDS)).exclude(
+        email_id__in=resent
+    )
+    return list(
+        OutgoingEmail.objects.for_school(inquiry.school_id)
+        .filter(pk__in=failed.values("email_id"))
+        .order_by("created_at", "id")
+    )
