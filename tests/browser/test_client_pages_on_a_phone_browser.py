@@ -202,7 +202,7 @@ def test_the_quote_and_payment_emails_fit_a_phone_with_a_labelled_link(
     quote = sent_quote(school, manager, inquiry=receive_inquiry(school, language=language))
     request = payment_request(school, manager, quote, kind="deposit", percentage=Decimal("30"))
     mails = {
-        "quote": (quote_email_compose(quote=quote), quote_url(quote), LABELS[language][0]),
+        "quote": (quote_email_compose(quote=quote, with_pdf=True), quote_url(quote), LABELS[language][0]),
         "payment": (payment_email_compose(payment_request=request), payment_url(request), LABELS[language][1]),
     }
     page.set_viewport_size({"width": 390, "height": 800})
