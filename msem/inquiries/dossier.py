@@ -27,7 +27,7 @@ from msem.inquiries.client_actions import ClientAction, client_action_notificati
 from msem.inquiries.models import STATUS_TRANSITIONS, Category, Inquiry, InquiryEvent, Subject
 from msem.inquiries.notifications import email_event_record, notification_queue, reply_queue
 from msem.inquiries.search import search_text_for
-from msem.inquiries.selectors import CLIENT_ANSWER_KINDS, client_emails_failed
+from msem.inquiries.selectors import client_answers, client_emails_failed
 from msem.mailing.models import OutgoingAttachment, OutgoingEmail
 from msem.mailing.outbox import Attachment, email_enqueue
 from msem.mailing.placeholders import ALLOWED_BY_KIND, validate_placeholders
@@ -237,19 +237,7 @@ def inquiry_reply(
 
 
 def _refuse_if_answered_meanwhile(inquiry: Inquiry, *, actor: User, seen_answer_id: int) -> None:
-    newer = (
-        InquiryEvent.objects.for_school(inquiry.school_id)
-        .filter(
-            inquiry=inquiry,
-            kind=InquiryEvent.Kind.EMAIL,
-            data__email_kind__in=list(CLIENT_ANSWER_KINDS),
-            pk__gt=seen_answer_id,
-        )
-        .exclude(actor=actor)
-        .select_related("actor")
-        .order_by("-pk")
-        .first()
-    )
+    newer = client_answers(inquiry).filter(pk__gt=seen_answer_id).exclude(actor=actor).select_related("actor").first()
     if newer is None:
         return
     raise ValidationError(

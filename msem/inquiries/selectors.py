@@ -68,16 +68,18 @@ def quarantined_requests(*, school: School) -> list[QuarantinedRequest]:
 CLIENT_ANSWER_KINDS = (OutgoingEmail.Kind.REPLY, OutgoingEmail.Kind.QUOTE, OutgoingEmail.Kind.PAYMENT_REQUEST)
 
 
-def last_client_answer_id(inquiry: Inquiry) -> int:
-    """The timeline line of the last answer the client was sent (0: none yet), as the reply form saw it."""
-    last = (
+def client_answers(inquiry: Inquiry) -> QuerySet[InquiryEvent]:
+    """The timeline lines of the answers the client was sent, newest first."""
+    return (
         InquiryEvent.objects.for_school(inquiry.school_id)
         .filter(inquiry=inquiry, kind=InquiryEvent.Kind.EMAIL, data__email_kind__in=list(CLIENT_ANSWER_KINDS))
         .order_by("-pk")
-        .values_list("pk", flat=True)
-        .first()
     )
-    return last or 0
+
+
+def last_client_answer_id(inquiry: Inquiry) -> int:
+    """The timeline line of the last answer the client was sent (0: none yet), as the reply form saw it."""
+    return client_answers(inquiry).values_list("pk", flat=True).first() or 0
 
 
 # The e-mails a dossier sends to its client (the others go to the school's own addresses).
