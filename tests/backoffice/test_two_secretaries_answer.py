@@ -66,3 +66,15 @@ def test_her_own_earlier_answer_does_not_stop_the_next(secretary_client, school)
     # The same page, sent again from the browser's history: it is her own answer, not a colleague's.
     assert secretary_client.post(action, flatten(fields | {"body": ["Bonjour, deuxième réponse."]})).status_code == 302
     assert len(answers(inquiry)) == 2
+
+
+@pytest.mark.parametrize("seen", ["abc", "-1", "1.5"])
+def test_a_tampered_page_marker_is_refused_and_nothing_is_sent(secretary_client, school, seen):
+    inquiry = receive_inquiry(school)
+    action, fields = reply_form(secretary_client.get(dossier_path(inquiry)), inquiry)
+
+    refused = secretary_client.post(action, flatten(fields | {"body": ["Bonjour, 120 €."], "seen": [seen]}))
+
+    assert refused.status_code == 400
+    assert "120 €." in unescape(refused.content.decode())  # her text is kept
+    assert answers(inquiry) == []
