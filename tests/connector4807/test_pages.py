@@ -11,8 +11,11 @@ from django.urls import reverse
 
 from msem.connector4807.models import SalePush
 from msem.connector4807.pushing import sales_push_due
+from msem.payments.services import payment_record
 from tests.connector4807.test_connector import paid_sale, simulator  # noqa: F401 (fixture)
 from tests.html_forms import page_text
+from tests.inquiries.helpers import receive_inquiry
+from tests.quotes.helpers import payment_request, sent_quote
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +63,56 @@ def test_the_ledger_exports_the_sales_of_the_embedded_mode(manager, manager_clie
     rows = list(csv.reader(io.StringIO(content.lstrip("\ufeff")), delimiter=";"))
     assert len(rows) == 2
     assert rows[1][2] == push.sale.quote.number
-    assert rows[1][-1] == "378.00"
+    assert rows[1][-1] == "378,00"  # her language's decimal mark (the manager reads French)
+
+
+def ledger_rows(manager, school, language: str) -> list[list[str]]:
+    manager.language = language
+    manager.save(update_fields=["language"])
+    client = Client()
+    client.force_login(manager)
+    content = b"".join(client.get(url("ledger_export", school)).streaming_content).decode()
+    return list(csv.reader(io.StringIO(content.lstrip("\ufeff")), delimiter=";"))
+
+
+def test_the_ledger_opens_in_french_excel_with_amounts_as_numbers(manager, school, settings):
+    """The amounts were "189.00": French Excel keeps that as text, and a column of them does not add up."""
+    settings.MSEM_4807_URL = ""
+    paid_sale(school, manager)
+    sales_push_due(time_budget=10)
+
+    french = dict(zip(*ledger_rows(manager, school, "fr"), strict=True))
+    english = dict(zip(*ledger_rows(manager, school, "en"), strict=True))
+
+    assert (french["Prix unitaire"], french["Total de la ligne"], french["Total de la vente"]) == (
+        "189,00",
+        "378,00",
+        "378,00",
+    )
+    assert (english["Unit price"], english["Line total"], english["Sale total"]) == ("189.00", "378.00", "378.00")
+    # The public price list under the name the school knows it by, as on the dashboard.
+    assert french["Catalogue"] == "Tarif public"
+    assert english["Catalog"] == "Public price list"
+
+
+def test_a_clients_name_never_runs_as_a_formula_in_the_ledger(manager, school, settings):
+    """The name comes from the public form: "=HYPERLINK(…)" opened in Excel would be a live formula."""
+    settings.MSEM_4807_URL = ""
+    inquiry = receive_inquiry(school, first_name='=HYPERLINK("http://evil.example","Facture")')
+    quote = sent_quote(school, manager, inquiry=inquiry)
+    request = payment_request(school, manager, quote)
+    payment_record(
+        school=school,
+        payment_request_id=request.pk,
+        provider="sandbox",
+        provider_reference="r-1",
+        amount=request.amount,
+    )
+    sales_push_due(time_budget=10)
+
+    row = dict(zip(*ledger_rows(manager, school, "fr"), strict=True))
+
+    assert row["Client"].startswith("'=HYPERLINK(")
 
 
 @pytest.mark.parametrize(("language", "name"), [("fr", "ventes-4807"), ("en", "sales-4807")])
