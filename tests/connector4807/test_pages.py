@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from django.test import Client
@@ -11,6 +12,7 @@ from django.urls import reverse
 
 from msem.connector4807.models import SalePush
 from msem.connector4807.pushing import sales_push_due
+from msem.mailing.models import OutgoingEmail
 from msem.payments.services import payment_record
 from tests.connector4807.test_connector import paid_sale, simulator  # noqa: F401 (fixture)
 from tests.html_forms import page_text
@@ -127,3 +129,73 @@ def test_the_ledgers_file_is_named_in_the_language_of_its_headings(manager, scho
     response = client.get(url("ledger_export", school))
 
     assert response["Content-Disposition"].startswith(f'attachment; filename="{name}-{school.slug}-')
+
+
+def english_sales_page(manager, school) -> str:
+    manager.language = "en"
+    manager.save(update_fields=["language"])
+    client = Client()
+    client.force_login(manager)
+    return page_text(client.get(url("sale_pushes", school)))
+
+
+def problem_block(page: str) -> str:
+    match = re.search(r'<div class="push-problem[^"]*" data-push-problem="[^"]+">.*?</details>', page, re.DOTALL)
+    assert match, "no explained problem on the page"
+    return match.group(0)
+
+
+def test_a_sale_4807_refused_says_why_and_what_to_do(manager, school, simulator):  # noqa: F811
+    """It showed only 'HTTP 422: {"error": "invalid_sale", "details": [...]}' in red."""
+    paid_sale(school, manager)
+    simulator.inject("validation")
+    sales_push_due(time_budget=10)
+
+    block = problem_block(english_sales_page(manager, school))
+
+    assert 'class="push-problem is-urgent"' in block
+    assert "4807 refused this sale as it is." in block
+    assert "<li>simulated validation error</li>" in block  # 4807's reason, in a list of its own
+    assert "What to do" in block
+    assert "correct them in 4807, then press “Retry”" in block
+    # 4807's answer as it came stays, folded, for support.
+    assert "4807's answer, for support" in block
+    assert "HTTP 422" in block
+
+
+def test_a_refused_access_key_sends_her_to_the_administrators(manager, school, simulator, settings):  # noqa: F811
+    settings.MSEM_4807_TOKEN = "not-the-schools-token"
+    paid_sale(school, manager)
+    sales_push_due(time_budget=10)
+
+    block = problem_block(english_sales_page(manager, school))
+
+    assert "4807 refused Msem's access key for the school." in block
+    assert "Ask the platform's administrators to check the school's 4807 key" in block
+
+
+def test_a_sale_msem_will_retry_tells_her_there_is_nothing_to_do(manager, school, simulator):  # noqa: F811
+    """A 500 that Msem retries by itself was shown in red like a failure, with 4807's raw answer."""
+    paid_sale(school, manager)
+    simulator.inject("error500")
+    sales_push_due(time_budget=10)
+
+    block = problem_block(english_sales_page(manager, school))
+
+    assert 'class="push-problem" data-push-problem="retrying"' in block
+    assert "error-text" not in block
+    assert "Nothing to do: Msem tries again by itself." in block
+
+
+def test_the_managers_alert_says_what_happened_and_what_to_do(manager, school, simulator):  # noqa: F811
+    manager.language = "en"
+    manager.save(update_fields=["language"])
+    paid_sale(school, manager)
+    simulator.inject("validation")
+    sales_push_due(time_budget=10)
+
+    [alert] = OutgoingEmail.objects.filter(kind="alert")
+
+    assert "4807 refused this sale as it is.\n- simulated validation error\n" in alert.text_body
+    assert "What to do: Check in 4807 that the catalog and the products of this quote exist" in alert.text_body
+    assert "HTTP 422" in alert.text_body
