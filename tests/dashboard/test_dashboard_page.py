@@ -167,9 +167,36 @@ class TestPage:
     def test_the_default_period_is_this_season(self, english_client, school):
         season = period_this_season(today_in_paris(timezone.now()))
         page = english_client.get(dashboard_url(school)).content.decode()
-        assert 'value="season" checked' in page.replace(' id="id_period_1"', "")
+        assert 'value="season" checked' in re.sub(r' id="id_period_\d"', "", page)
         assert f'value="{season.first_day.isoformat()}"' in page
         assert f'value="{season.last_day.isoformat()}"' in page
+
+    def test_this_month_and_last_month_at_one_click(self, english_client, school):
+        """A director closing a month had "this week", "this season" or two dates to type."""
+        today = today_in_paris(timezone.now())
+        first_of_month = today.replace(day=1)
+        last_month_end = first_of_month - timedelta(days=1)
+        dossier(school, timezone.now())
+        dossier(school, datetime.combine(last_month_end, datetime.min.time(), tzinfo=UTC) + timedelta(hours=10))
+        dossier(school, datetime.combine(last_month_end, datetime.min.time(), tzinfo=UTC) + timedelta(hours=11))
+
+        this_month = english_client.get(dashboard_url(school)).content.decode()
+        assert 'value="month"' in this_month
+        assert ">This month</span>" in this_month
+        assert ">Last month</span>" in this_month
+
+        page = html.unescape(english_client.get(dashboard_url(school, "period=month")).content.decode())
+        assert 'value="month" checked' in re.sub(r' id="id_period_\d"', "", page)
+        assert f"1 request received from 1\u00a0{first_of_month:%b}\u00a0{today.year}" in page
+
+        page = html.unescape(english_client.get(dashboard_url(school, "period=last-month")).content.decode())
+        assert 'value="last-month" checked' in re.sub(r' id="id_period_\d"', "", page)
+        assert (
+            f"2 requests received from 1\u00a0{last_month_end:%b}\u00a0{last_month_end.year}"
+            f" to {last_month_end.day}\u00a0{last_month_end:%b}\u00a0{last_month_end.year}"
+        ) in page
+        # The waiting list's own form keeps the month chosen.
+        assert '<input type="hidden" name="period" value="last-month">' in page
 
     @pytest.mark.parametrize(
         ("query", "message"),
