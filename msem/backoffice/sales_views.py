@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import Sum
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -38,14 +39,28 @@ def sale_pushes_view(request: SchoolRequest) -> HttpResponse:
     if not form.is_valid():
         # A read page: criteria it cannot use are said next to their field, and nothing is listed.
         return render(request, "backoffice/sales/pushes.html", context, status=400)
-    pushes = sale_pushes_found(school=request.school, statuses=form.statuses, text=form.cleaned_data["q"])
-    page = CappedPaginator(pushes, SALES_PER_PAGE).get_page(request.GET.get("page"))
+    pushes = sale_pushes_found(
+        school=request.school,
+        statuses=form.statuses,
+        text=form.cleaned_data["q"],
+        sold_after=form.sold_after,
+        sold_before=form.sold_before,
+    )
+    paginator = CappedPaginator(pushes, SALES_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    days = [(name, form.cleaned_data[name]) for name in ("sold_from", "sold_to") if form.cleaned_data[name]]
+    # What the sales found add up to, including VAT, as the dashboard's revenue counts them;
+    # not when the count itself is capped (a sum over more sales than are counted).
+    total = None if paginator.count_is_capped else pushes.order_by().aggregate(total=Sum("sale__total"))["total"]
     context.update(
         listed=True,
         page_obj=page,
         pushes=list(page.object_list),
+        amount_total=total,
         # The page links carry the criteria, as they were understood.
         criteria=urlencode([(name, value) for name, value in form.cleaned_data.items() if value]),
+        # The ledger's export takes the days chosen: the sales of the month she closes.
+        export_query=urlencode(days),
     )
     return render(request, "backoffice/sales/pushes.html", context)
 
@@ -67,19 +82,30 @@ def sale_push_retry_view(request: SchoolRequest, push_id: int) -> HttpResponse:
 
 @school_view()
 @require_GET
-def ledger_export_view(request: SchoolRequest) -> StreamingHttpResponse:
+def ledger_export_view(request: SchoolRequest) -> HttpResponse | StreamingHttpResponse:
     """Embedded mode: the sales to enter into 4807 by hand, as CSV for a spreadsheet in her language.
 
     UTF-8 with a BOM and ";" between fields, amounts with the language's decimal mark (193,50 in
     French, which French Excel reads as a number), like the dashboard's exports; and no cell a
     spreadsheet would run as a formula: the client's name comes from the public form.
     """
+    form = SaleFilterForm(request.GET)
+    if not form.is_valid():
+        errors = [str(message) for messages in form.errors.values() for message in messages]
+        return HttpResponse(
+            "\n".join([_("These dates cannot be used:"), *errors]), status=400, content_type="text/plain; charset=utf-8"
+        )
     entries = LedgerEntry.objects.for_school(request.school).order_by("recorded_at", "id")
+    if form.sold_after or form.sold_before:
+        # The sales sold on those days, as the page lists them: by the sale's moment, not the ledger's.
+        sold = sale_pushes_found(school=request.school, sold_after=form.sold_after, sold_before=form.sold_before)
+        entries = entries.filter(idempotency_key__in=sold.order_by().values("idempotency_key"))
     lines = _ledger_lines_in(translation.get_language(), entries.iterator())
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     # In the language of its column headings, as the requests' export names itself.
     name = pgettext("file name of the CSV export of the sales to 4807", "sales-4807")
-    filename = f"{name}-{request.school.slug}-{timezone.localdate():%Y-%m-%d}.csv"
+    days = "-".join(f"{day:%Y-%m-%d}" for day in (form.cleaned_data["sold_from"], form.cleaned_data["sold_to"]) if day)
+    filename = f"{name}-{request.school.slug}-{days or f'{timezone.localdate():%Y-%m-%d}'}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import datetime
 
 import pytest
 from django.test import Client
@@ -14,6 +15,7 @@ from msem.connector4807.models import SalePush
 from msem.connector4807.pushing import sales_push_due
 from msem.mailing.models import OutgoingEmail
 from msem.payments.services import payment_record
+from msem.sales.models import Sale
 from tests.connector4807.test_connector import paid_sale, simulator  # noqa: F401 (fixture)
 from tests.html_forms import page_text
 from tests.inquiries.helpers import receive_inquiry
@@ -199,3 +201,57 @@ def test_the_managers_alert_says_what_happened_and_what_to_do(manager, school, s
     assert "4807 refused this sale as it is.\n- simulated validation error\n" in alert.text_body
     assert "What to do: Check in 4807 that the catalog and the products of this quote exist" in alert.text_body
     assert "HTTP 422" in alert.text_body
+
+
+def sold_on(push: SalePush, day: str) -> None:
+    """The sale recorded at noon, Paris time, on that day."""
+    moment = datetime.fromisoformat(f"{day}T12:00:00+01:00")
+    Sale.objects.filter(pk=push.sale_id).update(created_at=moment)
+
+
+def test_the_sales_of_a_month_their_total_and_their_ledger(manager, school, settings):
+    """Closing November: she had every sale since September, no total, and a ledger of the whole season."""
+    settings.MSEM_4807_URL = ""
+    october, november_first, november_last, december = (paid_sale(school, manager) for _ in range(4))
+    sales_push_due(time_budget=10)
+    sold_on(october, "2026-10-31")
+    sold_on(november_first, "2026-11-01")
+    sold_on(november_last, "2026-11-30")
+    sold_on(december, "2026-12-01")
+    manager.language = "en"
+    manager.save(update_fields=["language"])
+    client = Client()
+    client.force_login(manager)
+    november = {"sold_from": "2026-11-01", "sold_to": "2026-11-30"}
+
+    page = page_text(client.get(url("sale_pushes", school), november))
+
+    listed = {
+        push.sale.quote.number
+        for push in (october, november_first, november_last, december)
+        if push.sale.quote.number in page
+    }
+    assert listed == {november_first.sale.quote.number, november_last.sale.quote.number}
+    assert "2 sales · €756.00 incl. VAT" in page  # 2 × 378,00 €, as the dashboard's revenue counts them
+    export = f"{url('ledger_export', school)}?sold_from=2026-11-01&amp;sold_to=2026-11-30"
+    assert export in client.get(url("sale_pushes", school), november).content.decode()
+
+    response = client.get(url("ledger_export", school), november)
+    content = b"".join(response.streaming_content).decode()
+    rows = list(csv.reader(io.StringIO(content.lstrip("\ufeff")), delimiter=";"))
+    assert sorted(row[2] for row in rows[1:]) == sorted(
+        [november_first.sale.quote.number, november_last.sale.quote.number]
+    )
+    assert f'filename="sales-4807-{school.slug}-2026-11-01-2026-11-30.csv"' in response["Content-Disposition"]
+
+
+def test_sales_dates_in_the_wrong_order_are_refused_in_words(manager_client, school, settings):
+    settings.MSEM_4807_URL = ""
+    dates = {"sold_from": "2026-12-01", "sold_to": "2026-11-30"}
+
+    page = manager_client.get(url("sale_pushes", school), dates)
+    export = manager_client.get(url("ledger_export", school), dates)
+
+    assert page.status_code == export.status_code == 400
+    assert "Le dernier jour est avant le premier jour." in page_text(page)
+    assert "Le dernier jour est avant le premier jour." in export.content.decode()
