@@ -157,6 +157,17 @@ class TestPage:
             query = f"{JANUARY}&hours=48".replace("&", "&amp;")
             assert f'href="{export_url(school, chart)}?{query}"' in response.content.decode()
 
+    def test_the_revenue_leads_to_the_same_sales_on_the_sales_page(self, english_client, school, january):
+        """The revenue said "1 sale" and the Sales page listed the whole season, without a total."""
+        page = html.unescape(english_client.get(dashboard_url(school, JANUARY)).content.decode())
+        link = re.search(r'<a href="([^"]+)">Revenue incl. VAT</a>', page)
+        assert link
+        assert link.group(1).endswith("/sales/?sold_from=2026-01-05&sold_to=2026-01-18")
+
+        sales = html.unescape(english_client.get(link.group(1)).content.decode())
+
+        assert "1 sale · €378.00 incl. VAT" in sales
+
     def test_an_empty_period_says_so(self, english_client, school):
         page = english_client.get(dashboard_url(school, JANUARY)).content.decode()
         assert "No requests in this period." in page
