@@ -941,7 +941,8 @@ def _waiting_label(hours: int) -> str:
     }
 
 
-def key_figures(dashboard: Dashboard, waiting: Waiting, language: str) -> list[KeyFigure]:
+def key_figures(dashboard: Dashboard, waiting: Waiting, language: str, *, sales_href: str = "") -> list[KeyFigure]:
+    """The figures atop the page; the revenue leads to the period's sales (Ventes 4807), the same ones."""
     funnel, answers = dashboard.funnel, dashboard.answers
     return [
         KeyFigure(_("Requests"), fmt.integer(funnel.requests), period_label(dashboard.period, language)),
@@ -959,6 +960,7 @@ def key_figures(dashboard: Dashboard, waiting: Waiting, language: str) -> list[K
             _("Revenue incl. VAT"),
             fmt.money_rounded(dashboard.revenue, language),
             ngettext("%(count)s sale", "%(count)s sales", dashboard.sales) % {"count": fmt.integer(dashboard.sales)},
+            href=sales_href,
         ),
         KeyFigure(
             _("First answer (median)"),

@@ -1,4 +1,4 @@
-"""The dashboard's period (this week, this season, or two dates) and the waiting threshold."""
+"""The dashboard's period (this week, this month, last month, this season, or two dates) and the waiting threshold."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from msem.dashboard.periods import (
     Period,
     PeriodKind,
     period_custom,
+    period_last_month,
+    period_this_month,
     period_this_season,
     period_this_week,
     today_in_paris,
@@ -43,6 +45,8 @@ class DashboardForm(forms.Form):
         required=False,
         choices=[
             (PeriodKind.WEEK, _("This week")),
+            (PeriodKind.MONTH, _("This month")),
+            (PeriodKind.LAST_MONTH, _("Last month")),
             (PeriodKind.SEASON, _("This season")),
             (PeriodKind.CUSTOM, _("Dates")),
         ],
@@ -93,6 +97,10 @@ class DashboardForm(forms.Form):
         kind = self.cleaned_data["period"]
         if kind == PeriodKind.WEEK:
             return period_this_week(self.today)
+        if kind == PeriodKind.MONTH:
+            return period_this_month(self.today)
+        if kind == PeriodKind.LAST_MONTH:
+            return period_last_month(self.today)
         if kind == PeriodKind.SEASON:
             return period_this_season(self.today)
         return period_custom(self.cleaned_data["start"], self.cleaned_data["end"])

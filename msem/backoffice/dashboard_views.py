@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -43,6 +44,13 @@ def _query(period: Period, hours: int) -> str:
     return urlencode([*values, ("hours", str(hours))])
 
 
+def _sales_of(request: SchoolRequest, period: Period) -> str:
+    """The Ventes 4807 page showing the period's sales: the revenue's own, listed and exportable."""
+    url = reverse("backoffice:sale_pushes", kwargs={"school_slug": request.school.slug})
+    days = {"sold_from": period.first_day.isoformat(), "sold_to": period.last_day.isoformat()}
+    return f"{url}?{urlencode(days)}"
+
+
 @school_view()
 @require_GET
 def dashboard_view(request: SchoolRequest) -> HttpResponse:
@@ -69,7 +77,7 @@ def dashboard_view(request: SchoolRequest) -> HttpResponse:
             "dashboard": dashboard,
             "charts": dashboard_charts(dashboard, language),
             "waiting": waiting,
-            "key_figures": key_figures(dashboard, waiting, language),
+            "key_figures": key_figures(dashboard, waiting, language, sales_href=_sales_of(request, period)),
             "waiting_table": waiting_table(waiting, request.school, language),
             "waiting_slug": WAITING_SLUG,
             "follow_ups": follow_ups,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 
@@ -18,11 +19,19 @@ PUSH_STATES: dict[str, tuple[str, ...]] = {
 _NUMBER_START = re.compile(r"[a-z]{2,8}-\d{4}(?:-\d*)?", re.IGNORECASE)
 
 
-def sale_pushes_found(*, school: School, statuses: tuple[str, ...] = (), text: str = "") -> QuerySet[SalePush]:
+def sale_pushes_found(
+    *,
+    school: School,
+    statuses: tuple[str, ...] = (),
+    text: str = "",
+    sold_after: datetime | None = None,
+    sold_before: datetime | None = None,
+) -> QuerySet[SalePush]:
     """The school's sales and their reports: failed first, then waiting, then the latest reported.
 
     The text is a quote's number, a dossier's reference or the sale's number at 4807, whole or its
-    beginning (any case), or else a part of the client's name or address.
+    beginning (any case), or else a part of the client's name or address. A sale is sold when it is
+    recorded (the quote fully paid), the moment the dashboard's revenue counts it by.
     """
     urgency = Case(
         When(status=SalePush.Status.FAILED, then=Value(0)),
@@ -33,6 +42,10 @@ def sale_pushes_found(*, school: School, statuses: tuple[str, ...] = (), text: s
     pushes = SalePush.objects.for_school(school)
     if statuses:
         pushes = pushes.filter(status__in=statuses)
+    if sold_after is not None:
+        pushes = pushes.filter(sale__created_at__gte=sold_after)
+    if sold_before is not None:
+        pushes = pushes.filter(sale__created_at__lt=sold_before)
     if _NUMBER_START.fullmatch(text):
         pushes = pushes.filter(
             Q(sale__quote__number__istartswith=text)

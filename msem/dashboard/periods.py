@@ -22,6 +22,8 @@ MAX_DAILY_DAYS = 62
 
 class PeriodKind:
     WEEK = "week"
+    MONTH = "month"
+    LAST_MONTH = "last-month"
     SEASON = "season"
     CUSTOM = "custom"
 
@@ -107,6 +109,19 @@ def today_in_paris(now: datetime) -> date:
 def period_this_week(today: date) -> Period:
     monday = today - timedelta(days=today.weekday())
     return Period(PeriodKind.WEEK, monday, monday + timedelta(days=6))
+
+
+def period_this_month(today: date) -> Period:
+    """The calendar month of `today`, from its 1st to its last day."""
+    first = today.replace(day=1)
+    next_first = (first + timedelta(days=31)).replace(day=1)
+    return Period(PeriodKind.MONTH, first, next_first - timedelta(days=1))
+
+
+def period_last_month(today: date) -> Period:
+    """The calendar month before `today`'s: what a director looks back at when a month closes."""
+    last = today.replace(day=1) - timedelta(days=1)
+    return Period(PeriodKind.LAST_MONTH, last.replace(day=1), last)
 
 
 def season_of(today: date) -> tuple[date, date]:

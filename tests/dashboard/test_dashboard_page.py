@@ -157,6 +157,17 @@ class TestPage:
             query = f"{JANUARY}&hours=48".replace("&", "&amp;")
             assert f'href="{export_url(school, chart)}?{query}"' in response.content.decode()
 
+    def test_the_revenue_leads_to_the_same_sales_on_the_sales_page(self, english_client, school, january):
+        """The revenue said "1 sale" and the Sales page listed the whole season, without a total."""
+        page = html.unescape(english_client.get(dashboard_url(school, JANUARY)).content.decode())
+        link = re.search(r'<a href="([^"]+)">Revenue incl. VAT</a>', page)
+        assert link
+        assert link.group(1).endswith("/sales/?sold_from=2026-01-05&sold_to=2026-01-18")
+
+        sales = html.unescape(english_client.get(link.group(1)).content.decode())
+
+        assert "1 sale · €378.00 incl. VAT" in sales
+
     def test_an_empty_period_says_so(self, english_client, school):
         page = english_client.get(dashboard_url(school, JANUARY)).content.decode()
         assert "No requests in this period." in page
@@ -167,9 +178,36 @@ class TestPage:
     def test_the_default_period_is_this_season(self, english_client, school):
         season = period_this_season(today_in_paris(timezone.now()))
         page = english_client.get(dashboard_url(school)).content.decode()
-        assert 'value="season" checked' in page.replace(' id="id_period_1"', "")
+        assert 'value="season" checked' in re.sub(r' id="id_period_\d"', "", page)
         assert f'value="{season.first_day.isoformat()}"' in page
         assert f'value="{season.last_day.isoformat()}"' in page
+
+    def test_this_month_and_last_month_at_one_click(self, english_client, school):
+        """A director closing a month had "this week", "this season" or two dates to type."""
+        today = today_in_paris(timezone.now())
+        first_of_month = today.replace(day=1)
+        last_month_end = first_of_month - timedelta(days=1)
+        dossier(school, timezone.now())
+        dossier(school, datetime.combine(last_month_end, datetime.min.time(), tzinfo=UTC) + timedelta(hours=10))
+        dossier(school, datetime.combine(last_month_end, datetime.min.time(), tzinfo=UTC) + timedelta(hours=11))
+
+        this_month = english_client.get(dashboard_url(school)).content.decode()
+        assert 'value="month"' in this_month
+        assert ">This month</span>" in this_month
+        assert ">Last month</span>" in this_month
+
+        page = html.unescape(english_client.get(dashboard_url(school, "period=month")).content.decode())
+        assert 'value="month" checked' in re.sub(r' id="id_period_\d"', "", page)
+        assert f"1 request received from 1\u00a0{first_of_month:%b}\u00a0{today.year}" in page
+
+        page = html.unescape(english_client.get(dashboard_url(school, "period=last-month")).content.decode())
+        assert 'value="last-month" checked' in re.sub(r' id="id_period_\d"', "", page)
+        assert (
+            f"2 requests received from 1\u00a0{last_month_end:%b}\u00a0{last_month_end.year}"
+            f" to {last_month_end.day}\u00a0{last_month_end:%b}\u00a0{last_month_end.year}"
+        ) in page
+        # The waiting list's own form keeps the month chosen.
+        assert '<input type="hidden" name="period" value="last-month">' in page
 
     @pytest.mark.parametrize(
         ("query", "message"),

@@ -11,6 +11,8 @@ from msem.dashboard.periods import (
     Period,
     PeriodKind,
     period_custom,
+    period_last_month,
+    period_this_month,
     period_this_season,
     period_this_week,
     today_in_paris,
@@ -22,6 +24,24 @@ def test_this_week_runs_from_monday_to_sunday():
     assert (period.first_day, period.last_day) == (date(2026, 11, 23), date(2026, 11, 29))
     assert period.granularity == Granularity.DAY
     assert len(period.buckets()) == 7
+
+
+@pytest.mark.parametrize(
+    ("today", "this_month", "last_month"),
+    [
+        (date(2026, 12, 7), (date(2026, 12, 1), date(2026, 12, 31)), (date(2026, 11, 1), date(2026, 11, 30))),
+        (date(2026, 12, 31), (date(2026, 12, 1), date(2026, 12, 31)), (date(2026, 11, 1), date(2026, 11, 30))),
+        # Across the new year, and February's 28 or 29 days.
+        (date(2027, 1, 1), (date(2027, 1, 1), date(2027, 1, 31)), (date(2026, 12, 1), date(2026, 12, 31))),
+        (date(2027, 3, 31), (date(2027, 3, 1), date(2027, 3, 31)), (date(2027, 2, 1), date(2027, 2, 28))),
+        (date(2028, 2, 15), (date(2028, 2, 1), date(2028, 2, 29)), (date(2028, 1, 1), date(2028, 1, 31))),
+    ],
+)
+def test_this_month_and_last_month_are_whole_calendar_months(today, this_month, last_month):
+    """What a director looks at when a month closes: "this season" and two dates typed were all she had."""
+    assert (period_this_month(today).first_day, period_this_month(today).last_day) == this_month
+    assert (period_last_month(today).first_day, period_last_month(today).last_day) == last_month
+    assert period_this_month(today).granularity == Granularity.DAY
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 
 import pytest
@@ -158,6 +159,17 @@ class TestErasure:
         assert "Erased: 2 dossiers, " in page
         assert " e-mails, 1 quarantined request." in page
         assert "1 sale kept with the client&#x27;s name: an accounting record the school must keep." in page
+
+    def test_one_sale_kept_is_said_in_the_singular(self, manager, school, claires_history):
+        """ "1 vente — conservées à l'effacement : pièces comptables": the plural whatever the count."""
+        manager.language = "en"
+        manager.save()
+        client = Client()
+        client.force_login(manager)
+
+        page = html.unescape(client.post(url(school), {"email": CLIENT, "action": "find"}).content.decode())
+
+        assert "1 sale — kept when erasing: an accounting record the school must keep (10 years)" in page
 
     def test_another_school_keeps_its_own(self, manager_client, school, claires_history):
         manager_client.post(url(school), {"email": CLIENT, "action": "erase", "confirm": "on"})
