@@ -1,0 +1,186 @@
+"""A quote built and sent on the busiest morning, in a real browser: each line added or changed
+without the page reloading (the "Ski lessons" panel alone comes back), and the e-mail seen before it
+leaves.
+
+QA: each product added, each line changed reloaded the whole dossier page, the list of products
+fetched again, the page scrolled back; and "Send the quote" sent it unseen.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from msem.mailing.models import OutgoingEmail
+from msem.quotes.models import Quote
+from tests.browser.conftest import log_in
+from tests.factories import PASSWORD
+from tests.inquiries.helpers import receive_inquiry
+from tests.quotes.helpers import product_with_price
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path("/work/shots/quote_editing")
+
+WORDS = {
+    "fr": {
+        "new": "Nouveau devis",
+        "add": "Ajouter {name}",
+        "added": "Prestation ajoutée.",
+        "edit": "Modifier {code}",
+        "save": "Enregistrer",
+        "changed": "Ligne {code} modifiée.",
+        "refused": "Ligne {code} n’a pas été modifiée\u00a0:",
+        "preview": "Voir l’e-mail avant l’envoi",
+        "receives": "Ce que {email} va recevoir",
+        "send": "Envoyer le devis",
+        "cancel": "Annuler",
+        "sent": "Le devis part vers {email}.",
+        "total_two": "567,00\u00a0€",  # 2 × 189 + 189 (private, per person: 1 participant)
+        "total_changed": "756,00\u00a0€",  # 3 × 189 + 189
+    },
+    "en": {
+        "new": "New quote",
+        "add": "Add {name}",
+        "added": "Product added.",
+        "edit": "Edit {code}",
+        "save": "Save",
+        "changed": "Line {code} changed.",
+        "refused": "Line {code} was not changed:",
+        "preview": "Preview the e-mail",
+        "receives": "What {email} will receive",
+        "send": "Send the quote",
+        "cancel": "Cancel",
+        "sent": "The quote is on its way to {email}.",
+        "total_two": "€567.00",
+        "total_changed": "€756.00",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_lines_added_and_changed_without_a_reload_then_the_email_seen_before_it_leaves(
+    page, school, secretary, language
+):
+    words = WORDS[language]
+    secretary.language = language
+    secretary.save()
+    product_with_price(
+        school, code="COLL-FLOCON", name_fr="Cours collectif Flocon", name_en="Group lesson Flocon", price="189.00"
+    )
+    product_with_price(school, code="PRIV-2H", name_fr="Cours privé 2 h", name_en="Private lesson 2 h", price="189.00")
+    inquiry = receive_inquiry(school, language=language, first_name="Claire", last_name="Martin", participants=2)
+    log_in(page, secretary.email, PASSWORD)
+    page.goto(f"/backoffice/{school.slug}/inquiries/{inquiry.reference}/")
+    page.get_by_role("button", name=words["new"]).click()
+    quote = Quote.objects.get()
+    panel = page.locator("#quotes-panel")
+    lines = panel.locator("tr.quote-line")
+    total = panel.locator("[data-quote-total]")
+    # A mark on this very page: a page loaded again would not have it.
+    page.evaluate("window.sameDossierPage = true")
+    loads: list[str] = []
+    page.on("framenavigated", lambda frame: loads.append(frame.url))
+
+    # Two lines added, each answered by the panel alone, the keyboard on the line just added.
+    names = {"COLL-FLOCON": "Cours collectif Flocon", "PRIV-2H": "Cours privé 2 h"}
+    if language == "en":
+        names = {"COLL-FLOCON": "Group lesson Flocon", "PRIV-2H": "Private lesson 2 h"}
+    for count, code in enumerate(("COLL-FLOCON", "PRIV-2H"), start=1):
+        if code == "PRIV-2H":
+            panel.locator(".product-search").get_by_label("Participants").fill("1")
+        label = words["add"].format(name=names[code])
+        panel.get_by_role("button", name=label).click()
+        expect(lines).to_have_count(count)
+        expect(panel.get_by_role("button", name=words["edit"].format(code=code))).to_be_focused()
+        expect(panel.locator(f"#quote-{quote.pk} .messages [role=status]")).to_have_text(words["added"])
+    expect(total).to_have_text(words["total_two"])
+
+    # One line changed: the total follows, the keyboard back on that line's "Edit".
+    edit = panel.get_by_role("button", name=words["edit"].format(code="COLL-FLOCON"))
+    edit.click()
+    line = quote.lines.get(product_code="COLL-FLOCON")
+    form = panel.locator(f"#line-edit-{line.pk}")
+    form.get_by_label("Participants").fill("3")
+    form.get_by_role("button", name=words["save"]).click()
+    expect(total).to_have_text(words["total_changed"])
+    expect(panel.locator(f"#quote-{quote.pk} .messages [role=status]")).to_have_text(
+        words["changed"].format(code="COLL-FLOCON")
+    )
+    expect(edit).to_be_focused()
+
+    # A change refused: said in the line's form (an alert), the keyboard on the field in error.
+    edit.click()
+    form.get_by_label("Participants").fill("0")
+    form.get_by_role("button", name=words["save"]).click()
+    expect(form.get_by_role("alert")).to_contain_text(words["refused"].format(code="COLL-FLOCON"))
+    expect(form.get_by_label("Participants")).to_be_focused()
+    expect(total).to_have_text(words["total_changed"])
+
+    assert page.evaluate("window.sameDossierPage === true")
+    assert loads == []
+
+    # The e-mail before it leaves: in the client's language, with the PDF; "Cancel" sends nothing.
+    send_form = panel.locator(".quote-send")
+    send_form.get_by_role("button", name=words["preview"]).click()
+    preview = panel.locator(f"#send-preview-{quote.pk}")
+    expect(preview).to_be_focused()
+    expect(preview.get_by_role("heading")).to_have_text(words["receives"].format(email=inquiry.email))
+    expect(preview.locator(".preview-text")).to_contain_text(
+        "Le devis est joint à cet e-mail en PDF."
+        if language == "fr"
+        else "The quote is attached to this e-mail as a PDF."
+    )
+    expect(preview.get_by_role("link", name=f"{quote.number}.pdf")).to_have_attribute(
+        "href", f"/backoffice/{school.slug}/quotes/{quote.pk}/pdf/"
+    )
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        preview.scroll_into_view_if_needed()
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"preview-{language}-{width}.png"), caret="initial")
+    page.set_viewport_size({"width": 1440, "height": 900})
+
+    preview.get_by_role("link", name=words["cancel"]).click()
+    expect(preview).to_have_count(0)
+    expect(send_form.get_by_role("button", name=words["preview"])).to_be_focused()
+    assert not OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.QUOTE).exists()
+    assert page.evaluate("window.sameDossierPage === true")
+
+    # The text changed after its preview: the preview goes, its "Send" with it.
+    send_form.get_by_role("button", name=words["preview"]).click()
+    expect(preview).to_be_visible()
+    send_form.locator("textarea[name=body]").press("End")
+    send_form.locator("textarea[name=body]").type(" Bonne route jusque chez nous")
+    expect(preview).to_have_count(0)
+
+    send_form.get_by_role("button", name=words["preview"]).click()
+    expect(preview.locator(".preview-text")).to_contain_text("Bonne route jusque chez nous")
+    preview.get_by_role("button", name=words["send"]).click()
+    expect(page.get_by_text(words["sent"].format(email=inquiry.email))).to_be_visible()
+    email = OutgoingEmail.objects.get(kind=OutgoingEmail.Kind.QUOTE)
+    assert "Bonne route jusque chez nous" in email.text_body
+    assert Quote.objects.get().status == "sent"
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_panel_after_a_line_is_added(page, school, secretary, language, width):
+    """Screenshots of the panel swapped in after a product added: message, line, totals, add form."""
+    secretary.language = language
+    secretary.save()
+    product_with_price(school, code="COLL-FLOCON", name_fr="Cours collectif Flocon", name_en="Group lesson Flocon")
+    inquiry = receive_inquiry(school, language=language, participants=2)
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, secretary.email, PASSWORD)
+    page.goto(f"/backoffice/{school.slug}/inquiries/{inquiry.reference}/")
+    page.get_by_role("button", name=WORDS[language]["new"]).click()
+    name = "Group lesson Flocon" if language == "en" else "Cours collectif Flocon"
+    page.get_by_role("button", name=WORDS[language]["add"].format(name=name)).click()
+    expect(page.locator("#quotes-panel tr.quote-line")).to_have_count(1)
+    expect(page.get_by_role("button", name=WORDS[language]["edit"].format(code="COLL-FLOCON"))).to_be_focused()
+    page.wait_for_load_state("networkidle")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"line-added-{language}-{width}.png"), caret="initial")
