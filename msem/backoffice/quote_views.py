@@ -395,7 +395,9 @@ def quote_send_preview_view(request: SchoolRequest, quote_id: int) -> HttpRespon
     if errors:
         mail_refused(request.session, quote_id=quote.pk, form=SEND, data=request.POST, invalid=invalid)
         return _fail(request, quote, errors)
-    return render(request, "backoffice/quotes/send_preview.html", context | {"preview": preview})
+    return render(
+        request, "backoffice/quotes/send_preview.html", context | {"preview": preview, "active_menu": "inquiries"}
+    )
 
 
 @school_view()

@@ -382,8 +382,9 @@
     var preview = form.querySelector("[data-send-preview]");
     var invalid = form.querySelector('[aria-invalid="true"]');
     if (preview) {
+      // From its title down: the rest of the text below it, then "Send the quote".
       preview.focus({ preventScroll: true });
-      preview.scrollIntoView({ block: "nearest" });
+      preview.scrollIntoView({ block: "start" });
     } else if (invalid) {
       invalid.focus();
     }

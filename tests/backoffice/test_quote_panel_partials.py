@@ -137,7 +137,7 @@ class TestLinesAnswerWithThePanel:
         assert response.status_code == 422
         assert f'data-landing="line-edit-{line.pk}"' in panel
         assert f'<tr class="line-edit-row" id="line-edit-row-{line.pk}" role="row">' in panel  # open, not hidden
-        assert f"Ligne {line.product_code} n’a pas été modifiée\u00a0:" in panel
+        assert f"La ligne {line.product_code} n’a pas été modifiée\u00a0:" in panel
         line.refresh_from_db()
         assert line.participants == 2
 
@@ -176,7 +176,7 @@ class TestPreviewBeforeSending:
         preview = page_text(
             secretary_client.post(url("quote_send_preview", school, quote_id=quote.pk), self.TEXT, headers=HTMX)
         )
-        assert not OutgoingEmail.objects.exists()  # a preview sends nothing
+        assert not OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.QUOTE).exists()  # a preview sends nothing
         assert Quote.objects.get().status == "draft"
 
         secretary_client.post(url("quote_send", school, quote_id=quote.pk), self.TEXT)
@@ -190,7 +190,7 @@ class TestPreviewBeforeSending:
         text = email.text_body
         assert text.startswith("Bonjour Claire Martin,\nvoici notre proposition.")
         assert "Le devis est joint à cet e-mail en PDF." in text  # the fixed sentences
-        assert school.legal_footer("fr").split("\n")[0][:40] in text  # the footer
+        assert "Conformément au RGPD" in text  # the legal footer
         assert f'href="{url("quote_pdf", school, quote_id=quote.pk)}"' in preview
         assert f"Ce que {quote.inquiry.email} va recevoir" in preview
 
@@ -230,7 +230,7 @@ class TestPreviewBeforeSending:
         assert "{numero}" in form
         assert re.search(r'name="subject" [^>]*value="Votre devis \{numero\}"[^>]*aria-invalid="true"', form)
         assert 'class="preview-text"' not in form
-        assert not OutgoingEmail.objects.exists()
+        assert not OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.QUOTE).exists()
 
     def test_without_javascript_the_preview_is_a_page_whose_send_sends_once(self, secretary, secretary_client, school):
         quote = draft_quote(school, secretary)

@@ -32,7 +32,7 @@ WORDS = {
         "edit": "Modifier {code}",
         "save": "Enregistrer",
         "changed": "Ligne {code} modifiée.",
-        "refused": "Ligne {code} n’a pas été modifiée\u00a0:",
+        "refused": "La ligne {code} n’a pas été modifiée\u00a0:",
         "preview": "Voir l’e-mail avant l’envoi",
         "receives": "Ce que {email} va recevoir",
         "send": "Envoyer le devis",
@@ -127,6 +127,7 @@ def test_lines_added_and_changed_without_a_reload_then_the_email_seen_before_it_
     send_form.get_by_role("button", name=words["preview"]).click()
     preview = panel.locator(f"#send-preview-{quote.pk}")
     expect(preview).to_be_focused()
+    expect(preview.get_by_role("heading")).to_be_in_viewport()  # read from its title down
     expect(preview.get_by_role("heading")).to_have_text(words["receives"].format(email=inquiry.email))
     expect(preview.locator(".preview-text")).to_contain_text(
         "Le devis est joint à cet e-mail en PDF."
@@ -138,9 +139,11 @@ def test_lines_added_and_changed_without_a_reload_then_the_email_seen_before_it_
     )
     for width in (390, 1280):
         page.set_viewport_size({"width": width, "height": 900})
-        preview.scroll_into_view_if_needed()
+        preview.evaluate("element => element.scrollIntoView({block: 'start'})")  # as shown, at that width
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"preview-{language}-{width}.png"), caret="initial")
+        preview.locator(".send-preview-actions").scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / f"preview-{language}-{width}-end.png"), caret="initial")
     page.set_viewport_size({"width": 1440, "height": 900})
 
     preview.get_by_role("link", name=words["cancel"]).click()
@@ -184,3 +187,20 @@ def test_the_panel_after_a_line_is_added(page, school, secretary, language, widt
     page.wait_for_load_state("networkidle")
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"line-added-{language}-{width}.png"), caret="initial")
+
+    # The preview's page of its own, where "Preview the e-mail" leads when the form is sent by the browser
+    # itself (no htmx): its "Send the quote" sends the text as previewed.
+    with page.expect_navigation():
+        page.evaluate(
+            "() => { const b = document.querySelector('.quote-send [formaction]'); b.form.requestSubmit(b); }"
+        )
+    quote = Quote.objects.get()
+    title = {
+        "fr": f"Devis {quote.number}\u00a0: l’e-mail avant son envoi",
+        "en": f"Quote {quote.number}: the e-mail before it leaves",
+    }
+    expect(page.get_by_role("heading", level=1)).to_have_text(title[language])
+    page.screenshot(path=str(SHOTS / f"preview-page-{language}-{width}.png"), caret="initial", full_page=True)
+    page.get_by_role("button", name=WORDS[language]["send"]).click()
+    expect(page.get_by_text(WORDS[language]["sent"].format(email=inquiry.email))).to_be_visible()
+    assert OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.QUOTE).count() == 1
