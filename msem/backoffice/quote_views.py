@@ -376,13 +376,16 @@ def quote_send_preview_view(request: SchoolRequest, quote_id: int) -> HttpRespon
         errors, invalid = _form_errors(form), _invalid_fields(form)
     else:
         try:
-            preview = quote_email_compose(quote=quote, with_pdf=True, **form.cleaned_data)
+            data = form.cleaned_data
+            preview = quote_email_compose(quote=quote, with_pdf=True, subject=data["subject"], body=data["body"])
         except ValidationError as error:
             errors, invalid = error.messages, _texts_refused(form.cleaned_data, MailKind.QUOTE)
     context = {
         "quote": quote,
         "inquiry": inquiry,
         "send_form": form,
+        # The send form's marker of what it saw (a quote sent meanwhile: the same_time guard), carried on.
+        "send_seen": request.POST.get("seen", "")[:20],
         "back_suffix": back_suffix(request_back(request)),
     }
     if _is_htmx(request):

@@ -260,3 +260,18 @@ class TestPreviewBeforeSending:
         assert response.status_code == 409
         assert "Seul un devis en brouillon peut être envoyé." in words(page_text(response))
         assert OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.QUOTE).count() == 1
+
+    @pytest.mark.parametrize("headers", [HTMX, {}])
+    def test_the_send_forms_marker_of_what_it_saw_goes_on_through_the_preview(
+        self, secretary, secretary_client, school, headers
+    ):
+        """The form's "seen" (the quote last sent when the panel was drawn: a colleague's send meanwhile
+        stops hers) reaches "Send the quote" whether the preview is on the panel or on its own page."""
+        quote = draft_quote(school, secretary)
+
+        response = secretary_client.post(
+            url("quote_send_preview", school, quote_id=quote.pk), self.TEXT | {"seen": "41"}, headers=headers
+        )
+
+        assert response.status_code == 200
+        assert '<input type="hidden" name="seen" value="41">' in page_text(response)
