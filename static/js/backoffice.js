@@ -370,6 +370,48 @@
     said.textContent = summary ? summary.textContent.replace(/\s+/g, " ").trim() : "";
   });
 
+  // The panel could not answer: the connection lost, or a refusal it does not draw (the line gone
+  // meanwhile, the page out of date, a server error). Said in the panel, where she clicked, and
+  // the keyboard on it: nothing would change on the screen otherwise.
+  function panelFailed(event) {
+    var panel = document.getElementById("quotes-panel");
+    var target = event.detail.target;
+    if (!panel || !target || (target !== panel && !target.matches("form.quote-send"))) {
+      return;
+    }
+    panel.querySelectorAll("[data-panel-failure]").forEach(function (old) {
+      old.remove();
+    });
+    var failure = document.createElement("p");
+    failure.className = "alert alert-error";
+    failure.setAttribute("role", "alert");
+    failure.setAttribute("tabindex", "-1");
+    failure.setAttribute("data-panel-failure", "");
+    failure.textContent = panel.getAttribute("data-failed-message");
+    var title = panel.querySelector(".section-title-row");
+    panel.insertBefore(failure, title ? title.nextSibling : panel.firstChild);
+    failure.focus();
+  }
+
+  document.addEventListener("htmx:responseError", panelFailed);
+  document.addEventListener("htmx:sendError", panelFailed);
+
+  // The session ended (logged out elsewhere, expired): the request was sent on to the login page. The
+  // browser goes there whole, to come back to this page once logged in, rather than draw the login
+  // form inside the panel.
+  var LOGIN_PATH = "/backoffice/login/";
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    var answered = xhr && xhr.responseURL ? new URL(xhr.responseURL) : null;
+    if (!answered || answered.pathname !== LOGIN_PATH) {
+      return;
+    }
+    event.detail.shouldSwap = false;
+    var here = window.location.pathname + window.location.search;
+    window.location.assign(LOGIN_PATH + "?next=" + encodeURIComponent(here));
+  });
+
   // --- The quote e-mail's preview -----------------------------------------------------
 
   // Shown below the text (htmx): the keyboard goes to it, read from its title; Tab goes on to its

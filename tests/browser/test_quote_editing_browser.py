@@ -8,6 +8,7 @@ fetched again, the page scrolled back; and "Send the quote" sent it unseen.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from msem.quotes.models import Quote
 from tests.browser.conftest import log_in
 from tests.factories import PASSWORD
 from tests.inquiries.helpers import receive_inquiry
-from tests.quotes.helpers import product_with_price
+from tests.quotes.helpers import draft_quote, product_with_price
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -206,3 +207,56 @@ def test_the_panel_after_a_line_is_added(page, school, secretary, language, widt
     page.get_by_role("button", name=WORDS[language]["send"]).click()
     expect(page.get_by_text(WORDS[language]["sent"].format(email=inquiry.email))).to_be_visible()
     assert OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.QUOTE).count() == 1
+
+
+@pytest.fixture
+def own_page(browser, live_server, settings):
+    """A page whose console is read by the test: htmx logs a request that failed, as it should."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.console_errors = []
+    page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
+    yield page
+    context.close()
+
+
+def test_a_change_that_does_not_reach_the_server_is_said_and_a_session_ended_goes_to_the_login(
+    own_page, school, secretary
+):
+    page = own_page
+    quote = draft_quote(school, secretary)
+    line = quote.lines.get()
+    log_in(page, secretary.email, PASSWORD)
+    dossier = f"/backoffice/{school.slug}/inquiries/{quote.inquiry.reference}/"
+    page.goto(dossier)
+    remove = page.get_by_role("button", name=f"Retirer {line.product_code}")
+
+    # The connection lost: said in the panel, the keyboard on it; the line is still there.
+    page.route("**/quotes/lines/**", lambda route: route.abort())
+    remove.click()
+    failure = page.locator("#quotes-panel [data-panel-failure]")
+    expect(failure).to_have_text(
+        "Cette modification n’est pas parvenue au serveur (la connexion a été perdue, ou la page n’est plus à jour). "
+        "Rechargez la page et réessayez."
+    )
+    expect(failure).to_have_attribute("role", "alert")
+    expect(failure).to_be_focused()
+    page.unroute("**/quotes/lines/**")
+    assert quote.lines.exists()
+
+    # Logged out meanwhile: the login page whole, not inside the panel, and back to the dossier after it.
+    page.context.clear_cookies(name="sessionid")
+    remove.click()
+    page.wait_for_url(re.compile(r"/backoffice/login/\?next="))
+    page.get_by_label("Adresse e-mail").fill(secretary.email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(f"**{dossier}")
+    expect(page.locator("#quotes-panel tr.quote-line")).to_have_count(1)
+    assert quote.lines.exists()
+    assert not [error for error in page.console_errors if "Content Security Policy" in error]
