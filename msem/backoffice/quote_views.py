@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 
@@ -27,6 +28,7 @@ from msem.backoffice.quote_forms import (
 from msem.backoffice.quote_line_defaults import line_defaults, line_edits, line_refused
 from msem.backoffice.quote_mail_refused import PAYMENT, SEND, mail_refused, mail_typed
 from msem.catalog.selectors import price_list_by_key, price_lists, priced_products
+from msem.inquiries.models import Inquiry
 from msem.inquiries.selectors import inquiry_by_reference
 from msem.mailing.models import MailKind
 from msem.mailing.placeholders import ALLOWED_BY_KIND, validate_placeholders
@@ -42,6 +44,7 @@ from msem.platform.labels import labelled
 from msem.quotes.models import Quote, QuoteLine
 from msem.quotes.pdf import quote_pdf
 from msem.quotes.selectors import quotes_of_dossier
+from msem.quotes.sending import quote_email_compose
 from msem.quotes.services import (
     quote_cancel,
     quote_create,
@@ -74,6 +77,26 @@ def _fail(request: SchoolRequest, quote: Quote, errors: list[str]) -> HttpRespon
     for error in errors:
         messages.error(request, error)
     return _back(request, quote)
+
+
+def _line_done(request: SchoolRequest, quote: Quote, text: str, *, line: QuoteLine | None = None) -> HttpResponse:
+    """A line added, changed or removed: said at the top of its quote, the keyboard at the line (or the quote).
+
+    From htmx, the panel alone comes back, to be swapped in place of the old one; else the dossier page.
+    """
+    if _is_htmx(request):
+        landing = f"line-{line.pk}" if line else f"quote-{quote.pk}"
+        return _panel(request, quote.inquiry, landing=landing, notices=[PanelNotice(quote.pk, text)])
+    messages.success(request, text)
+    return _back(request, quote, line=line)
+
+
+def _line_failed(request: SchoolRequest, quote: Quote, errors: list[str]) -> HttpResponse:
+    """A change of a line refused for its quote as a whole (sent meanwhile): said at the top of the quote."""
+    if _is_htmx(request):
+        notices = [PanelNotice(quote.pk, error, error=True) for error in errors]
+        return _panel(request, quote.inquiry, landing=f"quote-{quote.pk}", notices=notices, status=409)
+    return _fail(request, quote, errors)
 
 
 # The field of a line that a service's refusal is about (its code), for the form to focus it.
@@ -124,13 +147,29 @@ def _form_errors(form: forms.Form) -> list[str]:
     ]
 
 
-@school_view()
-@require_GET
-def quotes_panel_view(request: SchoolRequest, reference: str) -> HttpResponse:
-    """htmx: the "Cours de ski" panel of a dossier, loaded after the page (its queries stay apart)."""
-    inquiry = inquiry_by_reference(school=request.school, reference=reference)
-    if inquiry is None:
-        raise Http404
+def _is_htmx(request: SchoolRequest) -> bool:
+    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
+
+
+@dataclass(frozen=True)
+class PanelNotice:
+    """What was just done to a quote (or refused), said at the top of that quote in the panel."""
+
+    quote_id: int
+    text: str
+    error: bool = False
+
+
+def _panel(
+    request: SchoolRequest,
+    inquiry: Inquiry,
+    *,
+    landing: str | None = None,
+    notices: list[PanelNotice] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The "Cours de ski" panel. `landing`: the id of what the keyboard goes to once the panel is swapped in
+    after a change of a line (the line, the add form, the line's form), with `notices` at the top of its quote."""
     today = timezone.localdate()
     quotes = quotes_of_dossier(school=request.school, inquiry=inquiry)
     draft = next((entry for entry in quotes if entry.quote.status == Quote.Status.DRAFT), None)
@@ -178,8 +217,21 @@ def quotes_panel_view(request: SchoolRequest, reference: str) -> HttpResponse:
             "transfer_form": TransferReceivedForm(initial={"received_on": today}),
             "today": today,
             "back_suffix": back_suffix(request_back(request)),
+            "landing": landing,
+            "notices": notices or [],
         },
+        status=status,
     )
+
+
+@school_view()
+@require_GET
+def quotes_panel_view(request: SchoolRequest, reference: str) -> HttpResponse:
+    """htmx: the "Cours de ski" panel of a dossier, loaded after the page (its queries stay apart)."""
+    inquiry = inquiry_by_reference(school=request.school, reference=reference)
+    if inquiry is None:
+        raise Http404
+    return _panel(request, inquiry)
 
 
 @school_view()
@@ -238,10 +290,13 @@ def _line_refused(
     """
     line_id = line.pk if line else None
     line_refused(request.session, quote_id=quote.pk, data=request.POST, errors=errors, line_id=line_id, invalid=invalid)
+    anchor = f"line-edit-{line.pk}" if line else f"add-line-{quote.pk}"
+    if _is_htmx(request):
+        # The panel shows what was refused at once (and takes it out of the session, as a page would).
+        return _panel(request, quote.inquiry, landing=anchor, status=422)
     url = reverse(
         "backoffice:inquiry", kwargs={"school_slug": quote.inquiry.school.slug, "reference": quote.inquiry.reference}
     )
-    anchor = f"line-edit-{line.pk}" if line else f"add-line-{quote.pk}"
     return redirect(f"{url}{back_suffix(request_back(request))}#{anchor}")
 
 
@@ -267,9 +322,8 @@ def quote_line_add_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
         )
     except ValidationError as error:
         return _line_refused(request, quote, error.messages, invalid=_invalid_fields(error))
-    messages.success(request, _("Product added."))
     # At the line just added: the keyboard on its "Edit", two Tabs from the add form for the next one.
-    return _back(request, quote, line=line)
+    return _line_done(request, quote, _("Product added."), line=line)
 
 
 @school_view()
@@ -282,10 +336,9 @@ def quote_line_update_view(request: SchoolRequest, line_id: int) -> HttpResponse
         try:
             quote_line_remove(school=request.school, actor=request.user, line_id=line.pk)
         except ValidationError as error:
-            return _fail(request, line.quote, error.messages)
+            return _line_failed(request, line.quote, error.messages)
         # Said, and where the keyboard lands: the line is gone, nothing else on the page says so.
-        messages.success(request, _("Line %(code)s removed.") % {"code": line.product_code})
-        return _back(request, line.quote)
+        return _line_done(request, line.quote, _("Line %(code)s removed.") % {"code": line.product_code})
     form = LineValuesForm(request.POST)
     if form.is_valid():
         try:
@@ -293,15 +346,61 @@ def quote_line_update_view(request: SchoolRequest, line_id: int) -> HttpResponse
         except ValidationError as error:
             refused, invalid = error, _invalid_fields(error)
         else:
-            messages.success(request, _("Line %(code)s changed.") % {"code": line.product_code})
             # Back at the line: the keyboard and the screen reader carry on from where she was.
-            return _back(request, line.quote, line=line)
+            return _line_done(request, line.quote, _("Line %(code)s changed.") % {"code": line.product_code}, line=line)
     else:
         refused, invalid = ValidationError(_form_errors(form)), _invalid_fields(form)
     if line.quote.status != Quote.Status.DRAFT or refused.error_list[0].code == "quote_not_draft":
         # No form of this line on the panel any more (the quote was sent): say it in the banner.
-        return _fail(request, line.quote, refused.messages)
+        return _line_failed(request, line.quote, refused.messages)
     return _line_refused(request, line.quote, refused.messages, line, invalid)
+
+
+@school_view()
+@require_POST
+def quote_send_preview_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
+    """The quote e-mail as the client will receive it, before "Send the quote" sends it (quote_send_view).
+
+    Composed by the very code that sends it (quote_email_compose), nothing written, nothing queued. From
+    htmx: the send form again with the preview below the text; without JavaScript: a page of its own.
+    """
+    quote = _quote_or_404(request, quote_id)
+    inquiry = quote.inquiry
+    form = SendQuoteForm(request.POST)
+    errors: list[str] = []
+    invalid: list[str] = []
+    preview = None
+    if quote.status != Quote.Status.DRAFT:
+        errors = [_("Only a draft quote can be sent.")]
+    elif not form.is_valid():
+        errors, invalid = _form_errors(form), _invalid_fields(form)
+    else:
+        try:
+            data = form.cleaned_data
+            preview = quote_email_compose(quote=quote, with_pdf=True, subject=data["subject"], body=data["body"])
+        except ValidationError as error:
+            errors, invalid = error.messages, _texts_refused(form.cleaned_data, MailKind.QUOTE)
+    context = {
+        "quote": quote,
+        "inquiry": inquiry,
+        "send_form": form,
+        # The send form's marker of what it saw (a quote sent meanwhile: the same_time guard), carried on.
+        "send_seen": request.POST.get("seen", "")[:20],
+        "back_suffix": back_suffix(request_back(request)),
+    }
+    if _is_htmx(request):
+        if quote.status != Quote.Status.DRAFT:
+            # No send form on the panel any more: the panel as it is now, the reason at the top of the quote.
+            notices = [PanelNotice(quote.pk, error, error=True) for error in errors]
+            return _panel(request, inquiry, landing=f"quote-{quote.pk}", notices=notices, status=409)
+        context |= {"preview": preview, "preview_errors": errors, "send_invalid": invalid}
+        return render(request, "backoffice/quotes/_send_form.html", context, status=422 if errors else 200)
+    if errors:
+        mail_refused(request.session, quote_id=quote.pk, form=SEND, data=request.POST, invalid=invalid)
+        return _fail(request, quote, errors)
+    return render(
+        request, "backoffice/quotes/send_preview.html", context | {"preview": preview, "active_menu": "inquiries"}
+    )
 
 
 @school_view()

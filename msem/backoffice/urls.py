@@ -98,6 +98,11 @@ urlpatterns = [
     path("<slug:school_slug>/quotes/<int:quote_id>/lines/", quote_views.quote_line_add_view, name="quote_line_add"),
     path("<slug:school_slug>/quotes/lines/<int:line_id>/", quote_views.quote_line_update_view, name="quote_line"),
     path("<slug:school_slug>/quotes/<int:quote_id>/send/", quote_views.quote_send_view, name="quote_send"),
+    path(
+        "<slug:school_slug>/quotes/<int:quote_id>/send/preview/",
+        quote_views.quote_send_preview_view,
+        name="quote_send_preview",
+    ),
     path("<slug:school_slug>/quotes/<int:quote_id>/status/", quote_views.quote_status_view, name="quote_status"),
     path("<slug:school_slug>/quotes/<int:quote_id>/pdf/", quote_views.quote_pdf_view, name="quote_pdf"),
     path(

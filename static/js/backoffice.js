@@ -189,29 +189,34 @@
 
   // --- The "Cours de ski" panel ---------------------------------------------------------
 
-  // "Add" next to a product takes the dates, participants and quantity typed above.
-  document.addEventListener("submit", function (event) {
-    var form = event.target;
-    if (!form.matches("[data-add-product]")) {
-      return;
-    }
-    var search = form.closest(".quote-add").querySelector(".product-search");
-    ["start_date", "end_date", "participants", "quantity", "search"].forEach(function (name) {
-      var source = search.querySelector('[name="' + name + '"]');
-      var copy = form.querySelector('input[type=hidden][name="' + name + '"]');
-      if (!copy) {
-        copy = document.createElement("input");
-        copy.type = "hidden";
-        copy.name = name;
-        form.appendChild(copy);
+  // "Add" next to a product takes the dates, participants and quantity typed above. While capturing:
+  // before htmx, listening on the form itself, reads the form's fields to send them.
+  document.addEventListener(
+    "submit",
+    function (event) {
+      var form = event.target;
+      if (!form.matches("[data-add-product]")) {
+        return;
       }
-      copy.value = source ? source.value : "";
-    });
-  });
+      var search = form.closest(".quote-add").querySelector(".product-search");
+      ["start_date", "end_date", "participants", "quantity", "search"].forEach(function (name) {
+        var source = search.querySelector('[name="' + name + '"]');
+        var copy = form.querySelector('input[type=hidden][name="' + name + '"]');
+        if (!copy) {
+          copy = document.createElement("input");
+          copy.type = "hidden";
+          copy.name = name;
+          form.appendChild(copy);
+        }
+        copy.value = source ? source.value : "";
+      });
+    },
+    true
+  );
 
   // "Edit" on a line of a draft quote opens its form in the row below, focus on its first field;
   // "Cancel" (or Escape) closes it, puts back what the form started with, and returns to "Edit".
-  // One line is changed at a time: "Save" sends its own form and the page comes back, so what was
+  // One line is changed at a time: "Save" sends its own form and the panel comes back, so what was
   // typed in another line's form would be lost anyway, unsaved. Opening a line's form closes the
   // other one, as it was, rather than let "Save" drop it without a word.
   function lineEditOpener(row) {
@@ -278,11 +283,16 @@
     }, 100);
   }
 
+  // A line added, changed or removed answers with the panel alone, swapped in place of the old one
+  // (htmx): it names in data-landing what the keyboard goes to, its message already in its quote.
   document.addEventListener("htmx:afterSettle", function (event) {
-    if (!(event.detail.elt && event.detail.elt.id === "quotes-panel" && window.location.hash)) {
+    var panel = event.target;
+    if (!(panel && panel.id === "quotes-panel")) {
       return;
     }
-    var target = document.getElementById(window.location.hash.slice(1));
+    var landing = panel.getAttribute("data-landing");
+    var id = landing || window.location.hash.slice(1);
+    var target = id && document.getElementById(id);
     if (!target) {
       return;
     }
@@ -291,7 +301,7 @@
     var line = target.matches("tr.quote-line") ? target : null;
     var holder = line ? line.closest(".quote") : target;
     var edit = line && line.querySelector("[data-edit-line]");
-    var banner = document.querySelector("main > .messages");
+    var banner = landing ? panel.querySelector("[data-panel-messages]") : document.querySelector("main > .messages");
     if (edit) {
       // Not scrolled to: should the table outgrow its box (it is a table from 720 px, cards below)
       // "Edit" is in the last column, so the table would come back scrolled to its end, the
@@ -358,6 +368,100 @@
     }
     var summary = results.querySelector("[data-results-summary]") || results.querySelector("[data-results-count]");
     said.textContent = summary ? summary.textContent.replace(/\s+/g, " ").trim() : "";
+  });
+
+  // The panel could not answer: the connection lost, or a refusal it does not draw (the line gone
+  // meanwhile, the page out of date, a server error). Said in the panel, where she clicked, and
+  // the keyboard on it: nothing would change on the screen otherwise.
+  function panelFailed(event) {
+    var panel = document.getElementById("quotes-panel");
+    var target = event.detail.target;
+    if (!panel || !target || (target !== panel && !target.matches("form.quote-send"))) {
+      return;
+    }
+    panel.querySelectorAll("[data-panel-failure]").forEach(function (old) {
+      old.remove();
+    });
+    var failure = document.createElement("p");
+    failure.className = "alert alert-error";
+    failure.setAttribute("role", "alert");
+    failure.setAttribute("tabindex", "-1");
+    failure.setAttribute("data-panel-failure", "");
+    failure.textContent = panel.getAttribute("data-failed-message");
+    var title = panel.querySelector(".section-title-row");
+    panel.insertBefore(failure, title ? title.nextSibling : panel.firstChild);
+    failure.focus();
+  }
+
+  document.addEventListener("htmx:responseError", panelFailed);
+  document.addEventListener("htmx:sendError", panelFailed);
+
+  // The session ended (logged out elsewhere, expired): the request was sent on to the login page. The
+  // browser goes there whole, to come back to this page once logged in, rather than draw the login
+  // form inside the panel.
+  var LOGIN_PATH = "/backoffice/login/";
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    var answered = xhr && xhr.responseURL ? new URL(xhr.responseURL) : null;
+    if (!answered || answered.pathname !== LOGIN_PATH) {
+      return;
+    }
+    event.detail.shouldSwap = false;
+    var here = window.location.pathname + window.location.search;
+    window.location.assign(LOGIN_PATH + "?next=" + encodeURIComponent(here));
+  });
+
+  // --- The quote e-mail's preview -----------------------------------------------------
+
+  // Shown below the text (htmx): the keyboard goes to it, read from its title; Tab goes on to its
+  // PDF, "Send the quote" and "Cancel". Refused (a placeholder unknown…): to the first field in error.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var form = event.target;
+    if (!(form && form.matches && form.matches("form.quote-send"))) {
+      return;
+    }
+    var preview = form.querySelector("[data-send-preview]");
+    var invalid = form.querySelector('[aria-invalid="true"]');
+    if (preview) {
+      // From its title down: the rest of the text below it, then "Send the quote".
+      preview.focus({ preventScroll: true });
+      preview.scrollIntoView({ block: "start" });
+    } else if (invalid) {
+      invalid.focus();
+    }
+  });
+
+  // The text changed after its preview: the preview no longer says what would leave, and its
+  // "Send the quote" would send what she has not seen. It goes; "Preview the e-mail" shows it again.
+  function closeSendPreview(preview, backToPreviewButton) {
+    var form = preview.closest("form");
+    preview.remove();
+    var again = form && form.querySelector("[formaction]");
+    if (again) {
+      again.classList.replace("btn-secondary", "btn-primary");
+      if (backToPreviewButton) {
+        again.focus();
+      }
+    }
+  }
+
+  document.addEventListener("input", function (event) {
+    var form = event.target.closest && event.target.closest("form.quote-send");
+    var preview = form && form.querySelector("[data-send-preview]");
+    if (preview) {
+      closeSendPreview(preview, false);
+    }
+  });
+
+  // "Cancel" is a link back to the dossier (the page of its own, without JavaScript); here it closes the preview.
+  document.addEventListener("click", function (event) {
+    var cancel = event.target.closest && event.target.closest("[data-cancel-send-preview]");
+    var preview = cancel && document.getElementById(cancel.getAttribute("data-cancel-send-preview"));
+    if (preview) {
+      event.preventDefault();
+      closeSendPreview(preview, true);
+    }
   });
 
   // --- One click handler for every data- behaviour -----------------------------

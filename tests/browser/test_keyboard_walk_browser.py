@@ -45,6 +45,14 @@ def press_and_wait(page, key: str = "Enter") -> None:
     page.wait_for_load_state("networkidle")
 
 
+def press_and_settle(page, key: str = "Enter") -> None:
+    """A key that sends a form of the "Ski lessons" panel: the panel alone comes back (htmx), not the page."""
+    page.evaluate("document.getElementById('quotes-panel').setAttribute('data-before', '')")
+    page.keyboard.press(key)
+    page.wait_for_function("() => !document.querySelector('#quotes-panel[data-before]')")
+    page.wait_for_load_state("networkidle")
+
+
 def expect_message_focused(page, section: str, text: str) -> None:
     expect(page.locator(f"#{section} .messages")).to_be_focused()
     now = focused(page)
@@ -121,7 +129,7 @@ def test_building_a_quote_the_keyboard_follows_each_line(page, school, secretary
     # Added: the keyboard on the new line's "Edit", its "Remove" next, then the add form again.
     for name, code in (("Cours collectif Flocon", "COLL-FLOCON"), ("Cours privé 2 h", "PRIV-2H")):
         page.get_by_role("button", name=f"Ajouter {name}").focus()
-        press_and_wait(page)
+        press_and_settle(page)
         expect(page.get_by_role("button", name=f"Modifier {code}")).to_be_focused()
         page.keyboard.press("Tab")
         expect(page.get_by_role("button", name=f"Retirer {code}")).to_be_focused()
@@ -131,13 +139,21 @@ def test_building_a_quote_the_keyboard_follows_each_line(page, school, secretary
 
     # Removed: said, and the keyboard stays in this quote.
     page.get_by_role("button", name="Retirer PRIV-2H").focus()
-    press_and_wait(page)
+    press_and_settle(page)
     expect_message_focused(page, f"quote-{quote.pk}", "Ligne PRIV-2H retirée.")
     page.keyboard.press("Tab")
     assert focused(page)["holder"] == f"quote-{quote.pk}"
     assert list(quote.lines.values_list("product_code", flat=True)) == ["COLL-FLOCON"]
 
-    page.get_by_role("button", name="Envoyer le devis").focus()
+    # The e-mail first, as the client will read it: the keyboard on it, then on to "Envoyer le devis".
+    page.get_by_role("button", name="Voir l’e-mail avant l’envoi").focus()
+    page.keyboard.press("Enter")
+    preview = page.locator(f"#send-preview-{quote.pk}")
+    expect(preview).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name=f"{quote.number}.pdf")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Envoyer le devis")).to_be_focused()
     press_and_wait(page)
     expect_message_focused(page, f"quote-{quote.pk}", f"Le devis part vers {inquiry.email}.")
 
@@ -164,10 +180,10 @@ def test_the_same_in_english(page, school, secretary):
     page.get_by_role("button", name="New quote").focus()
     press_and_wait(page)
     page.get_by_role("button", name="Add Private lesson 2 h").focus()
-    press_and_wait(page)
+    press_and_settle(page)
     expect(page.get_by_role("button", name="Edit PRIV-2H")).to_be_focused()
     page.get_by_role("button", name="Remove PRIV-2H").focus()
-    press_and_wait(page)
+    press_and_settle(page)
     quote = Quote.objects.get()
     expect_message_focused(page, f"quote-{quote.pk}", "Line PRIV-2H removed.")
 

@@ -44,11 +44,14 @@ def shop(school, settings):
 
 
 def add_product(page, price_list: str, product_name: str) -> None:
+    """Added without a page load: the panel comes back with one line more (htmx)."""
+    lines = page.locator(".quote-lines tr.quote-line")
+    before = lines.count()
     page.locator("select[name=price_list]").select_option(label=price_list)
     results = page.locator(".product-results")
     expect(results).to_contain_text(product_name)
     results.locator("li", has_text=product_name).get_by_role("button").click()
-    page.wait_for_load_state()
+    expect(lines).to_have_count(before + 1)
 
 
 def open_dossier(page, school, inquiry) -> None:
@@ -85,6 +88,8 @@ def test_a_request_becomes_a_paid_quote_with_a_4807_catalog_in_french(page, scho
     expect(page.locator("[data-quote-total]")).to_have_text("1\u202f017,00\u00a0€")  # 450 + 3 × 189
     screenshot(page, "quote-fr-draft")
 
+    page.locator(".quote-send").get_by_role("button", name="Voir l’e-mail avant l’envoi").click()
+    expect(page.locator(".send-preview")).to_contain_text(f"Ce que {inquiry.email} va recevoir")
     page.locator(".quote-send").get_by_role("button", name="Envoyer le devis").click()
     expect(page.get_by_text(f"Le devis part vers {inquiry.email}.")).to_be_visible()
     quote = Quote.objects.get()
@@ -133,6 +138,7 @@ def test_the_same_in_english(page, school, manager, shop, screenshot):
     page.get_by_role("button", name="New quote").click()
     add_product(page, "Public price list", "Group lesson Flocon — 6 mornings")
     expect(page.locator("[data-quote-total]")).to_have_text("€378.00")
+    page.locator(".quote-send").get_by_role("button", name="Preview the e-mail").click()
     page.locator(".quote-send").get_by_role("button", name="Send the quote").click()
     quote = Quote.objects.get()
 
