@@ -63,7 +63,7 @@ class EmailRow:
     kind_label: str
     status_label: str
     # A client e-mail refused for good: what it means and what to do, in the status's title (the row
-    # stays one line); said in full on the e-mail's page, which leads to the dossier's Client card.
+    # stays one line); said in full on the e-mail's page, which leads to the dossier's Client panel.
     status_title: str = ""
 
 
@@ -139,7 +139,7 @@ def emails_view(request: SchoolRequest) -> HttpResponse:
 class Refusal:
     """What a client e-mail's final refusal means, and what to do, said above the server's answer."""
 
-    # Still to be got to the client: what to do, as the dossier's Client card says it.
+    # Still to be got to the client: what to do, as the dossier's Client panel says it.
     waiting: FailedEmail | None = None
     # Sent again since, or followed by a newer one of the same quote: nothing is left to do.
     settled: bool = False

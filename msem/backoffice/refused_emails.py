@@ -1,6 +1,6 @@
 """The e-mails to a dossier's client refused for good, as the back office tells of them.
 
-The dossier's Client card lists them, each with what its refusal means and what to do (correct the
+The dossier's Client panel lists them, each with what its refusal means and what to do (correct the
 address, send it again); the E-mails page says the same of one of them and leads to that card.
 """
 
@@ -30,7 +30,7 @@ class FailedEmail:
 
 
 def failed_emails(inquiry: Inquiry, *, correction_below: bool = True) -> list[FailedEmail]:
-    """`correction_below`: told on the Client card, above its form that corrects the address."""
+    """`correction_below`: told on the Client panel, above its form that corrects the address."""
     if inquiry.personal_data_erased_at is not None:
         return []
     shown = []

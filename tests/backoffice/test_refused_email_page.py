@@ -1,7 +1,7 @@
-"""The E-mails page of a client e-mail refused for good: what it means, and the way to the dossier's Client card.
+"""The E-mails page of a client e-mail refused for good: what it means, and the way to the dossier's Client panel.
 
 The server's own answer stays on the page for whoever needs it (an operator); the secretary reads what it
-means in her language, and goes to the Client card where she corrects the address and sends it again.
+means in her language, and goes to the Client panel where she corrects the address and sends it again.
 """
 
 from __future__ import annotations
@@ -35,13 +35,13 @@ def email_page(client, school, email: OutgoingEmail) -> str:
 WORDS = {
     "fr": (
         "Cette adresse n’existe pas\u00a0: vérifiez-la avec le client (par téléphone si possible), corrigez-la "
-        "dans la fiche Client du dossier, puis renvoyez l’e-mail depuis celle-ci.",
-        "Ouvrir la fiche Client du dossier {reference}",
+        "dans le panneau Client du dossier, puis renvoyez l’e-mail depuis celle-ci.",
+        "Ouvrir le panneau Client du dossier {reference}",
     ),
     "en": (
-        "This address does not exist: check it with the client (by phone if you can), correct it on the "
-        "dossier's Client card, then send the e-mail again from there.",
-        "Open the Client card of dossier {reference}",
+        "This address does not exist: check it with the client (by phone if you can), correct it in the "
+        "dossier's Client panel, then send the e-mail again from there.",
+        "Open the Client panel of dossier {reference}",
     ),
 }
 
@@ -76,7 +76,7 @@ def test_once_the_address_is_corrected_the_page_says_to_send_it_again_from_the_c
 
     assert "The client's address has been corrected since: send the e-mail again to it." in page
     assert "This address does not exist" not in page
-    assert f"Open the Client card of dossier {inquiry.reference}" in page
+    assert f"Open the Client panel of dossier {inquiry.reference}" in page
 
 
 def test_once_sent_again_nothing_is_left_to_do_for_the_refused_one(secretary_client, secretary, school):
@@ -131,4 +131,4 @@ def test_the_list_gives_the_meaning_of_a_client_refusal_in_its_status_and_none_t
     page = email_page(secretary_client, school, notification)
     assert USER_UNKNOWN in page
     assert "This address does not exist" not in page
-    assert "Client card" not in page
+    assert "Client panel" not in page

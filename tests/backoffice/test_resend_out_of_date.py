@@ -101,7 +101,7 @@ def test_a_quote_changed_since_its_email_was_refused_is_not_sent_again_as_it_was
     act(school, secretary, quote)
     words = words.format(number=quote.number)
 
-    # The Client card says why, and offers no button that would send the dead link.
+    # The Client panel says why, and offers no button that would send the dead link.
     page = secretary_client.get(dossier_url(school, inquiry)).content.decode()
     assert words in page
     assert resend_url(inquiry, failed) not in page
@@ -137,7 +137,7 @@ def test_the_quote_sent_again_as_it_is_now_reaches_the_client_and_settles_the_re
     quote.refresh_from_db()
     assert quote_url(quote) in received.text
     assert old_link not in received.text
-    # The client has the quote now: the old refusal no longer waits on the Client card.
+    # The client has the quote now: the old refusal no longer waits on the Client panel.
     page = secretary_client.get(dossier_url(school, inquiry)).content.decode()
     assert "not delivered" not in page
     assert resend_url(inquiry, failed) not in page

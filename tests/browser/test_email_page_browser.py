@@ -118,13 +118,13 @@ def test_the_failed_emails_are_found_and_one_shows_the_servers_answer(page, scho
     expect(rows).to_have_count(1)
 
     # Opened again: what the refusal means, in her words, above the server's answer kept as it came,
-    # and the way to the dossier's Client card, where she corrects the address and sends it again.
+    # and the way to the dossier's Client panel, where she corrects the address and sends it again.
     rows.first.get_by_role("link").click()
     refusal = page.locator(".email-refused")
     expect(refusal).to_contain_text("Cette adresse n’existe pas\u00a0: vérifiez-la avec le client")
     expect(page.locator(".facts")).to_contain_text(REFUSED)
     screenshot(page, "email-refused-explained", full_page=False)
-    refusal.get_by_role("link", name=f"Ouvrir la fiche Client du dossier {ana.reference}").click()
+    refusal.get_by_role("link", name=f"Ouvrir le panneau Client du dossier {ana.reference}").click()
     expect(page).to_have_url(re.compile(rf"/inquiries/{ana.reference}/#client$"))
     card = page.locator("#client")
     expect(card).to_contain_text("e-mail non délivré à ana.lopez@exemple.fr")
