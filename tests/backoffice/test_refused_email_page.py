@@ -35,7 +35,7 @@ def email_page(client, school, email: OutgoingEmail) -> str:
 WORDS = {
     "fr": (
         "Cette adresse n’existe pas\u00a0: vérifiez-la avec le client (par téléphone si possible), corrigez-la "
-        "dans le panneau Client du dossier, puis renvoyez l’e-mail depuis celle-ci.",
+        "dans le panneau Client du dossier, puis renvoyez l’e-mail depuis celui-ci.",
         "Ouvrir le panneau Client du dossier {reference}",
     ),
     "en": (
