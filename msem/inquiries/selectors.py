@@ -101,26 +101,31 @@ def client_emails_failed(*, inquiry: Inquiry) -> list[OutgoingEmail]:
     quote or payment-request e-mail followed by another of the same kind about the same quote
     (the quote sent again as it is now, a new payment request): the client has that one instead.
     """
-    events = InquiryEvent.objects.for_school(inquiry.school_id).filter(inquiry=inquiry, kind=InquiryEvent.Kind.EMAIL)
-    resent = [
-        int(value)
-        for value in events.filter(data__has_key="resent_from").values_list("data__resent_from", flat=True)
-        if value is not None
-    ]
-    failed = list(
-        events.filter(email__status=OutgoingEmail.Status.FAILED, email__kind__in=list(CLIENT_EMAIL_KINDS))
-        .exclude(email_id__in=resent)
-        .values_list("pk", "email_id", "data")
+    # The dossier's e-mails in one read (a dossier has tens of them at most), sorted out here.
+    events = list(
+        InquiryEvent.objects.for_school(inquiry.school_id)
+        .filter(inquiry=inquiry, kind=InquiryEvent.Kind.EMAIL)
+        .values_list("pk", "email_id", "email__status", "email__kind", "data")
     )
-    about_quotes = list(events.filter(data__has_key="quote_id").values_list("pk", "data__email_kind", "data__quote_id"))
+    resent = {data.get("resent_from") for _pk, _email_id, _status, _kind, data in events}
+    about_quotes = [
+        (pk, data.get("email_kind"), data["quote_id"])
+        for pk, _email_id, _status, _kind, data in events
+        if "quote_id" in data
+    ]
     waiting = [
         email_id
-        for pk, email_id, data in failed
-        if not any(
-            later > pk and kind == data.get("email_kind") and quote_id == data.get("quote_id")
-            for later, kind, quote_id in about_quotes
+        for pk, email_id, status, kind, data in events
+        if status == OutgoingEmail.Status.FAILED
+        and kind in CLIENT_EMAIL_KINDS
+        and email_id not in resent
+        and not any(
+            later > pk and later_kind == data.get("email_kind") and quote_id == data.get("quote_id")
+            for later, later_kind, quote_id in about_quotes
         )
     ]
+    if not waiting:
+        return []
     return list(OutgoingEmail.objects.for_school(inquiry.school_id).filter(pk__in=waiting).order_by("created_at", "id"))
 
 
