@@ -129,3 +129,28 @@ def test_the_failed_emails_are_found_and_one_shows_the_servers_answer(page, scho
     card = page.locator("#client")
     expect(card).to_contain_text("e-mail non délivré à ana.lopez@exemple.fr")
     expect(card.get_by_role("button", name="Enregistrer l’adresse")).to_be_in_viewport()
+
+
+def test_the_address_is_corrected_on_the_clients_other_open_dossier_too(page, school, secretary, smtp_server):
+    # Claire wrote twice with the same typo: both acknowledgements are refused.
+    smtp_server.handler.data_answer = "550 5.1.1 <claire.martin@gmial.com>: Recipient address rejected: User unknown"
+    first = receive_inquiry(school, first_name="Claire", last_name="Martin", email="claire.martin@gmial.com")
+    second = receive_inquiry(school, first_name="Claire", last_name="Martin", email="claire.martin@gmial.com")
+    outbox_deliver(time_budget=10)
+    smtp_server.handler.data_answer = None
+
+    page.set_viewport_size({"width": 1366, "height": 900})
+    log_in(page, secretary.email, PASSWORD)
+    page.goto(f"/backoffice/{school.slug}/inquiries/{first.reference}/")
+    card = page.locator("#client")
+    card.get_by_label("Adresse corrigée").fill("claire.martin@gmail.com")
+    card.get_by_label(f"Corriger aussi sur l’autre dossier ouvert de ce client ({second.reference})").check()
+    card.get_by_role("button", name="Enregistrer l’adresse").click()
+
+    expect(page.get_by_text(f"sur ce dossier et sur {second.reference}.")).to_be_visible()
+    page.goto(f"/backoffice/{school.slug}/inquiries/{second.reference}/")
+    expect(page.locator("#client dd").first).to_be_visible()
+    expect(page.locator("#client")).to_contain_text("claire.martin@gmail.com")
+    # Its own refused acknowledgement now waits to be sent again to the corrected address.
+    expect(page.locator("#client")).to_contain_text("L’adresse du client a été corrigée depuis")
+    expect(page.locator("#timeline")).to_contain_text(f"(avec le dossier {first.reference})")
