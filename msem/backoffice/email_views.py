@@ -16,7 +16,11 @@ from msem.backoffice.access import SchoolRequest, school_view
 from msem.backoffice.capped_paginator import CappedPaginator
 from msem.backoffice.email_forms import EmailFilterForm
 from msem.backoffice.inbox_rows import ReceivedShort, RowDateFormat
+from msem.backoffice.refused_emails import FailedEmail, failed_emails
+from msem.inquiries.models import Inquiry
+from msem.inquiries.selectors import CLIENT_EMAIL_KINDS
 from msem.mailing.models import OutgoingEmail
+from msem.mailing.refusals import refusal_cause, refusal_explained
 from msem.mailing.selectors import (
     delivery_attempts,
     outgoing_email_dossier,
@@ -58,6 +62,15 @@ class EmailRow:
     kind_short: str
     kind_label: str
     status_label: str
+    # A client e-mail refused for good: what it means and what to do, in the status's title (the row
+    # stays one line); said in full on the e-mail's page, which leads to the dossier's Client panel.
+    status_title: str = ""
+
+
+def _refusal_title(email: OutgoingEmail) -> str:
+    if email.status != OutgoingEmail.Status.FAILED or email.kind not in CLIENT_EMAIL_KINDS or not email.last_error:
+        return ""
+    return refusal_explained(refusal_cause(email.last_error), correction_below=False)
 
 
 def _rows(emails: list[OutgoingEmail]) -> list[EmailRow]:
@@ -81,6 +94,7 @@ def _rows(emails: list[OutgoingEmail]) -> list[EmailRow]:
                 kind_short=short_kinds.get(email.kind, kinds.get(email.kind, email.kind)),
                 kind_label=kinds.get(email.kind, email.kind),
                 status_label=statuses.get(email.status, email.status),
+                status_title=_refusal_title(email),
             )
         )
     return rows
@@ -121,10 +135,32 @@ def emails_view(request: SchoolRequest) -> HttpResponse:
     return render(request, "backoffice/emails/list.html", context)
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """What a client e-mail's final refusal means, and what to do, said above the server's answer."""
+
+    # Still to be got to the client: what to do, as the dossier's Client panel says it.
+    waiting: FailedEmail | None = None
+    # Sent again since, or followed by a newer one of the same quote: nothing is left to do.
+    settled: bool = False
+    # Of no dossier (its personal data erased): what the refusal means.
+    explanation: str = ""
+
+
+def _refusal(email: OutgoingEmail, dossier: Inquiry | None) -> Refusal | None:
+    if email.status != OutgoingEmail.Status.FAILED or email.kind not in CLIENT_EMAIL_KINDS or not email.last_error:
+        return None
+    if dossier is not None and dossier.personal_data_erased_at is None:
+        waiting = next((f for f in failed_emails(dossier, correction_below=False) if f.email.pk == email.pk), None)
+        return Refusal(waiting=waiting) if waiting is not None else Refusal(settled=True)
+    return Refusal(explanation=refusal_explained(refusal_cause(email.last_error), correction_below=False))
+
+
 @school_view()
 @require_GET
 def email_view(request: SchoolRequest, email_id: int) -> HttpResponse:
     email = _email_or_404(request, email_id)
+    dossier = outgoing_email_dossier(school=request.school, email=email)
     return render(
         request,
         "backoffice/emails/detail.html",
@@ -132,7 +168,8 @@ def email_view(request: SchoolRequest, email_id: int) -> HttpResponse:
             "active_menu": "emails",
             "email": email,
             "attempts": delivery_attempts(email=email),
-            "dossier": outgoing_email_dossier(school=request.school, email=email),
+            "dossier": dossier,
+            "refusal": _refusal(email, dossier),
         },
     )
 

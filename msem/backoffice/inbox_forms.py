@@ -253,6 +253,8 @@ class ClientEmailForm(forms.Form):
         error_messages={"invalid": E_MAIL_INVALID, "required": _("Write the client's correct address.")},
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
+    # Shown only when the client has other open dossiers at the same address (same_address_open_dossiers).
+    also_others = forms.BooleanField(required=False)
 
 
 class ReplyForm(forms.Form):

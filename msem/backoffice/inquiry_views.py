@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -35,6 +34,7 @@ from msem.backoffice.inbox_forms import (
 from msem.backoffice.inbox_return import EXPLICIT, VIEW, back_query, back_suffix, inbox_return_url, request_back
 from msem.backoffice.inbox_rows import inbox_rows_html
 from msem.backoffice.inbox_search import search_widgets
+from msem.backoffice.refused_emails import failed_emails
 from msem.inquiries.dossier import (
     DossierConflict,
     inquiries_archive,
@@ -61,13 +61,11 @@ from msem.inquiries.saved_filters import (
     saved_views_listed,
 )
 from msem.inquiries.selectors import (
-    client_emails_failed,
     inquiry_by_reference,
     inquiry_timeline,
     last_client_answer_id,
+    same_address_open_dossiers,
 )
-from msem.mailing.models import OutgoingEmail
-from msem.mailing.refusals import NO_SUCH_ADDRESS, refusal_cause, refusal_explained
 
 
 def _inbox_url(request: SchoolRequest, query: str = "") -> str:
@@ -423,33 +421,18 @@ def _render_dossier(request: SchoolRequest, inquiry: Inquiry, *, status: int = 2
         "note_form": forms.get("note_form") or NoteForm(),
         "reply_form": forms.get("reply_form") or ReplyForm(initial=ReplyForm.initial_for(inquiry)),
         "client_email_form": forms.get("client_email_form") or ClientEmailForm(initial={"email": inquiry.email}),
-        "failed_emails": _failed_emails(inquiry),
+        "same_address_dossiers": _same_address_dossiers(inquiry),
+        "failed_emails": failed_emails(inquiry),
         "page_errors": forms.get("page_errors", []),
     }
     return render(request, "backoffice/inquiries/detail.html", context, status=status)
 
 
-@dataclass(frozen=True)
-class FailedEmail:
-    """An e-mail to the client refused for good, as the Client card tells of it."""
-
-    email: OutgoingEmail
-    explanation: str
-    # Sent again only where it may now arrive: a refused address must be corrected first.
-    can_resend: bool
-    # The client's address changed since it was refused: what is left to do is to send it again.
-    corrected: bool
-
-
-def _failed_emails(inquiry: Inquiry) -> list[FailedEmail]:
+def _same_address_dossiers(inquiry: Inquiry) -> list[str]:
+    """The references of the client's other open dossiers at this address: the correction may fix them too."""
     if inquiry.personal_data_erased_at is not None:
         return []
-    shown = []
-    for email in client_emails_failed(inquiry=inquiry):
-        cause = refusal_cause(email.last_error)
-        corrected = email.to_email.casefold() != inquiry.email.casefold()
-        shown.append(FailedEmail(email, refusal_explained(cause), corrected or cause != NO_SUCH_ADDRESS, corrected))
-    return shown
+    return list(same_address_open_dossiers(inquiry).values_list("reference", flat=True))
 
 
 def _back_to_dossier(request: SchoolRequest, inquiry: Inquiry, section: str = "") -> HttpResponse:
@@ -587,15 +570,35 @@ def inquiry_client_email_view(request: SchoolRequest, reference: str) -> HttpRes
     form = ClientEmailForm(request.POST)
     if not form.is_valid():
         return _render_dossier(request, inquiry, status=400, client_email_form=form)
+    # The client's other open dossiers at the old address, as the form offered them: corrected too if she chose so.
+    others = (
+        list(same_address_open_dossiers(inquiry).values_list("pk", flat=True))
+        if form.cleaned_data["also_others"]
+        else []
+    )
     try:
         corrected = inquiry_client_email_correct(
-            school=request.school, actor=request.user, inquiry_id=inquiry.pk, email=form.cleaned_data["email"]
+            school=request.school,
+            actor=request.user,
+            inquiry_id=inquiry.pk,
+            email=form.cleaned_data["email"],
+            other_dossier_ids=others,
         )
     except ValidationError as error:
         for message in error.messages:
             form.add_error("email", message)
         return _render_dossier(request, inquiry, status=400, client_email_form=form)
-    messages.success(request, _("The client's address is now %(email)s.") % {"email": corrected.email})
+    count = len(corrected.others)
+    values = {"email": corrected.inquiry.email, "count": count, "references": ", ".join(corrected.others)}
+    if corrected.others:
+        message = ngettext(
+            "The client's address is now %(email)s, on this dossier and on %(references)s.",
+            "The client's address is now %(email)s, on this dossier and on the %(count)d others: %(references)s.",
+            count,
+        )
+    else:
+        message = _("The client's address is now %(email)s.")
+    messages.success(request, message % values)
     return _back_to_dossier(request, inquiry, "client")
 
 

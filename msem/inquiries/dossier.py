@@ -7,7 +7,7 @@ the dossier meanwhile, the change is refused rather than silently applied.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -27,10 +27,11 @@ from msem.inquiries.client_actions import ClientAction, client_action_notificati
 from msem.inquiries.models import STATUS_TRANSITIONS, Category, Inquiry, InquiryEvent, Subject
 from msem.inquiries.notifications import email_event_record, notification_queue, reply_queue
 from msem.inquiries.search import search_text_for
-from msem.inquiries.selectors import client_answers, client_emails_failed
+from msem.inquiries.selectors import client_answers, client_emails_failed, same_address_open_dossiers
 from msem.mailing.models import OutgoingAttachment, OutgoingEmail
 from msem.mailing.outbox import Attachment, email_enqueue
 from msem.mailing.placeholders import ALLOWED_BY_KIND, validate_placeholders
+from msem.payments.resending import email_resend_obstacle
 from msem.schools.models import School
 from msem.validators import E_MAIL_INVALID, validate_single_line
 
@@ -463,12 +464,19 @@ def inquiry_merge(*, school: School, actor: User, target_id: int, duplicate_id: 
 
 
 @transaction.atomic
-def inquiry_client_email_correct(*, school: School, actor: User, inquiry_id: int, email: str) -> Inquiry:
+def inquiry_client_email_correct(
+    *, school: School, actor: User, inquiry_id: int, email: str, other_dossier_ids: Collection[int] = ()
+) -> CorrectedEmail:
     """The client mistyped her address (a refused e-mail says so): the secretary writes the right one.
 
     The dossier's later e-mails go to it, the inbox's search finds it, and the
     timeline keeps the old one and who changed it. E-mails already sent or
     refused keep the address they went to.
+
+    `other_dossier_ids`: the client's other open dossiers that the secretary chose to correct as
+    well (same_address_open_dossiers). Each one of this school, still open and still at the
+    dossier's old address is corrected too, each with its line in its own timeline; any other
+    is left as it is.
     """
     _require_member(school, actor)
     email = email.strip()
@@ -484,12 +492,33 @@ def inquiry_client_email_correct(*, school: School, actor: User, inquiry_id: int
         raise ValidationError(_("The client's personal data was erased: there is no address to correct."))
     if email == inquiry.email:
         raise ValidationError(_("This is already the client's address."), code="same_email")
-    _event(inquiry, actor, InquiryEvent.Kind.CLIENT_EMAIL_CORRECTED, before=inquiry.email, after=email)
+    others = list(
+        same_address_open_dossiers(inquiry)
+        .filter(pk__in=[int(pk) for pk in other_dossier_ids])
+        .select_for_update(of=("self",))
+        .order_by("pk")
+    )
+    _client_email_set(inquiry, actor, email)
+    for other in others:
+        _client_email_set(other, actor, email, along_with=inquiry.reference)
+    return CorrectedEmail(
+        inquiry=Inquiry.objects.for_school(school).get(pk=inquiry.pk), others=[other.reference for other in others]
+    )
+
+
+@dataclass(frozen=True)
+class CorrectedEmail:
+    inquiry: Inquiry
+    # The references of the client's other dossiers corrected with it.
+    others: list[str]
+
+
+def _client_email_set(inquiry: Inquiry, actor: User, email: str, **about: str) -> None:
+    _event(inquiry, actor, InquiryEvent.Kind.CLIENT_EMAIL_CORRECTED, before=inquiry.email, after=email, **about)
     inquiry.email = email
     inquiry.search_text = search_text_for(inquiry)
     inquiry.version = F("version") + 1
     inquiry.save(update_fields=["email", "search_text", "version", "updated_at"])
-    return Inquiry.objects.for_school(school).get(pk=inquiry.pk)
 
 
 @transaction.atomic
@@ -499,7 +528,9 @@ def inquiry_email_resend(*, school: School, actor: User, inquiry_id: int, email_
     The same e-mail (subject, text, attachments such as a quote's PDF), as a new
     one through the outbox, in the timeline as sent by this secretary. Each
     failed e-mail is sent again once: the new one, if it fails too, is the one
-    to send again.
+    to send again. A quote or payment-request e-mail whose link no longer works
+    (the quote changed, the request paid or expired …) is not sent again: the
+    refusal says what to send instead (msem.payments.resending).
     """
     _require_member(school, actor)
     inquiry = _locked(school, inquiry_id)
@@ -509,6 +540,10 @@ def inquiry_email_resend(*, school: School, actor: User, inquiry_id: int, email_
             _("This e-mail is not one waiting to be sent again: it may have been sent again already."),
             code="not_resendable",
         )
+    about = _sent_about(inquiry, failed)
+    obstacle = email_resend_obstacle(school_id=school.pk, about=about)
+    if obstacle:
+        raise ValidationError(obstacle, code="out_of_date")
     attachments = [
         Attachment(filename=file.filename, content_type=file.content_type, content=bytes(file.content))
         for file in OutgoingAttachment.objects.for_school(school).filter(email=failed).order_by("id")
@@ -526,5 +561,22 @@ def inquiry_email_resend(*, school: School, actor: User, inquiry_id: int, email_
         from_email=failed.from_email,
         attachments=attachments,
     )
-    email_event_record(inquiry, email, actor=actor, about={"resent_from": failed.pk, "resent_to": inquiry.email})
+    email_event_record(
+        inquiry, email, actor=actor, about={**about, "resent_from": failed.pk, "resent_to": inquiry.email}
+    )
     return email
+
+
+# What an e-mail's timeline line says of the quote or payment request it sends (msem.payments.resending).
+_ABOUT_KEYS = ("quote_id", "quote_version", "payment_request_id")
+
+
+def _sent_about(inquiry: Inquiry, email: OutgoingEmail) -> dict[str, Any]:
+    event = InquiryEvent.objects.for_school(inquiry.school_id).filter(inquiry=inquiry, email=email).first()
+    data = event.data if event is not None else {}
+    return {key: data[key] for key in _ABOUT_KEYS if key in data}
+
+
+def client_email_resend_obstacle(*, inquiry: Inquiry, email: OutgoingEmail) -> str:
+    """Why a refused e-mail to the client must not go again as it was (its quote changed …); "" when it may."""
+    return email_resend_obstacle(school_id=inquiry.school_id, about=_sent_about(inquiry, email))

@@ -214,12 +214,14 @@ def client_email_queue(
     mail: ComposedMail,
     attachments: Sequence[Attachment] = (),
     headers: Mapping[str, str] | None = None,
+    about: dict[str, Any] | None = None,
 ) -> OutgoingEmail:
     """An e-mail to the dossier's client (an answer, a quote, a payment request, a receipt), in its timeline.
 
     From the school's name; the client's answer goes to the address of the
     dossier's subject, where the request was routed. `actor` is None for
     e-mails nobody wrote (a receipt), which then carry `headers` saying so.
+    `about`: kept in its timeline line (the quote or payment request it sends).
     """
     email = email_enqueue(
         school=inquiry.school,
@@ -234,7 +236,7 @@ def client_email_queue(
         attachments=attachments,
         headers=headers,
     )
-    email_event_record(inquiry, email, actor=actor)
+    email_event_record(inquiry, email, actor=actor, about=about)
     return email
 
 

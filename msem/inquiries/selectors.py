@@ -97,19 +97,52 @@ def client_emails_failed(*, inquiry: Inquiry) -> list[OutgoingEmail]:
     """The dossier's e-mails to the client that failed for good and were not sent again since, oldest first.
 
     Each one is still to be got to the client: once sent again (inquiry_email_resend), its new
-    e-mail carries on in the timeline and this one is no longer waiting for anything.
+    e-mail carries on in the timeline and this one is no longer waiting for anything. So does a
+    quote or payment-request e-mail followed by another of the same kind about the same quote
+    (the quote sent again as it is now, a new payment request): the client has that one instead.
     """
-    events = InquiryEvent.objects.for_school(inquiry.school_id).filter(inquiry=inquiry, kind=InquiryEvent.Kind.EMAIL)
-    resent = [
-        int(value)
-        for value in events.filter(data__has_key="resent_from").values_list("data__resent_from", flat=True)
-        if value is not None
-    ]
-    failed = events.filter(email__status=OutgoingEmail.Status.FAILED, email__kind__in=list(CLIENT_EMAIL_KINDS)).exclude(
-        email_id__in=resent
+    # The dossier's e-mails in one read (a dossier has tens of them at most), sorted out here.
+    events = list(
+        InquiryEvent.objects.for_school(inquiry.school_id)
+        .filter(inquiry=inquiry, kind=InquiryEvent.Kind.EMAIL)
+        .values_list("pk", "email_id", "email__status", "email__kind", "data")
     )
-    return list(
-        OutgoingEmail.objects.for_school(inquiry.school_id)
-        .filter(pk__in=failed.values("email_id"))
-        .order_by("created_at", "id")
+    resent = {data.get("resent_from") for _pk, _email_id, _status, _kind, data in events}
+    about_quotes = [
+        (pk, data.get("email_kind"), data["quote_id"])
+        for pk, _email_id, _status, _kind, data in events
+        if "quote_id" in data
+    ]
+    waiting = [
+        email_id
+        for pk, email_id, status, kind, data in events
+        if status == OutgoingEmail.Status.FAILED
+        and kind in CLIENT_EMAIL_KINDS
+        and email_id not in resent
+        and not any(
+            later > pk and later_kind == data.get("email_kind") and quote_id == data.get("quote_id")
+            for later, later_kind, quote_id in about_quotes
+        )
+    ]
+    if not waiting:
+        return []
+    return list(OutgoingEmail.objects.for_school(inquiry.school_id).filter(pk__in=waiting).order_by("created_at", "id"))
+
+
+def same_address_open_dossiers(inquiry: Inquiry) -> QuerySet[Inquiry]:
+    """The client's other open dossiers of the school at this dossier's address (any case), oldest first.
+
+    Where the same mistyped address most likely is: corrected on one dossier, it may be on these
+    too. Open: neither archived nor merged into another; and with the client's data not erased.
+    """
+    return (
+        Inquiry.objects.for_school(inquiry.school_id)
+        .filter(
+            email__iexact=inquiry.email,
+            archived_at__isnull=True,
+            merged_into__isnull=True,
+            personal_data_erased_at__isnull=True,
+        )
+        .exclude(pk=inquiry.pk)
+        .order_by("received_at", "pk")
     )

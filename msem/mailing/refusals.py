@@ -36,9 +36,18 @@ def refusal_cause(answer: str) -> str:
     return OTHER
 
 
-def refusal_explained(cause: str) -> str:
-    """What the refusal means for the secretary, and what to do, in the active language."""
+def refusal_explained(cause: str, *, correction_below: bool = True) -> str:
+    """What the refusal means for the secretary, and what to do, in the active language.
+
+    `correction_below`: said on the dossier's Client panel, above the form that corrects the
+    address; elsewhere (the E-mails page) the correction is in that panel, which the page links to.
+    """
     if cause == NO_SUCH_ADDRESS:
+        if not correction_below:
+            return _(
+                "This address does not exist: check it with the client (by phone if you can), "
+                "correct it in the dossier's Client panel, then send the e-mail again from there."
+            )
         return _(
             "This address does not exist: check it with the client (by phone if you can), "
             "correct it below, then send the e-mail again."

@@ -17,6 +17,7 @@ from msem.mailing.placeholders import ALLOWED_BY_KIND, validate_placeholders
 from msem.mailing.selectors import mail_templates_by_kind_and_language
 from msem.payments.models import Payment, PaymentRequest
 from msem.payments.pay_link import payment_url
+from msem.payments.resending import payment_email_about
 from msem.platform.labels import labelled
 from msem.quotes.formatting import format_date, format_money
 
@@ -105,5 +106,10 @@ def payment_email_queue(
     mail = payment_email_compose(payment_request=payment_request, subject=subject, body=body, reminder=reminder)
     quote = payment_request.quote
     return client_email_queue(
-        inquiry=quote.inquiry, actor=actor, kind=OutgoingEmail.Kind.PAYMENT_REQUEST, language=quote.language, mail=mail
+        inquiry=quote.inquiry,
+        actor=actor,
+        kind=OutgoingEmail.Kind.PAYMENT_REQUEST,
+        language=quote.language,
+        mail=mail,
+        about=payment_email_about(payment_request),
     )

@@ -18,6 +18,7 @@ from msem.mailing.outbox import Attachment
 from msem.mailing.placeholders import ALLOWED_BY_KIND, validate_placeholders
 from msem.mailing.selectors import mail_templates_by_kind_and_language
 from msem.payments.pay_link import payment_request_waiting
+from msem.payments.resending import quote_email_about
 from msem.platform.labels import labelled
 from msem.quotes.formatting import format_date, format_money
 from msem.quotes.models import Quote, QuoteLine
@@ -152,4 +153,5 @@ def quote_email_queue(
         language=quote.language,
         mail=mail,
         attachments=[Attachment(f"{quote.number}.pdf", "application/pdf", quote_pdf(quote))],
+        about=quote_email_about(quote),
     )

@@ -116,3 +116,41 @@ def test_the_failed_emails_are_found_and_one_shows_the_servers_answer(page, scho
     expect(page.locator("#id_q")).to_have_value("ANA.LOPEZ")
     expect(page.locator("#id_status")).to_have_value("failed")
     expect(rows).to_have_count(1)
+
+    # Opened again: what the refusal means, in her words, above the server's answer kept as it came,
+    # and the way to the dossier's Client panel, where she corrects the address and sends it again.
+    rows.first.get_by_role("link").click()
+    refusal = page.locator(".email-refused")
+    expect(refusal).to_contain_text("Cette adresse n’existe pas\u00a0: vérifiez-la avec le client")
+    expect(page.locator(".facts")).to_contain_text(REFUSED)
+    screenshot(page, "email-refused-explained", full_page=False)
+    refusal.get_by_role("link", name=f"Ouvrir le panneau Client du dossier {ana.reference}").click()
+    expect(page).to_have_url(re.compile(rf"/inquiries/{ana.reference}/#client$"))
+    card = page.locator("#client")
+    expect(card).to_contain_text("e-mail non délivré à ana.lopez@exemple.fr")
+    expect(card.get_by_role("button", name="Enregistrer l’adresse")).to_be_in_viewport()
+
+
+def test_the_address_is_corrected_on_the_clients_other_open_dossier_too(page, school, secretary, smtp_server):
+    # Claire wrote twice with the same typo: both acknowledgements are refused.
+    smtp_server.handler.data_answer = "550 5.1.1 <claire.martin@gmial.com>: Recipient address rejected: User unknown"
+    first = receive_inquiry(school, first_name="Claire", last_name="Martin", email="claire.martin@gmial.com")
+    second = receive_inquiry(school, first_name="Claire", last_name="Martin", email="claire.martin@gmial.com")
+    outbox_deliver(time_budget=10)
+    smtp_server.handler.data_answer = None
+
+    page.set_viewport_size({"width": 1366, "height": 900})
+    log_in(page, secretary.email, PASSWORD)
+    page.goto(f"/backoffice/{school.slug}/inquiries/{first.reference}/")
+    card = page.locator("#client")
+    card.get_by_label("Adresse corrigée").fill("claire.martin@gmail.com")
+    card.get_by_label(f"Corriger aussi sur l’autre dossier ouvert de ce client ({second.reference})").check()
+    card.get_by_role("button", name="Enregistrer l’adresse").click()
+
+    expect(page.get_by_text(f"sur ce dossier et sur {second.reference}.")).to_be_visible()
+    page.goto(f"/backoffice/{school.slug}/inquiries/{second.reference}/")
+    expect(page.locator("#client dd").first).to_be_visible()
+    expect(page.locator("#client")).to_contain_text("claire.martin@gmail.com")
+    # Its own refused acknowledgement now waits to be sent again to the corrected address.
+    expect(page.locator("#client")).to_contain_text("L’adresse du client a été corrigée depuis")
+    expect(page.locator("#timeline")).to_contain_text(f"(avec le dossier {first.reference})")
