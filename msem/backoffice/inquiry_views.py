@@ -429,6 +429,11 @@ def _render_dossier(request: SchoolRequest, inquiry: Inquiry, *, status: int = 2
     return render(request, "backoffice/inquiries/detail.html", context, status=status)
 
 
+def dossier_refused(request: SchoolRequest, inquiry: Inquiry, *, status: int, errors: list[str]) -> HttpResponse:
+    """The dossier page as it is now, a form of it refused (its POST address): why, at the top of the page."""
+    return _render_dossier(request, inquiry, status=status, page_errors=errors)
+
+
 @dataclass(frozen=True)
 class FailedEmail:
     """An e-mail to the client refused for good, as the Client card tells of it."""
