@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any, ClassVar, TypeVar
@@ -551,3 +552,70 @@ def open_duplicates(*, inquiry: Inquiry, window_days: int = 7) -> QuerySet[Inqui
         .exclude(status__in=[Inquiry.Status.WON, Inquiry.Status.LOST])
         .order_by("-received_at")
     )
+
+
+@dataclass(frozen=True)
+class Step:
+    """The dossier before or after another in a list, and the list's `after` that starts the list with it."""
+
+    reference: str
+    # None: the dossier is the list's first, on its first page.
+    after: Cursor | ArrivalCursor | None
+
+
+def _position(order: str, inquiry: Inquiry | dict[str, Any]) -> Cursor | ArrivalCursor:
+    """Where a dossier stands in a list of this order, as a page's cursor: the list after it starts after it."""
+    values = inquiry if isinstance(inquiry, dict) else vars(inquiry)
+    if order == Order.ARRIVAL:
+        return ArrivalCursor(arrival_date=values["arrival_date"], inquiry_id=values["id"])
+    return Cursor(received_at=values["received_at"], inquiry_id=values["id"])
+
+
+def _parts_before(rows: _Rows, before: Cursor | ArrivalCursor, *, order: str) -> list[_Rows]:
+    """The rows before a position in the list's order, nearest first: `_parts` read backwards."""
+    if isinstance(before, ArrivalCursor):
+        dated = rows.filter(arrival_date__isnull=False).order_by("-arrival_date", "-id")
+        if before.arrival_date is None:
+            undated = rows.filter(arrival_date__isnull=True, id__lt=before.inquiry_id).order_by("-id")
+            return [undated, dated]
+        day = before.arrival_date
+        return [dated.filter(arrival_date__lte=day).filter(Q(arrival_date__lt=day) | Q(id__lt=before.inquiry_id))]
+    if order == Order.OLDEST:
+        earlier = Q(received_at__lt=before.received_at) | Q(received_at=before.received_at, id__lt=before.inquiry_id)
+        return [rows.filter(earlier).order_by("-received_at", "-id")]
+    later = Q(received_at__gt=before.received_at) | Q(received_at=before.received_at, id__gt=before.inquiry_id)
+    return [rows.filter(later).order_by("received_at", "id")]
+
+
+_STEP_VALUES = ("id", "reference", "received_at", "arrival_date")
+
+
+def _first(parts: list[QuerySet[Inquiry]], count: int) -> list[dict[str, Any]]:
+    """The first `count` rows of the parts read in turn: one query, two by arrival when the dated run out."""
+    found: list[dict[str, Any]] = []
+    for part in parts:
+        if len(found) >= count:
+            break
+        found += list(part.values(*_STEP_VALUES)[: count - len(found)])
+    return found
+
+
+def inbox_steps(*, school: School, criteria: InboxCriteria, inquiry: Inquiry) -> tuple[Step | None, Step | None]:
+    """The dossiers before and after this one in the inbox's list of these criteria ("Next dossier").
+
+    Read from where this dossier stands in the list's order, along the list's own index, a row or two:
+    never the list itself. Where it stands whether it still matches the criteria or not: a new request
+    answered leaves the list of the new ones, and the next one is still the one after it.
+    """
+    matching = inbox_queryset(school=school, criteria=criteria)
+    here = _position(criteria.order, inquiry)
+    # A search planned for its term, as the list's page is (_searched_values).
+    with planned_for_their_values() if criteria.text else nullcontext():
+        following = _first(_parts(matching, here, order=criteria.order), 1)
+        preceding = _first(_parts_before(matching, here, order=criteria.order), 2)
+    next_step = Step(following[0]["reference"], after=here) if following else None
+    previous_step = None
+    if preceding:
+        before_it = _position(criteria.order, preceding[1]) if len(preceding) > 1 else None
+        previous_step = Step(preceding[0]["reference"], after=before_it)
+    return previous_step, next_step
