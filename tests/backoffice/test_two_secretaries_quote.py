@@ -277,3 +277,27 @@ def test_a_payment_request_double_clicked_is_stopped_without_blaming_a_colleague
         in said(again)
     )
     assert len(emails(OutgoingEmail.Kind.PAYMENT_REQUEST)) == 1
+
+
+def test_a_form_refused_for_a_typing_mistake_still_stops_on_a_colleagues_request_sent_meanwhile(
+    secretary_client, manager, manager_client, school
+):
+    """Corrected and sent again, her form is still the one she opened before her colleague's request left."""
+    quote = sent_quote(school, manager)
+    hers_action, hers = payment_form(panel(secretary_client, quote.inquiry), quote)
+    theirs_action, theirs = payment_form(panel(manager_client, quote.inquiry), quote)
+    assert manager_client.post(theirs_action, flatten(theirs)).status_code == 302
+
+    # A deposit asked, its percentage forgotten: refused by the form, said at the quote, her text kept.
+    forgotten = secretary_client.post(
+        hers_action, flatten(hers | {"kind": ["deposit"], "body": ["Acompte de 30 % : {payment_link}"]})
+    )
+    assert forgotten.status_code == 302
+    corrected_page = panel(secretary_client, quote.inquiry)
+    assert "Acompte de 30 % : {payment_link}" in corrected_page
+    action, fields = payment_form(corrected_page, quote)
+    stopped = secretary_client.post(action, flatten(fields | {"percentage": ["30"]}))
+
+    assert stopped.status_code == 409
+    assert PaymentRequest.objects.count() == 1
+    assert len(emails(OutgoingEmail.Kind.PAYMENT_REQUEST)) == 1
