@@ -61,7 +61,7 @@ def now_said() -> str:
 
 
 def said(response) -> str:
-    return re.sub(r"\s+", " ", unescape(response.content.decode()))
+    return re.sub(r"[ \t\n]+", " ", unescape(response.content.decode()))  # the no-break spaces kept
 
 
 class TestPaymentRequests:

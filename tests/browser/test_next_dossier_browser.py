@@ -22,7 +22,9 @@ WORDS = {
 }
 
 
-@pytest.mark.parametrize("screen", [("fr", 390), ("en", 390), ("fr", 1280), ("en", 1280)], ids="-".join)
+@pytest.mark.parametrize(
+    "screen", [("fr", 390), ("en", 390), ("fr", 1280), ("en", 1280)], ids=lambda screen: f"{screen[0]}-{screen[1]}"
+)
 def test_next_dossier_walks_her_filtered_list_and_stops_at_its_end(page, school, secretary, screen, screenshot):
     language, width = screen
     words = WORDS[language]

@@ -36,7 +36,9 @@ def desks(secretary, manager):
     return secretary, manager
 
 
-@pytest.mark.parametrize("screen", [("fr", 390), ("en", 390), ("fr", 1280), ("en", 1280)], ids="-".join)
+@pytest.mark.parametrize(
+    "screen", [("fr", 390), ("en", 390), ("fr", 1280), ("en", 1280)], ids=lambda screen: f"{screen[0]}-{screen[1]}"
+)
 def test_her_payment_request_is_stopped_and_her_text_waits_in_the_form(page, school, desks, screen, screenshot):
     secretary, manager = desks
     language, width = screen
