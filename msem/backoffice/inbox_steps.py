@@ -2,11 +2,12 @@
 
 A secretary works through her filtered inbox at the Christmas peak: open a
 dossier, answer, back to the list, open the next one, two pages for each. The
-dossier page links to the dossiers before and after it in the list it was opened
-from (its `back`: her search, her sort, her saved view), or in the list its
-"Requests" link leads to when it was opened from elsewhere (her default view, or
-every open dossier). Each link carries the list on, the list's page moved to
-start with that dossier, so that "Requests" returns to where she is in it.
+dossier page opened from the list (its `back`: her search, her sort, her saved
+or default view as the list applied it) links to the dossiers before and after
+it in that list. Each link carries the list on, the list's page moved to start
+with that dossier, so that "Requests" returns to where she is in it. A dossier
+opened from elsewhere (the dashboard, an e-mail, a duplicate) has no list to
+follow: no links, rather than a guess.
 """
 
 from __future__ import annotations
@@ -19,10 +20,9 @@ from django.urls import reverse
 from msem.accounts.models import User
 from msem.backoffice.inbox_choices import SearchChoices
 from msem.backoffice.inbox_forms import InboxFilterForm
-from msem.backoffice.inbox_return import EXPLICIT, back_query, back_suffix, criteria_query
+from msem.backoffice.inbox_return import back_query, back_suffix
 from msem.inquiries.inbox import Step, inbox_steps
 from msem.inquiries.models import Inquiry
-from msem.inquiries.saved_filters import inbox_default_filter
 from msem.schools.models import School
 
 
@@ -32,19 +32,13 @@ class StepLink:
     reference: str
 
 
-def _list_query(*, school: School, user: User, back: str) -> str:
-    """The list the dossier's "Requests" link leads to, as the inbox's query string."""
-    if back:
-        return back
-    default = inbox_default_filter(school=school, user=user)
-    return criteria_query(default.criteria, view=default.pk) if default else f"{EXPLICIT}=1"
-
-
 def dossier_steps(
     *, school: School, user: User, inquiry: Inquiry, back: str, choices: SearchChoices
 ) -> tuple[StepLink | None, StepLink | None]:
     """The links to the dossiers before and after this one in her list; None at either end of it."""
-    params = QueryDict(_list_query(school=school, user=user, back=back), mutable=True)
+    if not back:
+        return None, None
+    params = QueryDict(back, mutable=True)
     # Where the list's page started does not change which dossiers are next to this one.
     params.pop("after", None)
     form = InboxFilterForm(params, school=school, user=user, choices=choices)

@@ -7,7 +7,7 @@ import binascii
 import re
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, ClassVar, TypeVar
 
 from django.db import connection
@@ -590,29 +590,77 @@ def _parts_before(rows: _Rows, before: Cursor | ArrivalCursor, *, order: str) ->
 _STEP_VALUES = ("id", "reference", "received_at", "arrival_date")
 
 
-def _first(parts: list[QuerySet[Inquiry]], count: int) -> list[dict[str, Any]]:
-    """The first `count` rows of the parts read in turn: one query, two by arrival when the dated run out."""
-    found: list[dict[str, Any]] = []
-    for part in parts:
-        if len(found) >= count:
-            break
-        found += list(part.values(*_STEP_VALUES)[: count - len(found)])
-    return found
+def _step_rows(after: list[QuerySet[Inquiry]], before: list[QuerySet[Inquiry]]) -> list[list[dict[str, Any]]]:
+    """The first row after this dossier and the first two before it, read in one statement.
+
+    Each part is a range of the list's index read with its own limit (a row or two), put together by
+    UNION ALL and told apart by its number: one round trip, never the list itself. Written in SQL: the
+    ORM's union cannot order and limit each part on SQLite.
+    """
+    limited = [(part, 1) for part in after] + [(part, 2) for part in before]
+    selects: list[str] = []
+    params: list[Any] = []
+    for number, (part, limit) in enumerate(limited):
+        sql, part_params = part.values_list(*_STEP_VALUES)[:limit].query.sql_with_params()
+        # Django's SQL for our querysets, their values kept as parameters.
+        selects.append(f"SELECT {number} AS part, part_{number}.* FROM ({sql}) AS part_{number}")  # noqa: S608
+        params += part_params
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects), params)
+        found = cursor.fetchall()
+    by_part: list[list[dict[str, Any]]] = [[] for _ in limited]
+    for number, pk, reference, received_at, arrival_date in found:
+        by_part[number].append(
+            {"id": pk, "reference": reference, "received_at": _moment(received_at), "arrival_date": _day(arrival_date)}
+        )
+    return by_part
+
+
+def _moment(value: datetime | str) -> datetime:
+    """A reception time as the database gave it outside the ORM (SQLite: text in UTC)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if timezone.is_aware(value) else timezone.make_aware(value, UTC)
+
+
+def _day(value: date | str | None) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _nearest(parts: list[list[dict[str, Any]]], count: int, *, order: str) -> list[dict[str, Any]]:
+    """The first `count` rows before a dossier, nearest first, from the parts (_parts_before) read in turn.
+
+    A statement's parts come back in no set order, nor do the rows of a part: each part's rows are put
+    back in its own order (nearest first: the list's order, backwards).
+    """
+
+    def place(row: dict[str, Any]) -> tuple[Any, int]:
+        return (
+            (row["arrival_date"] or date.min, row["id"]) if order == Order.ARRIVAL else (row["received_at"], row["id"])
+        )
+
+    # Newest first, the dossiers before one were received after it: the nearest is the earliest of them.
+    ordered = [sorted(part, key=place, reverse=order != Order.NEWEST) for part in parts]
+    return [row for part in ordered for row in part][:count]
 
 
 def inbox_steps(*, school: School, criteria: InboxCriteria, inquiry: Inquiry) -> tuple[Step | None, Step | None]:
     """The dossiers before and after this one in the inbox's list of these criteria ("Next dossier").
 
-    Read from where this dossier stands in the list's order, along the list's own index, a row or two:
-    never the list itself. Where it stands whether it still matches the criteria or not: a new request
-    answered leaves the list of the new ones, and the next one is still the one after it.
+    Read from where this dossier stands in the list's order, along the list's own index, a row or two
+    in one statement: never the list itself. Where it stands whether it still matches the criteria or
+    not: a new request answered leaves the list of the new ones, and the next one is still the one
+    after it.
     """
     matching = inbox_queryset(school=school, criteria=criteria)
     here = _position(criteria.order, inquiry)
+    after = _parts(matching, here, order=criteria.order)
+    before = _parts_before(matching, here, order=criteria.order)
     # A search planned for its term, as the list's page is (_searched_values).
     with planned_for_their_values() if criteria.text else nullcontext():
-        following = _first(_parts(matching, here, order=criteria.order), 1)
-        preceding = _first(_parts_before(matching, here, order=criteria.order), 2)
+        rows = _step_rows(after, before)
+    following = [row for part in rows[: len(after)] for row in part][:1]
+    preceding = _nearest(rows[len(after) :], 2, order=criteria.order)
     next_step = Step(following[0]["reference"], after=here) if following else None
     previous_step = None
     if preceding:

@@ -127,17 +127,31 @@ def test_a_dossier_answered_leaves_her_list_and_next_still_follows_it(secretary_
     assert step(again, "next")[1] == f"Dossier suivant {new_ones[2].reference} →"
 
 
-def test_opened_from_elsewhere_next_follows_her_default_view(secretary, secretary_client, school, new_ones):
+def test_from_her_default_view_next_follows_it(secretary, secretary_client, school, new_ones):
     default = saved_filter_save(
         school=school, owner=secretary, name="En cours", criteria={"status": ["in_progress"]}, make_default=True
     )
-    # From the dashboard or an e-mail: no list in the address; "Requests" leads to her default view.
-    dossier = secretary_client.get(dossier_path(new_ones[1]))
+    listed = secretary_client.get(inbox_path(school), follow=True)  # "Requests" in the menu: her default view
+    dossier = secretary_client.get(row_link(listed, new_ones[1]))
     following = step(dossier, "next")
     assert following[1] == f"Dossier suivant {new_ones[3].reference} →"
     back = parse_qs(urlsplit(following[0]).query)["back"][0]
     assert parse_qs(back)["view"] == [str(default.pk)]
     assert parse_qs(back)["status"] == ["in_progress"]
+
+
+def test_opened_from_elsewhere_there_is_no_list_to_follow(secretary, secretary_client, school, new_ones):
+    """From the dashboard or an e-mail: no list in the address, no guess at one."""
+    saved_filter_save(school=school, owner=secretary, name="Nouvelles", criteria={"status": ["new"]}, make_default=True)
+    dossier = secretary_client.get(dossier_path(new_ones[2]))
+    assert dossier.status_code == 200
+    assert step(dossier, "next") is None
+    assert step(dossier, "prev") is None
+    # The same dossier from her list: both.
+    listed = secretary_client.get(inbox_path(school), follow=True)
+    from_list = secretary_client.get(row_link(listed, new_ones[2]))
+    assert step(from_list, "next")
+    assert step(from_list, "prev")
 
 
 def test_the_saved_view_she_chose_is_carried_and_the_list_returns_where_she_is(
@@ -183,22 +197,19 @@ def test_by_arrival_the_dated_ones_then_the_undated(secretary_client, school):
     assert step(first_undated, "prev")[1] == f"← Dossier précédent {later.reference}"
 
 
-def test_next_dossier_costs_a_row_or_two_whatever_the_list(secretary_client, school):
-    dossiers = [received(school, minutes) for minutes in range(1, 81)]
-    url = dossier_path(dossiers[40]) + "?back=f%3D1"
+@pytest.mark.parametrize("order", ["newest", "oldest", "arrival"])
+def test_next_dossier_costs_one_statement_of_a_row_or_two_whatever_the_list(secretary_client, school, order):
+    dossiers = [received(school, minutes) for minutes in range(1, 61)]
+    url = dossier_path(dossiers[30]) + f"?back=f%3D1%26sort%3D{order}"
     with CaptureQueriesContext(connection) as queries:
         page = secretary_client.get(url)
     assert step(page, "next")
     assert step(page, "prev")
-    # The reads of a dossier's neighbours: its id, reference and place in the list's order, nothing else.
-    columns = re.compile(
-        r'SELECT "inquiries_inquiry"\."id" AS "id", "inquiries_inquiry"\."reference" AS "reference", '
-        r'\S+ AS "received_at", \S+ AS "arrival_date" FROM'
-    )
-    steps = [q["sql"] for q in queries.captured_queries if columns.match(q["sql"])]
-    assert len(steps) == 2  # the one after, the two before
-    assert all(re.search(r"LIMIT [12]\b", sql) for sql in steps)
-    assert all('"school_id" =' in sql for sql in steps)
+    # The read of a dossier's neighbours: the ranges on either side of it, a row or two each, in one statement.
+    steps = [q["sql"] for q in queries.captured_queries if re.match(r"SELECT 0 AS part", q["sql"])]
+    assert len(steps) == 1
+    assert re.findall(r"LIMIT (\d+)", steps[0]) in (["1", "2"], ["1", "1", "2"], ["1", "1", "2", "2"])
+    assert steps[0].count('"school_id" =') == steps[0].count("LIMIT")
 
 
 def test_another_schools_dossier_is_never_next(secretary_client, school, other_school):
