@@ -187,7 +187,7 @@ class PanelForm(forms.Form):
         widget=PlainCheckboxInput,
     )
 
-    def __init__(self, *args: Any, inquiry: Inquiry, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, inquiry: Inquiry, choices: SearchChoices | None = None, **kwargs: Any) -> None:
         kwargs.setdefault(
             "initial",
             {
@@ -200,7 +200,8 @@ class PanelForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         self.inquiry = inquiry
-        choices = search_choices(school=inquiry.school)
+        if choices is None:
+            choices = search_choices(school=inquiry.school)
         self.fields["category"].choices = [  # type: ignore[attr-defined]
             ("", gettext("No category")),
             *[(str(category.pk), translated_label(category)) for category in choices.categories],

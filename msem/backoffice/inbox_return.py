@@ -41,6 +41,12 @@ def back_query(raw: str) -> str:
     return urlencode(kept)
 
 
+def criteria_query(criteria: dict[str, list[str]], *, view: int) -> str:
+    """The inbox's query string of a saved view: its criteria, and which view it is (see saved_view_shown)."""
+    pairs = [(key, value) for key, values in criteria.items() for value in values]
+    return urlencode([(EXPLICIT, "1"), *pairs, (VIEW, str(view))])
+
+
 def request_back(request: HttpRequest) -> str:
     """The `back` this dossier page (or one of its forms) was reached with."""
     return back_query(request.GET.get(BACK, ""))

@@ -6,7 +6,6 @@ import csv
 import io
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -31,9 +30,18 @@ from msem.backoffice.inbox_forms import (
     SaveViewForm,
     translated_label,
 )
-from msem.backoffice.inbox_return import EXPLICIT, VIEW, back_query, back_suffix, inbox_return_url, request_back
+from msem.backoffice.inbox_return import (
+    EXPLICIT,
+    VIEW,
+    back_query,
+    back_suffix,
+    criteria_query,
+    inbox_return_url,
+    request_back,
+)
 from msem.backoffice.inbox_rows import inbox_rows_html
 from msem.backoffice.inbox_search import search_widgets
+from msem.backoffice.inbox_steps import dossier_steps
 from msem.backoffice.refused_emails import failed_emails
 from msem.inquiries.dossier import (
     DossierConflict,
@@ -73,12 +81,6 @@ def _inbox_url(request: SchoolRequest, query: str = "") -> str:
     return f"{base}?{query}" if query else base
 
 
-def _criteria_query(criteria: dict[str, list[str]], *, view: int) -> str:
-    """The inbox's query string of a saved view: its criteria, and which view it is (see saved_view_shown)."""
-    pairs = [(key, value) for key, values in criteria.items() for value in values]
-    return urlencode([(EXPLICIT, "1"), *pairs, (VIEW, str(view))])
-
-
 def _with_view(query: str, view: int) -> str:
     """The list's query string as she left it, now naming the view she saved (in place of any other)."""
     params = QueryDict(query, mutable=True)
@@ -98,7 +100,7 @@ def inquiries_view(request: SchoolRequest) -> HttpResponse:
     if not request.GET:
         default = inbox_default_filter(school=school, user=user)
         if default is not None:
-            return redirect(_inbox_url(request, _criteria_query(default.criteria, view=default.pk)))
+            return redirect(_inbox_url(request, criteria_query(default.criteria, view=default.pk)))
     choices = search_choices(school=school)
     form = InboxFilterForm(request.GET, school=school, user=user, choices=choices)
     status = 200
@@ -389,7 +391,7 @@ def saved_view_action_view(request: SchoolRequest, view_id: int) -> HttpResponse
         return redirect(_inbox_url(request, f"{EXPLICIT}=1"))
     inbox_default_set(school=school, user=user, saved_filter=saved)
     messages.success(request, _("“%(name)s” is now your default view.") % {"name": saved_filter_name_shown(saved.name)})
-    return redirect(_inbox_url(request, _criteria_query(saved.criteria, view=saved.pk)))
+    return redirect(_inbox_url(request, criteria_query(saved.criteria, view=saved.pk)))
 
 
 # --- The dossier page ---------------------------------------------------------------
@@ -407,6 +409,11 @@ def _render_dossier(request: SchoolRequest, inquiry: Inquiry, *, status: int = 2
     page_url = reverse(
         "backoffice:inquiry", kwargs={"school_slug": request.school.slug, "reference": inquiry.reference}
     )
+    # One read of the school's categories, subjects and staff, for the Dossier panel and her list's criteria.
+    choices = search_choices(school=request.school)
+    previous_step, next_step = dossier_steps(
+        school=request.school, user=request.user, inquiry=inquiry, back=back, choices=choices
+    )
     context = {
         "active_menu": "inquiries",
         "inquiry": inquiry,
@@ -417,7 +424,9 @@ def _render_dossier(request: SchoolRequest, inquiry: Inquiry, *, status: int = 2
         "page_url": page_url + back_suffix(back) if request.method == "POST" else "",
         "timeline": inquiry_timeline(inquiry=inquiry),
         "duplicates": list(open_duplicates(inquiry=inquiry)[:5]) if not inquiry.merged_into_id else [],
-        "panel_form": forms.get("panel_form") or PanelForm(inquiry=inquiry),
+        "previous_step": previous_step,
+        "next_step": next_step,
+        "panel_form": forms.get("panel_form") or PanelForm(inquiry=inquiry, choices=choices),
         "note_form": forms.get("note_form") or NoteForm(),
         "reply_form": forms.get("reply_form") or ReplyForm(initial=ReplyForm.initial_for(inquiry)),
         "client_email_form": forms.get("client_email_form") or ClientEmailForm(initial={"email": inquiry.email}),
@@ -426,6 +435,11 @@ def _render_dossier(request: SchoolRequest, inquiry: Inquiry, *, status: int = 2
         "page_errors": forms.get("page_errors", []),
     }
     return render(request, "backoffice/inquiries/detail.html", context, status=status)
+
+
+def dossier_refused(request: SchoolRequest, inquiry: Inquiry, *, status: int, errors: list[str]) -> HttpResponse:
+    """The dossier page as it is now, a form of it refused (its POST address): why, at the top of the page."""
+    return _render_dossier(request, inquiry, status=status, page_errors=errors)
 
 
 def _same_address_dossiers(inquiry: Inquiry) -> list[str]:

@@ -67,6 +67,9 @@ class SendQuoteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
     )
 
+    # The last quote sent to the client when the page was shown (msem.quotes.meanwhile.last_quote_sent_id).
+    seen = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+
     @staticmethod
     def initial_for(*, school: School, quote: Quote, kind: str = MailKind.QUOTE) -> dict[str, str]:
         """The school's default text, in the client's language, placeholders still to fill."""
@@ -98,6 +101,9 @@ class PaymentRequestForm(SendQuoteForm):
     )
     # The request waiting for payment when the page was shown (empty: none); see payment_request_create.
     replaces = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The quote's version when the page was shown: changed, sent again or cancelled since, nothing is asked.
+    version = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+    seen = None  # type: ignore[assignment]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -22,9 +22,13 @@ REFUSED_MAIL = "quote_mail_refused"
 SEND = "send"
 PAYMENT = "payment"
 TYPED_FIELDS = {
-    SEND: ("subject", "body"),
-    PAYMENT: ("kind", "percentage", "amount", "valid_days", "subject", "body"),
+    SEND: ("subject", "body", "seen"),
+    PAYMENT: ("kind", "percentage", "amount", "valid_days", "subject", "body", "version", "replaces"),
 }
+# What the page showed when she typed (msem.quotes.meanwhile): kept with her text, so that a form refused
+# for a typing mistake still stops on a colleague's quote or request sent meanwhile. After such a stop, the
+# panel gives them anew: she has been told, and sending again sends.
+MARKERS = frozenset(("seen", "version", "replaces"))
 # A text longer than a form takes is refused for it: kept to that length and a little more, so that
 # the form still says it is too long, without a session growing with whatever was posted.
 _KEPT_LENGTH = BODY_MAX_LENGTH + 100
@@ -38,12 +42,24 @@ class TypedMail:
     invalid: tuple[str, ...] = ()
 
 
-def mail_refused(session: SessionBase, *, quote_id: int, form: str, data: Any, invalid: Iterable[str] = ()) -> None:
-    """Keep what was typed in the quote's `form` (SEND or PAYMENT) for the panel to show it again."""
+def mail_refused(
+    session: SessionBase,
+    *,
+    quote_id: int,
+    form: str,
+    data: Any,
+    invalid: Iterable[str] = (),
+    keep_markers: bool = True,
+) -> None:
+    """Keep what was typed in the quote's `form` (SEND or PAYMENT) for the panel to show it again.
+
+    keep_markers=False: she was stopped by a colleague's doing, now told; the panel gives the markers anew.
+    """
+    names = [name for name in TYPED_FIELDS[form] if keep_markers or name not in MARKERS]
     session[REFUSED_MAIL] = {
         "quote": quote_id,
         "form": form,
-        "values": {name: str(data.get(name, ""))[:_KEPT_LENGTH] for name in TYPED_FIELDS[form]},
+        "values": {name: str(data.get(name, ""))[:_KEPT_LENGTH] for name in names},
         "invalid": [name for name in invalid if name in TYPED_FIELDS[form]],
     }
 

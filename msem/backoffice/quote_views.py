@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from msem.backoffice.access import SchoolRequest, school_view
 from msem.backoffice.inbox_return import back_suffix, request_back
+from msem.backoffice.inquiry_views import dossier_refused
 from msem.backoffice.quote_forms import (
     LineAddForm,
     LineValuesForm,
@@ -26,7 +28,7 @@ from msem.backoffice.quote_forms import (
     TransferReceivedForm,
 )
 from msem.backoffice.quote_line_defaults import line_defaults, line_edits, line_refused
-from msem.backoffice.quote_mail_refused import PAYMENT, SEND, mail_refused, mail_typed
+from msem.backoffice.quote_mail_refused import PAYMENT, SEND, TypedMail, mail_refused, mail_typed
 from msem.catalog.selectors import price_list_by_key, price_lists, priced_products
 from msem.inquiries.models import Inquiry
 from msem.inquiries.selectors import inquiry_by_reference
@@ -41,6 +43,7 @@ from msem.payments.services import (
     payment_request_send,
 )
 from msem.platform.labels import labelled
+from msem.quotes.meanwhile import last_quote_sent_id
 from msem.quotes.models import Quote, QuoteLine
 from msem.quotes.pdf import quote_pdf
 from msem.quotes.selectors import quotes_of_dossier
@@ -203,6 +206,9 @@ def _panel(
             if draft
             else None,
             "send_invalid": send_typed.invalid if send_typed else (),
+            # What the forms saw (msem.quotes.meanwhile): kept from a form refused for a typing mistake.
+            "send_seen": _marker(send_typed, "seen", lambda: last_quote_sent_id(inquiry)) if draft else "",
+            "payment_kept": _payment_markers(payment_typed, payable.quote.pk) if payable else {},
             "payment_form": PaymentRequestForm(
                 initial=payment_typed.values
                 if payment_typed
@@ -222,6 +228,42 @@ def _panel(
         },
         status=status,
     )
+
+
+def _marker(typed: TypedMail | None, name: str, fresh: Callable[[], object]) -> object:
+    return typed.values[name] if typed and name in typed.values else fresh()
+
+
+def _payment_markers(typed: TypedMail | None, quote_id: int) -> dict[str, object]:
+    """The quote's version and the request waiting that a refused payment form saw, for that quote's form."""
+    if typed is None or "version" not in typed.values:
+        return {}
+    return {"quote": quote_id, "version": typed.values["version"], "replaces": typed.values.get("replaces", "")}
+
+
+# The services' refusals that are a colleague's doing meanwhile (or the same form sent twice): 409.
+CONFLICTS = frozenset(
+    (
+        "sent_meanwhile",
+        "cancelled_meanwhile",
+        "quote_changed_meanwhile",
+        "already_requested",
+        "replaced_request_changed",
+        "quote_not_payable",
+    )
+)
+
+
+def _conflict(error: ValidationError) -> bool:
+    return any(item.code in CONFLICTS for item in error.error_list)
+
+
+def _stopped(request: SchoolRequest, quote: Quote, error: ValidationError) -> HttpResponse:
+    """The dossier as it is now, refused with 409 and why at the top; her text waits in the panel."""
+    inquiry = inquiry_by_reference(school=request.school, reference=quote.inquiry.reference)
+    if inquiry is None:
+        raise Http404
+    return dossier_refused(request, inquiry, status=409, errors=error.messages)
 
 
 @school_view()
@@ -411,10 +453,21 @@ def quote_send_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
     if not form.is_valid():
         mail_refused(request.session, quote_id=quote.pk, form=SEND, data=request.POST, invalid=_invalid_fields(form))
         return _fail(request, quote, _form_errors(form))
+    data = form.cleaned_data
     try:
-        quote_send(school=request.school, actor=request.user, quote_id=quote.pk, **form.cleaned_data)
+        quote_send(
+            school=request.school,
+            actor=request.user,
+            quote_id=quote.pk,
+            subject=data["subject"],
+            body=data["body"],
+            seen_sent_id=data.get("seen"),
+        )
     except ValidationError as error:
-        invalid = _texts_refused(form.cleaned_data, MailKind.QUOTE)
+        if _conflict(error):
+            mail_refused(request.session, quote_id=quote.pk, form=SEND, data=request.POST, keep_markers=False)
+            return _stopped(request, quote, error)
+        invalid = _texts_refused(data, MailKind.QUOTE)
         mail_refused(request.session, quote_id=quote.pk, form=SEND, data=request.POST, invalid=invalid)
         return _fail(request, quote, error.messages)
     messages.success(request, _("The quote is on its way to %(email)s.") % {"email": quote.inquiry.email})
@@ -473,8 +526,12 @@ def payment_request_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
             subject=data["subject"],
             body=data["body"],
             replaces=data.get("replaces"),
+            seen_version=data.get("version"),
         )
     except ValidationError as error:
+        if _conflict(error):
+            mail_refused(request.session, quote_id=quote.pk, form=PAYMENT, data=request.POST, keep_markers=False)
+            return _stopped(request, quote, error)
         mail_refused(
             request.session,
             quote_id=quote.pk,

@@ -5,8 +5,9 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, ClassVar, TypeVar
 
 from django.db import connection
@@ -551,3 +552,118 @@ def open_duplicates(*, inquiry: Inquiry, window_days: int = 7) -> QuerySet[Inqui
         .exclude(status__in=[Inquiry.Status.WON, Inquiry.Status.LOST])
         .order_by("-received_at")
     )
+
+
+@dataclass(frozen=True)
+class Step:
+    """The dossier before or after another in a list, and the list's `after` that starts the list with it."""
+
+    reference: str
+    # None: the dossier is the list's first, on its first page.
+    after: Cursor | ArrivalCursor | None
+
+
+def _position(order: str, inquiry: Inquiry | dict[str, Any]) -> Cursor | ArrivalCursor:
+    """Where a dossier stands in a list of this order, as a page's cursor: the list after it starts after it."""
+    values = inquiry if isinstance(inquiry, dict) else vars(inquiry)
+    if order == Order.ARRIVAL:
+        return ArrivalCursor(arrival_date=values["arrival_date"], inquiry_id=values["id"])
+    return Cursor(received_at=values["received_at"], inquiry_id=values["id"])
+
+
+def _parts_before(rows: _Rows, before: Cursor | ArrivalCursor, *, order: str) -> list[_Rows]:
+    """The rows before a position in the list's order, nearest first: `_parts` read backwards."""
+    if isinstance(before, ArrivalCursor):
+        dated = rows.filter(arrival_date__isnull=False).order_by("-arrival_date", "-id")
+        if before.arrival_date is None:
+            undated = rows.filter(arrival_date__isnull=True, id__lt=before.inquiry_id).order_by("-id")
+            return [undated, dated]
+        day = before.arrival_date
+        return [dated.filter(arrival_date__lte=day).filter(Q(arrival_date__lt=day) | Q(id__lt=before.inquiry_id))]
+    if order == Order.OLDEST:
+        earlier = Q(received_at__lt=before.received_at) | Q(received_at=before.received_at, id__lt=before.inquiry_id)
+        return [rows.filter(earlier).order_by("-received_at", "-id")]
+    later = Q(received_at__gt=before.received_at) | Q(received_at=before.received_at, id__gt=before.inquiry_id)
+    return [rows.filter(later).order_by("received_at", "id")]
+
+
+_STEP_VALUES = ("id", "reference", "received_at", "arrival_date")
+
+
+def _step_rows(after: list[QuerySet[Inquiry]], before: list[QuerySet[Inquiry]]) -> list[list[dict[str, Any]]]:
+    """The first row after this dossier and the first two before it, read in one statement.
+
+    Each part is a range of the list's index read with its own limit (a row or two), put together by
+    UNION ALL and told apart by its number: one round trip, never the list itself. Written in SQL: the
+    ORM's union cannot order and limit each part on SQLite.
+    """
+    limited = [(part, 1) for part in after] + [(part, 2) for part in before]
+    selects: list[str] = []
+    params: list[Any] = []
+    for number, (part, limit) in enumerate(limited):
+        sql, part_params = part.values_list(*_STEP_VALUES)[:limit].query.sql_with_params()
+        # Django's SQL for our querysets, their values kept as parameters.
+        selects.append(f"SELECT {number} AS part, part_{number}.* FROM ({sql}) AS part_{number}")  # noqa: S608
+        params += part_params
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects), params)
+        found = cursor.fetchall()
+    by_part: list[list[dict[str, Any]]] = [[] for _ in limited]
+    for number, pk, reference, received_at, arrival_date in found:
+        by_part[number].append(
+            {"id": pk, "reference": reference, "received_at": _moment(received_at), "arrival_date": _day(arrival_date)}
+        )
+    return by_part
+
+
+def _moment(value: datetime | str) -> datetime:
+    """A reception time as the database gave it outside the ORM (SQLite: text in UTC)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if timezone.is_aware(value) else timezone.make_aware(value, UTC)
+
+
+def _day(value: date | str | None) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _nearest(parts: list[list[dict[str, Any]]], count: int, *, order: str) -> list[dict[str, Any]]:
+    """The first `count` rows before a dossier, nearest first, from the parts (_parts_before) read in turn.
+
+    A statement's parts come back in no set order, nor do the rows of a part: each part's rows are put
+    back in its own order (nearest first: the list's order, backwards).
+    """
+
+    def place(row: dict[str, Any]) -> tuple[Any, int]:
+        return (
+            (row["arrival_date"] or date.min, row["id"]) if order == Order.ARRIVAL else (row["received_at"], row["id"])
+        )
+
+    # Newest first, the dossiers before one were received after it: the nearest is the earliest of them.
+    ordered = [sorted(part, key=place, reverse=order != Order.NEWEST) for part in parts]
+    return [row for part in ordered for row in part][:count]
+
+
+def inbox_steps(*, school: School, criteria: InboxCriteria, inquiry: Inquiry) -> tuple[Step | None, Step | None]:
+    """The dossiers before and after this one in the inbox's list of these criteria ("Next dossier").
+
+    Read from where this dossier stands in the list's order, along the list's own index, a row or two
+    in one statement: never the list itself. Where it stands whether it still matches the criteria or
+    not: a new request answered leaves the list of the new ones, and the next one is still the one
+    after it.
+    """
+    matching = inbox_queryset(school=school, criteria=criteria)
+    here = _position(criteria.order, inquiry)
+    after = _parts(matching, here, order=criteria.order)
+    before = _parts_before(matching, here, order=criteria.order)
+    # A search planned for its term, as the list's page is (_searched_values).
+    with planned_for_their_values() if criteria.text else nullcontext():
+        rows = _step_rows(after, before)
+    following = [row for part in rows[: len(after)] for row in part][:1]
+    preceding = _nearest(rows[len(after) :], 2, order=criteria.order)
+    next_step = Step(following[0]["reference"], after=here) if following else None
+    previous_step = None
+    if preceding:
+        before_it = _position(criteria.order, preceding[1]) if len(preceding) > 1 else None
+        previous_step = Step(preceding[0]["reference"], after=before_it)
+    return previous_step, next_step

@@ -27,6 +27,7 @@ from msem.payments.models import Payment, PaymentRequest
 from msem.payments.receipts import payment_receipt_queue
 from msem.payments.sending import payment_email_queue
 from msem.quotes.formatting import format_money
+from msem.quotes.meanwhile import last_quote_move, payment_request_outcome, someone, time_said
 from msem.quotes.models import Quote
 from msem.quotes.pricing import deposit, to_cents
 from msem.quotes.services import quote_event, quote_expire_if_due
@@ -69,25 +70,103 @@ def amount_paid(quote: Quote) -> Decimal:
     return paid["total"] or Decimal("0.00")
 
 
-def _check_replaced(waiting_requests: list[PaymentRequest], replaces: int | None) -> None:
-    """The requests waiting are those the secretary saw, or nothing is made."""
+def _check_replaced(quote: Quote, waiting_requests: list[PaymentRequest], replaces: int | None, actor: User) -> None:
+    """The requests waiting are those the secretary saw, or nothing is made; a colleague's doing is named."""
     unseen = [waiting for waiting in waiting_requests if waiting.pk != replaces]
     if unseen:
+        newest = unseen[-1]
+        if newest.created_by_id is not None and newest.created_by_id != actor.pk:
+            raise ValidationError(
+                _(
+                    "%(name)s sent payment request %(reference)s at %(time)s, while you had this quote open: yours "
+                    "was not sent. Check it before asking again."
+                )
+                % {
+                    "name": someone(newest.created_by),
+                    "reference": newest.reference,
+                    "time": time_said(newest.created_at),
+                },
+                code="already_requested",
+            )
         raise ValidationError(
             _(
                 "Payment request %(reference)s is already waiting for payment (sent a moment ago, by you or a "
                 "colleague): this one was not sent. Check it before asking again."
             )
-            % {"reference": unseen[-1].reference},
+            % {"reference": newest.reference},
             code="already_requested",
         )
     if replaces is not None and not waiting_requests:
+        replaced = quote.payment_requests.filter(pk=replaces).first()
+        outcome = (
+            payment_request_outcome(
+                school_id=quote.school_id, inquiry_id=quote.inquiry_id, reference=replaced.reference
+            )
+            if replaced is not None
+            else None
+        )
+        changed = _(
+            "The request you were replacing is no longer waiting for payment (paid or cancelled meanwhile): "
+            "nothing was sent. Check the quote before asking again."
+        )
+        raise ValidationError(
+            f"{_outcome_said(outcome)} {changed}" if outcome is not None else changed,
+            code="replaced_request_changed",
+        )
+
+
+def _outcome_said(outcome: InquiryEvent) -> str:
+    """Who made the request stop waiting, and when: its payment received, or its cancelling."""
+    said = {
+        "name": someone(outcome.actor),
+        "reference": outcome.data.get("reference", ""),
+        "time": time_said(outcome.created_at),
+    }
+    if outcome.data.get("action") != "received":
+        return _("%(name)s cancelled %(reference)s at %(time)s.") % said
+    if outcome.actor is None:
+        return _("The client paid %(reference)s at %(time)s.") % said
+    return _("%(name)s recorded the payment of %(reference)s at %(time)s.") % said
+
+
+def _check_quote_seen(quote: Quote, seen_version: int | None, actor: User) -> None:
+    """The quote is as the secretary saw it when she asked: not changed, sent again or cancelled since."""
+    payable = quote.status in (Quote.Status.SENT, Quote.Status.ACCEPTED)
+    if seen_version is None or (payable and quote.version == seen_version):
+        return
+    moved = last_quote_move(quote)
+    # The colleague's doing that left the quote as it is now (a quote paid or expired meanwhile is said as before).
+    action = moved.data.get("action") if moved is not None and moved.actor_id != actor.pk else None
+    explains = {
+        "sent": payable,
+        "reopened": quote.status == Quote.Status.DRAFT,
+        "cancelled": quote.status == Quote.Status.CANCELLED,
+    }
+    if moved is not None and action is not None and explains[action]:
+        said = {"name": someone(moved.actor), "time": time_said(moved.created_at), "number": quote.number}
+        message = {
+            "sent": _(
+                "%(name)s changed quote %(number)s and sent it to the client again at %(time)s, while you had it "
+                "open: your payment request was not sent. Check its amount before asking again."
+            ),
+            "reopened": _(
+                "%(name)s reopened quote %(number)s to change it at %(time)s, while you had it open: your payment "
+                "request was not sent. Ask for payment once it is sent again."
+            ),
+            "cancelled": _(
+                "%(name)s cancelled quote %(number)s at %(time)s, while you had it open: your payment request was "
+                "not sent."
+            ),
+        }[action]
+        raise ValidationError(message % said, code="quote_changed_meanwhile")
+    if payable:
         raise ValidationError(
             _(
-                "The request you were replacing is no longer waiting for payment (paid or cancelled meanwhile): "
-                "nothing was sent. Check the quote before asking again."
-            ),
-            code="replaced_request_changed",
+                "Quote %(number)s changed while you had it open: your payment request was not sent. Check its "
+                "amount before asking again."
+            )
+            % {"number": quote.number},
+            code="quote_changed_meanwhile",
         )
 
 
@@ -102,6 +181,7 @@ def payment_request_create(
     amount: Decimal | None = None,
     valid_days: int = DEFAULT_LINK_DAYS,
     replaces: int | None,
+    seen_version: int | None = None,
 ) -> PaymentRequest:
     """Ask for the whole amount left to pay, or a deposit (a percentage of the total, or an amount).
 
@@ -110,10 +190,15 @@ def payment_request_create(
     was waiting); when another one is waiting, her page was out of date or the same
     form came twice (a double click), and nothing is made. Every caller says what
     it saw: there is no way to ask without this check.
+
+    `seen_version` is the quote's version on her page (None: asked without a page,
+    as the demo does): a quote changed, sent again or cancelled by a colleague since
+    is not asked for, and the colleague's doing is named (msem.quotes.meanwhile).
     """
     _require_member(school, actor)
     quote = Quote.objects.for_school(school).select_for_update().select_related("inquiry").get(pk=quote_id)
     quote = quote_expire_if_due(quote)
+    _check_quote_seen(quote, seen_version, actor)
     if quote.status not in (Quote.Status.SENT, Quote.Status.ACCEPTED):
         raise ValidationError(_("Payment can only be asked for a sent or accepted quote."), code="quote_not_payable")
     if not 1 <= valid_days <= MAX_LINK_DAYS:
@@ -145,7 +230,7 @@ def payment_request_create(
         raise ValidationError(_("Unknown kind of payment request."), code="invalid_kind")
 
     waiting_requests = list(quote.payment_requests.filter(status=PaymentRequest.Status.PENDING))
-    _check_replaced(waiting_requests, replaces)
+    _check_replaced(quote, waiting_requests, replaces, actor)
     for waiting in waiting_requests:
         waiting.status = PaymentRequest.Status.CANCELLED
         waiting.save(update_fields=["status"])
@@ -283,6 +368,7 @@ def payment_request_send(
     subject: str | None = None,
     body: str | None = None,
     replaces: int | None,
+    seen_version: int | None = None,
 ) -> PaymentRequest:
     """Make the request and e-mail its link to the client, together or not at all."""
     payment_request = payment_request_create(
@@ -294,6 +380,7 @@ def payment_request_send(
         amount=amount,
         valid_days=valid_days,
         replaces=replaces,
+        seen_version=seen_version,
     )
     payment_email_queue(payment_request=payment_request, actor=actor, subject=subject, body=body)
     return payment_request

@@ -27,6 +27,7 @@ from msem.inquiries.models import Inquiry, InquiryEvent
 from msem.mailing.models import OutgoingEmail
 from msem.payments.pay_link import payment_request_waiting
 from msem.quotes.acceptance import quote_acceptance_queue
+from msem.quotes.meanwhile import last_quote_move, quotes_sent, someone, time_said
 from msem.quotes.models import MAX_LINE_PARTICIPANTS, MAX_QUANTITY, QUOTE_TRANSITIONS, Quote, QuoteLine
 from msem.quotes.sending import quote_email_queue
 from msem.schools.models import School
@@ -227,10 +228,21 @@ def quote_validity_set(*, school: School, actor: User, quote_id: int, valid_unti
 
 
 @transaction.atomic
-def quote_send(*, school: School, actor: User, quote_id: int, subject: str, body: str) -> OutgoingEmail:
-    """Send the quote to the client (text, summary, link, PDF attached) and mark it sent."""
+def quote_send(
+    *, school: School, actor: User, quote_id: int, subject: str, body: str, seen_sent_id: int | None = None
+) -> OutgoingEmail:
+    """Send the quote to the client (text, summary, link, PDF attached) and mark it sent.
+
+    seen_sent_id: the last quote sent to the client on the page she sent from
+    (msem.quotes.meanwhile.last_quote_sent_id). Two secretaries each preparing a
+    quote for the same request: the second one to send is stopped when a colleague
+    sent the client a quote in the meantime, rather than the client getting two
+    quotes with two prices.
+    """
     _require_member(school, actor)
     quote = _locked_quote(school, quote_id)
+    if seen_sent_id is not None:
+        _refuse_if_sent_meanwhile(quote, actor=actor, seen_sent_id=seen_sent_id)
     if not quote.lines.exists():
         raise ValidationError(_("Add at least one product before sending the quote."), code="empty_quote")
     if quote.valid_until < timezone.localdate():
@@ -242,6 +254,32 @@ def quote_send(*, school: School, actor: User, quote_id: int, subject: str, body
     quote_event(quote, actor, "sent", total=str(quote.totals().including_vat))
     inquiry_answered(school=school, actor=actor, inquiry_id=quote.inquiry_id)
     return email
+
+
+def _refuse_if_sent_meanwhile(quote: Quote, *, actor: User, seen_sent_id: int) -> None:
+    newer = quotes_sent(quote.inquiry).filter(pk__gt=seen_sent_id).exclude(actor=actor).select_related("actor").first()
+    if newer is not None:
+        said = {"name": someone(newer.actor), "time": time_said(newer.created_at), "number": newer.data.get("number")}
+        if newer.data.get("number") == quote.number:
+            message = _(
+                "%(name)s sent this quote (%(number)s) to the client at %(time)s, while you had it open: it left "
+                "once, with their text. Read it in the timeline."
+            )
+        else:
+            said["yours"] = quote.number
+            message = _(
+                "%(name)s sent quote %(number)s to the client at %(time)s, while you were preparing yours: quote "
+                "%(yours)s was not sent. Read theirs in the timeline; send yours if it is still needed, or cancel it."
+            )
+        raise ValidationError(message % said, code="sent_meanwhile")
+    if quote.status == Quote.Status.CANCELLED:
+        moved = last_quote_move(quote)
+        if moved is not None and moved.data.get("action") == "cancelled" and moved.actor_id != actor.pk:
+            raise ValidationError(
+                _("%(name)s cancelled quote %(number)s at %(time)s, while you had it open: it was not sent.")
+                % {"name": someone(moved.actor), "time": time_said(moved.created_at), "number": quote.number},
+                code="cancelled_meanwhile",
+            )
 
 
 def quote_expire_if_due(quote: Quote) -> Quote:
