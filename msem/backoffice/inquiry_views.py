@@ -328,7 +328,7 @@ def _csv_lines_in_language(rows: Iterator[Inquiry], *, language: str) -> Iterato
 @school_view()
 @require_POST
 def inbox_default_save_view(request: SchoolRequest) -> HttpResponse:
-    """The floppy disk: the current criteria become this secretary's default."""
+    """Her "Save these filters as my default" (the Views menu): the current criteria become this secretary's default."""
     school, user = request.school, request.user
     form = InboxFilterForm(QueryDict(request.POST.get("query", "")), school=school, user=user)
     if not form.is_valid():
