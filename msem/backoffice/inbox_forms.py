@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 from django.utils import translation
+from django.utils.text import format_lazy
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +37,18 @@ CRITERIA_KEYS = (
 )
 
 
+# "Gagnée" and "Payée" side by side in the status filter and the Dossier panel: the one she sets, the
+# one the payment sets. The statuses' own labels, so that the explanation names them as the list does.
+STATUS_HELP = format_lazy(
+    _(
+        "{won}: the client has said yes, you set it yourself. "
+        "{paid}: the client has paid the whole quote, the status changes by itself."
+    ),
+    won=Inquiry.Status.WON.label,
+    paid=Inquiry.Status.PAID.label,
+)
+
+
 def translated_label(item: Subject | Category | Labelled, language: str | None = None) -> str:
     """The label in the given language (the active one by default), else in the other."""
     if (language or translation.get_language()) == "en":
@@ -47,7 +60,11 @@ class InboxFilterForm(forms.Form):
     category = forms.MultipleChoiceField(label=_("Category"), required=False, widget=forms.CheckboxSelectMultiple)
     subject = forms.ChoiceField(label=_("Subject"), required=False)
     status = forms.MultipleChoiceField(
-        label=_("Status"), required=False, choices=Inquiry.Status.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Status"),
+        required=False,
+        choices=Inquiry.Status.choices,
+        help_text=STATUS_HELP,
+        widget=forms.CheckboxSelectMultiple,
     )
     assignee = forms.ChoiceField(label=_("Assigned to"), required=False)
     language = forms.ChoiceField(
@@ -162,7 +179,6 @@ class InboxFilterForm(forms.Form):
 class SaveViewForm(forms.Form):
     name = forms.CharField(label=_("Name of the view"), max_length=80, validators=[validate_single_line])
     shared = forms.BooleanField(label=_("Share with my colleagues"), required=False)
-    make_default = forms.BooleanField(label=_("Use as my default"), required=False)
 
 
 class PanelForm(forms.Form):
@@ -179,7 +195,7 @@ class PanelForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), required=False, widget=PlainSelect)
     subject = forms.ChoiceField(label=_("Subject"), widget=PlainSelect)
     assignee = forms.ChoiceField(label=_("Assigned to"), required=False, widget=PlainSelect)
-    status = forms.ChoiceField(label=_("Status"), widget=PlainSelect)
+    status = forms.ChoiceField(label=_("Status"), help_text=STATUS_HELP, widget=PlainSelect)
     forward_notification = forms.BooleanField(
         label=_("Forward the request to the new subject's address"),
         required=False,
@@ -258,6 +274,12 @@ class ClientEmailForm(forms.Form):
     also_others = forms.BooleanField(required=False)
 
 
+SEEN_INVALID = _(
+    "Your answer is not sent: this page no longer said which e-mails to the client you had seen. "
+    "Read the timeline below, then send your answer again."
+)
+
+
 class ReplyForm(forms.Form):
     subject = forms.CharField(
         label=_("Subject line"),
@@ -273,7 +295,18 @@ class ReplyForm(forms.Form):
         widget=PlainTextarea(attrs={"rows": 8}),
     )
     # The last answer to the client the page showed: one sent since by a colleague stops this one.
-    seen = forms.IntegerField(min_value=0, required=False, widget=PlainHiddenInput)
+    # Not a number the page wrote (changed in the browser): her answer waits, told why in her words
+    # (the view), not in Django's "(Hidden field seen) Enter a whole number.", which she cannot act on.
+    seen = forms.IntegerField(
+        min_value=0,
+        max_value=2**63 - 1,
+        required=False,
+        widget=PlainHiddenInput,
+        error_messages={"invalid": SEEN_INVALID, "min_value": SEEN_INVALID, "max_value": SEEN_INVALID},
+    )
+
+    def seen_refused(self) -> bool:
+        return self.has_error("seen")
 
     @staticmethod
     def initial_for(inquiry: Inquiry) -> dict[str, Any]:

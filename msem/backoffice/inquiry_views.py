@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from msem.backoffice.access import SchoolRequest, school_view
 from msem.backoffice.inbox_choices import search_choices
 from msem.backoffice.inbox_forms import (
+    SEEN_INVALID,
     ClientEmailForm,
     InboxFilterForm,
     MergeForm,
@@ -327,7 +328,7 @@ def _csv_lines_in_language(rows: Iterator[Inquiry], *, language: str) -> Iterato
 @school_view()
 @require_POST
 def inbox_default_save_view(request: SchoolRequest) -> HttpResponse:
-    """The floppy disk: the current criteria become this secretary's default."""
+    """Her "Save these filters as my default" (the Views menu): the current criteria become this secretary's default."""
     school, user = request.school, request.user
     form = InboxFilterForm(QueryDict(request.POST.get("query", "")), school=school, user=user)
     if not form.is_valid():
@@ -363,7 +364,6 @@ def saved_view_save_view(request: SchoolRequest) -> HttpResponse:
             name=form.cleaned_data["name"],
             criteria=filters.active_criteria(),
             shared=form.cleaned_data["shared"],
-            make_default=form.cleaned_data["make_default"],
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -518,12 +518,26 @@ def inquiry_note_view(request: SchoolRequest, reference: str) -> HttpResponse:
     return _back_to_dossier(request, inquiry, "timeline")
 
 
+def _reply_form_seeing(request: SchoolRequest, inquiry: Inquiry, error: ValidationError | str) -> ReplyForm:
+    """Her answer as she wrote it, marked with the last answer to the client the page now shows, and why it waits."""
+    data = request.POST.copy()
+    data["seen"] = str(last_client_answer_id(inquiry))
+    form = ReplyForm(data)
+    form.is_valid()
+    form.add_error(None, error)
+    return form
+
+
 @school_view()
 @require_POST
 def inquiry_reply_view(request: SchoolRequest, reference: str) -> HttpResponse:
     inquiry = _inquiry_or_404(request, reference)
     form = ReplyForm(request.POST)
     if not form.is_valid():
+        if form.seen_refused():
+            # Her text stays; the form now carries the page's true marker, so that sending it again,
+            # once she has read the timeline the page shows, sends it.
+            form = _reply_form_seeing(request, inquiry, str(SEEN_INVALID))
         return _render_dossier(request, inquiry, status=400, reply_form=form)
     try:
         inquiry_reply(
@@ -537,11 +551,7 @@ def inquiry_reply_view(request: SchoolRequest, reference: str) -> HttpResponse:
     except ValidationError as error:
         if error.code == "answered_meanwhile":
             # Her text stays in the form, now knowing of the colleague's e-mail: sending it again sends it.
-            data = request.POST.copy()
-            data["seen"] = str(last_client_answer_id(inquiry))
-            form = ReplyForm(data)
-            form.is_valid()
-            form.add_error(None, error)
+            form = _reply_form_seeing(request, inquiry, error)
             return _render_dossier(request, _inquiry_or_404(request, reference), status=409, reply_form=form)
         for message in error.messages:
             form.add_error("body", message)

@@ -2,8 +2,9 @@
 
     manage.py run_4807_simulator --port 4807
 
-It knows the demo school's accounts and price lists, records sales once per
-idempotency key, and injects faults on demand, over HTTP:
+It knows the demo school's accounts and price lists (each token, like 4807's, is one
+school's: another token gets 401, and reads or replays none of its sales), records sales
+once per idempotency key, and injects faults on demand, over HTTP:
 
     POST /_simulator/faults  {"sales": ["error500", "hang", "drop_after_record"], "rate": 0.1}
     GET  /_simulator/sales   every sale recorded, with its key
@@ -62,6 +63,8 @@ class SimulatorState:
     # bearer token → establishment
     establishments: dict[str, Establishment]
     sales: dict[str, dict[str, Any]] = field(default_factory=dict)  # idempotency key → sale
+    # sale id → the token that recorded it: as 4807, a school reads and replays its own sales only.
+    sale_tokens: dict[str, str] = field(default_factory=dict)
     faults: list[str] = field(default_factory=list)
     fault_rate: float = 0.0
     fault_choices: tuple[str, ...] = ()
@@ -103,9 +106,11 @@ def _handler(state: SimulatorState) -> type[BaseHTTPRequestHandler]:
             raw = self.rfile.read(length) if length else b""
             return json.loads(raw or b"{}")
 
+        def _token(self) -> str:
+            return self.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+
         def _establishment(self) -> Establishment | None:
-            token = self.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-            establishment = state.establishments.get(token)
+            establishment = state.establishments.get(self._token())
             if establishment is None:
                 self._answer(401, {"error": "invalid_token"})
             return establishment
@@ -133,7 +138,10 @@ def _handler(state: SimulatorState) -> type[BaseHTTPRequestHandler]:
                     self._answer(200, {"catalog": key, "products": establishment.products.get(key, [])})
             elif len(parts) == 4 and parts[:3] == ["api", "v1", "sales"]:
                 sale = next((s for s in state.sales.values() if s["id"] == parts[3]), None)
-                self._answer(200, sale) if sale else self._answer(404, {"error": "unknown_sale"})
+                if sale is None or state.sale_tokens.get(sale["id"]) != self._token():
+                    self._answer(404, {"error": "unknown_sale"})  # another school's sale is none of this one's
+                else:
+                    self._answer(200, sale)
             else:
                 self._answer(404, {"error": "not_found"})
 
@@ -160,6 +168,7 @@ def _handler(state: SimulatorState) -> type[BaseHTTPRequestHandler]:
         def _post_reset(self) -> None:
             with state.lock:
                 state.sales.clear()
+                state.sale_tokens.clear()
                 state.faults.clear()
                 state.fault_rate, state.calls = 0.0, 0
             self._answer(200, {})
@@ -203,7 +212,9 @@ def _handler(state: SimulatorState) -> type[BaseHTTPRequestHandler]:
                 if sale is None:
                     sale = {"id": f"V-{len(state.sales) + 1:06d}", "key": key, "status": "recorded", "body": body}
                     state.sales[key] = sale
-            if sale["body"] != body:
+                    state.sale_tokens[sale["id"]] = self._token()
+            # The same key from another school: not a replay of its sale, whose number it must not learn.
+            if sale["body"] != body or state.sale_tokens.get(sale["id"]) != self._token():
                 self._answer(409, {"error": "idempotency_key_reused"})
                 return
             if fault == "drop_after_record":

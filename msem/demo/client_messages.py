@@ -79,17 +79,17 @@ MESSAGES: dict[Topic, dict[str, tuple[ClientMessage, ...]]] = {
                 1, COLLECTIVE, P("SB-6AM"),
             ),
             _message(
-                "Est-il possible de passer la 3e Étoile en fin de semaine ? Mon fils a fait la 2e Étoile l'an dernier.",
+                "Est-il possible de passer la 3e Étoile en fin de semaine ? Mon fils a fait la 2e Étoile l’an dernier.",
                 1, COLLECTIVE, P("CC-ETOILES"),
             ),
             _message(
-                "Bonjour, nous venons avec nos trois enfants de 5, 8 et 11 ans. Les deux plus jeunes n'ont jamais "
-                "skié, l'aînée a sa 2e Étoile. Pouvez-vous nous indiquer vos tarifs et les horaires des cours ? "
+                "Bonjour, nous venons avec nos trois enfants de 5, 8 et 11 ans. Les deux plus jeunes n’ont jamais "
+                "skié, l’aînée a sa 2e Étoile. Pouvez-vous nous indiquer vos tarifs et les horaires des cours ? "
                 "Nous ne savons pas encore dans quelle station nous logerons.",
                 3, COLLECTIVE, P("CC-OURSON", 2), P("CC-ETOILES", 1), lodging_unknown=True,
             ),
             _message(
-                "Bonjour, faut-il réserver les cours longtemps à l'avance ? Nous serions deux adultes débutants, "
+                "Bonjour, faut-il réserver les cours longtemps à l’avance ? Nous serions deux adultes débutants, "
                 "plutôt le matin.",
                 2, COLLECTIVE, P("CA-DEBUTANT"),
             ),
@@ -118,27 +118,27 @@ MESSAGES: dict[Topic, dict[str, tuple[ClientMessage, ...]]] = {
     Topic.COLLECTIVE: {
         "fr": (
             _message(
-                "Bonjour, nous cherchons des cours collectifs pour nos deux enfants (6 et 9 ans). Le plus jeune n'a "
-                "jamais skié, l'aîné a son Flocon. Quels créneaux le matin ?",
+                "Bonjour, nous cherchons des cours collectifs pour nos deux enfants (6 et 9 ans). Le plus jeune n’a "
+                "jamais skié, l’aîné a son Flocon. Quels créneaux le matin ?",
                 2, COLLECTIVE, P("CC-OURSON", 1), P("CC-ETOILES", 1),
             ),
             _message(
-                "Bonjour, je voudrais inscrire ma fille de 10 ans en Étoile de bronze l'après-midi. Elle a sa "
-                "3e Étoile depuis l'an dernier.",
+                "Bonjour, je voudrais inscrire ma fille de 10 ans en Étoile de bronze l’après-midi. Elle a sa "
+                "3e Étoile depuis l’an dernier.",
                 1, COLLECTIVE, P("CC-BRONZE-OR"),
             ),
             _message(
                 "Bonjour, mon mari et moi skions sur les pistes bleues et voudrions passer aux rouges. Avez-vous "
-                "des cours collectifs adultes l'après-midi ?",
+                "des cours collectifs adultes l’après-midi ?",
                 2, COLLECTIVE, P("CA-PROGRESSION"),
             ),
             _message(
-                "Bonjour, nos jumeaux de 7 ans ont eu leur Ourson l'an dernier. Peuvent-ils être dans le même "
+                "Bonjour, nos jumeaux de 7 ans ont eu leur Ourson l’an dernier. Peuvent-ils être dans le même "
                 "groupe de Flocon ?",
                 2, COLLECTIVE, P("CC-FLOCON"),
             ),
             _message(
-                "Bonjour, je n'ai jamais skié et je viens avec des amis qui skient déjà. Y a-t-il un cours "
+                "Bonjour, je n’ai jamais skié et je viens avec des amis qui skient déjà. Y a-t-il un cours "
                 "collectif pour adultes débutants le matin ?",
                 1, COLLECTIVE, P("CA-DEBUTANT"),
             ),
@@ -182,7 +182,7 @@ MESSAGES: dict[Topic, dict[str, tuple[ClientMessage, ...]]] = {
                 1, PRIVATE, P("CP-HEURE-CREUSE", quantity=5),
             ),
             _message(
-                "Bonjour, je reprends le ski après une blessure au genou. Un moniteur pourrait-il m'accompagner "
+                "Bonjour, je reprends le ski après une blessure au genou. Un moniteur pourrait-il m’accompagner "
                 "une heure pour reprendre confiance ?",
                 1, PRIVATE, P("CP-1H"),
             ),
@@ -222,7 +222,7 @@ MESSAGES: dict[Topic, dict[str, tuple[ClientMessage, ...]]] = {
                 24, GROUP, P("GR-SCOLAIRE"),
             ),
             _message(
-                "Mon comité d'entreprise organise un week-end pour 40 personnes, tous niveaux. Proposez-vous des "
+                "Mon comité d’entreprise organise un week-end pour 40 personnes, tous niveaux. Proposez-vous des "
                 "tarifs groupe ?",
                 40, GROUP, P("GR-MONITEUR-DJ", quantity=8),
             ),
@@ -232,7 +232,7 @@ MESSAGES: dict[Topic, dict[str, tuple[ClientMessage, ...]]] = {
                 16, GROUP, P("GR-MONITEUR-DJ", quantity=10),
             ),
             _message(
-                "Bonjour, je suis professeur d'EPS : nous venons avec 30 élèves de 5e, presque tous débutants. "
+                "Bonjour, je suis professeur d’EPS : nous venons avec 30 élèves de 5e, presque tous débutants. "
                 "Quel serait le tarif pour 5 demi-journées de cours ?",
                 30, GROUP, P("GR-SCOLAIRE"),
             ),

@@ -50,9 +50,9 @@ BATCH = 1000
 REPLIES = {
     "fr": (
         "Merci pour votre demande. Nous avons encore de la place aux dates que vous indiquez : pouvez-vous "
-        "nous dire l'âge et le niveau de chaque participant ? Nous vous enverrons ensuite un devis.",
-        "Les cours collectifs ont lieu le matin de 9 h à 11 h 30 ou l'après-midi de 14 h 30 à 17 h, avec "
-        "rendez-vous au pied des pistes devant l'école. Dites-nous le créneau qui vous convient et nous "
+        "nous dire l’âge et le niveau de chaque participant ? Nous vous enverrons ensuite un devis.",
+        "Les cours collectifs ont lieu le matin de 9 h à 11 h 30 ou l’après-midi de 14 h 30 à 17 h, avec "
+        "rendez-vous au pied des pistes devant l’école. Dites-nous le créneau qui vous convient et nous "
         "réservons les places.",
         "Un moniteur est disponible pour des cours particuliers le matin pendant votre séjour. Souhaitez-vous "
         "une ou deux heures par jour ? Le tarif est dégressif à partir de cinq heures.",

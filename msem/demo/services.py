@@ -40,7 +40,7 @@ PRICE_LISTS_DIR = Path(__file__).resolve().parent / "price_lists"
 # File, 4807 catalog code (None: the public price list), 4807 account name.
 DEMO_PRICE_LISTS = (
     ("tarif-public.csv", None, ""),
-    ("ce-alpes.csv", "CE-ALPES", "Comité d'entreprise Alpes Industrie"),
+    ("ce-alpes.csv", "CE-ALPES", "Comité d’entreprise Alpes Industrie"),
     ("to-neige-2026.json", "TO-NEIGE-2026", "Neige & Soleil Voyages"),
 )
 
@@ -158,8 +158,8 @@ def _demo_quarantine(school: School, choices: SchoolChoices) -> None:
                 last_name="Lefèvre",
                 email="marie.lefevre@example.fr",
                 phone="+33 6 12 34 56 78",
-                message="Bonjour, nous venons à 12 (club de ski d'Annecy) pendant les vacances de février. "
-                "Est-il possible d'avoir des cours le matin pour les enfants ?",
+                message="Bonjour, nous venons à 12 (club de ski d’Annecy) pendant les vacances de février. "
+                "Est-il possible d’avoir des cours le matin pour les enfants ?",
                 arrival_date=None,
                 departure_date=None,
                 participants=12,

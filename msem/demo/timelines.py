@@ -41,14 +41,14 @@ WORK_KINDS = (Kind.ASSIGNED, Kind.STATUS_CHANGED, Kind.ARCHIVED, Kind.QUOTE)
 # What a secretary notes when a dossier was settled by phone, not by e-mail (notes are the staff's, in French).
 PHONE_NOTES: dict[str, list[str]] = {
     Status.WON: [
-        "Cliente rappelée : réservation faite au téléphone, règlement à l'accueil à l'arrivée.",
+        "Cliente rappelée : réservation faite au téléphone, règlement à l’accueil à l’arrivée.",
         "Le client est passé au bureau : cours réservés et payés sur place.",
-        "Appel du client : il réserve les cours demandés, paiement à l'accueil.",
+        "Appel du client : il réserve les cours demandés, paiement à l’accueil.",
     ],
     Status.LOST: [
         "Client rappelé : il a trouvé une autre école, plus près de sa location.",
-        "Appel de la cliente : séjour annulé, elle reviendra l'an prochain.",
-        "Plus de place sur le créneau demandé ; le client ne souhaite pas d'autre horaire.",
+        "Appel de la cliente : séjour annulé, elle reviendra l’an prochain.",
+        "Plus de place sur le créneau demandé ; le client ne souhaite pas d’autre horaire.",
     ],
     Status.WAITING_FOR_CLIENT: [
         "Message laissé sur le répondeur : le client doit rappeler pour confirmer ses dates.",

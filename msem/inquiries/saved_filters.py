@@ -20,7 +20,7 @@ from msem.validators import validate_single_line
 
 Criteria = dict[str, list[str]]
 
-# The name of the filter the floppy disk saves, in the secretary's language of the moment.
+# The name of the filter "Save these filters as my default" saves, in the secretary's language of the moment.
 DEFAULT_FILTER_NAME = gettext_lazy("My default filter")
 
 
@@ -122,7 +122,7 @@ def _default_filter_names() -> list[str]:
 
 
 def saved_filter_name_shown(name: str) -> str:
-    """The name as the secretary reads it: the floppy disk's own name in her language of the moment.
+    """The name as the secretary reads it: "Save these filters as my default"'s name in her language of the moment.
 
     It is stored in the language she saved it in ("Mon filtre par défaut"); in
     English the inbox said "default view: Mon filtre par défaut". A name she
@@ -152,7 +152,7 @@ def saved_view_shown(views: list[SavedView], criteria: Criteria, chosen: int | N
 
 @transaction.atomic
 def inbox_default_save(*, school: School, owner: User, criteria: Criteria) -> SavedFilter:
-    """The floppy disk: her criteria become her default filter, whatever language she saved it in before.
+    """Her "Save these filters as my default": her criteria become her default, in whatever language saved before.
 
     Its name is in her language of the moment; the filter she saved that way in
     another language is the same filter, renamed, not a second one beside it.

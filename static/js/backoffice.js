@@ -678,7 +678,51 @@
     }
   });
 
+  // "e-mail" stays on one line. On a phone the browser broke it after its hyphen ("e-" at the end of a
+  // line, "mail" on the next): no CSS property forbids a break after a hyphen, and a non-breaking
+  // hyphen (U+2011) written into the catalogs would no longer be the "e-mail" that a search, the
+  // browser's find in the page or a copy and paste match. The words stay as written, each one wrapped
+  // in a .nowrap span once the page, or a part of it that htmx brings, is in the document.
+  var HYPHENATED_WORD = /\be-mail\w*/i;
+  var NOT_TEXT_TO_WRAP = "script, style, textarea, option, title, svg, .nowrap, [contenteditable]";
+
+  function keepHyphenatedWordsWhole(root) {
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
+      acceptNode: function (node) {
+        var parent = node.parentElement;
+        return HYPHENATED_WORD.test(node.data) && parent && !parent.closest(NOT_TEXT_TO_WRAP)
+          ? NodeFilter.FILTER_ACCEPT
+          : NodeFilter.FILTER_REJECT;
+      },
+    });
+    var found = [];
+    while (walker.nextNode()) {
+      found.push(walker.currentNode);
+    }
+    found.forEach(function (node) {
+      var words = new RegExp(HYPHENATED_WORD.source, "gi");
+      var fragment = document.createDocumentFragment();
+      var last = 0;
+      var match;
+      while ((match = words.exec(node.data))) {
+        fragment.appendChild(document.createTextNode(node.data.slice(last, match.index)));
+        var word = document.createElement("span");
+        word.className = "nowrap";
+        word.textContent = match[0];
+        fragment.appendChild(word);
+        last = match.index + match[0].length;
+      }
+      fragment.appendChild(document.createTextNode(node.data.slice(last)));
+      node.parentNode.replaceChild(fragment, node);
+    });
+  }
+
+  document.addEventListener("htmx:load", function (event) {
+    keepHyphenatedWordsWhole(event.detail.elt);
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
+    keepHyphenatedWordsWhole(document.body);
     document.querySelectorAll("[data-line].is-removed").forEach(function (row) {
       var remove = row.querySelector("[data-remove-line]");
       var undo = row.querySelector("[data-undo-remove]");

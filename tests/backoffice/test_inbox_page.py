@@ -217,6 +217,36 @@ class TestList:
         assert '<option value="arrival" selected>Arrivée la plus proche</option>' in response.content.decode()
 
 
+# Side by side in the status filter and the Dossier panel, "Gagnée" and "Payée" read as the same thing.
+WON_AND_PAID = {
+    "fr": "Gagnée\xa0: le client a dit oui, c’est vous qui l’indiquez. "
+    "Payée\xa0: le client a réglé tout son devis, le statut change tout seul.",
+    "en": "Won: the client has said yes, you set it yourself. "
+    "Paid: the client has paid the whole quote, the status changes by itself.",
+}
+
+
+class TestStatusWords:
+    @pytest.mark.parametrize("language", ["fr", "en"])
+    def test_the_status_filter_says_what_won_and_paid_mean(self, secretary, secretary_client, school, language):
+        secretary.language = language
+        secretary.save(update_fields=["language"])
+        page = page_text(secretary_client.get(inbox_url(school, "f=1")))
+        fieldset = page[page.index('<fieldset class="field search-checks" aria-describedby="status-help">') :]
+        fieldset = fieldset.split("</fieldset>", 1)[0]
+        assert f'<p class="hint" id="status-help">{WON_AND_PAID[language]}</p>' in fieldset
+
+    @pytest.mark.parametrize("language", ["fr", "en"])
+    def test_the_dossier_panel_says_it_under_the_status(self, secretary, secretary_client, school, language):
+        secretary.language = language
+        secretary.save(update_fields=["language"])
+        inquiry = receive_inquiry(school)
+        page = page_text(secretary_client.get(dossier_url(inquiry)))
+        status = page[page.index('<select name="status"') :].split("</div>", 1)[0]
+        assert 'aria-describedby="status-help"' in status.split(">", 1)[0]
+        assert f'<p class="hint" id="status-help">{WON_AND_PAID[language]}</p>' in status
+
+
 class TestDefaultFilters:
     def test_the_floppy_saves_the_criteria_and_they_apply_at_each_visit(
         self, secretary, secretary_client, school, village

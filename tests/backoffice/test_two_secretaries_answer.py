@@ -68,7 +68,7 @@ def test_her_own_earlier_answer_does_not_stop_the_next(secretary_client, school)
     assert len(answers(inquiry)) == 2
 
 
-@pytest.mark.parametrize("seen", ["abc", "-1", "1.5"])
+@pytest.mark.parametrize("seen", ["abc", "-1", "1.5", "99999999999999999999"])
 def test_a_tampered_page_marker_is_refused_and_nothing_is_sent(secretary_client, school, seen):
     inquiry = receive_inquiry(school)
     action, fields = reply_form(secretary_client.get(dossier_path(inquiry)), inquiry)
@@ -76,5 +76,18 @@ def test_a_tampered_page_marker_is_refused_and_nothing_is_sent(secretary_client,
     refused = secretary_client.post(action, flatten(fields | {"body": ["Bonjour, 120 €."], "seen": [seen]}))
 
     assert refused.status_code == 400
-    assert "120 €." in unescape(refused.content.decode())  # her text is kept
+    page = unescape(refused.content.decode())
+    assert "120 €." in page  # her text is kept
     assert answers(inquiry) == []
+    # Said in her words, where she writes, rather than nothing (or Django's "(Champ masqué seen) …").
+    reply = page[page.index('<section class="card" aria-labelledby="reply-title"') :].split("</section>", 1)[0]
+    assert (
+        "Votre réponse n’est pas partie\xa0: cette page ne disait plus quels e-mails au client vous aviez vus. "
+        "Relisez l’historique ci-dessous, puis envoyez de nouveau votre réponse."
+    ) in reply
+    assert "Champ masqué" not in page
+
+    # Sent again from the page shown, once she has read it: it goes.
+    action, fields = reply_form(refused, inquiry)
+    assert secretary_client.post(action, flatten(fields)).status_code == 302
+    assert len(answers(inquiry)) == 1

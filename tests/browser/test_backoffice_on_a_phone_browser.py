@@ -59,6 +59,24 @@ def page_width_overflow(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
 
 
+# The words "e-mail", "e-mails", "e-mailed" that a line ends in the middle of, after their hyphen ("e-" / "mail").
+HYPHENATED_WORDS_BROKEN = r"""() => {
+  const broken = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    for (const match of node.data.matchAll(/e-mail\w*/gi)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const lines = new Set([...range.getClientRects()].filter(box => box.width > 0).map(box => Math.round(box.top)));
+      if (lines.size > 1) broken.push(node.data.trim().slice(0, 80));
+    }
+  }
+  return broken;
+}"""
+
+
 def box_overflow(page) -> int:
     """How many pixels the widest table's box scrolls sideways (0: its rows fit the screen)."""
     return page.evaluate(
@@ -227,11 +245,13 @@ def test_no_back_office_screen_is_wider_than_a_phone(phone, busy_school, languag
     log_in(phone, MANAGER, DEMO_PASSWORD)
     scrolled: dict[str, int] = {}
     violations: dict[str, list] = {}
+    broken_words: dict[str, list[str]] = {}
     for name, visit in SCREENS.items():
         visit(phone, busy_school)
         phone.wait_for_load_state("networkidle")
         screenshot(phone, f"phone-{language}-{name}")
         wider[name] = page_width_overflow(phone)
+        broken_words[name] = phone.evaluate(HYPHENATED_WORDS_BROKEN)
         if name in LISTS_OF_CARDS:
             scrolled[name] = box_overflow(phone)
             violations[name] = axe_violations(phone)
@@ -244,6 +264,8 @@ def test_no_back_office_screen_is_wider_than_a_phone(phone, busy_school, languag
         name: describe(found) for name, found in violations.items() if any(v["impact"] in BLOCKING for v in found)
     }
     assert blocking == {}
+    # "e-" at the end of a line and "mail" on the next: the quarantine's introduction, the settings' sections.
+    assert {name: words for name, words in broken_words.items() if words} == {}
 
 
 # Where the keyboard's focus is, after each Tab: the dossier a link opens (its card's reference), in sight or not.
@@ -620,6 +642,20 @@ def test_on_a_phone_a_page_title_stands_above_its_buttons(phone, school, manager
     button = phone.get_by_role("link", name="Ouvrir le formulaire de contact").bounding_box()
     assert button["y"] >= title["y"] + title["height"]
     assert button["x"] + button["width"] <= 390
+
+
+def test_on_a_phone_the_views_menu_opens_within_the_screen(phone, school, manager):
+    receive_inquiry(school)
+    log_in(phone, manager.email, PASSWORD)
+    phone.goto(f"/backoffice/{school.slug}/inquiries/")
+
+    phone.locator(".views-menu summary").click()
+    panel = phone.locator(".views-panel").bounding_box()
+    # Hung from its button's right edge, as on a wide screen, the menu began beyond the phone's left edge.
+    assert panel["x"] >= 0
+    assert panel["x"] + panel["width"] <= 390
+    expect(phone.get_by_role("button", name="Enregistrer ces filtres par défaut")).to_be_visible()
+    expect(phone.get_by_role("button", name="Enregistrer la vue")).to_be_visible()
 
 
 def test_on_a_phone_each_settings_line_stacks_its_fields_under_their_labels(phone, school, manager, screenshot):

@@ -56,7 +56,7 @@ def test_the_demo_school_has_its_public_list_and_two_catalogs():
 
     catalogs = {catalog.code: catalog for catalog in Catalog.objects.for_school(school).live()}
     assert {code: catalog.account_name for code, catalog in catalogs.items()} == {
-        "CE-ALPES": "Comité d'entreprise Alpes Industrie",
+        "CE-ALPES": "Comité d’entreprise Alpes Industrie",
         "TO-NEIGE-2026": "Neige & Soleil Voyages",
     }
     ourson = Product.objects.for_school(school).get(code="CC-OURSON")

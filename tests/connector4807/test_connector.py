@@ -101,7 +101,7 @@ class TestCodes:
         Catalog.objects.create(school=school, code="XX-NOPE")
         assert catalogs_verify(school=school) == 1
         verified = Catalog.objects.get(code="CE-ALPES")
-        assert (verified.verification, verified.account_name) == ("verified", "Comité d'entreprise Alpes Industrie")
+        assert (verified.verification, verified.account_name) == ("verified", "Comité d’entreprise Alpes Industrie")
         assert Catalog.objects.get(code="XX-NOPE").verification == "not_verified"
 
 

@@ -10,7 +10,7 @@ from django.utils.html import strip_tags
 
 from msem.accounts.models import Membership, Role, User
 from msem.audit.models import AuditRecord
-from msem.catalog.models import Catalog
+from msem.catalog.models import Catalog, Product
 from msem.commercial_settings.selectors import commercial_settings_snapshot
 from msem.demo.services import DEMO_REQUESTS
 from msem.inquiries.dossier import status_change_allowed
@@ -304,3 +304,31 @@ def test_the_demo_dossiers_timelines_tell_how_they_reached_their_state(settings)
     for inquiry in inquiries.filter(status=Inquiry.Status.PAID):
         actions = [event.data["action"] for event in events[inquiry.pk] if event.kind == InquiryEvent.Kind.QUOTE]
         assert actions == ["created", "sent", "accepted", "paid"], inquiry.reference
+
+
+def test_the_demos_french_texts_use_the_typographic_apostrophe(settings):
+    """ "l’an dernier", not "l'an dernier": the demo's French reads as the app's own French does."""
+    settings.MSEM_DEMO = True
+    call_command("seed_demo")
+    school = School.objects.get(slug="demo")
+    french = [
+        *Inquiry.objects.for_school(school).filter(language="fr").values_list("message", flat=True),
+        *(held.data.get("message", "") for held in QuarantinedRequest.objects.for_school(school)),
+        *(note.data["text"] for note in InquiryEvent.objects.for_school(school).filter(kind=InquiryEvent.Kind.NOTE)),
+        *OutgoingEmail.objects.filter(school=school, language="fr").values_list("text_body", flat=True),
+        *Catalog.objects.for_school(school).values_list("account_name", flat=True),
+        *(
+            f"{name} {description}"
+            for name, description in Product.objects.for_school(school).values_list("name_fr", "description_fr")
+        ),
+        *QuoteLine.objects.for_school(school).values_list("name_fr", flat=True),
+    ]
+    assert len(french) > DEMO_REQUESTS / 2
+    # An English client's message, quoted in the French e-mail that tells the school of it, stays as written.
+    english = {
+        line
+        for text in Inquiry.objects.for_school(school).filter(language="en").values_list("message", flat=True)
+        for line in text.splitlines()
+    }
+    straight = sorted({line for text in french for line in text.splitlines() if "'" in line and line not in english})
+    assert straight == []
