@@ -686,11 +686,21 @@
   var HYPHENATED_WORD = /\be-mail\w*/i;
   var NOT_TEXT_TO_WRAP = "script, style, textarea, option, title, svg, .nowrap, [contenteditable]";
 
+  // Text that already stays on one line needs nothing; in a flex or grid box (a .btn is one) a span would
+  // become an item of its own, set apart by the box's gap and read as a word of its own.
+  function wrappingWouldChangeLayout(parent) {
+    var style = window.getComputedStyle(parent);
+    return style.whiteSpace.indexOf("nowrap") !== -1 || /flex|grid/.test(style.display);
+  }
+
   function keepHyphenatedWordsWhole(root) {
     var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
       acceptNode: function (node) {
         var parent = node.parentElement;
-        return HYPHENATED_WORD.test(node.data) && parent && !parent.closest(NOT_TEXT_TO_WRAP)
+        return HYPHENATED_WORD.test(node.data) &&
+          parent &&
+          !parent.closest(NOT_TEXT_TO_WRAP) &&
+          !wrappingWouldChangeLayout(parent)
           ? NodeFilter.FILTER_ACCEPT
           : NodeFilter.FILTER_REJECT;
       },
