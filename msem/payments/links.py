@@ -43,10 +43,13 @@ def payment_request_from_token(token: str) -> PaymentRequest:
     quote = quote_expire_if_due(payment_request.quote)
     if payment_request.status == PaymentRequest.Status.PAID:
         raise PaymentLinkInvalid("paid", payment_request)
+    quote_moved_on = quote.version != version or quote.status not in (Quote.Status.SENT, Quote.Status.ACCEPTED)
     if payment_request.status == PaymentRequest.Status.CANCELLED:
-        raise PaymentLinkInvalid("cancelled", payment_request)
+        # Cancelled with its quote, reopened or cancelled (msem.quotes.services): the client is told the quote
+        # changed, as before the request was cancelled with it; else a newer request replaced it.
+        raise PaymentLinkInvalid("changed" if quote_moved_on else "cancelled", payment_request)
     if timezone.now() > payment_request.expires_at or quote.status == Quote.Status.EXPIRED:
         raise PaymentLinkInvalid("expired", payment_request)
-    if quote.version != version or quote.status not in (Quote.Status.SENT, Quote.Status.ACCEPTED):
+    if quote_moved_on:
         raise PaymentLinkInvalid("changed", payment_request)
     return payment_request

@@ -22,6 +22,7 @@ from msem.accounts.models import Membership, User
 from msem.inquiries.client_actions import ClientAction
 from msem.inquiries.dossier import inquiry_client_acted
 from msem.inquiries.models import Inquiry, InquiryEvent
+from msem.payments.events import payment_event
 from msem.payments.links import PaymentLinkInvalid, payment_link_token, payment_request_from_token
 from msem.payments.models import Payment, PaymentRequest
 from msem.payments.receipts import payment_receipt_queue
@@ -51,16 +52,6 @@ class PaymentRefused(Exception):
 def _require_member(school: School, actor: User) -> None:
     if not Membership.objects.for_school(school).filter(user=actor).exists():
         raise PermissionDenied
-
-
-def payment_event(payment_request: PaymentRequest, actor: User | None, action: str, **data: object) -> InquiryEvent:
-    return InquiryEvent.objects.create(
-        school_id=payment_request.school_id,
-        inquiry_id=payment_request.quote.inquiry_id,
-        kind=InquiryEvent.Kind.PAYMENT,
-        actor=actor,
-        data={"action": action, "reference": payment_request.reference, "amount": str(payment_request.amount), **data},
-    )
 
 
 def amount_paid(quote: Quote) -> Decimal:

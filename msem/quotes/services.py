@@ -25,6 +25,8 @@ from msem.inquiries.client_actions import ClientAction
 from msem.inquiries.dossier import inquiry_answered, inquiry_client_acted
 from msem.inquiries.models import Inquiry, InquiryEvent
 from msem.mailing.models import OutgoingEmail
+from msem.payments.events import payment_event
+from msem.payments.models import PaymentRequest
 from msem.payments.pay_link import payment_request_waiting
 from msem.quotes.acceptance import quote_acceptance_queue
 from msem.quotes.meanwhile import last_quote_move, quotes_sent, someone, time_said
@@ -398,6 +400,7 @@ def quote_reopen(*, school: School, actor: User, quote_id: int) -> Quote:
     quote.save(update_fields=["status"])
     _bump(quote)
     quote_event(quote, actor, "reopened")
+    _payment_requests_withdraw(quote, actor)
     return quote
 
 
@@ -409,4 +412,17 @@ def quote_cancel(*, school: School, actor: User, quote_id: int) -> Quote:
     quote.save(update_fields=["status"])
     _bump(quote)
     quote_event(quote, actor, "cancelled")
+    _payment_requests_withdraw(quote, actor)
     return quote
+
+
+def _payment_requests_withdraw(quote: Quote, actor: User) -> None:
+    """The quote's requests still waiting are cancelled, each in the timeline: their links stopped working
+    with the quote's new version, and a request shown as waiting would be reminded, or replaced, for nothing."""
+    waiting = PaymentRequest.objects.for_school(quote.school_id).filter(
+        quote=quote, status=PaymentRequest.Status.PENDING
+    )
+    for payment_request in waiting.select_related("quote"):
+        payment_request.status = PaymentRequest.Status.CANCELLED
+        payment_request.save(update_fields=["status"])
+        payment_event(payment_request, actor, "cancelled", with_quote=quote.status)

@@ -268,6 +268,29 @@ class TestIrreversibleActions:
         )
         assert Quote.objects.get(pk=quote.pk).status == "draft"
 
+    @pytest.mark.parametrize(
+        ("action", "timeline"),
+        [("reopen", "annulée, son devis rouvert pour être modifié"), ("cancel", "annulée avec son devis")],
+    )
+    def test_a_quote_reopened_or_cancelled_no_longer_shows_its_request_as_waiting(
+        self, secretary, secretary_client, school, action, timeline
+    ):
+        quote = sent_quote(school, secretary)
+        request = payment_request(school, secretary, quote)
+        panel = url("quotes_panel", school, reference=quote.inquiry.reference)
+        assert "En attente de paiement" in page_text(secretary_client.get(panel))
+
+        secretary_client.post(url("quote_status", school, quote_id=quote.pk), {"action": action})
+
+        # Its link stopped working with the quote: the request says so, not "waiting", nor can it be reminded.
+        assert "En attente de paiement" not in page_text(secretary_client.get(panel))
+        assert PaymentRequest.objects.get(pk=request.pk).status == "cancelled"
+        page = " ".join(
+            page_text(secretary_client.get(url("inquiry", school, reference=quote.inquiry.reference))).split()
+        )
+        assert f"Demande de paiement {request.reference} ({request.amount:.2f}".replace(".", ",") in page
+        assert timeline in page
+
     def test_cancelling_a_payment_request_says_so(self, secretary, secretary_client, school):
         request = payment_request(school, secretary, sent_quote(school, secretary))
         response = secretary_client.post(
