@@ -123,6 +123,10 @@ def _demo_inquiries(school: School) -> None:
     # The e-mails as the app composes and delivers them: a visitor opens them.
     demo_emails_write(school, seed=7)
     _demo_quarantine(school, choices)
+    # They answered the season's requests: the Team page says when they last came, not "Never".
+    User.objects.filter(pk__in=[user.pk for user in staff], last_login__isnull=True).update(
+        last_login=end - timedelta(hours=1)
+    )
 
 
 def _demo_quarantine(school: School, choices: SchoolChoices) -> None:

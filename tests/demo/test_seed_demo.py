@@ -51,6 +51,16 @@ def test_the_demo_logins_work(settings):
     assert client.get("/backoffice/demo/settings/").status_code == 200
 
 
+def test_the_team_page_says_when_the_colleague_who_answered_the_season_last_came(settings):
+    settings.MSEM_DEMO = True
+    call_command("seed_demo")
+    client = Client()
+    client.post("/backoffice/login/", {"email": "manager@demo.test", "password": "demo"})
+    team = page_text(client.get("/backoffice/demo/team/"))
+    assert "Julie Perrin" in team
+    assert "Jamais" not in team
+
+
 def test_running_it_twice_changes_nothing(settings):
     settings.MSEM_DEMO = True
     call_command("seed_demo")
