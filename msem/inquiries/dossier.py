@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from msem.accounts.models import Membership, User
@@ -32,6 +32,7 @@ from msem.mailing.models import OutgoingAttachment, OutgoingEmail
 from msem.mailing.outbox import Attachment, email_enqueue
 from msem.mailing.placeholders import ALLOWED_BY_KIND, validate_placeholders
 from msem.payments.resending import email_resend_obstacle
+from msem.platform.moments import time_said
 from msem.schools.models import School
 from msem.validators import E_MAIL_INVALID, validate_single_line
 
@@ -248,7 +249,7 @@ def _refuse_if_answered_meanwhile(inquiry: Inquiry, *, actor: User, seen_answer_
         )
         % {
             "name": newer.actor or _("A colleague"),
-            "time": formats.time_format(timezone.localtime(newer.created_at), "TIME_FORMAT"),
+            "time": time_said(newer.created_at),
         },
         code="answered_meanwhile",
     )

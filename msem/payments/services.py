@@ -27,8 +27,9 @@ from msem.payments.links import PaymentLinkInvalid, payment_link_token, payment_
 from msem.payments.models import Payment, PaymentRequest
 from msem.payments.receipts import payment_receipt_queue
 from msem.payments.sending import payment_email_queue
+from msem.platform.moments import time_said
 from msem.quotes.formatting import format_money
-from msem.quotes.meanwhile import last_quote_move, payment_request_outcome, someone, time_said
+from msem.quotes.meanwhile import last_quote_move, payment_request_outcome, someone
 from msem.quotes.models import Quote
 from msem.quotes.pricing import deposit, to_cents
 from msem.quotes.services import quote_event, quote_expire_if_due

@@ -9,20 +9,12 @@ does the same for answers (msem.inquiries.dossier.inquiry_reply).
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.db.models import QuerySet
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from msem.accounts.models import User
 from msem.inquiries.models import Inquiry, InquiryEvent
 from msem.quotes.models import Quote
-
-
-def time_said(moment: datetime) -> str:
-    """The hour and minute of a moment, as the back office writes them (14:32, 2:32 p.m.)."""
-    return formats.time_format(timezone.localtime(moment), "TIME_FORMAT")
 
 
 def someone(actor: User | None) -> str:

@@ -28,8 +28,9 @@ from msem.mailing.models import OutgoingEmail
 from msem.payments.events import payment_event
 from msem.payments.models import PaymentRequest
 from msem.payments.pay_link import payment_request_waiting
+from msem.platform.moments import time_said
 from msem.quotes.acceptance import quote_acceptance_queue
-from msem.quotes.meanwhile import last_quote_move, quotes_sent, someone, time_said
+from msem.quotes.meanwhile import last_quote_move, quotes_sent, someone
 from msem.quotes.models import MAX_LINE_PARTICIPANTS, MAX_QUANTITY, QUOTE_TRANSITIONS, Quote, QuoteLine
 from msem.quotes.sending import quote_email_queue
 from msem.schools.models import School

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from html import unescape
 
 import pytest
 from django.urls import reverse
+from django.utils import formats, timezone, translation
 
+from msem.inquiries.models import InquiryEvent
 from msem.mailing.models import OutgoingEmail
 from tests.html_forms import flatten, form_data
 from tests.inquiries.helpers import receive_inquiry
@@ -91,3 +94,22 @@ def test_a_tampered_page_marker_is_refused_and_nothing_is_sent(secretary_client,
     action, fields = reply_form(refused, inquiry)
     assert secretary_client.post(action, flatten(fields)).status_code == 302
     assert len(answers(inquiry)) == 1
+
+
+def test_a_page_left_open_overnight_says_the_colleagues_answer_was_yesterdays(
+    secretary_client, manager_client, manager, school
+):
+    inquiry = receive_inquiry(school)
+    hers_action, hers = reply_form(secretary_client.get(dossier_path(inquiry)), inquiry)
+    theirs_action, theirs = reply_form(manager_client.get(dossier_path(inquiry)), inquiry)
+    manager_client.post(theirs_action, flatten(theirs | {"body": ["Bonjour, 120 € la semaine."]}))
+    yesterday = timezone.localtime() - timedelta(days=1)
+    evening = yesterday.replace(hour=18, minute=5)
+    InquiryEvent.objects.filter(inquiry=inquiry, actor=manager).update(created_at=evening)
+
+    stopped = secretary_client.post(hers_action, flatten(hers | {"body": ["Bonjour, 135 € la semaine."]}))
+
+    assert stopped.status_code == 409
+    with translation.override("fr"):
+        day = formats.date_format(evening, "j F")
+    assert f"a écrit au client à 18:05 le {day}, pendant que vous écriviez" in unescape(stopped.content.decode())
