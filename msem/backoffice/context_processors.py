@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from msem.accounts.selectors import memberships_of_user
@@ -22,4 +23,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "current_school": school,
         "current_membership": membership,
         "memberships": getattr(request, "memberships", None) or memberships_of_user(user=request.user),  # type: ignore[arg-type]
+        # No 4807 gateway (docs/4807-connector.md): a sale "reported" is written to Msem's ledger, and is in
+        # 4807 only once someone has typed it there from the ledger's export. Said so wherever a sale shows.
+        "sales_to_ledger": not settings.MSEM_4807_URL,
     }

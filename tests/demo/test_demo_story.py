@@ -171,9 +171,12 @@ def test_a_paid_dossier_tells_its_story_in_order(demo, manager_of_demo):
     assert "payment received" in timeline
     assert "fully paid" in timeline
     push = Sale.objects.for_school(demo).select_related("push", "quote").get(inquiry=paid.first()).push
-    assert f"reported to 4807 (number {push.remote_id})" in timeline
+    # No 4807 gateway in the demo: the sale is in Msem's ledger, still to be entered into 4807, and says so.
+    assert f"written to Msem's ledger (number {push.remote_id}), to enter into 4807" in timeline
+    assert "reported to 4807" not in timeline
     panel = manager_of_demo.get(reverse("backoffice:quotes_panel", args=["demo", reference])).content.decode()
-    assert "Reported to 4807" in panel
+    assert "In Msem's ledger, to enter into 4807" in panel
+    assert "Reported to 4807" not in panel
     assert "Waiting to be reported to 4807" not in panel
 
 
