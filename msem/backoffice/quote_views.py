@@ -464,6 +464,10 @@ def quote_send_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
             seen_sent_id=data.get("seen"),
         )
     except ValidationError as error:
+        if any(item.code == "already_sent" for item in error.error_list):
+            # A second click: nothing more to do, nothing of hers lost.
+            messages.info(request, error.messages[0])
+            return _back(request, quote)
         if _conflict(error):
             mail_refused(request.session, quote_id=quote.pk, form=SEND, data=request.POST, keep_markers=False)
             return _stopped(request, quote, error)

@@ -246,6 +246,8 @@ def quote_send(
     quote = _locked_quote(school, quote_id)
     if seen_sent_id is not None:
         _refuse_if_sent_meanwhile(quote, actor=actor, seen_sent_id=seen_sent_id)
+    if quote.status == Quote.Status.SENT:
+        _refuse_if_she_sent_it(quote, actor=actor)
     if not quote.lines.exists():
         raise ValidationError(_("Add at least one product before sending the quote."), code="empty_quote")
     if quote.valid_until < timezone.localdate():
@@ -257,6 +259,17 @@ def quote_send(
     quote_event(quote, actor, "sent", total=str(quote.totals().including_vat))
     inquiry_answered(school=school, actor=actor, inquiry_id=quote.inquiry_id)
     return email
+
+
+def _refuse_if_she_sent_it(quote: Quote, *, actor: User) -> None:
+    """ "Send the quote" pressed twice, or sent again from a page of before: it left once, which she is told."""
+    moved = last_quote_move(quote)
+    if moved is not None and moved.data.get("action") == "sent" and moved.actor_id == actor.pk:
+        raise ValidationError(
+            _("Quote %(number)s left at %(time)s: it was sent once.")
+            % {"number": quote.number, "time": time_said(moved.created_at)},
+            code="already_sent",
+        )
 
 
 def _refuse_if_sent_meanwhile(quote: Quote, *, actor: User, seen_sent_id: int) -> None:

@@ -153,6 +153,19 @@ class TestPanel:
         )
         assert not quote.lines.exists()
 
+    def test_send_pressed_twice_sends_once_and_says_so(self, secretary, secretary_client, school):
+        quote = draft_quote(school, secretary)
+        mail = {"subject": "Votre devis {quote_number}", "body": "Bonjour {client_name},\n\nVoici notre devis."}
+        first = secretary_client.post(url("quote_send", school, quote_id=quote.pk), mail)
+        second = secretary_client.post(url("quote_send", school, quote_id=quote.pk), mail, follow=True)
+
+        assert first.status_code == 302
+        page = page_text(second)
+        assert f"Le devis {quote.number} est parti à " in page
+        assert "il n’a été envoyé qu’une fois." in page
+        assert "ne peut pas passer" not in page
+        assert OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.QUOTE).count() == 1
+
     def test_send_then_ask_for_a_deposit_then_record_the_transfer(self, secretary, secretary_client, school):
         quote = draft_quote(school, secretary)
         secretary_client.post(
