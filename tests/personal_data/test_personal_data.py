@@ -171,6 +171,18 @@ class TestErasure:
 
         assert "1 sale — kept when erasing: an accounting record the school must keep (10 years)" in page
 
+    def test_a_client_with_a_sale_is_erased_in_4807_by_hand_and_the_page_says_so(
+        self, manager, school, claires_history
+    ):
+        manager.language = "en"
+        manager.save()
+        client = Client()
+        client.force_login(manager)
+
+        page = html.unescape(client.post(url(school), {"email": CLIENT, "action": "find"}).content.decode())
+
+        assert "Msem erases nothing in 4807: if the client asks, erase their bookings there too" in page
+
     def test_another_school_keeps_its_own(self, manager_client, school, claires_history):
         manager_client.post(url(school), {"email": CLIENT, "action": "erase", "confirm": "on"})
 
