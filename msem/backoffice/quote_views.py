@@ -57,6 +57,7 @@ from msem.quotes.services import (
     quote_remind,
     quote_reopen,
     quote_send,
+    quote_send_refusal,
 )
 
 
@@ -413,7 +414,10 @@ def quote_send_preview_view(request: SchoolRequest, quote_id: int) -> HttpRespon
     invalid: list[str] = []
     preview = None
     if quote.status != Quote.Status.DRAFT:
-        errors = [_("Only a draft quote can be sent.")]
+        seen = request.POST.get("seen", "")
+        errors = [
+            quote_send_refusal(quote=quote, actor=request.user, seen_sent_id=int(seen) if seen.isdigit() else None)
+        ]
     elif not form.is_valid():
         errors, invalid = _form_errors(form), _invalid_fields(form)
     else:
