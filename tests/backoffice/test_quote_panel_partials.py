@@ -281,6 +281,11 @@ class TestPreviewBeforeSending:
         assert "pendant que vous l’aviez ouvert" in said
         assert "Seul un devis en brouillon" not in said
         assert OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.QUOTE).count() == 1
+        # The whole panel as it is now replaces hers (the quote sent, no draft left to change), not the send
+        # form the preview was asked from: else the sent quote's panel would sit inside her stale draft.
+        assert said.startswith('<section class="card quotes-panel" id="quotes-panel"')
+        assert response["HX-Retarget"] == "#quotes-panel"
+        assert response["HX-Reswap"] == "outerHTML"
 
     @pytest.mark.parametrize("headers", [HTMX, {}])
     def test_the_send_forms_marker_of_what_it_saw_goes_on_through_the_preview(
