@@ -443,7 +443,7 @@ def stacked_columns(
                     _n(bar_width),
                     _n(y(base) - y(base + count)),
                     colours[item.key],
-                    f"{when} · {labels[item.key]}: {_requests_in(count, active)}",
+                    fmt.labelled(f"{when} · {labels[item.key]}", _requests_in(count, active), language),
                 )
             )
             base += count
@@ -735,7 +735,7 @@ def _funnel_chart(dashboard: Dashboard, language: str) -> Chart:
         ),
     ]
     rows = [
-        BarRow(label, [Bar(count, text, f"{label}: {text}", colour)])
+        BarRow(label, [Bar(count, text, fmt.labelled(label, text, language), colour)])
         for (label, count, text), colour in zip(steps, FUNNEL_COLOURS, strict=True)
     ]
     headers = [
@@ -823,7 +823,7 @@ def _revenue_chart(
                 Bar(
                     float(row.amount),
                     fmt.money(row.amount, language),
-                    f"{row.item.label(language)}: {fmt.money(row.amount, language)}",
+                    fmt.labelled(row.item.label(language), fmt.money(row.amount, language), language),
                     colour,
                 )
             ],

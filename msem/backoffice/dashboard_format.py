@@ -42,6 +42,11 @@ def percent(value: float | None, language: str) -> str:
     return f"{number}%" if language == "en" else f"{number}{NARROW_NO_BREAK_SPACE}%"
 
 
+def labelled(label: str, value: str, language: str) -> str:
+    """A bar's value on hover: "Tarif public : 378,00 €" in French (a no-break space before the colon)."""
+    return f"{label}: {value}" if language == "en" else f"{label}{NO_BREAK_SPACE}: {value}"
+
+
 def money(value: Decimal, language: str) -> str:
     return format_money(value, language)
 

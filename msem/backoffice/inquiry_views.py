@@ -129,7 +129,10 @@ def inquiries_view(request: SchoolRequest) -> HttpResponse:
         # Only the bulk buttons that can change something on this list: archiving archived dossiers does nothing.
         "can_archive": archived != Archived.YES,
         "can_unarchive": archived != Archived.NO,
-        "rows_html": inbox_rows_html(page.rows, school_slug=school.slug, back=back_query(request.GET.urlencode()))
+        # The plain list (no default view, nothing chosen) is her list too: its rows carry it, as "every dossier".
+        "rows_html": inbox_rows_html(
+            page.rows, school_slug=school.slug, back=back_query(request.GET.urlencode()) or f"{EXPLICIT}=1"
+        )
         if page
         else "",
         "query": request.GET.urlencode(),

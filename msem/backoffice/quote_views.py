@@ -57,6 +57,7 @@ from msem.quotes.services import (
     quote_remind,
     quote_reopen,
     quote_send,
+    quote_send_refusal,
 )
 
 
@@ -413,7 +414,10 @@ def quote_send_preview_view(request: SchoolRequest, quote_id: int) -> HttpRespon
     invalid: list[str] = []
     preview = None
     if quote.status != Quote.Status.DRAFT:
-        errors = [_("Only a draft quote can be sent.")]
+        seen = request.POST.get("seen", "")
+        errors = [
+            quote_send_refusal(quote=quote, actor=request.user, seen_sent_id=int(seen) if seen.isdigit() else None)
+        ]
     elif not form.is_valid():
         errors, invalid = _form_errors(form), _invalid_fields(form)
     else:
@@ -434,7 +438,11 @@ def quote_send_preview_view(request: SchoolRequest, quote_id: int) -> HttpRespon
         if quote.status != Quote.Status.DRAFT:
             # No send form on the panel any more: the panel as it is now, the reason at the top of the quote.
             notices = [PanelNotice(quote.pk, error, error=True) for error in errors]
-            return _panel(request, inquiry, landing=f"quote-{quote.pk}", notices=notices, status=409)
+            response = _panel(request, inquiry, landing=f"quote-{quote.pk}", notices=notices, status=409)
+            # In place of her whole panel, not of the send form the preview was asked from (its hx-target).
+            response["HX-Retarget"] = "#quotes-panel"
+            response["HX-Reswap"] = "outerHTML"
+            return response
         context |= {"preview": preview, "preview_errors": errors, "send_invalid": invalid}
         return render(request, "backoffice/quotes/_send_form.html", context, status=422 if errors else 200)
     if errors:

@@ -261,6 +261,22 @@ def quote_send(
     return email
 
 
+def quote_send_refusal(*, quote: Quote, actor: User, seen_sent_id: int | None) -> str:
+    """Why a quote that is no longer a draft cannot be sent, in the words "Send the quote" would say it.
+
+    For the preview of the quote e-mail: a colleague who sent or cancelled it while her panel was open is
+    named, with the time, as quote_send names them, rather than a bare "only a draft can be sent".
+    """
+    try:
+        if seen_sent_id is not None:
+            _refuse_if_sent_meanwhile(quote, actor=actor, seen_sent_id=seen_sent_id)
+        if quote.status == Quote.Status.SENT:
+            _refuse_if_she_sent_it(quote, actor=actor)
+    except ValidationError as error:
+        return error.messages[0]
+    return str(_("Only a draft quote can be sent."))
+
+
 def _refuse_if_she_sent_it(quote: Quote, *, actor: User) -> None:
     """ "Send the quote" pressed twice, or sent again from a page of before: it left once, which she is told."""
     moved = last_quote_move(quote)

@@ -140,6 +140,19 @@ def test_from_her_default_view_next_follows_it(secretary, secretary_client, scho
     assert parse_qs(back)["status"] == ["in_progress"]
 
 
+def test_from_the_plain_list_of_the_menu_next_follows_it(secretary_client, school, new_ones):
+    """No default view: "Requests" in the menu shows every dossier, and that list is one to follow too."""
+    listed = secretary_client.get(inbox_path(school))
+    assert listed.status_code == 200
+    first = secretary_client.get(row_link(listed, new_ones[0]))
+    following = step(first, "next")
+    assert following[1] == f"Dossier suivant {new_ones[1].reference} \u2192"
+    assert step(first, "prev") is None
+    assert walk(secretary_client, row_link(listed, new_ones[0])) == [dossier.reference for dossier in new_ones]
+    # "Requests" returns to that same list, unfiltered.
+    assert secretary_client.get(requests_link(first)).context["page"].rows[0].reference == new_ones[0].reference
+
+
 def test_opened_from_elsewhere_there_is_no_list_to_follow(secretary, secretary_client, school, new_ones):
     """From the dashboard or an e-mail: no list in the address, no guess at one."""
     saved_filter_save(school=school, owner=secretary, name="Nouvelles", criteria={"status": ["new"]}, make_default=True)

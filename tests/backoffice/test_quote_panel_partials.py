@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from msem.mailing.models import OutgoingEmail
 from msem.quotes.models import Quote
+from msem.quotes.services import quote_send
 from tests.html_forms import page_text
 from tests.inquiries.helpers import receive_inquiry
 from tests.quotes.helpers import draft_quote, lesson_day, product_with_price, sent_quote
@@ -258,8 +259,33 @@ class TestPreviewBeforeSending:
         response = secretary_client.post(url("quote_send_preview", school, quote_id=quote.pk), self.TEXT, headers=HTMX)
 
         assert response.status_code == 409
-        assert "Seul un devis en brouillon peut être envoyé." in words(page_text(response))
+        # She sent it herself (another tab, a page of before): the words "Send the quote" would say.
+        assert f"Le devis {quote.number} est parti à " in words(page_text(response))
+        assert "il n’a été envoyé qu’une fois." in words(page_text(response))
         assert OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.QUOTE).count() == 1
+
+    def test_a_quote_a_colleague_sent_meanwhile_says_who_sent_it_and_when(
+        self, secretary, manager, secretary_client, school
+    ):
+        """Her panel drawn before the colleague sent the quote: the preview says what "Send the quote" would."""
+        quote = draft_quote(school, secretary)
+        quote_send(school=school, actor=manager, quote_id=quote.pk, subject="Votre devis", body="Voici.")
+
+        response = secretary_client.post(
+            url("quote_send_preview", school, quote_id=quote.pk), self.TEXT | {"seen": "0"}, headers=HTMX
+        )
+
+        assert response.status_code == 409
+        said = words(page_text(response))
+        assert f"{manager} a envoyé ce devis ({quote.number}) au client à " in said
+        assert "pendant que vous l’aviez ouvert" in said
+        assert "Seul un devis en brouillon" not in said
+        assert OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.QUOTE).count() == 1
+        # The whole panel as it is now replaces hers (the quote sent, no draft left to change), not the send
+        # form the preview was asked from: else the sent quote's panel would sit inside her stale draft.
+        assert said.startswith('<section class="card quotes-panel" id="quotes-panel"')
+        assert response["HX-Retarget"] == "#quotes-panel"
+        assert response["HX-Reswap"] == "outerHTML"
 
     @pytest.mark.parametrize("headers", [HTMX, {}])
     def test_the_send_forms_marker_of_what_it_saw_goes_on_through_the_preview(

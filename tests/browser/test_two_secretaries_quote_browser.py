@@ -9,7 +9,7 @@ from msem.accounts.models import User
 from msem.mailing.models import OutgoingEmail
 from msem.payments.models import PaymentRequest
 from msem.payments.services import payment_request_send
-from msem.quotes.meanwhile import time_said
+from msem.platform.moments import time_said
 from tests.browser.conftest import log_in
 from tests.factories import PASSWORD
 from tests.quotes.helpers import sent_quote

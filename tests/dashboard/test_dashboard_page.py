@@ -138,6 +138,13 @@ class TestPage:
         assert "66,7\u202f%" in page
         assert '<th role="rowheader" scope="row">8\u00a0jan.\u00a02026</th>' in page
 
+    def test_each_bars_value_on_hover_is_said_with_french_typography(self, manager_client, school, january):
+        page = manager_client.get(dashboard_url(school, JANUARY)).content.decode()
+        titles = re.findall(r'<rect class="chart-bar"[^>]*><title>(.*?)</title>', page)
+        assert titles
+        assert [title for title in titles if re.search(r"[^\u00a0]:", title)] == []
+        assert all("\u00a0: " in title for title in titles)
+
     def test_every_chart_is_an_accessible_svg_within_the_csp(self, manager_client, school, january):
         response = manager_client.get(dashboard_url(school, JANUARY))
         checker = SvgChecker()
