@@ -26,7 +26,7 @@ from msem.backoffice.dashboard_charts import (
     waiting_table,
 )
 from msem.backoffice.dashboard_forms import DashboardForm
-from msem.backoffice.inquiry_views import _spreadsheet_safe
+from msem.backoffice.spreadsheet_cells import spreadsheet_safe
 from msem.dashboard.follow_ups import FOLLOW_UPS_EXPORT_LIMIT, quotes_to_follow_up
 from msem.dashboard.periods import Period, PeriodKind
 from msem.dashboard.selectors import OPEN_STATUSES, WAITING_EXPORT_LIMIT, dashboard_for_period, waiting_dossiers
@@ -123,7 +123,7 @@ def dashboard_export_view(request: SchoolRequest, chart: str) -> HttpResponse:
     buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=";")
     for row in table.csv_rows():
-        writer.writerow([_spreadsheet_safe(value) for value in row])
+        writer.writerow([spreadsheet_safe(value) for value in row])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

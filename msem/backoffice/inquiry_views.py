@@ -19,6 +19,7 @@ from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from msem.backoffice.access import SchoolRequest, school_view
+from msem.backoffice.htmx import partial_wanted
 from msem.backoffice.inbox_choices import search_choices
 from msem.backoffice.inbox_forms import (
     SEEN_INVALID,
@@ -44,6 +45,7 @@ from msem.backoffice.inbox_rows import inbox_rows_html
 from msem.backoffice.inbox_search import search_widgets
 from msem.backoffice.inbox_steps import dossier_steps
 from msem.backoffice.refused_emails import failed_emails
+from msem.backoffice.spreadsheet_cells import spreadsheet_safe
 from msem.inquiries.dossier import (
     DossierConflict,
     inquiries_archive,
@@ -146,7 +148,7 @@ def inquiries_view(request: SchoolRequest) -> HttpResponse:
         "in_archive": in_archive,
         "in_archive_query": _with_archived_query(request) if in_archive else "",
     }
-    partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
+    partial = partial_wanted(request)
     if not partial:
         context["quarantined_count"] = choices.quarantined
         context["widgets"] = search_widgets(form)
@@ -265,12 +267,6 @@ def inquiries_export_view(request: SchoolRequest) -> HttpResponse | StreamingHtt
     return response
 
 
-def _spreadsheet_safe(value: object) -> str:
-    """A cell a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _csv_lines(rows: Iterator[Inquiry], *, language: str) -> Iterator[str]:
     with translation.override(language):
         yield from _csv_lines_in_language(rows, language=language)
@@ -304,7 +300,7 @@ def _csv_lines_in_language(rows: Iterator[Inquiry], *, language: str) -> Iterato
         buffer.truncate()
         writer.writerow(
             [
-                _spreadsheet_safe(value)
+                spreadsheet_safe(value)
                 for value in (
                     inquiry.reference,
                     timezone.localtime(inquiry.received_at).strftime("%Y-%m-%d %H:%M"),

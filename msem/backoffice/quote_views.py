@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from msem.backoffice.access import SchoolRequest, school_view
+from msem.backoffice.htmx import partial_wanted
 from msem.backoffice.inbox_return import back_suffix, request_back
 from msem.backoffice.inquiry_views import dossier_refused
 from msem.backoffice.quote_forms import (
@@ -68,12 +69,13 @@ def _quote_or_404(request: SchoolRequest, quote_id: int) -> Quote:
     return quote
 
 
-def _back(request: SchoolRequest, quote: Quote, *, line: QuoteLine | None = None) -> HttpResponse:
-    """The dossier at this quote (or at one of its lines), with the way back to the inbox it was opened from."""
+def _back(request: SchoolRequest, quote: Quote, *, line: QuoteLine | None = None, anchor: str = "") -> HttpResponse:
+    """The dossier at this quote (at one of its lines, or at `anchor`), with the way back to the inbox it was
+    opened from."""
     url = reverse(
         "backoffice:inquiry", kwargs={"school_slug": quote.inquiry.school.slug, "reference": quote.inquiry.reference}
     )
-    anchor = f"line-{line.pk}" if line else f"quote-{quote.pk}"
+    anchor = anchor or (f"line-{line.pk}" if line else f"quote-{quote.pk}")
     return redirect(f"{url}{back_suffix(request_back(request))}#{anchor}")
 
 
@@ -88,7 +90,7 @@ def _line_done(request: SchoolRequest, quote: Quote, text: str, *, line: QuoteLi
 
     From htmx, the panel alone comes back, to be swapped in place of the old one; else the dossier page.
     """
-    if _is_htmx(request):
+    if partial_wanted(request):
         landing = f"line-{line.pk}" if line else f"quote-{quote.pk}"
         return _panel(request, quote.inquiry, landing=landing, notices=[PanelNotice(quote.pk, text)])
     messages.success(request, text)
@@ -97,7 +99,7 @@ def _line_done(request: SchoolRequest, quote: Quote, text: str, *, line: QuoteLi
 
 def _line_failed(request: SchoolRequest, quote: Quote, errors: list[str]) -> HttpResponse:
     """A change of a line refused for its quote as a whole (sent meanwhile): said at the top of the quote."""
-    if _is_htmx(request):
+    if partial_wanted(request):
         notices = [PanelNotice(quote.pk, error, error=True) for error in errors]
         return _panel(request, quote.inquiry, landing=f"quote-{quote.pk}", notices=notices, status=409)
     return _fail(request, quote, errors)
@@ -149,10 +151,6 @@ def _form_errors(form: forms.Form) -> list[str]:
         for name, errors in form.errors.items()
         for error in errors
     ]
-
-
-def _is_htmx(request: SchoolRequest) -> bool:
-    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
 
 
 @dataclass(frozen=True)
@@ -334,13 +332,10 @@ def _line_refused(
     line_id = line.pk if line else None
     line_refused(request.session, quote_id=quote.pk, data=request.POST, errors=errors, line_id=line_id, invalid=invalid)
     anchor = f"line-edit-{line.pk}" if line else f"add-line-{quote.pk}"
-    if _is_htmx(request):
+    if partial_wanted(request):
         # The panel shows what was refused at once (and takes it out of the session, as a page would).
         return _panel(request, quote.inquiry, landing=anchor, status=422)
-    url = reverse(
-        "backoffice:inquiry", kwargs={"school_slug": quote.inquiry.school.slug, "reference": quote.inquiry.reference}
-    )
-    return redirect(f"{url}{back_suffix(request_back(request))}#{anchor}")
+    return _back(request, quote, anchor=anchor)
 
 
 @school_view()
@@ -414,10 +409,8 @@ def quote_send_preview_view(request: SchoolRequest, quote_id: int) -> HttpRespon
     invalid: list[str] = []
     preview = None
     if quote.status != Quote.Status.DRAFT:
-        seen = request.POST.get("seen", "")
-        errors = [
-            quote_send_refusal(quote=quote, actor=request.user, seen_sent_id=int(seen) if seen.isdigit() else None)
-        ]
+        form.is_valid()  # the marker as the send form reads it; her text does not matter any more
+        errors = [quote_send_refusal(quote=quote, actor=request.user, seen_sent_id=form.cleaned_data.get("seen"))]
     elif not form.is_valid():
         errors, invalid = _form_errors(form), _invalid_fields(form)
     else:
@@ -434,7 +427,7 @@ def quote_send_preview_view(request: SchoolRequest, quote_id: int) -> HttpRespon
         "send_seen": request.POST.get("seen", "")[:20],
         "back_suffix": back_suffix(request_back(request)),
     }
-    if _is_htmx(request):
+    if partial_wanted(request):
         if quote.status != Quote.Status.DRAFT:
             # No send form on the panel any more: the panel as it is now, the reason at the top of the quote.
             notices = [PanelNotice(quote.pk, error, error=True) for error in errors]

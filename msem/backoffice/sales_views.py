@@ -22,8 +22,8 @@ from django.views.decorators.http import require_GET, require_POST
 from msem.backoffice.access import SchoolRequest, school_view
 from msem.backoffice.capped_paginator import CappedPaginator
 from msem.backoffice.dashboard_format import csv_decimal
-from msem.backoffice.inquiry_views import _spreadsheet_safe
 from msem.backoffice.sales_forms import SaleFilterForm
+from msem.backoffice.spreadsheet_cells import spreadsheet_safe
 from msem.connector4807.models import LedgerEntry, SalePush
 from msem.connector4807.selectors import sale_pushes_found
 from msem.connector4807.services import sale_push_retry, sync_price_lists
@@ -149,7 +149,7 @@ def _ledger_lines(entries: Iterator[LedgerEntry]) -> Iterator[str]:
             buffer.truncate()
             writer.writerow(
                 [
-                    _spreadsheet_safe(value)
+                    spreadsheet_safe(value)
                     for value in (
                         entry.number,
                         timezone.localtime(entry.recorded_at).strftime("%Y-%m-%d %H:%M"),
