@@ -70,6 +70,18 @@ def test_the_ledger_exports_the_sales_of_the_embedded_mode(manager, manager_clie
     assert rows[1][-1] == "378,00"  # her language's decimal mark (the manager reads French)
 
 
+def test_without_a_gateway_the_sales_page_says_its_sales_are_in_msems_ledger(manager, manager_client, school, settings):
+    settings.MSEM_4807_URL = ""
+    paid_sale(school, manager)
+    sales_push_due(time_budget=10)
+
+    page = page_text(manager_client.get(url("sale_pushes", school)))
+
+    assert "Chaque devis payé est inscrit une fois au registre de Msem, à saisir dans 4807." in page
+    assert "Au registre de Msem, à saisir dans 4807" in page
+    assert "est remonté une fois vers 4807" not in page
+
+
 def ledger_rows(manager, school, language: str) -> list[list[str]]:
     manager.language = language
     manager.save(update_fields=["language"])
