@@ -157,7 +157,8 @@ def test_lines_added_and_changed_without_a_reload_then_the_email_seen_before_it_
 
     # The text changed after its preview: the preview goes, its "Send" with it.
     send_form.get_by_role("button", name=words["preview"]).click()
-    expect(preview).to_be_visible()
+    # Settled: the keyboard on the preview, as she sees it, before she goes back to the text.
+    expect(preview).to_be_focused()
     send_form.locator("textarea[name=body]").press("End")
     send_form.locator("textarea[name=body]").type(" Bonne route jusque chez nous")
     expect(preview).to_have_count(0)
