@@ -63,7 +63,7 @@ def test_the_public_price_list_downloads_in_french_with_its_prices_as_numbers(ma
     assert response["Content-Disposition"].startswith(f'attachment; filename="tarif-public-{school.slug}-')
     (row,) = rows_of(response)
     assert row["Code"] == "CC-OURSON"
-    assert row["Produit"] == "Ourson – 6 matinées"
+    assert row["Prestation"] == "Ourson – 6 matinées"
     assert row["Prix"] == "189,50"  # French Excel reads "189.50" as text, and a column of them does not add up
     assert (row["Valable à partir du"], row["Valable jusqu’au"]) == ("2099-12-01", "2100-04-15")
     assert row["Active"] == "Oui"
@@ -106,7 +106,7 @@ def test_a_product_name_never_runs_as_a_formula(manager, school, price_lists):
 
     (row,) = rows_of(client_of(manager, "fr").get(export_url(school, list="public")))
 
-    assert row["Produit"].startswith("'=HYPERLINK(")
+    assert row["Prestation"].startswith("'=HYPERLINK(")
 
 
 def test_a_secretary_who_sees_the_price_lists_downloads_them_too(secretary, school, price_lists):
