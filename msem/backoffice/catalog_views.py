@@ -16,9 +16,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from msem.backoffice.access import SchoolRequest, school_view
 from msem.backoffice.catalog_forms import CatalogImportForm
+from msem.backoffice.price_list_export import price_list_csv, price_list_filename
 from msem.catalog.example_file import catalog_example_csv
 from msem.catalog.importing import CatalogImportError, ImportProblem, catalog_file_read
-from msem.catalog.selectors import PUBLIC, PriceList, price_list_entries, price_lists
+from msem.catalog.selectors import PUBLIC, PriceList, price_list_by_key, price_list_entries, price_lists
 from msem.catalog.services import catalog_import
 
 
@@ -62,6 +63,26 @@ def catalogs_view(request: SchoolRequest) -> HttpResponse:
     if selected is None:
         raise Http404
     return _render_page(request, lists=lists, selected=selected)
+
+
+@school_view()
+@require_GET
+def catalogs_export_view(request: SchoolRequest) -> HttpResponse:
+    """The price list shown on the page (?list=, ?past=1), for whoever may see it: its prices as CSV."""
+    selected = price_list_by_key(school=request.school, key=request.GET.get("list", PUBLIC))
+    if selected is None:
+        raise Http404
+    today = timezone.localdate()
+    entries = price_list_entries(
+        school=request.school,
+        catalog=selected.catalog,
+        language=get_language(),
+        ending_after=None if request.GET.get("past") == "1" else today,
+    )
+    response = HttpResponse(price_list_csv(entries, price_list=selected), content_type="text/csv; charset=utf-8")
+    filename = price_list_filename(selected, school_slug=request.school.slug, day=f"{today:%Y-%m-%d}")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @school_view(managers_only=True)

@@ -6,10 +6,11 @@ import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils import dateformat, formats, timezone
+from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from msem.platform.first_of_month import date_format
 from msem.quotes.formatting import NARROW_NO_BREAK_SPACE, NO_BREAK_SPACE, format_money
 
 EMPTY = "—"
@@ -89,12 +90,12 @@ def whole_days(hours: int) -> int | None:
 
 def day(value: date, language: str) -> str:
     """A calendar day as the whole back office writes it (config/formats): 7 déc. 2026, 7 Dec 2026."""
-    return dateformat.format(value, formats.get_format("DATE_FORMAT", language))
+    return date_format(value, "DATE_FORMAT", language)
 
 
 def moment(value: datetime, language: str) -> str:
     """A moment as the whole back office writes it (config/formats): 7 déc. 2026, 14:05."""
-    return dateformat.format(timezone.localtime(value), formats.get_format("DATETIME_FORMAT", language))
+    return date_format(timezone.localtime(value), "DATETIME_FORMAT", language)
 
 
 def short_day(value: date, language: str) -> str:

@@ -25,6 +25,7 @@ from django.utils.translation import get_language, gettext, npgettext, pgettext
 from msem.backoffice.inbox_return import back_suffix
 from msem.inquiries.inbox import InboxRow
 from msem.inquiries.models import Inquiry
+from msem.platform.first_of_month import day_number, names_the_month
 
 # The roles repeat the elements' own: on a phone the rows are laid out as cards (display: grid), and
 # a browser may then drop the table's semantics (WebKit did); written out, they stay a table's rows and
@@ -60,10 +61,14 @@ def _day_parts(pieces: tuple[str, ...], language: str, day: date) -> tuple[tuple
     in the key because the names are translated.
     """
     formatter = DateFormat(day)
+    # "1er déc." in French where the month is named (msem/platform/first_of_month.py).
+    first = day_number(day, language) if names_the_month("".join(pieces)) else str(day.day)
     parts = []
     for index, piece in enumerate(pieces):
         if not index % 2:
             parts.append((re_escaped.sub(r"\1", piece), ""))
+        elif piece == "j":
+            parts.append((first, ""))
         elif piece in _DAY_SPECIFIERS:
             parts.append((str(getattr(formatter, piece)()), ""))
         else:
@@ -193,7 +198,7 @@ class StayShort:
             and self._same_month(arrival_date, departure_date)
         ):
             # "21 → 28 déc.": the month once, as a calendar writes a week (the column's width at 1366 px).
-            parts.append(f"{arrival_date.day} → {self._day(departure_date, long=False)}")
+            parts.append(f"{day_number(arrival_date)} → {self._day(departure_date, long=False)}")
         elif arrival_date is not None or departure_date is not None:
             arrival, departure = self._day(arrival_date, long=long), self._day(departure_date, long=long)
             parts.append(f"{arrival} → {departure}")

@@ -85,6 +85,8 @@ def sale_push_retry_view(request: SchoolRequest, push_id: int) -> HttpResponse:
 def ledger_export_view(request: SchoolRequest) -> HttpResponse | StreamingHttpResponse:
     """Embedded mode: the sales to enter into 4807 by hand, as CSV for a spreadsheet in her language.
 
+    One row per line sold, the sale's identity repeated on each (a filter on a client keeps all her lines),
+    its total on its first line only: summed, each money column gives the right figure.
     UTF-8 with a BOM and ";" between fields, amounts with the language's decimal mark (193,50 in
     French, which French Excel reads as a number), like the dashboard's exports; and no cell a
     spreadsheet would run as a formula: the client's name comes from the public form.
@@ -144,7 +146,7 @@ def _ledger_lines(entries: Iterator[LedgerEntry]) -> Iterator[str]:
     yield "\ufeff" + buffer.getvalue()
     for entry in entries:
         sale = entry.payload
-        for line in sale["lines"]:
+        for index, line in enumerate(sale["lines"]):
             buffer.seek(0)
             buffer.truncate()
             writer.writerow(
@@ -164,7 +166,9 @@ def _ledger_lines(entries: Iterator[LedgerEntry]) -> Iterator[str]:
                         line["quantity"],
                         _amount(line["unit_price"]),
                         _amount(line["total"]),
-                        _amount(sale["total"]),
+                        # The sale's total once, on its first line: a spreadsheet's sum of the column is then
+                        # what the sales add up to, as the sales page says, however many lines each has.
+                        _amount(sale["total"]) if index == 0 else "",
                     )
                 ]
             )

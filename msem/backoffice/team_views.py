@@ -10,12 +10,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from msem.accounts.models import Membership, Role, User
-from msem.accounts.selectors import team_members
+from msem.accounts.selectors import TeamMember, team_members
 from msem.accounts.team import (
     membership_invitation_resend,
     membership_invite,
@@ -24,14 +25,43 @@ from msem.accounts.team import (
 )
 from msem.backoffice.access import SchoolRequest, school_view
 from msem.backoffice.team_forms import InviteForm, RoleForm
+from msem.dashboard.periods import PeriodKind, period_last_month, period_this_month, today_in_paris
+from msem.dashboard.team_activity import ColleagueActivity, team_activity
+
+# The months the Team page looks back at, as the dashboard names them ("Ce mois-ci", "Le mois dernier").
+ACTIVITY_PERIODS = {
+    PeriodKind.MONTH: (period_this_month, pgettext_lazy("team activity", "This month")),
+    PeriodKind.LAST_MONTH: (period_last_month, pgettext_lazy("team activity", "Last month")),
+}
+
+
+def _activity(request: SchoolRequest, members: list[TeamMember]) -> dict[str, object]:
+    """Each colleague's month, members first in the page's order; those who left, together on one line."""
+    kind = request.GET.get("activity", PeriodKind.MONTH)
+    kind = kind if kind in ACTIVITY_PERIODS else PeriodKind.MONTH
+    period = ACTIVITY_PERIODS[kind][0](today_in_paris(timezone.now()))
+    done = team_activity(school=request.school, period=period)
+    rows = [(member.user, done.pop(member.user.pk, ColleagueActivity())) for member in members]
+    former = ColleagueActivity()
+    for activity in done.values():
+        former.add(activity)
+    return {
+        "activity_kind": kind,
+        "activity_choices": [(value, label) for value, (_period, label) in ACTIVITY_PERIODS.items()],
+        "activity_month": period.first_day,
+        "activity_rows": rows,
+        "activity_former": None if former.nothing else former,
+    }
 
 
 def _page(request: SchoolRequest, form: InviteForm, *, status: int = 200) -> HttpResponse:
+    members = team_members(school=request.school)
     context = {
         "active_menu": "team",
-        "members": team_members(school=request.school),
+        "members": members,
         "form": form,
         "role_choices": Role.choices,
+        **_activity(request, members),
     }
     return render(request, "backoffice/team/team.html", context, status=status)
 

@@ -15,7 +15,12 @@ from msem.backoffice import (
     team_views,
     two_factor_views,
 )
-from msem.backoffice.catalog_views import catalogs_example_view, catalogs_import_view, catalogs_view
+from msem.backoffice.catalog_views import (
+    catalogs_example_view,
+    catalogs_export_view,
+    catalogs_import_view,
+    catalogs_view,
+)
 
 app_name = "backoffice"
 
@@ -125,6 +130,7 @@ urlpatterns = [
     path("<slug:school_slug>/catalogs/", catalogs_view, name="catalogs"),
     path("<slug:school_slug>/catalogs/import/", catalogs_import_view, name="catalogs_import"),
     path("<slug:school_slug>/catalogs/example.csv", catalogs_example_view, name="catalogs_example"),
+    path("<slug:school_slug>/catalogs/price-list.csv", catalogs_export_view, name="catalogs_export"),
     path("<slug:school_slug>/settings/", settings_views.settings_view, name="settings"),
     path("<slug:school_slug>/settings/preview/", settings_views.settings_preview_view, name="settings_preview"),
     path(

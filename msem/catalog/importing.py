@@ -20,11 +20,11 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from msem.catalog.models import Product
+from msem.platform.first_of_month import date_format
 from msem.validators import validate_no_control_characters, validate_single_line
 
 REQUIRED_COLUMNS = ("code", "kind", "name_fr", "name_en", "pricing_unit", "price", "valid_from", "valid_until")

@@ -7,6 +7,8 @@ from datetime import datetime
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from msem.platform.first_of_month import date_format
+
 
 def time_said(moment: datetime) -> str:
     """The hour and minute of a moment (14:32, 2:32 p.m.), with its day when it was not today.
@@ -18,4 +20,4 @@ def time_said(moment: datetime) -> str:
     clock = formats.time_format(local, "TIME_FORMAT")
     if local.date() == timezone.localdate():
         return clock
-    return _("%(time)s on %(date)s") % {"time": clock, "date": formats.date_format(local, "j F")}
+    return _("%(time)s on %(date)s") % {"time": clock, "date": date_format(local, "j F")}

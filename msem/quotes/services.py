@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -28,6 +28,7 @@ from msem.mailing.models import OutgoingEmail
 from msem.payments.events import payment_event
 from msem.payments.models import PaymentRequest
 from msem.payments.pay_link import payment_request_waiting
+from msem.platform.first_of_month import date_format
 from msem.platform.moments import time_said
 from msem.quotes.acceptance import quote_acceptance_queue
 from msem.quotes.meanwhile import last_quote_move, quotes_sent, someone
@@ -135,7 +136,7 @@ def _price_or_error(school: School, catalog: Catalog | None, product: Product, o
     if price is None:
         raise ValidationError(
             _("%(product)s is not sold in this price list on %(day)s (outside its season, or not in this list).")
-            % {"product": product.name_fr, "day": formats.date_format(on, "DATE_FORMAT")},
+            % {"product": product.name_fr, "day": date_format(on, "DATE_FORMAT")},
             code="not_sold_then",
         )
     return price

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 import pytest
@@ -68,3 +69,23 @@ def test_a_day_is_said_as_the_day_of_a_moment(manager_client, school, language):
     dossier = page_text(manager_client.get(reverse("backoffice:inquiry", args=[school.slug, inquiry.reference])))
     departure = {"fr": "14\u00a0déc.\u00a02024", "en": "14\u00a0Dec\u00a02024"}[language]
     assert f"<dd>{DAY_SAID[language]} → {departure}</dd>" in dossier
+
+
+FIRST_SAID = {"fr": "1er\u00a0sept.\u00a02026", "en": "1\u00a0Sep\u00a02026"}
+
+
+def test_a_stay_from_the_first_of_the_month_is_said_the_1er_in_french(manager_client, school, language):
+    """The dossier, the inbox's stay column and the notification e-mail read "1 sept." for "1er sept."."""
+    inquiry = receive_inquiry(school, arrival_date=date(2026, 9, 1), departure_date=date(2026, 9, 8))
+
+    dossier = page_text(manager_client.get(reverse("backoffice:inquiry", args=[school.slug, inquiry.reference])))
+    inbox = page_text(manager_client.get(reverse("backoffice:inquiries", args=[school.slug])))
+
+    eighth = {"fr": "8\u00a0sept.\u00a02026", "en": "8\u00a0Sep\u00a02026"}[language]
+    assert f"<dd>{FIRST_SAID[language]} → {eighth}</dd>" in dossier
+    # The inbox's narrow column names the month once: "1er → 8 sept.".
+    assert re.search({"fr": r">1er → 8\s+sept\. ·", "en": r">1 → 8\s+Sep ·"}[language], inbox)
+    # The school's address is told of the request in French, whoever reads the page.
+    notification = OutgoingEmail.objects.for_school(school).get(kind=OutgoingEmail.Kind.NOTIFICATION)
+    assert f"{FIRST_SAID['fr']} → 8\u00a0sept.\u00a02026" in notification.text_body
+    assert f"{FIRST_SAID['fr']} → 8\u00a0sept.\u00a02026" in notification.html_body

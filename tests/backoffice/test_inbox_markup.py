@@ -15,7 +15,6 @@ import pytest
 from django import forms
 from django.http import QueryDict
 from django.utils import formats, timezone, translation
-from django.utils.dateformat import format as date_format
 from django.utils.html import conditional_escape
 from django.utils.translation import pgettext
 
@@ -24,6 +23,7 @@ from msem.backoffice.inbox_forms import InboxFilterForm
 from msem.backoffice.inbox_rows import ReceivedShort, RowDateFormat, StayShort
 from msem.backoffice.inbox_search import search_widgets
 from msem.inquiries.models import Category, Inquiry, Subject
+from msem.platform.first_of_month import date_format, day_number
 from msem.platform.widgets import (
     PlainCheckboxInput,
     PlainHiddenInput,
@@ -112,7 +112,8 @@ def test_the_dossier_inputs_have_djangos_markup(plain, django):
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
-def test_the_rows_long_dates_are_djangos(language):
+def test_the_rows_long_dates_are_the_back_offices(language):
+    """Django's date_format, with French's "1er" of the first of the month (msem/platform/first_of_month.py)."""
     now = timezone.localtime()
     moments = [timezone.localtime(now - timedelta(minutes=97 * step)) for step in range(200)]
     with translation.override(language):
@@ -131,7 +132,7 @@ SHORT_RECEIVED = {
     (2026, 3, 30, 14, 5): ("hier 14:05", "yesterday 14:05"),
     (2026, 3, 29, 1, 30): ("29 mars", "29 Mar"),  # before the change to summer time, two days ago
     (2026, 2, 3, 18, 0): ("3 fév.", "3 Feb"),
-    (2026, 1, 1, 8, 0): ("1 jan.", "1 Jan"),
+    (2026, 1, 1, 8, 0): ("1er jan.", "1 Jan"),  # French writes the first of the month "1er"
     (2025, 12, 31, 22, 0): ("31 déc. 2025", "31 Dec 2025"),
     (2024, 9, 14, 7, 0): ("14 sept. 2024", "14 Sep 2024"),
     (2026, 4, 2, 10, 0): ("2 avr.", "2 Apr"),  # a clock ahead: a day, never "in 2 days"
@@ -340,7 +341,7 @@ def test_the_inbox_shows_each_stay_after_the_client_and_an_empty_cell_without_on
     with translation.override(language):
         day = pgettext("inbox received", "j M")
         year = pgettext("inbox received", "j M Y")
-        first = str(arrival.day) if arrival.month == departure.month else date_format(arrival, day)
+        first = day_number(arrival) if arrival.month == departure.month else date_format(arrival, day)
         short = f"{first} → {date_format(departure, day)} · 4 {people}"
         title = f"{date_format(arrival, year)} → {date_format(departure, year)} · 4 {people}"
         label = header

@@ -6,6 +6,7 @@ import csv
 import io
 import re
 from datetime import datetime
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -19,7 +20,7 @@ from msem.sales.models import Sale
 from tests.connector4807.test_connector import paid_sale, simulator  # noqa: F401 (fixture)
 from tests.html_forms import page_text
 from tests.inquiries.helpers import receive_inquiry
-from tests.quotes.helpers import payment_request, sent_quote
+from tests.quotes.helpers import off_peak_private_lesson, payment_request, product_with_price, sent_quote
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +110,30 @@ def test_the_ledger_opens_in_french_excel_with_amounts_as_numbers(manager, schoo
     # The public price list under the name the school knows it by, as on the dashboard.
     assert french["Catalogue"] == "Tarif public"
     assert english["Catalog"] == "Public price list"
+
+
+def test_a_spreadsheets_sums_of_the_ledgers_money_columns_give_the_sales_figures(manager, school, settings):
+    """A sale of two lines had its total on both: summed in Excel, the column counted it twice."""
+    settings.MSEM_4807_URL = ""
+    flocon = product_with_price(school)
+    private = off_peak_private_lesson(school)
+    two_lines = paid_sale(school, manager, lines=[(flocon, None, 2, 1), (private, None, 1, 2)])
+    one_line = paid_sale(school, manager)
+    sales_push_due(time_budget=10)
+
+    heading, *rows = ledger_rows(manager, school, "fr")
+    column = {name: index for index, name in enumerate(heading)}
+
+    def summed(name: str) -> Decimal:
+        return sum((Decimal(row[column[name]].replace(",", ".")) for row in rows if row[column[name]]), Decimal(0))
+
+    assert len(rows) == 3
+    assert summed("Total de la vente") == two_lines.sale.total + one_line.sale.total == Decimal("378.00") * 2 + 116
+    assert summed("Total de la ligne") == Decimal("378.00") * 2 + 116
+    # The sale's total on its first line, the following ones left blank; its identity on every line.
+    first, second = (row for row in rows if row[column["Devis"]] == two_lines.sale.quote.number)
+    assert (first[column["Total de la vente"]], second[column["Total de la vente"]]) == ("494,00", "")
+    assert second[column["Client"]] == first[column["Client"]] != ""
 
 
 def test_a_clients_name_never_runs_as_a_formula_in_the_ledger(manager, school, settings):

@@ -7,6 +7,8 @@ The rule of the back office's dates (its English twin is config/formats/en/forma
 Templates write {{ value|date:"DATETIME_FORMAT" }} or {{ value|date:"DATE_FORMAT" }}; the inbox's and
 the e-mails list's narrow columns keep their compact forms ("14:05", "hier 14:05", "3 déc.") with
 the moment whole in their title. Machine values stay ISO ('c', 'Y-m-d'), and so do the CSV exports.
+The first of a month is "1er" (1er déc. 2026) wherever the month is named: Django's "j" cannot say
+it, msem/platform/first_of_month.py does, for the templates' |date and the dates written in Python.
 
 The spaces are no-break spaces: on a phone a date moves to the next line whole, never "7 déc." on one
 line and "2026" on the next. Only what Django's "fr" says otherwise is here; the rest is Django's

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import pgettext
 
+from msem.platform import first_of_month
+
 register = template.Library()
 
 
@@ -34,5 +36,5 @@ def received_moment(value: datetime | None) -> str:
         return pgettext("dossier received", "yesterday at %(time)s") % {"time": clock}
     # The inbox's day formats ("3 déc.", "3 déc. 2025"), so both pages name a day alike.
     day_format = pgettext("inbox received", "j M") if local.year == today.year else pgettext("inbox received", "j M Y")
-    day = date_format(local, day_format)
+    day = first_of_month.date_format(local, day_format)
     return pgettext("dossier received", "on %(date)s at %(time)s") % {"date": day, "time": clock}
