@@ -119,6 +119,7 @@ def _render_page(
     if isinstance(codes, str):
         codes = [codes]
     examples = example_values(get_language())
+    forms = subject_forms(school)
     context = {
         "active_menu": "settings",
         "page": page,
@@ -140,7 +141,12 @@ def _render_page(
         ],
         "catalog_codes_checked": gateway_configured(),
         "form_embeddings": contact_form_embeddings(school),
-        "subject_forms": subject_forms(school),
+        "subject_forms": forms,
+        # A form without a subject cannot be sent: its language's clients would be stuck on it.
+        "form_without_subject": {
+            language: not any(form.url_fr if language == "fr" else form.url_en for form in forms)
+            for language in LANGUAGES
+        },
     }
     return render(request, "backoffice/settings/page.html", context, status=status)
 
