@@ -424,6 +424,31 @@ class TestBadInput:
         assert response.status_code == 400
 
 
+class TestPaymentMeans:
+    """A new school has no IBAN until the platform's administrators add it; without card payments on the
+    platform, its clients could not pay. Said beside the payment request's text while she sets the school up."""
+
+    WARNING = "Vos clients ne peuvent pas encore payer vos demandes de paiement"
+
+    def test_said_beside_the_payment_request_text_with_who_adds_the_bank_details(
+        self, manager_client, school, settings
+    ):
+        settings.MSEM_PAYMENT_SANDBOX = False
+        settings.MSEM_STRIPE_SECRET_KEY = ""
+        page = page_text(manager_client.get(settings_url(school)))
+        payment_request = page[page.index('id="mail-payment_request"') :]
+        payment_request = payment_request[: payment_request.index("Pied du mail")]
+        assert self.WARNING in payment_request
+        assert "Les administrateurs de la plateforme ajoutent vos coordonnées bancaires" in payment_request
+
+    def test_not_said_once_the_school_has_its_iban(self, manager_client, school, settings):
+        settings.MSEM_PAYMENT_SANDBOX = False
+        settings.MSEM_STRIPE_SECRET_KEY = ""
+        school.iban = "FR7630006000011234567890189"
+        school.save(update_fields=["iban"])
+        assert self.WARNING not in page_text(manager_client.get(settings_url(school)))
+
+
 class TestConcurrentEdits:
     def test_the_second_save_is_refused_and_overwrites_nothing(self, manager_client, school, manager):
         first = page_data(manager_client, school)
