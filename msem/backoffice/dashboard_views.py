@@ -30,6 +30,7 @@ from msem.backoffice.spreadsheet_cells import spreadsheet_safe
 from msem.dashboard.follow_ups import FOLLOW_UPS_EXPORT_LIMIT, quotes_to_follow_up
 from msem.dashboard.periods import Period, PeriodKind
 from msem.dashboard.selectors import OPEN_STATUSES, WAITING_EXPORT_LIMIT, dashboard_for_period, waiting_dossiers
+from msem.inquiries.selectors import school_has_inquiries
 
 
 def _language() -> str:
@@ -83,6 +84,8 @@ def dashboard_view(request: SchoolRequest) -> HttpResponse:
             "follow_ups": follow_ups,
             "follow_ups_table": follow_ups_table(follow_ups, request.school, language),
             "follow_ups_slug": FOLLOW_UPS_SLUG,
+            # A new school's page of zeros says why, and what brings its first requests.
+            "no_request_yet": not school_has_inquiries(school=request.school),
             "open_requests_query": urlencode(
                 [("f", "1"), *(("status", status) for status in OPEN_STATUSES), ("sort", "oldest")]
             ),

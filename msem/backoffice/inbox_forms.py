@@ -305,6 +305,11 @@ class ReplyForm(forms.Form):
         error_messages={"invalid": SEEN_INVALID, "min_value": SEEN_INVALID, "max_value": SEEN_INVALID},
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Its own ids: the Dossier panel on the same page has a "subject" too (a label names one field only).
+        kwargs.setdefault("auto_id", "reply_%s")
+        super().__init__(*args, **kwargs)
+
     def seen_refused(self) -> bool:
         return self.has_error("seen")
 

@@ -35,6 +35,7 @@ from msem.inquiries.models import Inquiry
 from msem.inquiries.selectors import inquiry_by_reference
 from msem.mailing.models import MailKind
 from msem.mailing.placeholders import ALLOWED_BY_KIND, validate_placeholders
+from msem.payments.means import payment_means
 from msem.payments.models import Payment, PaymentRequest
 from msem.payments.services import (
     PaymentRefused,
@@ -219,6 +220,8 @@ def _panel(
             if payable
             else None,
             "payment_invalid": payment_typed.invalid if payment_typed else (),
+            # No card, no sandbox, no IBAN: the link would only ask the client to contact the school.
+            "client_cannot_pay": bool(payable) and not payment_means(school=request.school).any,
             "transfer_form": TransferReceivedForm(initial={"received_on": today}),
             "today": today,
             "back_suffix": back_suffix(request_back(request)),

@@ -31,6 +31,7 @@ from msem.mailing.models import KINDS_WITH_SUBJECT_LINE, MailKind
 from msem.mailing.placeholders import ALLOWED_BY_KIND, PLACEHOLDERS, example_values, fill_placeholders
 from msem.mailing.selectors import mail_templates_by_kind_and_language
 from msem.mailing.services import test_email_queue
+from msem.payments.means import payment_means
 from msem.platform.labels import labelled
 from msem.public_site.embedding import contact_form_embeddings, subject_forms
 
@@ -52,7 +53,7 @@ def _initial(request: SchoolRequest) -> dict[str, Any]:
     }
 
 
-def _mail_rows(page: SettingsPageForms) -> list[dict[str, Any]]:
+def _mail_rows(page: SettingsPageForms, *, clients_cannot_pay: bool) -> list[dict[str, Any]]:
     form = page.mail_texts
     rows = []
     for kind, label in MailKind.choices:
@@ -67,6 +68,14 @@ def _mail_rows(page: SettingsPageForms) -> list[dict[str, Any]]:
                     "The subject line always gives the quote's number: without {quote_number}, it is added at the end."
                 )
                 if kind == MailKind.PAYMENT_REQUEST
+                else "",
+                # Said while she sets her school up, not first when a client asks how to pay.
+                "warning": _(
+                    "Your clients cannot pay your payment requests yet: card payment is not set up on the "
+                    "platform and your school's bank details (IBAN) are missing, so the payment page will only ask "
+                    "them to contact you. The platform's administrators add your bank details: write to them."
+                )
+                if kind == MailKind.PAYMENT_REQUEST and clients_cannot_pay
                 else "",
                 "languages": [
                     {
@@ -119,12 +128,13 @@ def _render_page(
     if isinstance(codes, str):
         codes = [codes]
     examples = example_values(get_language())
+    forms = subject_forms(school)
     context = {
         "active_menu": "settings",
         "page": page,
         "conflict": conflict,
         "can_edit": request.membership.is_manager,
-        "mail_rows": _mail_rows(page),
+        "mail_rows": _mail_rows(page, clients_cannot_pay=not payment_means(school=school).any),
         "footers": [
             (language, fill_placeholders(school.legal_footer(language), {"school_name": school.name}))
             for language in LANGUAGES
@@ -140,7 +150,12 @@ def _render_page(
         ],
         "catalog_codes_checked": gateway_configured(),
         "form_embeddings": contact_form_embeddings(school),
-        "subject_forms": subject_forms(school),
+        "subject_forms": forms,
+        # A form without a subject cannot be sent: its language's clients would be stuck on it.
+        "form_without_subject": {
+            language: not any(form.url_fr if language == "fr" else form.url_en for form in forms)
+            for language in LANGUAGES
+        },
     }
     return render(request, "backoffice/settings/page.html", context, status=status)
 

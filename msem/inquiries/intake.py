@@ -151,6 +151,11 @@ class IntakeForm(forms.Form):
         )
 
     @property
+    def offers_no_subject(self) -> bool:
+        """No subject has a label in this language: the form could not be sent (the settings page says so too)."""
+        return not self.fields["subject"].queryset.exists()  # type: ignore[attr-defined]
+
+    @property
     def asks_for_category(self) -> bool:
         return bool(self.fields["category"].required)
 

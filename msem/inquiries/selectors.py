@@ -15,6 +15,11 @@ def categories_live(*, school: School) -> QuerySet[Category]:
     return Category.objects.for_school(school).live()
 
 
+def school_has_inquiries(*, school: School) -> bool:
+    """Whether any request ever reached the school (archived and merged ones too): a new school's have not."""
+    return Inquiry.objects.for_school(school).exists()
+
+
 def inquiry_for_intake_key(*, school: School, key: str) -> Inquiry | None:
     """The dossier a submission with this single-use key already created, if any."""
     # Asked at every submission, and almost always in vain: the key alone, then the dossier if found.

@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from msem.payments.links import PaymentLinkInvalid, payment_link_token, payment_request_from_token
+from msem.payments.means import payment_means
 from msem.payments.models import Payment
 from msem.payments.pay_link import payment_request_waiting
 from msem.payments.services import PaymentRefused, amount_paid, payment_record
@@ -126,6 +127,7 @@ def _pay_page(request: HttpRequest, language: str, token: str, *, error: str = "
         return render(request, "public_site/pay_unavailable.html", context, status=status)
     quote = payment_request.quote
     school = payment_request.school
+    means = payment_means(school=school)
     return render(
         request,
         "public_site/pay.html",
@@ -136,9 +138,9 @@ def _pay_page(request: HttpRequest, language: str, token: str, *, error: str = "
             "payment_request": payment_request,
             "total": quote.totals().including_vat,
             "paid": amount_paid(quote),
-            "card": stripe_available(),
-            "sandbox": settings.MSEM_PAYMENT_SANDBOX,
-            "bank_transfer": bool(school.iban),
+            "card": means.card,
+            "sandbox": means.sandbox,
+            "bank_transfer": means.bank_transfer,
             "checkout_returned": request.GET.get("checkout") == "success",
             "error": error,
         },

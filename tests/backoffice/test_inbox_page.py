@@ -637,6 +637,17 @@ class TestDossierPage:
         ):
             assert text in page
 
+    def test_each_field_has_an_id_of_its_own_and_each_label_names_its_field(self, secretary_client, school):
+        """QA: the answer's "Objet du mail" and the Dossier panel's "Objet" were both id_subject, so the
+        panel's subject list had no name for a screen reader and its label led to the answer's subject line."""
+        inquiry = receive_inquiry(school)
+        page = secretary_client.get(dossier_url(inquiry)).content.decode()
+        ids = re.findall(r'\sid="([^"]+)"', page)
+        assert sorted({i for i in ids if ids.count(i) > 1}) == []
+        panel = page[page.index('<form method="post" action="' + dossier_url(inquiry, "panel")) :]
+        label_for = re.search(r'<label for="([^"]+)">Objet</label>', panel)[1]
+        assert re.search(rf'<select name="subject"[^>]* id="{label_for}"', panel)
+
     def test_the_panel_saves_and_a_stale_panel_is_refused(self, secretary, secretary_client, school):
         inquiry = receive_inquiry(school)
         page = secretary_client.get(dossier_url(inquiry)).content.decode()
@@ -908,7 +919,7 @@ class TestDossierPage:
         response = secretary_client.post(dossier_url(inquiry, "reply"), flatten(offered))
 
         assert response.status_code == 400
-        assert f'<p class="field-error" id="id_body_error">{error}</p>' in page_text(response)
+        assert f'<p class="field-error" id="reply_body_error">{error}</p>' in page_text(response)
         assert reply_form(response, inquiry)["body"] == [greeting + "\n\n"]
         assert (OutgoingEmail.objects.count(), InquiryEvent.objects.count()) == before
         inquiry.refresh_from_db()

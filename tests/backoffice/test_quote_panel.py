@@ -770,3 +770,37 @@ class TestAMailRefusedMarksItsFields:
         assert self.marked(self.panel(secretary_client, school, quote), "payment-request-form") == marked
         # Shown once: the panel drawn again has nothing marked.
         assert self.marked(self.panel(secretary_client, school, quote), "payment-request-form") == set()
+
+
+class TestNoWayToPay:
+    """A new school has no IBAN until the platform's administrators add it: without card payments, its
+    payment links would only ask the client to contact the school. The panel says so before she sends one."""
+
+    WARNING = "Votre client ne peut pas encore payer par ce lien"
+
+    def test_the_payment_form_says_the_client_could_not_pay_and_who_adds_the_bank_details(
+        self, secretary, secretary_client, school, settings
+    ):
+        settings.MSEM_PAYMENT_SANDBOX = False
+        settings.MSEM_STRIPE_SECRET_KEY = ""
+        quote = sent_quote(school, secretary)
+        panel = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference)))
+        form = panel[panel.index('class="payment-request-form"') :]
+        assert self.WARNING in form
+        assert "les coordonnées bancaires de votre école (IBAN) manquent" in form
+        assert "Les administrateurs de la plateforme ajoutent vos coordonnées bancaires" in form
+
+    @pytest.mark.parametrize("means", ["iban", "card", "sandbox"])
+    def test_nothing_is_said_once_the_client_has_a_way_to_pay(
+        self, secretary, secretary_client, school, settings, means
+    ):
+        settings.MSEM_PAYMENT_SANDBOX = means == "sandbox"
+        settings.MSEM_STRIPE_SECRET_KEY = "sk_test_panel" if means == "card" else ""
+        settings.MSEM_STRIPE_WEBHOOK_SECRET = "whsec_panel" if means == "card" else ""
+        if means == "iban":
+            school.iban = "FR7630006000011234567890189"
+            school.save(update_fields=["iban"])
+        quote = sent_quote(school, secretary)
+        panel = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference)))
+        assert 'class="payment-request-form"' in panel
+        assert self.WARNING not in panel

@@ -137,6 +137,25 @@ class TestManagerSaves:
         assert list(Subject.objects.for_school(school).live().values_list("label_fr", flat=True)) == ["Cours privés"]
         assert "Demande d’informations" not in page_text(manager_client.get(settings_url(school)))
 
+    def test_a_language_whose_form_offers_no_subject_is_pointed_out_after_the_save(self, manager_client, school):
+        """QA (a new school): its subjects labelled in French only, the English form had an empty list of
+        subjects, a required field, and no English-speaking client could send a request; nothing said so."""
+        english_missing = "Votre formulaire anglais ne propose aucun objet"
+        assert english_missing not in page_text(manager_client.get(settings_url(school)))
+        data = page_data(manager_client, school)
+        add_line(data, "subjects", label_fr="Cours privés", label_en="", email="prives@valneige.test")
+        remove_line(data, "subjects", 0)
+        assert post(manager_client, school, data).status_code == 302
+
+        page = page_text(manager_client.get(settings_url(school)))
+        assert (
+            "Votre formulaire anglais ne propose aucun objet : vos clients ne peuvent pas envoyer de demande "
+            "en anglais. Donnez un libellé anglais à au moins un objet."
+        ) in page
+        assert "Votre formulaire français ne propose aucun objet" not in page
+        english_form = page_text(Client().get(f"/en/{school.slug}/contact/"))
+        assert "Cours privés" not in english_form  # the empty list of subjects the warning is about
+
     def test_every_saved_change_writes_an_audit_record_with_before_and_after(self, manager, manager_client, school):
         data = page_data(manager_client, school)
         data["subjects-0-email"] = ["accueil@valneige.test"]
@@ -403,6 +422,31 @@ class TestBadInput:
     def test_a_missing_management_form_is_an_error_not_a_crash(self, manager_client, school):
         response = manager_client.post(settings_url(school), {"settings_version": "1"})
         assert response.status_code == 400
+
+
+class TestPaymentMeans:
+    """A new school has no IBAN until the platform's administrators add it; without card payments on the
+    platform, its clients could not pay. Said beside the payment request's text while she sets the school up."""
+
+    WARNING = "Vos clients ne peuvent pas encore payer vos demandes de paiement"
+
+    def test_said_beside_the_payment_request_text_with_who_adds_the_bank_details(
+        self, manager_client, school, settings
+    ):
+        settings.MSEM_PAYMENT_SANDBOX = False
+        settings.MSEM_STRIPE_SECRET_KEY = ""
+        page = page_text(manager_client.get(settings_url(school)))
+        payment_request = page[page.index('id="mail-payment_request"') :]
+        payment_request = payment_request[: payment_request.index("Pied du mail")]
+        assert self.WARNING in payment_request
+        assert "Les administrateurs de la plateforme ajoutent vos coordonnées bancaires" in payment_request
+
+    def test_not_said_once_the_school_has_its_iban(self, manager_client, school, settings):
+        settings.MSEM_PAYMENT_SANDBOX = False
+        settings.MSEM_STRIPE_SECRET_KEY = ""
+        school.iban = "FR7630006000011234567890189"
+        school.save(update_fields=["iban"])
+        assert self.WARNING not in page_text(manager_client.get(settings_url(school)))
 
 
 class TestConcurrentEdits:

@@ -108,6 +108,28 @@ class TestPage:
         assert "Sur 0 demande reçue du 5\u00a0jan.\u00a02026" in page
         assert "demande reçues" not in page
 
+    def test_a_new_schools_dashboard_says_why_it_is_empty_and_what_brings_the_first_requests(
+        self, manager_client, secretary_client, school
+    ):
+        """QA (a new school): a page of zeros and "no requests in this period", and no word on what to do next."""
+        settings_link = f'<a href="/backoffice/{school.slug}/settings/#contact">Paramètres</a>'
+        page = html.unescape(manager_client.get(dashboard_url(school)).content.decode())
+        assert (
+            "Votre école n’a encore reçu aucune demande : ces chiffres se remplissent avec les premières "
+            "demandes envoyées par le formulaire de contact de votre site."
+        ) in page
+        assert f"l’adresse de chacun dans les {settings_link}, où vous trouverez aussi le code" in page
+        # A secretary is told why, not sent to a page she cannot change.
+        secretaries = html.unescape(secretary_client.get(dashboard_url(school)).content.decode())
+        assert "Votre école n’a encore reçu aucune demande" in secretaries
+        assert settings_link not in secretaries
+
+    def test_the_first_steps_go_once_a_request_has_come_even_outside_the_period(self, manager_client, school, january):
+        march = "period=custom&start=2025-03-01&end=2025-03-10"
+        page = html.unescape(manager_client.get(dashboard_url(school, march)).content.decode())
+        assert "Aucune demande sur cette période." in page  # January's are not in it
+        assert "Votre école n’a encore reçu aucune demande" not in page
+
     def test_the_key_figures_count_requests_in_french_plurals(self, manager_client, school, january):
         page = manager_client.get(dashboard_url(school, JANUARY)).content.decode()
         # They count requests (feminine in French), a quote's own status stays "Devis envoyé", "Payé".

@@ -95,6 +95,23 @@ class TestTheForm:
         assert "Cours privés" not in english
         assert "Request for information" in english
 
+    def test_a_language_without_any_subject_gives_the_schools_address_not_a_form_that_cannot_be_sent(self, school):
+        """QA (a new school): its subjects labelled in French only, the English form's required list of
+        subjects was empty, and an English-speaking client filled it all in to be told to choose one."""
+        Subject.objects.for_school(school).update(label_en="")
+
+        english = page_text(Client().get(form_url(school, "en")))
+        french = page_text(Client().get(form_url(school, "fr")))
+
+        assert (
+            "This form does not take requests in this language yet. Please write to ESF Val Neige at "
+            '<a href="mailto:info@valneige.test">info@valneige.test</a>.'
+        ) in english
+        assert 'name="first_name"' not in english
+        assert 'href="/fr/valneige/contact/"' in english  # the form in French, which works
+        assert "This form does not take requests" not in french
+        assert 'name="first_name"' in french
+
     def test_the_category_is_asked_only_when_the_school_has_categories(self, school):
         assert 'name="category"' not in Client().get(form_url(school)).content.decode()
         Category.objects.create(school=school, code="village", label_fr="Village", label_en="Village")
