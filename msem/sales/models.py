@@ -40,5 +40,15 @@ class Sale(SchoolScopedModel):
         # The sales of a period (the dashboard's revenue).
         indexes = [models.Index(fields=["school", "created_at", "quote"], name="sale_school_time")]
 
+    @property
+    def price_lists(self) -> str:
+        """Where its products' prices came from, for the Sales page's "Catalog" column: one 4807 catalog
+        (its code), the public price list (no line has a catalog), or both or several (no one code)."""
+        if self.catalog_code:
+            return "catalog"
+        if any(line.get("catalog_code") for line in self.lines):
+            return "several"
+        return "public"
+
     def __str__(self) -> str:
         return f"sale of {self.quote_id}: {self.total} {self.currency}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -10,6 +12,7 @@ from django.urls import reverse
 from msem.backoffice import sales_views
 from msem.connector4807.models import SalePush
 from msem.connector4807.pushing import sales_push_due
+from msem.sales.models import Sale
 from msem.schools.models import School
 from tests.connector4807.test_connector import paid_sale, simulator  # noqa: F401 (fixture)
 from tests.html_forms import page_text
@@ -148,3 +151,29 @@ def test_the_page_reads_as_many_queries_for_three_sales_as_for_one(manager, mana
     sales_push_due(time_budget=10)
 
     assert queries() == one
+
+
+def test_each_sale_says_which_price_list_its_prices_came_from(manager_client, school, three_sales):
+    """A sale from the public price list showed "—" under "Catalogue", as if its origin were unknown."""
+    lea, noah, sophie = three_sales
+    public_line = {**lea.sale.lines[0], "catalog_code": ""}
+    Sale.objects.filter(pk=lea.sale.pk).update(catalog_code="", lines=[public_line])
+    Sale.objects.filter(pk=noah.sale.pk).update(
+        catalog_code="TO-NEIGE-2026", lines=[{**public_line, "catalog_code": "TO-NEIGE-2026"}]
+    )
+    Sale.objects.filter(pk=sophie.sale.pk).update(
+        catalog_code="", lines=[public_line, {**public_line, "catalog_code": "TO-NEIGE-2026"}]
+    )
+
+    page = page_text(sales_page(manager_client, school))
+    catalog_cell = {
+        push.sale.quote.number: re.search(
+            rf">{push.sale.quote.number}</a>.*?class=\"col-catalog\"[^>]*>([^<]*)</td>", page, re.S
+        ).group(1)
+        for push in three_sales
+    }
+    assert catalog_cell == {
+        lea.sale.quote.number: "Tarif public",
+        noah.sale.quote.number: "TO-NEIGE-2026",
+        sophie.sale.quote.number: "Plusieurs tarifs",
+    }
