@@ -44,7 +44,7 @@ from msem.payments.services import (
     payment_request_send,
 )
 from msem.platform.labels import labelled
-from msem.quotes.meanwhile import last_quote_sent_id
+from msem.quotes.meanwhile import draft_of_dossier, last_quote_sent_id
 from msem.quotes.models import Quote, QuoteLine
 from msem.quotes.pdf import quote_pdf
 from msem.quotes.selectors import quotes_of_dossier
@@ -281,7 +281,15 @@ def quote_create_view(request: SchoolRequest, reference: str) -> HttpResponse:
     inquiry = inquiry_by_reference(school=request.school, reference=reference)
     if inquiry is None:
         raise Http404
-    quote = quote_create(school=request.school, actor=request.user, inquiry_id=inquiry.pk)
+    try:
+        quote = quote_create(school=request.school, actor=request.user, inquiry_id=inquiry.pk)
+    except ValidationError as error:
+        started = draft_of_dossier(school_id=request.school.pk, inquiry_id=inquiry.pk)
+        if error.code != "draft_exists" or started is None:
+            raise
+        # Nothing of hers is lost (she typed nothing): to the draft already there, said why, at its top.
+        messages.warning(request, error.messages[0])
+        return _back(request, started.quote)
     messages.success(request, _("Quote %(number)s created: add its products.") % {"number": quote.number})
     return _back(request, quote)
 

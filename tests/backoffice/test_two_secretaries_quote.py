@@ -179,34 +179,31 @@ class TestPaymentRequests:
 
 
 class TestSendingQuotes:
-    def test_a_colleagues_quote_sent_meanwhile_stops_hers_and_keeps_her_text(
+    def test_two_colleagues_starting_a_quote_at_once_prepare_one_and_it_leaves_once(
         self, secretary, secretary_client, manager, manager_client, school
     ):
+        """Both pressed "New quote" for the same request: the second is led to the first's draft (one draft
+        per dossier, tests/backoffice/test_two_secretaries_new_quote.py); the one quote reaches the client once."""
         inquiry = receive_inquiry(school)
-        # Both started a quote for the same request at the same moment.
+        new_quote = url("quote_create", school, reference=inquiry.reference)
         theirs_quote = draft_quote(school, manager, inquiry=inquiry)
-        hers_quote = draft_quote(
-            school, secretary, inquiry=inquiry, lines=[(product_with_price(school, code="PRIV-1H"), None, 1, 2)]
-        )
-        hers_action, hers = send_form(panel(secretary_client, inquiry), hers_quote)
-        theirs_action, theirs = send_form(panel(manager_client, inquiry), theirs_quote)
 
+        led = secretary_client.post(new_quote)
+
+        assert led.status_code == 302
+        assert led["Location"].endswith(f"#quote-{theirs_quote.pk}")
+        assert list(Quote.objects.filter(inquiry=inquiry)) == [theirs_quote]
+        hers_action, hers = send_form(panel(secretary_client, inquiry), theirs_quote)
+        theirs_action, theirs = send_form(panel(manager_client, inquiry), theirs_quote)
         assert manager_client.post(theirs_action, flatten(theirs)).status_code == 302
         stopped = secretary_client.post(hers_action, flatten(hers | {"body": ["Bonjour, voici mon devis."]}))
 
         assert stopped.status_code == 409
         assert (
-            f"{manager.full_name} a envoyé le devis {theirs_quote.number} au client à {now_said()}, pendant que "
-            f"vous prépariez le vôtre\u00a0: le devis {hers_quote.number} n’est pas parti." in said(stopped)
+            f"{manager.full_name} a envoyé ce devis ({theirs_quote.number}) au client à {now_said()}, pendant que "
+            "vous l’aviez ouvert\u00a0: il est parti une fois, avec son texte." in said(stopped)
         )
         assert len(emails(OutgoingEmail.Kind.QUOTE)) == 1
-        assert Quote.objects.get(pk=hers_quote.pk).status == "draft"
-        # Having looked at her colleague's quote, she can still send hers: one click.
-        again_page = panel(secretary_client, inquiry)
-        assert "Bonjour, voici mon devis." in again_page
-        action, fields = send_form(again_page, hers_quote)
-        assert secretary_client.post(action, flatten(fields)).status_code == 302
-        assert len(emails(OutgoingEmail.Kind.QUOTE)) == 2
 
     def test_the_same_quote_sent_by_a_colleague_meanwhile_leaves_once(
         self, secretary_client, manager, manager_client, school
