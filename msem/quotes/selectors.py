@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from msem.inquiries.models import Inquiry
 from msem.payments.links import payment_link_token
@@ -46,6 +47,12 @@ class DossierQuote:
             (item.request for item in self.payment_requests if item.request.status == PaymentRequest.Status.PENDING),
             None,
         )
+
+    @property
+    def pending_link_expired(self) -> bool:
+        """The request waiting can no longer be paid: its link's date passed (a new request replaces it)."""
+        pending = self.pending_request
+        return pending is not None and pending.expires_at <= timezone.now()
 
 
 def quotes_of_dossier(*, school: School, inquiry: Inquiry) -> list[DossierQuote]:
