@@ -22,6 +22,8 @@ from msem.backoffice.htmx import partial_wanted
 from msem.backoffice.inbox_return import back_suffix, request_back
 from msem.backoffice.inquiry_views import dossier_refused
 from msem.backoffice.quote_forms import (
+    PAYMENT_SEEN_INVALID,
+    SEND_SEEN_INVALID,
     LineAddForm,
     LineValuesForm,
     PaymentRequestForm,
@@ -421,6 +423,8 @@ def quote_send_preview_view(request: SchoolRequest, quote_id: int) -> HttpRespon
         errors = [quote_send_refusal(quote=quote, actor=request.user, seen_sent_id=form.cleaned_data.get("seen"))]
     elif not form.is_valid():
         errors, invalid = _form_errors(form), _invalid_fields(form)
+        if form.marker_refused():
+            errors, invalid = [str(SEND_SEEN_INVALID)], []
     else:
         try:
             data = form.cleaned_data
@@ -432,7 +436,8 @@ def quote_send_preview_view(request: SchoolRequest, quote_id: int) -> HttpRespon
         "inquiry": inquiry,
         "send_form": form,
         # The send form's marker of what it saw (a quote sent meanwhile: the same_time guard), carried on.
-        "send_seen": request.POST.get("seen", "")[:20],
+        # A marker refused (not one the page wrote): the page's own now, as the panel gives it after a refusal.
+        "send_seen": last_quote_sent_id(inquiry) if form.has_error("seen") else request.POST.get("seen", "")[:20],
         "back_suffix": back_suffix(request_back(request)),
     }
     if partial_wanted(request):
@@ -447,7 +452,10 @@ def quote_send_preview_view(request: SchoolRequest, quote_id: int) -> HttpRespon
         context |= {"preview": preview, "preview_errors": errors, "send_invalid": invalid}
         return render(request, "backoffice/quotes/_send_form.html", context, status=422 if errors else 200)
     if errors:
-        mail_refused(request.session, quote_id=quote.pk, form=SEND, data=request.POST, invalid=invalid)
+        keep_markers = not form.has_error("seen")
+        mail_refused(
+            request.session, quote_id=quote.pk, form=SEND, data=request.POST, invalid=invalid, keep_markers=keep_markers
+        )
         return _fail(request, quote, errors)
     return render(
         request, "backoffice/quotes/send_preview.html", context | {"preview": preview, "active_menu": "inquiries"}
@@ -460,6 +468,10 @@ def quote_send_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
     quote = _quote_or_404(request, quote_id)
     form = SendQuoteForm(request.POST)
     if not form.is_valid():
+        if form.marker_refused():
+            # Her text waits; the panel gives the marker anew, so that sending again, once she has read it, sends.
+            mail_refused(request.session, quote_id=quote.pk, form=SEND, data=request.POST, keep_markers=False)
+            return _fail(request, quote, [str(SEND_SEEN_INVALID)])
         mail_refused(request.session, quote_id=quote.pk, form=SEND, data=request.POST, invalid=_invalid_fields(form))
         return _fail(request, quote, _form_errors(form))
     data = form.cleaned_data
@@ -523,6 +535,9 @@ def quote_pdf_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
 def payment_request_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
     quote = _quote_or_404(request, quote_id)
     form = PaymentRequestForm(request.POST)
+    if not form.is_valid() and form.marker_refused():
+        mail_refused(request.session, quote_id=quote.pk, form=PAYMENT, data=request.POST, keep_markers=False)
+        return _fail(request, quote, [str(PAYMENT_SEEN_INVALID)])
     if not form.is_valid():
         mail_refused(request.session, quote_id=quote.pk, form=PAYMENT, data=request.POST, invalid=_invalid_fields(form))
         return _fail(request, quote, _form_errors(form))
