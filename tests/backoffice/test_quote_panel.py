@@ -396,11 +396,11 @@ class TestAskingForPaymentAgain:
 
         assert f"Demander un autre paiement, en remplacement de {waiting.reference}" in panel
         assert (
-            f"Reste à payer : 378,00 €, dont 113,40 € déjà demandés par {waiting.reference}, en attente "
+            f"Reste à payer\u00a0: 378,00\u00a0€, dont 113,40\u00a0€ déjà demandés par {waiting.reference}, en attente "
             f"de paiement jusqu’au {day}. Pour les faire payer, envoyez au client une relance de {waiting.reference} "
-            "(ci-dessus) ; ne demandez ici qu’un autre montant." in panel
+            "(ci-dessus)\u202f; ne demandez ici qu’un autre montant." in panel
         )
-        assert "Ce qui reste à payer (378,00 €)" in panel
+        assert "Le reste à payer (378,00\u00a0€)" in panel
         assert ">Demander un paiement<" not in panel
 
     def test_the_same_money_asked_again_is_refused_and_the_waiting_request_named(
@@ -413,8 +413,8 @@ class TestAskingForPaymentAgain:
         page = page_text(self.ask(secretary_client, school, quote, replaces=waiting.pk))
 
         assert (
-            f"La demande de paiement {waiting.reference} demande déjà 378,00 € et attend le paiement jusqu’au "
-            f"{day} : rien n’est parti, le client serait sollicité deux fois pour la même somme." in page
+            f"La demande de paiement {waiting.reference} demande déjà 378,00\u00a0€ et attend le paiement jusqu’au "
+            f"{day}\u00a0: rien n’est parti, le client serait sollicité deux fois pour la même somme." in page
         )
         assert [(r.reference, r.status) for r in PaymentRequest.objects.all()] == [(waiting.reference, "pending")]
         assert not OutgoingEmail.objects.filter(kind="payment_request").exists()  # (made without its e-mail)
@@ -458,7 +458,7 @@ class TestAskingForPaymentAgain:
         panel = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference)))
         self.ask(secretary_client, school, quote, replaces=waiting.pk)
 
-        assert f"Le lien de {waiting.reference} (378,00 €) a expiré le" in panel
+        assert f"Le lien de {waiting.reference} (378,00\u00a0€) a expiré le" in panel
         assert [r.status for r in PaymentRequest.objects.order_by("id")] == ["cancelled", "pending"]
 
 

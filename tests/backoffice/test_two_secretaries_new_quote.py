@@ -89,7 +89,7 @@ class TestFromTwoPages:
         assert (
             f"{manager.full_name} a créé le devis {theirs_quote.number} à {now_said()}, pendant que vous aviez ce "
             "dossier ouvert\u00a0: il est encore en brouillon, ci-dessous. Ajoutez-y vos prestations plutôt que de "
-            "faire un second devis\u00a0; un dossier a un brouillon à la fois." in said(page)
+            "faire un second devis\u202f; un dossier a un brouillon à la fois." in said(page)
         )
         assert Quote.objects.count() == 1
 
