@@ -49,7 +49,7 @@ from msem.platform.labels import labelled
 from msem.quotes.meanwhile import draft_of_dossier, last_quote_sent_id
 from msem.quotes.models import Quote, QuoteLine
 from msem.quotes.pdf import quote_pdf
-from msem.quotes.selectors import quotes_of_dossier
+from msem.quotes.selectors import DossierQuote, quotes_of_dossier
 from msem.quotes.sending import quote_email_compose
 from msem.quotes.services import (
     quote_cancel,
@@ -215,7 +215,7 @@ def _panel(
                 if payment_typed
                 else (
                     SendQuoteForm.initial_for(school=request.school, quote=payable.quote, kind=MailKind.PAYMENT_REQUEST)
-                    | {"kind": "full", "valid_days": 7}
+                    | {"kind": _kind_offered(payable), "valid_days": 7}
                 )
             )
             if payable
@@ -229,6 +229,14 @@ def _panel(
         },
         status=status,
     )
+
+
+def _kind_offered(entry: DossierQuote) -> str:
+    """The whole amount, unless a request still payable already asks for it (asking it again is refused)."""
+    pending = entry.pending_request
+    if pending is not None and not entry.pending_link_expired and pending.amount == entry.left_to_pay:
+        return PaymentRequest.Kind.DEPOSIT
+    return PaymentRequest.Kind.FULL
 
 
 def _marker(typed: TypedMail | None, name: str, fresh: Callable[[], object]) -> object:

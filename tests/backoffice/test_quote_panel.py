@@ -422,6 +422,15 @@ class TestAskingForPaymentAgain:
         panel = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference)))
         assert "Merci de régler {amount} : {payment_link}" in panel
 
+    def test_with_the_whole_amount_waiting_the_form_offers_a_deposit_first(self, secretary, secretary_client, school):
+        quote = sent_quote(school, secretary)
+        payment_request(school, secretary, quote)  # the whole amount, waiting
+
+        panel = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference)))
+
+        assert re.search(r'<input type="radio" name="kind" value="deposit"[^>]*checked', panel)
+        assert not re.search(r'<input type="radio" name="kind" value="full"[^>]*checked', panel)
+
     def test_in_english(self, secretary, secretary_client, school):
         secretary.language = "en"
         secretary.save(update_fields=["language"])
