@@ -23,6 +23,11 @@ class DossierPaymentRequest:
     payments: list[Payment]
     link_token: str = ""
 
+    @property
+    def link_expired(self) -> bool:
+        """Waiting, but its link's date passed: a reminder would send a link that no longer works."""
+        return self.request.status == PaymentRequest.Status.PENDING and self.request.expires_at <= timezone.now()
+
 
 @dataclass
 class DossierQuote:
