@@ -55,6 +55,30 @@ class LineAddForm(LineValuesForm):
         return chosen
 
 
+# A marker of what the page showed (msem.quotes.meanwhile) that is not a number the page wrote (changed in
+# the browser): said in her words, as the reply form says it (inbox_forms.SEEN_INVALID), not in Django's
+# "Seen: Ensure this value is greater than or equal to 0.", which she cannot act on. Her text is kept.
+SEND_SEEN_INVALID = _(
+    "Your quote is not sent: this page no longer said which quotes to the client you had seen. "
+    "Read the timeline, then send the quote again."
+)
+PAYMENT_SEEN_INVALID = _(
+    "Your payment request is not sent: this page no longer said which version of the quote and which request "
+    "waiting you had seen. Read the quote and its requests below, then send your request again."
+)
+MARKER_MAX = 2**63 - 1
+
+
+def _marker_field(message: Any, *, min_value: int) -> forms.IntegerField:
+    return forms.IntegerField(
+        min_value=min_value,
+        max_value=MARKER_MAX,
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": message, "min_value": message, "max_value": message},
+    )
+
+
 class SendQuoteForm(forms.Form):
     subject = forms.CharField(
         label=_("Subject line"), max_length=SUBJECT_LINE_MAX_LENGTH, validators=[validate_single_line]
@@ -68,7 +92,12 @@ class SendQuoteForm(forms.Form):
     )
 
     # The last quote sent to the client when the page was shown (msem.quotes.meanwhile.last_quote_sent_id).
-    seen = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+    seen = _marker_field(SEND_SEEN_INVALID, min_value=0)
+    MARKERS: tuple[str, ...] = ("seen",)
+
+    def marker_refused(self) -> bool:
+        """A marker of what the page showed is not one the page wrote: the form says only that."""
+        return any(self.has_error(name) for name in self.MARKERS if name in self.fields)
 
     @staticmethod
     def initial_for(*, school: School, quote: Quote, kind: str = MailKind.QUOTE) -> dict[str, str]:
@@ -100,10 +129,11 @@ class PaymentRequestForm(SendQuoteForm):
         label=_("Link valid for (days)"), min_value=1, max_value=MAX_LINK_DAYS, initial=DEFAULT_LINK_DAYS
     )
     # The request waiting for payment when the page was shown (empty: none); see payment_request_create.
-    replaces = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    replaces = _marker_field(PAYMENT_SEEN_INVALID, min_value=1)
     # The quote's version when the page was shown: changed, sent again or cancelled since, nothing is asked.
-    version = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+    version = _marker_field(PAYMENT_SEEN_INVALID, min_value=1)
     seen = None  # type: ignore[assignment]
+    MARKERS = ("version", "replaces")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

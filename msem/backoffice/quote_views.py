@@ -22,6 +22,8 @@ from msem.backoffice.htmx import partial_wanted
 from msem.backoffice.inbox_return import back_suffix, request_back
 from msem.backoffice.inquiry_views import dossier_refused
 from msem.backoffice.quote_forms import (
+    PAYMENT_SEEN_INVALID,
+    SEND_SEEN_INVALID,
     LineAddForm,
     LineValuesForm,
     PaymentRequestForm,
@@ -45,10 +47,10 @@ from msem.payments.services import (
     payment_request_send,
 )
 from msem.platform.labels import labelled
-from msem.quotes.meanwhile import last_quote_sent_id
+from msem.quotes.meanwhile import draft_of_dossier, last_quote_sent_id
 from msem.quotes.models import Quote, QuoteLine
 from msem.quotes.pdf import quote_pdf
-from msem.quotes.selectors import quotes_of_dossier
+from msem.quotes.selectors import DossierQuote, quotes_of_dossier
 from msem.quotes.sending import quote_email_compose
 from msem.quotes.services import (
     quote_cancel,
@@ -214,7 +216,7 @@ def _panel(
                 if payment_typed
                 else (
                     SendQuoteForm.initial_for(school=request.school, quote=payable.quote, kind=MailKind.PAYMENT_REQUEST)
-                    | {"kind": "full", "valid_days": 7}
+                    | {"kind": _kind_offered(payable), "valid_days": 7}
                 )
             )
             if payable
@@ -230,6 +232,14 @@ def _panel(
         },
         status=status,
     )
+
+
+def _kind_offered(entry: DossierQuote) -> str:
+    """The whole amount, unless a request still payable already asks for it (asking it again is refused)."""
+    pending = entry.pending_request
+    if pending is not None and not entry.pending_link_expired and pending.amount == entry.left_to_pay:
+        return PaymentRequest.Kind.DEPOSIT
+    return PaymentRequest.Kind.FULL
 
 
 def _marker(typed: TypedMail | None, name: str, fresh: Callable[[], object]) -> object:
@@ -284,7 +294,15 @@ def quote_create_view(request: SchoolRequest, reference: str) -> HttpResponse:
     inquiry = inquiry_by_reference(school=request.school, reference=reference)
     if inquiry is None:
         raise Http404
-    quote = quote_create(school=request.school, actor=request.user, inquiry_id=inquiry.pk)
+    try:
+        quote = quote_create(school=request.school, actor=request.user, inquiry_id=inquiry.pk)
+    except ValidationError as error:
+        started = draft_of_dossier(school_id=request.school.pk, inquiry_id=inquiry.pk)
+        if error.code != "draft_exists" or started is None:
+            raise
+        # Nothing of hers is lost (she typed nothing): to the draft already there, said why, at its top.
+        messages.warning(request, error.messages[0])
+        return _back(request, started.quote)
     messages.success(request, _("Quote %(number)s created: add its products.") % {"number": quote.number})
     return _back(request, quote)
 
@@ -416,6 +434,8 @@ def quote_send_preview_view(request: SchoolRequest, quote_id: int) -> HttpRespon
         errors = [quote_send_refusal(quote=quote, actor=request.user, seen_sent_id=form.cleaned_data.get("seen"))]
     elif not form.is_valid():
         errors, invalid = _form_errors(form), _invalid_fields(form)
+        if form.marker_refused():
+            errors, invalid = [str(SEND_SEEN_INVALID)], []
     else:
         try:
             data = form.cleaned_data
@@ -427,7 +447,8 @@ def quote_send_preview_view(request: SchoolRequest, quote_id: int) -> HttpRespon
         "inquiry": inquiry,
         "send_form": form,
         # The send form's marker of what it saw (a quote sent meanwhile: the same_time guard), carried on.
-        "send_seen": request.POST.get("seen", "")[:20],
+        # A marker refused (not one the page wrote): the page's own now, as the panel gives it after a refusal.
+        "send_seen": last_quote_sent_id(inquiry) if form.has_error("seen") else request.POST.get("seen", "")[:20],
         "back_suffix": back_suffix(request_back(request)),
     }
     if partial_wanted(request):
@@ -442,7 +463,10 @@ def quote_send_preview_view(request: SchoolRequest, quote_id: int) -> HttpRespon
         context |= {"preview": preview, "preview_errors": errors, "send_invalid": invalid}
         return render(request, "backoffice/quotes/_send_form.html", context, status=422 if errors else 200)
     if errors:
-        mail_refused(request.session, quote_id=quote.pk, form=SEND, data=request.POST, invalid=invalid)
+        keep_markers = not form.has_error("seen")
+        mail_refused(
+            request.session, quote_id=quote.pk, form=SEND, data=request.POST, invalid=invalid, keep_markers=keep_markers
+        )
         return _fail(request, quote, errors)
     return render(
         request, "backoffice/quotes/send_preview.html", context | {"preview": preview, "active_menu": "inquiries"}
@@ -455,6 +479,10 @@ def quote_send_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
     quote = _quote_or_404(request, quote_id)
     form = SendQuoteForm(request.POST)
     if not form.is_valid():
+        if form.marker_refused():
+            # Her text waits; the panel gives the marker anew, so that sending again, once she has read it, sends.
+            mail_refused(request.session, quote_id=quote.pk, form=SEND, data=request.POST, keep_markers=False)
+            return _fail(request, quote, [str(SEND_SEEN_INVALID)])
         mail_refused(request.session, quote_id=quote.pk, form=SEND, data=request.POST, invalid=_invalid_fields(form))
         return _fail(request, quote, _form_errors(form))
     data = form.cleaned_data
@@ -518,6 +546,9 @@ def quote_pdf_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
 def payment_request_view(request: SchoolRequest, quote_id: int) -> HttpResponse:
     quote = _quote_or_404(request, quote_id)
     form = PaymentRequestForm(request.POST)
+    if not form.is_valid() and form.marker_refused():
+        mail_refused(request.session, quote_id=quote.pk, form=PAYMENT, data=request.POST, keep_markers=False)
+        return _fail(request, quote, [str(PAYMENT_SEEN_INVALID)])
     if not form.is_valid():
         mail_refused(request.session, quote_id=quote.pk, form=PAYMENT, data=request.POST, invalid=_invalid_fields(form))
         return _fail(request, quote, _form_errors(form))

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -104,6 +104,28 @@ def _check_replaced(quote: Quote, waiting_requests: list[PaymentRequest], replac
         raise ValidationError(
             f"{_outcome_said(outcome)} {changed}" if outcome is not None else changed,
             code="replaced_request_changed",
+        )
+
+
+def _refuse_the_same_money_twice(waiting_requests: list[PaymentRequest], value: Decimal) -> None:
+    """A request for the very amount that one still payable asks: the client would get a second e-mail and a
+    second link for the same money. The one waiting is reminded instead; its link expired, it is replaced."""
+    now = timezone.now()
+    same = next((waiting for waiting in waiting_requests if waiting.amount == value and waiting.expires_at > now), None)
+    if same is not None:
+        language = get_language() or "fr"
+        raise ValidationError(
+            _(
+                "Payment request %(reference)s already asks for %(amount)s and waits for payment until %(day)s: "
+                "nothing was sent, the client would be asked twice for the same money. Send them a reminder of it "
+                "instead; for a link valid longer, cancel it, then ask again."
+            )
+            % {
+                "reference": same.reference,
+                "amount": format_money(value, language),
+                "day": formats.date_format(timezone.localtime(same.expires_at), "DATE_FORMAT"),
+            },
+            code="same_amount_waiting",
         )
 
 
@@ -223,6 +245,7 @@ def payment_request_create(
 
     waiting_requests = list(quote.payment_requests.filter(status=PaymentRequest.Status.PENDING))
     _check_replaced(quote, waiting_requests, replaces, actor)
+    _refuse_the_same_money_twice(waiting_requests, value)
     for waiting in waiting_requests:
         waiting.status = PaymentRequest.Status.CANCELLED
         waiting.save(update_fields=["status"])

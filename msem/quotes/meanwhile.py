@@ -9,6 +9,9 @@ does the same for answers (msem.inquiries.dossier.inquiry_reply).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -69,3 +72,27 @@ def payment_request_outcome(*, school_id: int, inquiry_id: int, reference: str) 
         .order_by("-pk")
         .first()
     )
+
+
+@dataclass(frozen=True)
+class DraftStarted:
+    """The dossier's quote being prepared, and who made it a draft, when: created, or reopened to be changed."""
+
+    quote: Quote
+    actor: User | None
+    moment: datetime
+    reopened: bool
+
+
+def draft_of_dossier(*, school_id: int, inquiry_id: int, excluding: int | None = None) -> DraftStarted | None:
+    """The dossier's draft quote (one at most: the constraint quote_one_draft_per_dossier), with who started it."""
+    drafts = Quote.objects.for_school(school_id).filter(inquiry_id=inquiry_id, status=Quote.Status.DRAFT)
+    if excluding is not None:
+        drafts = drafts.exclude(pk=excluding)
+    draft = drafts.select_related("created_by").first()
+    if draft is None:
+        return None
+    moved = last_quote_move(draft)
+    if moved is not None and moved.data.get("action") == "reopened":
+        return DraftStarted(quote=draft, actor=moved.actor, moment=moved.created_at, reopened=True)
+    return DraftStarted(quote=draft, actor=draft.created_by, moment=draft.created_at, reopened=False)

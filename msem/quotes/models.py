@@ -57,7 +57,16 @@ class Quote(SchoolScopedModel):
         verbose_name = _("quote")
         verbose_name_plural = _("quotes")
         ordering = ["-created_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["school", "number"], name="quote_number_unique_per_school")]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "number"], name="quote_number_unique_per_school"),
+            # One quote prepared at a time on a dossier: two colleagues pressing "New quote" at the same
+            # instant (or one, twice) get one draft, whatever the pages they pressed it from said.
+            models.UniqueConstraint(
+                fields=["school", "inquiry"],
+                condition=models.Q(status="draft"),
+                name="quote_one_draft_per_dossier",
+            ),
+        ]
         indexes = [
             models.Index(fields=["school", "inquiry"], name="quote_school_inquiry"),
             # Which dossiers were sent a quote (the dashboard's funnel), from the index alone:

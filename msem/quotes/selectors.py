@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from msem.inquiries.models import Inquiry
 from msem.payments.links import payment_link_token
@@ -21,6 +22,11 @@ class DossierPaymentRequest:
     request: PaymentRequest
     payments: list[Payment]
     link_token: str = ""
+
+    @property
+    def link_expired(self) -> bool:
+        """Waiting, but its link's date passed: a reminder would send a link that no longer works."""
+        return self.request.status == PaymentRequest.Status.PENDING and self.request.expires_at <= timezone.now()
 
 
 @dataclass
@@ -46,6 +52,12 @@ class DossierQuote:
             (item.request for item in self.payment_requests if item.request.status == PaymentRequest.Status.PENDING),
             None,
         )
+
+    @property
+    def pending_link_expired(self) -> bool:
+        """The request waiting can no longer be paid: its link's date passed (a new request replaces it)."""
+        pending = self.pending_request
+        return pending is not None and pending.expires_at <= timezone.now()
 
 
 def quotes_of_dossier(*, school: School, inquiry: Inquiry) -> list[DossierQuote]:

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,7 +31,7 @@ from msem.payments.pay_link import payment_request_waiting
 from msem.platform.first_of_month import date_format
 from msem.platform.moments import time_said
 from msem.quotes.acceptance import quote_acceptance_queue
-from msem.quotes.meanwhile import last_quote_move, quotes_sent, someone
+from msem.quotes.meanwhile import DraftStarted, draft_of_dossier, last_quote_move, quotes_sent, someone
 from msem.quotes.models import MAX_LINE_PARTICIPANTS, MAX_QUANTITY, QUOTE_TRANSITIONS, Quote, QuoteLine
 from msem.quotes.sending import quote_email_queue
 from msem.schools.models import School
@@ -95,21 +95,57 @@ def quote_number(*, year: int, number: int) -> str:
 def quote_create(*, school: School, actor: User, inquiry_id: int) -> Quote:
     _require_member(school, actor)
     inquiry = Inquiry.objects.for_school(school).get(pk=inquiry_id)
+    _refuse_if_draft_started(school, inquiry, actor=actor)
     today = timezone.localdate()
     number = document_number_next(school=school, series=QUOTE_SERIES, year=today.year)
-    quote = Quote.objects.create(
-        school=school,
-        inquiry=inquiry,
-        number=quote_number(year=today.year, number=number),
-        language=inquiry.language,
-        valid_until=today + timedelta(days=school.quote_validity_days),
-        prices_include_vat=school.prices_include_vat,
-        vat_rate=school.vat_rate,
-        token=secrets.token_urlsafe(32),
-        created_by=actor,
-    )
+    try:
+        with transaction.atomic():
+            quote = Quote.objects.create(
+                school=school,
+                inquiry=inquiry,
+                number=quote_number(year=today.year, number=number),
+                language=inquiry.language,
+                valid_until=today + timedelta(days=school.quote_validity_days),
+                prices_include_vat=school.prices_include_vat,
+                vat_rate=school.vat_rate,
+                token=secrets.token_urlsafe(32),
+                created_by=actor,
+            )
+    except IntegrityError:
+        # A colleague's "New quote" pressed at the same instant passed the check above too: the database
+        # kept one draft (quote_one_draft_per_dossier). Hers is named; this one, and its number, are not made.
+        _refuse_if_draft_started(school, inquiry, actor=actor)
+        raise
     quote_event(quote, actor, "created")
     return quote
+
+
+def _refuse_if_draft_started(school: School, inquiry: Inquiry, *, actor: User) -> None:
+    """One quote is prepared at a time on a dossier: "New quote" pressed twice, or by two colleagues at once,
+    leads to the draft already there, named with who started it and when (msem.quotes.meanwhile)."""
+    started = draft_of_dossier(school_id=school.pk, inquiry_id=inquiry.pk)
+    if started is not None:
+        raise ValidationError(_draft_started_said(started, actor=actor), code="draft_exists")
+
+
+def _draft_started_said(started: DraftStarted, *, actor: User) -> str:
+    said = {"name": someone(started.actor), "number": started.quote.number, "time": time_said(started.moment)}
+    if started.actor is not None and started.actor.pk == actor.pk:
+        message = _(
+            "You already started quote %(number)s at %(time)s (in another tab, or with a second click): it is "
+            "still a draft, below. Add your products to it; a dossier has one draft at a time."
+        )
+    elif started.reopened:
+        message = _(
+            "%(name)s reopened quote %(number)s to change it at %(time)s, while you had this dossier open: it is "
+            "a draft again, below. Change it rather than making a second quote; a dossier has one draft at a time."
+        )
+    else:
+        message = _(
+            "%(name)s created quote %(number)s at %(time)s, while you had this dossier open: it is still a draft, "
+            "below. Add your products to it rather than making a second quote; a dossier has one draft at a time."
+        )
+    return message % said
 
 
 def _check_line_values(*, start_date: date, end_date: date | None, participants: int, quantity: int) -> None:
@@ -428,6 +464,22 @@ def quote_reopen(*, school: School, actor: User, quote_id: int) -> Quote:
             _("Money was already received for this quote: cancel it and make a new one instead."), code="has_payments"
         )
     _move(quote, Quote.Status.DRAFT)
+    other = draft_of_dossier(school_id=school.pk, inquiry_id=quote.inquiry_id, excluding=quote.pk)
+    if other is not None:
+        # A second quote, made while this one was with the client, is being prepared: one draft at a time.
+        raise ValidationError(
+            _(
+                "Quote %(other)s is already being prepared on this dossier (%(name)s, %(time)s): send it or "
+                "cancel it before changing quote %(number)s; a dossier has one draft at a time."
+            )
+            % {
+                "other": other.quote.number,
+                "name": someone(other.actor),
+                "time": time_said(other.moment),
+                "number": quote.number,
+            },
+            code="draft_exists",
+        )
     quote.save(update_fields=["status"])
     _bump(quote)
     quote_event(quote, actor, "reopened")

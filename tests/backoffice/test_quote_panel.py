@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from msem.mailing.models import OutgoingEmail
 from msem.payments.models import Payment, PaymentRequest
@@ -361,7 +361,8 @@ class TestAskingForPaymentAgain:
 
     def test_replacing_the_request_seen_works_once(self, secretary, secretary_client, school):
         quote = sent_quote(school, secretary)
-        waiting = payment_request(school, secretary, quote)
+        # A deposit waiting, replaced by the whole amount (the same amount again is refused: see below).
+        waiting = payment_request(school, secretary, quote, kind="deposit", percentage=Decimal("30"))
         done = page_text(self.ask(secretary_client, school, quote, replaces=waiting.pk))
         self.ask(secretary_client, school, quote, replaces=waiting.pk)  # a double click
 
@@ -383,6 +384,94 @@ class TestAskingForPaymentAgain:
         assert "n’attend plus le paiement (payée ou annulée entre-temps)\u00a0: rien n’est parti." in page
         assert PaymentRequest.objects.count() == 1
         assert not OutgoingEmail.objects.filter(kind="payment_request").exists()
+
+    def test_the_form_says_what_the_request_waiting_already_asks_before_anything_is_typed(
+        self, secretary, secretary_client, school
+    ):
+        quote = sent_quote(school, secretary)
+        waiting = payment_request(school, secretary, quote, kind="deposit", percentage=Decimal("30"))
+        day = formats.date_format(timezone.localtime(waiting.expires_at), "DATE_FORMAT")
+
+        panel = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference)))
+
+        assert f"Demander un autre paiement, en remplacement de {waiting.reference}" in panel
+        assert (
+            f"Reste à payer\u00a0: 378,00\u00a0€, dont 113,40\u00a0€ déjà demandés par {waiting.reference}, en attente "
+            f"de paiement jusqu’au {day}. Pour les faire payer, envoyez au client une relance de {waiting.reference} "
+            "(ci-dessus)\u202f; ne demandez ici qu’un autre montant." in panel
+        )
+        assert "Le reste à payer (378,00\u00a0€)" in panel
+        assert ">Demander un paiement<" not in panel
+
+    def test_the_same_money_asked_again_is_refused_and_the_waiting_request_named(
+        self, secretary, secretary_client, school
+    ):
+        quote = sent_quote(school, secretary)
+        waiting = payment_request(school, secretary, quote)  # the whole amount, waiting
+        day = formats.date_format(timezone.localtime(waiting.expires_at), "DATE_FORMAT")
+
+        page = page_text(self.ask(secretary_client, school, quote, replaces=waiting.pk))
+
+        assert (
+            f"La demande de paiement {waiting.reference} demande déjà 378,00\u00a0€ et attend le paiement jusqu’au "
+            f"{day}\u00a0: rien n’est parti, le client serait sollicité deux fois pour la même somme." in page
+        )
+        assert [(r.reference, r.status) for r in PaymentRequest.objects.all()] == [(waiting.reference, "pending")]
+        assert not OutgoingEmail.objects.filter(kind="payment_request").exists()  # (made without its e-mail)
+        # Her text waits in the form for another amount.
+        panel = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference)))
+        assert "Merci de régler {amount} : {payment_link}" in panel
+
+    def test_with_the_whole_amount_waiting_the_form_offers_a_deposit_first(self, secretary, secretary_client, school):
+        quote = sent_quote(school, secretary)
+        payment_request(school, secretary, quote)  # the whole amount, waiting
+
+        panel = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference)))
+
+        assert re.search(r'<input type="radio" name="kind" value="deposit"[^>]*checked', panel)
+        assert not re.search(r'<input type="radio" name="kind" value="full"[^>]*checked', panel)
+
+    def test_in_english(self, secretary, secretary_client, school):
+        secretary.language = "en"
+        secretary.save(update_fields=["language"])
+        quote = sent_quote(school, secretary)
+        waiting = payment_request(school, secretary, quote, kind="deposit", percentage=Decimal("30"))
+
+        panel = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference)))
+        refused = page_text(
+            secretary_client.post(
+                url("payment_request_create", school, quote_id=quote.pk),
+                {
+                    "kind": "deposit",
+                    "percentage": "30",
+                    "valid_days": "7",
+                    "subject": "Payment",
+                    "body": "{payment_link}",
+                    "replaces": waiting.pk,
+                },
+                follow=True,
+            )
+        )
+
+        assert f"Ask for another payment, replacing {waiting.reference}" in panel
+        assert f"Left to pay: €378.00, of which €113.40 already asked by {waiting.reference}, waiting" in panel
+        assert "What is left to pay (€378.00)" in panel
+        assert f"Payment request {waiting.reference} already asks for €113.40 and waits for payment until" in refused
+        assert PaymentRequest.objects.count() == 1
+
+    def test_a_request_whose_link_expired_is_replaced_by_the_same_amount(self, secretary, secretary_client, school):
+        quote = sent_quote(school, secretary)
+        waiting = payment_request(school, secretary, quote)
+        PaymentRequest.objects.filter(pk=waiting.pk).update(expires_at=timezone.now() - timedelta(hours=1))
+
+        panel = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference)))
+        self.ask(secretary_client, school, quote, replaces=waiting.pk)
+
+        assert f"Le lien de {waiting.reference} (378,00\u00a0€) a expiré le" in panel
+        # No reminder offered of a link that no longer works: its line says it expired.
+        assert "lien expiré le" in panel
+        assert 'value="remind"' not in panel.split('class="payment-request-form"')[0].split("Demandes de paiement")[1]
+        assert [r.status for r in PaymentRequest.objects.order_by("id")] == ["cancelled", "pending"]
 
 
 class TestAddingSeveralLines:
@@ -507,7 +596,7 @@ def test_the_payment_form_says_what_its_subject_line_ends_with(secretary, secret
 def test_statuses_agree_with_their_noun_in_french(secretary, secretary_client, school):
     """Une demande de paiement « Payée », « Annulée »; un devis « Annulé »."""
     quote = sent_quote(school, secretary, inquiry=receive_inquiry(school))
-    replaced = payment_request(school, secretary, quote, kind="deposit", percentage=Decimal("30"))
+    replaced = payment_request(school, secretary, quote, kind="deposit", percentage=Decimal("20"))
     paid = payment_request(school, secretary, quote, kind="deposit", percentage=Decimal("30"))
     secretary_client.post(
         url("payment_request_action", school, payment_request_id=paid.pk),

@@ -179,34 +179,31 @@ class TestPaymentRequests:
 
 
 class TestSendingQuotes:
-    def test_a_colleagues_quote_sent_meanwhile_stops_hers_and_keeps_her_text(
+    def test_two_colleagues_starting_a_quote_at_once_prepare_one_and_it_leaves_once(
         self, secretary, secretary_client, manager, manager_client, school
     ):
+        """Both pressed "New quote" for the same request: the second is led to the first's draft (one draft
+        per dossier, tests/backoffice/test_two_secretaries_new_quote.py); the one quote reaches the client once."""
         inquiry = receive_inquiry(school)
-        # Both started a quote for the same request at the same moment.
+        new_quote = url("quote_create", school, reference=inquiry.reference)
         theirs_quote = draft_quote(school, manager, inquiry=inquiry)
-        hers_quote = draft_quote(
-            school, secretary, inquiry=inquiry, lines=[(product_with_price(school, code="PRIV-1H"), None, 1, 2)]
-        )
-        hers_action, hers = send_form(panel(secretary_client, inquiry), hers_quote)
-        theirs_action, theirs = send_form(panel(manager_client, inquiry), theirs_quote)
 
+        led = secretary_client.post(new_quote)
+
+        assert led.status_code == 302
+        assert led["Location"].endswith(f"#quote-{theirs_quote.pk}")
+        assert list(Quote.objects.filter(inquiry=inquiry)) == [theirs_quote]
+        hers_action, hers = send_form(panel(secretary_client, inquiry), theirs_quote)
+        theirs_action, theirs = send_form(panel(manager_client, inquiry), theirs_quote)
         assert manager_client.post(theirs_action, flatten(theirs)).status_code == 302
         stopped = secretary_client.post(hers_action, flatten(hers | {"body": ["Bonjour, voici mon devis."]}))
 
         assert stopped.status_code == 409
         assert (
-            f"{manager.full_name} a envoyé le devis {theirs_quote.number} au client à {now_said()}, pendant que "
-            f"vous prépariez le vôtre\u00a0: le devis {hers_quote.number} n’est pas parti." in said(stopped)
+            f"{manager.full_name} a envoyé ce devis ({theirs_quote.number}) au client à {now_said()}, pendant que "
+            "vous l’aviez ouvert\u00a0: il est parti une fois, avec son texte." in said(stopped)
         )
         assert len(emails(OutgoingEmail.Kind.QUOTE)) == 1
-        assert Quote.objects.get(pk=hers_quote.pk).status == "draft"
-        # Having looked at her colleague's quote, she can still send hers: one click.
-        again_page = panel(secretary_client, inquiry)
-        assert "Bonjour, voici mon devis." in again_page
-        action, fields = send_form(again_page, hers_quote)
-        assert secretary_client.post(action, flatten(fields)).status_code == 302
-        assert len(emails(OutgoingEmail.Kind.QUOTE)) == 2
 
     def test_the_same_quote_sent_by_a_colleague_meanwhile_leaves_once(
         self, secretary_client, manager, manager_client, school
@@ -301,3 +298,75 @@ def test_a_form_refused_for_a_typing_mistake_still_stops_on_a_colleagues_request
     assert stopped.status_code == 409
     assert PaymentRequest.objects.count() == 1
     assert len(emails(OutgoingEmail.Kind.PAYMENT_REQUEST)) == 1
+
+
+TAMPERED = ["abc", "-1", "1.5", "99999999999999999999"]
+
+
+@pytest.mark.parametrize("seen", TAMPERED)
+def test_a_tampered_send_marker_is_refused_in_her_words_and_her_text_waits(secretary_client, secretary, school, seen):
+    quote = draft_quote(school, secretary)
+    action, fields = send_form(panel(secretary_client, quote.inquiry), quote)
+
+    refused = secretary_client.post(
+        action, flatten(fields | {"body": ["Bonjour, 120 €."], "seen": [seen]}), follow=True
+    )
+
+    assert (
+        "Votre devis n’est pas parti\u00a0: cette page ne disait plus quels devis au client vous aviez vus. "
+        "Relisez l’historique, puis envoyez de nouveau le devis." in said(refused)
+    )
+    assert "Seen" not in said(refused)
+    assert emails(OutgoingEmail.Kind.QUOTE) == []
+    # Her text waits in the form, with the page's own marker: sent again, once she has read it, it goes.
+    again = panel(secretary_client, quote.inquiry)
+    assert "Bonjour, 120 €." in again
+    action, fields = send_form(again, quote)
+    assert fields["seen"] != [seen]
+    assert secretary_client.post(action, flatten(fields)).status_code == 302
+    assert len(emails(OutgoingEmail.Kind.QUOTE)) == 1
+
+
+def test_a_tampered_send_marker_in_the_preview_is_said_in_her_words_in_english(secretary, secretary_client, school):
+    secretary.language = "en"
+    secretary.save(update_fields=["language"])
+    quote = draft_quote(school, secretary)
+    _action, fields = send_form(panel(secretary_client, quote.inquiry), quote)
+
+    preview = secretary_client.post(
+        url("quote_send_preview", school, quote_id=quote.pk),
+        flatten(fields | {"seen": ["-1"]}),
+        headers={"HX-Request": "true"},
+    )
+
+    assert preview.status_code == 422
+    assert (
+        "Your quote is not sent: this page no longer said which quotes to the client you had seen. Read the "
+        "timeline, then send the quote again." in said(preview)
+    )
+    assert "greater than or equal" not in said(preview)
+    assert 'name="seen" value="-1"' not in said(preview)
+
+
+@pytest.mark.parametrize("marker", ["version", "replaces"])
+@pytest.mark.parametrize("value", TAMPERED)
+def test_a_tampered_payment_request_marker_is_refused_in_her_words_and_her_text_waits(
+    secretary_client, secretary, school, marker, value
+):
+    quote = sent_quote(school, secretary)
+    action, fields = payment_form(panel(secretary_client, quote.inquiry), quote)
+
+    refused = secretary_client.post(action, flatten(fields | {"body": ["Acompte : {payment_link}"], marker: [value]}))
+
+    page = secretary_client.get(refused["Location"])
+    assert (
+        "Votre demande de paiement n’est pas partie\u00a0: cette page ne disait plus quelle version du devis et "
+        "quelle demande en attente vous aviez vues. Relisez le devis et ses demandes ci-dessous, puis envoyez de "
+        "nouveau votre demande." in said(page)
+    )
+    assert not PaymentRequest.objects.exists()
+    again = panel(secretary_client, quote.inquiry)
+    assert "Acompte : {payment_link}" in again
+    action, fields = payment_form(again, quote)
+    assert secretary_client.post(action, flatten(fields)).status_code == 302
+    assert PaymentRequest.objects.get().status == "pending"

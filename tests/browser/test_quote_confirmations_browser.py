@@ -116,6 +116,9 @@ def test_a_new_payment_request_says_it_replaces_the_waiting_one_and_asks_first(p
     assert PaymentRequest.objects.count() == 1
 
     answer_next_question(page, accept=True)
+    # P1 asks for the whole amount: the form offers a deposit first (the same amount again is refused).
+    expect(form.get_by_label("Un acompte")).to_be_checked()
+    form.locator("input[name=percentage]").fill("30")
     replace.click()
     expect(page.locator(f"#quote-{quote.pk} .alert-success")).to_contain_text(f"{quote.number}-P1 ne fonctionne plus")
     assert list(PaymentRequest.objects.order_by("id").values_list("status", flat=True)) == ["cancelled", "pending"]
