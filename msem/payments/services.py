@@ -47,7 +47,15 @@ def payment_request_reference(quote: Quote, number: int) -> str:
 
 
 class PaymentRefused(Exception):
-    """A payment that cannot be applied; nothing was changed."""
+    """A payment that cannot be applied; nothing was changed.
+
+    `reason` says why, for the school's words (msem.payments.not_applied): the request no longer
+    waits ("request_closed"), its quote changed ("quote_changed"), or the amount differs ("amount").
+    """
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 def _require_member(school: School, actor: User) -> None:
@@ -289,11 +297,15 @@ def payment_record(
     payment_request = PaymentRequest.objects.for_school(school).select_for_update().get(pk=payment_request_id)
     quote = Quote.objects.for_school(school).select_for_update().get(pk=payment_request.quote_id)
     if payment_request.status != PaymentRequest.Status.PENDING:
-        raise PaymentRefused(f"payment request {payment_request.reference} is {payment_request.status}")
+        raise PaymentRefused(
+            f"payment request {payment_request.reference} is {payment_request.status}", reason="request_closed"
+        )
     if quote.version != payment_request.quote_version or quote.status not in (Quote.Status.SENT, Quote.Status.ACCEPTED):
-        raise PaymentRefused(f"quote {quote.number} changed since the request ({quote.status}, v{quote.version})")
+        raise PaymentRefused(
+            f"quote {quote.number} changed since the request ({quote.status}, v{quote.version})", reason="quote_changed"
+        )
     if to_cents(amount) != payment_request.amount:
-        raise PaymentRefused(f"{amount} received where {payment_request.amount} was asked")
+        raise PaymentRefused(f"{amount} received where {payment_request.amount} was asked", reason="amount")
     try:
         with transaction.atomic():
             payment = Payment.objects.create(

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from msem.payments.models import Payment, PaymentRequest, ProviderEvent
+from msem.payments.not_applied import card_payment_not_applied
 from msem.payments.services import PaymentRefused, payment_record
 
 logger = logging.getLogger(__name__)
@@ -121,8 +122,19 @@ def _apply(event: stripe.Event) -> str:
             provider_reference=reference,
             amount=amount,
         )
-    except (PaymentRefused, PaymentRequest.DoesNotExist) as error:
-        # The money was taken but cannot be applied: the school must look at it (refund or new quote).
+    except PaymentRequest.DoesNotExist as error:
+        # No request of that school by that id: nobody at a school to tell, the operator's log says it.
         logger.error("Stripe payment %s for request %s not applied: %s", reference, request_id, error)
+        return f"refused: {error}"
+    except PaymentRefused as error:
+        # The money was taken but cannot be counted: the school is told, in the dossier and by e-mail.
+        logger.error("Stripe payment %s for request %s not applied: %s", reference, request_id, error)
+        card_payment_not_applied(
+            payment_request=PaymentRequest.objects.for_school(school_id).get(pk=request_id),
+            provider=Payment.Provider.STRIPE,
+            provider_reference=reference,
+            received=amount,
+            refused=error,
+        )
         return f"refused: {error}"
     return f"applied {reference}"

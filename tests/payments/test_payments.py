@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import json
 import re
 import time
 from datetime import timedelta
@@ -433,6 +435,54 @@ class TestStripe:
         assert response.content.decode().startswith("refused")
         assert not Payment.objects.exists()
         assert PaymentRequest.objects.get().status == "pending"
+
+    def test_a_card_payment_for_a_request_replaced_meanwhile_is_told_to_the_school_once(
+        self, school, manager, fake_stripe
+    ):
+        """The client paid on a card page opened before the secretary replaced the request: Stripe took the
+        money, Msem did not count it, and only the server's log said so; nobody at the school knew."""
+        request, _response = self.start_checkout(school, manager)
+        [session] = fake_stripe.sessions.values()
+        payment_request(school, manager, request.quote, kind="deposit", amount=Decimal("50"))
+        payload = completed_event(session, event_id="evt_late")
+        intent = json.loads(payload)["data"]["object"]["payment_intent"]
+
+        first = send_webhook(payload, signature(payload, WEBHOOK_SECRET))
+        again = send_webhook(payload, signature(payload, WEBHOOK_SECRET))
+
+        assert first.content.decode().startswith("refused")
+        assert again.content == b"already applied"
+        assert not Payment.objects.exists()
+        [alert] = OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.ALERT, to_email=manager.email)
+        inquiry = request.quote.inquiry
+        amount = "378,00\u00a0€"
+        assert alert.subject == f"[Msem] Un paiement par carte de {amount} n’a pas été compté ({inquiry.reference})"
+        assert f"pour la demande de paiement {request.reference}" in alert.text_body
+        assert "elle avait été remplacée, annulée ou déjà payée" in alert.text_body
+        assert f"Stripe de votre école (paiement {intent})" in alert.text_body
+        assert "remboursez-le" in alert.text_body
+
+        manager_client = Client()
+        manager_client.force_login(manager)
+        page = manager_client.get(
+            reverse("backoffice:inquiry", kwargs={"school_slug": school.slug, "reference": inquiry.reference})
+        )
+        text = html.unescape(page.content.decode())
+        assert f"un paiement par carte de {amount} a été pris, non compté" in text
+        assert f"Stripe de votre école (paiement {intent})" in text
+
+    def test_a_card_payment_of_another_amount_says_what_was_asked_in_english(self, school, manager, fake_stripe):
+        manager.language = "en"
+        manager.save(update_fields=["language"])
+        self.start_checkout(school, manager)
+        [session] = fake_stripe.sessions.values()
+        payload = completed_event(session, amount=100)
+
+        send_webhook(payload, signature(payload, WEBHOOK_SECRET))
+
+        [alert] = OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.ALERT)
+        assert alert.subject.startswith("[Msem] A card payment of €1.00 was not counted")
+        assert "The request asked for €378.00: a different amount is never counted." in alert.text_body
 
     def test_card_payment_is_not_offered_without_keys(self, school, manager, settings):
         settings.MSEM_STRIPE_SECRET_KEY = ""
