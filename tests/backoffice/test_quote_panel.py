@@ -424,9 +424,13 @@ class TestAskingForPaymentAgain:
 
     def test_with_the_whole_amount_waiting_the_form_offers_a_deposit_first(self, secretary, secretary_client, school):
         quote = sent_quote(school, secretary)
-        payment_request(school, secretary, quote)  # the whole amount, waiting
+        waiting = payment_request(school, secretary, quote)  # the whole amount, waiting
 
         panel = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference)))
+
+        # "dont 378,00 € déjà demandés" of 378,00 € read as if part of it were asked.
+        said = f"Reste à payer\u00a0: 378,00\u00a0€, déjà demandés en totalité par {waiting.reference}, en attente"
+        assert said in panel
 
         assert re.search(r'<input type="radio" name="kind" value="deposit"[^>]*checked', panel)
         assert not re.search(r'<input type="radio" name="kind" value="full"[^>]*checked', panel)
