@@ -335,10 +335,11 @@ def _refuse_if_sent_meanwhile(quote: Quote, *, actor: User, seen_sent_id: int) -
                 "once, with their text. Read it in the timeline."
             )
         else:
+            # One draft per dossier (quote_one_draft_per_dossier): theirs could leave only once hers was cancelled.
             said["yours"] = quote.number
             message = _(
                 "%(name)s sent quote %(number)s to the client at %(time)s, while you were preparing yours: quote "
-                "%(yours)s was not sent. Read theirs in the timeline; send yours if it is still needed, or cancel it."
+                "%(yours)s, cancelled meanwhile, was not sent. Read theirs in the timeline."
             )
         raise ValidationError(message % said, code="sent_meanwhile")
     if quote.status == Quote.Status.CANCELLED:

@@ -17,7 +17,7 @@ from django.utils import formats, timezone
 from msem.mailing.models import OutgoingEmail
 from msem.payments.models import PaymentRequest
 from msem.quotes.models import Quote
-from msem.quotes.services import quote_create, quote_line_add
+from msem.quotes.services import quote_cancel, quote_create, quote_line_add
 from tests.html_forms import flatten, form_data
 from tests.inquiries.helpers import receive_inquiry
 from tests.quotes.helpers import draft_quote, lesson_day, payment_request, product_with_price, sent_quote
@@ -220,6 +220,30 @@ class TestSendingQuotes:
             f"{manager.full_name} a envoyé ce devis ({quote.number}) au client à {now_said()}, pendant que vous "
             "l’aviez ouvert\u00a0: il est parti une fois, avec son texte." in said(stopped)
         )
+        assert len(emails(OutgoingEmail.Kind.QUOTE)) == 1
+
+    def test_her_draft_cancelled_and_a_colleagues_quote_sent_meanwhile_is_said_without_bidding_her_send_it(
+        self, secretary, secretary_client, manager, manager_client, school
+    ):
+        """With one draft per dossier, a colleague's quote can leave while hers is open only once hers was
+        cancelled: "send yours if it is still needed" bade her send a quote that can no longer leave."""
+        hers_quote = draft_quote(school, secretary)
+        inquiry = hers_quote.inquiry
+        hers_action, hers = send_form(panel(secretary_client, inquiry), hers_quote)
+        quote_cancel(school=school, actor=manager, quote_id=hers_quote.pk)
+        theirs_quote = draft_quote(school, manager, inquiry=inquiry)
+        theirs_action, theirs = send_form(panel(manager_client, inquiry), theirs_quote)
+        assert manager_client.post(theirs_action, flatten(theirs)).status_code == 302
+
+        stopped = secretary_client.post(hers_action, flatten(hers))
+
+        assert stopped.status_code == 409
+        assert (
+            f"{manager.full_name} a envoyé le devis {theirs_quote.number} au client à {now_said()}, pendant que vous "
+            f"prépariez le vôtre\u00a0: le devis {hers_quote.number}, annulé entre-temps, n’est pas parti. Lisez le "
+            "sien dans l’historique." in said(stopped)
+        )
+        assert "envoyez le vôtre" not in said(stopped)
         assert len(emails(OutgoingEmail.Kind.QUOTE)) == 1
 
     def test_her_own_quote_sent_earlier_does_not_stop_the_next(self, secretary, secretary_client, school):
