@@ -449,6 +449,42 @@ class TestPaymentMeans:
         assert self.WARNING not in page_text(manager_client.get(settings_url(school)))
 
 
+class TestSchoolOnThePlatform:
+    """What the administrators set (name, addresses, VAT, bank details) was seen nowhere in the back office:
+    a manager could not check what her quotes and payment pages print, nor tell that the IBAN was missing."""
+
+    def test_the_manager_reads_what_her_quotes_and_payment_pages_print(self, manager_client, school):
+        school.iban = "FR7630006000011234567890189"
+        school.bic = "AGRIFRPP"
+        school.bank_account_holder = "SARL Glisse Alpine"
+        school.save(update_fields=["iban", "bic", "bank_account_holder"])
+
+        page = page_text(manager_client.get(settings_url(school)))
+        card = page[page.index('id="school-title"') :]
+
+        assert "Votre école sur la plateforme" in card
+        assert "Fixés par les administrateurs de la plateforme" in card
+        assert school.name in card
+        assert school.main_email in card
+        assert "TTC, TVA 20 %" in card
+        assert "FR76 3000 6000 0112 3456 7890 189 · BIC AGRIFRPP" in card
+        assert "SARL Glisse Alpine" in card
+        assert "<input" not in card  # read only, never saved with the form
+
+    def test_without_an_iban_it_says_clients_cannot_pay_by_transfer_in_english(
+        self, secretary, secretary_client, school
+    ):
+        secretary.language = "en"
+        secretary.save(update_fields=["language"])
+
+        page = page_text(secretary_client.get(settings_url(school)))
+        card = page[page.index('id="school-title"') :]
+
+        assert "Your school on the platform" in card
+        assert "None: clients cannot pay by bank transfer." in card
+        assert "including VAT, VAT 20%" in card
+
+
 class TestConcurrentEdits:
     def test_the_second_save_is_refused_and_overwrites_nothing(self, manager_client, school, manager):
         first = page_data(manager_client, school)
