@@ -391,3 +391,31 @@ def test_a_typed_search_is_sent_once_not_again_when_she_leaves_the_field(page, s
     page.locator("h1").click()
     page.wait_for_timeout(800)
     assert len(searches) == 1, searches
+
+
+# The column headers whose words take more than one line (their text's height against the header's line-height).
+HEADERS_WRAPPED = """() => [...document.querySelectorAll('.inbox-table thead th:not(.col-check)')].filter(header => {
+  const range = document.createRange();
+  range.selectNodeContents(header);
+  return range.getBoundingClientRect().height > parseFloat(getComputedStyle(header).lineHeight) * 1.5;
+}).map(header => header.innerText.trim())"""
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_each_column_header_of_the_inbox_holds_on_one_line(page, language, screenshot):
+    """QA: at 1280 px "ASSIGNÉE / À" took two lines, the header row twice as tall as the others' one word.
+
+    From the tablet across (1024 px) to the wide screen, each header on one line, and the table still
+    within its card.
+    """
+    demo_school_ensure()
+    User.objects.filter(email="manager@demo.test").update(language=language)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    log_in(page, "manager@demo.test", DEMO_PASSWORD)
+    for width in (1024, 1280, 1366, 1440, 1920):
+        page.set_viewport_size({"width": width, "height": 800})
+        assert page.evaluate(HEADERS_WRAPPED) == [], width
+        assert page.evaluate(TABLE_OVERFLOW) <= 0, width
+        assert [row for row in page.evaluate(ROWS_LAYOUT) if row["wrapped"]] == [], width
+    page.set_viewport_size({"width": 1280, "height": 800})
+    screenshot(page, f"inbox-{language}-1280-headers", full_page=False)
