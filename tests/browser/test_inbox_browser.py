@@ -419,3 +419,32 @@ def test_each_column_header_of_the_inbox_holds_on_one_line(page, language, scree
         assert [row for row in page.evaluate(ROWS_LAYOUT) if row["wrapped"]] == [], width
     page.set_viewport_size({"width": 1280, "height": 800})
     screenshot(page, f"inbox-{language}-1280-headers", full_page=False)
+
+
+# Where a text's first letter stands (its first line's left edge), in the page's pixels.
+TEXT_LEFT = """(element) => {
+  const range = document.createRange();
+  range.selectNodeContents(element);
+  return range.getClientRects()[0].left;
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_views_menu_without_a_saved_view_says_so_in_line_with_its_items(page, school, secretary, width, screenshot):
+    """QA: "Aucune vue enregistrée pour le moment." stood against the menu's left edge, 10 px left of the
+    items below it, a blank line above it."""
+    receive_inquiry(school)
+    page.set_viewport_size({"width": width, "height": 800})
+    log_in(page, secretary.email, PASSWORD)
+    page.locator(".views-menu summary").click()
+    panel = page.locator(".views-panel")
+    empty = panel.get_by_text("Aucune vue enregistrée pour le moment.")
+    expect(empty).to_be_visible()
+    default = panel.get_by_role("button", name="Enregistrer ces filtres par défaut")
+    label = panel.get_by_text("Enregistrer les critères actuels comme vue")
+    lefts = [element.evaluate(TEXT_LEFT) for element in (empty, default, label)]
+    assert max(lefts) - min(lefts) <= 1, lefts
+    # No more room above the text than the items have above theirs.
+    above = empty.evaluate(TEXT_LEFT.replace(".left", ".top")) - panel.bounding_box()["y"]
+    assert above <= default.evaluate(TEXT_LEFT.replace(".left", ".top")) - default.bounding_box()["y"] + 12, above
+    screenshot(page, f"inbox-fr-{width}-views-menu-empty", full_page=False)
