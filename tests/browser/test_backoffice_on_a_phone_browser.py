@@ -888,3 +888,58 @@ def test_on_a_phone_a_refused_invitation_brings_its_error_into_view(phone, schoo
     expect(phone.locator("#email-error")).to_have_text(f"{secretary.email} fait déjà partie de l’équipe.")
     expect(phone.locator("#email-error")).to_be_in_viewport()
     screenshot(phone, "phone-fr-team-invitation-refused", full_page=False)
+
+
+# The footer's rule in an e-mail's text (a line of dashes): how many lines it takes, and how far past its
+# box's right edge it reaches (0: within the box).
+FOOTER_RULE = r"""(box) => {
+  const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    const at = node.data.indexOf('—'.repeat(24));
+    if (at < 0) continue;
+    const range = document.createRange();
+    range.setStart(node, at);
+    range.setEnd(node, at + 24);
+    const rects = [...range.getClientRects()].filter(rect => rect.width > 0);
+    const visible = rects.map(rect => {
+      // What the box lets be seen of it: a rule clipped at the box's edge is seen up to the edge.
+      let element = node.parentElement, right = rect.right;
+      while (element && element !== box.parentElement) {
+        if (getComputedStyle(element).overflowX !== 'visible') {
+          right = Math.min(right, element.getBoundingClientRect().right);
+        }
+        element = element.parentElement;
+      }
+      return right;
+    });
+    const inner = box.getBoundingClientRect().right - parseFloat(getComputedStyle(box).borderRightWidth);
+    return {
+      lines: new Set(rects.map(rect => Math.round(rect.top))).size,
+      past: Math.max(0, ...visible.map(right => right - inner)),
+    };
+  }
+  return null;
+}"""
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_on_a_phone_the_quote_e_mail_preview_draws_its_footer_rule_on_one_line(
+    phone, school, manager, language, screenshot
+):
+    """QA: the 24 dashes above the legal footer broke onto a second line at 390 px, as two rules."""
+    manager.language = language
+    manager.save(update_fields=["language"])
+    quote = draft_quote(school, manager)
+    log_in(phone, manager.email, PASSWORD)
+    phone.goto(f"/backoffice/{school.slug}/inquiries/{quote.inquiry.reference}/")
+    expect(phone.locator("#quotes-panel")).not_to_have_attribute("aria-busy", "true")
+    name = "Voir l’e-mail avant l’envoi" if language == "fr" else "Preview the e-mail"
+    phone.locator(".quote-send").get_by_role("button", name=name).tap()
+    text = phone.locator(".send-preview .preview-text")
+    expect(text).to_be_visible()
+    # Its end in sight: the rule and the footer.
+    text.evaluate("box => box.scrollIntoView({block: 'end'})")
+    screenshot(phone, f"phone-{language}-quote-send-preview", full_page=False)
+    assert text.evaluate(FOOTER_RULE) == {"lines": 1, "past": 0}
+    assert page_width_overflow(phone) <= 1
