@@ -943,3 +943,39 @@ def test_on_a_phone_the_quote_e_mail_preview_draws_its_footer_rule_on_one_line(
     screenshot(phone, f"phone-{language}-quote-send-preview", full_page=False)
     assert text.evaluate(FOOTER_RULE) == {"lines": 1, "past": 0}
     assert page_width_overflow(phone) <= 1
+
+
+# Each button's place, size and lines of text (its text's height against its line-height).
+BUTTONS_LAYOUT = """(buttons) => buttons.map(button => {
+  const box = button.getBoundingClientRect();
+  const range = document.createRange();
+  range.selectNodeContents(button);
+  const lines = Math.round(range.getBoundingClientRect().height / parseFloat(getComputedStyle(button).lineHeight));
+  return {text: button.innerText.trim(), x: Math.round(box.x), y: Math.round(box.y),
+          width: Math.round(box.width), height: Math.round(box.height), lines};
+})"""
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_on_a_phone_a_sent_quotes_actions_stand_one_under_another_each_a_finger_wide(
+    phone, school, manager, language, screenshot
+):
+    """QA: "Remind the client", "Change this quote (its links stop working)" and "Cancel this quote" side by
+    side at 390 px, each squeezed onto two or three short lines of small type, each 19 px a line to tap."""
+    manager.language = language
+    manager.save(update_fields=["language"])
+    quote = sent_quote(school, manager)
+    log_in(phone, manager.email, PASSWORD)
+    phone.goto(f"/backoffice/{school.slug}/inquiries/{quote.inquiry.reference}/")
+    expect(phone.locator("#quotes-panel")).not_to_have_attribute("aria-busy", "true")
+    actions = phone.locator(f"#quote-{quote.pk} .quote-status-actions")
+    actions.scroll_into_view_if_needed()
+    screenshot(phone, f"phone-{language}-quote-actions", full_page=False)
+
+    buttons = actions.locator("button").evaluate_all(BUTTONS_LAYOUT)
+    assert len(buttons) == 3
+    # One under another, at the card's left edge, each on one line, each at least 24 px tall (WCAG 2.5.8).
+    assert len({button["x"] for button in buttons}) == 1, buttons
+    assert [button["y"] for button in buttons] == sorted({button["y"] for button in buttons}), buttons
+    assert [button for button in buttons if button["lines"] > 1 or button["height"] < 24] == []
+    assert page_width_overflow(phone) <= 1
