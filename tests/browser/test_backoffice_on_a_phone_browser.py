@@ -979,3 +979,28 @@ def test_on_a_phone_a_sent_quotes_actions_stand_one_under_another_each_a_finger_
     assert [button["y"] for button in buttons] == sorted({button["y"] for button in buttons}), buttons
     assert [button for button in buttons if button["lines"] > 1 or button["height"] < 24] == []
     assert page_width_overflow(phone) <= 1
+
+
+def test_on_a_phone_a_link_alone_on_its_line_is_a_finger_tall(phone, school, manager, screenshot):
+    """QA: "Forgot your password?" (15 px tall) and the way back above a page's title ("REQUESTS", 14 px)
+    are links alone on their line, under 24 px to tap (WCAG 2.5.8); the page around them unchanged."""
+    quote = sent_quote(school, manager)
+    phone.goto("/backoffice/login/")
+    forgotten = phone.get_by_role("link", name="Mot de passe oublié ?")
+    button = phone.get_by_role("button", name="Se connecter").bounding_box()
+    heights = {"forgotten": forgotten.bounding_box()["height"]}
+    # Where it stands: no further below the button than it stood (its text 0.75rem under the button).
+    text_top = forgotten.evaluate(
+        "link => { const r = document.createRange(); r.selectNodeContents(link); "
+        "return r.getBoundingClientRect().top; }"
+    )
+    assert text_top - (button["y"] + button["height"]) <= 14
+    log_in(phone, manager.email, PASSWORD)
+    for name, path in {
+        "dossier": f"/backoffice/{school.slug}/inquiries/{quote.inquiry.reference}/",
+        "history": f"/backoffice/{school.slug}/settings/history/",
+    }.items():
+        phone.goto(path)
+        heights[name] = phone.locator(".eyebrow a").bounding_box()["height"]
+    screenshot(phone, "phone-fr-history-way-back", full_page=False)
+    assert {name: height for name, height in heights.items() if height < 24} == {}

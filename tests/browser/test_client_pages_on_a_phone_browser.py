@@ -358,3 +358,13 @@ def test_on_a_phone_the_schools_address_stays_whole_at_the_foot_of_each_page(
     page.goto(pages["paid"])
     screenshot(page, f"paid-{language}-phone-school-address")
     assert broken == {}
+
+
+@pytest.mark.parametrize(("language", "other"), [("fr", "English"), ("en", "Français")])
+def test_on_a_phone_the_other_language_is_a_finger_tall(page, school, language, other):
+    """QA: the link to the form in the other language was 22 px tall, under a finger's 24 (WCAG 2.5.8)."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/{language}/{school.slug}/contact/")
+    link = page.get_by_role("link", name=other)
+    assert link.bounding_box()["height"] >= 24
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1
