@@ -1004,3 +1004,36 @@ def test_on_a_phone_a_link_alone_on_its_line_is_a_finger_tall(phone, school, man
         heights[name] = phone.locator(".eyebrow a").bounding_box()["height"]
     screenshot(phone, "phone-fr-history-way-back", full_page=False)
     assert {name: height for name, height in heights.items() if height < 24} == {}
+
+
+# Each catalog chip: on how many lines its code is drawn, its remove button's size, its box's edges.
+CHIPS_LAYOUT = """() => [...document.querySelectorAll('.chips .chip')].map(chip => {
+  const code = chip.querySelector('.chip-code');
+  const range = document.createRange();
+  range.selectNodeContents(code);
+  const remove = chip.querySelector('.chip-remove').getBoundingClientRect();
+  const box = chip.getBoundingClientRect();
+  return {code: code.innerText, codeLines: new Set([...range.getClientRects()].map(r => Math.round(r.top))).size,
+          remove: [Math.round(remove.width), Math.round(remove.height)], left: box.left, right: box.right};
+})"""
+
+
+def test_on_a_phone_a_4807_catalogs_chip_keeps_its_code_whole_and_a_finger_wide_remove_button(
+    phone, school, manager, screenshot
+):
+    """QA: at 390 px "CE-" above "ALPES", "TO-NEIGE-" above "2026", each chip squeezed into four narrow
+    columns, and its × 22 px wide."""
+    catalog(school)
+    catalog(school, code="CE-ALPES", name="Comité d’entreprise Alpes Industrie")
+    log_in(phone, manager.email, PASSWORD)
+    phone.goto(f"/backoffice/{school.slug}/settings/")
+    chips = phone.locator(".chips .chip")
+    expect(chips).to_have_count(2)
+    chips.last.scroll_into_view_if_needed()
+    screenshot(phone, "phone-fr-settings-catalog-chips", full_page=False)
+    layout = phone.evaluate(CHIPS_LAYOUT)
+    assert {chip["code"] for chip in layout} == {"TO-NEIGE-2026", "CE-ALPES"}
+    assert [chip for chip in layout if chip["codeLines"] > 1] == []
+    assert [chip for chip in layout if min(chip["remove"]) < 24] == []
+    assert [chip for chip in layout if chip["left"] < 0 or chip["right"] > 390] == []
+    assert page_width_overflow(phone) <= 1
