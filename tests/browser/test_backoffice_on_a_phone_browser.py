@@ -1037,3 +1037,36 @@ def test_on_a_phone_a_4807_catalogs_chip_keeps_its_code_whole_and_a_finger_wide_
     assert [chip for chip in layout if min(chip["remove"]) < 24] == []
     assert [chip for chip in layout if chip["left"] < 0 or chip["right"] > 390] == []
     assert page_width_overflow(phone) <= 1
+
+
+# Each sale's card: how far its quote's number and date reach into its total (> 0: drawn over it), and on
+# how many lines its ledger reference (LED-2026-00044) is drawn.
+SALE_CARDS = """() => [...document.querySelectorAll('.sales-table tbody tr')].map(card => {
+  const range = document.createRange();
+  range.selectNodeContents(card.querySelector('.col-sale'));
+  const sale = Math.max(...[...range.getClientRects()].map(rect => rect.right));
+  const total = card.querySelector('.col-total');
+  const totalRange = document.createRange();
+  totalRange.selectNodeContents(total);
+  const reference = card.querySelector('.push-reference');
+  const lines = reference ? new Set([...reference.getClientRects()].map(rect => Math.round(rect.top))).size : 0;
+  return {total: total.innerText, into: Math.round(sale - totalRange.getBoundingClientRect().left), lines};
+})"""
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_on_a_phone_a_sales_date_never_runs_into_its_total(phone, language, screenshot):
+    """QA: at 390 px "6 déc. 2026, 06:30" ran into "3 528,00 €" (the sale's date and its total drawn one over
+    the other), and the ledger's reference broke after "LED-"."""
+    school = demo_school_ensure().school
+    User.objects.filter(email=MANAGER).update(language=language)
+    log_in(phone, MANAGER, DEMO_PASSWORD)
+    phone.goto(f"/backoffice/{school.slug}/sales/")
+    cards = phone.evaluate(SALE_CARDS)
+    assert len(cards) > 20
+    # The demo's sales past a thousand euros are the widest totals.
+    assert [card for card in cards if "\u202f" in card["total"] or "," in card["total"][:-4]] != []
+    phone.locator(".sales-table").evaluate("table => table.scrollIntoView()")
+    screenshot(phone, f"phone-{language}-sales-dates", full_page=False)
+    assert [card for card in cards if card["into"] > -4] == []
+    assert [card for card in cards if card["lines"] != 1] == []
