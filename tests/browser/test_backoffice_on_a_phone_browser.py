@@ -1070,3 +1070,28 @@ def test_on_a_phone_a_sales_date_never_runs_into_its_total(phone, language, scre
     screenshot(phone, f"phone-{language}-sales-dates", full_page=False)
     assert [card for card in cards if card["into"] > -4] == []
     assert [card for card in cards if card["lines"] != 1] == []
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_on_a_phone_an_e_mails_html_version_title_and_its_button_each_hold_on_one_line(
+    phone, school, manager, language, screenshot
+):
+    """QA: at 390 px "Version / HTML" on two lines beside "Ouvrir dans un nouvel / onglet", a button
+    of two lines."""
+    manager.language = language
+    manager.save(update_fields=["language"])
+    sent_quote(school, manager)
+    emails = OutgoingEmail.objects.filter(school=school).exclude(html_body="")
+    email = emails.filter(text_body__contains="\u2014" * 24).order_by("pk").first()
+    log_in(phone, manager.email, PASSWORD)
+    phone.goto(f"/backoffice/{school.slug}/emails/{email.pk}/")
+    header = phone.locator(".email-frame-header")
+    header.scroll_into_view_if_needed()
+    screenshot(phone, f"phone-{language}-email-html-header", full_page=False)
+    parts = header.locator("h2, a").evaluate_all(BUTTONS_LAYOUT)
+    assert len(parts) == 2
+    assert [part for part in parts if part["lines"] > 1] == []
+    assert [part for part in parts if part["x"] + part["width"] > 390] == []
+    # The text's rule, too, on one line (the same 24 dashes as the quote's preview).
+    assert phone.locator(".preview-text").evaluate(FOOTER_RULE) == {"lines": 1, "past": 0}
+    assert page_width_overflow(phone) <= 1
