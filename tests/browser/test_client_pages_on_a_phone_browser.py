@@ -368,3 +368,29 @@ def test_on_a_phone_the_other_language_is_a_finger_tall(page, school, language, 
     link = page.get_by_role("link", name=other)
     assert link.bounding_box()["height"] >= 24
     assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_on_a_phone_the_stays_title_never_breaks_its_boxs_border(page, school, language, screenshot):
+    """QA: at 390 px "Votre séjour (si vous le connaissez)" took two lines across the box's top border, the
+    border gone but at its two corners and the second line inside the box."""
+    broken = {}
+    for width in (320, 375, 390, 430):
+        page.set_viewport_size({"width": width, "height": 844})
+        page.goto(f"/{language}/{school.slug}/contact/")
+        legend = page.locator(".public-fieldset legend")
+        lines = legend.evaluate(
+            "legend => { const range = document.createRange(); range.selectNodeContents(legend); "
+            "return new Set([...range.getClientRects()].map(rect => Math.round(rect.top))).size; }"
+        )
+        # On the border, a title of one line; of two, inside the box, under its whole border.
+        # (A title on the border starts the box: the border is drawn across its middle.)
+        on_the_border = legend.bounding_box()["y"] <= page.locator(".public-fieldset").bounding_box()["y"] + 1
+        if lines > 1 and on_the_border:
+            broken[width] = lines
+        assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/{language}/{school.slug}/contact/")
+    page.locator(".public-fieldset").scroll_into_view_if_needed()
+    screenshot(page, f"contact-{language}-phone-stay", full_page=False)
+    assert broken == {}
