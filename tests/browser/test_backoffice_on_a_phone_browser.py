@@ -1095,3 +1095,39 @@ def test_on_a_phone_an_e_mails_html_version_title_and_its_button_each_hold_on_on
     # The text's rule, too, on one line (the same 24 dashes as the quote's preview).
     assert phone.locator(".preview-text").evaluate(FOOTER_RULE) == {"lines": 1, "past": 0}
     assert page_width_overflow(phone) <= 1
+
+
+# On how many lines each occurrence of a text is drawn in the page's element (a selector).
+LINES_OF_EACH = r"""([selector, text]) => {
+  const found = [];
+  const walker = document.createTreeWalker(document.querySelector(selector), NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    for (let at = node.data.indexOf(text); at >= 0; at = node.data.indexOf(text, at + 1)) {
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + text.length);
+      found.push(new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top))).size);
+    }
+  }
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_on_a_phone_the_dossiers_history_keeps_each_address_whole(phone, school, manager, language, screenshot):
+    """QA: "Acknowledgement of receipt to anne-" at a line's end, "sophie.martin@exemple.fr" on the next:
+    the address the client gave, as she reads it in the dossier's history, broken at its hyphen."""
+    manager.language = language
+    manager.save(update_fields=["language"])
+    address = "anne-sophie.martin@exemple.fr"
+    inquiry = receive_inquiry(school, first_name="Anne-Sophie", last_name="Martin", email=address)
+    log_in(phone, manager.email, PASSWORD)
+    phone.goto(f"/backoffice/{school.slug}/inquiries/{inquiry.reference}/")
+    timeline = phone.locator(".timeline")
+    timeline.scroll_into_view_if_needed()
+    screenshot(phone, f"phone-{language}-dossier-history-address", full_page=False)
+    lines = phone.evaluate(LINES_OF_EACH, [".timeline", address])
+    assert lines  # the acknowledgement's line
+    assert lines == [1] * len(lines)
+    assert page_width_overflow(phone) <= 1
