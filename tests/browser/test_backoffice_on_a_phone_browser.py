@@ -888,3 +888,246 @@ def test_on_a_phone_a_refused_invitation_brings_its_error_into_view(phone, schoo
     expect(phone.locator("#email-error")).to_have_text(f"{secretary.email} fait déjà partie de l’équipe.")
     expect(phone.locator("#email-error")).to_be_in_viewport()
     screenshot(phone, "phone-fr-team-invitation-refused", full_page=False)
+
+
+# The footer's rule in an e-mail's text (a line of dashes): how many lines it takes, and how far past its
+# box's right edge it reaches (0: within the box).
+FOOTER_RULE = r"""(box) => {
+  const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    const at = node.data.indexOf('—'.repeat(24));
+    if (at < 0) continue;
+    const range = document.createRange();
+    range.setStart(node, at);
+    range.setEnd(node, at + 24);
+    const rects = [...range.getClientRects()].filter(rect => rect.width > 0);
+    const visible = rects.map(rect => {
+      // What the box lets be seen of it: a rule clipped at the box's edge is seen up to the edge.
+      let element = node.parentElement, right = rect.right;
+      while (element && element !== box.parentElement) {
+        if (getComputedStyle(element).overflowX !== 'visible') {
+          right = Math.min(right, element.getBoundingClientRect().right);
+        }
+        element = element.parentElement;
+      }
+      return right;
+    });
+    const inner = box.getBoundingClientRect().right - parseFloat(getComputedStyle(box).borderRightWidth);
+    return {
+      lines: new Set(rects.map(rect => Math.round(rect.top))).size,
+      past: Math.max(0, ...visible.map(right => right - inner)),
+    };
+  }
+  return null;
+}"""
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_on_a_phone_the_quote_e_mail_preview_draws_its_footer_rule_on_one_line(
+    phone, school, manager, language, screenshot
+):
+    """QA: the 24 dashes above the legal footer broke onto a second line at 390 px, as two rules."""
+    manager.language = language
+    manager.save(update_fields=["language"])
+    quote = draft_quote(school, manager)
+    log_in(phone, manager.email, PASSWORD)
+    phone.goto(f"/backoffice/{school.slug}/inquiries/{quote.inquiry.reference}/")
+    expect(phone.locator("#quotes-panel")).not_to_have_attribute("aria-busy", "true")
+    name = "Voir l’e-mail avant l’envoi" if language == "fr" else "Preview the e-mail"
+    phone.locator(".quote-send").get_by_role("button", name=name).tap()
+    text = phone.locator(".send-preview .preview-text")
+    expect(text).to_be_visible()
+    # Its end in sight: the rule and the footer.
+    text.evaluate("box => box.scrollIntoView({block: 'end'})")
+    screenshot(phone, f"phone-{language}-quote-send-preview", full_page=False)
+    assert text.evaluate(FOOTER_RULE) == {"lines": 1, "past": 0}
+    assert page_width_overflow(phone) <= 1
+
+
+# Each button's place, size and lines of text (its text's height against its line-height).
+BUTTONS_LAYOUT = """(buttons) => buttons.map(button => {
+  const box = button.getBoundingClientRect();
+  const range = document.createRange();
+  range.selectNodeContents(button);
+  const lines = Math.round(range.getBoundingClientRect().height / parseFloat(getComputedStyle(button).lineHeight));
+  return {text: button.innerText.trim(), x: Math.round(box.x), y: Math.round(box.y),
+          width: Math.round(box.width), height: Math.round(box.height), lines};
+})"""
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_on_a_phone_a_sent_quotes_actions_stand_one_under_another_each_a_finger_wide(
+    phone, school, manager, language, screenshot
+):
+    """QA: "Remind the client", "Change this quote (its links stop working)" and "Cancel this quote" side by
+    side at 390 px, each squeezed onto two or three short lines of small type, each 19 px a line to tap."""
+    manager.language = language
+    manager.save(update_fields=["language"])
+    quote = sent_quote(school, manager)
+    log_in(phone, manager.email, PASSWORD)
+    phone.goto(f"/backoffice/{school.slug}/inquiries/{quote.inquiry.reference}/")
+    expect(phone.locator("#quotes-panel")).not_to_have_attribute("aria-busy", "true")
+    actions = phone.locator(f"#quote-{quote.pk} .quote-status-actions")
+    actions.scroll_into_view_if_needed()
+    screenshot(phone, f"phone-{language}-quote-actions", full_page=False)
+
+    buttons = actions.locator("button").evaluate_all(BUTTONS_LAYOUT)
+    assert len(buttons) == 3
+    # One under another, at the card's left edge, each on one line, each at least 24 px tall (WCAG 2.5.8).
+    assert len({button["x"] for button in buttons}) == 1, buttons
+    assert [button["y"] for button in buttons] == sorted({button["y"] for button in buttons}), buttons
+    assert [button for button in buttons if button["lines"] > 1 or button["height"] < 24] == []
+    assert page_width_overflow(phone) <= 1
+
+
+def test_on_a_phone_a_link_alone_on_its_line_is_a_finger_tall(phone, school, manager, screenshot):
+    """QA: "Forgot your password?" (15 px tall) and the way back above a page's title ("REQUESTS", 14 px)
+    are links alone on their line, under 24 px to tap (WCAG 2.5.8); the page around them unchanged."""
+    quote = sent_quote(school, manager)
+    phone.goto("/backoffice/login/")
+    forgotten = phone.get_by_role("link", name="Mot de passe oublié ?")
+    button = phone.get_by_role("button", name="Se connecter").bounding_box()
+    heights = {"forgotten": forgotten.bounding_box()["height"]}
+    # Where it stands: no further below the button than it stood (its text 0.75rem under the button).
+    text_top = forgotten.evaluate(
+        "link => { const r = document.createRange(); r.selectNodeContents(link); "
+        "return r.getBoundingClientRect().top; }"
+    )
+    assert text_top - (button["y"] + button["height"]) <= 14
+    log_in(phone, manager.email, PASSWORD)
+    for name, path in {
+        "dossier": f"/backoffice/{school.slug}/inquiries/{quote.inquiry.reference}/",
+        "history": f"/backoffice/{school.slug}/settings/history/",
+    }.items():
+        phone.goto(path)
+        heights[name] = phone.locator(".eyebrow a").bounding_box()["height"]
+    screenshot(phone, "phone-fr-history-way-back", full_page=False)
+    assert {name: height for name, height in heights.items() if height < 24} == {}
+
+
+# Each catalog chip: on how many lines its code is drawn, its remove button's size, its box's edges.
+CHIPS_LAYOUT = """() => [...document.querySelectorAll('.chips .chip')].map(chip => {
+  const code = chip.querySelector('.chip-code');
+  const range = document.createRange();
+  range.selectNodeContents(code);
+  const remove = chip.querySelector('.chip-remove').getBoundingClientRect();
+  const box = chip.getBoundingClientRect();
+  return {code: code.innerText, codeLines: new Set([...range.getClientRects()].map(r => Math.round(r.top))).size,
+          remove: [Math.round(remove.width), Math.round(remove.height)], left: box.left, right: box.right};
+})"""
+
+
+def test_on_a_phone_a_4807_catalogs_chip_keeps_its_code_whole_and_a_finger_wide_remove_button(
+    phone, school, manager, screenshot
+):
+    """QA: at 390 px "CE-" above "ALPES", "TO-NEIGE-" above "2026", each chip squeezed into four narrow
+    columns, and its × 22 px wide."""
+    catalog(school)
+    catalog(school, code="CE-ALPES", name="Comité d’entreprise Alpes Industrie")
+    log_in(phone, manager.email, PASSWORD)
+    phone.goto(f"/backoffice/{school.slug}/settings/")
+    chips = phone.locator(".chips .chip")
+    expect(chips).to_have_count(2)
+    chips.last.scroll_into_view_if_needed()
+    screenshot(phone, "phone-fr-settings-catalog-chips", full_page=False)
+    layout = phone.evaluate(CHIPS_LAYOUT)
+    assert {chip["code"] for chip in layout} == {"TO-NEIGE-2026", "CE-ALPES"}
+    assert [chip for chip in layout if chip["codeLines"] > 1] == []
+    assert [chip for chip in layout if min(chip["remove"]) < 24] == []
+    assert [chip for chip in layout if chip["left"] < 0 or chip["right"] > 390] == []
+    assert page_width_overflow(phone) <= 1
+
+
+# Each sale's card: how far its quote's number and date reach into its total (> 0: drawn over it), and on
+# how many lines its ledger reference (LED-2026-00044) is drawn.
+SALE_CARDS = """() => [...document.querySelectorAll('.sales-table tbody tr')].map(card => {
+  const range = document.createRange();
+  range.selectNodeContents(card.querySelector('.col-sale'));
+  const sale = Math.max(...[...range.getClientRects()].map(rect => rect.right));
+  const total = card.querySelector('.col-total');
+  const totalRange = document.createRange();
+  totalRange.selectNodeContents(total);
+  const reference = card.querySelector('.push-reference');
+  const lines = reference ? new Set([...reference.getClientRects()].map(rect => Math.round(rect.top))).size : 0;
+  return {total: total.innerText, into: Math.round(sale - totalRange.getBoundingClientRect().left), lines};
+})"""
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_on_a_phone_a_sales_date_never_runs_into_its_total(phone, language, screenshot):
+    """QA: at 390 px "6 déc. 2026, 06:30" ran into "3 528,00 €" (the sale's date and its total drawn one over
+    the other), and the ledger's reference broke after "LED-"."""
+    school = demo_school_ensure().school
+    User.objects.filter(email=MANAGER).update(language=language)
+    log_in(phone, MANAGER, DEMO_PASSWORD)
+    phone.goto(f"/backoffice/{school.slug}/sales/")
+    cards = phone.evaluate(SALE_CARDS)
+    assert len(cards) > 20
+    # The demo's sales past a thousand euros are the widest totals.
+    assert [card for card in cards if "\u202f" in card["total"] or "," in card["total"][:-4]] != []
+    phone.locator(".sales-table").evaluate("table => table.scrollIntoView()")
+    screenshot(phone, f"phone-{language}-sales-dates", full_page=False)
+    assert [card for card in cards if card["into"] > -4] == []
+    assert [card for card in cards if card["lines"] != 1] == []
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_on_a_phone_an_e_mails_html_version_title_and_its_button_each_hold_on_one_line(
+    phone, school, manager, language, screenshot
+):
+    """QA: at 390 px "Version / HTML" on two lines beside "Ouvrir dans un nouvel / onglet", a button
+    of two lines."""
+    manager.language = language
+    manager.save(update_fields=["language"])
+    sent_quote(school, manager)
+    emails = OutgoingEmail.objects.filter(school=school).exclude(html_body="")
+    email = emails.filter(text_body__contains="\u2014" * 24).order_by("pk").first()
+    log_in(phone, manager.email, PASSWORD)
+    phone.goto(f"/backoffice/{school.slug}/emails/{email.pk}/")
+    header = phone.locator(".email-frame-header")
+    header.scroll_into_view_if_needed()
+    screenshot(phone, f"phone-{language}-email-html-header", full_page=False)
+    parts = header.locator("h2, a").evaluate_all(BUTTONS_LAYOUT)
+    assert len(parts) == 2
+    assert [part for part in parts if part["lines"] > 1] == []
+    assert [part for part in parts if part["x"] + part["width"] > 390] == []
+    # The text's rule, too, on one line (the same 24 dashes as the quote's preview).
+    assert phone.locator(".preview-text").evaluate(FOOTER_RULE) == {"lines": 1, "past": 0}
+    assert page_width_overflow(phone) <= 1
+
+
+# On how many lines each occurrence of a text is drawn in the page's element (a selector).
+LINES_OF_EACH = r"""([selector, text]) => {
+  const found = [];
+  const walker = document.createTreeWalker(document.querySelector(selector), NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    for (let at = node.data.indexOf(text); at >= 0; at = node.data.indexOf(text, at + 1)) {
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + text.length);
+      found.push(new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top))).size);
+    }
+  }
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_on_a_phone_the_dossiers_history_keeps_each_address_whole(phone, school, manager, language, screenshot):
+    """QA: "Acknowledgement of receipt to anne-" at a line's end, "sophie.martin@exemple.fr" on the next:
+    the address the client gave, as she reads it in the dossier's history, broken at its hyphen."""
+    manager.language = language
+    manager.save(update_fields=["language"])
+    address = "anne-sophie.martin@exemple.fr"
+    inquiry = receive_inquiry(school, first_name="Anne-Sophie", last_name="Martin", email=address)
+    log_in(phone, manager.email, PASSWORD)
+    phone.goto(f"/backoffice/{school.slug}/inquiries/{inquiry.reference}/")
+    timeline = phone.locator(".timeline")
+    timeline.scroll_into_view_if_needed()
+    screenshot(phone, f"phone-{language}-dossier-history-address", full_page=False)
+    lines = phone.evaluate(LINES_OF_EACH, [".timeline", address])
+    assert lines  # the acknowledgement's line
+    assert lines == [1] * len(lines)
+    assert page_width_overflow(phone) <= 1

@@ -310,3 +310,87 @@ def test_on_a_phone_the_quotes_facts_never_start_a_line_with_their_separator(pag
         lines = page.evaluate(LINES_OF_THE_WORD.replace('"main"', '".public-lead"'), "\\S\\s*·")
         assert len(lines) == 2, width
         assert lines == [1, 1], width
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_on_a_phone_the_schools_address_stays_whole_at_the_foot_of_each_page(
+    page, school, manager, language, screenshot
+):
+    """QA: "info@esf-" at the end of a line and "valneige.demo.test" on the next, under "Questions? Contact
+    ESF Val Neige:" on the paid quote's page, an address the client would copy in two pieces."""
+    school.name, school.main_email = "ESF Val Neige", "info@esf-valneige.demo.test"
+    school.save(update_fields=["name", "main_email"])
+    quote = sent_quote(school, manager)
+    request = payment_request(school, manager, quote)
+    payment_record(
+        school=school.pk,
+        payment_request_id=request.pk,
+        provider=Payment.Provider.SANDBOX,
+        provider_reference="sandbox-1",
+        amount=request.amount,
+    )
+    receipt = signing.dumps("DEM-2026-00042", salt=THANKS_SALT, compress=True)
+    pages = {
+        "paid": f"/{language}/pay/{payment_link_token(request)}/",
+        "quote": f"/{language}/{school.slug}/quote/{quote.link_token}/",
+        "contact": f"/{language}/{school.slug}/contact/",
+        "thanks": f"/{language}/{school.slug}/contact/thanks/{receipt}/",
+    }
+    broken = {}
+    for width in (320, 375, 390):
+        page.set_viewport_size({"width": width, "height": 844})
+        for name, path in pages.items():
+            page.goto(path)
+            footer = page.locator(".public-footer-email")
+            if footer.count() == 0:
+                continue
+            expect(footer).to_have_text(school.main_email)
+            lines = footer.evaluate(
+                "link => new Set([...link.getClientRects()].map(rect => Math.round(rect.top))).size"
+            )
+            if lines > 1:
+                broken[(width, name)] = lines
+            assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1, (
+                width,
+                name,
+            )
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(pages["paid"])
+    screenshot(page, f"paid-{language}-phone-school-address")
+    assert broken == {}
+
+
+@pytest.mark.parametrize(("language", "other"), [("fr", "English"), ("en", "Français")])
+def test_on_a_phone_the_other_language_is_a_finger_tall(page, school, language, other):
+    """QA: the link to the form in the other language was 22 px tall, under a finger's 24 (WCAG 2.5.8)."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/{language}/{school.slug}/contact/")
+    link = page.get_by_role("link", name=other)
+    assert link.bounding_box()["height"] >= 24
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_on_a_phone_the_stays_title_never_breaks_its_boxs_border(page, school, language, screenshot):
+    """QA: at 390 px "Votre séjour (si vous le connaissez)" took two lines across the box's top border, the
+    border gone but at its two corners and the second line inside the box."""
+    broken = {}
+    for width in (320, 375, 390, 430):
+        page.set_viewport_size({"width": width, "height": 844})
+        page.goto(f"/{language}/{school.slug}/contact/")
+        legend = page.locator(".public-fieldset legend")
+        lines = legend.evaluate(
+            "legend => { const range = document.createRange(); range.selectNodeContents(legend); "
+            "return new Set([...range.getClientRects()].map(rect => Math.round(rect.top))).size; }"
+        )
+        # On the border, a title of one line; of two, inside the box, under its whole border.
+        # (A title on the border starts the box: the border is drawn across its middle.)
+        on_the_border = legend.bounding_box()["y"] <= page.locator(".public-fieldset").bounding_box()["y"] + 1
+        if lines > 1 and on_the_border:
+            broken[width] = lines
+        assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/{language}/{school.slug}/contact/")
+    page.locator(".public-fieldset").scroll_into_view_if_needed()
+    screenshot(page, f"contact-{language}-phone-stay", full_page=False)
+    assert broken == {}

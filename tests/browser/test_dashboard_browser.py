@@ -211,3 +211,29 @@ def test_on_a_phone_the_tables_of_figures_do_not_scroll_sideways(page, school, s
     tops = {round(cell.bounding_box()["y"]) for cell in row.locator("th, td").all()}
     assert len(tops) == 1
     assert page.evaluate(TABLES_SCROLLING_SIDEWAYS) == []
+
+
+# Each key figure's value and on how many lines it is drawn.
+KEY_FIGURES = """() => [...document.querySelectorAll('.key-figure-value')].map(value => {
+  const range = document.createRange();
+  range.selectNodeContents(value);
+  return [value.innerText, new Set([...range.getClientRects()].map(rect => Math.round(rect.top))).size];
+})"""
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_each_key_figure_holds_on_one_line(page, school, secretary, season, language):
+    """QA: the first answer's median "11 h / 22 min" on two lines in its card, at 1280 px and on a phone."""
+    secretary.language = language
+    secretary.save()
+    log_in(page, secretary.email, PASSWORD)
+    page.goto(f"/backoffice/{school.slug}/dashboard/")
+    durations = {}
+    for width in (390, 1024, 1280, 1440, 1920):
+        page.set_viewport_size({"width": width, "height": 900})
+        figures = page.evaluate(KEY_FIGURES)
+        assert len(figures) == 6
+        # The longest a duration says: "23 h 59 min".
+        durations[width] = [figure for figure in figures if re.fullmatch(r"[\d\s h min]+", figure[0]) and figure[1] > 1]
+        assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    assert durations == {width: [] for width in durations}

@@ -391,3 +391,60 @@ def test_a_typed_search_is_sent_once_not_again_when_she_leaves_the_field(page, s
     page.locator("h1").click()
     page.wait_for_timeout(800)
     assert len(searches) == 1, searches
+
+
+# The column headers whose words take more than one line (their text's height against the header's line-height).
+HEADERS_WRAPPED = """() => [...document.querySelectorAll('.inbox-table thead th:not(.col-check)')].filter(header => {
+  const range = document.createRange();
+  range.selectNodeContents(header);
+  return range.getBoundingClientRect().height > parseFloat(getComputedStyle(header).lineHeight) * 1.5;
+}).map(header => header.innerText.trim())"""
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_each_column_header_of_the_inbox_holds_on_one_line(page, language, screenshot):
+    """QA: at 1280 px "ASSIGNÉE / À" took two lines, the header row twice as tall as the others' one word.
+
+    From the tablet across (1024 px) to the wide screen, each header on one line, and the table still
+    within its card.
+    """
+    demo_school_ensure()
+    User.objects.filter(email="manager@demo.test").update(language=language)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    log_in(page, "manager@demo.test", DEMO_PASSWORD)
+    for width in (1024, 1280, 1366, 1440, 1920):
+        page.set_viewport_size({"width": width, "height": 800})
+        assert page.evaluate(HEADERS_WRAPPED) == [], width
+        assert page.evaluate(TABLE_OVERFLOW) <= 0, width
+        assert [row for row in page.evaluate(ROWS_LAYOUT) if row["wrapped"]] == [], width
+    page.set_viewport_size({"width": 1280, "height": 800})
+    screenshot(page, f"inbox-{language}-1280-headers", full_page=False)
+
+
+# Where a text's first letter stands (its first line's left edge), in the page's pixels.
+TEXT_LEFT = """(element) => {
+  const range = document.createRange();
+  range.selectNodeContents(element);
+  return range.getClientRects()[0].left;
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_views_menu_without_a_saved_view_says_so_in_line_with_its_items(page, school, secretary, width, screenshot):
+    """QA: "Aucune vue enregistrée pour le moment." stood against the menu's left edge, 10 px left of the
+    items below it, a blank line above it."""
+    receive_inquiry(school)
+    page.set_viewport_size({"width": width, "height": 800})
+    log_in(page, secretary.email, PASSWORD)
+    page.locator(".views-menu summary").click()
+    panel = page.locator(".views-panel")
+    empty = panel.get_by_text("Aucune vue enregistrée pour le moment.")
+    expect(empty).to_be_visible()
+    default = panel.get_by_role("button", name="Enregistrer ces filtres par défaut")
+    label = panel.get_by_text("Enregistrer les critères actuels comme vue")
+    lefts = [element.evaluate(TEXT_LEFT) for element in (empty, default, label)]
+    assert max(lefts) - min(lefts) <= 1, lefts
+    # No more room above the text than the items have above theirs.
+    above = empty.evaluate(TEXT_LEFT.replace(".left", ".top")) - panel.bounding_box()["y"]
+    assert above <= default.evaluate(TEXT_LEFT.replace(".left", ".top")) - default.bounding_box()["y"] + 12, above
+    screenshot(page, f"inbox-fr-{width}-views-menu-empty", full_page=False)
