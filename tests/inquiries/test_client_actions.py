@@ -259,7 +259,7 @@ def test_the_timeline_says_which_notice_the_school_was_sent(school, secretary, s
         (paid, said_paid.format(amount=amount, reference=deposit.reference)),
     ):
         link = f'<a href="/backoffice/{school.slug}/emails/{email.pk}/">{said}</a>'
-        to = f'{TO[language]} <span class="timeline-address">{secretary.email}</span> —'
+        to = f'{TO[language]} <span class="email-address">{secretary.email}</span> —'
         assert re.search(rf"{re.escape(link)}\s+{re.escape(to)}", page), said
     assert "quote accepted or payment received" not in page
     assert "devis accepté ou paiement reçu" not in page
