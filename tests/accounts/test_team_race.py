@@ -12,8 +12,6 @@ the insert: it exercises the same fallback.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -26,6 +24,7 @@ from msem.audit.models import AuditRecord
 from msem.mailing.models import OutgoingEmail
 from tests.factories import MembershipFactory
 from tests.html_forms import page_text
+from tests.meanwhile import after_first
 
 ADDRESS = "lea@staff.test"
 
@@ -36,24 +35,6 @@ MEMBERSHIP_LOOKUP = 'AS "a" FROM "accounts_membership" WHERE'  # the check that 
 
 def invite(school, manager, *, role: str = Role.SECRETARY, name: str = "Léa Roux") -> Invitation:
     return membership_invite(school=school, actor=manager, email=ADDRESS, full_name=name, role=role, language="fr")
-
-
-@contextmanager
-def after_first(lookup: str, action: Callable[[], None]) -> Iterator[None]:
-    """Run `action` right after this connection's first query containing `lookup` has answered."""
-    done = False
-
-    def wrapper(execute, sql, params, many, context) -> Any:
-        nonlocal done
-        result = execute(sql, params, many, context)
-        if not done and lookup in sql:
-            done = True
-            action()
-        return result
-
-    with connection.execute_wrapper(wrapper):
-        yield
-    assert done, f"the service no longer runs {lookup!r}"
 
 
 def invitations_to(address: str) -> list[OutgoingEmail]:

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from html import unescape
 from typing import Any
 
@@ -25,6 +23,7 @@ from msem.quotes.models import Quote
 from msem.quotes.services import quote_create, quote_reopen
 from tests.html_forms import flatten, form_data
 from tests.inquiries.helpers import receive_inquiry
+from tests.meanwhile import after_first
 from tests.quotes.helpers import draft_quote, sent_quote
 
 # The service's look for a draft already there, as the database receives it.
@@ -50,24 +49,6 @@ def said(response) -> str:
 
 def now_said() -> str:
     return formats.time_format(timezone.localtime(), "TIME_FORMAT")
-
-
-@contextmanager
-def after_first(lookup: str, action: Callable[[], None]) -> Iterator[None]:
-    """Run `action` right after this connection's first query containing `lookup` has answered."""
-    done = False
-
-    def wrapper(execute, sql, params, many, context) -> Any:
-        nonlocal done
-        result = execute(sql, params, many, context)
-        if not done and lookup in sql:
-            done = True
-            action()
-        return result
-
-    with connection.execute_wrapper(wrapper):
-        yield
-    assert done, f"the service no longer runs {lookup!r}"
 
 
 @pytest.mark.django_db
