@@ -700,6 +700,33 @@ def test_on_a_phone_a_bank_transfer_is_recorded_without_leaving_the_screen(
     assert PaymentRequest.objects.get(pk=request.pk).status == PaymentRequest.Status.PAID
 
 
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_on_a_phone_the_payment_requests_fields_stand_one_under_another_their_labels_on_one_line(
+    phone, school, manager, language, screenshot
+):
+    """QA: side by side, the deposit's, the amount's and the link's fields were 90 px wide, each label on two lines."""
+    manager.language = language
+    manager.save(update_fields=["language"])
+    quote = sent_quote(school, manager)
+    log_in(phone, manager.email, PASSWORD)
+    phone.goto(f"/backoffice/{school.slug}/inquiries/{quote.inquiry.reference}/")
+    expect(phone.locator("#quotes-panel")).not_to_have_attribute("aria-busy", "true")
+    fields = phone.locator(".payment-fields .field")
+    fields.first.scroll_into_view_if_needed()
+    screenshot(phone, f"phone-{language}-payment-fields", full_page=False)
+
+    boxes = [fields.nth(index).bounding_box() for index in range(fields.count())]
+    assert len(boxes) == 3
+    assert boxes[0]["y"] + boxes[0]["height"] <= boxes[1]["y"]
+    assert boxes[1]["y"] + boxes[1]["height"] <= boxes[2]["y"]
+    for label in phone.locator(".payment-fields label").all():
+        height = label.bounding_box()["height"]
+        line = phone.evaluate("(label) => parseFloat(getComputedStyle(label).lineHeight)", label.element_handle())
+        assert height < 1.5 * line, label.inner_text()
+    for field in phone.locator(".payment-fields input").all():
+        assert field.bounding_box()["width"] >= 200
+
+
 def long_lines(school) -> list[tuple]:
     """Four lines: two long product names, a tour operator's price, amounts past a thousand, 12 participants."""
     group = product_with_price(school)
