@@ -23,7 +23,7 @@ class SaleFilterForm(forms.Form):
         required=False,
         max_length=SEARCH_MAX_LENGTH,
         validators=[validate_single_line],
-        widget=forms.SearchInput(attrs={"placeholder": _("Quote number, dossier reference, 4807 number or client…")}),
+        widget=forms.SearchInput(attrs={"placeholder": _("Quote, dossier, 4807 number or client…")}),
     )
     status = forms.ChoiceField(
         label=_("Report to 4807"),

@@ -132,7 +132,7 @@ def test_in_english_the_page_counts_its_sales_and_says_its_filters(manager, mana
     empty = page_text(sales_page(manager_client, school, q="Nobody"))
 
     assert "2 sales" in page
-    assert "Quote number, dossier reference, 4807 number or client…" in page
+    assert "Quote, dossier, 4807 number or client…" in page
     assert "No sale matches these filters." in empty
 
 
