@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 
 from msem.mailing.models import OutgoingEmail
 from msem.payments.models import Payment, PaymentRequest
+from msem.platform.first_of_month import date_format
 from msem.quotes.models import Quote, QuoteLine
 from msem.sales.models import Sale
 from tests.html_forms import page_text
@@ -390,7 +391,7 @@ class TestAskingForPaymentAgain:
     ):
         quote = sent_quote(school, secretary)
         waiting = payment_request(school, secretary, quote, kind="deposit", percentage=Decimal("30"))
-        day = formats.date_format(timezone.localtime(waiting.expires_at), "DATE_FORMAT")
+        day = date_format(timezone.localtime(waiting.expires_at), "DATE_FORMAT")
 
         panel = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference)))
 
@@ -408,7 +409,7 @@ class TestAskingForPaymentAgain:
     ):
         quote = sent_quote(school, secretary)
         waiting = payment_request(school, secretary, quote)  # the whole amount, waiting
-        day = formats.date_format(timezone.localtime(waiting.expires_at), "DATE_FORMAT")
+        day = date_format(timezone.localtime(waiting.expires_at), "DATE_FORMAT")
 
         page = page_text(self.ask(secretary_client, school, quote, replaces=waiting.pk))
 
@@ -421,6 +422,21 @@ class TestAskingForPaymentAgain:
         # Her text waits in the form for another amount.
         panel = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference)))
         assert "Merci de régler {amount} : {payment_link}" in panel
+
+    def test_the_refusal_says_a_first_of_the_month_the_1er_as_the_form_above_it(
+        self, secretary, secretary_client, school
+    ):
+        quote = sent_quote(school, secretary)
+        waiting = payment_request(school, secretary, quote)  # the whole amount, waiting
+        first = timezone.make_aware(datetime(timezone.localdate().year + 1, 1, 1, 12, 0))
+        PaymentRequest.objects.filter(pk=waiting.pk).update(expires_at=first)
+
+        panel = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference)))
+        page = page_text(self.ask(secretary_client, school, quote, replaces=waiting.pk))
+
+        day = f"1er\u00a0jan.\u00a0{first.year}"
+        assert f"en attente de paiement jusqu’au {day}." in panel
+        assert f"attend le paiement jusqu’au {day}\u00a0: rien n’est parti" in page
 
     def test_with_the_whole_amount_waiting_the_form_offers_a_deposit_first(self, secretary, secretary_client, school):
         quote = sent_quote(school, secretary)
