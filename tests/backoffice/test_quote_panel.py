@@ -899,6 +899,17 @@ class TestNoWayToPay:
         assert "les coordonnées bancaires de votre école (IBAN) manquent" in form
         assert "Les administrateurs de la plateforme ajoutent vos coordonnées bancaires" in form
 
+    def test_in_english_the_client_is_them_as_on_the_settings_page(self, secretary, secretary_client, school, settings):
+        settings.MSEM_PAYMENT_SANDBOX = False
+        settings.MSEM_STRIPE_SECRET_KEY = ""
+        secretary.language = "en"
+        secretary.save(update_fields=["language"])
+        quote = sent_quote(school, secretary)
+        panel = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference)))
+        form = panel[panel.index('class="payment-request-form"') :]
+        # The settings page says "ask them to contact you" of the same clients; "him" was the catalogue's only one.
+        assert "so the payment page will only ask them to contact you." in form
+
     @pytest.mark.parametrize("means", ["iban", "card", "sandbox"])
     def test_nothing_is_said_once_the_client_has_a_way_to_pay(
         self, secretary, secretary_client, school, settings, means
