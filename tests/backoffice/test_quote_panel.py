@@ -493,6 +493,27 @@ class TestAskingForPaymentAgain:
         assert 'value="remind"' not in panel.split('class="payment-request-form"')[0].split("Demandes de paiement")[1]
         assert [r.status for r in PaymentRequest.objects.order_by("id")] == ["cancelled", "pending"]
 
+    def test_a_request_whose_link_expired_is_not_said_to_wait_nor_its_link_to_stop_working(
+        self, secretary, secretary_client, school
+    ):
+        quote = sent_quote(school, secretary)
+        waiting = payment_request(school, secretary, quote)
+        PaymentRequest.objects.filter(pk=waiting.pk).update(expires_at=timezone.now() - timedelta(hours=1))
+
+        panel = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference)))
+        form = panel[panel.index('class="payment-request-form"') :]
+
+        # "P1 attend le paiement … Le lien que le client a déjà cesse de fonctionner" under "a expiré le …".
+        assert f"{waiting.reference} attend le paiement" not in form
+        assert "cesse de fonctionner" not in form
+        assert (
+            f"Le lien de {waiting.reference} a déjà expiré\u00a0: la nouvelle demande la remplace, et le client "
+            "reçoit un nouvel e-mail avec le nouveau lien." in form
+        )
+        assert (
+            f'data-confirm="Remplacer la demande de paiement {waiting.reference}\u202f? Son lien a déjà expiré' in form
+        )
+
 
 class TestAddingSeveralLines:
     """The add form starts from the last line added; a line refused comes back as typed, errors beside it."""
