@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -27,6 +27,7 @@ from msem.payments.links import PaymentLinkInvalid, payment_link_token, payment_
 from msem.payments.models import Payment, PaymentRequest
 from msem.payments.receipts import payment_receipt_queue
 from msem.payments.sending import payment_email_queue
+from msem.platform.first_of_month import date_format
 from msem.platform.moments import time_said
 from msem.quotes.formatting import format_money
 from msem.quotes.meanwhile import last_quote_move, payment_request_outcome, someone
@@ -131,7 +132,7 @@ def _refuse_the_same_money_twice(waiting_requests: list[PaymentRequest], value: 
             % {
                 "reference": same.reference,
                 "amount": format_money(value, language),
-                "day": formats.date_format(timezone.localtime(same.expires_at), "DATE_FORMAT"),
+                "day": date_format(timezone.localtime(same.expires_at), "DATE_FORMAT"),
             },
             code="same_amount_waiting",
         )

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 
 from msem.mailing.models import OutgoingEmail
 from msem.payments.models import Payment, PaymentRequest
+from msem.platform.first_of_month import date_format
 from msem.quotes.models import Quote, QuoteLine
 from msem.sales.models import Sale
 from tests.html_forms import page_text
@@ -390,7 +391,7 @@ class TestAskingForPaymentAgain:
     ):
         quote = sent_quote(school, secretary)
         waiting = payment_request(school, secretary, quote, kind="deposit", percentage=Decimal("30"))
-        day = formats.date_format(timezone.localtime(waiting.expires_at), "DATE_FORMAT")
+        day = date_format(timezone.localtime(waiting.expires_at), "DATE_FORMAT")
 
         panel = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference)))
 
@@ -408,7 +409,7 @@ class TestAskingForPaymentAgain:
     ):
         quote = sent_quote(school, secretary)
         waiting = payment_request(school, secretary, quote)  # the whole amount, waiting
-        day = formats.date_format(timezone.localtime(waiting.expires_at), "DATE_FORMAT")
+        day = date_format(timezone.localtime(waiting.expires_at), "DATE_FORMAT")
 
         page = page_text(self.ask(secretary_client, school, quote, replaces=waiting.pk))
 
@@ -421,6 +422,21 @@ class TestAskingForPaymentAgain:
         # Her text waits in the form for another amount.
         panel = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference)))
         assert "Merci de régler {amount} : {payment_link}" in panel
+
+    def test_the_refusal_says_a_first_of_the_month_the_1er_as_the_form_above_it(
+        self, secretary, secretary_client, school
+    ):
+        quote = sent_quote(school, secretary)
+        waiting = payment_request(school, secretary, quote)  # the whole amount, waiting
+        first = timezone.make_aware(datetime(timezone.localdate().year + 1, 1, 1, 12, 0))
+        PaymentRequest.objects.filter(pk=waiting.pk).update(expires_at=first)
+
+        panel = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference)))
+        page = page_text(self.ask(secretary_client, school, quote, replaces=waiting.pk))
+
+        day = f"1er\u00a0jan.\u00a0{first.year}"
+        assert f"en attente de paiement jusqu’au {day}." in panel
+        assert f"attend le paiement jusqu’au {day}\u00a0: rien n’est parti" in page
 
     def test_with_the_whole_amount_waiting_the_form_offers_a_deposit_first(self, secretary, secretary_client, school):
         quote = sent_quote(school, secretary)
@@ -476,6 +492,27 @@ class TestAskingForPaymentAgain:
         assert "lien expiré le" in panel
         assert 'value="remind"' not in panel.split('class="payment-request-form"')[0].split("Demandes de paiement")[1]
         assert [r.status for r in PaymentRequest.objects.order_by("id")] == ["cancelled", "pending"]
+
+    def test_a_request_whose_link_expired_is_not_said_to_wait_nor_its_link_to_stop_working(
+        self, secretary, secretary_client, school
+    ):
+        quote = sent_quote(school, secretary)
+        waiting = payment_request(school, secretary, quote)
+        PaymentRequest.objects.filter(pk=waiting.pk).update(expires_at=timezone.now() - timedelta(hours=1))
+
+        panel = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference)))
+        form = panel[panel.index('class="payment-request-form"') :]
+
+        # "P1 attend le paiement … Le lien que le client a déjà cesse de fonctionner" under "a expiré le …".
+        assert f"{waiting.reference} attend le paiement" not in form
+        assert "cesse de fonctionner" not in form
+        assert (
+            f"Le lien de {waiting.reference} a déjà expiré\u00a0: la nouvelle demande la remplace, et le client "
+            "reçoit un nouvel e-mail avec le nouveau lien." in form
+        )
+        assert (
+            f'data-confirm="Remplacer la demande de paiement {waiting.reference}\u202f? Son lien a déjà expiré' in form
+        )
 
 
 class TestAddingSeveralLines:
@@ -882,6 +919,17 @@ class TestNoWayToPay:
         assert self.WARNING in form
         assert "les coordonnées bancaires de votre école (IBAN) manquent" in form
         assert "Les administrateurs de la plateforme ajoutent vos coordonnées bancaires" in form
+
+    def test_in_english_the_client_is_them_as_on_the_settings_page(self, secretary, secretary_client, school, settings):
+        settings.MSEM_PAYMENT_SANDBOX = False
+        settings.MSEM_STRIPE_SECRET_KEY = ""
+        secretary.language = "en"
+        secretary.save(update_fields=["language"])
+        quote = sent_quote(school, secretary)
+        panel = page_text(secretary_client.get(url("quotes_panel", school, reference=quote.inquiry.reference)))
+        form = panel[panel.index('class="payment-request-form"') :]
+        # The settings page says "ask them to contact you" of the same clients; "him" was the catalogue's only one.
+        assert "so the payment page will only ask them to contact you." in form
 
     @pytest.mark.parametrize("means", ["iban", "card", "sandbox"])
     def test_nothing_is_said_once_the_client_has_a_way_to_pay(

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 
 from msem.accounts.models import Membership, Role, User
 from msem.accounts.team import membership_invite
@@ -16,6 +16,7 @@ from msem.accounts.two_factor_models import SecondFactor
 from msem.audit.models import AuditRecord
 from msem.mailing.delivery import outbox_deliver
 from msem.mailing.models import OutgoingEmail
+from msem.platform.first_of_month import date_format
 from tests.factories import MembershipFactory
 from tests.html_forms import page_text
 
@@ -285,7 +286,7 @@ class TestWhatBecameOfTheInvitation:
         row = member_row(manager_client.get(team_url(school)), "anna@valneige.test")
         assert sent.status == OutgoingEmail.Status.SENT
         with translation.override("fr"):
-            when = formats.date_format(timezone.localtime(sent.sent_at), "DATETIME_FORMAT")
+            when = date_format(timezone.localtime(sent.sent_at), "DATETIME_FORMAT")
         assert "E-mail envoyé</span> <time datetime=" in row
         assert when in row
         assert "Réponse du serveur" not in row

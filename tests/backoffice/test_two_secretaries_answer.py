@@ -7,10 +7,11 @@ from html import unescape
 
 import pytest
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 
 from msem.inquiries.models import InquiryEvent
 from msem.mailing.models import OutgoingEmail
+from msem.platform.first_of_month import date_format
 from tests.html_forms import flatten, form_data
 from tests.inquiries.helpers import receive_inquiry
 
@@ -111,5 +112,5 @@ def test_a_page_left_open_overnight_says_the_colleagues_answer_was_yesterdays(
 
     assert stopped.status_code == 409
     with translation.override("fr"):
-        day = formats.date_format(evening, "j F")
+        day = date_format(evening, "j F")
     assert f"a écrit au client à 18:05 le {day}, pendant que vous écriviez" in unescape(stopped.content.decode())

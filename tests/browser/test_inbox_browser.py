@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import pgettext
 from playwright.sync_api import expect
 
@@ -17,6 +17,7 @@ from msem.inquiries.models import Category, Inquiry
 from msem.inquiries.selectors import subjects_live
 from msem.inquiries.services import SubjectLine, subjects_sync
 from msem.mailing.models import OutgoingEmail
+from msem.platform.first_of_month import date_format
 from tests.browser.conftest import log_in
 from tests.factories import PASSWORD
 from tests.inquiries.helpers import receive_inquiry
@@ -176,7 +177,7 @@ def test_she_lists_the_soonest_arrivals_first_and_sees_each_stay(page, school, s
     expect(clients).to_have_text(["Sara Soon", "Paul Later", "Nina Nodate"])
     first = page.locator(".inbox-table tbody tr").first
     with translation.override("fr"):
-        day = formats.date_format(soonest.arrival_date, pgettext("inbox received", "j M"))
+        day = date_format(soonest.arrival_date, pgettext("inbox received", "j M"))
     expect(first.locator(".col-stay")).to_have_text(f"{day} · 4 pers.")
     expect(page.locator(".inbox-table tbody tr").last.locator(".col-stay")).to_have_text("2 pers.")
     screenshot(page, "inbox-fr-soonest-arrival", full_page=False)

@@ -36,6 +36,9 @@ def answer_next_question(page, *, accept: bool) -> list[str]:
 
 
 def test_cancelling_a_quote_asks_first_and_dismissing_changes_nothing(page, school, manager, screenshot):
+    # A school its clients can pay (an IBAN): without one, the payment form warns so in an .alert of its own.
+    school.iban = "FR7630006000011234567890189"
+    school.save(update_fields=["iban"])
     quote = sent_quote(school, manager)
     log_in(page, manager.email, PASSWORD)
     open_dossier(page, school, quote)
