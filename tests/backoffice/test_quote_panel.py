@@ -488,8 +488,12 @@ class TestAskingForPaymentAgain:
         self.ask(secretary_client, school, quote, replaces=waiting.pk)
 
         assert f"Le lien de {waiting.reference} (378,00\u00a0€) a expiré le" in panel
-        # No reminder offered of a link that no longer works: its line says it expired.
+        # No reminder offered of a link that no longer works: its line says it expired, its badge too (it read
+        # « En attente de paiement » beside « lien expiré le … »).
         assert "lien expiré le" in panel
+        requests_listed = panel.split('class="payment-request-form"')[0].split("Demandes de paiement")[1]
+        assert '<span class="status status-payment-expired">Expirée</span>' in requests_listed
+        assert "En attente de paiement" not in requests_listed
         assert 'value="remind"' not in panel.split('class="payment-request-form"')[0].split("Demandes de paiement")[1]
         assert [r.status for r in PaymentRequest.objects.order_by("id")] == ["cancelled", "pending"]
 
