@@ -84,8 +84,11 @@ def dashboard_view(request: SchoolRequest) -> HttpResponse:
             "follow_ups": follow_ups,
             "follow_ups_table": follow_ups_table(follow_ups, request.school, language),
             "follow_ups_slug": FOLLOW_UPS_SLUG,
-            # A new school's page of zeros says why, and what brings its first requests.
-            "no_request_yet": not school_has_inquiries(school=request.school),
+            # A new school's page of zeros says why, and what brings its first requests. Asked only of a period
+            # without requests and an empty waiting list: a busy school's page pays no query for it.
+            "no_request_yet": not dashboard.total_requests
+            and not waiting.total
+            and not school_has_inquiries(school=request.school),
             "open_requests_query": urlencode(
                 [("f", "1"), *(("status", status) for status in OPEN_STATUSES), ("sort", "oldest")]
             ),
